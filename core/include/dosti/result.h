@@ -1,0 +1,75 @@
+// Errors as values: every fallible public function returns Result<T>.
+// Error codes are stable: they cross into JavaScript, logs and translations; never renumber one.
+// Thread-safety: plain value types, no shared state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include <tl/expected.hpp>
+
+namespace dosti {
+
+// Stable numeric codes. Group by hundreds; append, never reuse or renumber.
+enum class ErrorCode : int32_t {
+  kOk = 0,
+  // 1xx: the caller asked for something that does not exist or is not allowed now.
+  kNotFound = 100,
+  kAmbiguous = 101,        // an id prefix matched several records
+  kNotInitialised = 102,   // the database has no workspace yet: run `dosti init`
+  kAlreadyInitialised = 103,
+  kReadOnlyField = 104,
+  kUnknownField = 105,
+  kTransition = 106,       // a stage change the pipeline does not allow
+  // 2xx: validation errors (the write is refused, nothing changes).
+  kInvalid = 200,          // generic: a value out of its domain
+  kRequired = 201,         // a mandatory value is missing
+  kBadIdentifier = 202,    // an identifier does not match its format
+  kBadPhone = 203,
+  kBadName = 204,          // empty, too long, control or bidi override characters
+  kBadDate = 205,
+  kSelectionIncomplete = 206,  // selection needs legal name, identifier, sector, region, city, contact
+  kSameCountry = 207,          // a matchmaking pair must join a CN and a PK enterprise
+  kBadCsv = 208,
+  // 3xx: storage and environment.
+  kStorage = 300,          // SQLite reported an error
+  kIo = 301,               // a file could not be read or written
+  kSchemaTooNew = 302,     // the database was written by a newer Dosti
+  kInternal = 399,
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;  // English, for humans; UIs translate by code
+  std::string field;    // the field at fault, when there is one (e.g. "uscc")
+};
+
+inline Error MakeError(ErrorCode code, std::string message, std::string field = {}) {
+  return Error{code, std::move(message), std::move(field)};
+}
+
+// A [[nodiscard]] result: either a T or an Error.
+template <typename T>
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+ public:
+  using tl::expected<T, Error>::expected;
+  Result(Error e) : tl::expected<T, Error>(tl::unexpected<Error>(std::move(e))) {}  // NOLINT
+};
+
+template <>
+class [[nodiscard]] Result<void> : public tl::expected<void, Error> {
+ public:
+  using tl::expected<void, Error>::expected;
+  Result() = default;
+  Result(Error e) : tl::expected<void, Error>(tl::unexpected<Error>(std::move(e))) {}  // NOLINT
+};
+
+// Propagate an error from an expression returning Result<...>.
+#define DOSTI_TRY(expr)                                   \
+  do {                                                    \
+    auto dosti_try_result_ = (expr);                      \
+    if (!dosti_try_result_) return dosti_try_result_.error(); \
+  } while (0)
+
+}  // namespace dosti
