@@ -1,0 +1,221 @@
+// The core's facade: one open Dosti database and every operation the front ends need.
+// The command line, the desktop app and the wasm booth app all call this class and nothing
+// below it; no SQL exists outside core/src.
+//
+// Contract for every method:
+//   - returns Result<T>; on error nothing was changed (each write is one SQLite transaction);
+//   - ids are 32 lowercase hex characters (128 bits, time-ordered); wherever an id is taken,
+//     a unique prefix of at least 6 characters is accepted too (kAmbiguous when it is not unique);
+//   - text is stored trimmed and in NFC; identifiers and phones normalised (DOMAIN.md);
+//   - warnings do not refuse a write: they come back in Saved::warnings.
+// Threading: a Session is used by one thread at a time (the SQLite connection is not shared).
+// Ownership: Open returns the only owner; destroying it closes the database.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dosti/date.h"
+#include "dosti/platform.h"
+#include "dosti/record.h"
+#include "dosti/reports.h"
+#include "dosti/result.h"
+#include "dosti/validation.h"
+
+namespace dosti {
+
+// Reference vocabularies (codes as stored; labels in core/src/labels.cpp).
+extern const std::vector<std::string_view> kCountries;          // CN, PK
+extern const std::vector<std::string_view> kOffices;            // beijing, islamabad
+extern const std::vector<std::string_view> kServiceCategories;  // training … finance
+extern const std::vector<std::string_view> kEnrollmentStages;   // prospect … completed, exits
+extern const std::vector<std::string_view> kMatchmakingStages;  // proposed … deal_closed, exits
+extern const std::vector<std::string_view> kCooperationTypes;   // trade … other
+
+// A label of a code in "en", "zh" or "ur" (falls back to English, then to the code itself).
+// Kinds: "category", "stage", "match_stage", "cooperation", "country", "office", "field".
+std::string_view Label(std::string_view kind, std::string_view code, std::string_view lang);
+
+struct SessionOptions {
+  Clock* clock = nullptr;    // nullptr: the system clock
+  Random* random = nullptr;  // nullptr: the operating system's random source
+};
+
+struct WorkspaceInfo {
+  bool initialised = false;
+  std::string workspace_name;
+  std::string office;        // this device's office: beijing | islamabad
+  std::string device_id;
+  std::string programme_id;  // the DH-2023 programme
+  int schema_version = 0;
+};
+
+struct IdentifierInput {
+  IdentifierType type = IdentifierType::kOther;
+  std::string value;  // as typed; normalised by the core
+};
+
+struct Identifier {
+  std::string id;
+  IdentifierType type = IdentifierType::kOther;
+  std::string value;  // normalised
+  IdentifierCheck check = IdentifierCheck::kFormatOnly;
+};
+
+struct EnterpriseView {
+  Record record;  // every enterprise column
+  std::vector<Identifier> identifiers;
+};
+
+struct EnterpriseFilter {
+  std::string country;  // "" for both
+  std::string search;   // "" for all; otherwise the "already ours?" search
+  bool include_archived = false;
+  int limit = 0;        // 0: no limit
+};
+
+// Why a search hit matched, strongest first.
+enum class MatchReason { kIdentifier, kPhone, kEmail, kWechat, kSameName, kSubstring, kSimilarName };
+std::string_view MatchReasonCode(MatchReason r);  // "identifier", "phone", ...
+
+struct SearchHit {
+  std::string enterprise_id;
+  std::string country;
+  std::string name;
+  MatchReason reason = MatchReason::kSubstring;
+  std::string matched;  // the stored text that matched (identifier, phone, name variant)
+  double score = 0;     // 1 for exact matches; trigram similarity for kSimilarName
+};
+
+struct ServiceFilter {
+  std::string enterprise_id;
+  std::string month;  // "YYYY-MM" or ""
+};
+
+struct FollowUpFilter {
+  bool overdue_only = false;
+  bool include_done = false;
+};
+
+// Progress callback for long work (import, demo seed): done, total, what.
+using Progress = std::function<void(int64_t done, int64_t total, std::string_view what)>;
+
+struct ImportSummary {
+  int64_t rows = 0;
+  int64_t imported = 0;
+  std::vector<Issue> warnings;  // field "line N: column"
+};
+
+class Session {
+ public:
+  // Opens (creating if needed) the database at `path` (":memory:" for a private in-memory one)
+  // and migrates its schema to the current version. kSchemaTooNew if a newer Dosti wrote it;
+  // kStorage if it is not a SQLite database.
+  static Result<std::unique_ptr<Session>> Open(const std::string& path,
+                                               SessionOptions options = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // [SECTION] Workspace
+  // Creates the workspace once: this device, the two offices, programme DH-2023 (targets
+  // 100/100, start 2023-09-01). kAlreadyInitialised on a second call.
+  Result<WorkspaceInfo> Init(std::string_view office, std::string_view workspace_name);
+  Result<WorkspaceInfo> Info();
+  // Today's date in this device's office calendar.
+  Date Today();
+  int64_t NowMs();
+
+  // [SECTION] Enterprises
+  // `fields`: column → value (text values are parsed to the column's type). Needs country and
+  // name. Identifiers are checked and attached. Warnings: identifier check, duplicates suspected.
+  Result<Saved> AddEnterprise(const Fields& fields, const std::vector<IdentifierInput>& ids = {});
+  Result<EnterpriseView> GetEnterprise(std::string_view id);
+  // Sets one field from its text form; "" clears an optional field. Read-only: id, created_at,
+  // updated_at, origin_device, merged_into, identifiers (use AddIdentifier).
+  Result<Saved> SetEnterpriseField(std::string_view id, std::string_view field,
+                                   std::string_view value);
+  Result<std::vector<Record>> ListEnterprises(const EnterpriseFilter& filter = {});
+  Result<void> ArchiveEnterprise(std::string_view id, bool archived);
+  Result<Saved> AddIdentifier(std::string_view enterprise_id, const IdentifierInput& input);
+  // "Already ours?": identifier, phone, e-mail, WeChat, same normalised name, substring
+  // (FTS5 trigram; LIKE for queries under three characters), similar name. Best first.
+  Result<std::vector<SearchHit>> Search(std::string_view query, int limit = 20);
+  // The id of a record of `table` from a full id or a unique prefix.
+  Result<std::string> ResolveId(std::string_view table, std::string_view id_or_prefix);
+
+  // [SECTION] Contacts
+  // Needs enterprise_id and full_name. Phones are normalised with the enterprise's country.
+  // The first contact of an enterprise becomes primary.
+  Result<Saved> AddContact(const Fields& fields);
+  Result<std::vector<Record>> ListContacts(std::string_view enterprise_id);
+  Result<Record> GetContact(std::string_view id);
+
+  // [SECTION] Services and follow-ups
+  // Needs enterprise_id, category, service_date, minutes, summary. Defaults: programme DH-2023,
+  // provider_office = this office, delivery_mode in_person, outcome completed, state final.
+  // `follow_up_days` (≥ 0) adds a follow-up due that many days after the service date.
+  Result<Saved> AddServiceLog(const Fields& fields, std::optional<int> follow_up_days = {});
+  Result<std::vector<Record>> ListServiceLogs(const ServiceFilter& filter = {});
+  Result<Saved> AddFollowUp(const Fields& fields);
+  Result<std::vector<Record>> ListFollowUps(const FollowUpFilter& filter = {});
+  Result<void> CompleteFollowUp(std::string_view id);
+
+  // [SECTION] Selection
+  // Moves an enterprise's DH-2023 enrollment to `stage` (creating it at that stage if absent).
+  // Forward moves are free; a move back, or out of an exit, needs a reason. Reaching selected
+  // (or later) requires the selection data (kSelectionIncomplete lists what is missing) and
+  // assigns the programme number when this office is the enterprise's home office. Passing the
+  // country's target is a warning.
+  Result<Saved> Enroll(std::string_view enterprise_id, std::string_view stage,
+                       std::string_view reason = {});
+  Result<std::optional<Record>> GetEnrollment(std::string_view enterprise_id);
+  Result<std::vector<Record>> StageHistory(std::string_view enrollment_id);
+
+  // [SECTION] Matchmaking
+  Result<Saved> AddMatch(std::string_view cn_enterprise_id, std::string_view pk_enterprise_id,
+                         std::string_view cooperation_type);
+  Result<Saved> SetMatchStage(std::string_view match_id, std::string_view stage,
+                              std::string_view reason = {});
+  Result<std::vector<Record>> ListMatches();
+
+  // [SECTION] Events
+  Result<Saved> AddEvent(const Fields& fields);
+  Result<Saved> AddParticipation(const Fields& fields);
+  Result<std::vector<Record>> ListEvents();
+
+  // [SECTION] Reports (DOMAIN.md "Reports"); `as_of` defaults to today.
+  Result<ProgressReport> ReportProgress(std::optional<Date> as_of = {});
+  Result<ServicesReport> ReportServices(std::string_view month);
+  Result<FunnelReport> ReportFunnel(std::optional<Date> as_of = {});
+  Result<FollowUpReport> ReportFollowUps(std::optional<Date> as_of = {});
+  Result<QualityReport> ReportQuality(std::optional<Date> as_of = {});
+  Result<CoverageReport> ReportCoverage(std::string_view month);
+  Result<LandingReport> ReportLanding();
+
+  // [SECTION] Import, export, demo data
+  // Imports enterprises from CSV text (UTF-8, BOM optional; header row of enterprise column
+  // names plus uscc, legacy_regno, ntn, secp). All or nothing: any row with an error refuses
+  // the whole file, with every error listed as "line N: ...".
+  Result<ImportSummary> ImportEnterprisesCsv(std::string_view csv, const Progress& progress = {});
+  // Writes one CSV per table into `dir` (UTF-8 with BOM). Returns the files written.
+  Result<std::vector<std::string>> ExportCsv(const std::string& dir);
+  // Seeds `enterprises` demo enterprises (half CN, half PK) with contacts, twelve months of
+  // services, enrollments, matches and events: realistic and deterministic (same seed and date
+  // give the same records). Returns the number of records written.
+  Result<int64_t> SeedDemo(int enterprises, uint64_t seed,
+                           const Progress& progress = {});
+
+  struct Impl;
+
+ private:
+  explicit Session(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dosti

@@ -1,0 +1,169 @@
+#include "db.h"
+
+namespace dosti {
+
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+Stmt& Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  return *this;
+}
+Stmt& Stmt::Bind(int index, std::nullptr_t) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+Stmt& Stmt::Bind(int index, int64_t v) {
+  sqlite3_bind_int64(stmt_, index, v);
+  return *this;
+}
+Stmt& Stmt::Bind(int index, double v) {
+  sqlite3_bind_double(stmt_, index, v);
+  return *this;
+}
+Stmt& Stmt::Bind(int index, std::string_view v) {
+  sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Stmt& Stmt::Bind(int index, const Value& v) {
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          Bind(index, nullptr);
+        } else {
+          Bind(index, x);
+        }
+      },
+      v);
+  return *this;
+}
+
+Result<bool> Stmt::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error e = db_->LastError("step");
+  sqlite3_reset(stmt_);
+  return e;
+}
+
+Result<void> Stmt::Run() {
+  for (;;) {
+    auto r = Step();
+    if (!r) return r.error();
+    if (!*r) break;
+  }
+  sqlite3_reset(stmt_);
+  return {};
+}
+
+int Stmt::Columns() const { return sqlite3_column_count(stmt_); }
+std::string_view Stmt::ColumnName(int i) const { return sqlite3_column_name(stmt_, i); }
+bool Stmt::IsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+int64_t Stmt::Int(int i) const { return sqlite3_column_int64(stmt_, i); }
+double Stmt::Real(int i) const { return sqlite3_column_double(stmt_, i); }
+std::string Stmt::Text(int i) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, i);
+  if (!p) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+Value Stmt::Get(int i) const {
+  switch (sqlite3_column_type(stmt_, i)) {
+    case SQLITE_INTEGER: return Int(i);
+    case SQLITE_FLOAT: return Real(i);
+    case SQLITE_NULL: return std::monostate{};
+    default: return Text(i);
+  }
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
+  sqlite3* handle = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &handle,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
+    sqlite3_close(handle);
+    return MakeError(ErrorCode::kStorage, "cannot open database " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(handle, 1);
+  sqlite3_busy_timeout(handle, 5000);
+  auto db = std::unique_ptr<Db>(new Db(handle));
+  // WAL: readers never block the writer and a crash never loses a committed transaction.
+  // synchronous=NORMAL is durable across application crashes in WAL mode; an OS crash can lose
+  // the last commits but never corrupts the file (sqlite.org/pragma.html#pragma_synchronous).
+  // A file that is not a database fails here with a clear message.
+  if (path != ":memory:") {
+    if (auto r = db->Exec("PRAGMA journal_mode=WAL"); !r) return r.error();
+  }
+  if (auto r = db->Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !r) {
+    return r.error();
+  }
+  return db;
+}
+
+Db::~Db() {
+  cache_.clear();  // finalize statements before closing
+  sqlite3_close(db_);
+}
+
+Result<Stmt*> Db::Prepare(std::string_view sql) {
+  std::string key(sql);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return LastError("prepare: " + key.substr(0, 80));
+  auto owned = std::make_unique<Stmt>(this, stmt);
+  Stmt* raw = owned.get();
+  cache_.emplace(std::move(key), std::move(owned));
+  return raw;
+}
+
+Result<void> Db::Exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return MakeError(ErrorCode::kStorage, "database error: " + msg);
+  }
+  return {};
+}
+
+Error Db::LastError(std::string_view context) const {
+  return MakeError(ErrorCode::kStorage,
+                   "database error (" + std::string(context) + "): " + sqlite3_errmsg(db_));
+}
+
+int64_t Db::Changes() const { return sqlite3_changes64(db_); }
+
+Result<int64_t> Db::QueryInt(std::string_view sql) {
+  auto st = Prepare(sql);
+  if (!st) return st.error();
+  (*st)->Reset();
+  auto row = (*st)->Step();
+  if (!row) return row.error();
+  int64_t v = *row ? (*st)->Int(0) : 0;
+  (*st)->Reset();
+  return v;
+}
+
+Tx::Tx(Db& db) : db_(db) {}
+Tx::~Tx() {
+  if (open_) (void)db_.Exec("ROLLBACK");
+}
+Result<void> Tx::Begin() {
+  DOSTI_TRY(db_.Exec("BEGIN IMMEDIATE"));
+  open_ = true;
+  return {};
+}
+Result<void> Tx::Commit() {
+  DOSTI_TRY(db_.Exec("COMMIT"));
+  open_ = false;
+  return {};
+}
+
+}  // namespace dosti

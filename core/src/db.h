@@ -1,0 +1,116 @@
+// A thin RAII layer over the SQLite C API: a connection, cached prepared statements and
+// transactions. The only file family that includes sqlite3.h besides schema/store.
+// Threading: one Db per thread (SQLite is built single-threaded for wasm).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "dosti/record.h"
+#include "dosti/result.h"
+
+namespace dosti {
+
+class Db;
+
+// A prepared statement, reset on every Bind cycle. Obtained from Db::Prepare (cached).
+class Stmt {
+ public:
+  Stmt(Db* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  // Resets the statement and clears its bindings; returns *this for chaining.
+  Stmt& Reset();
+  Stmt& Bind(int index, std::nullptr_t);
+  Stmt& Bind(int index, int64_t v);
+  Stmt& Bind(int index, int v) { return Bind(index, static_cast<int64_t>(v)); }
+  Stmt& Bind(int index, double v);
+  Stmt& Bind(int index, std::string_view v);
+  Stmt& Bind(int index, const char* v) { return Bind(index, std::string_view(v)); }
+  Stmt& Bind(int index, const std::string& v) { return Bind(index, std::string_view(v)); }
+  Stmt& Bind(int index, const Value& v);
+
+  // Binds all arguments at 1, 2, ... after a Reset.
+  template <typename... Ts>
+  Stmt& Args(const Ts&... args) {
+    Reset();
+    int i = 1;
+    (Bind(i++, args), ...);
+    return *this;
+  }
+
+  // Steps once: true when a row is available, false when done; error on failure.
+  Result<bool> Step();
+  // Steps to completion (for statements without rows).
+  Result<void> Run();
+
+  int Columns() const;
+  std::string_view ColumnName(int i) const;
+  bool IsNull(int i) const;
+  int64_t Int(int i) const;
+  double Real(int i) const;
+  std::string Text(int i) const;
+  Value Get(int i) const;
+
+ private:
+  Db* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Db {
+ public:
+  static Result<std::unique_ptr<Db>> Open(const std::string& path);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // A cached prepared statement for `sql` (compiled once per connection).
+  Result<Stmt*> Prepare(std::string_view sql);
+  // Runs one or more statements without results.
+  Result<void> Exec(std::string_view sql);
+  Error LastError(std::string_view context) const;
+  int64_t Changes() const;
+  sqlite3* handle() { return db_; }
+
+  // Scalar helpers.
+  Result<int64_t> QueryInt(std::string_view sql);
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+};
+
+// A transaction: BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless committed.
+// Nested use is not supported (the facade opens exactly one per write).
+class Tx {
+ public:
+  explicit Tx(Db& db);
+  ~Tx();
+  Result<void> Begin();
+  Result<void> Commit();
+
+ private:
+  Db& db_;
+  bool open_ = false;
+};
+
+// Runs `fn` (returning Result<T>) inside a transaction; commits on success, rolls back on error.
+template <typename Fn>
+auto InTransaction(Db& db, Fn&& fn) -> decltype(fn()) {
+  Tx tx(db);
+  if (auto r = tx.Begin(); !r) return r.error();
+  auto result = fn();
+  if (!result) return result;
+  if (auto r = tx.Commit(); !r) return r.error();
+  return result;
+}
+
+}  // namespace dosti

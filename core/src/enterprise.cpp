@@ -1,0 +1,326 @@
+// Enterprises and their identifiers.
+#include <algorithm>
+#include <regex>
+
+#include "dosti/text.h"
+#include "session_impl.h"
+
+namespace dosti {
+namespace {
+
+// Columns no one sets directly: stamps, the merge link (set by duplicate merging), the id.
+bool IsReadOnly(std::string_view f) {
+  return f == "id" || f == "created_at" || f == "updated_at" || f == "origin_device" ||
+         f == "merged_into" || f == "identifiers";
+}
+
+// The enterprise rules of DOMAIN.md, over the whole row as it would be saved. Cleans text
+// fields in place; errors refuse the write, warnings are appended.
+Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings) {
+  std::string country = FieldText(row, "country");
+  DOSTI_TRY(CheckOneOf("country", country, kCountries, true));
+  auto name = CheckName(FieldText(row, "name"), "name");
+  if (!name) return name.error();
+  SetField(row, "name", *name);
+  for (std::string_view f : {"name_en", "name_zh", "name_ur", "short_name"}) {
+    const Value* v = FindField(row, f);
+    if (!v || IsNull(*v)) continue;
+    auto n = CheckName(ValueText(*v), f);
+    if (!n) return n.error();
+    SetField(row, f, *n);
+  }
+  for (std::string_view f : {"city", "address", "website"}) {
+    const Value* v = FindField(row, f);
+    if (!v || IsNull(*v)) continue;
+    auto t = CheckText(f, ValueText(*v), f == "address" ? 500 : 200, false);
+    if (!t) return t.error();
+    SetField(row, f, t->empty() ? Value{} : Value{*t});
+  }
+  // ISIC Rev.4: a section letter A–U, or a division/group/class code of 2–4 digits.
+  if (std::string sector = FieldText(row, "sector"); !sector.empty()) {
+    static const std::regex isic("^([A-U]|[0-9]{2,4})$");
+    if (!std::regex_match(sector, isic)) {
+      return MakeError(ErrorCode::kInvalid,
+                       "sector must be an ISIC Rev.4 code: a section letter A-U or 2-4 digits "
+                       "(e.g. J or 6201); got '" + sector + "'",
+                       "sector");
+    }
+  }
+  // ISO 3166-2 subdivision of the home country, e.g. CN-BJ, PK-IS.
+  if (std::string region = FieldText(row, "region"); !region.empty()) {
+    std::string upper = region;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    static const std::regex iso("^[A-Z]{2}-[A-Z0-9]{1,3}$");
+    if (!std::regex_match(upper, iso)) {
+      return MakeError(ErrorCode::kInvalid,
+                       "region must be an ISO 3166-2 code such as CN-BJ or PK-IS; got '" + region +
+                           "'",
+                       "region");
+    }
+    SetField(row, "region", upper);
+    if (upper.substr(0, 2) != country) {
+      warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "region",
+                          "region " + upper + " is not in the home country " + country});
+    }
+  }
+  DOSTI_TRY(CheckOneOf("size_class", FieldText(row, "size_class"),
+                       {"micro", "small", "medium", "large"}));
+  DOSTI_TRY(CheckOneOf("landing_status", FieldText(row, "landing_status"),
+                       {"none", "exploring", "office_registered", "operating"}));
+  DOSTI_TRY(CheckOneOf("source", FieldText(row, "source"),
+                       {"booth", "referral", "partner", "import"}));
+  DOSTI_TRY(CheckOneOf("owning_office", FieldText(row, "owning_office"), kOffices));
+  DOSTI_TRY(CheckOneOf("record_state", FieldText(row, "record_state"), {"draft", "complete"}));
+  if (const Value* v = FindField(row, "founded_year"); v && !IsNull(*v)) {
+    int64_t y = FieldInt(row, "founded_year", -1);
+    if (y < 1800 || y > 2100) {
+      return MakeError(ErrorCode::kInvalid, "founded_year must be a year such as 2015",
+                       "founded_year");
+    }
+  }
+  if (const Value* v = FindField(row, "employees"); v && !IsNull(*v)) {
+    if (FieldInt(row, "employees", -1) < 0) {
+      return MakeError(ErrorCode::kInvalid, "employees must be 0 or more", "employees");
+    }
+  }
+  if (const Value* v = FindField(row, "archived"); v && !IsNull(*v)) {
+    int64_t a = FieldInt(row, "archived", -1);
+    if (a != 0 && a != 1) {
+      return MakeError(ErrorCode::kInvalid, "archived must be 0 or 1", "archived");
+    }
+  }
+  return {};
+}
+
+std::string_view IdentifierField(IdentifierType t) {
+  switch (t) {
+    case IdentifierType::kCnUscc: return "uscc";
+    case IdentifierType::kCnLegacyRegno: return "legacy_regno";
+    case IdentifierType::kPkSecp: return "secp";
+    case IdentifierType::kPkNtn:
+    case IdentifierType::kPkNtnCnic: return "ntn";
+    default: return "identifier";
+  }
+}
+
+// Warnings for a record that looks like one already stored (DOMAIN.md: the same identifier on
+// two live enterprises, or the same normalised name, is a duplicate to merge).
+Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::string_view name,
+                               const std::vector<CheckedIdentifier>& ids,
+                               std::vector<Issue>& warnings) {
+  for (const CheckedIdentifier& c : ids) {
+    auto rows = store.Select(
+        "SELECT e.id, e.name FROM enterprise_identifier i JOIN enterprise e "
+        "ON e.id = i.enterprise_id WHERE i.value = ? AND i.type = ? AND i.archived = 0 "
+        "AND e.archived = 0 AND e.merged_into IS NULL AND e.id <> ? LIMIT 3",
+        c.value, IdentifierTypeCode(c.type), self_id);
+    if (!rows) return rows.error();
+    for (const Record& r : *rows) {
+      warnings.push_back({Severity::kWarning, ErrorCode::kInvalid,
+                          std::string(IdentifierField(c.type)),
+                          "possible duplicate: " + Describe(r) + " has the same " +
+                              std::string(IdentifierTypeCode(c.type)) + " " + c.value});
+    }
+  }
+  std::string key = NameKey(name);
+  if (!key.empty()) {
+    auto rows = store.Select(
+        "SELECT id, name FROM enterprise WHERE name_key = ? AND archived = 0 "
+        "AND merged_into IS NULL AND id <> ? LIMIT 3",
+        key, self_id);
+    if (!rows) return rows.error();
+    for (const Record& r : *rows) {
+      warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "name",
+                          "possible duplicate: " + Describe(r) + " has the same name"});
+    }
+  }
+  return {};
+}
+
+Result<std::vector<CheckedIdentifier>> CheckIdentifiers(
+    const std::vector<IdentifierInput>& ids, std::vector<Issue>& warnings) {
+  std::vector<CheckedIdentifier> out;
+  for (const IdentifierInput& in : ids) {
+    auto c = CheckIdentifier(in.type, in.value);
+    if (!c) return c.error();
+    for (const Issue& w : c->warnings) warnings.push_back(w);
+    out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+Result<void> InsertIdentifier(Store& store, const std::string& id,
+                              std::string_view enterprise_id, const CheckedIdentifier& c) {
+  return store.Insert("enterprise_identifier", id,
+                      {{"enterprise_id", std::string(enterprise_id)},
+                       {"type", std::string(IdentifierTypeCode(c.type))},
+                       {"value", c.value},
+                       {"check_state", std::string(IdentifierCheckCode(c.check))}});
+}
+
+}  // namespace
+
+Result<Saved> Session::AddEnterprise(const Fields& input, const std::vector<IdentifierInput>& ids) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  Fields row;
+  for (const Field& f : input) {
+    if (IsReadOnly(f.name) || IsLocalColumn(f.name)) {
+      return MakeError(ErrorCode::kReadOnlyField, f.name + " cannot be set", f.name);
+    }
+    // Text arrives from forms and the command line; parse it to the column's type.
+    Value v = f.value;
+    if (std::holds_alternative<std::string>(v)) {
+      auto parsed = m.store->ParseValue("enterprise", f.name, std::get<std::string>(v));
+      if (!parsed) return parsed.error();
+      v = *parsed;
+    } else {
+      auto cols = m.store->Columns("enterprise");
+      if (!cols) return cols.error();
+      if (std::none_of((*cols)->begin(), (*cols)->end(),
+                       [&](const Column& c) { return c.name == f.name; })) {
+        return MakeError(ErrorCode::kUnknownField, "enterprise has no field '" + f.name + "'",
+                         f.name);
+      }
+    }
+    if (!IsNull(v)) SetField(row, f.name, std::move(v));
+  }
+  if (!FindField(row, "owning_office")) SetField(row, "owning_office", m.info.office);
+  if (!FindField(row, "landing_status")) SetField(row, "landing_status", std::string("none"));
+  if (!FindField(row, "record_state")) SetField(row, "record_state", std::string("complete"));
+  Saved saved;
+  DOSTI_TRY(ValidateEnterprise(row, saved.warnings));
+  auto checked = CheckIdentifiers(ids, saved.warnings);
+  if (!checked) return checked.error();
+  saved.id = m.store->NewId();
+  DOSTI_TRY(DuplicateWarnings(*m.store, saved.id, FieldText(row, "name"), *checked,
+                              saved.warnings));
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    DOSTI_TRY(m.store->Insert("enterprise", saved.id, row));
+    for (const CheckedIdentifier& c : *checked) {
+      DOSTI_TRY(InsertIdentifier(*m.store, m.store->NewId(), saved.id, c));
+    }
+    return {};
+  });
+  if (!r) return r.error();
+  return saved;
+}
+
+Result<EnterpriseView> Session::GetEnterprise(std::string_view id) {
+  Impl& m = *impl_;
+  auto rec = m.Load("enterprise", id);
+  if (!rec) return rec.error();
+  EnterpriseView view{std::move(*rec), {}};
+  auto ids = m.store->Select(
+      "SELECT id, type, value, check_state FROM enterprise_identifier "
+      "WHERE enterprise_id = ? AND archived = 0 ORDER BY created_at, id",
+      view.record.id);
+  if (!ids) return ids.error();
+  for (const Record& r : *ids) {
+    Identifier i;
+    i.id = r.id;
+    i.type = ParseIdentifierType(r.Text("type")).value_or(IdentifierType::kOther);
+    i.value = r.Text("value");
+    std::string check = r.Text("check_state");
+    i.check = check == "valid"              ? IdentifierCheck::kValid
+              : check == "checksum_warning" ? IdentifierCheck::kChecksumWarning
+                                            : IdentifierCheck::kFormatOnly;
+    view.identifiers.push_back(std::move(i));
+  }
+  return view;
+}
+
+Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view field,
+                                          std::string_view value) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  if (IsReadOnly(field) || IsLocalColumn(field)) {
+    return MakeError(ErrorCode::kReadOnlyField,
+                     std::string(field) + " cannot be set" +
+                         (field == "identifiers" ? "; add one with --uscc/--ntn/--secp" : ""),
+                     std::string(field));
+  }
+  auto rec = m.Load("enterprise", id);
+  if (!rec) return rec.error();
+  auto parsed = m.store->ParseValue("enterprise", field, value);
+  if (!parsed) return parsed.error();
+  Fields row = rec->fields;
+  SetField(row, field, *parsed);
+  Saved saved{rec->id, {}};
+  DOSTI_TRY(ValidateEnterprise(row, saved.warnings));
+  if (field == "name") {
+    DOSTI_TRY(DuplicateWarnings(*m.store, rec->id, FieldText(row, "name"), {}, saved.warnings));
+  }
+  auto r = InTransaction(*m.db, [&]() -> Result<int> {
+    return m.store->Update("enterprise", rec->id, {{std::string(field), *FindField(row, field)}});
+  });
+  if (!r) return r.error();
+  return saved;
+}
+
+Result<std::vector<Record>> Session::ListEnterprises(const EnterpriseFilter& filter) {
+  Impl& m = *impl_;
+  if (!filter.country.empty()) DOSTI_TRY(CheckOneOf("country", filter.country, kCountries));
+  if (!filter.search.empty()) {
+    auto hits = Search(filter.search, filter.limit > 0 ? filter.limit : 200);
+    if (!hits) return hits.error();
+    std::vector<Record> out;
+    for (const SearchHit& h : *hits) {
+      auto r = m.store->Get("enterprise", h.enterprise_id);
+      if (!r) return r.error();
+      if (!*r) continue;
+      if (!filter.country.empty() && (*r)->Text("country") != filter.country) continue;
+      if (!filter.include_archived && (*r)->Int("archived") != 0) continue;
+      out.push_back(std::move(**r));
+    }
+    return out;
+  }
+  std::string sql =
+      "SELECT * FROM enterprise WHERE (?1 = '' OR country = ?1) AND (?2 OR archived = 0) "
+      "ORDER BY country, name, id";
+  if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
+  return m.store->Select(sql, filter.country, int64_t{filter.include_archived ? 1 : 0});
+}
+
+Result<void> Session::ArchiveEnterprise(std::string_view id, bool archived) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto rec = m.Load("enterprise", id);
+  if (!rec) return rec.error();
+  auto r = InTransaction(*m.db, [&]() -> Result<int> {
+    return m.store->Update("enterprise", rec->id, {{"archived", int64_t{archived ? 1 : 0}}});
+  });
+  if (!r) return r.error();
+  return {};
+}
+
+Result<Saved> Session::AddIdentifier(std::string_view enterprise_id,
+                                     const IdentifierInput& input) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto rec = m.Load("enterprise", enterprise_id);
+  if (!rec) return rec.error();
+  Saved saved;
+  auto checked = CheckIdentifiers({input}, saved.warnings);
+  if (!checked) return checked.error();
+  const CheckedIdentifier& c = checked->front();
+  auto existing = m.store->Select(
+      "SELECT id FROM enterprise_identifier WHERE enterprise_id = ? AND type = ? AND value = ? "
+      "AND archived = 0",
+      rec->id, IdentifierTypeCode(c.type), c.value);
+  if (!existing) return existing.error();
+  if (!existing->empty()) {
+    saved.id = existing->front().id;
+    return saved;  // already recorded: adding it again changes nothing
+  }
+  DOSTI_TRY(DuplicateWarnings(*m.store, rec->id, "", *checked, saved.warnings));
+  saved.id = m.store->NewId();
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    return InsertIdentifier(*m.store, saved.id, rec->id, c);
+  });
+  if (!r) return r.error();
+  return saved;
+}
+
+}  // namespace dosti

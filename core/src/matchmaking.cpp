@@ -1,0 +1,182 @@
+// Matchmaking: CN–PK enterprise pairs moving through a stage pipeline; and events.
+#include <algorithm>
+
+#include "session_impl.h"
+
+namespace dosti {
+namespace {
+
+constexpr int kMatchPipelineLength = 8;  // proposed … deal_closed; then on_hold, closed_lost
+
+int MatchStageIndex(std::string_view stage) {
+  auto it = std::find(kMatchmakingStages.begin(), kMatchmakingStages.end(), stage);
+  return it == kMatchmakingStages.end() ? -1 : static_cast<int>(it - kMatchmakingStages.begin());
+}
+
+Result<void> AddMatchHistory(Session::Impl& m, const std::string& match_id,
+                             std::string_view stage, const std::string& reason) {
+  Fields history{{"matchmaking_id", match_id},
+                 {"stage", std::string(stage)},
+                 {"changed_on", FormatDate(m.Today())},
+                 {"changed_at", m.clock->NowMs()}};
+  if (!reason.empty()) history.push_back({"reason", reason});
+  return m.store->Insert("matchmaking_stage", m.store->NewId(), history);
+}
+
+}  // namespace
+
+Result<Saved> Session::AddMatch(std::string_view cn_id, std::string_view pk_id,
+                                std::string_view cooperation_type) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  DOSTI_TRY(CheckOneOf("cooperation_type", cooperation_type, kCooperationTypes, true));
+  auto a = m.Load("enterprise", cn_id);
+  if (!a) return a.error();
+  auto b = m.Load("enterprise", pk_id);
+  if (!b) return b.error();
+  if (a->Text("country") == b->Text("country")) {
+    return MakeError(ErrorCode::kSameCountry,
+                     "a matchmaking pair joins a CN and a PK enterprise; " + Describe(*a) +
+                         " and " + Describe(*b) + " are both " + a->Text("country"),
+                     "pk");
+  }
+  // The pair is the same whichever way round it was given; store it CN first.
+  if (a->Text("country") != "CN") std::swap(*a, *b);
+  Saved saved{m.store->NewId(), {}};
+  auto existing = m.store->Select(
+      "SELECT id FROM matchmaking WHERE cn_enterprise_id = ? AND pk_enterprise_id = ? "
+      "AND cooperation_type = ? AND archived = 0 AND stage NOT IN ('closed_lost') LIMIT 1",
+      a->id, b->id, cooperation_type);
+  if (!existing) return existing.error();
+  if (!existing->empty()) {
+    saved.warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "pk",
+                              "this pair already has an open " + std::string(cooperation_type) +
+                                  " match (" + existing->front().id.substr(0, 8) + ")"});
+  }
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    DOSTI_TRY(m.store->Insert("matchmaking", saved.id,
+                              {{"cn_enterprise_id", a->id},
+                               {"pk_enterprise_id", b->id},
+                               {"cooperation_type", std::string(cooperation_type)},
+                               {"stage", std::string("proposed")}}));
+    return AddMatchHistory(m, saved.id, "proposed", "");
+  });
+  if (!r) return r.error();
+  return saved;
+}
+
+Result<Saved> Session::SetMatchStage(std::string_view match_id, std::string_view stage,
+                                     std::string_view reason_raw) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  DOSTI_TRY(CheckOneOf("stage", stage, kMatchmakingStages, true));
+  auto match = m.Load("matchmaking", match_id);
+  if (!match) return match.error();
+  auto reason = CheckText("reason", reason_raw, 1000, false);
+  if (!reason) return reason.error();
+  std::string from = match->Text("stage");
+  if (from == stage) return Saved{match->id, {}};
+  int from_i = MatchStageIndex(from), to_i = MatchStageIndex(stage);
+  bool forward = from_i < kMatchPipelineLength && to_i > from_i;
+  if (stage == "closed_lost" && reason->empty()) {
+    return MakeError(ErrorCode::kRequired, "closing a match as lost needs a reason (--reason TEXT)",
+                     "reason");
+  }
+  if (!forward && reason->empty()) {
+    return MakeError(ErrorCode::kTransition,
+                     "moving a match from " + from + " back to " + std::string(stage) +
+                         " needs a reason (--reason TEXT)",
+                     "stage");
+  }
+  Fields changes{{"stage", std::string(stage)}};
+  if (stage == "closed_lost") changes.push_back({"lost_reason", *reason});
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    auto n = m.store->Update("matchmaking", match->id, changes);
+    if (!n) return n.error();
+    return AddMatchHistory(m, match->id, stage, *reason);
+  });
+  if (!r) return r.error();
+  return Saved{match->id, {}};
+}
+
+Result<std::vector<Record>> Session::ListMatches() {
+  return impl_->store->Select(
+      "SELECT m.*, a.name AS cn_name, b.name AS pk_name FROM matchmaking m "
+      "LEFT JOIN enterprise a ON a.id = m.cn_enterprise_id "
+      "LEFT JOIN enterprise b ON b.id = m.pk_enterprise_id "
+      "WHERE m.archived = 0 ORDER BY m.created_at, m.id");
+}
+
+Result<Saved> Session::AddEvent(const Fields& input) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  Fields row;
+  for (const Field& f : input) {
+    Value v = f.value;
+    if (std::holds_alternative<std::string>(v)) {
+      auto parsed = m.store->ParseValue("event", f.name, std::get<std::string>(v));
+      if (!parsed) return parsed.error();
+      v = *parsed;
+    }
+    if (!IsNull(v)) SetField(row, f.name, std::move(v));
+  }
+  DOSTI_TRY(CheckOneOf("kind", FieldText(row, "kind"),
+                       {"trade_fair", "training", "seminar", "b2b_matchmaking",
+                        "delegation_visit", "webinar"},
+                       true));
+  auto name = CheckName(FieldText(row, "name"), "name");
+  if (!name) return name.error();
+  SetField(row, "name", *name);
+  auto start = CheckDate("start_date", FieldText(row, "start_date"));
+  if (!start) return start.error();
+  std::string end_text = FieldText(row, "end_date");
+  if (end_text.empty()) SetField(row, "end_date", FormatDate(*start));
+  auto end = CheckDate("end_date", FieldText(row, "end_date"));
+  if (!end) return end.error();
+  if (*end < *start) {
+    return MakeError(ErrorCode::kBadDate, "end_date must not be before start_date", "end_date");
+  }
+  if (FieldText(row, "office").empty()) SetField(row, "office", m.info.office);
+  DOSTI_TRY(CheckOneOf("office", FieldText(row, "office"), kOffices, true));
+  Saved saved{m.store->NewId(), {}};
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    return m.store->Insert("event", saved.id, row);
+  });
+  if (!r) return r.error();
+  return saved;
+}
+
+Result<Saved> Session::AddParticipation(const Fields& input) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  Fields row = input;
+  auto event = m.Resolve("event", FieldText(row, "event_id"));
+  if (!event) return event.error();
+  auto enterprise = m.Resolve("enterprise", FieldText(row, "enterprise_id"));
+  if (!enterprise) return enterprise.error();
+  SetField(row, "event_id", *event);
+  SetField(row, "enterprise_id", *enterprise);
+  if (!FieldText(row, "contact_id").empty()) {
+    auto contact = m.Resolve("contact", FieldText(row, "contact_id"));
+    if (!contact) return contact.error();
+    SetField(row, "contact_id", *contact);
+  }
+  if (FieldText(row, "status").empty()) SetField(row, "status", std::string("registered"));
+  DOSTI_TRY(CheckOneOf("status", FieldText(row, "status"),
+                       {"registered", "attended", "no_show", "cancelled"}, true));
+  DOSTI_TRY(CheckOneOf("role", FieldText(row, "role"),
+                       {"visitor", "exhibitor", "speaker", "participant", "organiser"}));
+  Saved saved{m.store->NewId(), {}};
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    return m.store->Insert("event_participation", saved.id, row);
+  });
+  if (!r) return r.error();
+  return saved;
+}
+
+Result<std::vector<Record>> Session::ListEvents() {
+  return impl_->store->Select(
+      "SELECT * FROM event WHERE archived = 0 ORDER BY start_date DESC, id");
+}
+
+}  // namespace dosti

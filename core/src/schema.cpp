@@ -1,0 +1,192 @@
+#include "schema.h"
+
+#include <string>
+
+namespace dosti {
+namespace {
+
+// Common columns of every replicated row (DESIGN.md §2): a 128-bit random id made on the
+// device, instants in UTC milliseconds, the device that created it, the archived flag.
+#define DOSTI_ROW                                   \
+  "id TEXT PRIMARY KEY NOT NULL,"                   \
+  "created_at INTEGER NOT NULL,"                    \
+  "updated_at INTEGER NOT NULL,"                    \
+  "origin_device TEXT NOT NULL,"                    \
+  "archived INTEGER NOT NULL DEFAULT 0"
+
+// Version 1: the records model of DOMAIN.md. Columns hold codes (not foreign keys to
+// vocabulary tables) because replicas must accept rows in any order; references between
+// records are checked by the core, not by SQLite, for the same reason.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE local_setting (key TEXT PRIMARY KEY, value TEXT);
+
+CREATE TABLE office (
+  )sql" DOSTI_ROW R"sql(,
+  code TEXT NOT NULL, country TEXT NOT NULL, name_en TEXT, name_zh TEXT, name_ur TEXT,
+  timezone TEXT NOT NULL, utc_offset_minutes INTEGER NOT NULL);
+CREATE TABLE staff (
+  )sql" DOSTI_ROW R"sql(,
+  name TEXT NOT NULL, office TEXT, email TEXT, role TEXT);
+CREATE TABLE device (
+  )sql" DOSTI_ROW R"sql(,
+  name TEXT, office TEXT, role TEXT);
+CREATE TABLE programme (
+  )sql" DOSTI_ROW R"sql(,
+  code TEXT NOT NULL, name TEXT, start_date TEXT NOT NULL, end_date TEXT,
+  target_cn INTEGER NOT NULL, target_pk INTEGER NOT NULL);
+
+CREATE TABLE enterprise (
+  seq INTEGER PRIMARY KEY,                 -- local only: a stable rowid for the search index
+  id TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, origin_device TEXT NOT NULL,
+  archived INTEGER NOT NULL DEFAULT 0,
+  country TEXT NOT NULL, name TEXT NOT NULL, name_en TEXT, name_zh TEXT, name_ur TEXT,
+  short_name TEXT, sector TEXT, region TEXT, city TEXT, address TEXT, website TEXT,
+  founded_year INTEGER, employees INTEGER, size_class TEXT,
+  landing_status TEXT NOT NULL DEFAULT 'none', source TEXT, owning_office TEXT,
+  record_state TEXT NOT NULL DEFAULT 'complete', merged_into TEXT,
+  name_key TEXT                            -- local only: NameKey(name), for duplicates
+);
+CREATE INDEX enterprise_country ON enterprise(country, archived);
+CREATE INDEX enterprise_name_key ON enterprise(name_key);
+
+CREATE TABLE enterprise_identifier (
+  )sql" DOSTI_ROW R"sql(,
+  enterprise_id TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,
+  check_state TEXT NOT NULL);
+CREATE INDEX identifier_enterprise ON enterprise_identifier(enterprise_id);
+CREATE INDEX identifier_value ON enterprise_identifier(value, type);
+
+CREATE TABLE contact (
+  )sql" DOSTI_ROW R"sql(,
+  enterprise_id TEXT NOT NULL, full_name TEXT NOT NULL, latin_name TEXT, name_ur TEXT,
+  position TEXT, mobile TEXT, office_phone TEXT, email TEXT, wechat TEXT, whatsapp TEXT,
+  preferred_language TEXT, is_primary INTEGER NOT NULL DEFAULT 0,
+  consent_contact INTEGER NOT NULL DEFAULT 0, consent_transfer INTEGER NOT NULL DEFAULT 0,
+  consent_date TEXT, consent_method TEXT);
+CREATE INDEX contact_enterprise ON contact(enterprise_id);
+CREATE INDEX contact_mobile ON contact(mobile);
+CREATE INDEX contact_email ON contact(email);
+CREATE INDEX contact_wechat ON contact(wechat);
+
+CREATE TABLE enrollment (
+  )sql" DOSTI_ROW R"sql(,
+  enterprise_id TEXT NOT NULL, programme_id TEXT NOT NULL, stage TEXT NOT NULL,
+  programme_number TEXT);
+CREATE INDEX enrollment_enterprise ON enrollment(enterprise_id, programme_id);
+-- Stage history: append-only; the progress report is computed from it as of any date.
+CREATE TABLE enrollment_stage (
+  )sql" DOSTI_ROW R"sql(,
+  enrollment_id TEXT NOT NULL, stage TEXT NOT NULL, changed_on TEXT NOT NULL,
+  changed_at INTEGER NOT NULL, reason TEXT);
+CREATE INDEX enrollment_stage_enrollment ON enrollment_stage(enrollment_id);
+
+CREATE TABLE service_log (
+  )sql" DOSTI_ROW R"sql(,
+  enterprise_id TEXT NOT NULL, contact_id TEXT, programme_id TEXT, category TEXT NOT NULL,
+  service_date TEXT NOT NULL, provider_office TEXT NOT NULL, lead_staff TEXT,
+  delivery_mode TEXT NOT NULL DEFAULT 'in_person', event_id TEXT,
+  minutes INTEGER NOT NULL, participants INTEGER, summary TEXT NOT NULL,
+  outcome TEXT NOT NULL DEFAULT 'completed', state TEXT NOT NULL DEFAULT 'final');
+CREATE INDEX service_log_date ON service_log(service_date);
+CREATE INDEX service_log_enterprise ON service_log(enterprise_id);
+
+CREATE TABLE follow_up (
+  )sql" DOSTI_ROW R"sql(,
+  subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, enterprise_id TEXT,
+  due_date TEXT NOT NULL, assignee TEXT, office TEXT, note TEXT,
+  status TEXT NOT NULL DEFAULT 'open', done_on TEXT);
+CREATE INDEX follow_up_status ON follow_up(status, due_date);
+
+CREATE TABLE matchmaking (
+  )sql" DOSTI_ROW R"sql(,
+  cn_enterprise_id TEXT NOT NULL, pk_enterprise_id TEXT NOT NULL,
+  cooperation_type TEXT NOT NULL, stage TEXT NOT NULL, lost_reason TEXT, note TEXT);
+CREATE TABLE matchmaking_stage (
+  )sql" DOSTI_ROW R"sql(,
+  matchmaking_id TEXT NOT NULL, stage TEXT NOT NULL, changed_on TEXT NOT NULL,
+  changed_at INTEGER NOT NULL, reason TEXT);
+CREATE INDEX matchmaking_stage_match ON matchmaking_stage(matchmaking_id);
+
+CREATE TABLE event (
+  )sql" DOSTI_ROW R"sql(,
+  kind TEXT NOT NULL, name TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT NOT NULL,
+  city TEXT, office TEXT);
+CREATE TABLE event_participation (
+  )sql" DOSTI_ROW R"sql(,
+  event_id TEXT NOT NULL, enterprise_id TEXT NOT NULL, contact_id TEXT, role TEXT,
+  status TEXT NOT NULL DEFAULT 'registered');
+CREATE INDEX participation_event ON event_participation(event_id);
+)sql";
+
+// Version 2: the "already ours?" search index. FTS5 with the trigram tokenizer finds Chinese
+// and Urdu substrings of three characters or more (sqlite.org/fts5.html#the_trigram_tokenizer).
+// It is an external-content table over enterprise, keyed by the local `seq` (stable across
+// VACUUM, unlike an implicit rowid), kept current by triggers. Existing rows are indexed by
+// the 'rebuild' command, so databases of version 1 become searchable on upgrade.
+constexpr const char* kV2 = R"sql(
+CREATE VIRTUAL TABLE enterprise_fts USING fts5(
+  name, name_en, name_zh, name_ur, short_name,
+  content='enterprise', content_rowid='seq', tokenize='trigram');
+CREATE TRIGGER enterprise_fts_insert AFTER INSERT ON enterprise BEGIN
+  INSERT INTO enterprise_fts(rowid, name, name_en, name_zh, name_ur, short_name)
+  VALUES (new.seq, new.name, new.name_en, new.name_zh, new.name_ur, new.short_name);
+END;
+CREATE TRIGGER enterprise_fts_delete AFTER DELETE ON enterprise BEGIN
+  INSERT INTO enterprise_fts(enterprise_fts, rowid, name, name_en, name_zh, name_ur, short_name)
+  VALUES ('delete', old.seq, old.name, old.name_en, old.name_zh, old.name_ur, old.short_name);
+END;
+CREATE TRIGGER enterprise_fts_update AFTER UPDATE OF name, name_en, name_zh, name_ur, short_name
+ON enterprise BEGIN
+  INSERT INTO enterprise_fts(enterprise_fts, rowid, name, name_en, name_zh, name_ur, short_name)
+  VALUES ('delete', old.seq, old.name, old.name_en, old.name_zh, old.name_ur, old.short_name);
+  INSERT INTO enterprise_fts(rowid, name, name_en, name_zh, name_ur, short_name)
+  VALUES (new.seq, new.name, new.name_en, new.name_zh, new.name_ur, new.short_name);
+END;
+INSERT INTO enterprise_fts(enterprise_fts) VALUES ('rebuild');
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+}  // namespace
+
+const std::vector<std::string_view>& ReplicatedTables() {
+  static const std::vector<std::string_view> tables = {
+      "office",  "staff",      "device",          "programme",   "enterprise",
+      "enterprise_identifier", "contact",         "enrollment",  "enrollment_stage",
+      "event",   "service_log", "follow_up",      "matchmaking", "matchmaking_stage",
+      "event_participation"};
+  return tables;
+}
+
+Result<int> SchemaVersion(Db& db) {
+  auto v = db.QueryInt("PRAGMA user_version");
+  if (!v) return v.error();
+  return static_cast<int>(*v);
+}
+
+Result<void> Migrate(Db& db, int target) {
+  auto current = SchemaVersion(db);
+  if (!current) return current.error();
+  if (*current > kSchemaVersion) {
+    return MakeError(ErrorCode::kSchemaTooNew,
+                     "this database has schema version " + std::to_string(*current) +
+                         " but this Dosti knows only up to " + std::to_string(kSchemaVersion) +
+                         "; install a newer Dosti to open it");
+  }
+  for (int v = *current + 1; v <= target; ++v) {
+    auto r = InTransaction(db, [&]() -> Result<void> {
+      DOSTI_TRY(db.Exec(kMigrations[v - 1]));
+      return db.Exec("PRAGMA user_version = " + std::to_string(v));
+    });
+    if (!r) {
+      return MakeError(ErrorCode::kStorage, "migration to schema version " +
+                                                std::to_string(v) + " failed: " +
+                                                r.error().message);
+    }
+  }
+  return {};
+}
+
+}  // namespace dosti

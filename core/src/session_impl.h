@@ -1,0 +1,55 @@
+// Internals shared by the files that implement dosti::Session (one file per area:
+// session.cpp, enterprise.cpp, contact.cpp, service.cpp, selection.cpp, matchmaking.cpp,
+// search.cpp, reports.cpp, csv.cpp, demo.cpp).
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db.h"
+#include "dosti/session.h"
+#include "store.h"
+
+namespace dosti {
+
+struct Session::Impl {
+  std::unique_ptr<Db> db;
+  Clock* clock = nullptr;
+  Random* random = nullptr;
+  std::unique_ptr<Store> store;
+  WorkspaceInfo info;
+  int utc_offset_minutes = 480;
+  Date programme_start{2023, 9, 1};
+
+  // kNotInitialised unless `dosti init` has run on this database.
+  Result<void> RequireInit() const;
+  // Loads settings and the programme into `info` (after Open and Init).
+  Result<void> LoadInfo();
+  Result<std::optional<std::string>> Setting(std::string_view key);
+  Result<void> SetSetting(std::string_view key, std::string_view value);
+  Date Today() const;
+  // A full id from an id or a unique prefix (≥ 6 hex characters) of a row of `table`.
+  Result<std::string> Resolve(std::string_view table, std::string_view id_or_prefix);
+  // The row, or kNotFound naming the table and id.
+  Result<Record> Load(std::string_view table, std::string_view id);
+};
+
+// Validation helpers shared by the record areas.
+// kInvalid unless `value` is one of `allowed` ("" passes when !required).
+Result<void> CheckOneOf(std::string_view field, std::string_view value,
+                        const std::vector<std::string_view>& allowed, bool required = false);
+Result<void> CheckOneOf(std::string_view field, std::string_view value,
+                        std::initializer_list<std::string_view> allowed, bool required = false);
+// A free-text field: valid UTF-8, at most `max` code points, no control (other than newline
+// and tab) or bidi override characters. Returns the cleaned text.
+Result<std::string> CheckText(std::string_view field, std::string_view value, size_t max,
+                              bool required);
+Result<Date> CheckDate(std::string_view field, std::string_view value);
+// Human-readable "the enterprise 华为技术有限公司 (0190…)" style reference.
+std::string Describe(const Record& r, std::string_view name_field = "name");
+
+}  // namespace dosti

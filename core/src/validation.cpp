@@ -1,0 +1,513 @@
+#include "dosti/validation.h"
+
+#include <algorithm>
+#include <iterator>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dosti/result.h"
+#include "dosti/text.h"
+
+namespace dosti {
+namespace {
+
+// GB 32100-2015 "The coding rule of the unified social credit identifier for legal entities and
+// other organizations": 31 symbols, the digits and the Latin capitals without I, O, S, V, Z
+// (too easily read as 1, 0, 5, U, 2).
+constexpr std::string_view kUsccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+constexpr int kMaxNameLength = 300;
+constexpr std::size_t kMaxOtherIdentifierLength = 64;
+constexpr std::size_t kMaxE164Digits = 15;
+constexpr std::size_t kMinNationalDigits = 7;
+
+int UsccValue(char32_t c) {
+  if (c > 0x7F) return -1;
+  const std::size_t pos = kUsccAlphabet.find(static_cast<char>(c));
+  return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
+}
+
+bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return IsAsciiDigit(c); });
+}
+
+// Arabic-Indic and the Extended Arabic-Indic digits of an Urdu keyboard count as digits too,
+// like the full-width digits of a Chinese IME.
+char32_t AsciiDigit(char32_t c) {
+  if (c >= 0x0660 && c <= 0x0669) return '0' + (c - 0x0660);
+  if (c >= 0x06F0 && c <= 0x06F9) return '0' + (c - 0x06F0);
+  return c;
+}
+
+bool IsSpace(char32_t c) {
+  return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0xA0 || c == 0x3000 ||
+         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0xFEFF;
+}
+
+// ASCII hyphen-minus and its look-alikes: hyphens, dashes, the minus sign, small/full-width forms.
+bool IsDash(char32_t c) {
+  return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE58 ||
+         c == 0xFE63 || c == 0xFF0D;
+}
+
+std::string Utf8(char32_t c) { return text::FromCodePoints(std::u32string_view(&c, 1)); }
+
+std::string CodePointName(char32_t c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
+}
+
+Issue Warning(ErrorCode code, std::string_view field, std::string message) {
+  return Issue{Severity::kWarning, code, std::string(field), std::move(message)};
+}
+
+// The field and the words used for each identifier type in messages.
+std::string_view FieldOf(IdentifierType t) {
+  switch (t) {
+    case IdentifierType::kCnUscc: return "uscc";
+    case IdentifierType::kCnLegacyRegno: return "legacy_regno";
+    case IdentifierType::kPkSecp: return "secp";
+    case IdentifierType::kPkNtn: return "ntn";
+    case IdentifierType::kPkNtnCnic: return "ntn_cnic";
+    case IdentifierType::kOther: return "identifier";
+  }
+  return "identifier";
+}
+
+std::string_view LabelOf(IdentifierType t) {
+  switch (t) {
+    case IdentifierType::kCnUscc: return "USCC";
+    case IdentifierType::kCnLegacyRegno: return "Legacy registration number";
+    case IdentifierType::kPkSecp: return "SECP company number";
+    case IdentifierType::kPkNtn: return "NTN";
+    case IdentifierType::kPkNtnCnic: return "CNIC-form NTN";
+    case IdentifierType::kOther: return "Identifier";
+  }
+  return "Identifier";
+}
+
+// "got 'X' at position 3" for the first non-digit, else "got N digits": the part of a
+// digits-only format message that tells the user what to fix.
+std::string DescribeDigits(std::string_view value) {
+  const std::u32string cps = text::ToCodePoints(value);
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    if (!IsAsciiDigit(cps[i])) {
+      return "got '" + Utf8(cps[i]) + "' at position " + std::to_string(i + 1);
+    }
+  }
+  return "got " + std::to_string(cps.size()) + (cps.size() == 1 ? " digit" : " digits");
+}
+
+Result<CheckedIdentifier> CheckUscc(std::string value) {
+  const std::u32string cps = text::ToCodePoints(value);
+  const std::string rule =
+      "USCC must be 18 characters from 0-9 and A-Z without I, O, S, V, Z; got ";
+  if (cps.size() != 18) {
+    return MakeError(ErrorCode::kBadIdentifier, rule + std::to_string(cps.size()) + ".", "uscc");
+  }
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    if (UsccValue(cps[i]) < 0) {
+      return MakeError(ErrorCode::kBadIdentifier,
+                       rule + "'" + Utf8(cps[i]) + "' at position " + std::to_string(i + 1) + ".",
+                       "uscc");
+    }
+    // Positions 3-8 are the GB/T 2260 administrative division code, always digits.
+    if (i >= 2 && i < 8 && !IsAsciiDigit(cps[i])) {
+      return MakeError(ErrorCode::kBadIdentifier,
+                       "USCC characters 3 to 8 are the region code and must be digits; got '" +
+                           Utf8(cps[i]) + "' at position " + std::to_string(i + 1) + ".",
+                       "uscc");
+    }
+  }
+  CheckedIdentifier id{IdentifierType::kCnUscc, value, IdentifierCheck::kValid, {}};
+  const char expected = UsccCheckCharacter(std::string_view(value).substr(0, 17));
+  if (expected != value[17]) {
+    // Some genuine codes issued early on fail the check (DOMAIN.md), so this cannot refuse.
+    id.check = IdentifierCheck::kChecksumWarning;
+    id.warnings.push_back(Warning(
+        ErrorCode::kBadIdentifier, "uscc",
+        std::string("USCC check character is '") + value[17] + "' where '" + expected +
+            "' was expected; it was saved, but compare the code with the business licence."));
+  }
+  return id;
+}
+
+Result<CheckedIdentifier> CheckDigits(IdentifierType type, std::string value, std::size_t length,
+                                      std::string_view rule) {
+  if (value.size() != length || !AllDigits(value)) {
+    return MakeError(ErrorCode::kBadIdentifier,
+                     std::string(rule) + "; " + DescribeDigits(value) + ".",
+                     std::string(FieldOf(type)));
+  }
+  return CheckedIdentifier{type, std::move(value), IdentifierCheck::kFormatOnly, {}};
+}
+
+// E.164 country code length, from the ITU-T assignments: "1" and "7" are the only one-digit
+// codes; these two-digit prefixes are whole codes; every other code has three digits.
+std::size_t CountryCodeLength(std::string_view digits) {
+  if (digits[0] == '1' || digits[0] == '7') return 1;
+  static constexpr std::string_view kTwoDigit[] = {
+      "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
+      "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
+      "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98"};
+  const std::string_view prefix = digits.substr(0, 2);
+  return std::find(std::begin(kTwoDigit), std::end(kTwoDigit), prefix) != std::end(kTwoDigit)
+             ? 2
+             : 3;
+}
+
+bool IsCnMobile(std::string_view e164) {  // ^\+861[3-9]\d{9}$
+  return e164.size() == 14 && e164.substr(0, 4) == "+861" && e164[4] >= '3' && e164[4] <= '9' &&
+         AllDigits(e164.substr(1));
+}
+
+bool IsPkMobile(std::string_view e164) {  // ^\+923\d{9}$
+  return e164.size() == 13 && e164.substr(0, 4) == "+923" && AllDigits(e164.substr(1));
+}
+
+bool IsWord(std::string_view word, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+std::string_view IdentifierTypeCode(IdentifierType t) {
+  switch (t) {
+    case IdentifierType::kCnUscc: return "CN_USCC";
+    case IdentifierType::kCnLegacyRegno: return "CN_LEGACY_REGNO";
+    case IdentifierType::kPkSecp: return "PK_SECP";
+    case IdentifierType::kPkNtn: return "PK_NTN";
+    case IdentifierType::kPkNtnCnic: return "PK_NTN_CNIC";
+    case IdentifierType::kOther: return "OTHER";
+  }
+  return "OTHER";
+}
+
+std::optional<IdentifierType> ParseIdentifierType(std::string_view code) {
+  for (IdentifierType t : {IdentifierType::kCnUscc, IdentifierType::kCnLegacyRegno,
+                           IdentifierType::kPkSecp, IdentifierType::kPkNtn,
+                           IdentifierType::kPkNtnCnic, IdentifierType::kOther}) {
+    if (IdentifierTypeCode(t) == code) return t;
+  }
+  return std::nullopt;
+}
+
+std::string_view IdentifierCheckCode(IdentifierCheck c) {
+  switch (c) {
+    case IdentifierCheck::kValid: return "valid";
+    case IdentifierCheck::kChecksumWarning: return "checksum_warning";
+    case IdentifierCheck::kFormatOnly: return "format_only";
+  }
+  return "format_only";
+}
+
+std::string NormaliseIdentifier(std::string_view raw) {
+  std::u32string out;
+  for (char32_t c : text::ToCodePoints(text::FoldWidth(raw))) {
+    if (IsSpace(c) || IsDash(c)) continue;
+    c = AsciiDigit(c);
+    if (c >= 'a' && c <= 'z') c -= 'a' - 'A';
+    out.push_back(c);
+  }
+  return text::FromCodePoints(out);
+}
+
+char UsccCheckCharacter(std::string_view first17) {
+  if (first17.size() != 17) return '\0';
+  // GB 32100-2015, 5.3: weights W[i] = 3^i mod 31; check = (31 - sum mod 31) mod 31.
+  int sum = 0;
+  int weight = 1;
+  for (char c : first17) {
+    const int value = UsccValue(static_cast<unsigned char>(c));
+    if (value < 0) return '\0';
+    sum += value * weight;
+    weight = weight * 3 % 31;
+  }
+  return kUsccAlphabet[(31 - sum % 31) % 31];
+}
+
+Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view raw) {
+  if (!text::IsValidUtf8(raw)) {
+    return MakeError(ErrorCode::kBadIdentifier,
+                     std::string(LabelOf(type)) + " is not valid UTF-8 text; type it again.",
+                     std::string(FieldOf(type)));
+  }
+  std::string value = NormaliseIdentifier(raw);
+  // The length tells the variants apart, so a booth entry filed under the sister type is
+  // reclassified rather than refused.
+  if ((type == IdentifierType::kCnUscc || type == IdentifierType::kCnLegacyRegno) &&
+      AllDigits(value) && value.size() == 15) {
+    type = IdentifierType::kCnLegacyRegno;
+  } else if (type == IdentifierType::kCnLegacyRegno && value.size() == 18) {
+    type = IdentifierType::kCnUscc;
+  } else if (type == IdentifierType::kPkNtn || type == IdentifierType::kPkNtnCnic) {
+    if (AllDigits(value) && value.size() == 13) type = IdentifierType::kPkNtnCnic;
+    if (AllDigits(value) && value.size() == 8) type = IdentifierType::kPkNtn;
+  } else if (type == IdentifierType::kPkSecp && value.rfind("CUIN", 0) == 0) {
+    value.erase(0, 4);  // "CUIN-0012345": the dash is already gone
+  }
+  if (value.empty()) {
+    return MakeError(ErrorCode::kBadIdentifier,
+                     std::string(LabelOf(type)) + " is empty; enter it or remove the identifier.",
+                     std::string(FieldOf(type)));
+  }
+
+  switch (type) {
+    case IdentifierType::kCnUscc:
+      return CheckUscc(std::move(value));
+    case IdentifierType::kCnLegacyRegno: {
+      auto id = CheckDigits(type, std::move(value), 15,
+                            "Legacy registration number must be 15 digits");
+      if (id && id->value[0] == '0') {
+        return MakeError(ErrorCode::kBadIdentifier,
+                         "Legacy registration number cannot start with 0; check it, or ask for "
+                         "the 18-character USCC.",
+                         "legacy_regno");
+      }
+      if (id) {
+        id->warnings.push_back(Warning(ErrorCode::kBadIdentifier, "legacy_regno",
+                                       "This is a legacy 15-digit registration number from "
+                                       "before 2015; ask for the 18-character USCC."));
+      }
+      return id;
+    }
+    case IdentifierType::kPkNtn:
+      return CheckDigits(type, std::move(value), 8,
+                         "NTN must be 7 digits and a check digit, written 1234567-8 (or a "
+                         "13-digit CNIC-form NTN)");
+    case IdentifierType::kPkNtnCnic:
+      return CheckDigits(type, std::move(value), 13,
+                         "CNIC-form NTN must be 13 digits, written 12345-1234567-1");
+    case IdentifierType::kPkSecp:
+      return CheckDigits(type, std::move(value), 7,
+                         "SECP company number must be 7 digits, with or without a CUIN- prefix");
+    case IdentifierType::kOther: {
+      for (char32_t c : text::ToCodePoints(value)) {
+        if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
+          return MakeError(ErrorCode::kBadIdentifier,
+                           "Identifier contains the control character " + CodePointName(c) +
+                               "; remove it.",
+                           "identifier");
+        }
+      }
+      if (text::Length(value) > kMaxOtherIdentifierLength) {
+        return MakeError(ErrorCode::kBadIdentifier,
+                         "Identifier is longer than 64 characters; shorten it.", "identifier");
+      }
+      return CheckedIdentifier{type, std::move(value), IdentifierCheck::kFormatOnly, {}};
+    }
+  }
+  return MakeError(ErrorCode::kInternal, "Unknown identifier type.", "identifier");
+}
+
+std::string DisplayIdentifier(IdentifierType type, std::string_view value) {
+  if (type == IdentifierType::kPkNtn && value.size() == 8 && AllDigits(value)) {
+    return std::string(value.substr(0, 7)) + "-" + std::string(value.substr(7));
+  }
+  if (type == IdentifierType::kPkNtnCnic && value.size() == 13 && AllDigits(value)) {
+    return std::string(value.substr(0, 5)) + "-" + std::string(value.substr(5, 7)) + "-" +
+           std::string(value.substr(12));
+  }
+  return std::string(value);
+}
+
+Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view country,
+                                    std::string_view field) {
+  const std::string field_name(field);
+  if (!text::IsValidUtf8(raw)) {
+    return MakeError(ErrorCode::kBadPhone, "Phone number is not valid UTF-8 text; type it again.",
+                     field_name);
+  }
+  std::string digits;
+  bool plus = false;
+  for (char32_t c : text::ToCodePoints(text::FoldWidth(raw))) {
+    c = AsciiDigit(c);
+    if (IsAsciiDigit(c)) {
+      digits.push_back(static_cast<char>(c));
+    } else if (c == '+') {
+      if (plus || !digits.empty()) {
+        return MakeError(ErrorCode::kBadPhone,
+                         "Phone number may contain a + only at its start; remove the others.",
+                         field_name);
+      }
+      plus = true;
+    } else if (!(IsSpace(c) || IsDash(c) || c == '(' || c == ')' || c == '.' || c == '/')) {
+      return MakeError(ErrorCode::kBadPhone,
+                       "Phone number may contain only digits, spaces, dashes, brackets and a "
+                       "leading +; remove '" + Utf8(c) + "'.",
+                       field_name);
+    }
+  }
+  if (digits.empty()) {
+    return MakeError(ErrorCode::kBadPhone,
+                     "Phone number has no digits; enter the number with its area code.",
+                     field_name);
+  }
+
+  std::string international;  // country code and national number, without the +
+  if (plus) {
+    international = digits;
+  } else if (digits.rfind("00", 0) == 0) {
+    international = digits.substr(2);
+  } else {
+    std::string upper(country);
+    for (char& ch : upper) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
+    const std::string_view national =
+        std::string_view(digits).substr(digits[0] == '0' ? 1 : 0);  // the trunk prefix
+    if (upper == "CN") {
+      international = "86" + std::string(national);
+    } else if (upper == "PK") {
+      international = "92" + std::string(national);
+    } else {
+      return MakeError(ErrorCode::kBadPhone,
+                       "Phone number has no country code and the enterprise country is not CN "
+                       "or PK; write it with + and the country code.",
+                       field_name);
+    }
+  }
+  // Business cards write "+86 (0)10 6512 3456": China and Pakistan numbers never start with
+  // 0 after the country code, so that 0 is the trunk prefix and goes.
+  if (international.rfind("860", 0) == 0 || international.rfind("920", 0) == 0) {
+    international.erase(2, 1);
+  }
+  if (international.empty() || international[0] == '0') {
+    return MakeError(ErrorCode::kBadPhone,
+                     "Phone number has no valid country code after + or 00; check the digits "
+                     "that follow it.",
+                     field_name);
+  }
+  if (international.size() > kMaxE164Digits) {
+    return MakeError(ErrorCode::kBadPhone,
+                     "Phone number has " + std::to_string(international.size()) +
+                         " digits with its country code, more than the 15 E.164 allows; "
+                         "remove the extra digits.",
+                     field_name);
+  }
+  const std::size_t national_digits = international.size() - CountryCodeLength(international);
+  if (national_digits < kMinNationalDigits) {
+    return MakeError(ErrorCode::kBadPhone,
+                     "Phone number has only " + std::to_string(national_digits) +
+                         " digits after the country code; enter the full number with its area "
+                         "code.",
+                     field_name);
+  }
+
+  CheckedPhone phone;
+  phone.e164 = "+" + international;
+  phone.plausible_mobile = IsCnMobile(phone.e164) || IsPkMobile(phone.e164);
+  // Landlines are expected in office-phone fields; only mobile fields warn.
+  const bool mobile_field = field.find("mobile") != std::string_view::npos ||
+                            field.find("whatsapp") != std::string_view::npos;
+  if (!phone.plausible_mobile && mobile_field) {
+    std::string message;
+    if (international.rfind("86", 0) == 0) {
+      message = phone.e164 + " is not a plausible Chinese mobile number (11 digits starting with "
+                "13 to 19); check it, or record it as an office phone.";
+    } else if (international.rfind("92", 0) == 0) {
+      message = phone.e164 + " is not a plausible Pakistani mobile number (03xx followed by 7 "
+                "digits); check it, or record it as an office phone.";
+    } else {
+      message = phone.e164 + " is neither a Chinese nor a Pakistani mobile number; check the "
+                "country code.";
+    }
+    phone.warnings.push_back(Warning(ErrorCode::kBadPhone, field, std::move(message)));
+  }
+  return phone;
+}
+
+Result<std::string> CheckName(std::string_view raw, std::string_view field) {
+  const std::string field_name(field);
+  if (!text::IsValidUtf8(raw)) {
+    return MakeError(ErrorCode::kBadName, "Name is not valid UTF-8 text; type it again.",
+                     field_name);
+  }
+  std::string name = text::Clean(raw);
+  if (name.empty()) {
+    return MakeError(ErrorCode::kBadName, "Name is empty; enter the name.", field_name);
+  }
+  for (char32_t c : text::ToCodePoints(name)) {
+    if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
+      return MakeError(ErrorCode::kBadName,
+                       "Name contains the control character " + CodePointName(c) +
+                           "; remove it (names are one line).",
+                       field_name);
+    }
+    // Overrides and isolates reorder what follows them, so a name could display as another
+    // firm's; marks (U+200E, U+200F, U+061C) stay allowed, Urdu text needs them.
+    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+      return MakeError(ErrorCode::kBadName,
+                       "Name contains the invisible direction control " + CodePointName(c) +
+                           ", which can disguise how it displays; remove it.",
+                       field_name);
+    }
+  }
+  if (const std::size_t length = text::Length(name); length > kMaxNameLength) {
+    return MakeError(ErrorCode::kBadName,
+                     "Name is " + std::to_string(length) +
+                         " characters long; shorten it to at most 300.",
+                     field_name);
+  }
+  return name;
+}
+
+std::string NameKey(std::string_view name) {
+  std::vector<std::string> words = text::SplitWords(text::Nfc(text::CaseFold(name)));
+  for (std::string& word : words) {
+    std::u32string cps = text::ToCodePoints(word);
+    // Tatweel only stretches Arabic-script letters; Arabic-Indic digits are digits.
+    std::erase(cps, U'\u0640');
+    for (char32_t& c : cps) c = AsciiDigit(c);
+    word = text::FromCodePoints(cps);
+  }
+  std::erase(words, std::string());
+
+  const auto join = [](const std::vector<std::string>& w) {
+    std::string s;
+    for (const std::string& part : w) s += part;
+    return s;
+  };
+  const std::string unstripped = join(words);
+
+  // Longest first, so 股份有限公司 goes whole rather than leaving 股份.
+  static constexpr std::string_view kChineseSuffixes[] = {
+      "股份有限公司", "有限责任公司", "有限公司", "股份公司", "分公司", "公司", "集团"};
+  bool stripped = true;
+  while (stripped && !words.empty()) {
+    stripped = false;
+    std::string& last = words.back();
+    if (IsWord(last, {"limited", "ltd", "pvtltd"})) {
+      // "(Private) Limited", "(Pvt.) Ltd", "SMC-Private Limited": qualifiers go with it.
+      words.pop_back();
+      while (!words.empty() && IsWord(words.back(), {"private", "pvt", "smc"})) words.pop_back();
+      stripped = true;
+    } else if (IsWord(last, {"smc", "pvt", "co", "company", "inc", "incorporated", "corp",
+                             "corporation", "llc", "plc"})) {
+      words.pop_back();
+      stripped = true;
+    } else {
+      for (std::string_view suffix : kChineseSuffixes) {
+        if (EndsWith(last, suffix)) {
+          last.erase(last.size() - suffix.size());
+          if (last.empty()) words.pop_back();
+          stripped = true;
+          break;
+        }
+      }
+    }
+  }
+  // A name that is nothing but a legal form ("Limited", 有限公司) keeps it rather than
+  // matching every other such name on an empty key.
+  std::string key = join(words);
+  return key.empty() ? unstripped : key;
+}
+
+}  // namespace dosti

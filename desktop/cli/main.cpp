@@ -1,0 +1,12 @@
+// dosti: the command-line front end (see cli.h and README.md).
+#include <cstdlib>
+#include <iostream>
+
+#include "cli.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  dosti::cli::Environment env;
+  if (const char* db = std::getenv("DOSTI_DB"); db && *db) env.dosti_db = db;
+  return dosti::cli::RunCli(args, std::cout, std::cerr, env);
+}
