@@ -79,20 +79,20 @@ std::string FormatMonth(const Date& d) {
 int64_t DaysFromCivil(const Date& d) {
   const int64_t y = static_cast<int64_t>(d.year) - (d.month <= 2 ? 1 : 0);
   const int64_t era = FloorDiv(y, 400);
-  const int64_t yoe = y - era * 400;                                           // [0, 399]
-  const int64_t mp = (d.month + 9) % 12;                                       // March = 0
-  const int64_t doy = (153 * mp + 2) / 5 + d.day - 1;                          // [0, 365]
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                   // [0, 146096]
+  const int64_t yoe = y - era * 400;                          // [0, 399]
+  const int64_t mp = (d.month + 9) % 12;                      // March = 0
+  const int64_t doy = (153 * mp + 2) / 5 + d.day - 1;         // [0, 365]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;  // [0, 146096]
   return era * 146097 + doe - 719468;
 }
 
 Date CivilFromDays(int64_t days) {
   const int64_t z = days + 719468;
   const int64_t era = FloorDiv(z, 146097);
-  const int64_t doe = z - era * 146097;                                        // [0, 146096]
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;   // [0, 399]
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                 // [0, 365]
-  const int64_t mp = (5 * doy + 2) / 153;                                      // [0, 11]
+  const int64_t doe = z - era * 146097;                                       // [0, 146096]
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
   const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));

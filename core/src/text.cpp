@@ -175,11 +175,11 @@ char32_t Compose(char32_t first, char32_t second) {
       second > kTBase && second < kTBase + kTCount) {
     return first + (second - kTBase);
   }
-  const auto it = std::lower_bound(
-      std::begin(kCompositions), std::end(kCompositions), std::pair{first, second},
-      [](const Composition& c, const std::pair<char32_t, char32_t>& key) {
-        return c.first != key.first ? c.first < key.first : c.second < key.second;
-      });
+  const auto it =
+      std::lower_bound(std::begin(kCompositions), std::end(kCompositions), std::pair{first, second},
+                       [](const Composition& c, const std::pair<char32_t, char32_t>& key) {
+                         return c.first != key.first ? c.first < key.first : c.second < key.second;
+                       });
   if (it != std::end(kCompositions) && it->first == first && it->second == second) {
     return it->composite;
   }
@@ -187,13 +187,11 @@ char32_t Compose(char32_t first, char32_t second) {
 }
 
 bool IsTrimmable(char32_t cp) {
-  switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0x85: case 0xA0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
-      return true;
-    default:
-      return cp >= 0x2000 && cp <= 0x200B;
-  }
+  static constexpr char32_t kBlanks[] = {0x09,   0x0A,   0x0B,   0x0C,   0x0D,
+                                         0x20,   0x85,   0xA0,   0x1680, 0x2028,
+                                         0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF};
+  return (cp >= 0x2000 && cp <= 0x200B) ||
+         std::find(std::begin(kBlanks), std::end(kBlanks), cp) != std::end(kBlanks);
 }
 
 }  // namespace
@@ -243,7 +241,8 @@ std::string Trim(std::string_view s) {
 }
 
 std::string Nfc(std::string_view s) {
-  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+  if (std::all_of(s.begin(), s.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     return std::string(s);  // ASCII is always NFC
   }
   // 1. Full canonical decomposition.
@@ -316,7 +315,8 @@ std::vector<std::string> SplitWords(std::string_view s) {
     if (d.ok && InRanges(kSeparatorRanges, d.cp)) {
       if (!word.empty()) words.push_back(std::move(word));
       word.clear();
-    } else {
+    } else if (!(d.ok && InRanges(kFormatRanges, d.cp))) {
+      // Format characters (ZWNJ, bidi marks) are invisible: a word reads the same without them.
       word.append(s.substr(i, d.length));
     }
     i += d.length;

@@ -1,8 +1,8 @@
 #include "dosti/validation.h"
 
 #include <algorithm>
-#include <iterator>
 #include <cstdio>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +18,7 @@ namespace {
 // other organizations": 31 symbols, the digits and the Latin capitals without I, O, S, V, Z
 // (too easily read as 1, 0, 5, U, 2).
 constexpr std::string_view kUsccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-constexpr int kMaxNameLength = 300;
+constexpr std::size_t kMaxNameLength = 300;
 constexpr std::size_t kMaxOtherIdentifierLength = 64;
 constexpr std::size_t kMaxE164Digits = 15;
 constexpr std::size_t kMinNationalDigits = 7;
@@ -50,8 +50,8 @@ bool IsSpace(char32_t c) {
 
 // ASCII hyphen-minus and its look-alikes: hyphens, dashes, the minus sign, small/full-width forms.
 bool IsDash(char32_t c) {
-  return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE58 ||
-         c == 0xFE63 || c == 0xFF0D;
+  return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFE58 || c == 0xFE63 ||
+         c == 0xFF0D;
 }
 
 std::string Utf8(char32_t c) { return text::FromCodePoints(std::u32string_view(&c, 1)); }
@@ -69,24 +69,36 @@ Issue Warning(ErrorCode code, std::string_view field, std::string message) {
 // The field and the words used for each identifier type in messages.
 std::string_view FieldOf(IdentifierType t) {
   switch (t) {
-    case IdentifierType::kCnUscc: return "uscc";
-    case IdentifierType::kCnLegacyRegno: return "legacy_regno";
-    case IdentifierType::kPkSecp: return "secp";
-    case IdentifierType::kPkNtn: return "ntn";
-    case IdentifierType::kPkNtnCnic: return "ntn_cnic";
-    case IdentifierType::kOther: return "identifier";
+    case IdentifierType::kCnUscc:
+      return "uscc";
+    case IdentifierType::kCnLegacyRegno:
+      return "legacy_regno";
+    case IdentifierType::kPkSecp:
+      return "secp";
+    case IdentifierType::kPkNtn:
+      return "ntn";
+    case IdentifierType::kPkNtnCnic:
+      return "ntn_cnic";
+    case IdentifierType::kOther:
+      return "identifier";
   }
   return "identifier";
 }
 
 std::string_view LabelOf(IdentifierType t) {
   switch (t) {
-    case IdentifierType::kCnUscc: return "USCC";
-    case IdentifierType::kCnLegacyRegno: return "Legacy registration number";
-    case IdentifierType::kPkSecp: return "SECP company number";
-    case IdentifierType::kPkNtn: return "NTN";
-    case IdentifierType::kPkNtnCnic: return "CNIC-form NTN";
-    case IdentifierType::kOther: return "Identifier";
+    case IdentifierType::kCnUscc:
+      return "USCC";
+    case IdentifierType::kCnLegacyRegno:
+      return "Legacy registration number";
+    case IdentifierType::kPkSecp:
+      return "SECP company number";
+    case IdentifierType::kPkNtn:
+      return "NTN";
+    case IdentifierType::kPkNtnCnic:
+      return "CNIC-form NTN";
+    case IdentifierType::kOther:
+      return "Identifier";
   }
   return "Identifier";
 }
@@ -156,9 +168,9 @@ std::size_t CountryCodeLength(std::string_view digits) {
       "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
       "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98"};
   const std::string_view prefix = digits.substr(0, 2);
-  return std::find(std::begin(kTwoDigit), std::end(kTwoDigit), prefix) != std::end(kTwoDigit)
-             ? 2
-             : 3;
+  const bool two_digit =
+      std::find(std::begin(kTwoDigit), std::end(kTwoDigit), prefix) != std::end(kTwoDigit);
+  return two_digit ? 2 : 3;
 }
 
 bool IsCnMobile(std::string_view e164) {  // ^\+861[3-9]\d{9}$
@@ -182,20 +194,26 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 std::string_view IdentifierTypeCode(IdentifierType t) {
   switch (t) {
-    case IdentifierType::kCnUscc: return "CN_USCC";
-    case IdentifierType::kCnLegacyRegno: return "CN_LEGACY_REGNO";
-    case IdentifierType::kPkSecp: return "PK_SECP";
-    case IdentifierType::kPkNtn: return "PK_NTN";
-    case IdentifierType::kPkNtnCnic: return "PK_NTN_CNIC";
-    case IdentifierType::kOther: return "OTHER";
+    case IdentifierType::kCnUscc:
+      return "CN_USCC";
+    case IdentifierType::kCnLegacyRegno:
+      return "CN_LEGACY_REGNO";
+    case IdentifierType::kPkSecp:
+      return "PK_SECP";
+    case IdentifierType::kPkNtn:
+      return "PK_NTN";
+    case IdentifierType::kPkNtnCnic:
+      return "PK_NTN_CNIC";
+    case IdentifierType::kOther:
+      return "OTHER";
   }
   return "OTHER";
 }
 
 std::optional<IdentifierType> ParseIdentifierType(std::string_view code) {
-  for (IdentifierType t : {IdentifierType::kCnUscc, IdentifierType::kCnLegacyRegno,
-                           IdentifierType::kPkSecp, IdentifierType::kPkNtn,
-                           IdentifierType::kPkNtnCnic, IdentifierType::kOther}) {
+  for (IdentifierType t :
+       {IdentifierType::kCnUscc, IdentifierType::kCnLegacyRegno, IdentifierType::kPkSecp,
+        IdentifierType::kPkNtn, IdentifierType::kPkNtnCnic, IdentifierType::kOther}) {
     if (IdentifierTypeCode(t) == code) return t;
   }
   return std::nullopt;
@@ -203,9 +221,12 @@ std::optional<IdentifierType> ParseIdentifierType(std::string_view code) {
 
 std::string_view IdentifierCheckCode(IdentifierCheck c) {
   switch (c) {
-    case IdentifierCheck::kValid: return "valid";
-    case IdentifierCheck::kChecksumWarning: return "checksum_warning";
-    case IdentifierCheck::kFormatOnly: return "format_only";
+    case IdentifierCheck::kValid:
+      return "valid";
+    case IdentifierCheck::kChecksumWarning:
+      return "checksum_warning";
+    case IdentifierCheck::kFormatOnly:
+      return "format_only";
   }
   return "format_only";
 }
@@ -265,8 +286,8 @@ Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view 
     case IdentifierType::kCnUscc:
       return CheckUscc(std::move(value));
     case IdentifierType::kCnLegacyRegno: {
-      auto id = CheckDigits(type, std::move(value), 15,
-                            "Legacy registration number must be 15 digits");
+      auto id =
+          CheckDigits(type, std::move(value), 15, "Legacy registration number must be 15 digits");
       if (id && id->value[0] == '0') {
         return MakeError(ErrorCode::kBadIdentifier,
                          "Legacy registration number cannot start with 0; check it, or ask for "
@@ -293,10 +314,10 @@ Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view 
     case IdentifierType::kOther: {
       for (char32_t c : text::ToCodePoints(value)) {
         if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
-          return MakeError(ErrorCode::kBadIdentifier,
-                           "Identifier contains the control character " + CodePointName(c) +
-                               "; remove it.",
-                           "identifier");
+          return MakeError(
+              ErrorCode::kBadIdentifier,
+              "Identifier contains the control character " + CodePointName(c) + "; remove it.",
+              "identifier");
         }
       }
       if (text::Length(value) > kMaxOtherIdentifierLength) {
@@ -343,7 +364,8 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
     } else if (!(IsSpace(c) || IsDash(c) || c == '(' || c == ')' || c == '.' || c == '/')) {
       return MakeError(ErrorCode::kBadPhone,
                        "Phone number may contain only digits, spaces, dashes, brackets and a "
-                       "leading +; remove '" + Utf8(c) + "'.",
+                       "leading +; remove '" +
+                           Utf8(c) + "'.",
                        field_name);
     }
   }
@@ -392,7 +414,9 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
                          "remove the extra digits.",
                      field_name);
   }
-  const std::size_t national_digits = international.size() - CountryCodeLength(international);
+  const std::size_t code_length = CountryCodeLength(international);
+  const std::size_t national_digits =
+      international.size() > code_length ? international.size() - code_length : 0;
   if (national_digits < kMinNationalDigits) {
     return MakeError(ErrorCode::kBadPhone,
                      "Phone number has only " + std::to_string(national_digits) +
@@ -410,13 +434,16 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
   if (!phone.plausible_mobile && mobile_field) {
     std::string message;
     if (international.rfind("86", 0) == 0) {
-      message = phone.e164 + " is not a plausible Chinese mobile number (11 digits starting with "
+      message = phone.e164 +
+                " is not a plausible Chinese mobile number (11 digits starting with "
                 "13 to 19); check it, or record it as an office phone.";
     } else if (international.rfind("92", 0) == 0) {
-      message = phone.e164 + " is not a plausible Pakistani mobile number (03xx followed by 7 "
+      message = phone.e164 +
+                " is not a plausible Pakistani mobile number (03xx followed by 7 "
                 "digits); check it, or record it as an office phone.";
     } else {
-      message = phone.e164 + " is neither a Chinese nor a Pakistani mobile number; check the "
+      message = phone.e164 +
+                " is neither a Chinese nor a Pakistani mobile number; check the "
                 "country code.";
     }
     phone.warnings.push_back(Warning(ErrorCode::kBadPhone, field, std::move(message)));
@@ -451,10 +478,10 @@ Result<std::string> CheckName(std::string_view raw, std::string_view field) {
     }
   }
   if (const std::size_t length = text::Length(name); length > kMaxNameLength) {
-    return MakeError(ErrorCode::kBadName,
-                     "Name is " + std::to_string(length) +
-                         " characters long; shorten it to at most 300.",
-                     field_name);
+    return MakeError(
+        ErrorCode::kBadName,
+        "Name is " + std::to_string(length) + " characters long; shorten it to at most 300.",
+        field_name);
   }
   return name;
 }

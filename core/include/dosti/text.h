@@ -1,7 +1,7 @@
 // Text handling shared by validation, search and the front ends: UTF-8 checks, trimming, NFC,
 // full-width folding, case folding and terminal display width.
-// Pure functions over UTF-8 strings; thread-safe. Invalid UTF-8 is never passed through silently:
-// functions that clean text return it unchanged only after IsValidUtf8 said yes (callers check first).
+// Pure functions over UTF-8 strings; thread-safe. Invalid UTF-8 is never passed through
+// silently: callers check IsValidUtf8 before cleaning text (Nfc turns bad bytes into U+FFFD).
 #pragma once
 
 #include <cstddef>
@@ -43,15 +43,16 @@ std::string FoldWidth(std::string_view s);
 std::string CaseFold(std::string_view s);
 
 // The words of `s` for matching: runs of characters between white space, punctuation, symbols
-// and format characters (general categories Z*, P*, S*, Cc, Cf). "Systems (Pvt.) Ltd." gives
-// "Systems", "Pvt", "Ltd"; a Chinese name without spaces is one word. No folding is applied.
+// and controls (general categories Z*, P*, S*, Cc); invisible format characters (Cf: ZWNJ, bidi
+// marks, soft hyphen) are dropped. "Systems (Pvt.) Ltd." gives "Systems", "Pvt", "Ltd"; a
+// Chinese name without spaces is one word. No folding is applied; ill-formed bytes stay in words.
 std::vector<std::string> SplitWords(std::string_view s);
 
 // Number of Unicode code points.
 std::size_t Length(std::string_view s);
 
-// Columns a terminal uses to show `s`: East Asian Wide/Fullwidth = 2, combining marks and
-// zero-width characters = 0, everything else 1.
+// Columns a terminal uses to show `s`: East Asian Wide/Fullwidth = 2 (EastAsianWidth.txt W/F),
+// combining marks, format characters, controls and medial/final Hangul jamo = 0, everything else 1.
 std::size_t DisplayWidth(std::string_view s);
 
 }  // namespace dosti::text

@@ -38,17 +38,24 @@ struct CheckedIdentifier {
   std::vector<Issue> warnings;
 };
 
-// Full-width to ASCII, spaces and dashes stripped, upper case.
+// Full-width to ASCII, spaces and dashes (also en/em dashes and the minus sign) stripped, upper
+// case; Arabic-Indic digits typed on an Urdu keyboard become ASCII digits.
 std::string NormaliseIdentifier(std::string_view raw);
 
-// The USCC check character for the first 17 characters (GB 32100-2015), or '\0' if any of them
-// is outside the 31-symbol alphabet.
+// The USCC check character for the first 17 characters (GB 32100-2015), or '\0' unless `first17`
+// is exactly 17 characters of the 31-symbol alphabet.
 char UsccCheckCharacter(std::string_view first17);
 
 // Normalises and checks `raw` as an identifier of type `type`.
-// Errors (kBadIdentifier): format mismatch. Warnings: wrong USCC check character, a legacy
-// 15-digit number ("ask for the 18-character USCC"). A 13-digit value given as kPkNtn is
-// reclassified as kPkNtnCnic.
+// Errors (kBadIdentifier, field "uscc", "legacy_regno", "secp", "ntn", "ntn_cnic" or
+// "identifier"): invalid UTF-8, empty after normalising, or a format mismatch.
+// Warnings (kBadIdentifier, severity kWarning): a wrong USCC check character (check state
+// kChecksumWarning), a legacy 15-digit number ("... ask for the 18-character USCC.").
+// The length decides between sister types, so the returned `type` may differ from the one
+// asked for: a 13-digit kPkNtn becomes kPkNtnCnic and an 8-digit kPkNtnCnic becomes kPkNtn;
+// 15 digits given as kCnUscc become kCnLegacyRegno and 18 characters given as kCnLegacyRegno
+// become kCnUscc. USCC → kValid or kChecksumWarning; every other type → kFormatOnly.
+// kOther accepts any normalised value of 1..64 characters without control characters.
 Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view raw);
 
 // How an identifier is written for people: NTN "1234567-8", CNIC-form "12345-1234567-1",
@@ -56,14 +63,22 @@ Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view 
 std::string DisplayIdentifier(IdentifierType type, std::string_view value);
 
 struct CheckedPhone {
-  std::string e164;           // "+8613800138000"
+  std::string e164;  // "+8613800138000"
   bool plausible_mobile = false;
   std::vector<Issue> warnings;  // "not a plausible CN mobile number" etc.
 };
 
-// Phone number to E.164 (DOMAIN.md "Phones"). `country` ("CN" or "PK") decides the prefix of a
-// national number. Error kBadPhone when no plausible number remains (letters, too few or too
-// many digits).
+// Phone number to E.164 (DOMAIN.md "Phones"). Spaces, dashes, dots, slashes and brackets are
+// dropped; full-width and Arabic-Indic digits count as digits. "+..." and "00..." keep their own
+// country code whatever `country` says; a national number takes `country` ("CN" → +86,
+// "PK" → +92, either case) after dropping one trunk 0. A trunk 0 written after +86 or +92
+// ("+86 (0)10 ...") is dropped too.
+// Error kBadPhone naming `field`: invalid UTF-8, letters or other symbols, a + not at the
+// start, no digits, a national number while `country` is neither CN nor PK, a country code
+// starting with 0, more than 15 digits in all, or fewer than 7 after the country code.
+// plausible_mobile: matches ^\+861[3-9]\d{9}$ or ^\+923\d{9}$. When it does not and `field`
+// names a mobile (contains "mobile" or "whatsapp"), one kBadPhone warning says so; office and
+// other phone fields expect landlines and get no warning.
 Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view country,
                                     std::string_view field = "mobile");
 
@@ -73,8 +88,12 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
 Result<std::string> CheckName(std::string_view raw, std::string_view field = "name");
 
 // The matching key of an enterprise name for "same normalised name": case folded, width folded,
-// punctuation and spaces removed, legal suffixes stripped (有限公司, 股份有限公司, 有限责任公司,
-// 集团, (Private) Limited, (Pvt.) Ltd, Pvt Ltd, Limited, Ltd, SMC, Co., Inc ...).
+// NFC, punctuation, symbols and spaces removed, legal suffixes stripped repeatedly from the end
+// (有限公司, 股份有限公司, 有限责任公司, 股份公司, 分公司, 公司, 集团; whole words Limited, Ltd
+// with any Private/Pvt/SMC before them, SMC, Pvt, Co, Company, Inc, Incorporated, Corp,
+// Corporation, LLC, PLC). "华为技术有限公司" → "华为技术"; "Systems (Pvt.) Ltd" → "systems".
+// A name that is nothing but suffixes keeps them all ("Pvt Ltd" → "pvtltd"); the key is empty
+// only when the name has no letters or digits, and an empty key should match nothing.
 std::string NameKey(std::string_view name);
 
 }  // namespace dosti
