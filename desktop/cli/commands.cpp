@@ -1,12 +1,524 @@
-// Placeholder until the commands are implemented.
-#include <ostream>
+// RunCli: the command table, argument parsing, opening the database, and the workspace
+// commands (init, info, help, version). The other commands live in commands_*.cpp by area.
+#include <sys/stat.h>
 
-#include "cli.h"
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+
+#include "cli_internal.h"
+#include "dosti/date.h"
 
 namespace dosti::cli {
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-           const Environment& env) {
-  err << "error: not implemented yet\n";
+
+// [SECTION] The command table
+
+const std::vector<CommandSpec>& Commands() {
+  // Options named after a facade field map to it with '-' → '_' (see README.md).
+  static const std::vector<CommandSpec> commands = {
+      {"init", "", "--office beijing|islamabad [--workspace-name TEXT]", "help.init", 0, 0,
+       {{"office", true, true}, {"workspace-name"}}, false, CmdInit},
+      {"info", "", "", "help.info", 0, 0, {}, false, CmdInfo},
+      {"help", "", "[COMMAND]", "help.help", 0, 2, {}, false, CmdHelp},
+      {"version", "", "", "help.version", 0, 0, {}, false, CmdVersion},
+
+      {"enterprise", "add",
+       "--country CN|PK --name TEXT [--name-en T] [--name-zh T] [--name-ur T] [--short-name T] "
+       "[--uscc V] [--legacy-regno V] [--ntn V] [--secp V] [--sector ISIC] "
+       "[--region ISO3166-2] [--city T] [--address T] [--website URL] [--founded-year N] "
+       "[--employees N] [--size-class micro|small|medium|large] "
+       "[--landing-status none|exploring|office_registered|operating] "
+       "[--source booth|referral|partner|import] [--draft]",
+       "help.enterprise_add", 0, 0,
+       {{"country", true, true}, {"name", true, true}, {"name-en"}, {"name-zh"}, {"name-ur"},
+        {"short-name"}, {"uscc"}, {"legacy-regno"}, {"ntn"}, {"secp"}, {"sector"}, {"region"},
+        {"city"}, {"address"}, {"website"}, {"founded-year"}, {"employees"}, {"size-class"},
+        {"landing-status"}, {"source"}, {"draft", false}},
+       true, CmdEnterpriseAdd},
+      {"enterprise", "get", "ID", "help.enterprise_get", 1, 1, {}, true, CmdEnterpriseGet},
+      {"enterprise", "set", "ID FIELD VALUE", "help.enterprise_set", 3, 3, {}, true,
+       CmdEnterpriseSet},
+      {"enterprise", "list", "[--country CN|PK] [--search TEXT] [--include-archived] [--limit N]",
+       "help.enterprise_list", 0, 0,
+       {{"country"}, {"search"}, {"include-archived", false}, {"limit"}}, true,
+       CmdEnterpriseList},
+      {"enterprise", "search", "TEXT [--limit N]", "help.enterprise_search", 1, 64, {{"limit"}},
+       true, CmdEnterpriseSearch},
+      {"enterprise", "archive", "ID", "help.enterprise_archive", 1, 1, {}, true,
+       CmdEnterpriseArchive},
+      {"enterprise", "unarchive", "ID", "help.enterprise_unarchive", 1, 1, {}, true,
+       CmdEnterpriseUnarchive},
+      {"identifier", "add",
+       "--enterprise ID (--uscc V | --legacy-regno V | --ntn V | --secp V | --other V)",
+       "help.identifier_add", 0, 0,
+       {{"enterprise", true, true}, {"uscc"}, {"legacy-regno"}, {"ntn"}, {"secp"}, {"other"}},
+       true, CmdIdentifierAdd},
+
+      {"contact", "add",
+       "--enterprise ID --name TEXT [--latin-name T] [--name-ur T] [--position T] [--mobile V] "
+       "[--office-phone V] [--email V] [--wechat V] [--whatsapp V] [--language zh|en|ur] "
+       "[--consent] [--consent-transfer] [--consent-method written|verbal|form|email|booth]",
+       "help.contact_add", 0, 0,
+       {{"enterprise", true, true}, {"name", true, true}, {"latin-name"}, {"name-ur"},
+        {"position"}, {"mobile"}, {"office-phone"}, {"email"}, {"wechat"}, {"whatsapp"},
+        {"language"}, {"consent", false}, {"consent-transfer", false}, {"consent-method"}},
+       true, CmdContactAdd},
+      {"contact", "list", "ENTERPRISE_ID", "help.contact_list", 1, 1, {}, true, CmdContactList},
+
+      {"service", "add",
+       "--enterprise ID --category training|strategy|policy|personnel|legal|exchange|finance "
+       "--date YYYY-MM-DD --minutes N --summary TEXT "
+       "[--outcome completed|partial|referred|no_show|cancelled] [--follow-up-days N] "
+       "[--contact ID] [--mode in_person|online|phone|booth|event] [--participants N] "
+       "[--lead-staff T] [--draft]",
+       "help.service_add", 0, 0,
+       {{"enterprise", true, true}, {"category", true, true}, {"date", true, true},
+        {"minutes", true, true}, {"summary", true, true}, {"outcome"}, {"follow-up-days"},
+        {"contact"}, {"mode"}, {"participants"}, {"lead-staff"}, {"draft", false}},
+       true, CmdServiceAdd},
+      {"service", "list", "[--enterprise ID] [--month YYYY-MM]", "help.service_list", 0, 0,
+       {{"enterprise"}, {"month"}}, true, CmdServiceList},
+
+      {"followup", "add", "--enterprise ID [--due YYYY-MM-DD] [--note TEXT] [--assignee T]",
+       "help.followup_add", 0, 0,
+       {{"enterprise", true, true}, {"due"}, {"note"}, {"assignee"}}, true, CmdFollowUpAdd},
+      {"followup", "list", "[--overdue] [--all]", "help.followup_list", 0, 0,
+       {{"overdue", false}, {"all", false}}, true, CmdFollowUpList},
+      {"followup", "done", "ID", "help.followup_done", 1, 1, {}, true, CmdFollowUpDone},
+
+      {"enroll", "", "ENTERPRISE_ID STAGE [--reason TEXT]", "help.enroll", 2, 2, {{"reason"}},
+       true, CmdEnroll},
+      {"match", "add", "--cn ID --pk ID --type TYPE", "help.match_add", 0, 0,
+       {{"cn", true, true}, {"pk", true, true}, {"type", true, true}}, true, CmdMatchAdd},
+      {"match", "stage", "MATCH_ID STAGE [--reason TEXT]", "help.match_stage", 2, 2,
+       {{"reason"}}, true, CmdMatchStage},
+      {"match", "list", "", "help.match_list", 0, 0, {}, true, CmdMatchList},
+
+      {"report", "progress", "[--as-of YYYY-MM-DD | --month YYYY-MM]", "help.report_progress",
+       0, 0, {{"as-of"}, {"month"}}, true, CmdReportProgress},
+      {"report", "services", "[--month YYYY-MM | --as-of YYYY-MM-DD]", "help.report_services",
+       0, 0, {{"as-of"}, {"month"}}, true, CmdReportServices},
+      {"report", "funnel", "[--as-of YYYY-MM-DD | --month YYYY-MM]", "help.report_funnel", 0, 0,
+       {{"as-of"}, {"month"}}, true, CmdReportFunnel},
+      {"report", "followups", "[--as-of YYYY-MM-DD | --month YYYY-MM]",
+       "help.report_followups", 0, 0, {{"as-of"}, {"month"}}, true, CmdReportFollowUps},
+      {"report", "quality", "[--as-of YYYY-MM-DD | --month YYYY-MM]", "help.report_quality", 0,
+       0, {{"as-of"}, {"month"}}, true, CmdReportQuality},
+      {"report", "coverage", "[--month YYYY-MM | --as-of YYYY-MM-DD]", "help.report_coverage",
+       0, 0, {{"as-of"}, {"month"}}, true, CmdReportCoverage},
+      {"report", "landing", "", "help.report_landing", 0, 0, {}, true, CmdReportLanding},
+
+      {"import", "enterprises", "FILE.csv", "help.import", 1, 1, {}, true,
+       CmdImportEnterprises},
+      {"export", "", "DIR", "help.export", 1, 1, {}, true, CmdExport},
+      {"demo", "seed", "[--enterprises N] [--seed S]", "help.demo", 0, 0,
+       {{"enterprises"}, {"seed"}}, true, CmdDemoSeed},
+  };
+  return commands;
+}
+
+namespace {
+
+constexpr std::string_view kGlobalUsage =
+    "dosti [--db FILE] [--json] [--lang en|zh|ur] COMMAND ...";
+
+bool GroupExists(std::string_view group) {
+  const auto& all = Commands();
+  return std::any_of(all.begin(), all.end(),
+                     [&](const CommandSpec& s) { return s.group == group; });
+}
+
+const CommandSpec* Find(std::string_view group, std::string_view sub) {
+  for (const CommandSpec& s : Commands()) {
+    if (s.group == group && s.sub == sub) return &s;
+  }
+  return nullptr;
+}
+
+std::string Subcommands(std::string_view group) {
+  std::string list;
+  for (const CommandSpec& s : Commands()) {
+    if (s.group == group) list += (list.empty() ? "" : ", ") + std::string(s.sub);
+  }
+  return list;
+}
+
+std::string OneLine(std::string_view message) {
+  std::string out;
+  for (size_t i = 0; i < message.size(); ++i) {
+    char ch = message[i];
+    if (ch == '\r') continue;
+    if (ch == '\n') {
+      if (i + 1 < message.size()) out += "; ";
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+// [SECTION] Outcomes and argument helpers
+
+int Refuse(Context& c, const Error& e) { return Refuse(c, e.message); }
+
+int Refuse(Context& c, std::string_view message) {
+  c.err << "error: " << OneLine(message) << '\n';
   return 1;
 }
+
+int UsageError(Context& c, std::string_view message) {
+  c.err << "error: " << OneLine(message) << '\n';
+  if (c.spec) {
+    c.err << "usage: " << UsageLine(*c.spec) << '\n';
+  } else {
+    c.err << "usage: " << kGlobalUsage << "  (dosti help lists the commands)\n";
+  }
+  return 2;
+}
+
+void PrintWarnings(Context& c, const std::vector<Issue>& warnings) {
+  if (c.json) return;
+  for (const Issue& w : warnings) c.err << "warning: " << OneLine(w.message) << '\n';
+}
+
+void PrintJson(Context& c, const json::Writer& w) { c.out << w.str() << '\n'; }
+
+std::optional<int64_t> IntOption(Context& c, std::string_view option, int* exit) {
+  std::string v = c.Value(option);
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) {
+    *exit = UsageError(c, "--" + std::string(option) + " needs a whole number; got '" + v + "'");
+    return std::nullopt;
+  }
+  return n;
+}
+
+bool CheckChoice(Context& c, std::string_view what, std::string_view value,
+                 const std::vector<std::string_view>& allowed, int* exit) {
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return true;
+  std::string list;
+  for (std::string_view a : allowed) list += (list.empty() ? "" : "|") + std::string(a);
+  *exit = UsageError(c, std::string(what) + " must be one of " + list + "; got '" +
+                            std::string(value) + "'");
+  return false;
+}
+
+std::optional<std::string> MonthOption(Context& c, std::string_view fallback, int* exit) {
+  if (c.Has("month")) {
+    std::string m = c.Value("month");
+    if (!ParseMonth(m)) {
+      *exit = UsageError(c, "--month needs a month YYYY-MM; got '" + m + "'");
+      return std::nullopt;
+    }
+    return m;
+  }
+  if (c.Has("as-of")) {
+    std::string d = c.Value("as-of");
+    auto date = ParseDate(d);
+    if (!date) {
+      *exit = UsageError(c, "--as-of needs a date YYYY-MM-DD; got '" + d + "'");
+      return std::nullopt;
+    }
+    return FormatMonth(*date);
+  }
+  return std::string(fallback);
+}
+
+std::optional<std::optional<Date>> AsOfOption(Context& c, int* exit) {
+  if (c.Has("as-of")) {
+    std::string d = c.Value("as-of");
+    auto date = ParseDate(d);
+    if (!date) {
+      *exit = UsageError(c, "--as-of needs a date YYYY-MM-DD; got '" + d + "'");
+      return std::nullopt;
+    }
+    return std::optional<Date>(*date);
+  }
+  if (c.Has("month")) {
+    std::string m = c.Value("month");
+    auto first = ParseMonth(m);
+    if (!first) {
+      *exit = UsageError(c, "--month needs a month YYYY-MM; got '" + m + "'");
+      return std::nullopt;
+    }
+    // A month means "as of its last day", or today while the month is still running.
+    Date last = AddDays(AddMonths(*first, 1), -1);
+    Date today = c.s().Today();
+    return std::optional<Date>(std::min(last, today));
+  }
+  return std::optional<Date>();
+}
+
+std::string UsageLine(const CommandSpec& spec) {
+  std::string line = "dosti " + std::string(spec.group);
+  if (!spec.sub.empty()) line += " " + std::string(spec.sub);
+  if (!spec.synopsis.empty()) line += " " + std::string(spec.synopsis);
+  return line;
+}
+
+std::string UsageText(std::string_view group, std::string_view lang) {
+  std::ostringstream o;
+  o << Tr("help.title", lang) << "\n\n";
+  o << "usage: " << kGlobalUsage << "\n";
+  o << "  FILE: --db, $DOSTI_DB, ./dosti.db   " << Tr("help.globals", lang) << "\n\n";
+  for (const CommandSpec& s : Commands()) {
+    if (!group.empty() && s.group != group) continue;
+    o << "  " << UsageLine(s) << "\n      " << Tr(s.summary, lang) << "\n";
+  }
+  o << "\n" << Tr("help.exit", lang) << "\n";
+  return o.str();
+}
+
+// [SECTION] RunCli
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           const Environment& env) {
+  Context c(out, err, env);
+  std::optional<std::string> db, lang;
+  bool help = false, version = false, rest_positional = false;
+  std::string group;
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& t = args[i];
+    bool is_option = !rest_positional && t.size() > 1 && t[0] == '-' &&
+                     !(t[1] >= '0' && t[1] <= '9');
+    if (!rest_positional && t == "--") {
+      rest_positional = true;
+      continue;
+    }
+    if (is_option) {
+      std::string name;
+      std::optional<std::string> inline_value;
+      if (t == "-h") {
+        name = "help";
+      } else if (t.rfind("--", 0) == 0) {
+        auto eq = t.find('=');
+        name = t.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+        if (eq != std::string::npos) inline_value = t.substr(eq + 1);
+      } else {
+        return UsageError(c, "unknown option " + t);
+      }
+      // Value of an option: after '=' or the next argument, whatever it looks like.
+      auto take_value = [&](std::string& into) -> bool {
+        if (inline_value) {
+          into = *inline_value;
+          return true;
+        }
+        if (i + 1 >= args.size()) return false;
+        into = args[++i];
+        return true;
+      };
+      if (name == "db" || name == "lang") {
+        std::optional<std::string>& slot = name == "db" ? db : lang;
+        if (slot) return UsageError(c, "--" + name + " given twice");
+        std::string v;
+        if (!take_value(v)) return UsageError(c, "--" + name + " needs a value");
+        slot = v;
+        continue;
+      }
+      if (name == "json" || name == "help" || name == "version") {
+        if (inline_value) return UsageError(c, "--" + name + " takes no value");
+        if (name == "json") c.json = true;
+        if (name == "help") help = true;
+        if (name == "version") version = true;
+        continue;
+      }
+      if (!c.spec) {
+        if (!group.empty() && !help) {
+          return UsageError(c, "'" + group + "' needs a subcommand before options: " +
+                                   Subcommands(group));
+        }
+        return UsageError(c, "unknown option --" + name);
+      }
+      auto opt = std::find_if(c.spec->options.begin(), c.spec->options.end(),
+                              [&](const OptionSpec& o) { return o.name == name; });
+      if (opt == c.spec->options.end()) {
+        return UsageError(c, "unknown option --" + name + " for '" + UsageLine(*c.spec).substr(6) +
+                                 "'");
+      }
+      if (c.Has(name)) return UsageError(c, "--" + name + " given twice");
+      if (opt->takes_value) {
+        std::string v;
+        if (!take_value(v)) return UsageError(c, "--" + name + " needs a value");
+        c.values.emplace(name, std::move(v));
+      } else {
+        if (inline_value) return UsageError(c, "--" + name + " takes no value");
+        c.flags.insert(name);
+      }
+      continue;
+    }
+    // A word: the command, its subcommand, then positional arguments.
+    if (!c.spec && group.empty()) {
+      if (!GroupExists(t)) return UsageError(c, "unknown command '" + t + "'");
+      group = t;
+      c.spec = Find(group, "");
+      continue;
+    }
+    if (!c.spec) {
+      c.spec = Find(group, t);
+      if (!c.spec) {
+        return UsageError(c, "unknown command '" + group + " " + t + "'; " + group +
+                                 " commands: " + Subcommands(group));
+      }
+      continue;
+    }
+    c.positional.push_back(t);
+  }
+
+  if (lang) {
+    if (!IsLanguage(*lang)) {
+      return UsageError(c, "--lang must be one of en|zh|ur; got '" + *lang + "'");
+    }
+    c.lang = *lang;
+  }
+  if (version) return CmdVersion(c);
+  if (help || (c.spec && c.spec->group == "help")) {
+    std::string topic = group == "help" ? "" : group;
+    if (group == "help" && !c.positional.empty()) {
+      topic = c.positional.front();
+      if (!GroupExists(topic)) return UsageError(c, "unknown command '" + topic + "'");
+    }
+    c.help_topic = topic;
+    return CmdHelp(c);
+  }
+  if (!c.spec) {
+    if (group.empty()) return UsageError(c, "no command given");
+    return UsageError(c, "'" + group + "' needs a subcommand: " + Subcommands(group));
+  }
+  const CommandSpec& spec = *c.spec;
+  if (static_cast<int>(c.positional.size()) < spec.min_positional) {
+    return UsageError(c, "missing arguments: expected " + std::string(spec.synopsis));
+  }
+  if (static_cast<int>(c.positional.size()) > spec.max_positional) {
+    return UsageError(c, "unexpected argument '" + c.positional[spec.max_positional] + "'");
+  }
+  for (const OptionSpec& o : spec.options) {
+    if (o.required && !c.Has(o.name)) {
+      return UsageError(c, "missing --" + std::string(o.name));
+    }
+  }
+
+  c.db_path = db ? *db : env.dosti_db.value_or("./dosti.db");
+  if (c.db_path.empty()) return UsageError(c, "--db needs a file name");
+  bool exists = c.db_path == ":memory:" || FileExists(c.db_path);
+  if (spec.group == "version") return CmdVersion(c);
+  if (spec.group == "info" && !exists) return CmdInfo(c);
+  // Only `init` creates a database file: any other command on a missing file is refused by
+  // the workspace check below, against an empty in-memory database, leaving no file behind.
+  bool creates = !exists && spec.group == "init";
+  if (creates) {
+    int exit = 0;
+    if (!CheckChoice(c, "--office", c.Value("office"), kOffices, &exit)) return exit;
+  }
+  std::string open_path = exists || creates ? c.db_path : ":memory:";
+  auto session = Session::Open(open_path, {env.clock, env.random});
+  if (!session) return Refuse(c, session.error());
+  c.session = std::move(*session);
+  if (creates) {
+    // A refused init leaves no empty database file behind.
+    int code = spec.run(c);
+    if (code != 0) {
+      c.session.reset();
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::remove((c.db_path + suffix).c_str());
+      }
+    }
+    return code;
+  }
+  if (spec.needs_workspace) {
+    auto info = c.s().Info();
+    if (!info) return Refuse(c, info.error());
+    if (!info->initialised) {
+      // Reads do not check the workspace themselves; a refused write yields the core's own
+      // kNotInitialised message (nothing is written: the check comes first).
+      auto probe = c.s().CompleteFollowUp("");
+      if (!probe && probe.error().code == ErrorCode::kNotInitialised) {
+        return Refuse(c, probe.error());
+      }
+      return Refuse(c, "this database has no workspace yet; run: dosti init --office "
+                       "beijing|islamabad");
+    }
+  }
+  return spec.run(c);
+}
+
+// [SECTION] Workspace commands
+
+int CmdVersion(Context& c) {
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("version").String(kVersion).EndObject();
+    PrintJson(c, w);
+  } else {
+    c.out << "dosti " << kVersion << '\n';
+  }
+  return 0;
+}
+
+int CmdHelp(Context& c) {
+  c.out << UsageText(c.help_topic, c.lang);
+  return 0;
+}
+
+int CmdInit(Context& c) {
+  std::string office = c.Value("office");
+  int exit = 0;
+  if (!CheckChoice(c, "--office", office, kOffices, &exit)) return exit;
+  auto info = c.s().Init(office, c.Value("workspace-name"));
+  if (!info) return Refuse(c, info.error());
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, *info);
+    PrintJson(c, w);
+    return 0;
+  }
+  c.out << Tr("init.done", c.lang) << '\n';
+  PrintPairs(c.out, {{Tr("info.workspace", c.lang), info->workspace_name},
+                     {Tr("info.office", c.lang), CodeLabel("office", info->office, c.lang)},
+                     {Tr("info.device", c.lang), info->device_id},
+                     {Tr("info.programme", c.lang), Tr("info.programme_value", c.lang)},
+                     {Tr("info.database", c.lang), c.db_path}});
+  return 0;
+}
+
+int CmdInfo(Context& c) {
+  WorkspaceInfo info;
+  if (c.session) {
+    auto r = c.s().Info();
+    if (!r) return Refuse(c, r.error());
+    info = *r;
+  }
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, info);
+    PrintJson(c, w);
+    return 0;
+  }
+  std::vector<std::pair<std::string, std::string>> rows;
+  rows.push_back({Tr("info.database", c.lang),
+                  c.db_path + (c.session ? "" : " (" + std::string(Tr("info.missing", c.lang)) + ")")});
+  rows.push_back({Tr("info.initialised", c.lang),
+                  std::string(Tr(info.initialised ? "yes" : "no", c.lang))});
+  if (info.initialised) {
+    rows.push_back({Tr("info.workspace", c.lang), info.workspace_name});
+    rows.push_back({Tr("info.office", c.lang), CodeLabel("office", info.office, c.lang)});
+    rows.push_back({Tr("info.device", c.lang), info.device_id});
+    rows.push_back({Tr("info.programme", c.lang), "DH-2023 (" + info.programme_id + ")"});
+  }
+  rows.push_back({Tr("info.schema", c.lang), std::to_string(info.schema_version)});
+  PrintPairs(c.out, rows);
+  if (!info.initialised) c.out << Tr("info.run_init", c.lang) << '\n';
+  return 0;
+}
+
 }  // namespace dosti::cli

@@ -1,0 +1,136 @@
+// JSON output for the facade's types: one writer and one ToJson per type, so that the command
+// line (`dosti --json`) and the wasm facade hand scripts and pages byte-identical JSON.
+// Writing only; nothing here parses JSON. Plain values and a single-owner writer; thread-safe
+// as long as one Writer is used by one thread.
+//
+// Conventions (every ToJson below follows them):
+//   - a Record is an object: "id" first, then every field by its column name in schema order;
+//     integers and reals are numbers, NULL is null, text is a string;
+//   - codes stay codes ("CN", "legal", "selected", "CN_USCC"): front ends label them;
+//   - dates are "YYYY-MM-DD" strings, months "YYYY-MM";
+//   - non-ASCII text is written as UTF-8 (not \u escapes) so Chinese and Urdu stay readable;
+//     control characters, U+2028 and U+2029 are escaped; invalid UTF-8 becomes U+FFFD, so the
+//     output is always valid JSON and valid UTF-8;
+//   - a real number is written in the shortest form that reads back to the same double; NaN
+//     and infinities (which JSON cannot express) are written as null.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dosti/record.h"
+#include "dosti/reports.h"
+#include "dosti/session.h"
+
+namespace dosti::json {
+
+// A streaming writer. Calls must nest properly (BeginObject … EndObject, Key before each value
+// inside an object); misuse is a bug of the caller and is caught by asserts in debug builds.
+//
+//   Writer w(/*pretty=*/true);
+//   w.BeginObject().Key("id").String(id).Key("warnings").BeginArray().EndArray().EndObject();
+//   std::string text = w.Take();
+class Writer {
+ public:
+  // `pretty`: newlines and `indent` spaces per level, `"key": value`; otherwise no white space.
+  explicit Writer(bool pretty = false, int indent = 2);
+
+  Writer& BeginObject();
+  Writer& EndObject();
+  Writer& BeginArray();
+  Writer& EndArray();
+  // The key of the next member; only inside an object.
+  Writer& Key(std::string_view key);
+
+  Writer& String(std::string_view s);
+  Writer& Int(int64_t v);
+  Writer& Double(double v);
+  Writer& Bool(bool v);
+  Writer& Null();
+  // A stored value: null, a number or a string.
+  Writer& Val(const Value& v);
+  // An optional string: null when empty.
+  Writer& StringOrNull(std::string_view s);
+
+  // The text written so far; the writer is empty afterwards.
+  std::string Take();
+  const std::string& str() const { return out_; }
+
+ private:
+  void BeforeValue();
+  void NewLine();
+
+  struct Level {
+    bool object = false;
+    bool empty = true;
+  };
+  bool pretty_;
+  int indent_;
+  bool after_key_ = false;
+  std::vector<Level> stack_;
+  std::string out_;
+};
+
+// `s` as a JSON string literal, quotes included.
+std::string Quote(std::string_view s);
+// `v` as a JSON number (shortest round-trip form), or "null" when not finite.
+std::string Number(double v);
+
+// [SECTION] Facade types. Each Write appends one JSON value; each ToJson returns it as text.
+//
+// Record         {"id": ..., <every field>: ...}
+// Saved          {"id": ..., "warnings": [message, ...]}
+// EnterpriseView the record's object plus "identifiers": [{"id", "type", "value", "check"}]
+// SearchHit      {"enterprise_id", "country", "name", "reason", "matched", "score"}
+// WorkspaceInfo  {"initialised", "workspace_name", "office", "device_id", "programme_id",
+//                 "schema_version"}
+// ImportSummary  {"rows", "imported", "warnings": [{"field", "message"}]}
+// Issue          {"severity": "error"|"warning", "code": N, "field", "message"}
+void Write(Writer& w, const Record& r);
+void Write(Writer& w, const std::vector<Record>& rows);
+void Write(Writer& w, const Saved& s);
+void Write(Writer& w, const Issue& issue);
+// The messages of `issues` as an array of strings (the "warnings" of Saved).
+void WriteMessages(Writer& w, const std::vector<Issue>& issues);
+void Write(Writer& w, const Identifier& id);
+void Write(Writer& w, const EnterpriseView& e);
+void Write(Writer& w, const SearchHit& hit);
+void Write(Writer& w, const std::vector<SearchHit>& hits);
+void Write(Writer& w, const WorkspaceInfo& info);
+void Write(Writer& w, const ImportSummary& summary);
+
+// [SECTION] Reports (reports.h).
+//
+// ProgressReport  {"CN": {"as_of", "target", "selected", "stages": {stage: N, ...}, "exits"},
+//                  "PK": {...}}: keyed by country so scripts can read report.CN.selected.
+// ServicesReport  {"month", "categories": {category: {"logs", "enterprises", "hours",
+//                  "by_country": {"CN": cell, "PK": cell},
+//                  "by_office": {"beijing": cell, "islamabad": cell}}, ...},
+//                  "total": cell}   where cell = {"logs", "enterprises", "hours"}
+// FunnelReport    {"as_of", "pairs", "stages": [{"stage", "reached", "conversion",
+//                  "median_days"}], "on_hold", "closed_lost"}
+// FollowUpReport  {"as_of", "rows": [{"assignee", "office", "open", "overdue",
+//                  "due_this_week"}], "open", "overdue"}
+// QualityReport   {"as_of", "items": [{"kind", "table", "record_id", "label", "message"}]}
+// CoverageReport  {"month", "selected", "unserved_ids": [...], "unserved_names": [...]}
+// LandingReport   {"rows": [{"country", "landing_status", "count"}]}
+void Write(Writer& w, const ServiceCell& cell);
+void Write(Writer& w, const ProgressReport& r);
+void Write(Writer& w, const ServicesReport& r);
+void Write(Writer& w, const FunnelReport& r);
+void Write(Writer& w, const FollowUpReport& r);
+void Write(Writer& w, const QualityReport& r);
+void Write(Writer& w, const CoverageReport& r);
+void Write(Writer& w, const LandingReport& r);
+
+// One value as JSON text (pretty: two-space indentation, no trailing newline).
+template <typename T>
+std::string ToJson(const T& value, bool pretty = false) {
+  Writer w(pretty);
+  Write(w, value);
+  return w.Take();
+}
+
+}  // namespace dosti::json

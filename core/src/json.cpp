@@ -1,0 +1,418 @@
+#include "dosti/json.h"
+
+#include <cassert>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "dosti/date.h"
+#include "dosti/text.h"
+
+namespace dosti::json {
+
+// [SECTION] Strings and numbers
+
+namespace {
+
+void AppendEscaped(std::string& out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  // Invalid UTF-8 would make the whole document invalid; such input is decoded with U+FFFD
+  // replacements first. Valid input (the usual case) is copied byte by byte.
+  std::string repaired;
+  if (!text::IsValidUtf8(s)) {
+    repaired = text::FromCodePoints(text::ToCodePoints(s));
+    s = repaired;
+  }
+  out += '"';
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\b': out += "\\b"; continue;
+      case '\f': out += "\\f"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\t': out += "\\t"; continue;
+      default: break;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\u00";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+      continue;
+    }
+    // U+2028 and U+2029 (E2 80 A8/A9) are valid in JSON but end a line in older JavaScript
+    // and in many log viewers: escape them so one value stays on the lines it claims.
+    if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+         static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+      i += 2;
+      continue;
+    }
+    out += static_cast<char>(c);
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string Quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  AppendEscaped(out, s);
+  return out;
+}
+
+std::string Number(double v) {
+  if (!std::isfinite(v)) return "null";
+  if (v == 0) return "0";  // also for -0, which JSON readers would show as "-0"
+  // Whole numbers (hours such as 2, counts) without an exponent: "100", not "1e+02".
+  if (std::fabs(v) < 1e15 && v == std::floor(v)) {
+    char whole[24];
+    std::snprintf(whole, sizeof whole, "%.0f", v);
+    return whole;
+  }
+  // The shortest %g precision that reads back to the same double. snprintf and strtod are
+  // used (not std::to_chars for doubles) because emscripten 3.1.6's libc++ lacks the latter.
+  // The C locale is in force: the CLI and the wasm facade never call setlocale.
+  char buf[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+// [SECTION] Writer
+
+Writer::Writer(bool pretty, int indent) : pretty_(pretty), indent_(indent) {}
+
+void Writer::NewLine() {
+  out_ += '\n';
+  out_.append(stack_.size() * static_cast<size_t>(indent_), ' ');
+}
+
+void Writer::BeforeValue() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (stack_.empty()) return;
+  Level& top = stack_.back();
+  assert(!top.object && "a value inside an object needs a Key first");
+  if (!top.empty) out_ += ',';
+  top.empty = false;
+  if (pretty_) NewLine();
+}
+
+Writer& Writer::Key(std::string_view key) {
+  assert(!stack_.empty() && stack_.back().object && !after_key_);
+  Level& top = stack_.back();
+  if (!top.empty) out_ += ',';
+  top.empty = false;
+  if (pretty_) NewLine();
+  AppendEscaped(out_, key);
+  out_ += pretty_ ? ": " : ":";
+  after_key_ = true;
+  return *this;
+}
+
+Writer& Writer::BeginObject() {
+  BeforeValue();
+  out_ += '{';
+  stack_.push_back({true, true});
+  return *this;
+}
+
+Writer& Writer::BeginArray() {
+  BeforeValue();
+  out_ += '[';
+  stack_.push_back({false, true});
+  return *this;
+}
+
+Writer& Writer::EndObject() {
+  assert(!stack_.empty() && stack_.back().object && !after_key_);
+  bool empty = stack_.back().empty;
+  stack_.pop_back();
+  if (pretty_ && !empty) NewLine();
+  out_ += '}';
+  return *this;
+}
+
+Writer& Writer::EndArray() {
+  assert(!stack_.empty() && !stack_.back().object);
+  bool empty = stack_.back().empty;
+  stack_.pop_back();
+  if (pretty_ && !empty) NewLine();
+  out_ += ']';
+  return *this;
+}
+
+Writer& Writer::String(std::string_view s) {
+  BeforeValue();
+  AppendEscaped(out_, s);
+  return *this;
+}
+
+Writer& Writer::Int(int64_t v) {
+  BeforeValue();
+  out_ += std::to_string(v);
+  return *this;
+}
+
+Writer& Writer::Double(double v) {
+  BeforeValue();
+  out_ += Number(v);
+  return *this;
+}
+
+Writer& Writer::Bool(bool v) {
+  BeforeValue();
+  out_ += v ? "true" : "false";
+  return *this;
+}
+
+Writer& Writer::Null() {
+  BeforeValue();
+  out_ += "null";
+  return *this;
+}
+
+Writer& Writer::Val(const Value& v) {
+  switch (v.index()) {
+    case 1: return Int(std::get<int64_t>(v));
+    case 2: return Double(std::get<double>(v));
+    case 3: return String(std::get<std::string>(v));
+    default: return Null();
+  }
+}
+
+Writer& Writer::StringOrNull(std::string_view s) { return s.empty() ? Null() : String(s); }
+
+std::string Writer::Take() {
+  assert(stack_.empty() && !after_key_);
+  std::string out = std::move(out_);
+  out_.clear();
+  return out;
+}
+
+// [SECTION] Records and the facade's types
+
+namespace {
+
+void WriteFields(Writer& w, const Record& r) {
+  w.Key("id").String(r.id);
+  for (const Field& f : r.fields) {
+    if (f.name == "id") continue;  // already first
+    w.Key(f.name).Val(f.value);
+  }
+}
+
+}  // namespace
+
+void Write(Writer& w, const Record& r) {
+  w.BeginObject();
+  WriteFields(w, r);
+  w.EndObject();
+}
+
+void Write(Writer& w, const std::vector<Record>& rows) {
+  w.BeginArray();
+  for (const Record& r : rows) Write(w, r);
+  w.EndArray();
+}
+
+void WriteMessages(Writer& w, const std::vector<Issue>& issues) {
+  w.BeginArray();
+  for (const Issue& i : issues) w.String(i.message);
+  w.EndArray();
+}
+
+void Write(Writer& w, const Saved& s) {
+  w.BeginObject().Key("id").String(s.id).Key("warnings");
+  WriteMessages(w, s.warnings);
+  w.EndObject();
+}
+
+void Write(Writer& w, const Issue& issue) {
+  w.BeginObject()
+      .Key("severity").String(issue.severity == Severity::kError ? "error" : "warning")
+      .Key("code").Int(static_cast<int64_t>(issue.code))
+      .Key("field").String(issue.field)
+      .Key("message").String(issue.message)
+      .EndObject();
+}
+
+void Write(Writer& w, const Identifier& id) {
+  w.BeginObject()
+      .Key("id").String(id.id)
+      .Key("type").String(IdentifierTypeCode(id.type))
+      .Key("value").String(id.value)
+      .Key("check").String(IdentifierCheckCode(id.check))
+      .EndObject();
+}
+
+void Write(Writer& w, const EnterpriseView& e) {
+  w.BeginObject();
+  WriteFields(w, e.record);
+  w.Key("identifiers").BeginArray();
+  for (const Identifier& id : e.identifiers) Write(w, id);
+  w.EndArray().EndObject();
+}
+
+void Write(Writer& w, const SearchHit& hit) {
+  w.BeginObject()
+      .Key("enterprise_id").String(hit.enterprise_id)
+      .Key("country").String(hit.country)
+      .Key("name").String(hit.name)
+      .Key("reason").String(MatchReasonCode(hit.reason))
+      .Key("matched").String(hit.matched)
+      .Key("score").Double(hit.score)
+      .EndObject();
+}
+
+void Write(Writer& w, const std::vector<SearchHit>& hits) {
+  w.BeginArray();
+  for (const SearchHit& h : hits) Write(w, h);
+  w.EndArray();
+}
+
+void Write(Writer& w, const WorkspaceInfo& info) {
+  w.BeginObject()
+      .Key("initialised").Bool(info.initialised)
+      .Key("workspace_name").String(info.workspace_name)
+      .Key("office").String(info.office)
+      .Key("device_id").String(info.device_id)
+      .Key("programme_id").String(info.programme_id)
+      .Key("schema_version").Int(info.schema_version)
+      .EndObject();
+}
+
+void Write(Writer& w, const ImportSummary& summary) {
+  w.BeginObject().Key("rows").Int(summary.rows).Key("imported").Int(summary.imported);
+  w.Key("warnings").BeginArray();
+  for (const Issue& i : summary.warnings) {
+    w.BeginObject().Key("field").String(i.field).Key("message").String(i.message).EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
+// [SECTION] Reports
+
+void Write(Writer& w, const ServiceCell& cell) {
+  w.BeginObject()
+      .Key("logs").Int(cell.logs)
+      .Key("enterprises").Int(cell.enterprises)
+      .Key("hours").Double(cell.hours)
+      .EndObject();
+}
+
+void Write(Writer& w, const ProgressReport& r) {
+  w.BeginObject();
+  for (const CountryProgress& c : r.countries) {
+    w.Key(c.country).BeginObject();
+    w.Key("as_of").String(FormatDate(r.as_of));
+    w.Key("target").Int(c.target).Key("selected").Int(c.selected);
+    w.Key("stages").BeginObject();
+    for (const StageCount& s : c.stages) w.Key(s.stage).Int(s.count);
+    w.EndObject();
+    w.Key("exits").Int(c.exits);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void Write(Writer& w, const ServicesReport& r) {
+  w.BeginObject().Key("month").String(r.month).Key("categories").BeginObject();
+  for (const ServiceRow& row : r.rows) {
+    w.Key(row.category).BeginObject();
+    w.Key("logs").Int(row.all.logs);
+    w.Key("enterprises").Int(row.all.enterprises);
+    w.Key("hours").Double(row.all.hours);
+    w.Key("by_country").BeginObject();
+    w.Key("CN");
+    Write(w, row.cn);
+    w.Key("PK");
+    Write(w, row.pk);
+    w.EndObject();
+    w.Key("by_office").BeginObject();
+    w.Key("beijing");
+    Write(w, row.beijing);
+    w.Key("islamabad");
+    Write(w, row.islamabad);
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndObject().Key("total");
+  Write(w, r.total);
+  w.EndObject();
+}
+
+void Write(Writer& w, const FunnelReport& r) {
+  w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("pairs").Int(r.pairs);
+  w.Key("stages").BeginArray();
+  for (const FunnelStage& s : r.stages) {
+    w.BeginObject()
+        .Key("stage").String(s.stage)
+        .Key("reached").Int(s.reached)
+        .Key("conversion").Double(s.conversion)
+        .Key("median_days").Double(s.median_days)
+        .EndObject();
+  }
+  w.EndArray();
+  w.Key("on_hold").Int(r.on_hold).Key("closed_lost").Int(r.closed_lost).EndObject();
+}
+
+void Write(Writer& w, const FollowUpReport& r) {
+  w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("rows").BeginArray();
+  for (const FollowUpRow& row : r.rows) {
+    w.BeginObject()
+        .Key("assignee").String(row.assignee)
+        .Key("office").String(row.office)
+        .Key("open").Int(row.open)
+        .Key("overdue").Int(row.overdue)
+        .Key("due_this_week").Int(row.due_this_week)
+        .EndObject();
+  }
+  w.EndArray().Key("open").Int(r.open).Key("overdue").Int(r.overdue).EndObject();
+}
+
+void Write(Writer& w, const QualityReport& r) {
+  w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("items").BeginArray();
+  for (const QualityItem& i : r.items) {
+    w.BeginObject()
+        .Key("kind").String(i.kind)
+        .Key("table").String(i.table)
+        .Key("record_id").String(i.record_id)
+        .Key("label").String(i.label)
+        .Key("message").String(i.message)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
+void Write(Writer& w, const CoverageReport& r) {
+  w.BeginObject().Key("month").String(r.month).Key("selected").Int(r.selected);
+  w.Key("unserved_ids").BeginArray();
+  for (const std::string& id : r.unserved_ids) w.String(id);
+  w.EndArray().Key("unserved_names").BeginArray();
+  for (const std::string& n : r.unserved_names) w.String(n);
+  w.EndArray().EndObject();
+}
+
+void Write(Writer& w, const LandingReport& r) {
+  w.BeginObject().Key("rows").BeginArray();
+  for (const LandingRow& row : r.rows) {
+    w.BeginObject()
+        .Key("country").String(row.country)
+        .Key("landing_status").String(row.landing_status)
+        .Key("count").Int(row.count)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
+}  // namespace dosti::json

@@ -1,0 +1,172 @@
+// Internals of the command line shared by its source files: the command table, the parsed
+// invocation (Context), output helpers, translations and tables.
+// Threading: one Context per RunCli call; nothing global is mutable.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli.h"
+#include "dosti/json.h"
+#include "dosti/session.h"
+
+namespace dosti::cli {
+
+inline constexpr std::string_view kVersion = "0.1.0";
+
+struct Context;
+using Handler = int (*)(Context&);
+
+struct OptionSpec {
+  std::string_view name;  // without the leading "--"
+  bool takes_value = true;
+  bool required = false;
+};
+
+// One command: `group` alone ("init", "enroll") or `group sub` ("enterprise add").
+struct CommandSpec {
+  std::string_view group;
+  std::string_view sub;       // "" when the group is the whole command
+  std::string_view synopsis;  // the arguments, e.g. "ID FIELD VALUE"
+  std::string_view summary;   // translation key of the one-line description
+  int min_positional = 0;
+  int max_positional = 0;
+  std::vector<OptionSpec> options;
+  bool needs_workspace = true;  // false: init, info, help
+  Handler run = nullptr;
+};
+
+// Every command, in the order `dosti help` lists them (commands.cpp).
+const std::vector<CommandSpec>& Commands();
+// Handlers, one file per area.
+int CmdInit(Context& c);
+int CmdInfo(Context& c);
+int CmdHelp(Context& c);
+int CmdVersion(Context& c);
+int CmdEnterpriseAdd(Context& c);
+int CmdEnterpriseGet(Context& c);
+int CmdEnterpriseSet(Context& c);
+int CmdEnterpriseList(Context& c);
+int CmdEnterpriseSearch(Context& c);
+int CmdEnterpriseArchive(Context& c);
+int CmdEnterpriseUnarchive(Context& c);
+int CmdIdentifierAdd(Context& c);
+int CmdContactAdd(Context& c);
+int CmdContactList(Context& c);
+int CmdServiceAdd(Context& c);
+int CmdServiceList(Context& c);
+int CmdFollowUpAdd(Context& c);
+int CmdFollowUpList(Context& c);
+int CmdFollowUpDone(Context& c);
+int CmdEnroll(Context& c);
+int CmdMatchAdd(Context& c);
+int CmdMatchStage(Context& c);
+int CmdMatchList(Context& c);
+int CmdReportProgress(Context& c);
+int CmdReportServices(Context& c);
+int CmdReportFunnel(Context& c);
+int CmdReportFollowUps(Context& c);
+int CmdReportQuality(Context& c);
+int CmdReportCoverage(Context& c);
+int CmdReportLanding(Context& c);
+int CmdImportEnterprises(Context& c);
+int CmdExport(Context& c);
+int CmdDemoSeed(Context& c);
+
+// The parsed invocation and everything a handler needs.
+struct Context {
+  Context(std::ostream& o, std::ostream& e, const Environment& en) : out(o), err(e), env(en) {}
+  std::ostream& out;
+  std::ostream& err;
+  const Environment& env;
+
+  bool json = false;
+  std::string lang = "en";
+  std::string db_path;
+  const CommandSpec* spec = nullptr;
+  std::vector<std::string> positional;
+  std::map<std::string, std::string, std::less<>> values;  // options with a value
+  std::set<std::string, std::less<>> flags;                // options without one
+  std::string help_topic;  // `dosti help enterprise`: the group asked about
+  std::unique_ptr<Session> session;
+
+  bool Has(std::string_view option) const {
+    return values.count(option) > 0 || flags.count(option) > 0;
+  }
+  std::string Value(std::string_view option, std::string_view fallback = {}) const {
+    auto it = values.find(option);
+    return it == values.end() ? std::string(fallback) : it->second;
+  }
+  Session& s() { return *session; }
+};
+
+// [SECTION] Outcomes. Each returns the exit code to hand back.
+// Exit 1: "error: <message>" as one line on stderr (newlines in the message become "; ").
+int Refuse(Context& c, const Error& e);
+int Refuse(Context& c, std::string_view message);
+// Exit 2: "error: <message>" plus a usage hint for the command (or for dosti) on stderr.
+int UsageError(Context& c, std::string_view message);
+
+// Warnings on stderr ("warning: ..."), in human mode only: JSON carries them in "warnings".
+void PrintWarnings(Context& c, const std::vector<Issue>& warnings);
+// Writes one JSON value (pretty, newline-terminated) to stdout.
+void PrintJson(Context& c, const json::Writer& w);
+
+// [SECTION] Argument helpers (usage errors → exit 2 through UsageError).
+// A whole number option; nullopt and `*exit` set when it is not one.
+std::optional<int64_t> IntOption(Context& c, std::string_view option, int* exit);
+// A value that must be one of `allowed`; false and `*exit` set otherwise.
+bool CheckChoice(Context& c, std::string_view what, std::string_view value,
+                 const std::vector<std::string_view>& allowed, int* exit);
+// --month YYYY-MM; `fallback` when absent.
+std::optional<std::string> MonthOption(Context& c, std::string_view fallback, int* exit);
+// --as-of YYYY-MM-DD; nullopt (today) when absent.
+std::optional<std::optional<Date>> AsOfOption(Context& c, int* exit);
+// The full usage text, or a group's.
+std::string UsageText(std::string_view group, std::string_view lang);
+// "dosti enterprise add --country CN|PK ...": one command's usage line.
+std::string UsageLine(const CommandSpec& spec);
+
+// [SECTION] Translations (i18n.cpp): the CLI's own strings in en, zh, ur.
+std::string Tr(std::string_view key, std::string_view lang);
+// A column's header: the core's Label("field", ...) first, then the CLI's table, then the name.
+std::string FieldLabel(std::string_view field, std::string_view lang);
+// A code's label (kinds of dosti::Label plus the CLI's: "landing_status", "status", "reason",
+// "check", "bool"), falling back to the code.
+std::string CodeLabel(std::string_view kind, std::string_view code, std::string_view lang);
+bool IsLanguage(std::string_view lang);
+
+// [SECTION] Tables (table.cpp), aligned by terminal display width (CJK = 2 columns).
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers);
+  // Right-aligns column `i` (numbers).
+  void AlignRight(size_t i);
+  // Cuts cells of column `i` longer than `width` columns, ending them with "…".
+  void MaxWidth(size_t i, size_t width);
+  void Add(std::vector<std::string> row);
+  size_t size() const { return rows_.size(); }
+  void Print(std::ostream& out) const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<bool> right_;
+  std::vector<size_t> max_;
+};
+
+// A two-column field/value list (the `enterprise get` layout).
+void PrintPairs(std::ostream& out, const std::vector<std::pair<std::string, std::string>>& rows);
+// "(none)" in the chosen language, for empty lists.
+void PrintNone(Context& c);
+// A cell: newlines and tabs become spaces.
+std::string Cell(std::string_view s);
+
+}  // namespace dosti::cli

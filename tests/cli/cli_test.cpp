@@ -1,0 +1,910 @@
+// The `dosti` command line, run in-process through RunCli against a temporary database file,
+// with a manual clock so that dates repeat. Each test checks exit code, stdout and stderr the
+// way a script would.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "cli.h"
+#include "dosti/date.h"
+#include "dosti/platform.h"
+
+namespace {
+
+using dosti::cli::Environment;
+using dosti::cli::RunCli;
+
+// 2024-06-15 04:00 UTC: noon in Beijing, 09:00 in Islamabad.
+constexpr int64_t kDay = 86'400'000;
+int64_t MsAt(dosti::Date d, int hour_utc = 4) {
+  return dosti::DaysFromCivil(d) * kDay + int64_t{hour_utc} * 3'600'000;
+}
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+  // Lines written to stderr.
+  std::vector<std::string> ErrLines() const {
+    std::vector<std::string> lines;
+    std::istringstream in(err);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    return lines;
+  }
+};
+
+std::string TempPath(const std::string& suffix) {
+  const char* dir = std::getenv("TMPDIR");
+  uint8_t bytes[8];
+  dosti::SystemRandom().Fill(bytes, sizeof bytes);
+  std::string name = "dosti-cli-test-";
+  static const char* hex = "0123456789abcdef";
+  for (uint8_t b : bytes) name += {hex[b >> 4], hex[b & 15]};
+  return std::string(dir && *dir ? dir : "/tmp") + "/" + name + suffix;
+}
+
+bool Exists(const std::string& path) {
+  std::ifstream f(path);
+  return f.good();
+}
+
+// A command line on its own temporary database ($DOSTI_DB), removed afterwards.
+class Cli {
+ public:
+  Cli() : path_(TempPath(".db")) {
+    env_.dosti_db = path_;
+    env_.clock = &clock;
+  }
+  ~Cli() {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::remove((path_ + suffix).c_str());
+    }
+  }
+  Cli(const Cli&) = delete;
+  Cli& operator=(const Cli&) = delete;
+
+  Run operator()(std::vector<std::string> args) { return RunWith(args, env_); }
+  Run Json(std::vector<std::string> args) {
+    args.push_back("--json");
+    return RunWith(args, env_);
+  }
+  Run RunWith(const std::vector<std::string>& args, const Environment& env) {
+    std::ostringstream out, err;
+    Run r;
+    r.code = RunCli(args, out, err, env);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+  }
+
+  // `dosti init --office OFFICE`, which must succeed.
+  void Init(const std::string& office = "beijing") {
+    Run r = (*this)({"init", "--office", office});
+    REQUIRE(r.code == 0);
+  }
+  // Adds an enterprise and returns its id.
+  std::string Add(std::vector<std::string> args) {
+    args.insert(args.begin(), {"enterprise", "add"});
+    Run r = Json(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return Id(r.out);
+  }
+
+  static std::string Id(const std::string& json) {
+    std::smatch m;
+    static const std::regex id("\"id\":\\s*\"([0-9a-f]{32})\"");
+    return std::regex_search(json, m, id) ? m[1].str() : std::string();
+  }
+
+  const std::string& path() const { return path_; }
+  const Environment& env() const { return env_; }
+  dosti::ManualClock clock{MsAt({2024, 6, 15})};
+
+ private:
+  std::string path_;
+  Environment env_;
+};
+
+// The value of "key": "..." (first occurrence), or "<absent>".
+std::string JsonText(const std::string& json, const std::string& key) {
+  std::smatch m;
+  std::regex re("\"" + key + "\":\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  return std::regex_search(json, m, re) ? m[1].str() : std::string("<absent>");
+}
+// The value of "key": N (first occurrence), or -999.
+long long JsonInt(const std::string& json, const std::string& key) {
+  std::smatch m;
+  std::regex re("\"" + key + "\":\\s*(-?[0-9]+)");
+  return std::regex_search(json, m, re) ? std::stoll(m[1].str()) : -999;
+}
+bool HasKey(const std::string& json, const std::string& key) {
+  return json.find("\"" + key + "\":") != std::string::npos;
+}
+// Number of objects with an "id" in a JSON array of records.
+size_t CountIds(const std::string& json) {
+  static const std::regex id("\"id\":\\s*\"[0-9a-f]{32}\"");
+  return static_cast<size_t>(
+      std::distance(std::sregex_iterator(json.begin(), json.end(), id), std::sregex_iterator()));
+}
+
+// A refusal: exit 1, nothing on stdout, exactly one "error: " line on stderr.
+void RequireRefused(const Run& r) {
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.code == 1);
+  REQUIRE(r.out.empty());
+  REQUIRE(r.ErrLines().size() == 1);
+  REQUIRE(r.err.rfind("error: ", 0) == 0);
+}
+
+// A usage error: exit 2, nothing on stdout, "error: ..." then a usage hint on stderr.
+void RequireUsage(const Run& r) {
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.code == 2);
+  REQUIRE(r.out.empty());
+  REQUIRE(r.err.rfind("error: ", 0) == 0);
+  REQUIRE(r.err.find("usage: ") != std::string::npos);
+}
+
+const std::vector<std::string> kCompleteCn = {
+    "--country", "CN", "--name", "北京数字科技有限公司", "--uscc", "91110000600037341L",
+    "--sector", "6201", "--region", "CN-BJ", "--city", "北京"};
+
+}  // namespace
+
+// [SECTION] Workspace, help and global options
+
+TEST_CASE("Init creates the workspace and a second init is refused", "[cli]") {
+  Cli cli;
+  Run first = cli({"init", "--office", "beijing", "--workspace-name", "Beijing desk"});
+  REQUIRE(first.code == 0);
+  REQUIRE(first.err.empty());
+  Run info = cli.Json({"info"});
+  REQUIRE(info.code == 0);
+  CHECK(info.out.find("\"initialised\": true") != std::string::npos);
+  CHECK(JsonText(info.out, "office") == "beijing");
+  CHECK(JsonText(info.out, "workspace_name") == "Beijing desk");
+  CHECK(JsonInt(info.out, "schema_version") >= 2);
+
+  Run second = cli({"init", "--office", "islamabad"});
+  RequireRefused(second);
+  CHECK(second.err.find("already") != std::string::npos);
+  CHECK(JsonText(cli.Json({"info"}).out, "office") == "beijing");
+}
+
+TEST_CASE("Init with an unknown office is a usage error and creates no database", "[cli]") {
+  Cli cli;
+  RequireUsage(cli({"init", "--office", "shanghai"}));
+  RequireUsage(cli({"init"}));
+  CHECK_FALSE(Exists(cli.path()));
+}
+
+TEST_CASE("Commands on an uninitialised database give the core's not-initialised message",
+          "[cli]") {
+  Cli cli;
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"enterprise", "list"},
+        {"enterprise", "add", "--country", "CN", "--name", "X"},
+        {"report", "progress"},
+        {"followup", "list", "--json"}}) {
+    Run r = cli(args);
+    RequireRefused(r);
+    CHECK(r.err ==
+          "error: this database has no workspace yet; run: dosti init --office "
+          "beijing|islamabad\n");
+  }
+  // Only init creates the file.
+  CHECK_FALSE(Exists(cli.path()));
+}
+
+TEST_CASE("Info works before init and names the database", "[cli]") {
+  Cli cli;
+  Run human = cli({"info"});
+  REQUIRE(human.code == 0);
+  CHECK(human.out.find(cli.path()) != std::string::npos);
+  CHECK(human.out.find("dosti init") != std::string::npos);
+  Run json = cli.Json({"info"});
+  REQUIRE(json.code == 0);
+  CHECK(json.out.find("\"initialised\": false") != std::string::npos);
+  CHECK_FALSE(Exists(cli.path()));
+}
+
+TEST_CASE("Help and version print to stdout and exit 0", "[cli]") {
+  Cli cli;
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"help"}, {"--help"}, {"-h"}, {"enterprise", "--help"},
+        {"help", "report"}, {"report", "services", "--help"}}) {
+    Run r = cli(args);
+    INFO(args.front());
+    REQUIRE(r.code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out.find("usage: dosti") != std::string::npos);
+  }
+  Run all = cli({"help"});
+  for (const char* command : {"dosti init", "dosti enterprise add", "dosti enterprise search",
+                              "dosti contact list", "dosti service add", "dosti enroll",
+                              "dosti match stage", "dosti followup done", "dosti report landing",
+                              "dosti import enterprises", "dosti export", "dosti demo seed"}) {
+    CHECK(all.out.find(command) != std::string::npos);
+  }
+  Run zh = cli({"help", "--lang", "zh"});
+  CHECK(zh.out.find("添加企业") != std::string::npos);
+  Run version = cli({"--version"});
+  REQUIRE(version.code == 0);
+  CHECK(version.out.rfind("dosti ", 0) == 0);
+}
+
+TEST_CASE("Unknown commands, options and values are usage errors", "[cli]") {
+  Cli cli;
+  cli.Init();
+  RequireUsage(cli({"frobnicate"}));
+  RequireUsage(cli({}));
+  RequireUsage(cli({"enterprise"}));
+  RequireUsage(cli({"enterprise", "explode"}));
+  RequireUsage(cli({"enterprise", "list", "--colour"}));
+  RequireUsage(cli({"enterprise", "add", "--country", "CN"}));          // missing --name
+  RequireUsage(cli({"enterprise", "add", "--country", "CN", "--name"}));  // missing value
+  RequireUsage(cli({"enterprise", "add", "--country", "XX", "--name", "A"}));
+  RequireUsage(cli({"enterprise", "get"}));                              // missing ID
+  RequireUsage(cli({"enterprise", "get", "abcdef", "extra"}));
+  RequireUsage(cli({"enterprise", "list", "--limit", "ten"}));
+  RequireUsage(cli({"enterprise", "list", "--lang", "fr"}));
+  RequireUsage(cli({"enterprise", "list", "--country", "CN", "--country", "PK"}));
+  RequireUsage(cli({"enterprise", "list", "--include-archived=yes"}));
+  RequireUsage(cli({"report", "services", "--month", "June"}));
+  RequireUsage(cli({"report", "progress", "--as-of", "2024-02-30"}));
+  RequireUsage(cli({"demo", "seed", "--enterprises", "many"}));
+  // Nothing was written by any of them.
+  CHECK(cli.Json({"enterprise", "list"}).out == "[]\n");
+}
+
+TEST_CASE("Global options may stand before or after the command", "[cli]") {
+  Cli cli;
+  std::string other = TempPath(".db");
+  Run init = cli({"init", "--db", other, "--office", "islamabad"});
+  REQUIRE(init.code == 0);
+  Run before = cli({"--db", other, "--json", "info"});
+  Run after = cli({"info", "--json", "--db=" + other});
+  REQUIRE(before.code == 0);
+  REQUIRE(after.code == 0);
+  CHECK(before.out == after.out);
+  CHECK(JsonText(after.out, "office") == "islamabad");
+  Run lang = cli({"enterprise", "list", "--db", other, "--lang", "zh"});
+  CHECK(lang.code == 0);
+  CHECK(lang.out == "（无）\n");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((other + suffix).c_str());
+}
+
+TEST_CASE("$DOSTI_DB is used when there is no --db, and --db wins over it", "[cli]") {
+  Cli cli;
+  cli.Init("beijing");  // through $DOSTI_DB
+  REQUIRE(Exists(cli.path()));
+  std::string other = TempPath(".db");
+  REQUIRE(cli({"init", "--office", "islamabad", "--db", other}).code == 0);
+  CHECK(JsonText(cli.Json({"info"}).out, "office") == "beijing");
+  CHECK(JsonText(cli.Json({"info", "--db", other}).out, "office") == "islamabad");
+  // Without $DOSTI_DB and --db the file is ./dosti.db.
+  Environment no_env;
+  no_env.clock = &cli.clock;
+  Run r = cli.RunWith({"info", "--json"}, no_env);
+  CHECK(r.code == 0);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((other + suffix).c_str());
+}
+
+TEST_CASE("A --db that is not a database is refused and left untouched", "[cli]") {
+  Cli cli;
+  std::string path = TempPath(".txt");
+  const std::string content = "name,city\nnot a database,Lahore\n";
+  { std::ofstream(path, std::ios::binary) << content; }
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"enterprise", "list", "--db", path},
+        {"init", "--office", "beijing", "--db", path},
+        {"info", "--db", path}}) {
+    Run r = cli(args);
+    RequireRefused(r);
+    CHECK(r.err.find("not a database") != std::string::npos);
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream now;
+  now << in.rdbuf();
+  CHECK(now.str() == content);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("--json errors still go to stderr as one line", "[cli]") {
+  Cli cli;
+  cli.Init();
+  RequireRefused(cli.Json({"enterprise", "get", "0123456789abcdef0123456789abcdef"}));
+  RequireRefused(cli.Json({"enterprise", "add", "--country", "CN", "--name", "X",
+                           "--uscc", "123"}));
+  Run usage = cli.Json({"enterprise", "get"});
+  RequireUsage(usage);
+}
+
+// [SECTION] Enterprises
+
+TEST_CASE("enterprise add with a valid USCC prints the id and no warnings", "[cli]") {
+  Cli cli;
+  cli.Init();
+  Run r = cli.Json({"enterprise", "add", "--country", "CN", "--name", "联想（北京）有限公司",
+                    "--uscc", "91110108772551611J", "--city", "北京"});
+  REQUIRE(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(Cli::Id(r.out).size() == 32);
+  CHECK(r.out.find("\"warnings\": []") != std::string::npos);
+
+  Run human = cli({"enterprise", "add", "--country", "PK", "--name", "Systems Limited"});
+  REQUIRE(human.code == 0);
+  CHECK(human.out.rfind("Added enterprise ", 0) == 0);
+  CHECK(human.err.empty());
+}
+
+TEST_CASE("enterprise add normalises a full-width USCC typed with a Chinese IME", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "某科技有限公司", "--uscc",
+                            "９１１１０１０８７７２５５１６１１Ｊ"});
+  Run get = cli.Json({"enterprise", "get", id});
+  REQUIRE(get.code == 0);
+  CHECK(JsonText(get.out, "type") == "CN_USCC");
+  CHECK(JsonText(get.out, "value") == "91110108772551611J");
+  CHECK(JsonText(get.out, "check") == "valid");
+}
+
+TEST_CASE("enterprise add refuses a USCC in the wrong format and saves nothing", "[cli]") {
+  Cli cli;
+  cli.Init();
+  Run r = cli({"enterprise", "add", "--country", "CN", "--name", "坏号码有限公司", "--uscc",
+               "9111010877255161IJ"});  // 'I' is not in the USCC alphabet
+  RequireRefused(r);
+  CHECK(r.err.find("USCC") != std::string::npos);
+  CHECK(cli.Json({"enterprise", "list"}).out == "[]\n");
+}
+
+TEST_CASE("enterprise add saves a USCC failing its check character, with a warning", "[cli]") {
+  Cli cli;
+  cli.Init();
+  Run human = cli({"enterprise", "add", "--country", "CN", "--name", "福州某公司", "--uscc",
+                   "91350100M0001TGQXM"});
+  REQUIRE(human.code == 0);
+  REQUIRE(human.ErrLines().size() == 1);
+  CHECK(human.err.rfind("warning: ", 0) == 0);
+
+  Run json = cli.Json({"enterprise", "add", "--country", "CN", "--name", "厦门某公司", "--uscc",
+                       "91350203M0001QAY9B"});
+  REQUIRE(json.code == 0);
+  CHECK(json.err.empty());  // in --json mode the warnings travel in the output
+  CHECK(json.out.find("\"warnings\": [\n    \"") != std::string::npos);
+  Run get = cli.Json({"enterprise", "get", Cli::Id(json.out)});
+  CHECK(JsonText(get.out, "check") == "checksum_warning");
+}
+
+TEST_CASE("enterprise add takes a PK NTN written 1234567-8", "[cli]") {
+  Cli cli;
+  cli.Init("islamabad");
+  std::string id =
+      cli.Add({"--country", "PK", "--name", "Lahore Software (Pvt.) Ltd", "--ntn", "1234567-8",
+               "--secp", "CUIN-0012345", "--region", "PK-PB", "--city", "Lahore"});
+  Run get = cli.Json({"enterprise", "get", id});
+  REQUIRE(get.code == 0);
+  CHECK(get.out.find("\"type\": \"PK_NTN\"") != std::string::npos);
+  CHECK(get.out.find("\"value\": \"12345678\"") != std::string::npos);
+  CHECK(get.out.find("\"type\": \"PK_SECP\"") != std::string::npos);
+  CHECK(get.out.find("\"value\": \"0012345\"") != std::string::npos);
+  // People see the NTN the way it is written.
+  CHECK(cli({"enterprise", "get", id}).out.find("1234567-8") != std::string::npos);
+}
+
+TEST_CASE("enterprise get --json has every field of the contract", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "华为技术有限公司", "--name-en",
+                            "Huawei Technologies Co., Ltd.", "--short-name", "华为",
+                            "--website", "https://www.huawei.com", "--founded-year", "1987",
+                            "--employees", "207000"});
+  Run get = cli.Json({"enterprise", "get", id});
+  REQUIRE(get.code == 0);
+  CHECK(get.out.rfind("{\n  \"id\": \"" + id + "\"", 0) == 0);
+  for (const char* key : {"country", "name", "archived", "identifiers", "name_en", "name_zh",
+                          "name_ur", "short_name", "sector", "region", "city", "address",
+                          "website", "founded_year", "employees", "landing_status", "source",
+                          "owning_office", "record_state", "created_at", "updated_at"}) {
+    INFO(key);
+    CHECK(HasKey(get.out, key));
+  }
+  CHECK(JsonInt(get.out, "founded_year") == 1987);  // integers are numbers
+  CHECK(JsonInt(get.out, "archived") == 0);
+  CHECK(get.out.find("\"city\": null") != std::string::npos);  // NULL is null
+  CHECK(get.out.find("\"identifiers\": []") != std::string::npos);
+  CHECK_FALSE(HasKey(get.out, "name_key"));  // local columns stay inside the core
+  CHECK_FALSE(HasKey(get.out, "seq"));
+}
+
+TEST_CASE("enterprise get shows a field/value list in the chosen language", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add(kCompleteCn);
+  Run en = cli({"enterprise", "get", id});
+  REQUIRE(en.code == 0);
+  CHECK(en.out.find("Country") != std::string::npos);
+  CHECK(en.out.find("China") != std::string::npos);
+  CHECK(en.out.find("CN_USCC 91110000600037341L (valid)") != std::string::npos);
+  Run zh = cli({"enterprise", "get", id, "--lang", "zh"});
+  CHECK(zh.out.find("名称") != std::string::npos);
+  CHECK(zh.out.find("中国") != std::string::npos);
+  Run ur = cli({"--lang", "ur", "enterprise", "get", id});
+  CHECK(ur.out.find("ملک") != std::string::npos);
+  CHECK(ur.out.find("چین") != std::string::npos);
+}
+
+TEST_CASE("The CLI accepts an id as a unique prefix", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "前缀测试有限公司"});
+  Run get = cli.Json({"enterprise", "get", id.substr(0, 24)});
+  REQUIRE(get.code == 0);
+  CHECK(Cli::Id(get.out) == id);
+  RequireRefused(cli({"enterprise", "get", "abc"}));  // too short
+}
+
+TEST_CASE("enterprise set changes a field and refuses unknown and read-only ones", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "设置测试有限公司"});
+  Run set = cli({"enterprise", "set", id, "city", "上海"});
+  REQUIRE(set.code == 0);
+  CHECK(JsonText(cli.Json({"enterprise", "get", id}).out, "city") == "上海");
+  REQUIRE(cli({"enterprise", "set", id, "name_en", "Set Test Co., Ltd."}).code == 0);
+  REQUIRE(cli({"enterprise", "set", id, "founded_year", "2015"}).code == 0);
+  CHECK(JsonInt(cli.Json({"enterprise", "get", id}).out, "founded_year") == 2015);
+  REQUIRE(cli({"enterprise", "set", id, "city", ""}).code == 0);  // "" clears
+  CHECK(cli.Json({"enterprise", "get", id}).out.find("\"city\": null") != std::string::npos);
+
+  RequireRefused(cli({"enterprise", "set", id, "colour", "blue"}));
+  RequireRefused(cli({"enterprise", "set", id, "id", "0123456789abcdef0123456789abcdef"}));
+  RequireRefused(cli({"enterprise", "set", id, "created_at", "0"}));
+  RequireRefused(cli({"enterprise", "set", id, "identifiers", "x"}));
+  RequireRefused(cli({"enterprise", "set", id, "founded_year", "soon"}));
+  RequireRefused(cli({"enterprise", "set", id, "country", "XX"}));
+  CHECK(JsonText(cli.Json({"enterprise", "get", id}).out, "country") == "CN");
+}
+
+TEST_CASE("enterprise list filters by country and search text", "[cli]") {
+  Cli cli;
+  cli.Init();
+  cli.Add({"--country", "CN", "--name", "华为技术有限公司", "--short-name", "华为"});
+  cli.Add({"--country", "CN", "--name", "小米科技有限责任公司"});
+  cli.Add({"--country", "PK", "--name", "Systems Limited"});
+  CHECK(CountIds(cli.Json({"enterprise", "list"}).out) == 3);
+  CHECK(CountIds(cli.Json({"enterprise", "list", "--country", "CN"}).out) == 2);
+  Run pk = cli.Json({"enterprise", "list", "--country", "PK"});
+  CHECK(CountIds(pk.out) == 1);
+  CHECK(JsonText(pk.out, "name") == "Systems Limited");
+  Run search = cli.Json({"enterprise", "list", "--search", "小米"});
+  CHECK(CountIds(search.out) == 1);
+  CHECK(JsonText(search.out, "name") == "小米科技有限责任公司");
+  CHECK(CountIds(cli.Json({"enterprise", "list", "--limit", "2"}).out) == 2);
+  Run human = cli({"enterprise", "list"});
+  CHECK(human.out.find("Systems Limited") != std::string::npos);
+  CHECK(human.out.find("Pakistan") != std::string::npos);
+}
+
+TEST_CASE("enterprise search finds Chinese, Latin and Urdu names and says why", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string huawei = cli.Add({"--country", "CN", "--name", "华为技术有限公司", "--short-name",
+                                "华为", "--uscc", "914403001922038216"});
+  std::string systems = cli.Add({"--country", "PK", "--name", "Systems Limited", "--name-ur",
+                                 "سسٹمز لمیٹڈ"});
+  // Two characters: trigrams cannot match, the LIKE fallback does.
+  Run two = cli.Json({"enterprise", "search", "华为"});
+  REQUIRE(two.code == 0);
+  CHECK(JsonText(two.out, "enterprise_id") == huawei);
+  // Three or more: the FTS5 trigram index.
+  Run three = cli.Json({"enterprise", "search", "为技术"});
+  CHECK(JsonText(three.out, "enterprise_id") == huawei);
+  CHECK(JsonText(three.out, "reason") == "substring");
+  Run latin = cli.Json({"enterprise", "search", "systems"});
+  CHECK(JsonText(latin.out, "enterprise_id") == systems);
+  Run urdu = cli.Json({"enterprise", "search", "سسٹمز"});
+  CHECK(JsonText(urdu.out, "enterprise_id") == systems);
+  Run ident = cli.Json({"enterprise", "search", "914403001922038216"});
+  CHECK(JsonText(ident.out, "reason") == "identifier");
+  // People see the reason in their language.
+  Run human = cli({"enterprise", "search", "914403001922038216"});
+  CHECK(human.out.find("same identifier") != std::string::npos);
+  Run zh = cli({"enterprise", "search", "华为", "--lang", "zh"});
+  CHECK(zh.out.find("名称包含") != std::string::npos);
+  Run none = cli({"enterprise", "search", "不存在的企业名"});
+  CHECK(none.code == 0);
+  CHECK(none.out == "(none)\n");
+}
+
+TEST_CASE("enterprise archive hides an enterprise from the list until unarchive", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "归档测试有限公司"});
+  cli.Add({"--country", "CN", "--name", "保留有限公司"});
+  Run archive = cli.Json({"enterprise", "archive", id});
+  REQUIRE(archive.code == 0);
+  CHECK(JsonInt(archive.out, "archived") == 1);
+  Run list = cli.Json({"enterprise", "list"});
+  CHECK(CountIds(list.out) == 1);
+  CHECK(list.out.find(id) == std::string::npos);
+  CHECK(CountIds(cli.Json({"enterprise", "list", "--include-archived"}).out) == 2);
+  CHECK(JsonInt(cli.Json({"enterprise", "get", id}).out, "archived") == 1);
+  REQUIRE(cli({"enterprise", "unarchive", id}).code == 0);
+  CHECK(CountIds(cli.Json({"enterprise", "list"}).out) == 2);
+  RequireRefused(cli({"enterprise", "archive", "0123456789abcdef0123456789abcdef"}));
+}
+
+TEST_CASE("identifier add attaches one identifier and refuses a bad one", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "补充证照有限公司"});
+  Run add = cli.Json({"identifier", "add", "--enterprise", id, "--uscc", "91230184MA1BUFLT44"});
+  REQUIRE(add.code == 0);
+  CHECK(cli.Json({"enterprise", "get", id}).out.find("91230184MA1BUFLT44") != std::string::npos);
+  RequireRefused(cli({"identifier", "add", "--enterprise", id, "--uscc", "12345"}));
+  RequireUsage(cli({"identifier", "add", "--enterprise", id}));
+  RequireUsage(cli({"identifier", "add", "--enterprise", id, "--uscc", "91230184MA1BUFLT44",
+                    "--ntn", "1234567-8"}));
+}
+
+// [SECTION] Contacts
+
+TEST_CASE("contact add normalises mobiles with the enterprise's country", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string pk = cli.Add({"--country", "PK", "--name", "Karachi Textiles (Pvt.) Ltd"});
+  std::string cn = cli.Add({"--country", "CN", "--name", "手机测试有限公司"});
+  Run a = cli.Json({"contact", "add", "--enterprise", pk, "--name", "Ayesha Khan", "--mobile",
+                    "0300-1234567"});
+  REQUIRE(a.code == 0);
+  CHECK(JsonText(a.out, "mobile") == "+923001234567");
+  Run b = cli.Json({"contact", "add", "--enterprise", cn, "--name", "王伟", "--mobile",
+                    "138 0013 8000", "--wechat", "wangwei88"});
+  REQUIRE(b.code == 0);
+  CHECK(JsonText(b.out, "mobile") == "+8613800138000");
+  Run none = cli.Json({"contact", "add", "--enterprise", cn, "--name", "李娜"});
+  CHECK(none.out.find("\"mobile\": null") != std::string::npos);
+  RequireRefused(cli({"contact", "add", "--enterprise", cn, "--name", "赵六", "--mobile",
+                      "call me"}));
+  RequireRefused(cli({"contact", "add", "--enterprise", "0123456789abcdef0123456789abcdef",
+                      "--name", "Nobody"}));
+  // The phone finds the enterprise again.
+  Run search = cli.Json({"enterprise", "search", "0300 1234567"});
+  CHECK(JsonText(search.out, "enterprise_id") == pk);
+  CHECK(JsonText(search.out, "reason") == "phone");
+}
+
+TEST_CASE("contact add makes an enterprise's first contact primary", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "联系人测试有限公司"});
+  Run first = cli.Json({"contact", "add", "--enterprise", id, "--name", "张三", "--consent"});
+  Run second = cli.Json({"contact", "add", "--enterprise", id, "--name", "李四"});
+  CHECK(JsonInt(first.out, "is_primary") == 1);
+  CHECK(JsonInt(second.out, "is_primary") == 0);
+  Run list = cli.Json({"contact", "list", id});
+  REQUIRE(list.code == 0);
+  CHECK(CountIds(list.out) == 2);
+  CHECK(JsonText(list.out, "full_name") == "张三");  // primary first
+  CHECK(JsonInt(list.out, "consent_contact") == 1);
+  Run human = cli({"contact", "list", id, "--lang", "zh"});
+  CHECK(human.out.find("张三") != std::string::npos);
+  CHECK(human.out.find("主要联系人") != std::string::npos);
+}
+
+// [SECTION] Services and follow-ups
+
+TEST_CASE("Service add refuses short durations and future dates, saving nothing", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "服务测试有限公司"});
+  std::vector<std::string> base = {"service", "add", "--enterprise", id, "--category", "legal",
+                                   "--summary", "Contract review"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return cli(args);
+  };
+  Run short_one = with({"--date", "2024-06-14", "--minutes", "10"});
+  RequireRefused(short_one);
+  CHECK(short_one.err.find("minutes") != std::string::npos);
+  RequireRefused(with({"--date", "2024-06-20", "--minutes", "60"}));  // after tomorrow
+  RequireRefused(with({"--date", "2023-08-31", "--minutes", "60"}));  // before the programme
+  RequireUsage(with({"--date", "2024-06-14", "--minutes", "an hour"}));
+  RequireUsage(with({"--date", "2024-06-14"}));                        // no --minutes
+  RequireUsage(cli({"service", "add", "--enterprise", id, "--category", "cooking", "--date",
+                    "2024-06-14", "--minutes", "60", "--summary", "x"}));
+  CHECK(cli.Json({"service", "list"}).out == "[]\n");
+  Run ok = with({"--date", "2024-06-16", "--minutes", "60"});  // tomorrow is allowed
+  REQUIRE(ok.code == 0);
+  CHECK(CountIds(cli.Json({"service", "list"}).out) == 1);
+}
+
+TEST_CASE("Service add with --follow-up-days creates a follow-up", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "PK", "--name", "Follow Up Traders"});
+  Run r = cli.Json({"service", "add", "--enterprise", id, "--category", "policy", "--date",
+                    "2024-06-10", "--minutes", "45", "--summary", "Visa policy briefing",
+                    "--follow-up-days", "7", "--mode", "online"});
+  REQUIRE(r.code == 0);
+  CHECK(JsonText(r.out, "follow_up_due") == "2024-06-17");
+  Run list = cli.Json({"followup", "list"});
+  CHECK(CountIds(list.out) == 1);
+  CHECK(JsonText(list.out, "due_date") == "2024-06-17");
+  Run logs = cli.Json({"service", "list", "--enterprise", id});
+  CHECK(JsonText(logs.out, "delivery_mode") == "online");
+  CHECK(JsonInt(logs.out, "minutes") == 45);
+  Run human = cli({"service", "add", "--enterprise", id, "--category", "training", "--date",
+                   "2024-06-15", "--minutes", "90", "--summary", "Export training"});
+  REQUIRE(human.code == 0);
+  CHECK(human.out.rfind("Logged service ", 0) == 0);
+}
+
+TEST_CASE("service list filters by month and enterprise", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string a = cli.Add({"--country", "CN", "--name", "月份测试甲有限公司"});
+  std::string b = cli.Add({"--country", "CN", "--name", "月份测试乙有限公司"});
+  for (auto [who, date] : {std::pair{a, "2024-05-20"}, {a, "2024-06-03"}, {b, "2024-06-04"}}) {
+    REQUIRE(cli({"service", "add", "--enterprise", who, "--category", "finance", "--date", date,
+                 "--minutes", "30", "--summary", "Investor call"})
+                .code == 0);
+  }
+  CHECK(CountIds(cli.Json({"service", "list"}).out) == 3);
+  CHECK(CountIds(cli.Json({"service", "list", "--month", "2024-06"}).out) == 2);
+  CHECK(CountIds(cli.Json({"service", "list", "--month", "2024-05"}).out) == 1);
+  CHECK(CountIds(cli.Json({"service", "list", "--month", "2024-06", "--enterprise", a}).out) ==
+        1);
+  RequireUsage(cli({"service", "list", "--month", "2024-13"}));
+  Run zh = cli({"service", "list", "--lang", "zh"});
+  CHECK(zh.out.find("投融资服务") != std::string::npos);
+}
+
+TEST_CASE("followup list --overdue shows follow-ups once the clock passes their due date", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "跟进测试有限公司"});
+  REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "strategy", "--date",
+               "2024-06-15", "--minutes", "60", "--summary", "Market entry plan",
+               "--follow-up-days", "3"})
+              .code == 0);
+  CHECK(cli.Json({"followup", "list", "--overdue"}).out == "[]\n");
+  cli.clock.Advance(4 * kDay);  // 2024-06-19: past the 2024-06-18 due date
+  Run overdue = cli.Json({"followup", "list", "--overdue"});
+  REQUIRE(CountIds(overdue.out) == 1);
+  CHECK(JsonInt(overdue.out, "overdue") == 1);
+  CHECK(cli({"followup", "list"}).out.find("OVERDUE") != std::string::npos);
+  std::string follow_up = Cli::Id(overdue.out);
+
+  Run done = cli({"followup", "done", follow_up.substr(0, 20)});
+  REQUIRE(done.code == 0);
+  CHECK(cli.Json({"followup", "list", "--overdue"}).out == "[]\n");
+  CHECK(cli.Json({"followup", "list"}).out == "[]\n");
+  Run all = cli.Json({"followup", "list", "--all"});
+  CHECK(JsonText(all.out, "status") == "done");
+  CHECK(JsonText(all.out, "done_on") == "2024-06-19");
+  RequireRefused(cli({"followup", "done", "0123456789abcdef0123456789abcdef"}));
+}
+
+TEST_CASE("followup add defaults to a week from today", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "PK", "--name", "Reminder Foods"});
+  Run r = cli.Json({"followup", "add", "--enterprise", id, "--note", "Send the MoU draft"});
+  REQUIRE(r.code == 0);
+  CHECK(JsonText(cli.Json({"followup", "list"}).out, "due_date") == "2024-06-22");
+  RequireRefused(cli({"followup", "add", "--enterprise", id, "--due", "tomorrow"}));
+}
+
+// [SECTION] Selection and matchmaking
+
+TEST_CASE("enroll refuses selection without the mandatory data and says what is missing", "[cli]") {
+  Cli cli;
+  cli.Init("beijing");
+  std::string id = cli.Add({"--country", "CN", "--name", "遴选测试有限公司"});
+  REQUIRE(cli({"enroll", id, "nominated"}).code == 0);
+  Run refused = cli({"enroll", id, "selected"});
+  RequireRefused(refused);
+  for (const char* missing : {"identifier", "sector", "region", "city", "primary contact"}) {
+    INFO(missing);
+    CHECK(refused.err.find(missing) != std::string::npos);
+  }
+  // Complete the data, then select: the Beijing office numbers CN enterprises.
+  REQUIRE(cli({"identifier", "add", "--enterprise", id, "--uscc", "91110000600037341L"}).code ==
+          0);
+  REQUIRE(cli({"enterprise", "set", id, "sector", "6201"}).code == 0);
+  REQUIRE(cli({"enterprise", "set", id, "region", "CN-BJ"}).code == 0);
+  REQUIRE(cli({"enterprise", "set", id, "city", "北京"}).code == 0);
+  REQUIRE(cli({"contact", "add", "--enterprise", id, "--name", "陈静", "--consent"}).code == 0);
+  Run selected = cli.Json({"enroll", id, "selected"});
+  REQUIRE(selected.code == 0);
+  CHECK(JsonText(selected.out, "stage") == "selected");
+  CHECK(JsonText(selected.out, "programme_number") == "DH-CN-001");
+  Run human = cli({"enterprise", "get", id, "--lang", "zh"});
+  CHECK(human.out.find("DH-CN-001") != std::string::npos);
+  CHECK(human.out.find("入选") != std::string::npos);
+  // Going back needs a reason.
+  RequireRefused(cli({"enroll", id, "nominated"}));
+  REQUIRE(cli({"enroll", id, "nominated", "--reason", "documents expired"}).code == 0);
+  RequireUsage(cli({"enroll", id, "chosen"}));
+}
+
+TEST_CASE("enroll in Beijing leaves a PK enterprise's number to Islamabad, with a warning", "[cli]") {
+  Cli cli;
+  cli.Init("beijing");
+  std::string id = cli.Add({"--country", "PK", "--name", "Islamabad Data (Pvt.) Ltd", "--ntn",
+                            "7654321-0", "--sector", "6201", "--region", "PK-IS", "--city",
+                            "Islamabad"});
+  REQUIRE(cli({"contact", "add", "--enterprise", id, "--name", "Bilal Ahmed", "--consent"})
+              .code == 0);
+  Run r = cli({"enroll", id, "selected"});
+  REQUIRE(r.code == 0);
+  CHECK(r.err.find("warning: ") == 0);
+  CHECK(r.err.find("islamabad") != std::string::npos);
+  Run json = cli.Json({"enroll", id, "active"});
+  CHECK(json.out.find("\"programme_number\": null") != std::string::npos);
+}
+
+TEST_CASE("match add refuses two CN enterprises; match stage moves a pair along", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string cn1 = cli.Add({"--country", "CN", "--name", "对接甲有限公司"});
+  std::string cn2 = cli.Add({"--country", "CN", "--name", "对接乙有限公司"});
+  std::string pk = cli.Add({"--country", "PK", "--name", "Match Partners Ltd"});
+  Run same = cli({"match", "add", "--cn", cn1, "--pk", cn2, "--type", "trade"});
+  RequireRefused(same);
+  CHECK(same.err.find("both CN") != std::string::npos);
+  RequireUsage(cli({"match", "add", "--cn", cn1, "--pk", pk, "--type", "friendship"}));
+  CHECK(cli.Json({"match", "list"}).out == "[]\n");
+
+  Run add = cli.Json({"match", "add", "--cn", cn1, "--pk", pk, "--type", "distribution"});
+  REQUIRE(add.code == 0);
+  std::string match = Cli::Id(add.out);
+  REQUIRE(cli({"match", "stage", match, "contacted"}).code == 0);
+  REQUIRE(cli({"match", "stage", match, "meeting_held"}).code == 0);
+  RequireRefused(cli({"match", "stage", match, "proposed"}));  // back without a reason
+  REQUIRE(cli({"match", "stage", match, "introduced", "--reason", "meeting postponed"}).code ==
+          0);
+  RequireRefused(cli({"match", "stage", match, "closed_lost"}));  // lost needs a reason
+  RequireUsage(cli({"match", "stage", match, "married"}));
+  Run list = cli.Json({"match", "list"});
+  CHECK(JsonText(list.out, "stage") == "introduced");
+  CHECK(JsonText(list.out, "cn_name") == "对接甲有限公司");
+  Run zh = cli({"match", "list", "--lang", "zh"});
+  CHECK(zh.out.find("已引荐") != std::string::npos);
+  CHECK(zh.out.find("分销") != std::string::npos);
+}
+
+// [SECTION] Reports
+
+TEST_CASE("report progress --json has a CN and a PK object", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add(kCompleteCn);
+  REQUIRE(cli({"contact", "add", "--enterprise", id, "--name", "陈静", "--consent"}).code == 0);
+  REQUIRE(cli({"enroll", id, "selected"}).code == 0);
+  Run r = cli.Json({"report", "progress"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex("\"CN\": \\{[^}]*\"target\": 100")));
+  REQUIRE(std::regex_search(r.out, m, std::regex("\"CN\": \\{[^}]*\"selected\": 1")));
+  REQUIRE(std::regex_search(r.out, m, std::regex("\"PK\": \\{[^}]*\"selected\": 0")));
+  Run human = cli({"report", "progress"});
+  CHECK(human.out.find("China 1/100 · Pakistan 0/100") != std::string::npos);
+}
+
+TEST_CASE("report services --json has the month and the seven categories", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "报表测试有限公司"});
+  REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "legal", "--date",
+               "2024-06-03", "--minutes", "90", "--summary", "Contract review"})
+              .code == 0);
+  Run r = cli.Json({"report", "services"});  // this month of the office calendar
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(JsonText(r.out, "month") == "2024-06");
+  for (std::string_view c : {"training", "strategy", "policy", "personnel", "legal", "exchange",
+                             "finance"}) {
+    CHECK(r.out.find("\"" + std::string(c) + "\": {") != std::string::npos);
+  }
+  std::smatch m;
+  CHECK(std::regex_search(
+      r.out, m,
+      std::regex("\"legal\": \\{\\s*\"logs\": 1,\\s*\"enterprises\": 1,\\s*\"hours\": 1.5")));
+  Run may = cli.Json({"report", "services", "--month", "2024-05"});
+  CHECK(JsonText(may.out, "month") == "2024-05");
+  CHECK(std::regex_search(may.out, m, std::regex("\"legal\": \\{\\s*\"logs\": 0")));
+}
+
+TEST_CASE("The other reports answer in JSON and in people's languages", "[cli]") {
+  Cli cli;
+  cli.Init();
+  cli.Add({"--country", "CN", "--name", "其他报表有限公司", "--draft"});
+  for (const char* kind : {"funnel", "followups", "quality", "coverage", "landing"}) {
+    INFO(kind);
+    Run json = cli.Json({"report", kind});
+    INFO(json.err);
+    REQUIRE(json.code == 0);
+    CHECK(json.out.rfind("{", 0) == 0);
+    Run zh = cli({"report", kind, "--lang", "zh"});
+    CHECK(zh.code == 0);
+  }
+  CHECK(HasKey(cli.Json({"report", "funnel"}).out, "stages"));
+  CHECK(HasKey(cli.Json({"report", "quality"}).out, "items"));
+  CHECK(HasKey(cli.Json({"report", "landing"}).out, "rows"));
+  CHECK(JsonText(cli.Json({"report", "coverage", "--month", "2024-05"}).out, "month") ==
+        "2024-05");
+}
+
+// [SECTION] Import, export, demo data
+
+TEST_CASE("import refuses a file it cannot read", "[cli]") {
+  Cli cli;
+  cli.Init();
+  Run r = cli({"import", "enterprises", TempPath(".csv")});
+  RequireRefused(r);
+  CHECK(r.err.find("cannot read") != std::string::npos);
+  RequireUsage(cli({"import", "contacts", "x.csv"}));
+  RequireUsage(cli({"import", "enterprises"}));
+}
+
+TEST_CASE("import enterprises reads a CSV file and reports what it imported", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string path = TempPath(".csv");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << "\xEF\xBB\xBF"
+      << "country,name,city,uscc,ntn\n"
+      << "CN,导入甲有限公司,北京,91110000600037341L,\n"
+      << "PK,Import Two Ltd,Lahore,,1234567-8\n";
+  }
+  Run r = cli.Json({"import", "enterprises", path});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(JsonInt(r.out, "rows") == 2);
+  CHECK(JsonInt(r.out, "imported") == 2);
+  CHECK(CountIds(cli.Json({"enterprise", "list"}).out) == 2);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("export writes one CSV per table into a directory", "[cli]") {
+  Cli cli;
+  cli.Init();
+  cli.Add({"--country", "CN", "--name", "导出测试有限公司"});
+  std::string dir = TempPath("-export");
+  Run r = cli.Json({"export", dir});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("enterprise") != std::string::npos);
+  // Clean up the files the core reported.
+  std::regex file("\"([^\"]+\\.csv)\"");
+  for (std::sregex_iterator it(r.out.begin(), r.out.end(), file), end; it != end; ++it) {
+    std::string f = (*it)[1].str();
+    std::remove((f.rfind('/', 0) == 0 ? f : dir + "/" + f).c_str());
+  }
+  std::remove(dir.c_str());
+}
+
+TEST_CASE("demo seed fills the workspace and prints progress on stderr", "[cli]") {
+  Cli cli;
+  cli.Init();
+  Run r = cli.Json({"demo", "seed", "--enterprises", "10", "--seed", "7"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(JsonInt(r.out, "records") > 10);
+  CHECK(CountIds(cli.Json({"enterprise", "list", "--country", "CN"}).out) == 5);
+  CHECK(r.err.find("seeded ") != std::string::npos);
+}
