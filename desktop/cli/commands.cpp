@@ -10,6 +10,7 @@
 
 #include "cli_internal.h"
 #include "dosti/date.h"
+#include "dosti/text.h"
 
 namespace dosti::cli {
 
@@ -193,11 +194,13 @@ void PrintWarnings(Context& c, const std::vector<Issue>& warnings) {
 void PrintJson(Context& c, const json::Writer& w) { c.out << w.str() << '\n'; }
 
 std::optional<int64_t> IntOption(Context& c, std::string_view option, int* exit) {
-  std::string v = c.Value(option);
+  std::string raw = c.Value(option);
+  // Full-width digits typed with a Chinese IME count as digits.
+  std::string v = text::Trim(text::FoldWidth(raw));
   int64_t n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (v.empty() || ec != std::errc() || p != v.data() + v.size()) {
-    *exit = UsageError(c, "--" + std::string(option) + " needs a whole number; got '" + v + "'");
+    *exit = UsageError(c, "--" + std::string(option) + " needs a whole number; got '" + raw + "'");
     return std::nullopt;
   }
   return n;

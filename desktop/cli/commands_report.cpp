@@ -66,7 +66,8 @@ int CmdReportProgress(Context& c) {
     t.Add(std::move(cells));
   };
   row(FieldLabel("target", c.lang), [](const CountryProgress& p) { return p.target; });
-  row(FieldLabel("selected", c.lang), [](const CountryProgress& p) { return p.selected; });
+  row(Tr("report.selected_or_later", c.lang),
+      [](const CountryProgress& p) { return p.selected; });
   if (!r->countries.empty()) {
     for (size_t s = 0; s < r->countries.front().stages.size(); ++s) {
       const std::string& code = r->countries.front().stages[s].stage;

@@ -60,6 +60,8 @@ constexpr Text kTexts[] = {
 
     // [SECTION] Report headings
     {"report.progress", "Progress to 100", "百家进度", "100 کی جانب پیش رفت"},
+    {"report.selected_or_later", "Selected, active or completed", "入选、服务中或已完成",
+     "منتخب، فعال یا مکمل"},
     {"report.services", "Services by category", "按类别统计的服务", "زمرہ وار خدمات"},
     {"report.services_note", "Final service logs only; CN/PK by home country, offices by provider.",
      "仅统计已定稿的服务记录；中国/巴基斯坦按企业所属国，办公室按服务提供方。",

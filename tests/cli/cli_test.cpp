@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "cli.h"
 #include "dosti/date.h"
+#include "dosti/json.h"
 #include "dosti/platform.h"
 
 namespace {
@@ -645,8 +647,8 @@ TEST_CASE("Service add with --follow-up-days creates a follow-up", "[cli]") {
   CHECK(JsonText(logs.out, "delivery_mode") == "online");
   CHECK(JsonInt(logs.out, "minutes") == 45);
   Run human = cli({"service", "add", "--enterprise", id, "--category", "training", "--date",
-                   "2024-06-15", "--minutes", "90", "--summary", "Export training"});
-  REQUIRE(human.code == 0);
+                   "2024-06-15", "--minutes", "９０", "--summary", "Export training"});
+  REQUIRE(human.code == 0);  // full-width digits from a Chinese IME are digits
   CHECK(human.out.rfind("Logged service ", 0) == 0);
 }
 
@@ -907,4 +909,73 @@ TEST_CASE("demo seed fills the workspace and prints progress on stderr", "[cli]"
   CHECK(JsonInt(r.out, "records") > 10);
   CHECK(CountIds(cli.Json({"enterprise", "list", "--country", "CN"}).out) == 5);
   CHECK(r.err.find("seeded ") != std::string::npos);
+}
+
+// [SECTION] The JSON writer shared by the CLI and the wasm facade (core/include/dosti/json.h)
+
+TEST_CASE("The JSON writer escapes quotes, backslashes and control characters", "[cli][json]") {
+  using dosti::json::Quote;
+  CHECK(Quote("say \"hi\"") == "\"say \\\"hi\\\"\"");
+  CHECK(Quote("C:\\dosti") == "\"C:\\\\dosti\"");
+  CHECK(Quote("a\nb\tc\rd\be\ff") == "\"a\\nb\\tc\\rd\\be\\ff\"");
+  CHECK(Quote(std::string("nul\0x", 5)) == "\"nul\\u0000x\"");
+  CHECK(Quote("\x01\x1f\x7f") == "\"\\u0001\\u001f\\u007f\"");
+  // Chinese and Urdu stay readable UTF-8; U+2028/U+2029 are escaped for JavaScript.
+  CHECK(Quote("华为 سسٹمز") == "\"华为 سسٹمز\"");
+  CHECK(Quote("a\xE2\x80\xA8" "b\xE2\x80\xA9") == "\"a\\u2028b\\u2029\"");
+  // Invalid UTF-8 never reaches the output: each bad sequence becomes U+FFFD.
+  CHECK(Quote("bad\xC3(") == "\"bad\xEF\xBF\xBD(\"");
+  CHECK(Quote("\xFF") == "\"\xEF\xBF\xBD\"");
+}
+
+TEST_CASE("The JSON writer writes numbers in their shortest exact form", "[cli][json]") {
+  using dosti::json::Number;
+  CHECK(Number(1.5) == "1.5");
+  CHECK(Number(0.1) == "0.1");
+  CHECK(Number(100) == "100");
+  CHECK(Number(-0.0) == "0");
+  CHECK(Number(2.0 / 3) == "0.6666666666666666");
+  CHECK(Number(1e300) == "1e+300");
+  CHECK(Number(std::numeric_limits<double>::quiet_NaN()) == "null");
+  CHECK(Number(std::numeric_limits<double>::infinity()) == "null");
+  dosti::json::Writer w;
+  w.BeginArray().Int(INT64_MIN).Int(0).Bool(true).Bool(false).Null().EndArray();
+  CHECK(w.Take() == "[-9223372036854775808,0,true,false,null]");
+}
+
+TEST_CASE("The JSON writer nests compactly or with two-space indentation", "[cli][json]") {
+  auto build = [](dosti::json::Writer& w) {
+    w.BeginObject().Key("a").BeginArray().Int(1).BeginObject().EndObject().EndArray();
+    w.Key("b").BeginArray().EndArray().Key("c").String("x").EndObject();
+  };
+  dosti::json::Writer compact;
+  build(compact);
+  CHECK(compact.Take() == R"({"a":[1,{}],"b":[],"c":"x"})");
+  dosti::json::Writer pretty(true);
+  build(pretty);
+  CHECK(pretty.Take() == "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": [],\n  \"c\": \"x\"\n}");
+}
+
+TEST_CASE("ToJson writes a record with its id first and NULL as null", "[cli][json]") {
+  dosti::Record r;
+  r.id = "0123456789abcdef0123456789abcdef";
+  r.fields = {{"id", r.id},
+              {"name", std::string("华为")},
+              {"employees", int64_t{207000}},
+              {"score", 0.25},
+              {"city", dosti::Value{}}};
+  CHECK(dosti::json::ToJson(r) ==
+        R"({"id":"0123456789abcdef0123456789abcdef","name":"华为","employees":207000,)"
+        R"("score":0.25,"city":null})");
+  dosti::Saved saved{"abc", {{dosti::Severity::kWarning, dosti::ErrorCode::kInvalid, "uscc",
+                              "check \"this\""}}};
+  CHECK(dosti::json::ToJson(saved) == R"({"id":"abc","warnings":["check \"this\""]})");
+  dosti::ProgressReport progress;
+  progress.as_of = {2024, 6, 15};
+  progress.countries = {{"CN", 100, 3, {{"prospect", 4}, {"selected", 3}}, 1},
+                        {"PK", 100, 0, {}, 0}};
+  CHECK(dosti::json::ToJson(progress) ==
+        R"({"CN":{"as_of":"2024-06-15","target":100,"selected":3,)"
+        R"("stages":{"prospect":4,"selected":3},"exits":1},)"
+        R"("PK":{"as_of":"2024-06-15","target":100,"selected":0,"stages":{},"exits":0}})");
 }
