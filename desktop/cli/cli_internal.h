@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -136,6 +137,9 @@ std::string UsageLine(const CommandSpec& spec);
 
 // [SECTION] Translations (i18n.cpp): the CLI's own strings in en, zh, ur.
 std::string Tr(std::string_view key, std::string_view lang);
+// Tr with "{0}", "{1}", ... replaced by `args` (translations may reorder them).
+std::string Fmt(std::string_view key, std::string_view lang,
+                std::initializer_list<std::string> args);
 // A column's header: the core's Label("field", ...) first, then the CLI's table, then the name.
 std::string FieldLabel(std::string_view field, std::string_view lang);
 // A code's label (kinds of dosti::Label plus the CLI's: "landing_status", "status", "reason",

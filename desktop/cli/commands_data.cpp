@@ -46,7 +46,8 @@ int CmdImportEnterprises(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  c.out << Tr("import.done", c.lang) << ' ' << summary->imported << '/' << summary->rows
+  c.out << Fmt("import.done", c.lang,
+               {std::to_string(summary->imported), std::to_string(summary->rows)})
         << '\n';
   for (const Issue& i : summary->warnings) {
     c.err << "warning: " << (i.field.empty() ? "" : i.field + ": ") << Cell(i.message) << '\n';
@@ -65,7 +66,7 @@ int CmdExport(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  c.out << Tr("export.done", c.lang) << ' ' << files->size() << '\n';
+  c.out << Fmt("export.done", c.lang, {std::to_string(files->size())}) << '\n';
   for (const std::string& f : *files) c.out << "  " << f << '\n';
   return 0;
 }
@@ -94,7 +95,7 @@ int CmdDemoSeed(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  c.out << Tr("demo.done", c.lang) << ' ' << *written << '\n';
+  c.out << Fmt("demo.done", c.lang, {std::to_string(*written)}) << '\n';
   return 0;
 }
 

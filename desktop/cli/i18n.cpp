@@ -38,10 +38,11 @@ constexpr Text kTexts[] = {
     {"enroll.done", "Enrollment", "报名记录", "اندراج"},
     {"match.added", "Proposed match", "已提议对接", "میچ تجویز کیا گیا"},
     {"match.staged", "Match", "对接", "میچ"},
-    {"import.done", "Imported enterprises (imported/rows):", "已导入企业（导入数/行数）：",
-     "درآمد شدہ ادارے (درآمد/قطاریں):"},
-    {"export.done", "Files written:", "已写入文件：", "لکھی گئی فائلیں:"},
-    {"demo.done", "Demo records written:", "已写入演示记录：", "ڈیمو ریکارڈ لکھے گئے:"},
+    {"import.done", "Imported {0} of {1} rows.", "已导入 {0} 行（共 {1} 行）。",
+     "{1} میں سے {0} قطاریں درآمد کی گئیں۔"},
+    {"export.done", "Wrote {0} files:", "已写入 {0} 个文件：", "{0} فائلیں لکھی گئیں:"},
+    {"demo.done", "Wrote {0} demo records.", "已写入 {0} 条演示记录。",
+     "{0} ڈیمو ریکارڈ لکھے گئے۔"},
 
     // [SECTION] info
     {"info.database", "Database", "数据库", "ڈیٹا بیس"},
@@ -267,6 +268,23 @@ bool IsLanguage(std::string_view lang) { return lang == "en" || lang == "zh" || 
 std::string Tr(std::string_view key, std::string_view lang) {
   const Text* t = FindText(key);
   return std::string(t ? Pick(*t, lang) : key);
+}
+
+std::string Fmt(std::string_view key, std::string_view lang,
+                std::initializer_list<std::string> args) {
+  std::string text = Tr(key, lang);
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // "{N}" with a single digit N: the N-th argument (translations may reorder them).
+    if (text[i] == '{' && i + 2 < text.size() && text[i + 2] == '}' && text[i + 1] >= '0' &&
+        text[i + 1] <= '9' && static_cast<size_t>(text[i + 1] - '0') < args.size()) {
+      out += *(args.begin() + (text[i + 1] - '0'));
+      i += 2;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
 }
 
 std::string FieldLabel(std::string_view field, std::string_view lang) {

@@ -882,6 +882,26 @@ TEST_CASE("import enterprises reads a CSV file and reports what it imported", "[
   std::remove(path.c_str());
 }
 
+TEST_CASE("import prints progress on stderr for files over 500 rows", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string path = TempPath(".csv");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << "country,name,city\n";
+    for (int i = 0; i < 600; ++i) f << "PK,Progress Enterprise " << i << " Ltd,Karachi\n";
+  }
+  Run r = cli({"import", "enterprises", path});
+  REQUIRE(r.code == 0);
+  CHECK(r.out == "Imported 600 of 600 rows.\n");
+  CHECK(r.err.rfind("imported ", 0) == 0);
+  CHECK(r.err.find("imported 600/600\n") != std::string::npos);
+  Run small = cli({"import", "enterprises", path, "--lang", "zh"});
+  REQUIRE(small.code == 0);
+  CHECK(small.out == "已导入 600 行（共 600 行）。\n");
+  std::remove(path.c_str());
+}
+
 TEST_CASE("export writes one CSV per table into a directory", "[cli]") {
   Cli cli;
   cli.Init();
