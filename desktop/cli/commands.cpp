@@ -269,6 +269,40 @@ std::string UsageLine(const CommandSpec& spec) {
   return line;
 }
 
+namespace {
+
+// `line` wrapped at `width` columns between options (never inside "[...]" or "(...)"), with
+// continuation lines indented by `indent` spaces.
+std::string Wrap(const std::string& line, size_t width, size_t indent) {
+  std::vector<std::string> words;
+  std::string word;
+  int depth = 0;
+  for (char ch : line) {
+    if (ch == '[' || ch == '(') ++depth;
+    if (ch == ']' || ch == ')') --depth;
+    if (ch == ' ' && depth == 0) {
+      words.push_back(word);
+      word.clear();
+      continue;
+    }
+    word += ch;
+  }
+  words.push_back(word);
+  std::string out, current;
+  for (const std::string& w : words) {
+    if (!current.empty() && current.size() + 1 + w.size() > width) {
+      out += current + "\n";
+      current = std::string(indent, ' ');
+    } else if (!current.empty() && current.find_first_not_of(' ') != std::string::npos) {
+      current += ' ';
+    }
+    current += w;
+  }
+  return out + current;
+}
+
+}  // namespace
+
 std::string UsageText(std::string_view group, std::string_view lang) {
   std::ostringstream o;
   o << Tr("help.title", lang) << "\n\n";
@@ -276,7 +310,7 @@ std::string UsageText(std::string_view group, std::string_view lang) {
   o << "  FILE: --db, $DOSTI_DB, ./dosti.db   " << Tr("help.globals", lang) << "\n\n";
   for (const CommandSpec& s : Commands()) {
     if (!group.empty() && s.group != group) continue;
-    o << "  " << UsageLine(s) << "\n      " << Tr(s.summary, lang) << "\n";
+    o << "  " << Wrap(UsageLine(s), 98, 10) << "\n      " << Tr(s.summary, lang) << "\n";
   }
   o << "\n" << Tr("help.exit", lang) << "\n";
   return o.str();

@@ -179,12 +179,12 @@ int CmdReportQuality(Context& c) {
     PrintNone(c);
     return 0;
   }
-  Table t({FieldLabel("kind", c.lang), FieldLabel("record", c.lang),
-           FieldLabel("message", c.lang), FieldLabel("id", c.lang)});
+  // The message says what to do: it is the last column and never cut.
+  Table t({FieldLabel("kind", c.lang), FieldLabel("record", c.lang), FieldLabel("id", c.lang),
+           FieldLabel("message", c.lang)});
   t.MaxWidth(1, 32);
-  t.MaxWidth(2, 60);
   for (const QualityItem& i : r->items) {
-    t.Add({CodeLabel("quality", i.kind, c.lang), i.label, i.message, i.record_id});
+    t.Add({CodeLabel("quality", i.kind, c.lang), i.label, i.record_id, i.message});
   }
   t.Print(c.out);
   return 0;

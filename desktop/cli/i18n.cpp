@@ -105,8 +105,7 @@ constexpr Text kTexts[] = {
     {"help.enterprise_list", "List enterprises, by country or search text.",
      "列出企业，可按国家或搜索词筛选。", "اداروں کی فہرست، ملک یا تلاش کے لحاظ سے۔"},
     {"help.enterprise_search",
-     "\"Already ours?\": search by identifier, phone, e-mail, WeChat or name; says why each "
-     "hit matched.",
+     "\"Already ours?\": by identifier, phone, e-mail, WeChat or name; says why each matched.",
      "“是否已登记？”：按证照号码、电话、邮箱、微信或名称搜索，并说明匹配原因。",
      "\"کیا یہ پہلے سے ہمارا ہے؟\": شناختی نمبر، فون، ای میل، وی چیٹ یا نام سے تلاش؛ ہر نتیجے "
      "کی وجہ بتاتا ہے۔"},
