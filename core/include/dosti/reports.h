@@ -1,5 +1,7 @@
 // The reports of DOMAIN.md, computed in the core so that the desktop, the browser and the
 // command line show the same numbers. Plain value types; Session::Report* fill them.
+// Every report counts live records only: not archived, and (for enterprises) not merged into
+// another. Errors: kNotInitialised before `dosti init`; kBadDate for a month that is not YYYY-MM.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +17,9 @@ struct StageCount {
   int64_t count = 0;
 };
 
-// Progress to 100 for one home country, as of a date (from the stage history).
+// Progress to 100 for one home country, as of a date (from the stage history): each DH-2023
+// enrollment is at the stage of its latest history row dated on or before the date (ties by the
+// instant written, then id); an enrollment with no history by then is not counted.
 struct CountryProgress {
   std::string country;             // CN | PK
   int64_t target = 0;
@@ -42,11 +46,16 @@ struct ServiceRow {
   ServiceCell beijing, islamabad;      // by provider office
 };
 
-// Services by category in one month; final logs only.
+// Services by category in one month: final logs only, dated (the provider office's calendar
+// day) in the month. Hours are minutes ÷ 60. Logs of a merged enterprise count for the one it
+// was merged into; logs of an archived enterprise are not counted.
 struct ServicesReport {
   std::string month;             // YYYY-MM
   std::vector<ServiceRow> rows;  // the seven categories, in kServiceCategories order
   ServiceCell total;
+  // Every category together with the same splits (category "total"; totals.all == total).
+  // Distinct enterprises cannot be summed over rows, so the front ends need it from the core.
+  ServiceRow totals;
 };
 
 struct FunnelStage {
@@ -56,6 +65,9 @@ struct FunnelStage {
   double median_days = 0;        // median days spent in this stage by pairs that left it
 };
 
+// The matchmaking funnel as of a date, from the stage history up to it. A pair that skipped
+// stages counts as having reached every stage before the furthest pipeline stage it reached,
+// whatever happened later. Median days are per completed stay in the stage.
 struct FunnelReport {
   Date as_of;
   int64_t pairs = 0;
@@ -72,11 +84,14 @@ struct FollowUpRow {
   int64_t due_this_week = 0;
 };
 
+// Follow-ups open now, by (assignee, office) in that order: overdue when due before as_of, due
+// this week when due on as_of or the six days after it.
 struct FollowUpReport {
   Date as_of;
   std::vector<FollowUpRow> rows;
   int64_t open = 0;
   int64_t overdue = 0;
+  int64_t due_this_week = 0;
 };
 
 struct QualityItem {
@@ -86,13 +101,24 @@ struct QualityItem {
   std::string record_id;
   std::string label;      // the record's name, for people
   std::string message;    // what is wrong and what to do
+  std::string enterprise_id;  // the enterprise concerned (for every kind)
+  std::string other_id;       // duplicate_suspect: the other enterprise of the pair; else ""
 };
 
+// The data-quality worklist as of a date. old_draft: a draft enterprise created more than 14
+// days before as_of. identifier_warning: a checksum warning or a legacy registration number.
+// missing_selection_data: enrolled at nominated or shortlisted and missing selection data.
+// duplicate_suspect: two live enterprises sharing an identifier, a normalised name, or a
+// contact's mobile, e-mail or WeChat id (one item per pair, record_id < other_id).
+// contact_without_consent: no consent to be contacted. implausible_mobile: a contact's mobile
+// fails the rule used when it was saved. Ordered by kind (in the order above), label, record id.
 struct QualityReport {
   Date as_of;
   std::vector<QualityItem> items;
 };
 
+// Enterprises whose enrollment is now selected or active, and those of them without a final
+// service log dated in the month (ordered by country, then name).
 struct CoverageReport {
   std::string month;
   int64_t selected = 0;
@@ -107,7 +133,7 @@ struct LandingRow {
 };
 
 struct LandingReport {
-  std::vector<LandingRow> rows;
+  std::vector<LandingRow> rows;  // CN then PK, each with the four statuses in order
 };
 
 }  // namespace dosti
