@@ -179,9 +179,20 @@ int Refuse(Context& c, std::string_view message) {
 int UsageError(Context& c, std::string_view message) {
   c.err << "error: " << OneLine(message) << '\n';
   if (c.spec) {
-    c.err << "usage: " << UsageLine(*c.spec) << '\n';
+    // Short: the required part, then where the rest is described.
+    std::string hint = UsageLine(*c.spec);
+    if (auto cut = hint.find(" ["); hint.size() > 80 && cut != std::string::npos) {
+      hint = hint.substr(0, cut) + " [options]";
+    }
+    c.err << "usage: " << hint << "   (dosti help " << c.spec->group << ")\n";
+  } else if (!c.group.empty()) {
+    std::string subs = Subcommands(c.group);
+    std::replace(subs.begin(), subs.end(), ',', '|');
+    subs.erase(std::remove(subs.begin(), subs.end(), ' '), subs.end());
+    c.err << "usage: dosti " << c.group << " " << subs << " ...   (dosti help " << c.group
+          << ")\n";
   } else {
-    c.err << "usage: " << kGlobalUsage << "  (dosti help lists the commands)\n";
+    c.err << "usage: " << kGlobalUsage << "   (dosti help lists the commands)\n";
   }
   return 2;
 }
@@ -398,6 +409,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!c.spec && group.empty()) {
       if (!GroupExists(t)) return UsageError(c, "unknown command '" + t + "'");
       group = t;
+      c.group = t;
       c.spec = Find(group, "");
       continue;
     }
