@@ -27,14 +27,29 @@ void AppendEscaped(std::string& out, std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\b': out += "\\b"; continue;
-      case '\f': out += "\\f"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\t': out += "\\t"; continue;
-      default: break;
+      case '"':
+        out += "\\\"";
+        continue;
+      case '\\':
+        out += "\\\\";
+        continue;
+      case '\b':
+        out += "\\b";
+        continue;
+      case '\f':
+        out += "\\f";
+        continue;
+      case '\n':
+        out += "\\n";
+        continue;
+      case '\r':
+        out += "\\r";
+        continue;
+      case '\t':
+        out += "\\t";
+        continue;
+      default:
+        break;
     }
     if (c < 0x20 || c == 0x7f) {
       out += "\\u00";
@@ -183,10 +198,14 @@ Writer& Writer::Null() {
 
 Writer& Writer::Val(const Value& v) {
   switch (v.index()) {
-    case 1: return Int(std::get<int64_t>(v));
-    case 2: return Double(std::get<double>(v));
-    case 3: return String(std::get<std::string>(v));
-    default: return Null();
+    case 1:
+      return Int(std::get<int64_t>(v));
+    case 2:
+      return Double(std::get<double>(v));
+    case 3:
+      return String(std::get<std::string>(v));
+    default:
+      return Null();
   }
 }
 
@@ -238,21 +257,21 @@ void Write(Writer& w, const Saved& s) {
 }
 
 void Write(Writer& w, const Issue& issue) {
-  w.BeginObject()
-      .Key("severity").String(issue.severity == Severity::kError ? "error" : "warning")
-      .Key("code").Int(static_cast<int64_t>(issue.code))
-      .Key("field").String(issue.field)
-      .Key("message").String(issue.message)
-      .EndObject();
+  w.BeginObject();
+  w.Key("severity").String(issue.severity == Severity::kError ? "error" : "warning");
+  w.Key("code").Int(static_cast<int64_t>(issue.code));
+  w.Key("field").String(issue.field);
+  w.Key("message").String(issue.message);
+  w.EndObject();
 }
 
 void Write(Writer& w, const Identifier& id) {
-  w.BeginObject()
-      .Key("id").String(id.id)
-      .Key("type").String(IdentifierTypeCode(id.type))
-      .Key("value").String(id.value)
-      .Key("check").String(IdentifierCheckCode(id.check))
-      .EndObject();
+  w.BeginObject();
+  w.Key("id").String(id.id);
+  w.Key("type").String(IdentifierTypeCode(id.type));
+  w.Key("value").String(id.value);
+  w.Key("check").String(IdentifierCheckCode(id.check));
+  w.EndObject();
 }
 
 void Write(Writer& w, const EnterpriseView& e) {
@@ -264,14 +283,14 @@ void Write(Writer& w, const EnterpriseView& e) {
 }
 
 void Write(Writer& w, const SearchHit& hit) {
-  w.BeginObject()
-      .Key("enterprise_id").String(hit.enterprise_id)
-      .Key("country").String(hit.country)
-      .Key("name").String(hit.name)
-      .Key("reason").String(MatchReasonCode(hit.reason))
-      .Key("matched").String(hit.matched)
-      .Key("score").Double(hit.score)
-      .EndObject();
+  w.BeginObject();
+  w.Key("enterprise_id").String(hit.enterprise_id);
+  w.Key("country").String(hit.country);
+  w.Key("name").String(hit.name);
+  w.Key("reason").String(MatchReasonCode(hit.reason));
+  w.Key("matched").String(hit.matched);
+  w.Key("score").Double(hit.score);
+  w.EndObject();
 }
 
 void Write(Writer& w, const std::vector<SearchHit>& hits) {
@@ -281,14 +300,14 @@ void Write(Writer& w, const std::vector<SearchHit>& hits) {
 }
 
 void Write(Writer& w, const WorkspaceInfo& info) {
-  w.BeginObject()
-      .Key("initialised").Bool(info.initialised)
-      .Key("workspace_name").String(info.workspace_name)
-      .Key("office").String(info.office)
-      .Key("device_id").String(info.device_id)
-      .Key("programme_id").String(info.programme_id)
-      .Key("schema_version").Int(info.schema_version)
-      .EndObject();
+  w.BeginObject();
+  w.Key("initialised").Bool(info.initialised);
+  w.Key("workspace_name").String(info.workspace_name);
+  w.Key("office").String(info.office);
+  w.Key("device_id").String(info.device_id);
+  w.Key("programme_id").String(info.programme_id);
+  w.Key("schema_version").Int(info.schema_version);
+  w.EndObject();
 }
 
 void Write(Writer& w, const ImportSummary& summary) {
@@ -303,11 +322,11 @@ void Write(Writer& w, const ImportSummary& summary) {
 // [SECTION] Reports
 
 void Write(Writer& w, const ServiceCell& cell) {
-  w.BeginObject()
-      .Key("logs").Int(cell.logs)
-      .Key("enterprises").Int(cell.enterprises)
-      .Key("hours").Double(cell.hours)
-      .EndObject();
+  w.BeginObject();
+  w.Key("logs").Int(cell.logs);
+  w.Key("enterprises").Int(cell.enterprises);
+  w.Key("hours").Double(cell.hours);
+  w.EndObject();
 }
 
 void Write(Writer& w, const ProgressReport& r) {
@@ -355,12 +374,12 @@ void Write(Writer& w, const FunnelReport& r) {
   w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("pairs").Int(r.pairs);
   w.Key("stages").BeginArray();
   for (const FunnelStage& s : r.stages) {
-    w.BeginObject()
-        .Key("stage").String(s.stage)
-        .Key("reached").Int(s.reached)
-        .Key("conversion").Double(s.conversion)
-        .Key("median_days").Double(s.median_days)
-        .EndObject();
+    w.BeginObject();
+    w.Key("stage").String(s.stage);
+    w.Key("reached").Int(s.reached);
+    w.Key("conversion").Double(s.conversion);
+    w.Key("median_days").Double(s.median_days);
+    w.EndObject();
   }
   w.EndArray();
   w.Key("on_hold").Int(r.on_hold).Key("closed_lost").Int(r.closed_lost).EndObject();
@@ -369,13 +388,13 @@ void Write(Writer& w, const FunnelReport& r) {
 void Write(Writer& w, const FollowUpReport& r) {
   w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("rows").BeginArray();
   for (const FollowUpRow& row : r.rows) {
-    w.BeginObject()
-        .Key("assignee").String(row.assignee)
-        .Key("office").String(row.office)
-        .Key("open").Int(row.open)
-        .Key("overdue").Int(row.overdue)
-        .Key("due_this_week").Int(row.due_this_week)
-        .EndObject();
+    w.BeginObject();
+    w.Key("assignee").String(row.assignee);
+    w.Key("office").String(row.office);
+    w.Key("open").Int(row.open);
+    w.Key("overdue").Int(row.overdue);
+    w.Key("due_this_week").Int(row.due_this_week);
+    w.EndObject();
   }
   w.EndArray().Key("open").Int(r.open).Key("overdue").Int(r.overdue).EndObject();
 }
@@ -383,13 +402,13 @@ void Write(Writer& w, const FollowUpReport& r) {
 void Write(Writer& w, const QualityReport& r) {
   w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("items").BeginArray();
   for (const QualityItem& i : r.items) {
-    w.BeginObject()
-        .Key("kind").String(i.kind)
-        .Key("table").String(i.table)
-        .Key("record_id").String(i.record_id)
-        .Key("label").String(i.label)
-        .Key("message").String(i.message)
-        .EndObject();
+    w.BeginObject();
+    w.Key("kind").String(i.kind);
+    w.Key("table").String(i.table);
+    w.Key("record_id").String(i.record_id);
+    w.Key("label").String(i.label);
+    w.Key("message").String(i.message);
+    w.EndObject();
   }
   w.EndArray().EndObject();
 }
@@ -406,11 +425,11 @@ void Write(Writer& w, const CoverageReport& r) {
 void Write(Writer& w, const LandingReport& r) {
   w.BeginObject().Key("rows").BeginArray();
   for (const LandingRow& row : r.rows) {
-    w.BeginObject()
-        .Key("country").String(row.country)
-        .Key("landing_status").String(row.landing_status)
-        .Key("count").Int(row.count)
-        .EndObject();
+    w.BeginObject();
+    w.Key("country").String(row.country);
+    w.Key("landing_status").String(row.landing_status);
+    w.Key("count").Int(row.count);
+    w.EndObject();
   }
   w.EndArray().EndObject();
 }

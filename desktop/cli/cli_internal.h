@@ -95,7 +95,7 @@ struct Context {
   std::vector<std::string> positional;
   std::map<std::string, std::string, std::less<>> values;  // options with a value
   std::set<std::string, std::less<>> flags;                // options without one
-  std::string group;       // the command's first word, once known
+  std::string group;                                       // the command's first word, once known
   std::string help_topic;  // `dosti help enterprise`: the group asked about
   std::unique_ptr<Session> session;
 

@@ -18,6 +18,7 @@ namespace dosti::cli {
 
 const std::vector<CommandSpec>& Commands() {
   // Options named after a facade field map to it with '-' → '_' (see README.md).
+  // clang-format off
   static const std::vector<CommandSpec> commands = {
       {"init", "", "--office beijing|islamabad [--workspace-name TEXT]", "help.init", 0, 0,
        {{"office", true, true}, {"workspace-name"}}, false, CmdInit},
@@ -117,6 +118,7 @@ const std::vector<CommandSpec>& Commands() {
       {"demo", "seed", "[--enterprises N] [--seed S]", "help.demo", 0, 0,
        {{"enterprises"}, {"seed"}}, true, CmdDemoSeed},
   };
+  // clang-format on
   return commands;
 }
 
@@ -189,8 +191,7 @@ int UsageError(Context& c, std::string_view message) {
     std::string subs = Subcommands(c.group);
     std::replace(subs.begin(), subs.end(), ',', '|');
     subs.erase(std::remove(subs.begin(), subs.end(), ' '), subs.end());
-    c.err << "usage: dosti " << c.group << " " << subs << " ...   (dosti help " << c.group
-          << ")\n";
+    c.err << "usage: dosti " << c.group << " " << subs << " ...   (dosti help " << c.group << ")\n";
   } else {
     c.err << "usage: " << kGlobalUsage << "   (dosti help lists the commands)\n";
   }
@@ -222,8 +223,8 @@ bool CheckChoice(Context& c, std::string_view what, std::string_view value,
   if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return true;
   std::string list;
   for (std::string_view a : allowed) list += (list.empty() ? "" : "|") + std::string(a);
-  *exit = UsageError(c, std::string(what) + " must be one of " + list + "; got '" +
-                            std::string(value) + "'");
+  *exit = UsageError(
+      c, std::string(what) + " must be one of " + list + "; got '" + std::string(value) + "'");
   return false;
 }
 
@@ -338,8 +339,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& t = args[i];
-    bool is_option = !rest_positional && t.size() > 1 && t[0] == '-' &&
-                     !(t[1] >= '0' && t[1] <= '9');
+    bool is_option =
+        !rest_positional && t.size() > 1 && t[0] == '-' && !(t[1] >= '0' && t[1] <= '9');
     if (!rest_positional && t == "--") {
       rest_positional = true;
       continue;
@@ -383,16 +384,16 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       }
       if (!c.spec) {
         if (!group.empty() && !help) {
-          return UsageError(c, "'" + group + "' needs a subcommand before options: " +
-                                   Subcommands(group));
+          return UsageError(
+              c, "'" + group + "' needs a subcommand before options: " + Subcommands(group));
         }
         return UsageError(c, "unknown option --" + name);
       }
       auto opt = std::find_if(c.spec->options.begin(), c.spec->options.end(),
                               [&](const OptionSpec& o) { return o.name == name; });
       if (opt == c.spec->options.end()) {
-        return UsageError(c, "unknown option --" + name + " for '" + UsageLine(*c.spec).substr(6) +
-                                 "'");
+        return UsageError(
+            c, "unknown option --" + name + " for '" + UsageLine(*c.spec).substr(6) + "'");
       }
       if (c.Has(name)) return UsageError(c, "--" + name + " given twice");
       if (opt->takes_value) {
@@ -494,8 +495,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       if (!probe && probe.error().code == ErrorCode::kNotInitialised) {
         return Refuse(c, probe.error());
       }
-      return Refuse(c, "this database has no workspace yet; run: dosti init --office "
-                       "beijing|islamabad");
+      return Refuse(c,
+                    "this database has no workspace yet; run: dosti init --office "
+                    "beijing|islamabad");
     }
   }
   return spec.run(c);
@@ -554,10 +556,11 @@ int CmdInfo(Context& c) {
     return 0;
   }
   std::vector<std::pair<std::string, std::string>> rows;
-  rows.push_back({Tr("info.database", c.lang),
-                  c.db_path + (c.session ? "" : " (" + std::string(Tr("info.missing", c.lang)) + ")")});
-  rows.push_back({Tr("info.initialised", c.lang),
-                  std::string(Tr(info.initialised ? "yes" : "no", c.lang))});
+  rows.push_back(
+      {Tr("info.database", c.lang),
+       c.db_path + (c.session ? "" : " (" + std::string(Tr("info.missing", c.lang)) + ")")});
+  rows.push_back(
+      {Tr("info.initialised", c.lang), std::string(Tr(info.initialised ? "yes" : "no", c.lang))});
   if (info.initialised) {
     rows.push_back({Tr("info.workspace", c.lang), info.workspace_name});
     rows.push_back({Tr("info.office", c.lang), CodeLabel("office", info.office, c.lang)});

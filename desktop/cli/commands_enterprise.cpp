@@ -18,8 +18,7 @@ std::string FieldName(std::string_view option) {
   return field;
 }
 
-void CopyFields(const Context& c, std::initializer_list<std::string_view> options,
-                Fields& fields) {
+void CopyFields(const Context& c, std::initializer_list<std::string_view> options, Fields& fields) {
   for (std::string_view o : options) {
     if (c.Has(o)) fields.push_back({FieldName(o), c.Value(o)});
   }
@@ -82,8 +81,8 @@ int CmdEnterpriseAdd(Context& c) {
   if (!CheckChoice(c, "--country", c.Value("country"), kCountries, &exit)) return exit;
   Fields fields;
   CopyFields(c,
-             {"country", "name", "name-en", "name-zh", "name-ur", "short-name", "sector",
-              "region", "city", "address", "website", "size-class", "landing-status", "source"},
+             {"country", "name", "name-en", "name-zh", "name-ur", "short-name", "sector", "region",
+              "city", "address", "website", "size-class", "landing-status", "source"},
              fields);
   for (std::string_view o : {"founded-year", "employees"}) {
     if (!c.Has(o)) continue;
@@ -124,10 +123,10 @@ int CmdEnterpriseGet(Context& c) {
   }
   if (view->identifiers.empty()) rows.push_back({FieldLabel("identifier", c.lang), ""});
   if (*enrollment) {
-    rows.push_back({FieldLabel("stage", c.lang),
-                    CodeLabel("stage", (*enrollment)->Text("stage"), c.lang)});
-    rows.push_back({FieldLabel("programme_number", c.lang),
-                    (*enrollment)->Text("programme_number")});
+    rows.push_back(
+        {FieldLabel("stage", c.lang), CodeLabel("stage", (*enrollment)->Text("stage"), c.lang)});
+    rows.push_back(
+        {FieldLabel("programme_number", c.lang), (*enrollment)->Text("programme_number")});
   }
   PrintPairs(c.out, rows);
   return 0;
@@ -234,8 +233,8 @@ int Archive(Context& c, bool archived) {
     w.BeginObject().Key("id").String(*id).Key("archived").Int(archived ? 1 : 0).EndObject();
     PrintJson(c, w);
   } else {
-    c.out << Tr(archived ? "enterprise.archived" : "enterprise.unarchived", c.lang) << ' '
-          << *id << '\n';
+    c.out << Tr(archived ? "enterprise.archived" : "enterprise.unarchived", c.lang) << ' ' << *id
+          << '\n';
   }
   return 0;
 }
@@ -252,7 +251,9 @@ int CmdIdentifierAdd(Context& c) {
     if (input) return UsageError(c, "give one identifier at a time");
     input = IdentifierInput{o.type, c.Value(o.option)};
   }
-  if (!input) return UsageError(c, "missing the identifier: --uscc, --legacy-regno, --ntn, --secp or --other");
+  if (!input)
+    return UsageError(c,
+                      "missing the identifier: --uscc, --legacy-regno, --ntn, --secp or --other");
   auto saved = c.s().AddIdentifier(c.Value("enterprise"), *input);
   if (!saved) return Refuse(c, saved.error());
   return PrintSaved(c, *saved, "identifier.added");
@@ -260,8 +261,9 @@ int CmdIdentifierAdd(Context& c) {
 
 int CmdContactAdd(Context& c) {
   Fields fields{{"enterprise_id", c.Value("enterprise")}, {"full_name", c.Value("name")}};
-  CopyFields(c, {"latin-name", "name-ur", "position", "mobile", "office-phone", "email",
-                 "wechat", "whatsapp", "consent-method"},
+  CopyFields(c,
+             {"latin-name", "name-ur", "position", "mobile", "office-phone", "email", "wechat",
+              "whatsapp", "consent-method"},
              fields);
   if (c.Has("language")) fields.push_back({"preferred_language", c.Value("language")});
   if (c.Has("consent")) fields.push_back({"consent_contact", int64_t{1}});
@@ -284,7 +286,8 @@ int CmdContactAdd(Context& c) {
   c.out << Tr("contact.added", c.lang) << ' ' << saved->id << '\n';
   std::vector<std::pair<std::string, std::string>> rows;
   if (!mobile.empty()) rows.push_back({FieldLabel("mobile", c.lang), mobile});
-  rows.push_back({FieldLabel("is_primary", c.lang), std::string(Tr(primary ? "yes" : "no", c.lang))});
+  rows.push_back(
+      {FieldLabel("is_primary", c.lang), std::string(Tr(primary ? "yes" : "no", c.lang))});
   PrintPairs(c.out, rows);
   PrintWarnings(c, saved->warnings);
   return 0;

@@ -66,8 +66,7 @@ int CmdReportProgress(Context& c) {
     t.Add(std::move(cells));
   };
   row(FieldLabel("target", c.lang), [](const CountryProgress& p) { return p.target; });
-  row(Tr("report.selected_or_later", c.lang),
-      [](const CountryProgress& p) { return p.selected; });
+  row(Tr("report.selected_or_later", c.lang), [](const CountryProgress& p) { return p.selected; });
   if (!r->countries.empty()) {
     for (size_t s = 0; s < r->countries.front().stages.size(); ++s) {
       const std::string& code = r->countries.front().stages[s].stage;
@@ -135,10 +134,10 @@ int CmdReportFunnel(Context& c) {
   }
   t.Print(c.out);
   c.out << '\n';
-  PrintPairs(c.out, {{FieldLabel("pairs", c.lang), std::to_string(r->pairs)},
-                     {CodeLabel("match_stage", "on_hold", c.lang), std::to_string(r->on_hold)},
-                     {CodeLabel("match_stage", "closed_lost", c.lang),
-                      std::to_string(r->closed_lost)}});
+  PrintPairs(c.out,
+             {{FieldLabel("pairs", c.lang), std::to_string(r->pairs)},
+              {CodeLabel("match_stage", "on_hold", c.lang), std::to_string(r->on_hold)},
+              {CodeLabel("match_stage", "closed_lost", c.lang), std::to_string(r->closed_lost)}});
   return 0;
 }
 
@@ -150,9 +149,8 @@ int CmdReportFollowUps(Context& c) {
   if (!r) return Refuse(c, r.error());
   if (c.json) return PrintReportJson(c, *r);
   Heading(c, "report.followups", FormatDate(r->as_of));
-  Table t({FieldLabel("assignee", c.lang), FieldLabel("office", c.lang),
-           FieldLabel("open", c.lang), FieldLabel("overdue", c.lang),
-           FieldLabel("due_this_week", c.lang)});
+  Table t({FieldLabel("assignee", c.lang), FieldLabel("office", c.lang), FieldLabel("open", c.lang),
+           FieldLabel("overdue", c.lang), FieldLabel("due_this_week", c.lang)});
   for (size_t i = 2; i < 5; ++i) t.AlignRight(i);
   int64_t week = 0;
   for (const FollowUpRow& row : r->rows) {
@@ -161,8 +159,8 @@ int CmdReportFollowUps(Context& c) {
            std::to_string(row.overdue), std::to_string(row.due_this_week)});
     week += row.due_this_week;
   }
-  t.Add({std::string(Tr("total", c.lang)), "", std::to_string(r->open),
-         std::to_string(r->overdue), std::to_string(week)});
+  t.Add({std::string(Tr("total", c.lang)), "", std::to_string(r->open), std::to_string(r->overdue),
+         std::to_string(week)});
   t.Print(c.out);
   return 0;
 }

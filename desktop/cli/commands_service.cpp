@@ -32,7 +32,9 @@ int CmdServiceAdd(Context& c) {
     auto n = IntOption(c, "follow-up-days", &exit);
     if (!n) return exit;
     // Out-of-range values go to the core as they are, so it refuses them with its message.
-    follow_up_days = *n < -1'000'000 ? -1'000'000 : *n > 1'000'000 ? 1'000'000 : static_cast<int>(*n);
+    follow_up_days = *n < -1'000'000  ? -1'000'000
+                     : *n > 1'000'000 ? 1'000'000
+                                      : static_cast<int>(*n);
   }
   auto saved = c.s().AddServiceLog(fields, follow_up_days);
   if (!saved) return Refuse(c, saved.error());
@@ -79,7 +81,8 @@ int CmdServiceList(Context& c) {
   t.MaxWidth(4, 40);
   for (const Record& r : *rows) {
     std::string summary = r.Text("summary");
-    if (r.Text("state") == "draft") summary = "[" + CodeLabel("state", "draft", c.lang) + "] " + summary;
+    if (r.Text("state") == "draft")
+      summary = "[" + CodeLabel("state", "draft", c.lang) + "] " + summary;
     t.Add({r.Text("service_date"), CodeLabel("category", r.Text("category"), c.lang),
            r.Text("enterprise_name"), r.Text("minutes"), summary, r.id});
   }
@@ -88,8 +91,7 @@ int CmdServiceList(Context& c) {
 }
 
 int CmdFollowUpAdd(Context& c) {
-  Fields fields{{"subject_type", std::string("enterprise")},
-                {"subject_id", c.Value("enterprise")}};
+  Fields fields{{"subject_type", std::string("enterprise")}, {"subject_id", c.Value("enterprise")}};
   if (c.Has("due")) fields.push_back({"due_date", c.Value("due")});
   if (c.Has("note")) fields.push_back({"note", c.Value("note")});
   if (c.Has("assignee")) fields.push_back({"assignee", c.Value("assignee")});
@@ -123,8 +125,7 @@ int CmdFollowUpList(Context& c) {
     return 0;
   }
   Table t({FieldLabel("due_date", c.lang), FieldLabel("status", c.lang),
-           FieldLabel("enterprise", c.lang), FieldLabel("note", c.lang),
-           FieldLabel("id", c.lang)});
+           FieldLabel("enterprise", c.lang), FieldLabel("note", c.lang), FieldLabel("id", c.lang)});
   t.MaxWidth(2, 32);
   t.MaxWidth(3, 40);
   for (const Record& r : *rows) {

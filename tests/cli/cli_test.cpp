@@ -1,6 +1,9 @@
 // The `dosti` command line, run in-process through RunCli against a temporary database file,
 // with a manual clock so that dates repeat. Each test checks exit code, stdout and stderr the
 // way a script would.
+#include "cli.h"
+
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -10,9 +13,6 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
-#include "cli.h"
 #include "dosti/date.h"
 #include "dosti/json.h"
 #include "dosti/platform.h"
@@ -153,9 +153,12 @@ void RequireUsage(const Run& r) {
   REQUIRE(r.err.find("usage: ") != std::string::npos);
 }
 
-const std::vector<std::string> kCompleteCn = {
-    "--country", "CN", "--name", "北京数字科技有限公司", "--uscc", "91110000600037341L",
-    "--sector", "6201", "--region", "CN-BJ", "--city", "北京"};
+const std::vector<std::string> kCompleteCn = {"--country", "CN",
+                                              "--name",    "北京数字科技有限公司",
+                                              "--uscc",    "91110000600037341L",
+                                              "--sector",  "6201",
+                                              "--region",  "CN-BJ",
+                                              "--city",    "北京"};
 
 }  // namespace
 
@@ -189,11 +192,10 @@ TEST_CASE("Init with an unknown office is a usage error and creates no database"
 TEST_CASE("Commands on an uninitialised database give the core's not-initialised message",
           "[cli]") {
   Cli cli;
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{"enterprise", "list"},
-        {"enterprise", "add", "--country", "CN", "--name", "X"},
-        {"report", "progress"},
-        {"followup", "list", "--json"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"enterprise", "list"},
+                                        {"enterprise", "add", "--country", "CN", "--name", "X"},
+                                        {"report", "progress"},
+                                        {"followup", "list", "--json"}}) {
     Run r = cli(args);
     RequireRefused(r);
     CHECK(r.err ==
@@ -218,9 +220,12 @@ TEST_CASE("Info works before init and names the database", "[cli]") {
 
 TEST_CASE("Help and version print to stdout and exit 0", "[cli]") {
   Cli cli;
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{"help"}, {"--help"}, {"-h"}, {"enterprise", "--help"},
-        {"help", "report"}, {"report", "services", "--help"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"help"},
+                                        {"--help"},
+                                        {"-h"},
+                                        {"enterprise", "--help"},
+                                        {"help", "report"},
+                                        {"report", "services", "--help"}}) {
     Run r = cli(args);
     INFO(args.front());
     REQUIRE(r.code == 0);
@@ -228,10 +233,10 @@ TEST_CASE("Help and version print to stdout and exit 0", "[cli]") {
     CHECK(r.out.find("usage: dosti") != std::string::npos);
   }
   Run all = cli({"help"});
-  for (const char* command : {"dosti init", "dosti enterprise add", "dosti enterprise search",
-                              "dosti contact list", "dosti service add", "dosti enroll",
-                              "dosti match stage", "dosti followup done", "dosti report landing",
-                              "dosti import enterprises", "dosti export", "dosti demo seed"}) {
+  for (const char* command :
+       {"dosti init", "dosti enterprise add", "dosti enterprise search", "dosti contact list",
+        "dosti service add", "dosti enroll", "dosti match stage", "dosti followup done",
+        "dosti report landing", "dosti import enterprises", "dosti export", "dosti demo seed"}) {
     CHECK(all.out.find(command) != std::string::npos);
   }
   Run zh = cli({"help", "--lang", "zh"});
@@ -249,10 +254,10 @@ TEST_CASE("Unknown commands, options and values are usage errors", "[cli]") {
   RequireUsage(cli({"enterprise"}));
   RequireUsage(cli({"enterprise", "explode"}));
   RequireUsage(cli({"enterprise", "list", "--colour"}));
-  RequireUsage(cli({"enterprise", "add", "--country", "CN"}));          // missing --name
+  RequireUsage(cli({"enterprise", "add", "--country", "CN"}));            // missing --name
   RequireUsage(cli({"enterprise", "add", "--country", "CN", "--name"}));  // missing value
   RequireUsage(cli({"enterprise", "add", "--country", "XX", "--name", "A"}));
-  RequireUsage(cli({"enterprise", "get"}));                              // missing ID
+  RequireUsage(cli({"enterprise", "get"}));  // missing ID
   RequireUsage(cli({"enterprise", "get", "abcdef", "extra"}));
   RequireUsage(cli({"enterprise", "list", "--limit", "ten"}));
   RequireUsage(cli({"enterprise", "list", "--lang", "fr"}));
@@ -293,8 +298,9 @@ TEST_CASE("$DOSTI_DB is used when there is no --db, and --db wins over it", "[cl
   // Without $DOSTI_DB and --db the file is ./dosti.db.
   Environment no_env;
   no_env.clock = &cli.clock;
-  Run r = cli.RunWith({"info", "--json"}, no_env);
+  Run r = cli.RunWith({"info"}, no_env);
   CHECK(r.code == 0);
+  CHECK(r.out.find("./dosti.db") != std::string::npos);
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((other + suffix).c_str());
 }
 
@@ -322,8 +328,8 @@ TEST_CASE("--json errors still go to stderr as one line", "[cli]") {
   Cli cli;
   cli.Init();
   RequireRefused(cli.Json({"enterprise", "get", "0123456789abcdef0123456789abcdef"}));
-  RequireRefused(cli.Json({"enterprise", "add", "--country", "CN", "--name", "X",
-                           "--uscc", "123"}));
+  RequireRefused(
+      cli.Json({"enterprise", "add", "--country", "CN", "--name", "X", "--uscc", "123"}));
   Run usage = cli.Json({"enterprise", "get"});
   RequireUsage(usage);
 }
@@ -405,17 +411,18 @@ TEST_CASE("enterprise add takes a PK NTN written 1234567-8", "[cli]") {
 TEST_CASE("enterprise get --json has every field of the contract", "[cli]") {
   Cli cli;
   cli.Init();
-  std::string id = cli.Add({"--country", "CN", "--name", "华为技术有限公司", "--name-en",
-                            "Huawei Technologies Co., Ltd.", "--short-name", "华为",
-                            "--website", "https://www.huawei.com", "--founded-year", "1987",
-                            "--employees", "207000"});
+  std::string id =
+      cli.Add({"--country", "CN", "--name", "华为技术有限公司", "--name-en",
+               "Huawei Technologies Co., Ltd.", "--short-name", "华为", "--website",
+               "https://www.huawei.com", "--founded-year", "1987", "--employees", "207000"});
   Run get = cli.Json({"enterprise", "get", id});
   REQUIRE(get.code == 0);
   CHECK(get.out.rfind("{\n  \"id\": \"" + id + "\"", 0) == 0);
-  for (const char* key : {"country", "name", "archived", "identifiers", "name_en", "name_zh",
-                          "name_ur", "short_name", "sector", "region", "city", "address",
-                          "website", "founded_year", "employees", "landing_status", "source",
-                          "owning_office", "record_state", "created_at", "updated_at"}) {
+  for (const char* key :
+       {"country",      "name",         "archived",  "identifiers",    "name_en", "name_zh",
+        "name_ur",      "short_name",   "sector",    "region",         "city",    "address",
+        "website",      "founded_year", "employees", "landing_status", "source",  "owning_office",
+        "record_state", "created_at",   "updated_at"}) {
     INFO(key);
     CHECK(HasKey(get.out, key));
   }
@@ -501,8 +508,8 @@ TEST_CASE("enterprise search finds Chinese, Latin and Urdu names and says why", 
   cli.Init();
   std::string huawei = cli.Add({"--country", "CN", "--name", "华为技术有限公司", "--short-name",
                                 "华为", "--uscc", "914403001922038216"});
-  std::string systems = cli.Add({"--country", "PK", "--name", "Systems Limited", "--name-ur",
-                                 "سسٹمز لمیٹڈ"});
+  std::string systems =
+      cli.Add({"--country", "PK", "--name", "Systems Limited", "--name-ur", "سسٹمز لمیٹڈ"});
   // Two characters: trigrams cannot match, the LIKE fallback does.
   Run two = cli.Json({"enterprise", "search", "华为"});
   REQUIRE(two.code == 0);
@@ -565,8 +572,8 @@ TEST_CASE("contact add normalises mobiles with the enterprise's country", "[cli]
   cli.Init();
   std::string pk = cli.Add({"--country", "PK", "--name", "Karachi Textiles (Pvt.) Ltd"});
   std::string cn = cli.Add({"--country", "CN", "--name", "手机测试有限公司"});
-  Run a = cli.Json({"contact", "add", "--enterprise", pk, "--name", "Ayesha Khan", "--mobile",
-                    "0300-1234567"});
+  Run a = cli.Json(
+      {"contact", "add", "--enterprise", pk, "--name", "Ayesha Khan", "--mobile", "0300-1234567"});
   REQUIRE(a.code == 0);
   CHECK(JsonText(a.out, "mobile") == "+923001234567");
   Run b = cli.Json({"contact", "add", "--enterprise", cn, "--name", "王伟", "--mobile",
@@ -575,10 +582,10 @@ TEST_CASE("contact add normalises mobiles with the enterprise's country", "[cli]
   CHECK(JsonText(b.out, "mobile") == "+8613800138000");
   Run none = cli.Json({"contact", "add", "--enterprise", cn, "--name", "李娜"});
   CHECK(none.out.find("\"mobile\": null") != std::string::npos);
-  RequireRefused(cli({"contact", "add", "--enterprise", cn, "--name", "赵六", "--mobile",
-                      "call me"}));
-  RequireRefused(cli({"contact", "add", "--enterprise", "0123456789abcdef0123456789abcdef",
-                      "--name", "Nobody"}));
+  RequireRefused(
+      cli({"contact", "add", "--enterprise", cn, "--name", "赵六", "--mobile", "call me"}));
+  RequireRefused(cli(
+      {"contact", "add", "--enterprise", "0123456789abcdef0123456789abcdef", "--name", "Nobody"}));
   // The phone finds the enterprise again.
   Run search = cli.Json({"enterprise", "search", "0300 1234567"});
   CHECK(JsonText(search.out, "enterprise_id") == pk);
@@ -609,8 +616,8 @@ TEST_CASE("Service add refuses short durations and future dates, saving nothing"
   Cli cli;
   cli.Init();
   std::string id = cli.Add({"--country", "CN", "--name", "服务测试有限公司"});
-  std::vector<std::string> base = {"service", "add", "--enterprise", id, "--category", "legal",
-                                   "--summary", "Contract review"};
+  std::vector<std::string> base = {"service",    "add",   "--enterprise", id,
+                                   "--category", "legal", "--summary",    "Contract review"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = base;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -622,7 +629,7 @@ TEST_CASE("Service add refuses short durations and future dates, saving nothing"
   RequireRefused(with({"--date", "2024-06-20", "--minutes", "60"}));  // after tomorrow
   RequireRefused(with({"--date", "2023-08-31", "--minutes", "60"}));  // before the programme
   RequireUsage(with({"--date", "2024-06-14", "--minutes", "an hour"}));
-  RequireUsage(with({"--date", "2024-06-14"}));                        // no --minutes
+  RequireUsage(with({"--date", "2024-06-14"}));  // no --minutes
   RequireUsage(cli({"service", "add", "--enterprise", id, "--category", "cooking", "--date",
                     "2024-06-14", "--minutes", "60", "--summary", "x"}));
   CHECK(cli.Json({"service", "list"}).out == "[]\n");
@@ -665,21 +672,21 @@ TEST_CASE("service list filters by month and enterprise", "[cli]") {
   CHECK(CountIds(cli.Json({"service", "list"}).out) == 3);
   CHECK(CountIds(cli.Json({"service", "list", "--month", "2024-06"}).out) == 2);
   CHECK(CountIds(cli.Json({"service", "list", "--month", "2024-05"}).out) == 1);
-  CHECK(CountIds(cli.Json({"service", "list", "--month", "2024-06", "--enterprise", a}).out) ==
-        1);
+  CHECK(CountIds(cli.Json({"service", "list", "--month", "2024-06", "--enterprise", a}).out) == 1);
   RequireUsage(cli({"service", "list", "--month", "2024-13"}));
   Run zh = cli({"service", "list", "--lang", "zh"});
   CHECK(zh.out.find("投融资服务") != std::string::npos);
 }
 
-TEST_CASE("followup list --overdue shows follow-ups once the clock passes their due date", "[cli]") {
+TEST_CASE("followup list --overdue shows follow-ups once the clock passes their due date",
+          "[cli]") {
   Cli cli;
   cli.Init();
   std::string id = cli.Add({"--country", "CN", "--name", "跟进测试有限公司"});
-  REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "strategy", "--date",
-               "2024-06-15", "--minutes", "60", "--summary", "Market entry plan",
-               "--follow-up-days", "3"})
-              .code == 0);
+  REQUIRE(
+      cli({"service", "add", "--enterprise", id, "--category", "strategy", "--date", "2024-06-15",
+           "--minutes", "60", "--summary", "Market entry plan", "--follow-up-days", "3"})
+          .code == 0);
   CHECK(cli.Json({"followup", "list", "--overdue"}).out == "[]\n");
   cli.clock.Advance(4 * kDay);  // 2024-06-19: past the 2024-06-18 due date
   Run overdue = cli.Json({"followup", "list", "--overdue"});
@@ -722,8 +729,7 @@ TEST_CASE("enroll refuses selection without the mandatory data and says what is 
     CHECK(refused.err.find(missing) != std::string::npos);
   }
   // Complete the data, then select: the Beijing office numbers CN enterprises.
-  REQUIRE(cli({"identifier", "add", "--enterprise", id, "--uscc", "91110000600037341L"}).code ==
-          0);
+  REQUIRE(cli({"identifier", "add", "--enterprise", id, "--uscc", "91110000600037341L"}).code == 0);
   REQUIRE(cli({"enterprise", "set", id, "sector", "6201"}).code == 0);
   REQUIRE(cli({"enterprise", "set", id, "region", "CN-BJ"}).code == 0);
   REQUIRE(cli({"enterprise", "set", id, "city", "北京"}).code == 0);
@@ -741,14 +747,15 @@ TEST_CASE("enroll refuses selection without the mandatory data and says what is 
   RequireUsage(cli({"enroll", id, "chosen"}));
 }
 
-TEST_CASE("enroll in Beijing leaves a PK enterprise's number to Islamabad, with a warning", "[cli]") {
+TEST_CASE("enroll in Beijing leaves a PK enterprise's number to Islamabad, with a warning",
+          "[cli]") {
   Cli cli;
   cli.Init("beijing");
-  std::string id = cli.Add({"--country", "PK", "--name", "Islamabad Data (Pvt.) Ltd", "--ntn",
-                            "7654321-0", "--sector", "6201", "--region", "PK-IS", "--city",
-                            "Islamabad"});
-  REQUIRE(cli({"contact", "add", "--enterprise", id, "--name", "Bilal Ahmed", "--consent"})
-              .code == 0);
+  std::string id =
+      cli.Add({"--country", "PK", "--name", "Islamabad Data (Pvt.) Ltd", "--ntn", "7654321-0",
+               "--sector", "6201", "--region", "PK-IS", "--city", "Islamabad"});
+  REQUIRE(cli({"contact", "add", "--enterprise", id, "--name", "Bilal Ahmed", "--consent"}).code ==
+          0);
   Run r = cli({"enroll", id, "selected"});
   REQUIRE(r.code == 0);
   CHECK(r.err.find("warning: ") == 0);
@@ -775,8 +782,7 @@ TEST_CASE("match add refuses two CN enterprises; match stage moves a pair along"
   REQUIRE(cli({"match", "stage", match, "contacted"}).code == 0);
   REQUIRE(cli({"match", "stage", match, "meeting_held"}).code == 0);
   RequireRefused(cli({"match", "stage", match, "proposed"}));  // back without a reason
-  REQUIRE(cli({"match", "stage", match, "introduced", "--reason", "meeting postponed"}).code ==
-          0);
+  REQUIRE(cli({"match", "stage", match, "introduced", "--reason", "meeting postponed"}).code == 0);
   RequireRefused(cli({"match", "stage", match, "closed_lost"}));  // lost needs a reason
   RequireUsage(cli({"match", "stage", match, "married"}));
   Run list = cli.Json({"match", "list"});
@@ -810,15 +816,15 @@ TEST_CASE("report services --json has the month and the seven categories", "[cli
   Cli cli;
   cli.Init();
   std::string id = cli.Add({"--country", "CN", "--name", "报表测试有限公司"});
-  REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "legal", "--date",
-               "2024-06-03", "--minutes", "90", "--summary", "Contract review"})
+  REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "legal", "--date", "2024-06-03",
+               "--minutes", "90", "--summary", "Contract review"})
               .code == 0);
   Run r = cli.Json({"report", "services"});  // this month of the office calendar
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK(JsonText(r.out, "month") == "2024-06");
-  for (std::string_view c : {"training", "strategy", "policy", "personnel", "legal", "exchange",
-                             "finance"}) {
+  for (std::string_view c :
+       {"training", "strategy", "policy", "personnel", "legal", "exchange", "finance"}) {
     CHECK(r.out.find("\"" + std::string(c) + "\": {") != std::string::npos);
   }
   std::smatch m;
@@ -846,8 +852,7 @@ TEST_CASE("The other reports answer in JSON and in people's languages", "[cli]")
   CHECK(HasKey(cli.Json({"report", "funnel"}).out, "stages"));
   CHECK(HasKey(cli.Json({"report", "quality"}).out, "items"));
   CHECK(HasKey(cli.Json({"report", "landing"}).out, "rows"));
-  CHECK(JsonText(cli.Json({"report", "coverage", "--month", "2024-05"}).out, "month") ==
-        "2024-05");
+  CHECK(JsonText(cli.Json({"report", "coverage", "--month", "2024-05"}).out, "month") == "2024-05");
 }
 
 // [SECTION] Import, export, demo data
@@ -942,7 +947,8 @@ TEST_CASE("The JSON writer escapes quotes, backslashes and control characters", 
   CHECK(Quote("\x01\x1f\x7f") == "\"\\u0001\\u001f\\u007f\"");
   // Chinese and Urdu stay readable UTF-8; U+2028/U+2029 are escaped for JavaScript.
   CHECK(Quote("华为 سسٹمز") == "\"华为 سسٹمز\"");
-  CHECK(Quote("a\xE2\x80\xA8" "b\xE2\x80\xA9") == "\"a\\u2028b\\u2029\"");
+  CHECK(Quote("a\xE2\x80\xA8"
+              "b\xE2\x80\xA9") == "\"a\\u2028b\\u2029\"");
   // Invalid UTF-8 never reaches the output: each bad sequence becomes U+FFFD.
   CHECK(Quote("bad\xC3(") == "\"bad\xEF\xBF\xBD(\"");
   CHECK(Quote("\xFF") == "\"\xEF\xBF\xBD\"");
@@ -987,8 +993,8 @@ TEST_CASE("ToJson writes a record with its id first and NULL as null", "[cli][js
   CHECK(dosti::json::ToJson(r) ==
         R"({"id":"0123456789abcdef0123456789abcdef","name":"华为","employees":207000,)"
         R"("score":0.25,"city":null})");
-  dosti::Saved saved{"abc", {{dosti::Severity::kWarning, dosti::ErrorCode::kInvalid, "uscc",
-                              "check \"this\""}}};
+  dosti::Saved saved{
+      "abc", {{dosti::Severity::kWarning, dosti::ErrorCode::kInvalid, "uscc", "check \"this\""}}};
   CHECK(dosti::json::ToJson(saved) == R"({"id":"abc","warnings":["check \"this\""]})");
   dosti::ProgressReport progress;
   progress.as_of = {2024, 6, 15};
