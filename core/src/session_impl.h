@@ -36,6 +36,13 @@ struct Session::Impl {
   Result<std::string> Resolve(std::string_view table, std::string_view id_or_prefix);
   // The row, or kNotFound naming the table and id.
   Result<Record> Load(std::string_view table, std::string_view id);
+
+  // Replication (replication.cpp).
+  class Applier;
+  // "device 1a2b3c4d (islamabad)".
+  std::string DeviceLabel(const std::string& device);
+  // Refreshes what merged changesets may have brought (the programme, for a new replica).
+  Result<void> AfterMerge();
 };
 
 // Validation helpers shared by the record areas.
