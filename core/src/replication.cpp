@@ -378,12 +378,19 @@ Result<void> Session::Impl::AfterMerge() {
   return {};
 }
 
+Result<int64_t> Session::Impl::Upgraded() {
+  store->InvalidateTables();
+  return InTransaction(*db, [&] { return store->Materialise(ReplicatedTables()); });
+}
+
 // [SECTION] Digest and conflicts
 
 namespace {
 
 void HashValue(Sha256& h, const Value& v) {
-  uint8_t tag = static_cast<uint8_t>(v.index());
+  // NULL or not, then the text form: a value stored aside (unknown column) and the same value
+  // read back from a typed column after an upgrade hash alike.
+  uint8_t tag = IsNull(v) ? 0 : 1;
   h.Update(&tag, 1);
   std::string text = ValueText(v);
   uint64_t n = text.size();
@@ -404,10 +411,15 @@ Result<std::string> Session::Digest() {
   Sha256 h;
   // Every head of every field of every row, in a canonical order. Local columns (seq,
   // name_key, updated_at, clock), the commit log, held commits and settings are left out.
-  std::vector<std::string> tables(ReplicatedTables().begin(), ReplicatedTables().end());
-  auto unknown = m.store->Select("SELECT DISTINCT tbl AS id FROM unknown_row");
-  if (!unknown) return unknown.error();
-  for (const Record& r : *unknown) tables.push_back(r.id);
+  // Replicated tables are those with a clock column: this schema's, and any a newer schema
+  // added; plus the tables only known from rows kept aside.
+  std::vector<std::string> tables;
+  auto listed = m.store->Select(
+      "SELECT m.name AS id FROM sqlite_master m WHERE m.type = 'table' AND m.name <> 'unknown_row' AND EXISTS "
+      "(SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'clock') "
+      "UNION SELECT DISTINCT tbl FROM unknown_row");
+  if (!listed) return listed.error();
+  for (const Record& r : *listed) tables.push_back(r.id);
   std::sort(tables.begin(), tables.end());
   tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
   for (const std::string& table : tables) {

@@ -209,6 +209,11 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   auto db = Db::Open(path);
   if (!db) return db.error();
   impl->db = std::move(*db);
+  auto before = SchemaVersion(*impl->db);
+  if (!before) {
+    return MakeError(before.error().code, path + " is not a usable Dosti database: " +
+                                              before.error().message);
+  }
   if (auto r = Migrate(*impl->db); !r) {
     if (r.error().code == ErrorCode::kSchemaTooNew) return r.error();
     return MakeError(r.error().code, path + " is not a usable Dosti database: " + r.error().message);
@@ -222,6 +227,10 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
     Store& store = *impl->store;
     auto adopted = InTransaction(*impl->db, [&] { return store.Adopt(ReplicatedTables()); });
     if (!adopted) return adopted.error();
+  }
+  // Fields that arrived from devices with a newer schema, before this upgrade, now have a home.
+  if (*before >= 3 && *before < kSchemaVersion) {
+    if (auto r = impl->Upgraded(); !r) return r.error();
   }
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }

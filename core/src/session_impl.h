@@ -43,6 +43,9 @@ struct Session::Impl {
   std::string DeviceLabel(const std::string& device);
   // Refreshes what merged changesets may have brought (the programme, for a new replica).
   Result<void> AfterMerge();
+  // After the schema gained tables or columns: writes the fields that were kept aside for
+  // them (they came from devices with a newer schema).
+  Result<int64_t> Upgraded();
 };
 
 // Validation helpers shared by the record areas.

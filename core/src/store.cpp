@@ -637,7 +637,7 @@ Result<int64_t> Store::Adopt(const std::vector<std::string_view>& tables) {
   return n;
 }
 
-Result<int64_t> Store::Materialise() {
+Result<int64_t> Store::Materialise(const std::vector<std::string_view>& tables) {
   int64_t n = 0;
   // Rows of tables this schema now knows.
   auto unknown = Select("SELECT tbl AS id, id AS row_id FROM unknown_row");
@@ -668,10 +668,31 @@ Result<int64_t> Store::Materialise() {
     DOSTI_TRY((*del)->Args(r.id, row_id).Run());
     ++n;
   }
+  DOSTI_TRY(FlushRemote());
   // Fields of known tables whose columns this schema now has: their winners still carry
   // their values in the clock.
-  for (const auto& [name, info] : tables_) (void)name, (void)info;
-  DOSTI_TRY(FlushRemote());
+  for (std::string_view table : tables) {
+    auto t = Table(table);
+    if (!t) continue;
+    auto ids = Select("SELECT id FROM " + std::string(table) + " WHERE clock IS NOT NULL");
+    if (!ids) return ids.error();
+    for (const Record& r : *ids) {
+      auto row = LoadRow(*t, table, r.id, true);
+      if (!row) return row.error();
+      for (FieldClock& f : (*row)->clock.fields) {
+        int c = (*t)->Find(f.column);
+        if (c < 0 || f.heads.empty() || !f.heads.front().has_value) continue;
+        (*row)->values[c] = std::move(f.heads.front().value);
+        (*row)->dirty.push_back(c);
+        f.heads.front().value = std::monostate{};
+        f.heads.front().has_value = false;
+        (*row)->clock_dirty = true;
+        ++n;
+      }
+      if (!(*row)->clock_dirty) cache_.erase(std::string(table) + "/" + r.id);
+    }
+    DOSTI_TRY(FlushRemote());
+  }
   return n;
 }
 

@@ -102,7 +102,7 @@ class Store {
   Result<void> ApplyRemote(const Commit& commit, std::string_view body);
   Result<void> FlushRemote();
   // Writes fields kept for columns or tables this schema did not know, now that it does.
-  Result<int64_t> Materialise();
+  Result<int64_t> Materialise(const std::vector<std::string_view>& tables);
   // Captures rows that have no clock yet (written before change capture) as local writes.
   Result<int64_t> Adopt(const std::vector<std::string_view>& tables);
 

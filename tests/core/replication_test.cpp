@@ -3,6 +3,7 @@
 
 #include "dosti/session.h"
 #include "session_fixture.h"
+#include "session_impl.h"
 
 using namespace dosti;
 using dosti::testing::MsAt;
@@ -262,4 +263,53 @@ TEST_CASE("Archiving replicates as an ordinary field", "[core][replication]") {
   Send(*a.session, *b.session);
   CHECK(b->GetEnterprise(e->id)->record.Int("archived") == 0);
   CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+}
+
+TEST_CASE("Fields from a newer schema are kept and applied after the upgrade",
+          "[core][replication]") {
+  Workspace a;
+  Replica newer(2, "islamabad");
+  Replica older(3, "beijing");
+  auto e = a->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("甲")}});
+  REQUIRE(e);
+  for (Replica* r : {&newer, &older}) Send(*a.session, *r->session);
+  // `newer` runs a later Dosti whose schema has a column and a table the others lack.
+  Session::Impl& n = newer->impl();
+  REQUIRE(n.db->Exec("ALTER TABLE enterprise ADD COLUMN wechat_official TEXT;"
+                     "CREATE TABLE grant_award (id TEXT PRIMARY KEY NOT NULL,"
+                     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                     " origin_device TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0,"
+                     " clock BLOB, enterprise_id TEXT, amount INTEGER);"));
+  n.store->InvalidateTables();
+  std::string award = n.store->NewId();
+  REQUIRE(InTransaction(*n.db, [&]() -> Result<void> {
+    DOSTI_TRY(n.store->Update("enterprise", e->id, {{"wechat_official", std::string("jia_gs")}}));
+    return n.store->Insert("grant_award", award,
+                           {{"enterprise_id", e->id}, {"amount", int64_t{50000}}});
+  }));
+  Send(*newer.session, *older.session);
+  Send(*newer.session, *a.session);
+  for (Replica* r : {&newer, &older}) Send(*r->session, *a.session);
+  for (Replica* r : {&newer, &older}) Send(*a.session, *r->session);
+  // Everyone holds the same fields, whether or not their schema can show them yet.
+  CHECK(DigestOf(*a.session) == DigestOf(*newer.session));
+  CHECK(DigestOf(*older.session) == DigestOf(*newer.session));
+  CHECK_FALSE(older->GetEnterprise(e->id)->record.Find("wechat_official"));
+
+  // `older` upgrades: the kept fields are written into the new column and table.
+  Session::Impl& o = older->impl();
+  REQUIRE(o.db->Exec("ALTER TABLE enterprise ADD COLUMN wechat_official TEXT;"
+                     "CREATE TABLE grant_award (id TEXT PRIMARY KEY NOT NULL,"
+                     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                     " origin_device TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0,"
+                     " clock BLOB, enterprise_id TEXT, amount INTEGER);"));
+  auto materialised = o.Upgraded();
+  REQUIRE(materialised);
+  CHECK(*materialised == 2);
+  CHECK(older->GetEnterprise(e->id)->record.Text("wechat_official") == "jia_gs");
+  auto rows = o.store->Select("SELECT id, amount FROM grant_award");
+  REQUIRE(rows);
+  REQUIRE(rows->size() == 1);
+  CHECK(rows->front().Int("amount") == 50000);
+  CHECK(DigestOf(*older.session) == DigestOf(*newer.session));
 }

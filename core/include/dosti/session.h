@@ -239,7 +239,10 @@ class Session {
   Result<void> ResolveConflict(std::string_view id, std::string_view value);
   Result<void> ResolveConflictKeep(std::string_view id, int keep);
 
+  // The internals, for code inside core/ and its tests (core/src/session_impl.h); front ends
+  // never use this.
   struct Impl;
+  Impl& impl() { return *impl_; }
 
  private:
   explicit Session(std::unique_ptr<Impl> impl);
