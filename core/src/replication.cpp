@@ -431,6 +431,7 @@ Result<std::string> Session::Digest() {
     (*st)->Reset();
     if (!t) (*st)->Bind(1, table);
     int clock_col = t ? (*t)->clock : 1;
+    int id_col = t ? (*t)->Find("id") : 0;
     for (;;) {
       auto row = (*st)->Step();
       if (!row) return row.error();
@@ -438,7 +439,7 @@ Result<std::string> Session::Digest() {
       auto clock = DecodeRowClock((*st)->Blob(clock_col));
       if (!clock) return clock.error();
       HashString(h, table);
-      HashString(h, (*st)->Text(0));
+      HashString(h, (*st)->Text(id_col));
       for (const FieldClock& f : clock->fields) {
         HashString(h, f.column);
         uint32_t heads = static_cast<uint32_t>(f.heads.size());
