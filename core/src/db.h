@@ -76,6 +76,8 @@ class Db {
 
   // A cached prepared statement for `sql` (compiled once per connection).
   Result<Stmt*> Prepare(std::string_view sql);
+  // Drops every cached statement: after the schema changed, `SELECT *` must be compiled anew.
+  void ForgetStatements() { cache_.clear(); }
   // Runs one or more statements without results.
   Result<void> Exec(std::string_view sql);
   Error LastError(std::string_view context) const;

@@ -431,6 +431,7 @@ Result<std::string> Session::Digest() {
     (*st)->Reset();
     if (!t) (*st)->Bind(1, table);
     int clock_col = t ? (*t)->clock : 1;
+    std::vector<std::pair<std::string_view, std::vector<size_t>>> fields;
     int id_col = t ? (*t)->Find("id") : 0;
     for (;;) {
       auto row = (*st)->Step();
@@ -438,20 +439,27 @@ Result<std::string> Session::Digest() {
       if (!*row) break;
       auto clock = DecodeRowClock((*st)->Blob(clock_col));
       if (!clock) return clock.error();
+      // Fields in name order: column positions differ between schema versions.
+      fields.clear();
+      for (size_t i = 0; i < clock->entries.size(); ++i) {
+        const ClockEntry& e = clock->entries[i];
+        std::string_view name = e.column >= 0 ? std::string_view((*t)->columns[e.column].name)
+                                              : std::string_view(e.name);
+        if (fields.empty() || fields.back().first != name) fields.push_back({name, {}});
+        fields.back().second.push_back(i);
+      }
+      std::sort(fields.begin(), fields.end());
       HashString(h, table);
       HashString(h, (*st)->Text(id_col));
-      for (const FieldClock& f : clock->fields) {
-        HashString(h, f.column);
-        uint32_t heads = static_cast<uint32_t>(f.heads.size());
-        h.Update(&heads, sizeof heads);
-        for (const Head& head : f.heads) {
-          h.Update(&head.stamp.hlc, sizeof head.stamp.hlc);
-          HashString(h, head.stamp.device);
-          if (head.has_value) {
-            HashValue(h, head.value);
-          } else {
-            HashValue(h, (*st)->Get((*t)->Find(f.column)));
-          }
+      for (const auto& [name, heads] : fields) {
+        HashString(h, name);
+        uint32_t count = static_cast<uint32_t>(heads.size());
+        h.Update(&count, sizeof count);
+        for (size_t i : heads) {
+          const ClockEntry& e = clock->entries[i];
+          h.Update(&e.hlc, sizeof e.hlc);
+          HashString(h, m.store->DeviceName(e.device));
+          HashValue(h, e.has_value ? e.value : (*st)->Get(e.column));
         }
       }
     }
@@ -474,16 +482,17 @@ Result<std::vector<Conflict>> Session::ListConflicts() {
     c.id = Sha256Hex(c.table + "/" + c.record_id + "/" + c.field).substr(0, 12);
     auto clock = m.store->ClockOf(c.table, c.record_id);
     if (!clock) return clock.error();
-    const FieldClock* f = clock->Find(c.field);
-    if (!f) continue;
+    auto f = std::find_if(clock->begin(), clock->end(),
+                          [&](const FieldHeads& h) { return h.name == c.field; });
+    if (f == clock->end()) continue;
     bool first = true;
-    for (const Head& head : f->heads) {
+    for (const FieldHead& head : f->heads) {
       ConflictValue v;
       v.value = head.value;
-      v.device = head.stamp.device;
-      auto device = m.store->Get("device", head.stamp.device);
+      v.device = head.device;
+      auto device = m.store->Get("device", v.device);
       if (device && *device) v.office = (*device)->Text("office");
-      v.time_ms = HlcMs(head.stamp.hlc);
+      v.time_ms = HlcMs(head.hlc);
       v.winner = first;
       first = false;
       c.values.push_back(std::move(v));

@@ -1,24 +1,25 @@
 #include "row_clock.h"
 
-#include <algorithm>
 #include <cstring>
 
 namespace dosti {
 namespace {
 
-// A compact little-endian layout; local only (never on the wire), so it favours speed.
-//   u16 field count; per field: u8 column length, column, u8 head count;
-//   per head: i64 hlc, u8 device byte length, device bytes, u8 value type (0xff: no value,
-//   else 0 null, 1 i64, 2 f64, 3 string with u32 length).
+// Layout, little-endian: u16 entry count; per entry: u8 column index, or 0xff then u8 name
+// length and the name; i64 hlc; u32 device number; u8 value type (0xff: none, 0 null, 1 i64,
+// 2 f64, 3 string with u32 length) and the value.
+constexpr uint8_t kNamed = 0xff;
+constexpr uint8_t kNoValue = 0xff;
+
 class Out {
  public:
   void U8(uint8_t v) { s_ += static_cast<char>(v); }
   void Raw(const void* p, size_t n) { s_.append(static_cast<const char*>(p), n); }
   template <typename T>
   void Le(T v) {
-    unsigned char b[sizeof(T)];
+    char b[sizeof(T)];
     std::memcpy(b, &v, sizeof(T));  // every supported target (x86-64, wasm32) is little-endian
-    Raw(b, sizeof(T));
+    s_.append(b, sizeof(T));
   }
   std::string s_;
 };
@@ -53,58 +54,58 @@ class In {
   size_t pos_ = 0;
 };
 
-uint8_t Nibble(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
+// Field order: known columns by index, then named fields by name.
+bool FieldBefore(const ClockEntry& e, int column, std::string_view name) {
+  if (e.column >= 0 && column >= 0) return e.column < column;
+  if (e.column >= 0) return true;
+  if (column >= 0) return false;
+  return e.name < name;
+}
+
+bool SameField(const ClockEntry& e, int column, std::string_view name) {
+  return column >= 0 ? e.column == column : (e.column < 0 && e.name == name);
+}
 
 }  // namespace
 
-FieldClock* RowClock::Find(std::string_view column) {
-  auto it = std::lower_bound(fields.begin(), fields.end(), column,
-                             [](const FieldClock& f, std::string_view c) { return f.column < c; });
-  return it != fields.end() && it->column == column ? &*it : nullptr;
-}
-
-const FieldClock* RowClock::Find(std::string_view column) const {
-  return const_cast<RowClock*>(this)->Find(column);
-}
-
-FieldClock& RowClock::Get(std::string_view column) {
-  auto it = std::lower_bound(fields.begin(), fields.end(), column,
-                             [](const FieldClock& f, std::string_view c) { return f.column < c; });
-  if (it != fields.end() && it->column == column) return *it;
-  return *fields.insert(it, FieldClock{std::string(column), {}});
+RowClock::Range RowClock::Find(int column, std::string_view name) const {
+  Range r;
+  size_t i = 0;
+  while (i < entries.size() && FieldBefore(entries[i], column, name)) ++i;
+  r.begin = r.end = i;
+  while (r.end < entries.size() && SameField(entries[r.end], column, name)) ++r.end;
+  return r;
 }
 
 std::string EncodeRowClock(const RowClock& clock) {
   Out o;
-  o.s_.reserve(clock.fields.size() * 40);
-  o.Le<uint16_t>(static_cast<uint16_t>(clock.fields.size()));
-  for (const FieldClock& f : clock.fields) {
-    o.U8(static_cast<uint8_t>(f.column.size()));
-    o.Raw(f.column.data(), f.column.size());
-    o.U8(static_cast<uint8_t>(f.heads.size()));
-    for (const Head& h : f.heads) {
-      o.Le<int64_t>(h.stamp.hlc);
-      // Device ids are lowercase hex: stored as bytes.
-      o.U8(static_cast<uint8_t>(h.stamp.device.size() / 2));
-      for (size_t i = 0; i + 1 < h.stamp.device.size(); i += 2) {
-        o.U8(static_cast<uint8_t>((Nibble(h.stamp.device[i]) << 4) | Nibble(h.stamp.device[i + 1])));
+  o.s_.reserve(clock.entries.size() * 16 + 2);
+  o.Le<uint16_t>(static_cast<uint16_t>(clock.entries.size()));
+  for (const ClockEntry& e : clock.entries) {
+    if (e.column >= 0 && e.column < kNamed) {
+      o.U8(static_cast<uint8_t>(e.column));
+    } else {
+      o.U8(kNamed);
+      o.U8(static_cast<uint8_t>(e.name.size()));
+      o.Raw(e.name.data(), e.name.size());
+    }
+    o.Le<int64_t>(e.hlc);
+    o.Le<uint32_t>(e.device);
+    if (!e.has_value) {
+      o.U8(kNoValue);
+      continue;
+    }
+    o.U8(static_cast<uint8_t>(e.value.index()));
+    switch (e.value.index()) {
+      case 1: o.Le<int64_t>(std::get<int64_t>(e.value)); break;
+      case 2: o.Le<double>(std::get<double>(e.value)); break;
+      case 3: {
+        const std::string& s = std::get<std::string>(e.value);
+        o.Le<uint32_t>(static_cast<uint32_t>(s.size()));
+        o.Raw(s.data(), s.size());
+        break;
       }
-      if (!h.has_value) {
-        o.U8(0xff);
-        continue;
-      }
-      o.U8(static_cast<uint8_t>(h.value.index()));
-      switch (h.value.index()) {
-        case 1: o.Le<int64_t>(std::get<int64_t>(h.value)); break;
-        case 2: o.Le<double>(std::get<double>(h.value)); break;
-        case 3: {
-          const std::string& s = std::get<std::string>(h.value);
-          o.Le<uint32_t>(static_cast<uint32_t>(s.size()));
-          o.Raw(s.data(), s.size());
-          break;
-        }
-        default: break;
-      }
+      default: break;
     }
   }
   return std::move(o.s_);
@@ -113,29 +114,26 @@ std::string EncodeRowClock(const RowClock& clock) {
 Result<RowClock> DecodeRowClock(std::string_view bytes) {
   RowClock clock;
   if (bytes.empty()) return clock;
-  static const char* hex = "0123456789abcdef";
   In in(bytes);
   uint16_t n = in.Le<uint16_t>();
-  clock.fields.resize(in.ok ? n : 0);
-  for (FieldClock& f : clock.fields) {
-    f.column = in.Str(in.U8());
-    f.heads.resize(in.U8());
-    for (Head& h : f.heads) {
-      h.stamp.hlc = in.Le<int64_t>();
-      std::string raw = in.Str(in.U8());
-      h.stamp.device.reserve(raw.size() * 2);
-      for (unsigned char b : raw) {
-        h.stamp.device += hex[b >> 4];
-        h.stamp.device += hex[b & 15];
-      }
-      uint8_t type = in.U8();
-      if (type == 0xff) continue;
-      h.has_value = true;
+  if (in.ok) clock.entries.resize(n);
+  for (ClockEntry& e : clock.entries) {
+    uint8_t column = in.U8();
+    if (column == kNamed) {
+      e.name = in.Str(in.U8());
+    } else {
+      e.column = column;
+    }
+    e.hlc = in.Le<int64_t>();
+    e.device = in.Le<uint32_t>();
+    uint8_t type = in.U8();
+    if (type != kNoValue) {
+      e.has_value = true;
       switch (type) {
-        case 0: h.value = std::monostate{}; break;
-        case 1: h.value = in.Le<int64_t>(); break;
-        case 2: h.value = in.Le<double>(); break;
-        case 3: h.value = in.Str(in.Le<uint32_t>()); break;
+        case 0: break;
+        case 1: e.value = in.Le<int64_t>(); break;
+        case 2: e.value = in.Le<double>(); break;
+        case 3: e.value = in.Str(in.Le<uint32_t>()); break;
         default: in.ok = false;
       }
     }

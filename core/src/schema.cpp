@@ -178,6 +178,8 @@ CREATE TABLE held_commit (
 CREATE TABLE conflict (
   tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT NOT NULL,
   PRIMARY KEY (tbl, row_id, col)) WITHOUT ROWID;
+-- Local numbers for device ids, so row clocks stay small; never replicated.
+CREATE TABLE device_index (n INTEGER PRIMARY KEY, device TEXT NOT NULL UNIQUE);
 CREATE TABLE unknown_row (
   tbl TEXT NOT NULL, id TEXT NOT NULL, clock BLOB NOT NULL,
   PRIMARY KEY (tbl, id)) WITHOUT ROWID;

@@ -16,15 +16,16 @@ bool IsBookkeepingColumn(std::string_view name) {
   return name == "id" || name == "updated_at" || IsLocalColumn(name);
 }
 
-// One row being merged: its values in schema order, its clock, what changed.
+// One row being written: the values read so far (schema order), its clock, what changed.
 struct Store::RowState {
   const TableInfo* table = nullptr;  // nullptr: a table this schema does not know
   std::string table_name;
   std::string id;
   bool exists = false;
   std::vector<Value> values;
+  std::vector<bool> loaded;          // which values were read (or written)
   RowClock clock;
-  std::vector<int> dirty;             // column indexes to write
+  std::vector<int> dirty;            // column indexes to write
   bool clock_dirty = false;
   int64_t updated_ms = 0;
   std::vector<std::string> conflicted_before;  // fields with ≥ 2 heads when loaded
@@ -119,6 +120,24 @@ Result<Value> Store::ParseValue(std::string_view table, std::string_view column,
 
 Result<void> Store::SetDevice(std::string device_id) {
   device_id_ = std::move(device_id);
+  devices_.clear();
+  device_numbers_.clear();
+  auto names = db_.Prepare("SELECT n, device FROM device_index ORDER BY n");
+  if (!names) return names.error();
+  (*names)->Reset();
+  for (;;) {
+    auto row = (*names)->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    if ((*names)->Int(0) != static_cast<int64_t>(devices_.size())) {
+      return MakeError(ErrorCode::kStorage, "damaged device dictionary in the database");
+    }
+    device_numbers_.emplace((*names)->Text(1), static_cast<uint32_t>(devices_.size()));
+    devices_.push_back((*names)->Text(1));
+  }
+  auto self = Intern(device_id_);
+  if (!self) return self.error();
+  device_n_ = *self;
   frontier_.clear();
   auto st = db_.Prepare("SELECT device, max(seq), max(hlc) FROM commit_log GROUP BY device");
   if (!st) return st.error();
@@ -163,8 +182,24 @@ int64_t Store::NextHlc() {
   return last_hlc_;
 }
 
+Result<uint32_t> Store::Intern(const std::string& device) {
+  if (auto it = device_numbers_.find(device); it != device_numbers_.end()) return it->second;
+  uint32_t n = static_cast<uint32_t>(devices_.size());
+  auto st = db_.Prepare("INSERT INTO device_index(n, device) VALUES (?, ?)");
+  if (!st) return st.error();
+  DOSTI_TRY((*st)->Args(int64_t{n}, device).Run());
+  devices_.push_back(device);
+  device_numbers_.emplace(device, n);
+  return n;
+}
+
+bool Store::Before(int64_t hlc_a, uint32_t dev_a, int64_t hlc_b, uint32_t dev_b) const {
+  if (hlc_a != hlc_b) return hlc_a < hlc_b;
+  return devices_[dev_a] < devices_[dev_b];
+}
+
 void Store::OnBegin() {
-  snapshot_ = {next_seq_, frontier_, declared_};
+  snapshot_ = {next_seq_, frontier_, declared_, devices_.size()};
   pending_.reset();
   pending_rows_.clear();
   pending_bytes_ = 0;
@@ -175,6 +210,11 @@ void Store::OnRollback() {
   next_seq_ = snapshot_.next_seq;
   frontier_ = snapshot_.frontier;
   declared_ = snapshot_.declared;
+  // Device numbers given out in the rolled-back transaction are gone from the table too.
+  while (devices_.size() > snapshot_.devices) {
+    device_numbers_.erase(devices_.back());
+    devices_.pop_back();
+  }
   pending_.reset();
   pending_rows_.clear();
   cache_.clear();
@@ -262,31 +302,35 @@ Result<void> Store::Capture(std::string_view table, std::string_view id,
 
 // [SECTION] Rows
 
-Result<Store::RowState*> Store::LoadRow(const TableInfo* table, std::string_view table_name,
-                                        std::string_view id, bool cached) {
-  std::string key = std::string(table_name) + "/" + std::string(id);
-  if (cached) {
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
-  }
+Result<Store::RowPtr> Store::LoadRow(const TableInfo* table, std::string_view table_name,
+                                     std::string_view id, const std::vector<int>& columns) {
   auto row = std::make_unique<RowState>();
   row->table = table;
   row->table_name = std::string(table_name);
   row->id = std::string(id);
   std::string blob;
   if (table) {
-    auto st = db_.Prepare("SELECT * FROM " + table->name + " WHERE id = ?");
+    row->values.resize(table->columns.size());
+    row->loaded.assign(table->columns.size(), false);
+    // Only the clock and the columns asked for: merging rarely needs the old values.
+    std::string sql = "SELECT clock, updated_at";
+    for (int c : columns) sql += ", " + table->columns[c].name;
+    sql += " FROM " + table->name + " WHERE id = ?";
+    auto st = db_.Prepare(sql);
     if (!st) return st.error();
     (*st)->Args(id);
     auto found = (*st)->Step();
     if (!found) return found.error();
     if (*found) {
       row->exists = true;
-      row->values.reserve(table->columns.size());
-      for (size_t i = 0; i < table->columns.size(); ++i) row->values.push_back((*st)->Get(i));
-      if (table->clock >= 0 && !(*st)->IsNull(table->clock)) blob = (*st)->Blob(table->clock);
-      if (table->updated_at >= 0) row->updated_ms = (*st)->Int(table->updated_at);
+      blob = (*st)->Blob(0);
+      row->updated_ms = (*st)->Int(1);
+      for (size_t i = 0; i < columns.size(); ++i) {
+        row->values[columns[i]] = (*st)->Get(static_cast<int>(i) + 2);
+        row->loaded[columns[i]] = true;
+      }
     } else {
-      row->values.resize(table->columns.size());
+      row->loaded.assign(table->columns.size(), true);  // a new row: every value is NULL
     }
     (*st)->Reset();
   } else {
@@ -304,72 +348,131 @@ Result<Store::RowState*> Store::LoadRow(const TableInfo* table, std::string_view
   auto clock = DecodeRowClock(blob);
   if (!clock) return clock.error();
   row->clock = std::move(*clock);
-  for (const FieldClock& f : row->clock.fields) {
-    if (f.heads.size() >= 2) row->conflicted_before.push_back(f.column);
-  }
-  RowState* raw = row.get();
-  if (cached) {
-    cache_.emplace(std::move(key), std::move(row));
-    return raw;
-  }
-  cache_.erase(key);
-  cache_.emplace("local:" + key, std::move(row));  // owned until the write below
+  row->conflicted_before = ConflictedFields(*row);
+  return row;
+}
+
+Result<Store::RowState*> Store::CachedRow(const TableInfo* table, std::string_view table_name,
+                                          std::string_view id) {
+  std::string key;
+  key.reserve(table_name.size() + 1 + id.size());
+  key.append(table_name).append(1, '/').append(id);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
+  auto row = LoadRow(table, table_name, id, {});
+  if (!row) return row.error();
+  RowState* raw = row->get();
+  cache_.emplace(std::move(key), std::move(*row));
   return raw;
 }
 
-Result<void> Store::ApplyRow(RowState& row, std::vector<FieldChange>& changes, const Stamp& stamp,
-                             bool local) {
+Result<void> Store::EnsureLoaded(RowState& row, int column) {
+  if (row.loaded[column]) return {};
+  auto st = db_.Prepare("SELECT " + row.table->columns[column].name + " FROM " +
+                        row.table->name + " WHERE id = ?");
+  if (!st) return st.error();
+  (*st)->Args(row.id);
+  auto found = (*st)->Step();
+  if (!found) return found.error();
+  if (*found) row.values[column] = (*st)->Get(0);
+  (*st)->Reset();
+  row.loaded[column] = true;
+  return {};
+}
+
+Result<void> Store::ApplyRow(RowState& row, std::vector<FieldChange>& changes, int64_t hlc,
+                             uint32_t device, bool local) {
+  std::vector<uint32_t> prev;
+  std::vector<ClockEntry> heads;
+  auto& entries = row.clock.entries;
   for (FieldChange& ch : changes) {
     int col = row.table ? row.table->Find(ch.column) : -1;
-    if (col >= 0 && row.table->columns[col].local) {
+    if (col >= 0 && (row.table->columns[col].local || ch.column == "id" ||
+                     ch.column == "updated_at")) {
       return MakeError(ErrorCode::kInvalid, "a change names the local column " + ch.column);
     }
-    FieldClock& field = row.clock.Get(ch.column);
-    auto same = std::find_if(field.heads.begin(), field.heads.end(),
-                             [&](const Head& h) { return h.stamp == stamp; });
-    if (same != field.heads.end()) {
+    std::string_view name = col >= 0 ? std::string_view() : std::string_view(ch.column);
+    RowClock::Range range = row.clock.Find(col, name);
+    size_t same = range.end;
+    for (size_t i = range.begin; i < range.end; ++i) {
+      if (entries[i].hlc == hlc && entries[i].device == device) same = i;
+    }
+    if (same != range.end) {
       if (!local) continue;  // this very change is already here
       // Written again within the same commit: replace the value in place.
-      if (same == field.heads.begin() && col >= 0) {
+      if (same == range.begin && col >= 0) {
         row.values[col] = ch.value;
+        row.loaded[col] = true;
         row.dirty.push_back(col);
       } else {
-        same->value = ch.value;
-        same->has_value = true;
+        entries[same].value = ch.value;
+        entries[same].has_value = true;
       }
       row.clock_dirty = true;
       continue;
     }
+    prev.clear();
     if (local) {
       ch.prev.clear();
-      for (const Head& h : field.heads) ch.prev.push_back(h.stamp);
-    }
-    // The current winner may stay on as a loser: keep its value with it.
-    if (col >= 0 && !field.heads.empty() && !field.heads.front().has_value) {
-      field.heads.front().value = row.values[col];
-      field.heads.front().has_value = true;
-    }
-    std::erase_if(field.heads, [&](const Head& h) {
-      return std::find(ch.prev.begin(), ch.prev.end(), h.stamp) != ch.prev.end();
-    });
-    Head head{stamp, true, ch.value};
-    auto pos = std::find_if(field.heads.begin(), field.heads.end(),
-                            [&](const Head& h) { return h.stamp < stamp; });
-    field.heads.insert(pos, std::move(head));
-    // The winner's value lives in the column.
-    if (col >= 0) {
-      Head& winner = field.heads.front();
-      if (!row.exists || row.values[col] != winner.value) {
-        row.values[col] = std::move(winner.value);
-        row.dirty.push_back(col);
+      for (size_t i = range.begin; i < range.end; ++i) {
+        ch.prev.push_back(Stamp{entries[i].hlc, devices_[entries[i].device]});
       }
+    } else {
+      for (const Stamp& p : ch.prev) {
+        auto n = Intern(p.device);
+        if (!n) return n.error();
+        prev.push_back(*n);
+      }
+    }
+    auto superseded = [&](const ClockEntry& e) {
+      if (local) return true;  // a local write supersedes every head it sees
+      for (size_t i = 0; i < prev.size(); ++i) {
+        if (ch.prev[i].hlc == e.hlc && prev[i] == e.device) return true;
+      }
+      return false;
+    };
+    // Work on this field's heads apart, then put them back in place.
+    heads.assign(std::make_move_iterator(entries.begin() + range.begin),
+                 std::make_move_iterator(entries.begin() + range.end));
+    // A winner that survives as a loser keeps its value with it.
+    if (col >= 0 && !heads.empty() && !heads.front().has_value && !superseded(heads.front())) {
+      DOSTI_TRY(EnsureLoaded(row, col));
+      heads.front().value = row.values[col];
+      heads.front().has_value = true;
+    }
+    std::erase_if(heads, superseded);
+    auto pos = std::find_if(heads.begin(), heads.end(), [&](const ClockEntry& e) {
+      return Before(e.hlc, e.device, hlc, device);
+    });
+    heads.insert(pos, ClockEntry{col, std::string(name), hlc, device, true, ch.value});
+    // The winner's value lives in the column.
+    ClockEntry& winner = heads.front();
+    if (col >= 0 && winner.has_value) {
+      row.values[col] = std::move(winner.value);
+      row.loaded[col] = true;
+      row.dirty.push_back(col);
       winner.value = std::monostate{};
       winner.has_value = false;
     }
+    entries.erase(entries.begin() + range.begin, entries.begin() + range.end);
+    entries.insert(entries.begin() + range.begin, std::make_move_iterator(heads.begin()),
+                   std::make_move_iterator(heads.end()));
     row.clock_dirty = true;
   }
-  row.updated_ms = std::max(row.updated_ms, HlcMs(stamp.hlc));
+  row.updated_ms = std::max(row.updated_ms, HlcMs(hlc));
   return {};
+}
+
+std::vector<std::string> Store::ConflictedFields(const RowState& row) const {
+  std::vector<std::string> out;
+  const auto& e = row.clock.entries;
+  for (size_t i = 1; i < e.size(); ++i) {
+    bool same = e[i].column >= 0 ? e[i].column == e[i - 1].column
+                                 : (e[i - 1].column < 0 && e[i].name == e[i - 1].name);
+    if (!same) continue;
+    std::string name = e[i].column >= 0 ? row.table->columns[e[i].column].name : e[i].name;
+    if (out.empty() || out.back() != name) out.push_back(std::move(name));
+  }
+  return out;
 }
 
 Result<void> Store::WriteRow(RowState& row) {
@@ -387,11 +490,12 @@ Result<void> Store::WriteRow(RowState& row) {
     row.dirty.erase(std::unique(row.dirty.begin(), row.dirty.end()), row.dirty.end());
     std::string sql;
     if (!row.exists) {
-      std::string values = ") VALUES (?, ?, ?";
+      std::string values = ") VALUES (?1, ?2, ?3";
       sql = "INSERT INTO " + t.name + "(id, updated_at, clock";
+      int i = 4;
       for (int c : row.dirty) {
         sql += ", " + t.columns[c].name;
-        values += ", ?";
+        values += ", ?" + std::to_string(i++);
       }
       sql += values + ")";
     } else {
@@ -410,10 +514,7 @@ Result<void> Store::WriteRow(RowState& row) {
     DOSTI_TRY(s.Run());
   }
   // Keep the conflict index: fields with two or more heads.
-  std::vector<std::string> now;
-  for (const FieldClock& f : row.clock.fields) {
-    if (f.heads.size() >= 2) now.push_back(f.column);
-  }
+  std::vector<std::string> now = ConflictedFields(row);
   if (now != row.conflicted_before) {
     for (const std::string& c : row.conflicted_before) {
       if (std::find(now.begin(), now.end(), c) != now.end()) continue;
@@ -437,80 +538,82 @@ Result<void> Store::WriteRow(RowState& row) {
 namespace {
 
 // Local columns derived from replicated ones, recomputed whenever their source is written.
-void AddDerived(std::string_view table, const TableInfo& t, std::vector<Value>& values,
+void AddDerived(const TableInfo& t, std::vector<Value>& values, std::vector<bool>& loaded,
                 const std::vector<FieldChange>& changes, std::vector<int>& dirty) {
-  if (table != "enterprise") return;
+  if (t.name != "enterprise") return;
   for (const FieldChange& f : changes) {
     if (f.column != "name") continue;
     int key = t.Find("name_key");
     int name = t.Find("name");
+    if (!loaded[name]) continue;  // the name did not change here
     values[key] = NameKey(ValueText(values[name]));
+    loaded[key] = true;
     dirty.push_back(key);
   }
 }
 
 }  // namespace
 
+Result<void> Store::WriteLocal(const TableInfo& table, RowState& row,
+                               std::vector<FieldChange>& changes) {
+  Stamp stamp = OpenCommit();
+  DOSTI_TRY(ApplyRow(row, changes, stamp.hlc, device_n_, true));
+  AddDerived(table, row.values, row.loaded, changes, row.dirty);
+  DOSTI_TRY(WriteRow(row));
+  return Capture(table.name, row.id, std::move(changes));
+}
+
 Result<void> Store::Insert(std::string_view table, const std::string& id, const Fields& fields) {
   auto t = Table(table);
   if (!t) return t.error();
-  auto row = LoadRow(*t, table, id, false);
+  auto row = LoadRow(*t, table, id, {});
   if (!row) return row.error();
-  std::string key = "local:" + std::string(table) + "/" + id;
   if ((*row)->exists) {
-    cache_.erase(key);
     return MakeError(ErrorCode::kInternal, std::string(table) + " " + id + " exists already");
   }
   std::vector<FieldChange> changes;
   changes.reserve(fields.size() + 2);
   changes.push_back({"created_at", clock_.NowMs(), {}});
   changes.push_back({"origin_device", device_id_, {}});
-  for (const Field& f : fields) changes.push_back({f.name, f.value, {}});
-  Result<void> r = [&]() -> Result<void> {
-    DOSTI_TRY(ApplyRow(**row, changes, OpenCommit(), true));
-    AddDerived(table, **t, (*row)->values, changes, (*row)->dirty);
-    DOSTI_TRY(WriteRow(**row));
-    return Capture(table, id, std::move(changes));
-  }();
-  cache_.erase(key);
-  return r;
+  for (const Field& f : fields) {
+    int c = (*t)->Find(f.name);
+    if (c < 0 || IsBookkeepingColumn(f.name)) {
+      return MakeError(ErrorCode::kUnknownField,
+                       std::string(table) + " has no field '" + f.name + "'", f.name);
+    }
+    changes.push_back({f.name, f.value, {}});
+  }
+  return WriteLocal(**t, **row, changes);
 }
 
 Result<int> Store::Update(std::string_view table, std::string_view id, const Fields& fields) {
   auto t = Table(table);
   if (!t) return t.error();
-  auto row = LoadRow(*t, table, id, false);
-  if (!row) return row.error();
-  std::string key = "local:" + std::string(table) + "/" + std::string(id);
-  if (!(*row)->exists) {
-    cache_.erase(key);
-    return MakeError(ErrorCode::kNotFound, "no " + std::string(table) + " " + std::string(id));
-  }
-  std::vector<FieldChange> changes;
+  std::vector<int> columns;
   for (const Field& f : fields) {
     int c = (*t)->Find(f.name);
-    if (c < 0 || (*t)->columns[c].local || IsBookkeepingColumn(f.name)) {
-      cache_.erase(key);
+    if (c < 0 || IsBookkeepingColumn(f.name)) {
       return MakeError(ErrorCode::kUnknownField,
                        std::string(table) + " has no field '" + f.name + "'", f.name);
     }
+    columns.push_back(c);
+  }
+  auto row = LoadRow(*t, table, id, columns);
+  if (!row) return row.error();
+  if (!(*row)->exists) {
+    return MakeError(ErrorCode::kNotFound, "no " + std::string(table) + " " + std::string(id));
+  }
+  std::vector<FieldChange> changes;
+  for (size_t i = 0; i < fields.size(); ++i) {
     // An unchanged value is not a change, unless the field is in conflict: writing it then
     // is a resolution that keeps this value.
-    const FieldClock* clock = (*row)->clock.Find(f.name);
-    bool conflicted = clock && clock->heads.size() > 1;
-    if ((*row)->values[c] == f.value && !conflicted) continue;
-    changes.push_back({f.name, f.value, {}});
+    bool conflicted = (*row)->clock.Find(columns[i], {}).size() > 1;
+    if ((*row)->values[columns[i]] == fields[i].value && !conflicted) continue;
+    changes.push_back({fields[i].name, fields[i].value, {}});
   }
+  if (changes.empty()) return 0;
   int n = static_cast<int>(changes.size());
-  Result<void> r = [&]() -> Result<void> {
-    if (changes.empty()) return {};
-    DOSTI_TRY(ApplyRow(**row, changes, OpenCommit(), true));
-    AddDerived(table, **t, (*row)->values, changes, (*row)->dirty);
-    DOSTI_TRY(WriteRow(**row));
-    return Capture(table, id, std::move(changes));
-  }();
-  cache_.erase(key);
-  if (!r) return r.error();
+  DOSTI_TRY(WriteLocal(**t, **row, changes));
   return n;
 }
 
@@ -549,38 +652,46 @@ Result<std::vector<Record>> Store::Collect(Stmt& st) {
   return out;
 }
 
-Result<RowClock> Store::ClockOf(std::string_view table, std::string_view id) {
+Result<std::vector<FieldHeads>> Store::ClockOf(std::string_view table, std::string_view id) {
   auto t = Table(table);
   const TableInfo* info = t ? *t : nullptr;
-  auto row = LoadRow(info, table, id, false);
-  if (!row) return row.error();
-  RowClock clock = (*row)->clock;
-  // Give the winners their values back, for callers that list every head.
+  std::vector<int> all;
   if (info) {
-    for (FieldClock& f : clock.fields) {
-      int c = info->Find(f.column);
-      if (c >= 0 && !f.heads.empty() && !f.heads.front().has_value) {
-        f.heads.front().value = (*row)->values[c];
-        f.heads.front().has_value = true;
-      }
-    }
+    for (size_t c = 0; c < info->columns.size(); ++c) all.push_back(static_cast<int>(c));
   }
-  cache_.erase("local:" + std::string(table) + "/" + std::string(id));
-  return clock;
+  auto row = LoadRow(info, table, id, all);
+  if (!row) return row.error();
+  return Named(**row);
+}
+
+std::vector<FieldHeads> Store::Named(const RowState& row) const {
+  std::vector<FieldHeads> out;
+  for (const ClockEntry& e : row.clock.entries) {
+    std::string name = e.column >= 0 ? row.table->columns[e.column].name : e.name;
+    if (out.empty() || out.back().name != name) out.push_back(FieldHeads{name, {}});
+    FieldHead h{e.hlc, devices_[e.device], e.value};
+    // The winner of a known column has its value in the column.
+    if (!e.has_value && e.column >= 0) h.value = row.values[e.column];
+    out.back().heads.push_back(std::move(h));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const FieldHeads& a, const FieldHeads& b) { return a.name < b.name; });
+  return out;
 }
 
 // [SECTION] Remote commits
 
 Result<void> Store::ApplyRemote(const Commit& commit, std::string_view body) {
-  Stamp stamp{commit.hlc, commit.device};
+  auto author = Intern(commit.device);
+  if (!author) return author.error();
   for (const RowChange& rc : commit.rows) {
     auto t = Table(rc.table);
     const TableInfo* info = t ? *t : nullptr;  // unknown tables are kept aside
-    auto row = LoadRow(info, rc.table, rc.row, true);
+    auto row = CachedRow(info, rc.table, rc.row);
     if (!row) return row.error();
     std::vector<FieldChange> changes = rc.fields;
-    DOSTI_TRY(ApplyRow(**row, changes, stamp, false));
-    if (info) AddDerived(rc.table, *info, (*row)->values, changes, (*row)->dirty);
+    DOSTI_TRY(ApplyRow(**row, changes, commit.hlc, *author, false));
+    if (info) AddDerived(*info, (*row)->values, (*row)->loaded, changes, (*row)->dirty);
   }
   auto st = db_.Prepare(
       "INSERT OR IGNORE INTO commit_log(device, seq, hlc, body) VALUES (?, ?, ?, ?)");
@@ -597,9 +708,7 @@ Result<void> Store::FlushRemote() {
   // Parents before children is not needed (no foreign keys), but a stable order keeps the
   // database file identical across runs.
   std::vector<RowState*> rows;
-  for (auto& [key, row] : cache_) {
-    if (key.rfind("local:", 0) != 0) rows.push_back(row.get());
-  }
+  for (auto& [key, row] : cache_) rows.push_back(row.get());
   std::sort(rows.begin(), rows.end(), [](const RowState* a, const RowState* b) {
     return std::tie(a->table_name, a->id) < std::tie(b->table_name, b->id);
   });
@@ -613,10 +722,12 @@ Result<int64_t> Store::Adopt(const std::vector<std::string_view>& tables) {
   for (std::string_view table : tables) {
     auto t = Table(table);
     if (!t) return t.error();
+    std::vector<int> all;
+    for (size_t c = 0; c < (*t)->columns.size(); ++c) all.push_back(static_cast<int>(c));
     auto ids = Select("SELECT id FROM " + std::string(table) + " WHERE clock IS NULL ORDER BY id");
     if (!ids) return ids.error();
     for (const Record& r : *ids) {
-      auto row = LoadRow(*t, table, r.id, false);
+      auto row = LoadRow(*t, table, r.id, all);
       if (!row) return row.error();
       std::vector<FieldChange> changes;
       for (size_t c = 0; c < (*t)->columns.size(); ++c) {
@@ -624,13 +735,7 @@ Result<int64_t> Store::Adopt(const std::vector<std::string_view>& tables) {
         if (IsBookkeepingColumn(col.name) || IsNull((*row)->values[c])) continue;
         changes.push_back({col.name, (*row)->values[c], {}});
       }
-      Result<void> w = [&]() -> Result<void> {
-        DOSTI_TRY(ApplyRow(**row, changes, OpenCommit(), true));
-        DOSTI_TRY(WriteRow(**row));
-        return Capture(table, r.id, std::move(changes));
-      }();
-      cache_.erase("local:" + std::string(table) + "/" + r.id);
-      if (!w) return w.error();
+      DOSTI_TRY(WriteLocal(**t, **row, changes));
       ++n;
     }
   }
@@ -640,35 +745,23 @@ Result<int64_t> Store::Adopt(const std::vector<std::string_view>& tables) {
 Result<int64_t> Store::Materialise(const std::vector<std::string_view>& tables) {
   int64_t n = 0;
   // Rows of tables this schema now knows.
-  auto unknown = Select("SELECT tbl AS id, id AS row_id FROM unknown_row");
+  auto unknown = Select("SELECT tbl AS id, id AS row_id FROM unknown_row ORDER BY tbl, id");
   if (!unknown) return unknown.error();
   for (const Record& r : *unknown) {
     auto t = Table(r.id);
     if (!t) continue;
     std::string row_id = r.Text("row_id");
-    auto held = LoadRow(nullptr, r.id, row_id, false);
+    auto held = LoadRow(nullptr, r.id, row_id, {});
     if (!held) return held.error();
-    RowClock clock = (*held)->clock;
-    cache_.erase("local:" + r.id + "/" + row_id);
-    auto row = LoadRow(*t, r.id, row_id, true);
+    auto row = CachedRow(*t, r.id, row_id);
     if (!row) return row.error();
-    for (FieldClock& f : clock.fields) {
-      int c = (*t)->Find(f.column);
-      if (c >= 0 && !f.heads.empty()) {
-        (*row)->values[c] = f.heads.front().value;
-        (*row)->dirty.push_back(c);
-        f.heads.front().value = std::monostate{};
-        f.heads.front().has_value = false;
-      }
-    }
-    (*row)->clock = std::move(clock);
+    (*row)->clock = std::move((*held)->clock);
     (*row)->clock_dirty = true;
     auto del = db_.Prepare("DELETE FROM unknown_row WHERE tbl = ? AND id = ?");
     if (!del) return del.error();
     DOSTI_TRY((*del)->Args(r.id, row_id).Run());
     ++n;
   }
-  DOSTI_TRY(FlushRemote());
   // Fields of known tables whose columns this schema now has: their winners still carry
   // their values in the clock.
   for (std::string_view table : tables) {
@@ -677,22 +770,44 @@ Result<int64_t> Store::Materialise(const std::vector<std::string_view>& tables) 
     auto ids = Select("SELECT id FROM " + std::string(table) + " WHERE clock IS NOT NULL");
     if (!ids) return ids.error();
     for (const Record& r : *ids) {
-      auto row = LoadRow(*t, table, r.id, true);
+      auto row = CachedRow(*t, table, r.id);
       if (!row) return row.error();
-      for (FieldClock& f : (*row)->clock.fields) {
-        int c = (*t)->Find(f.column);
-        if (c < 0 || f.heads.empty() || !f.heads.front().has_value) continue;
-        (*row)->values[c] = std::move(f.heads.front().value);
-        (*row)->dirty.push_back(c);
-        f.heads.front().value = std::monostate{};
-        f.heads.front().has_value = false;
-        (*row)->clock_dirty = true;
-        ++n;
-      }
-      if (!(*row)->clock_dirty) cache_.erase(std::string(table) + "/" + r.id);
+      (void)row;
     }
-    DOSTI_TRY(FlushRemote());
   }
+  for (auto& [key, row] : cache_) {
+    const TableInfo* t = row->table;
+    bool changed = false;
+    for (ClockEntry& e : row->clock.entries) {
+      if (e.column >= 0) continue;
+      int c = t->Find(e.name);
+      if (c < 0) continue;
+      e.column = c;
+      e.name.clear();
+      changed = true;
+    }
+    if (!changed) continue;
+    // Regroup: known columns by index first; each field's heads keep their order.
+    auto& entries = row->clock.entries;
+    std::stable_sort(entries.begin(), entries.end(), [](const ClockEntry& a, const ClockEntry& b) {
+      if (a.column >= 0 && b.column >= 0) return a.column < b.column;
+      if (a.column >= 0 || b.column >= 0) return a.column >= 0;
+      return a.name < b.name;
+    });
+    for (size_t i = 0; i < entries.size(); ++i) {
+      bool first = i == 0 || entries[i].column != entries[i - 1].column;
+      ClockEntry& e = entries[i];
+      if (!first || e.column < 0 || !e.has_value) continue;
+      row->values[e.column] = std::move(e.value);
+      row->loaded[e.column] = true;
+      row->dirty.push_back(e.column);
+      e.value = std::monostate{};
+      e.has_value = false;
+      if (row->exists) ++n;
+    }
+    row->clock_dirty = true;
+  }
+  DOSTI_TRY(FlushRemote());
   return n;
 }
 

@@ -45,6 +45,17 @@ struct TableInfo {
   }
 };
 
+// One head of a field, with its device id and value, for readers (conflicts, tests).
+struct FieldHead {
+  int64_t hlc = 0;
+  std::string device;
+  Value value;
+};
+struct FieldHeads {
+  std::string name;
+  std::vector<FieldHead> heads;  // winner first
+};
+
 // Device → highest seq applied (commits apply in order, so everything up to it is here).
 using FrontierMap = std::map<std::string, int64_t>;
 
@@ -68,8 +79,11 @@ class Store {
   // Parses the text form of a value for `column` of `table` ("" → NULL).
   Result<Value> ParseValue(std::string_view table, std::string_view column,
                            std::string_view text);
-  // Forgets cached table layouts (after a migration).
-  void InvalidateTables() { tables_.clear(); }
+  // Forgets cached table layouts and statements (after the schema changed).
+  void InvalidateTables() {
+    tables_.clear();
+    db_.ForgetStatements();
+  }
 
   // [SECTION] Local writes (inside a transaction; captured into the current commit)
   // Inserts a row with `fields`; created_at and origin_device are stamped here.
@@ -90,8 +104,9 @@ class Store {
     return Collect(**st);
   }
   Result<std::vector<Record>> Collect(Stmt& st);
-  // The row's clock (empty for an unknown row).
-  Result<RowClock> ClockOf(std::string_view table, std::string_view id);
+  // Every field's heads, by field name, with values (winners included): for listing
+  // conflicts and for tests. Empty for an unknown row.
+  Result<std::vector<FieldHeads>> ClockOf(std::string_view table, std::string_view id);
 
   // [SECTION] Replication
   const FrontierMap& frontier() const { return frontier_; }
@@ -105,34 +120,51 @@ class Store {
   Result<int64_t> Materialise(const std::vector<std::string_view>& tables);
   // Captures rows that have no clock yet (written before change capture) as local writes.
   Result<int64_t> Adopt(const std::vector<std::string_view>& tables);
+  // The device id behind a number of the local device dictionary (row clocks use numbers).
+  const std::string& DeviceName(uint32_t n) const { return devices_[n]; }
 
   Db& db() { return db_; }
 
  private:
   struct RowState;
-  Result<RowState*> LoadRow(const TableInfo* table, std::string_view table_name,
-                            std::string_view id, bool cached);
-  // Merges one row's field changes stamped `stamp`. Local writes supersede every head they
-  // see and are captured (their prev filled in); remote ones carry their prev.
-  Result<void> ApplyRow(RowState& row, std::vector<FieldChange>& changes, const Stamp& stamp,
-                        bool local);
+  using RowPtr = std::unique_ptr<RowState>;
+  // Reads a row's clock and the `columns` asked for (others load when needed).
+  Result<RowPtr> LoadRow(const TableInfo* table, std::string_view table_name,
+                         std::string_view id, const std::vector<int>& columns);
+  Result<RowState*> CachedRow(const TableInfo* table, std::string_view table_name,
+                              std::string_view id);
+  Result<void> EnsureLoaded(RowState& row, int column);
+  // Merges one row's field changes stamped (hlc, device). Local writes supersede every head
+  // they see and get their prev filled in for capture; remote ones carry their prev.
+  Result<void> ApplyRow(RowState& row, std::vector<FieldChange>& changes, int64_t hlc,
+                        uint32_t device, bool local);
   Result<void> WriteRow(RowState& row);
+  // Fields with two or more heads, by name.
+  std::vector<std::string> ConflictedFields(const RowState& row) const;
+  std::vector<FieldHeads> Named(const RowState& row) const;
   Result<void> Capture(std::string_view table, std::string_view id,
                        std::vector<FieldChange> changes);
+  Result<void> WriteLocal(const TableInfo& table, RowState& row, std::vector<FieldChange>& changes);
   int64_t NextHlc();
-  // The stamp of the open local commit, opening one if needed.
   Stamp OpenCommit();
   Result<void> OnCommit();
   void OnBegin();
   void OnRollback();
   Result<void> FlushCommit();
+  // The local number of a device id, adding it to the dictionary if new.
+  Result<uint32_t> Intern(const std::string& device);
+  // Stamp order: clock, then device id.
+  bool Before(int64_t hlc_a, uint32_t dev_a, int64_t hlc_b, uint32_t dev_b) const;
 
   Db& db_;
   Clock& clock_;
   Random& random_;
   std::string device_id_;
+  uint32_t device_n_ = 0;
   int schema_version_ = 0;
   std::unordered_map<std::string, TableInfo> tables_;
+  std::vector<std::string> devices_;
+  std::unordered_map<std::string, uint32_t> device_numbers_;
 
   // Replication state; snapshot at BEGIN so a rollback restores it.
   int64_t next_seq_ = 1;
@@ -140,13 +172,14 @@ class Store {
   FrontierMap frontier_;
   FrontierMap declared_;  // dependencies already declared by this device's commits
   struct Snapshot {
-    int64_t next_seq;
+    int64_t next_seq = 1;
     FrontierMap frontier, declared;
+    size_t devices = 0;
   } snapshot_;
   std::optional<Commit> pending_;  // the open local commit
   std::unordered_map<std::string, size_t> pending_rows_;  // table/row → index in pending_
   size_t pending_bytes_ = 0;
-  std::unordered_map<std::string, std::unique_ptr<RowState>> cache_;  // remote batch rows
+  std::unordered_map<std::string, RowPtr> cache_;  // rows of the remote batch being merged
 };
 
 // True for columns the front ends never see or set.
