@@ -39,6 +39,11 @@ Stmt& Stmt::Bind(int index, const Value& v) {
   return *this;
 }
 
+Stmt& Stmt::BindBlob(int index, std::string_view v) {
+  sqlite3_bind_blob(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
 Result<bool> Stmt::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -69,6 +74,13 @@ std::string Stmt::Text(int i) const {
   return std::string(reinterpret_cast<const char*>(p),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
 }
+std::string Stmt::Blob(int i) const {
+  const void* p = sqlite3_column_blob(stmt_, i);
+  if (!p) return {};
+  return std::string(static_cast<const char*>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+
 Value Stmt::Get(int i) const {
   switch (sqlite3_column_type(stmt_, i)) {
     case SQLITE_INTEGER: return Int(i);
@@ -153,14 +165,18 @@ Result<int64_t> Db::QueryInt(std::string_view sql) {
 
 Tx::Tx(Db& db) : db_(db) {}
 Tx::~Tx() {
-  if (open_) (void)db_.Exec("ROLLBACK");
+  if (!open_) return;
+  (void)db_.Exec("ROLLBACK");
+  if (db_.on_rollback_) db_.on_rollback_();
 }
 Result<void> Tx::Begin() {
   DOSTI_TRY(db_.Exec("BEGIN IMMEDIATE"));
   open_ = true;
+  if (db_.on_begin_) db_.on_begin_();
   return {};
 }
 Result<void> Tx::Commit() {
+  if (db_.before_commit_) DOSTI_TRY(db_.before_commit_());
   DOSTI_TRY(db_.Exec("COMMIT"));
   open_ = false;
   return {};

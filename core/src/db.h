@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@ class Stmt {
   Stmt& Bind(int index, const char* v) { return Bind(index, std::string_view(v)); }
   Stmt& Bind(int index, const std::string& v) { return Bind(index, std::string_view(v)); }
   Stmt& Bind(int index, const Value& v);
+  Stmt& BindBlob(int index, std::string_view bytes);
 
   // Binds all arguments at 1, 2, ... after a Reset.
   template <typename... Ts>
@@ -57,7 +59,8 @@ class Stmt {
   int64_t Int(int i) const;
   double Real(int i) const;
   std::string Text(int i) const;
-  Value Get(int i) const;
+  std::string Blob(int i) const;
+  Value Get(int i) const;  // BLOBs come back as text
 
  private:
   Db* db_;
@@ -73,6 +76,8 @@ class Db {
 
   // A cached prepared statement for `sql` (compiled once per connection).
   Result<Stmt*> Prepare(std::string_view sql);
+  // Drops every cached statement: after the schema changed, `SELECT *` must be compiled anew.
+  void ForgetStatements() { cache_.clear(); }
   // Runs one or more statements without results.
   Result<void> Exec(std::string_view sql);
   Error LastError(std::string_view context) const;
@@ -82,9 +87,22 @@ class Db {
   // Scalar helpers.
   Result<int64_t> QueryInt(std::string_view sql);
 
+  // Hooks run by Tx: after BEGIN, before COMMIT (an error there rolls back), after ROLLBACK.
+  // The Store uses them to open, write out and discard the captured commit.
+  void SetHooks(std::function<void()> on_begin, std::function<Result<void>()> before_commit,
+                std::function<void()> on_rollback) {
+    on_begin_ = std::move(on_begin);
+    before_commit_ = std::move(before_commit);
+    on_rollback_ = std::move(on_rollback);
+  }
+
  private:
+  friend class Tx;
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::function<void()> on_begin_;
+  std::function<Result<void>()> before_commit_;
+  std::function<void()> on_rollback_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
 };
 

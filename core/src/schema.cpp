@@ -146,7 +146,46 @@ END;
 INSERT INTO enterprise_fts(enterprise_fts) VALUES ('rebuild');
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2};
+// Version 3: replication (core/REPLICATION.md). Every replicated row gets its local `clock`
+// (the per-field heads); the commit log holds every applied commit, own and remote, for
+// forwarding; held commits wait for a gap, a dependency or their time; the conflict index
+// lists fields with two or more heads; rows of tables a newer schema added wait in
+// unknown_row. Rows written before this version are adopted into a first commit on open.
+constexpr const char* kV3 = R"sql(
+ALTER TABLE office ADD COLUMN clock BLOB;
+ALTER TABLE staff ADD COLUMN clock BLOB;
+ALTER TABLE device ADD COLUMN clock BLOB;
+ALTER TABLE programme ADD COLUMN clock BLOB;
+ALTER TABLE enterprise ADD COLUMN clock BLOB;
+ALTER TABLE enterprise_identifier ADD COLUMN clock BLOB;
+ALTER TABLE contact ADD COLUMN clock BLOB;
+ALTER TABLE enrollment ADD COLUMN clock BLOB;
+ALTER TABLE enrollment_stage ADD COLUMN clock BLOB;
+ALTER TABLE service_log ADD COLUMN clock BLOB;
+ALTER TABLE follow_up ADD COLUMN clock BLOB;
+ALTER TABLE matchmaking ADD COLUMN clock BLOB;
+ALTER TABLE matchmaking_stage ADD COLUMN clock BLOB;
+ALTER TABLE event ADD COLUMN clock BLOB;
+ALTER TABLE event_participation ADD COLUMN clock BLOB;
+
+CREATE TABLE commit_log (
+  device TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, body BLOB NOT NULL,
+  PRIMARY KEY (device, seq)) WITHOUT ROWID;
+CREATE TABLE held_commit (
+  device TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, body BLOB NOT NULL,
+  accepted INTEGER NOT NULL DEFAULT 0, received_at INTEGER NOT NULL,
+  PRIMARY KEY (device, seq)) WITHOUT ROWID;
+CREATE TABLE conflict (
+  tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT NOT NULL,
+  PRIMARY KEY (tbl, row_id, col)) WITHOUT ROWID;
+-- Local numbers for device ids, so row clocks stay small; never replicated.
+CREATE TABLE device_index (n INTEGER PRIMARY KEY, device TEXT NOT NULL UNIQUE);
+CREATE TABLE unknown_row (
+  tbl TEXT NOT NULL, id TEXT NOT NULL, clock BLOB NOT NULL,
+  PRIMARY KEY (tbl, id)) WITHOUT ROWID;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

@@ -84,6 +84,11 @@ std::string Describe(const Record& r, std::string_view name_field) {
 // [SECTION] Impl
 
 Result<void> Session::Impl::RequireInit() const {
+  if (info.initialised && info.programme_id.empty()) {
+    return MakeError(ErrorCode::kNotInitialised,
+                     "this device has joined the workspace but has not received its records "
+                     "yet; sync with another device first");
+  }
   if (info.initialised) return {};
   return MakeError(ErrorCode::kNotInitialised,
                    "this database has no workspace yet; run: dosti init --office "
@@ -117,7 +122,7 @@ Result<void> Session::Impl::LoadInfo() {
   if (!*device) return {};
   info.initialised = true;
   info.device_id = **device;
-  store->SetDevice(info.device_id);
+  DOSTI_TRY(store->SetDevice(info.device_id));
   auto office = Setting("office");
   if (!office) return office.error();
   info.office = office->value_or("");
@@ -204,12 +209,29 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   auto db = Db::Open(path);
   if (!db) return db.error();
   impl->db = std::move(*db);
+  auto before = SchemaVersion(*impl->db);
+  if (!before) {
+    return MakeError(before.error().code, path + " is not a usable Dosti database: " +
+                                              before.error().message);
+  }
   if (auto r = Migrate(*impl->db); !r) {
     if (r.error().code == ErrorCode::kSchemaTooNew) return r.error();
     return MakeError(r.error().code, path + " is not a usable Dosti database: " + r.error().message);
   }
   impl->store = std::make_unique<Store>(*impl->db, *impl->clock, *impl->random);
+  impl->store->SetSchemaVersion(kSchemaVersion);
   if (auto r = impl->LoadInfo(); !r) return r.error();
+  if (impl->info.initialised) {
+    // Rows written before change capture existed (schema 2) join the log as one first commit,
+    // so they replicate like everything else.
+    Store& store = *impl->store;
+    auto adopted = InTransaction(*impl->db, [&] { return store.Adopt(ReplicatedTables()); });
+    if (!adopted) return adopted.error();
+  }
+  // Fields that arrived from devices with a newer schema, before this upgrade, now have a home.
+  if (*before >= 3 && *before < kSchemaVersion) {
+    if (auto r = impl->Upgraded(); !r) return r.error();
+  }
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }
 
@@ -227,7 +249,7 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
     Store& s = *m.store;
     std::string device_id = s.NewId();
-    s.SetDevice(device_id);
+    DOSTI_TRY(s.SetDevice(device_id));
     DOSTI_TRY(m.SetSetting("device_id", device_id));
     DOSTI_TRY(m.SetSetting("office", office));
     DOSTI_TRY(m.SetSetting("workspace_name", ws));

@@ -36,6 +36,16 @@ struct Session::Impl {
   Result<std::string> Resolve(std::string_view table, std::string_view id_or_prefix);
   // The row, or kNotFound naming the table and id.
   Result<Record> Load(std::string_view table, std::string_view id);
+
+  // Replication (replication.cpp).
+  class Applier;
+  // "device 1a2b3c4d (islamabad)".
+  std::string DeviceLabel(const std::string& device);
+  // Refreshes what merged changesets may have brought (the programme, for a new replica).
+  Result<void> AfterMerge();
+  // After the schema gained tables or columns: writes the fields that were kept aside for
+  // them (they came from devices with a newer schema).
+  Result<int64_t> Upgraded();
 };
 
 // Validation helpers shared by the record areas.

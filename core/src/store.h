@@ -1,54 +1,101 @@
-// The one write path of the core: every insert and update of a replicated row goes through
-// Store, which stamps the common columns and maintains local derived columns. (Change capture
-// for replication hooks in here, so no write can bypass it.) Callers open the transaction.
+// The one write path of the core. Every insert and update of a replicated row — local writes,
+// imports, demo seeding and merged remote commits alike — goes through Store, which
+//   - records each local write as field-level changes in the current commit, stamped with a
+//     hybrid logical clock and this device, in the same SQLite transaction (change capture);
+//   - applies remote commits field by field (merge), keeping per-field heads so that
+//     concurrent edits to one field have a deterministic winner and the losers are kept;
+//   - keeps the commit log every replica forwards from, and the frontier it has applied.
+// Callers open the transaction (Tx / InTransaction); Store hooks its begin/commit/rollback.
 // Threading: owned by one Session; single-threaded.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "changeset.h"
 #include "db.h"
 #include "dosti/platform.h"
 #include "dosti/record.h"
 #include "dosti/result.h"
+#include "row_clock.h"
 
 namespace dosti {
 
 struct Column {
   std::string name;
-  bool integer = false;  // declared INTEGER (else TEXT)
+  bool integer = false;  // declared INTEGER (else TEXT or BLOB)
   bool not_null = false;
-  bool local = false;    // not replicated, not shown: seq, name_key
+  bool local = false;    // not replicated, never shown: seq, name_key, updated_at, clock
 };
+
+struct TableInfo {
+  std::string name;
+  std::vector<Column> columns;  // in schema order (= SELECT * order)
+  std::unordered_map<std::string, int> index;
+  int clock = -1;                // index of the `clock` column
+  int updated_at = -1;
+  int Find(std::string_view column) const {
+    auto it = index.find(std::string(column));
+    return it == index.end() ? -1 : it->second;
+  }
+};
+
+// One head of a field, with its device id and value, for readers (conflicts, tests).
+struct FieldHead {
+  int64_t hlc = 0;
+  std::string device;
+  Value value;
+};
+struct FieldHeads {
+  std::string name;
+  std::vector<FieldHead> heads;  // winner first
+};
+
+// Device → highest seq applied (commits apply in order, so everything up to it is here).
+using FrontierMap = std::map<std::string, int64_t>;
 
 class Store {
  public:
-  Store(Db& db, Clock& clock, Random& random) : db_(db), clock_(clock), random_(random) {}
+  Store(Db& db, Clock& clock, Random& random);
+  ~Store();
 
   // A new 128-bit id: 48 bits of milliseconds then 80 random bits, as 32 lowercase hex digits.
   std::string NewId();
   int64_t NowMs() { return clock_.NowMs(); }
-  void SetDevice(std::string device_id) { device_id_ = std::move(device_id); }
+  // Sets this device and loads the replication state (seq, clock, frontier) from the log.
+  Result<void> SetDevice(std::string device_id);
   const std::string& device() const { return device_id_; }
+  // The schema version written into this device's commits.
+  void SetSchemaVersion(int v) { schema_version_ = v; }
 
-  // The columns of `table` (from the schema itself), cached.
+  // The table's columns (from the schema itself), cached; kNotFound for an unknown table.
+  Result<const TableInfo*> Table(std::string_view table);
   Result<const std::vector<Column>*> Columns(std::string_view table);
   // Parses the text form of a value for `column` of `table` ("" → NULL).
   Result<Value> ParseValue(std::string_view table, std::string_view column,
                            std::string_view text);
+  // Forgets cached table layouts and statements (after the schema changed).
+  void InvalidateTables() {
+    tables_.clear();
+    db_.ForgetStatements();
+  }
 
-  // Inserts a row with `fields` (common columns are stamped here).
+  // [SECTION] Local writes (inside a transaction; captured into the current commit)
+  // Inserts a row with `fields`; created_at and origin_device are stamped here.
   Result<void> Insert(std::string_view table, const std::string& id, const Fields& fields);
-  // Updates the given fields of a row; fields whose value is unchanged are skipped. Returns the
-  // number of fields that changed.
+  // Updates the given fields; unchanged values are skipped. Returns how many changed.
   Result<int> Update(std::string_view table, std::string_view id, const Fields& fields);
+  // Writes `value` over every head of a field, closing a conflict (a resolution).
+  Result<void> Overwrite(std::string_view table, std::string_view id, std::string_view column,
+                         const Value& value);
 
-  // One row by id (local columns left out); nullopt when absent.
+  // [SECTION] Reads
   Result<std::optional<Record>> Get(std::string_view table, std::string_view id);
-  // Rows of an arbitrary SELECT whose first column is `id`; args are bound in order.
   template <typename... Ts>
   Result<std::vector<Record>> Select(std::string_view sql, const Ts&... args) {
     auto st = db_.Prepare(sql);
@@ -56,20 +103,88 @@ class Store {
     (*st)->Args(args...);
     return Collect(**st);
   }
-  // Reads all remaining rows of a stepped statement into records.
   Result<std::vector<Record>> Collect(Stmt& st);
+  // Every field's heads, by field name, with values (winners included): for listing
+  // conflicts and for tests. Empty for an unknown row.
+  Result<std::vector<FieldHeads>> ClockOf(std::string_view table, std::string_view id);
+
+  // [SECTION] Replication
+  const FrontierMap& frontier() const { return frontier_; }
+  int64_t last_hlc() const { return last_hlc_; }
+  // Applies one remote commit (inside a transaction). The caller has checked that it is the
+  // author's next commit and that its dependencies are applied. Rows are cached until
+  // FlushRemote, so a batch of commits reads and writes each row once.
+  Result<void> ApplyRemote(const Commit& commit, std::string_view body);
+  Result<void> FlushRemote();
+  // Writes fields kept for columns or tables this schema did not know, now that it does.
+  Result<int64_t> Materialise(const std::vector<std::string_view>& tables);
+  // Captures rows that have no clock yet (written before change capture) as local writes.
+  Result<int64_t> Adopt(const std::vector<std::string_view>& tables);
+  // The device id behind a number of the local device dictionary (row clocks use numbers).
+  const std::string& DeviceName(uint32_t n) const { return devices_[n]; }
 
   Db& db() { return db_; }
 
  private:
+  struct RowState;
+  using RowPtr = std::unique_ptr<RowState>;
+  // Reads a row's clock and the `columns` asked for (others load when needed).
+  Result<RowPtr> LoadRow(const TableInfo* table, std::string_view table_name,
+                         std::string_view id, const std::vector<int>& columns);
+  Result<RowState*> CachedRow(const TableInfo* table, std::string_view table_name,
+                              std::string_view id);
+  Result<void> EnsureLoaded(RowState& row, int column);
+  // Merges one row's field changes stamped (hlc, device). Local writes supersede every head
+  // they see and get their prev filled in for capture; remote ones carry their prev.
+  Result<void> ApplyRow(RowState& row, std::vector<FieldChange>& changes, int64_t hlc,
+                        uint32_t device, bool local);
+  Result<void> WriteRow(RowState& row);
+  // Fields with two or more heads, by name.
+  std::vector<std::string> ConflictedFields(const RowState& row) const;
+  std::vector<FieldHeads> Named(const RowState& row) const;
+  Result<void> Capture(std::string_view table, std::string_view id,
+                       std::vector<FieldChange> changes);
+  Result<void> WriteLocal(const TableInfo& table, RowState& row, std::vector<FieldChange>& changes);
+  int64_t NextHlc();
+  Stamp OpenCommit();
+  Result<void> OnCommit();
+  void OnBegin();
+  void OnRollback();
+  Result<void> FlushCommit();
+  // The local number of a device id, adding it to the dictionary if new.
+  Result<uint32_t> Intern(const std::string& device);
+  // Stamp order: clock, then device id.
+  bool Before(int64_t hlc_a, uint32_t dev_a, int64_t hlc_b, uint32_t dev_b) const;
+
   Db& db_;
   Clock& clock_;
   Random& random_;
   std::string device_id_;
-  std::unordered_map<std::string, std::vector<Column>> columns_;
+  uint32_t device_n_ = 0;
+  int schema_version_ = 0;
+  std::unordered_map<std::string, TableInfo> tables_;
+  std::vector<std::string> devices_;
+  std::unordered_map<std::string, uint32_t> device_numbers_;
+
+  // Replication state; snapshot at BEGIN so a rollback restores it.
+  int64_t next_seq_ = 1;
+  int64_t last_hlc_ = 0;
+  FrontierMap frontier_;
+  FrontierMap declared_;  // dependencies already declared by this device's commits
+  struct Snapshot {
+    int64_t next_seq = 1;
+    FrontierMap frontier, declared;
+    size_t devices = 0;
+  } snapshot_;
+  std::optional<Commit> pending_;  // the open local commit
+  std::unordered_map<std::string, size_t> pending_rows_;  // table/row → index in pending_
+  size_t pending_bytes_ = 0;
+  std::unordered_map<std::string, RowPtr> cache_;  // rows of the remote batch being merged
 };
 
 // True for columns the front ends never see or set.
 bool IsLocalColumn(std::string_view name);
+// True for columns that are not replicated fields: the id and the local columns.
+bool IsBookkeepingColumn(std::string_view name);
 
 }  // namespace dosti

@@ -51,26 +51,34 @@ TEST_CASE("A version 1 database is upgraded and its enterprises become searchabl
     REQUIRE(db);
     REQUIRE(Migrate(**db, 1));
     REQUIRE(*SchemaVersion(**db) == 1);
-    Store store(**db, clock, random);
-    store.SetDevice(store.NewId());
-    REQUIRE((*db)->Exec("INSERT INTO local_setting VALUES ('device_id', '" + store.device() +
-                        "'), ('office', 'islamabad'), ('workspace_name', 'Old')"));
-    REQUIRE(store.Insert("programme", store.NewId(),
-                         {{"code", std::string("DH-2023")}, {"start_date", std::string("2023-09-01")},
-                          {"target_cn", int64_t{100}}, {"target_pk", int64_t{100}}}));
-    REQUIRE(store.Insert("enterprise", store.NewId(),
-                         {{"country", std::string("CN")}, {"name", std::string("中兴通讯股份有限公司")}}));
+    // Rows as the version 1 code wrote them: plain SQL, no replication bookkeeping.
+    REQUIRE((*db)->Exec(
+        "INSERT INTO local_setting VALUES ('device_id', '0123456789abcdef0123456789abcdef'),"
+        " ('office', 'islamabad'), ('workspace_name', 'Old');"
+        "INSERT INTO programme(id, created_at, updated_at, origin_device, code, start_date,"
+        " target_cn, target_pk) VALUES ('00000000000000000000000000000001', 1, 1,"
+        " '0123456789abcdef0123456789abcdef', 'DH-2023', '2023-09-01', 100, 100);"
+        "INSERT INTO enterprise(id, created_at, updated_at, origin_device, country, name)"
+        " VALUES ('00000000000000000000000000000002', 1, 1, '0123456789abcdef0123456789abcdef',"
+        " 'CN', '中兴通讯股份有限公司');"));
   }
   auto s = Session::Open(file.path, {&clock, &random});
   REQUIRE(s);
   auto info = (*s)->Info();
   REQUIRE(info);
-  CHECK(info->schema_version == 2);
+  CHECK(info->schema_version == kSchemaVersion);
   CHECK(info->office == "islamabad");
   auto hits = (*s)->Search("中兴通讯");
   REQUIRE(hits);
   REQUIRE(hits->size() == 1);
   CHECK(hits->front().name == "中兴通讯股份有限公司");
+  // The old rows joined the change log, so they replicate like new ones.
+  auto frontier = (*s)->GetFrontier();
+  REQUIRE(frontier);
+  CHECK(frontier->at("0123456789abcdef0123456789abcdef") == 1);
+  auto changesets = (*s)->ChangesetsFor({});
+  REQUIRE(changesets);
+  CHECK(changesets->size() == 1);
 }
 
 TEST_CASE("A database from a newer Dosti is refused, not guessed at", "[core][migration]") {

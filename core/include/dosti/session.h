@@ -23,6 +23,7 @@
 #include "dosti/date.h"
 #include "dosti/platform.h"
 #include "dosti/record.h"
+#include "dosti/replication.h"
 #include "dosti/reports.h"
 #include "dosti/result.h"
 #include "dosti/validation.h"
@@ -211,7 +212,37 @@ class Session {
   Result<int64_t> SeedDemo(int enterprises, uint64_t seed,
                            const Progress& progress = {});
 
+  // [SECTION] Replication (core/REPLICATION.md)
+  // Makes this database a further device of an existing workspace: it gets a device id and an
+  // office but no records; those arrive with the first changesets from a member.
+  Result<WorkspaceInfo> JoinAsReplica(std::string_view office);
+  Result<Frontier> GetFrontier();
+  // Every commit here that a peer whose frontier is `peer` lacks, as changesets of at most
+  // `max_bytes` each (one author per changeset, seq ascending).
+  Result<std::vector<std::string>> ChangesetsFor(const Frontier& peer,
+                                                 std::size_t max_bytes = kMaxChangesetBytes);
+  // Applies a changeset in one transaction: known commits are skipped, applicable ones merged
+  // field by field, the rest held (gap, dependency, future stamp) and applied when they can.
+  // A malformed changeset is refused whole with kInvalid and changes nothing.
+  Result<ApplyReport> ApplyChangeset(std::string_view bytes);
+  Result<std::vector<HeldCommit>> ListHeld();
+  // Applies held commits whose time has come (and whatever they unblock).
+  Result<ApplyReport> ReleaseHeld();
+  // An admin accepts the future-stamped commits of `device` (id or prefix) now.
+  Result<ApplyReport> AcceptHeld(std::string_view device);
+  // A hash of every replicated field (all heads, so open conflicts too), independent of the
+  // order in which changesets arrived and of local bookkeeping: 64 lowercase hex digits.
+  Result<std::string> Digest();
+  Result<std::vector<Conflict>> ListConflicts();
+  // Resolves a conflict with a new value (text form, validated like an edit) or by keeping
+  // the value listed at position `keep` (1-based). The resolution is a change that syncs.
+  Result<void> ResolveConflict(std::string_view id, std::string_view value);
+  Result<void> ResolveConflictKeep(std::string_view id, int keep);
+
+  // The internals, for code inside core/ and its tests (core/src/session_impl.h); front ends
+  // never use this.
   struct Impl;
+  Impl& impl() { return *impl_; }
 
  private:
   explicit Session(std::unique_ptr<Impl> impl);

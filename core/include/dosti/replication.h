@@ -1,0 +1,60 @@
+// The replication vocabulary of the facade (see core/REPLICATION.md): frontiers, changesets
+// as bytes, what an apply did, held commits and conflicts. Plain value types; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dosti/record.h"
+
+namespace dosti {
+
+// A changeset never exceeds this many bytes, so it fits one envelope (DESIGN.md §4: 1 MiB)
+// with room for the envelope's header, padding and signature.
+inline constexpr std::size_t kMaxChangesetBytes = 1000 * 1024;
+// A changeset stamped further than this past the local clock is held (DESIGN.md §3.5).
+inline constexpr int64_t kMaxClockSkewMs = 5 * 60 * 1000;
+
+// Device id → the highest commit of that device applied here (commits apply in order, so
+// every earlier one is here too).
+using Frontier = std::map<std::string, int64_t>;
+
+// A commit that arrived but cannot apply yet.
+struct HeldCommit {
+  std::string device;
+  int64_t seq = 0;
+  int64_t time_ms = 0;     // the commit's clock, in milliseconds
+  bool accepted = false;   // an admin accepted its future stamp
+  std::string reason;      // readable: "device 1a2b3c4d (islamabad)'s clock is 3 h 5 min ahead…"
+};
+
+// What applying a changeset (or releasing held commits) did.
+struct ApplyReport {
+  int64_t applied = 0;  // commits applied now (including earlier held ones released)
+  int64_t known = 0;    // commits that were already here (a replay is a no-op)
+  int64_t held = 0;     // commits of this changeset that wait (gap, dependency, future stamp)
+  int64_t changes = 0;  // field changes applied
+  std::vector<HeldCommit> waiting;  // everything still held after this apply
+};
+
+struct ConflictValue {
+  Value value;
+  std::string device;
+  std::string office;  // the device's office, when known
+  int64_t time_ms = 0;
+  bool winner = false;  // the value the record shows now
+};
+
+// One field with concurrent values. The id is stable across replicas.
+struct Conflict {
+  std::string id;
+  std::string table;
+  std::string record_id;
+  std::string field;
+  std::vector<ConflictValue> values;  // the winner first
+};
+
+}  // namespace dosti

@@ -1,0 +1,551 @@
+// Session's replication: joining as a replica, frontiers, changesets out and in, held
+// commits, the state digest and conflicts. The merge itself is Store::ApplyRemote.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "changeset.h"
+#include "schema.h"
+#include "session_impl.h"
+#include "sha256.h"
+
+namespace dosti {
+namespace {
+
+constexpr int64_t kMaxHeldCommits = 100'000;
+constexpr int64_t kMaxHeldBytes = 256LL * 1024 * 1024;
+
+std::string Duration(int64_t ms) {
+  int64_t minutes = ms / 60'000;
+  char buf[64];
+  if (minutes >= 60) {
+    std::snprintf(buf, sizeof buf, "%lld h %lld min", static_cast<long long>(minutes / 60),
+                  static_cast<long long>(minutes % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld min", static_cast<long long>(std::max<int64_t>(minutes, 1)));
+  }
+  return buf;
+}
+
+struct Pending {
+  int64_t hlc = 0;
+  std::string body;
+  bool accepted = false;
+  bool stored = false;  // already in held_commit
+};
+
+}  // namespace
+
+// The queue of commits that cannot apply yet, and the loop that applies them in order.
+class Session::Impl::Applier {
+ public:
+  explicit Applier(Session::Impl& m) : m_(m) {}
+
+  Result<void> Load() {
+    auto st = m_.db->Prepare("SELECT device, seq, hlc, body, accepted FROM held_commit");
+    if (!st) return st.error();
+    (*st)->Reset();
+    for (;;) {
+      auto row = (*st)->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      Pending p{(*st)->Int(2), (*st)->Blob(3), (*st)->Int(4) != 0, true};
+      bytes_ += static_cast<int64_t>(p.body.size());
+      queue_[(*st)->Text(0)][(*st)->Int(1)] = std::move(p);
+      ++count_;
+    }
+    return {};
+  }
+
+  // Offers one received commit: known ones are counted, new ones queued.
+  Result<void> Offer(const std::string& device, int64_t seq, int64_t hlc, std::string body,
+                     ApplyReport& report) {
+    auto f = m_.store->frontier().find(device);
+    int64_t have = f == m_.store->frontier().end() ? 0 : f->second;
+    auto& q = queue_[device];
+    if (seq <= have || q.count(seq)) {
+      ++report.known;
+      return {};
+    }
+    if (count_ + 1 > kMaxHeldCommits || bytes_ + static_cast<int64_t>(body.size()) > kMaxHeldBytes) {
+      return MakeError(ErrorCode::kInvalid,
+                       "too many changes are waiting for missing ones (" + std::to_string(count_) +
+                           " commits); sync with the device that has them first");
+    }
+    bytes_ += static_cast<int64_t>(body.size());
+    ++count_;
+    q[seq] = Pending{hlc, std::move(body), false, false};
+    offered_.emplace_back(device, seq);
+    return {};
+  }
+
+  // Applies everything that can apply, in each device's order, until nothing moves; then
+  // stores what still waits. `report.held` counts the offered commits left waiting.
+  Result<void> Drain(ApplyReport& report) {
+    int64_t horizon = m_.clock->NowMs() + kMaxClockSkewMs;
+    bool progress = true;
+    while (progress) {
+      progress = false;
+      for (auto& [device, q] : queue_) {
+        while (!q.empty()) {
+          auto it = q.begin();
+          const Frontier& fr = m_.store->frontier();
+          auto f = fr.find(device);
+          int64_t have = f == fr.end() ? 0 : f->second;
+          if (it->first != have + 1) break;
+          if (HlcMs(it->second.hlc) > horizon && !it->second.accepted) break;
+          auto commit = DecodeCommit(it->second.body);
+          if (!commit) return commit.error();
+          if (!DepsMet(*commit)) break;
+          DOSTI_TRY(m_.store->ApplyRemote(*commit, it->second.body));
+          ++report.applied;
+          report.changes += static_cast<int64_t>(commit->FieldCount());
+          if (it->second.stored) DOSTI_TRY(Unstore(device, it->first));
+          bytes_ -= static_cast<int64_t>(it->second.body.size());
+          --count_;
+          q.erase(it);
+          progress = true;
+        }
+      }
+    }
+    for (const auto& [device, seq] : offered_) {
+      auto q = queue_.find(device);
+      if (q == queue_.end() || !q->second.count(seq)) continue;
+      ++report.held;
+      Pending& p = q->second[seq];
+      if (!p.stored) {
+        auto st = m_.db->Prepare(
+            "INSERT INTO held_commit(device, seq, hlc, body, received_at) VALUES (?, ?, ?, ?, ?)");
+        if (!st) return st.error();
+        (*st)->Reset();
+        (*st)->Bind(1, device).Bind(2, seq).Bind(3, p.hlc).BindBlob(4, p.body)
+            .Bind(5, m_.clock->NowMs());
+        DOSTI_TRY((*st)->Run());
+        p.stored = true;
+      }
+    }
+    offered_.clear();
+    return {};
+  }
+
+  Result<void> Accept(const std::string& device) {
+    auto q = queue_.find(device);
+    if (q == queue_.end()) return {};
+    for (auto& [seq, p] : q->second) p.accepted = true;
+    auto st = m_.db->Prepare("UPDATE held_commit SET accepted = 1 WHERE device = ?");
+    if (!st) return st.error();
+    return (*st)->Args(device).Run();
+  }
+
+  // Why each held commit waits, in device and seq order.
+  Result<std::vector<HeldCommit>> Describe() {
+    std::vector<HeldCommit> out;
+    int64_t now = m_.clock->NowMs();
+    for (const auto& [device, q] : queue_) {
+      const Frontier& fr = m_.store->frontier();
+      auto f = fr.find(device);
+      int64_t have = f == fr.end() ? 0 : f->second;
+      for (const auto& [seq, p] : q) {
+        HeldCommit h{device, seq, HlcMs(p.hlc), p.accepted, ""};
+        std::string who = m_.DeviceLabel(device);
+        if (seq != have + 1) {
+          h.reason = "waiting for " + who + "'s earlier changes (it has " + std::to_string(have) +
+                     " of them, this is number " + std::to_string(seq) + ")";
+        } else if (HlcMs(p.hlc) > now + kMaxClockSkewMs && !p.accepted) {
+          h.reason = who + "'s clock is " + Duration(HlcMs(p.hlc) - now) +
+                     " ahead; these changes apply when that time comes, or when an admin "
+                     "accepts them (dosti held accept " + device.substr(0, 8) + ")";
+        } else {
+          auto commit = DecodeCommit(p.body);
+          std::string missing;
+          if (commit) {
+            for (const auto& [dep, dep_seq] : commit->deps) {
+              auto d = fr.find(dep);
+              if (d == fr.end() || d->second < dep_seq) {
+                missing = m_.DeviceLabel(dep) + "'s change " + std::to_string(dep_seq);
+                break;
+              }
+            }
+          }
+          h.reason = "waiting for " + (missing.empty() ? std::string("earlier changes") : missing) +
+                     " that it builds on";
+        }
+        out.push_back(std::move(h));
+      }
+    }
+    return out;
+  }
+
+ private:
+  bool DepsMet(const Commit& c) const {
+    const Frontier& fr = m_.store->frontier();
+    for (const auto& [device, seq] : c.deps) {
+      auto f = fr.find(device);
+      if (f == fr.end() || f->second < seq) return false;
+    }
+    return true;
+  }
+
+  Result<void> Unstore(const std::string& device, int64_t seq) {
+    auto st = m_.db->Prepare("DELETE FROM held_commit WHERE device = ? AND seq = ?");
+    if (!st) return st.error();
+    return (*st)->Args(device, seq).Run();
+  }
+
+  Session::Impl& m_;
+  std::map<std::string, std::map<int64_t, Pending>> queue_;
+  std::vector<std::pair<std::string, int64_t>> offered_;
+  int64_t count_ = 0;
+  int64_t bytes_ = 0;
+};
+
+std::string Session::Impl::DeviceLabel(const std::string& device) {
+  std::string label = "device " + device.substr(0, 8);
+  auto row = store->Get("device", device);
+  if (row && *row) {
+    std::string office = (*row)->Text("office");
+    if (!office.empty()) label += " (" + office + ")";
+  }
+  return label;
+}
+
+Result<WorkspaceInfo> Session::JoinAsReplica(std::string_view office) {
+  Impl& m = *impl_;
+  if (m.info.initialised || !m.info.device_id.empty()) {
+    return MakeError(ErrorCode::kAlreadyInitialised,
+                     "this database already belongs to a workspace (office " + m.info.office + ")");
+  }
+  DOSTI_TRY(CheckOneOf("office", office, kOffices, true));
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    std::string device_id = m.store->NewId();
+    DOSTI_TRY(m.store->SetDevice(device_id));
+    DOSTI_TRY(m.SetSetting("device_id", device_id));
+    DOSTI_TRY(m.SetSetting("office", office));
+    return m.store->Insert("device", device_id,
+                           {{"name", std::string(office) + " device"},
+                            {"office", std::string(office)},
+                            {"role", std::string("office")}});
+  });
+  if (!r) return r.error();
+  DOSTI_TRY(m.LoadInfo());
+  return m.info;
+}
+
+Result<Frontier> Session::GetFrontier() { return impl_->store->frontier(); }
+
+Result<std::vector<std::string>> Session::ChangesetsFor(const Frontier& peer, size_t max_bytes) {
+  Impl& m = *impl_;
+  std::vector<std::string> out;
+  auto st = m.db->Prepare(
+      "SELECT seq, body FROM commit_log WHERE device = ? AND seq > ? ORDER BY seq");
+  if (!st) return st.error();
+  for (const auto& [device, have] : m.store->frontier()) {
+    auto p = peer.find(device);
+    int64_t from = p == peer.end() ? 0 : p->second;
+    if (from >= have) continue;
+    (*st)->Args(device, from);
+    Changeset cs{device, {}};
+    size_t bytes = 64;
+    auto flush = [&] {
+      if (cs.commits.empty()) return;
+      out.push_back(EncodeChangeset(cs));
+      cs.commits.clear();
+      bytes = 64;
+    };
+    for (;;) {
+      auto row = (*st)->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      std::string body = (*st)->Blob(1);
+      if (bytes + body.size() + 8 > max_bytes) flush();
+      bytes += body.size() + 8;
+      cs.commits.push_back(std::move(body));
+    }
+    (*st)->Reset();
+    flush();
+  }
+  return out;
+}
+
+Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
+  Impl& m = *impl_;
+  if (m.info.device_id.empty()) {
+    return MakeError(ErrorCode::kNotInitialised,
+                     "this database has no device yet; run dosti init or join a workspace first");
+  }
+  if (bytes.size() > kMaxChangesetBytes) {
+    return MakeError(ErrorCode::kInvalid, "changeset of " + std::to_string(bytes.size()) +
+                                              " bytes is over the limit of " +
+                                              std::to_string(kMaxChangesetBytes));
+  }
+  auto cs = DecodeChangeset(bytes);
+  if (!cs) return cs.error();
+  // Check everything before touching the database: a malformed changeset changes nothing.
+  std::vector<Commit> commits;
+  commits.reserve(cs->commits.size());
+  for (const std::string& body : cs->commits) {
+    auto c = DecodeCommit(body);
+    if (!c) return c.error();
+    if (c->device != cs->author) {
+      return MakeError(ErrorCode::kInvalid, "malformed changeset: a commit of another author");
+    }
+    if (!commits.empty() && c->seq != commits.back().seq + 1) {
+      return MakeError(ErrorCode::kInvalid, "malformed changeset: commits are not contiguous");
+    }
+    commits.push_back(std::move(*c));
+  }
+  ApplyReport report;
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    Impl::Applier applier(m);
+    DOSTI_TRY(applier.Load());
+    for (size_t i = 0; i < commits.size(); ++i) {
+      DOSTI_TRY(applier.Offer(commits[i].device, commits[i].seq, commits[i].hlc,
+                              cs->commits[i], report));
+    }
+    DOSTI_TRY(applier.Drain(report));
+    auto waiting = applier.Describe();
+    if (!waiting) return waiting.error();
+    report.waiting = std::move(*waiting);
+    return {};
+  });
+  if (!r) return r.error();
+  DOSTI_TRY(m.AfterMerge());
+  return report;
+}
+
+Result<std::vector<HeldCommit>> Session::ListHeld() {
+  Impl& m = *impl_;
+  Impl::Applier applier(m);
+  DOSTI_TRY(applier.Load());
+  return applier.Describe();
+}
+
+Result<ApplyReport> Session::ReleaseHeld() {
+  Impl& m = *impl_;
+  ApplyReport report;
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    Impl::Applier applier(m);
+    DOSTI_TRY(applier.Load());
+    DOSTI_TRY(applier.Drain(report));
+    auto waiting = applier.Describe();
+    if (!waiting) return waiting.error();
+    report.waiting = std::move(*waiting);
+    return {};
+  });
+  if (!r) return r.error();
+  DOSTI_TRY(m.AfterMerge());
+  return report;
+}
+
+Result<ApplyReport> Session::AcceptHeld(std::string_view device_prefix) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto held = ListHeld();
+  if (!held) return held.error();
+  std::string device;
+  for (const HeldCommit& h : *held) {
+    if (h.device.rfind(std::string(device_prefix), 0) == 0) {
+      if (!device.empty() && device != h.device) {
+        return MakeError(ErrorCode::kAmbiguous, "several devices start with " +
+                                                    std::string(device_prefix) + "; give more");
+      }
+      device = h.device;
+    }
+  }
+  if (device.empty() || device_prefix.empty()) {
+    return MakeError(ErrorCode::kNotFound,
+                     "no held changes from a device " + std::string(device_prefix));
+  }
+  ApplyReport report;
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    Impl::Applier applier(m);
+    DOSTI_TRY(applier.Load());
+    DOSTI_TRY(applier.Accept(device));
+    DOSTI_TRY(applier.Drain(report));
+    auto waiting = applier.Describe();
+    if (!waiting) return waiting.error();
+    report.waiting = std::move(*waiting);
+    return {};
+  });
+  if (!r) return r.error();
+  DOSTI_TRY(m.AfterMerge());
+  return report;
+}
+
+Result<void> Session::Impl::AfterMerge() {
+  // The first changesets a replica receives bring the programme and offices.
+  if (info.programme_id.empty()) return LoadInfo();
+  return {};
+}
+
+Result<int64_t> Session::Impl::Upgraded() {
+  store->InvalidateTables();
+  return InTransaction(*db, [&] { return store->Materialise(ReplicatedTables()); });
+}
+
+// [SECTION] Digest and conflicts
+
+namespace {
+
+void HashValue(Sha256& h, const Value& v) {
+  // NULL or not, then the text form: a value stored aside (unknown column) and the same value
+  // read back from a typed column after an upgrade hash alike.
+  uint8_t tag = IsNull(v) ? 0 : 1;
+  h.Update(&tag, 1);
+  std::string text = ValueText(v);
+  uint64_t n = text.size();
+  h.Update(&n, sizeof n);
+  h.Update(text);
+}
+
+void HashString(Sha256& h, std::string_view s) {
+  uint64_t n = s.size();
+  h.Update(&n, sizeof n);
+  h.Update(s);
+}
+
+}  // namespace
+
+Result<std::string> Session::Digest() {
+  Impl& m = *impl_;
+  Sha256 h;
+  // Every head of every field of every row, in a canonical order. Local columns (seq,
+  // name_key, updated_at, clock), the commit log, held commits and settings are left out.
+  // Replicated tables are those with a clock column: this schema's, and any a newer schema
+  // added; plus the tables only known from rows kept aside.
+  std::vector<std::string> tables;
+  auto listed = m.store->Select(
+      "SELECT m.name AS id FROM sqlite_master m WHERE m.type = 'table' AND m.name <> 'unknown_row' AND EXISTS "
+      "(SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'clock') "
+      "UNION SELECT DISTINCT tbl FROM unknown_row");
+  if (!listed) return listed.error();
+  for (const Record& r : *listed) tables.push_back(r.id);
+  std::sort(tables.begin(), tables.end());
+  tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
+  for (const std::string& table : tables) {
+    auto t = m.store->Table(table);
+    std::string sql = t ? "SELECT * FROM " + table + " ORDER BY id"
+                        : "SELECT id, clock FROM unknown_row WHERE tbl = ? ORDER BY id";
+    auto st = m.db->Prepare(sql);
+    if (!st) return st.error();
+    (*st)->Reset();
+    if (!t) (*st)->Bind(1, table);
+    int clock_col = t ? (*t)->clock : 1;
+    std::vector<std::pair<std::string_view, std::vector<size_t>>> fields;
+    int id_col = t ? (*t)->Find("id") : 0;
+    for (;;) {
+      auto row = (*st)->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      auto clock = DecodeRowClock((*st)->Blob(clock_col));
+      if (!clock) return clock.error();
+      // Fields in name order: column positions differ between schema versions.
+      fields.clear();
+      for (size_t i = 0; i < clock->entries.size(); ++i) {
+        const ClockEntry& e = clock->entries[i];
+        std::string_view name = e.column >= 0 ? std::string_view((*t)->columns[e.column].name)
+                                              : std::string_view(e.name);
+        if (fields.empty() || fields.back().first != name) fields.push_back({name, {}});
+        fields.back().second.push_back(i);
+      }
+      std::sort(fields.begin(), fields.end());
+      HashString(h, table);
+      HashString(h, (*st)->Text(id_col));
+      for (const auto& [name, heads] : fields) {
+        HashString(h, name);
+        uint32_t count = static_cast<uint32_t>(heads.size());
+        h.Update(&count, sizeof count);
+        for (size_t i : heads) {
+          const ClockEntry& e = clock->entries[i];
+          h.Update(&e.hlc, sizeof e.hlc);
+          HashString(h, m.store->DeviceName(e.device));
+          HashValue(h, e.has_value ? e.value : (*st)->Get(e.column));
+        }
+      }
+    }
+    (*st)->Reset();
+  }
+  return h.HexFinal();
+}
+
+Result<std::vector<Conflict>> Session::ListConflicts() {
+  Impl& m = *impl_;
+  auto rows = m.store->Select(
+      "SELECT tbl AS id, row_id, col FROM conflict ORDER BY tbl, row_id, col");
+  if (!rows) return rows.error();
+  std::vector<Conflict> out;
+  for (const Record& r : *rows) {
+    Conflict c;
+    c.table = r.id;
+    c.record_id = r.Text("row_id");
+    c.field = r.Text("col");
+    c.id = Sha256Hex(c.table + "/" + c.record_id + "/" + c.field).substr(0, 12);
+    auto clock = m.store->ClockOf(c.table, c.record_id);
+    if (!clock) return clock.error();
+    auto f = std::find_if(clock->begin(), clock->end(),
+                          [&](const FieldHeads& h) { return h.name == c.field; });
+    if (f == clock->end()) continue;
+    bool first = true;
+    for (const FieldHead& head : f->heads) {
+      ConflictValue v;
+      v.value = head.value;
+      v.device = head.device;
+      auto device = m.store->Get("device", v.device);
+      if (device && *device) v.office = (*device)->Text("office");
+      v.time_ms = HlcMs(head.hlc);
+      v.winner = first;
+      first = false;
+      c.values.push_back(std::move(v));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+namespace {
+
+Result<Conflict> FindConflict(Session& s, std::string_view id) {
+  auto all = s.ListConflicts();
+  if (!all) return all.error();
+  for (Conflict& c : *all) {
+    if (!id.empty() && c.id.rfind(std::string(id), 0) == 0) return std::move(c);
+  }
+  return MakeError(ErrorCode::kNotFound, "no open conflict " + std::string(id) +
+                                             " (dosti conflicts list shows them)");
+}
+
+}  // namespace
+
+Result<void> Session::ResolveConflict(std::string_view id, std::string_view value) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto c = FindConflict(*this, id);
+  if (!c) return c.error();
+  if (c->table == "enterprise") {
+    auto saved = SetEnterpriseField(c->record_id, c->field, value);
+    if (!saved) return saved.error();
+    return {};
+  }
+  auto parsed = m.store->ParseValue(c->table, c->field, value);
+  if (!parsed) return parsed.error();
+  return InTransaction(*m.db, [&]() -> Result<void> {
+    return m.store->Overwrite(c->table, c->record_id, c->field, *parsed);
+  });
+}
+
+Result<void> Session::ResolveConflictKeep(std::string_view id, int keep) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto c = FindConflict(*this, id);
+  if (!c) return c.error();
+  if (keep < 1 || keep > static_cast<int>(c->values.size())) {
+    return MakeError(ErrorCode::kInvalid, "--keep must be between 1 and " +
+                                              std::to_string(c->values.size()));
+  }
+  const Value& v = c->values[keep - 1].value;
+  return InTransaction(*m.db, [&]() -> Result<void> {
+    return m.store->Overwrite(c->table, c->record_id, c->field, v);
+  });
+}
+
+}  // namespace dosti

@@ -1,0 +1,315 @@
+// Change capture and merge between replicas: the six properties of DESIGN.md §3.
+#include <catch2/catch.hpp>
+
+#include "dosti/session.h"
+#include "session_fixture.h"
+#include "session_impl.h"
+
+using namespace dosti;
+using dosti::testing::MsAt;
+using dosti::testing::Workspace;
+
+namespace {
+
+// A further device of the same workspace, on its own clock.
+struct Replica {
+  ManualClock clock{MsAt({2024, 6, 15})};
+  SeededRandom random;
+  std::unique_ptr<Session> session;
+  Replica(uint64_t seed, std::string office) : random(seed) {
+    session = std::move(*Session::Open(":memory:", {&clock, &random}));
+    REQUIRE(session->JoinAsReplica(office));
+  }
+  Session* operator->() { return session.get(); }
+};
+
+// Sends everything `from` has that `to` lacks; returns the changesets sent.
+std::vector<std::string> Send(Session& from, Session& to) {
+  auto frontier = to.GetFrontier();
+  REQUIRE(frontier);
+  auto changesets = from.ChangesetsFor(*frontier);
+  REQUIRE(changesets);
+  for (const std::string& cs : *changesets) REQUIRE(to.ApplyChangeset(cs));
+  return *changesets;
+}
+
+std::string DigestOf(Session& s) {
+  auto d = s.Digest();
+  REQUIRE(d);
+  return *d;
+}
+
+std::string Name(Session& s, const std::string& id) {
+  auto e = s.GetEnterprise(id);
+  REQUIRE(e);
+  return e->record.Text("name");
+}
+
+}  // namespace
+
+TEST_CASE("A new replica receives the workspace and ends with the same digest",
+          "[core][replication]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  CHECK_FALSE(b->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("X")}}));
+  Send(*a.session, *b.session);
+  Send(*b.session, *a.session);
+  auto info = b->Info();
+  REQUIRE(info);
+  CHECK(info->programme_id == a->Info()->programme_id);
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+  CHECK(DigestOf(*a.session).size() == 64);
+}
+
+TEST_CASE("Concurrent edits to different fields of one record both survive",
+          "[core][replication]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
+  REQUIRE(e);
+  Send(*a.session, *b.session);
+  REQUIRE(a->SetEnterpriseField(e->id, "city", "Lahore"));
+  REQUIRE(b->SetEnterpriseField(e->id, "website", "indus.pk"));
+  Send(*a.session, *b.session);
+  Send(*b.session, *a.session);
+  for (Session* s : {a.session.get(), b.session.get()}) {
+    auto view = s->GetEnterprise(e->id);
+    REQUIRE(view);
+    CHECK(view->record.Text("city") == "Lahore");
+    CHECK(view->record.Text("website") == "indus.pk");
+    CHECK(s->ListConflicts()->empty());
+  }
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+}
+
+TEST_CASE("Concurrent edits to one field pick the same winner and keep the loser",
+          "[core][replication]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  auto e = a->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("甲科技")}});
+  REQUIRE(e);
+  Send(*a.session, *b.session);
+  REQUIRE(a->SetEnterpriseField(e->id, "city", "北京"));
+  b.clock.Advance(1000);  // b's edit is later, so it wins
+  REQUIRE(b->SetEnterpriseField(e->id, "city", "上海"));
+  Send(*a.session, *b.session);
+  Send(*b.session, *a.session);
+  for (Session* s : {a.session.get(), b.session.get()}) {
+    CHECK(s->GetEnterprise(e->id)->record.Text("city") == "上海");
+    auto conflicts = s->ListConflicts();
+    REQUIRE(conflicts);
+    REQUIRE(conflicts->size() == 1);
+    const Conflict& c = conflicts->front();
+    CHECK(c.field == "city");
+    REQUIRE(c.values.size() == 2);
+    CHECK(c.values[0].winner);
+    CHECK(ValueText(c.values[0].value) == "上海");
+    CHECK(c.values[0].office == "islamabad");
+    CHECK(ValueText(c.values[1].value) == "北京");
+    CHECK(c.values[1].office == "beijing");
+  }
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+  CHECK(a->ListConflicts()->front().id == b->ListConflicts()->front().id);
+
+  SECTION("a resolution is a change that closes the conflict everywhere") {
+    std::string id = a->ListConflicts()->front().id;
+    REQUIRE(a->ResolveConflictKeep(id, 2));
+    CHECK(a->ListConflicts()->empty());
+    CHECK(a->GetEnterprise(e->id)->record.Text("city") == "北京");
+    Send(*a.session, *b.session);
+    CHECK(b->ListConflicts()->empty());
+    CHECK(b->GetEnterprise(e->id)->record.Text("city") == "北京");
+    CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+  }
+  SECTION("a new value resolves it too, validated like an edit") {
+    std::string id = b->ListConflicts()->front().id;
+    CHECK_FALSE(b->ResolveConflict(id, "bad\u202Ecity"));
+    REQUIRE(b->ResolveConflict(id, "深圳"));
+    Send(*b.session, *a.session);
+    CHECK(a->ListConflicts()->empty());
+    CHECK(a->GetEnterprise(e->id)->record.Text("city") == "深圳");
+  }
+}
+
+TEST_CASE("Applying a changeset twice changes nothing", "[core][replication]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  auto sent = Send(*a.session, *b.session);
+  std::string before = DigestOf(*b.session);
+  for (const std::string& cs : sent) {
+    auto again = b->ApplyChangeset(cs);
+    REQUIRE(again);
+    CHECK(again->applied == 0);
+    CHECK(again->known >= 1);
+  }
+  CHECK(DigestOf(*b.session) == before);
+}
+
+TEST_CASE("Changesets arriving out of order wait for the gap and then apply",
+          "[core][replication]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  std::vector<std::string> parts;
+  auto first = a->ChangesetsFor({});
+  REQUIRE(first);
+  parts.insert(parts.end(), first->begin(), first->end());
+  Frontier after_first = *a->GetFrontier();
+  auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Later")}});
+  REQUIRE(e);
+  auto second = a->ChangesetsFor(after_first);
+  REQUIRE(second);
+  REQUIRE(second->size() == 1);
+  auto held = b->ApplyChangeset(second->front());
+  REQUIRE(held);
+  CHECK(held->applied == 0);
+  CHECK(held->held == 1);
+  REQUIRE(held->waiting.size() == 1);
+  CHECK(held->waiting[0].reason.find("earlier changes") != std::string::npos);
+  for (const std::string& cs : parts) REQUIRE(b->ApplyChangeset(cs));
+  CHECK(b->ListHeld()->empty());
+  CHECK(Name(*b.session, e->id) == "Later");
+  Send(*b.session, *a.session);  // b's own device record
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+}
+
+TEST_CASE("A changeset stamped in the future is held with a diagnosis until its time",
+          "[core][replication]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  Send(*a.session, *b.session);
+  Send(*b.session, *a.session);
+  b.clock.Advance(int64_t{3} * 3'600'000 + 5 * 60'000);  // b's clock runs 3 h 5 min fast
+  auto e = b->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Fast")}});
+  REQUIRE(e);
+  std::string digest_before = DigestOf(*a.session);
+  auto r = a->ApplyChangeset(b->ChangesetsFor(*a->GetFrontier())->front());
+  REQUIRE(r);
+  CHECK(r->held == 1);
+  REQUIRE(r->waiting.size() == 1);
+  CHECK(r->waiting[0].reason.find("(islamabad)'s clock is 3 h 5 min ahead") != std::string::npos);
+  CHECK(DigestOf(*a.session) == digest_before);
+  CHECK_FALSE(a->GetEnterprise(e->id));
+
+  SECTION("released when that time comes") {
+    a.clock.Advance(int64_t{3} * 3'600'000 + 1);
+    auto released = a->ReleaseHeld();
+    REQUIRE(released);
+    CHECK(released->applied == 1);
+    CHECK(Name(*a.session, e->id) == "Fast");
+  }
+  SECTION("or accepted by an admin now") {
+    auto accepted = a->AcceptHeld(b->Info()->device_id.substr(0, 8));
+    REQUIRE(accepted);
+    CHECK(accepted->applied == 1);
+    CHECK(Name(*a.session, e->id) == "Fast");
+    CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+  }
+}
+
+TEST_CASE("A damaged changeset is refused whole and changes nothing", "[core][replication]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  auto cs = a->ChangesetsFor({});
+  REQUIRE(cs);
+  std::string bytes = cs->front();
+  std::string before = DigestOf(*b.session);
+  for (size_t cut : {size_t{0}, size_t{5}, bytes.size() / 2, bytes.size() - 1}) {
+    CHECK_FALSE(b->ApplyChangeset(bytes.substr(0, cut)));
+  }
+  for (size_t i = 0; i < bytes.size(); i += 7) {
+    std::string flipped = bytes;
+    flipped[i] = static_cast<char>(flipped[i] ^ 0x5a);
+    (void)b->ApplyChangeset(flipped);  // either refused or a well-formed variant
+  }
+  CHECK_FALSE(b->ApplyChangeset(std::string(2'000'000, 'x')));
+  CHECK_FALSE(b->ApplyChangeset("garbage"));
+  // Flipped bytes in values may still decode; the untouched original must apply regardless.
+  REQUIRE(b->ApplyChangeset(bytes));
+  (void)before;
+}
+
+TEST_CASE("A bulk write becomes several commits and changesets under the size cap",
+          "[core][replication]") {
+  Workspace a;
+  auto e = a->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("甲")}});
+  REQUIRE(e);
+  std::string summary(3000, 's');
+  for (int i = 0; i < 400; ++i) {
+    REQUIRE(a->AddServiceLog({{"enterprise_id", e->id}, {"category", std::string("legal")},
+                              {"service_date", std::string("2024-06-01")},
+                              {"minutes", std::string("60")}, {"summary", summary}}));
+  }
+  auto small = a->ChangesetsFor({}, 200 * 1024);
+  REQUIRE(small);
+  CHECK(small->size() >= 6);
+  for (const std::string& cs : *small) CHECK(cs.size() <= 200 * 1024);
+  Replica b(2, "islamabad");
+  for (auto it = small->rbegin(); it != small->rend(); ++it) REQUIRE(b->ApplyChangeset(*it));
+  Send(*b.session, *a.session);
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+  CHECK(b->ListServiceLogs()->size() == 400);
+}
+
+TEST_CASE("Archiving replicates as an ordinary field", "[core][replication]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
+  REQUIRE(e);
+  Send(*a.session, *b.session);
+  REQUIRE(b->ArchiveEnterprise(e->id, true));
+  Send(*b.session, *a.session);
+  CHECK(a->GetEnterprise(e->id)->record.Int("archived") == 1);
+  REQUIRE(a->ArchiveEnterprise(e->id, false));
+  Send(*a.session, *b.session);
+  CHECK(b->GetEnterprise(e->id)->record.Int("archived") == 0);
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+}
+
+TEST_CASE("Fields from a newer schema are kept and applied after the upgrade",
+          "[core][replication]") {
+  Workspace a;
+  Replica newer(2, "islamabad");
+  Replica older(3, "beijing");
+  auto e = a->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("甲")}});
+  REQUIRE(e);
+  for (Replica* r : {&newer, &older}) Send(*a.session, *r->session);
+  // `newer` runs a later Dosti whose schema has a column and a table the others lack.
+  Session::Impl& n = newer->impl();
+  REQUIRE(n.db->Exec("ALTER TABLE enterprise ADD COLUMN wechat_official TEXT;"
+                     "CREATE TABLE grant_award (id TEXT PRIMARY KEY NOT NULL,"
+                     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                     " origin_device TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0,"
+                     " clock BLOB, enterprise_id TEXT, amount INTEGER);"));
+  n.store->InvalidateTables();
+  std::string award = n.store->NewId();
+  REQUIRE(InTransaction(*n.db, [&]() -> Result<void> {
+    DOSTI_TRY(n.store->Update("enterprise", e->id, {{"wechat_official", std::string("jia_gs")}}));
+    return n.store->Insert("grant_award", award,
+                           {{"enterprise_id", e->id}, {"amount", int64_t{50000}}});
+  }));
+  Send(*newer.session, *older.session);
+  Send(*newer.session, *a.session);
+  for (Replica* r : {&newer, &older}) Send(*r->session, *a.session);
+  for (Replica* r : {&newer, &older}) Send(*a.session, *r->session);
+  // Everyone holds the same fields, whether or not their schema can show them yet.
+  CHECK(DigestOf(*a.session) == DigestOf(*newer.session));
+  CHECK(DigestOf(*older.session) == DigestOf(*newer.session));
+  CHECK_FALSE(older->GetEnterprise(e->id)->record.Find("wechat_official"));
+
+  // `older` upgrades: the kept fields are written into the new column and table.
+  Session::Impl& o = older->impl();
+  REQUIRE(o.db->Exec("ALTER TABLE enterprise ADD COLUMN wechat_official TEXT;"
+                     "CREATE TABLE grant_award (id TEXT PRIMARY KEY NOT NULL,"
+                     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                     " origin_device TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0,"
+                     " clock BLOB, enterprise_id TEXT, amount INTEGER);"));
+  auto materialised = o.Upgraded();
+  REQUIRE(materialised);
+  CHECK(*materialised == 2);
+  CHECK(older->GetEnterprise(e->id)->record.Text("wechat_official") == "jia_gs");
+  auto rows = o.store->Select("SELECT id, amount FROM grant_award");
+  REQUIRE(rows);
+  REQUIRE(rows->size() == 1);
+  CHECK(rows->front().Int("amount") == 50000);
+  CHECK(DigestOf(*older.session) == DigestOf(*newer.session));
+}
