@@ -26,20 +26,9 @@ Result<std::string> CheckEmail(std::string_view raw) {
 Result<Saved> Session::AddContact(const Fields& input) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  Fields row;
-  for (const Field& f : input) {
-    if (f.name == "id" || f.name == "created_at" || f.name == "updated_at" ||
-        f.name == "origin_device") {
-      return MakeError(ErrorCode::kReadOnlyField, f.name + " cannot be set", f.name);
-    }
-    Value v = f.value;
-    if (std::holds_alternative<std::string>(v)) {
-      auto parsed = m.store->ParseValue("contact", f.name, std::get<std::string>(v));
-      if (!parsed) return parsed.error();
-      v = *parsed;
-    }
-    if (!IsNull(v)) SetField(row, f.name, std::move(v));
-  }
+  auto parsed = ParseFields(*m.store, "contact", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
   auto enterprise = m.Load("enterprise", FieldText(row, "enterprise_id"));
   if (!enterprise) {
     if (FieldText(row, "enterprise_id").empty()) {

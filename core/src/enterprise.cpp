@@ -164,28 +164,10 @@ Result<void> InsertIdentifier(Store& store, const std::string& id,
 Result<Saved> Session::AddEnterprise(const Fields& input, const std::vector<IdentifierInput>& ids) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  Fields row;
-  for (const Field& f : input) {
-    if (IsReadOnly(f.name) || IsLocalColumn(f.name)) {
-      return MakeError(ErrorCode::kReadOnlyField, f.name + " cannot be set", f.name);
-    }
-    // Text arrives from forms and the command line; parse it to the column's type.
-    Value v = f.value;
-    if (std::holds_alternative<std::string>(v)) {
-      auto parsed = m.store->ParseValue("enterprise", f.name, std::get<std::string>(v));
-      if (!parsed) return parsed.error();
-      v = *parsed;
-    } else {
-      auto cols = m.store->Columns("enterprise");
-      if (!cols) return cols.error();
-      if (std::none_of((*cols)->begin(), (*cols)->end(),
-                       [&](const Column& c) { return c.name == f.name; })) {
-        return MakeError(ErrorCode::kUnknownField, "enterprise has no field '" + f.name + "'",
-                         f.name);
-      }
-    }
-    if (!IsNull(v)) SetField(row, f.name, std::move(v));
-  }
+  // Text arrives from forms and the command line; it is parsed to each column's type.
+  auto parsed = ParseFields(*m.store, "enterprise", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
   if (!FindField(row, "owning_office")) SetField(row, "owning_office", m.info.office);
   if (!FindField(row, "landing_status")) SetField(row, "landing_status", std::string("none"));
   if (!FindField(row, "record_state")) SetField(row, "record_state", std::string("complete"));

@@ -15,12 +15,7 @@ int MatchStageIndex(std::string_view stage) {
 
 Result<void> AddMatchHistory(Session::Impl& m, const std::string& match_id,
                              std::string_view stage, const std::string& reason) {
-  Fields history{{"matchmaking_id", match_id},
-                 {"stage", std::string(stage)},
-                 {"changed_on", FormatDate(m.Today())},
-                 {"changed_at", m.clock->NowMs()}};
-  if (!reason.empty()) history.push_back({"reason", reason});
-  return m.store->Insert("matchmaking_stage", m.store->NewId(), history);
+  return m.AddStageHistory("matchmaking_stage", "matchmaking_id", match_id, stage, reason);
 }
 
 }  // namespace
@@ -51,7 +46,7 @@ Result<Saved> Session::AddMatch(std::string_view cn_id, std::string_view pk_id,
   if (!existing->empty()) {
     saved.warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "pk",
                               "this pair already has an open " + std::string(cooperation_type) +
-                                  " match (" + existing->front().id.substr(0, 8) + ")"});
+                                  " match (" + existing->front().id + ")"});
   }
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
     DOSTI_TRY(m.store->Insert("matchmaking", saved.id,
@@ -110,16 +105,9 @@ Result<std::vector<Record>> Session::ListMatches() {
 Result<Saved> Session::AddEvent(const Fields& input) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  Fields row;
-  for (const Field& f : input) {
-    Value v = f.value;
-    if (std::holds_alternative<std::string>(v)) {
-      auto parsed = m.store->ParseValue("event", f.name, std::get<std::string>(v));
-      if (!parsed) return parsed.error();
-      v = *parsed;
-    }
-    if (!IsNull(v)) SetField(row, f.name, std::move(v));
-  }
+  auto parsed = ParseFields(*m.store, "event", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
   DOSTI_TRY(CheckOneOf("kind", FieldText(row, "kind"),
                        {"trade_fair", "training", "seminar", "b2b_matchmaking",
                         "delegation_visit", "webinar"},
@@ -149,7 +137,9 @@ Result<Saved> Session::AddEvent(const Fields& input) {
 Result<Saved> Session::AddParticipation(const Fields& input) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  Fields row = input;
+  auto parsed = ParseFields(*m.store, "event_participation", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
   auto event = m.Resolve("event", FieldText(row, "event_id"));
   if (!event) return event.error();
   auto enterprise = m.Resolve("enterprise", FieldText(row, "enterprise_id"));

@@ -178,6 +178,8 @@ CREATE TABLE held_commit (
 CREATE TABLE conflict (
   tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT NOT NULL,
   PRIMARY KEY (tbl, row_id, col)) WITHOUT ROWID;
+CREATE INDEX enrollment_stage_now ON enrollment(programme_id, stage);
+CREATE INDEX enrollment_number ON enrollment(programme_id, programme_number);
 -- Local numbers for device ids, so row clocks stay small; never replicated.
 CREATE TABLE device_index (n INTEGER PRIMARY KEY, device TEXT NOT NULL UNIQUE);
 CREATE TABLE unknown_row (

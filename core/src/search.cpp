@@ -173,25 +173,40 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
                                 key),
                        MatchReason::kSameName, "matched"));
   }
-  // 5. Substrings of any name variant.
+  // 5. Substrings of any name variant; the hit shows the variant that matched.
+  std::string folded = text::CaseFold(q);
+  auto add_substring_rows = [&](Result<std::vector<Record>> rows) -> Result<void> {
+    if (!rows) return rows.error();
+    for (const Record& r : *rows) {
+      std::string matched = r.Text("name");
+      for (std::string_view f : {"name", "name_en", "name_zh", "name_ur", "short_name"}) {
+        std::string v = r.Text(f);
+        if (!v.empty() && text::CaseFold(v).find(folded) != std::string::npos) {
+          matched = v;
+          break;
+        }
+      }
+      found.Add({r.id, r.Text("country"), r.Text("name"), MatchReason::kSubstring, matched, 1.0});
+    }
+    return {};
+  };
   std::size_t length = text::Length(q);
   if (length >= 3) {
-    DOSTI_TRY(add_rows(
-        s.Select("SELECT e.id, e.country, e.name, e.name AS matched FROM enterprise_fts f "
-                 "JOIN enterprise e ON e.seq = f.rowid WHERE enterprise_fts MATCH ? "
-                 "AND e.archived = 0 ORDER BY f.rank LIMIT ?",
-                 FtsPhrase(q), int64_t{limit}),
-        MatchReason::kSubstring, "matched"));
+    DOSTI_TRY(add_substring_rows(
+        s.Select("SELECT e.id, e.country, e.name, e.name_en, e.name_zh, e.name_ur, e.short_name "
+                 "FROM enterprise_fts f JOIN enterprise e ON e.seq = f.rowid "
+                 "WHERE enterprise_fts MATCH ? AND e.archived = 0 ORDER BY f.rank LIMIT ?",
+                 FtsPhrase(q), int64_t{limit})));
   } else {
     // Trigrams cannot match two characters (华为): scan the names with LIKE instead.
     std::string pattern = "%" + LikeEscape(q) + "%";
-    DOSTI_TRY(add_rows(
-        s.Select("SELECT id, country, name, name AS matched FROM enterprise e WHERE archived = 0 "
+    DOSTI_TRY(add_substring_rows(
+        s.Select("SELECT id, country, name, name_en, name_zh, name_ur, short_name "
+                 "FROM enterprise e WHERE archived = 0 "
                  "AND (name LIKE ?1 ESCAPE '\\' OR name_en LIKE ?1 ESCAPE '\\' OR name_zh LIKE ?1 "
                  "ESCAPE '\\' OR name_ur LIKE ?1 ESCAPE '\\' OR short_name LIKE ?1 ESCAPE '\\') "
                  "ORDER BY name LIMIT ?2",
-                 pattern, int64_t{limit}),
-        MatchReason::kSubstring, "matched"));
+                 pattern, int64_t{limit})));
   }
   // 6. Similar names: candidates sharing any trigram, kept when they cover most of the query's.
   std::set<std::string> grams = Trigrams(key);

@@ -87,22 +87,24 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
                        "stage");
     }
     // Passing the target is a warning a manager may override, not a limit (DOMAIN.md).
-    auto selected = m.db->Prepare(
-        "SELECT count(*) FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id "
-        "WHERE n.programme_id = ? AND e.country = ? AND n.archived = 0 AND e.archived = 0 "
-        "AND n.stage IN ('selected','active','completed') AND n.enterprise_id <> ?");
-    if (!selected) return selected.error();
-    (*selected)->Args(m.info.programme_id, country, enterprise->id);
-    if (auto r = (*selected)->Step(); !r) return r.error();
-    int64_t others = (*selected)->Int(0);
-    (*selected)->Reset();
-    auto programme = m.Load("programme", m.info.programme_id);
-    if (!programme) return programme.error();
-    int64_t target = programme->Int(country == "CN" ? "target_cn" : "target_pk");
-    if (others + 1 > target && !CountsAsSelected(from)) {
-      saved.warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "stage",
-                                "this makes " + std::to_string(others + 1) + " selected in " +
-                                    country + ", past the target of " + std::to_string(target)});
+    if (!CountsAsSelected(from)) {
+      auto selected = m.db->Prepare(
+          "SELECT count(*) FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id "
+          "WHERE n.programme_id = ? AND e.country = ? AND n.archived = 0 AND e.archived = 0 "
+          "AND n.stage IN ('selected','active','completed') AND n.enterprise_id <> ?");
+      if (!selected) return selected.error();
+      (*selected)->Args(m.info.programme_id, country, enterprise->id);
+      if (auto r = (*selected)->Step(); !r) return r.error();
+      int64_t others = (*selected)->Int(0);
+      (*selected)->Reset();
+      auto programme = m.Load("programme", m.info.programme_id);
+      if (!programme) return programme.error();
+      int64_t target = programme->Int(country == "CN" ? "target_cn" : "target_pk");
+      if (others + 1 > target) {
+        saved.warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "stage",
+                                  "this makes " + std::to_string(others + 1) + " selected in " +
+                                      country + ", past the target of " + std::to_string(target)});
+      }
     }
     // Programme numbers are allocated only by the home-country office, so the two offices can
     // never hand out the same number while apart.
@@ -140,12 +142,7 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
       for (const Field& f : changes) row.push_back(f);
       DOSTI_TRY(m.store->Insert("enrollment", saved.id, row));
     }
-    Fields history{{"enrollment_id", saved.id},
-                   {"stage", std::string(stage)},
-                   {"changed_on", FormatDate(m.Today())},
-                   {"changed_at", m.clock->NowMs()}};
-    if (!reason->empty()) history.push_back({"reason", *reason});
-    return m.store->Insert("enrollment_stage", m.store->NewId(), history);
+    return m.AddStageHistory("enrollment_stage", "enrollment_id", saved.id, stage, *reason);
   });
   if (!r) return r.error();
   return saved;

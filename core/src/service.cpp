@@ -4,25 +4,6 @@
 namespace dosti {
 namespace {
 
-// Copies input fields into a row, parsing text to each column's type.
-Result<Fields> ParseInput(Store& store, std::string_view table, const Fields& input) {
-  Fields row;
-  for (const Field& f : input) {
-    if (f.name == "id" || f.name == "created_at" || f.name == "updated_at" ||
-        f.name == "origin_device" || IsLocalColumn(f.name)) {
-      return MakeError(ErrorCode::kReadOnlyField, f.name + " cannot be set", f.name);
-    }
-    Value v = f.value;
-    if (std::holds_alternative<std::string>(v)) {
-      auto parsed = store.ParseValue(table, f.name, std::get<std::string>(v));
-      if (!parsed) return parsed.error();
-      v = *parsed;
-    }
-    if (!IsNull(v)) SetField(row, f.name, std::move(v));
-  }
-  return row;
-}
-
 Result<std::string> RequireRef(Session::Impl& m, Fields& row, std::string_view field,
                                std::string_view table) {
   std::string raw = FieldText(row, field);
@@ -41,7 +22,7 @@ Result<std::string> RequireRef(Session::Impl& m, Fields& row, std::string_view f
 Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> follow_up_days) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  auto parsed = ParseInput(*m.store, "service_log", input);
+  auto parsed = ParseFields(*m.store, "service_log", input);
   if (!parsed) return parsed.error();
   Fields row = std::move(*parsed);
   auto enterprise_id = RequireRef(m, row, "enterprise_id", "enterprise");
@@ -156,7 +137,7 @@ Result<std::vector<Record>> Session::ListServiceLogs(const ServiceFilter& filter
 Result<Saved> Session::AddFollowUp(const Fields& input) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  auto parsed = ParseInput(*m.store, "follow_up", input);
+  auto parsed = ParseFields(*m.store, "follow_up", input);
   if (!parsed) return parsed.error();
   Fields row = std::move(*parsed);
   std::string type = FieldText(row, "subject_type");
@@ -166,7 +147,14 @@ Result<Saved> Session::AddFollowUp(const Fields& input) {
                        {"enterprise", "contact", "service_log", "matchmaking"}, true));
   auto subject = RequireRef(m, row, "subject_id", type);
   if (!subject) return subject.error();
-  if (type == "enterprise") SetField(row, "enterprise_id", *subject);
+  // The enterprise the follow-up is about, whatever its subject, so lists can name it.
+  if (type == "enterprise") {
+    SetField(row, "enterprise_id", *subject);
+  } else if (type != "matchmaking") {
+    auto record = m.Load(type, *subject);
+    if (!record) return record.error();
+    SetField(row, "enterprise_id", record->Text("enterprise_id"));
+  }
   if (FieldText(row, "due_date").empty()) {
     SetField(row, "due_date", FormatDate(AddDays(m.Today(), 7)));
   }

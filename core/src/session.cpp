@@ -76,9 +76,34 @@ Result<Date> CheckDate(std::string_view field, std::string_view value) {
   return *d;
 }
 
+Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& input) {
+  auto t = store.Table(table);
+  if (!t) return t.error();
+  Fields row;
+  for (const Field& f : input) {
+    if (f.name == "id" || f.name == "created_at" || f.name == "updated_at" ||
+        f.name == "origin_device" || f.name == "merged_into" || IsLocalColumn(f.name)) {
+      return MakeError(ErrorCode::kReadOnlyField, f.name + " cannot be set", f.name);
+    }
+    if ((*t)->Find(f.name) < 0) {
+      return MakeError(ErrorCode::kUnknownField,
+                       std::string(table) + " has no field '" + f.name + "'", f.name);
+    }
+    Value v = f.value;
+    if (std::holds_alternative<std::string>(v)) {
+      auto parsed = store.ParseValue(table, f.name, std::get<std::string>(v));
+      if (!parsed) return parsed.error();
+      v = std::move(*parsed);
+    }
+    if (!IsNull(v)) SetField(row, f.name, std::move(v));
+  }
+  return row;
+}
+
 std::string Describe(const Record& r, std::string_view name_field) {
   std::string name = r.Text(name_field);
-  return (name.empty() ? std::string("record") : name) + " (" + r.id.substr(0, 8) + ")";
+  // The whole id: ids made within the same minute share their first characters.
+  return (name.empty() ? std::string("record") : name) + " (" + r.id + ")";
 }
 
 // [SECTION] Impl
@@ -197,6 +222,26 @@ Result<Record> Session::Impl::Load(std::string_view table, std::string_view id) 
   return std::move(**r);
 }
 
+Result<void> Session::Impl::AddStageHistory(std::string_view table,
+                                            std::string_view parent_column,
+                                            const std::string& parent_id, std::string_view stage,
+                                            std::string_view reason) {
+  auto st = db->Prepare("SELECT max(changed_at) FROM " + std::string(table) + " WHERE " +
+                        std::string(parent_column) + " = ?");
+  if (!st) return st.error();
+  (*st)->Args(parent_id);
+  auto row = (*st)->Step();
+  if (!row) return row.error();
+  int64_t last = (*st)->IsNull(0) ? 0 : (*st)->Int(0);
+  (*st)->Reset();
+  Fields history{{std::string(parent_column), parent_id},
+                 {"stage", std::string(stage)},
+                 {"changed_on", FormatDate(Today())},
+                 {"changed_at", std::max(clock->NowMs(), last + 1)}};
+  if (!reason.empty()) history.push_back({"reason", std::string(reason)});
+  return store->Insert(table, store->NewId(), history);
+}
+
 // [SECTION] Session
 
 Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -213,6 +258,17 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   if (!before) {
     return MakeError(before.error().code, path + " is not a usable Dosti database: " +
                                               before.error().message);
+  }
+  if (*before == 0) {
+    // A fresh file has no tables; one with tables but no Dosti schema belongs to someone else.
+    auto tables = impl->db->QueryInt(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    if (!tables) return MakeError(ErrorCode::kStorage, path + ": " + tables.error().message);
+    if (*tables > 0) {
+      return MakeError(ErrorCode::kStorage,
+                       path + " is a database of another program, not a Dosti database; "
+                              "nothing was changed");
+    }
   }
   if (auto r = Migrate(*impl->db); !r) {
     if (r.error().code == ErrorCode::kSchemaTooNew) return r.error();
@@ -285,6 +341,7 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
 }
 
 Result<WorkspaceInfo> Session::Info() { return impl_->info; }
+Result<void> Session::RequireWorkspace() { return impl_->RequireInit(); }
 Date Session::Today() { return impl_->Today(); }
 int64_t Session::NowMs() { return impl_->clock->NowMs(); }
 

@@ -36,6 +36,12 @@ struct Session::Impl {
   Result<std::string> Resolve(std::string_view table, std::string_view id_or_prefix);
   // The row, or kNotFound naming the table and id.
   Result<Record> Load(std::string_view table, std::string_view id);
+  // Appends a row to a stage history (enrollment_stage, matchmaking_stage). Its changed_at is
+  // after every earlier row of the same record, so two moves within one millisecond keep
+  // their order.
+  Result<void> AddStageHistory(std::string_view table, std::string_view parent_column,
+                               const std::string& parent_id, std::string_view stage,
+                               std::string_view reason);
 
   // Replication (replication.cpp).
   class Applier;
@@ -59,6 +65,10 @@ Result<void> CheckOneOf(std::string_view field, std::string_view value,
 Result<std::string> CheckText(std::string_view field, std::string_view value, size_t max,
                               bool required);
 Result<Date> CheckDate(std::string_view field, std::string_view value);
+// The fields of a new row of `table` from a caller's input: each must be a settable column
+// (not id, the stamps, local columns or merged_into); text is parsed to the column's type;
+// NULLs are dropped.
+Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& input);
 // Human-readable "the enterprise 华为技术有限公司 (0190…)" style reference.
 std::string Describe(const Record& r, std::string_view name_field = "name");
 

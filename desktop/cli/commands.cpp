@@ -486,19 +486,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return code;
   }
   if (spec.needs_workspace) {
-    auto info = c.s().Info();
-    if (!info) return Refuse(c, info.error());
-    if (!info->initialised) {
-      // Reads do not check the workspace themselves; a refused write yields the core's own
-      // kNotInitialised message (nothing is written: the check comes first).
-      auto probe = c.s().CompleteFollowUp("");
-      if (!probe && probe.error().code == ErrorCode::kNotInitialised) {
-        return Refuse(c, probe.error());
-      }
-      return Refuse(c,
-                    "this database has no workspace yet; run: dosti init --office "
-                    "beijing|islamabad");
-    }
+    if (auto ready = c.s().RequireWorkspace(); !ready) return Refuse(c, ready.error());
   }
   return spec.run(c);
 }

@@ -324,7 +324,7 @@ TEST_CASE("A --db that is not a database is refused and left untouched", "[cli]"
   std::remove(path.c_str());
 }
 
-TEST_CASE("--json errors still go to stderr as one line", "[cli]") {
+TEST_CASE("Errors in --json mode still go to stderr as one line", "[cli]") {
   Cli cli;
   cli.Init();
   RequireRefused(cli.Json({"enterprise", "get", "0123456789abcdef0123456789abcdef"}));

@@ -128,6 +128,9 @@ class Session {
   // 100/100, start 2023-09-01). kAlreadyInitialised on a second call.
   Result<WorkspaceInfo> Init(std::string_view office, std::string_view workspace_name);
   Result<WorkspaceInfo> Info();
+  // kNotInitialised (saying what to do) unless this database holds a workspace whose records
+  // have arrived; reads do not check this themselves and return empty results.
+  Result<void> RequireWorkspace();
   // Today's date in this device's office calendar.
   Date Today();
   int64_t NowMs();
