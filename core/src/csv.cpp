@@ -90,62 +90,6 @@ Result<std::vector<HeaderColumn>> ParseHeader(const csv::Row& row) {
   return MakeError(ErrorCode::kBadCsv, message);
 }
 
-// The enterprise rules of DOMAIN.md as AddEnterprise applies them (enterprise.cpp), but
-// collecting every error of the row instead of stopping at the first.
-void CheckEnterpriseRow(const Fields& row, std::vector<std::string>& errors) {
-  auto note = [&](const Result<void>& r) {
-    if (!r) errors.push_back(r.error().message);
-  };
-  std::string country = FieldText(row, "country");
-  note(CheckOneOf("country", country, kCountries, true));
-  if (auto n = CheckName(FieldText(row, "name"), "name"); !n) errors.push_back(n.error().message);
-  for (std::string_view f : {"name_en", "name_zh", "name_ur", "short_name"}) {
-    std::string v = FieldText(row, f);
-    if (v.empty()) continue;
-    if (auto n = CheckName(v, f); !n) errors.push_back(n.error().message);
-  }
-  for (std::string_view f : {"city", "address", "website"}) {
-    std::string v = FieldText(row, f);
-    if (v.empty()) continue;
-    if (auto t = CheckText(f, v, f == "address" ? 500 : 200, false); !t) {
-      errors.push_back(t.error().message);
-    }
-  }
-  if (std::string sector = FieldText(row, "sector"); !sector.empty()) {
-    static const std::regex isic("^([A-U]|[0-9]{2,4})$");
-    if (!std::regex_match(sector, isic)) {
-      errors.push_back(
-          "sector must be an ISIC Rev.4 code: a section letter A-U or 2-4 digits "
-          "(e.g. J or 6201); got '" +
-          sector + "'");
-    }
-  }
-  if (std::string region = FieldText(row, "region"); !region.empty()) {
-    static const std::regex iso("^[A-Z]{2}-[A-Z0-9]{1,3}$");
-    std::string upper = region;
-    std::transform(upper.begin(), upper.end(), upper.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (!std::regex_match(upper, iso)) {
-      errors.push_back("region must be an ISO 3166-2 code such as CN-BJ or PK-IS; got '" + region +
-                       "'");
-    }
-  }
-  note(CheckOneOf("size_class", FieldText(row, "size_class"),
-                  {"micro", "small", "medium", "large"}));
-  note(CheckOneOf("landing_status", FieldText(row, "landing_status"),
-                  {"none", "exploring", "office_registered", "operating"}));
-  note(CheckOneOf("source", FieldText(row, "source"), {"booth", "referral", "partner", "import"}));
-  note(CheckOneOf("owning_office", FieldText(row, "owning_office"), kOffices));
-  note(CheckOneOf("record_state", FieldText(row, "record_state"), {"draft", "complete"}));
-  if (const Value* v = FindField(row, "founded_year"); v && !IsNull(*v)) {
-    int64_t y = FieldInt(row, "founded_year", -1);
-    if (y < 1800 || y > 2100) errors.push_back("founded_year must be a year such as 2015");
-  }
-  if (const Value* v = FindField(row, "employees"); v && !IsNull(*v)) {
-    if (FieldInt(row, "employees", -1) < 0) errors.push_back("employees must be 0 or more");
-  }
-}
-
 // A row that passed every check, ready for AddEnterprise.
 struct CheckedRow {
   int64_t line = 0;
@@ -293,7 +237,10 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
         typed.push_back({"source", std::string("import")});
         out.fields.push_back({"source", std::string("import")});
       }
-      CheckEnterpriseRow(typed, row_errors);
+      std::vector<Issue> warnings;  // reported by the write itself
+      std::vector<Error> found;
+      (void)ValidateEnterprise(typed, warnings, &found);
+      for (const Error& e : found) row_errors.push_back(e.message);
     }
     if (!row_errors.empty()) {
       ++rows_with_errors;
@@ -309,28 +256,31 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
   }
   if (!errors.empty()) return MakeError(ErrorCode::kBadCsv, ErrorList(errors, rows_with_errors));
 
-  // Pass 2: write, one facade call per row.
+  // Pass 2: write, one facade call per row, all in one transaction: a row refused here (by a
+  // rule that needs the database, or a storage failure) leaves nothing imported.
   ImportSummary summary;
   summary.rows = total;
-  for (const CheckedRow& row : checked) {
-    auto saved = AddEnterprise(row.fields, row.ids);
-    if (!saved) {
-      // Only a rule this file's checks do not repeat, or a storage failure, ends up here.
-      return MakeError(saved.error().code,
-                       "line " + std::to_string(row.line) + ": " + saved.error().message +
-                           "; the " + std::to_string(summary.imported) +
-                           " rows before it were imported",
-                       saved.error().field);
+  auto written = InTransaction(*m.db, [&]() -> Result<void> {
+    for (const CheckedRow& row : checked) {
+      auto saved = AddEnterprise(row.fields, row.ids);
+      if (!saved) {
+        return MakeError(saved.error().code,
+                         "line " + std::to_string(row.line) + ": " + saved.error().message +
+                             "; nothing was imported",
+                         saved.error().field);
+      }
+      ++summary.imported;
+      for (const Issue& w : saved->warnings) {
+        summary.warnings.push_back(
+            {w.severity, w.code, "line " + std::to_string(row.line) + ": " + w.field, w.message});
+      }
+      if (progress && (summary.imported % kProgressEvery == 0 || summary.imported == total)) {
+        progress(summary.imported, total, "importing");
+      }
     }
-    ++summary.imported;
-    for (const Issue& w : saved->warnings) {
-      summary.warnings.push_back(
-          {w.severity, w.code, "line " + std::to_string(row.line) + ": " + w.field, w.message});
-    }
-    if (progress && (summary.imported % kProgressEvery == 0 || summary.imported == total)) {
-      progress(summary.imported, total, "importing");
-    }
-  }
+    return {};
+  });
+  if (!written) return written.error();
   return summary;
 }
 

@@ -169,18 +169,35 @@ Result<int64_t> Db::QueryInt(std::string_view sql) {
 Tx::Tx(Db& db) : db_(db) {}
 Tx::~Tx() {
   if (!open_) return;
+  if (--db_.depth_ > 0) {
+    db_.doomed_ = true;
+    return;
+  }
+  db_.doomed_ = false;
   (void)db_.Exec("ROLLBACK");
   if (db_.on_rollback_) db_.on_rollback_();
 }
 Result<void> Tx::Begin() {
-  DOSTI_TRY(db_.Exec("BEGIN IMMEDIATE"));
+  if (db_.depth_ == 0) {
+    DOSTI_TRY(db_.Exec("BEGIN IMMEDIATE"));
+    if (db_.on_begin_) db_.on_begin_();
+  }
+  ++db_.depth_;
   open_ = true;
-  if (db_.on_begin_) db_.on_begin_();
   return {};
 }
 Result<void> Tx::Commit() {
+  if (db_.doomed_) {
+    return MakeError(ErrorCode::kInternal, "a write inside this transaction failed");
+  }
+  if (db_.depth_ > 1) {
+    --db_.depth_;
+    open_ = false;
+    return {};
+  }
   if (db_.before_commit_) DOSTI_TRY(db_.before_commit_());
   DOSTI_TRY(db_.Exec("COMMIT"));
+  --db_.depth_;
   open_ = false;
   return {};
 }

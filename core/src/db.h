@@ -100,14 +100,18 @@ class Db {
   friend class Tx;
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  int depth_ = 0;       // open Tx objects
+  bool doomed_ = false;  // an inner Tx failed: the outermost must roll back
   std::function<void()> on_begin_;
   std::function<Result<void>()> before_commit_;
   std::function<void()> on_rollback_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
 };
 
-// A transaction: BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless committed.
-// Nested use is not supported (the facade opens exactly one per write).
+// A transaction: BEGIN IMMEDIATE at Begin, ROLLBACK on destruction unless committed. A Tx begun
+// while another is open joins it: nothing is written until the outermost commits, and if an
+// inner one ends without committing, the outermost cannot commit either (an import of many
+// records is all or nothing even though each record is written by its own facade call).
 class Tx {
  public:
   explicit Tx(Db& db);

@@ -1,5 +1,6 @@
 // Enterprises and their identifiers.
 #include <algorithm>
+#include <optional>
 #include <regex>
 
 #include "dosti/text.h"
@@ -14,36 +15,58 @@ bool IsReadOnly(std::string_view f) {
          f == "merged_into" || f == "identifiers";
 }
 
+}  // namespace
+
 // The enterprise rules of DOMAIN.md, over the whole row as it would be saved. Cleans text
-// fields in place; errors refuse the write, warnings are appended.
-Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings) {
+// fields in place; errors refuse the write, warnings are appended. With `all_errors`, every
+// error is collected there (an import lists them all); otherwise the first one is returned.
+Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
+                                std::vector<Error>* all_errors) {
+  std::optional<Error> first;
+  // True when the caller wants only the first error: stop checking.
+  auto fail = [&](Error e) {
+    if (!first) first = e;
+    if (!all_errors) return true;
+    all_errors->push_back(std::move(e));
+    return false;
+  };
+  auto check = [&](Result<void> r) { return !r && fail(r.error()); };
   std::string country = FieldText(row, "country");
-  DOSTI_TRY(CheckOneOf("country", country, kCountries, true));
-  auto name = CheckName(FieldText(row, "name"), "name");
-  if (!name) return name.error();
-  SetField(row, "name", *name);
+  if (check(CheckOneOf("country", country, kCountries, true))) return *first;
+  if (auto name = CheckName(FieldText(row, "name"), "name"); !name) {
+    if (fail(name.error())) return *first;
+  } else {
+    SetField(row, "name", *name);
+  }
   for (std::string_view f : {"name_en", "name_zh", "name_ur", "short_name"}) {
     const Value* v = FindField(row, f);
     if (!v || IsNull(*v)) continue;
     auto n = CheckName(ValueText(*v), f);
-    if (!n) return n.error();
+    if (!n) {
+      if (fail(n.error())) return *first;
+      continue;
+    }
     SetField(row, f, *n);
   }
   for (std::string_view f : {"city", "address", "website"}) {
     const Value* v = FindField(row, f);
     if (!v || IsNull(*v)) continue;
     auto t = CheckText(f, ValueText(*v), f == "address" ? 500 : 200, false);
-    if (!t) return t.error();
+    if (!t) {
+      if (fail(t.error())) return *first;
+      continue;
+    }
     SetField(row, f, t->empty() ? Value{} : Value{*t});
   }
   // ISIC Rev.4: a section letter A–U, or a division/group/class code of 2–4 digits.
   if (std::string sector = FieldText(row, "sector"); !sector.empty()) {
     static const std::regex isic("^([A-U]|[0-9]{2,4})$");
-    if (!std::regex_match(sector, isic)) {
-      return MakeError(ErrorCode::kInvalid,
+    if (!std::regex_match(sector, isic) &&
+        fail(MakeError(ErrorCode::kInvalid,
                        "sector must be an ISIC Rev.4 code: a section letter A-U or 2-4 digits "
                        "(e.g. J or 6201); got '" + sector + "'",
-                       "sector");
+                       "sector"))) {
+      return *first;
     }
   }
   // ISO 3166-2 subdivision of the home country, e.g. CN-BJ, PK-IS.
@@ -53,45 +76,56 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings) {
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     static const std::regex iso("^[A-Z]{2}-[A-Z0-9]{1,3}$");
     if (!std::regex_match(upper, iso)) {
-      return MakeError(ErrorCode::kInvalid,
-                       "region must be an ISO 3166-2 code such as CN-BJ or PK-IS; got '" + region +
-                           "'",
-                       "region");
-    }
-    SetField(row, "region", upper);
-    if (upper.substr(0, 2) != country) {
-      warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "region",
-                          "region " + upper + " is not in the home country " + country});
+      if (fail(MakeError(ErrorCode::kInvalid,
+                         "region must be an ISO 3166-2 code such as CN-BJ or PK-IS; got '" +
+                             region + "'",
+                         "region"))) {
+        return *first;
+      }
+    } else {
+      SetField(row, "region", upper);
+      if (upper.substr(0, 2) != country) {
+        warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "region",
+                            "region " + upper + " is not in the home country " + country});
+      }
     }
   }
-  DOSTI_TRY(CheckOneOf("size_class", FieldText(row, "size_class"),
-                       {"micro", "small", "medium", "large"}));
-  DOSTI_TRY(CheckOneOf("landing_status", FieldText(row, "landing_status"),
-                       {"none", "exploring", "office_registered", "operating"}));
-  DOSTI_TRY(CheckOneOf("source", FieldText(row, "source"),
-                       {"booth", "referral", "partner", "import"}));
-  DOSTI_TRY(CheckOneOf("owning_office", FieldText(row, "owning_office"), kOffices));
-  DOSTI_TRY(CheckOneOf("record_state", FieldText(row, "record_state"), {"draft", "complete"}));
+  if (check(CheckOneOf("size_class", FieldText(row, "size_class"),
+                       {"micro", "small", "medium", "large"})) ||
+      check(CheckOneOf("landing_status", FieldText(row, "landing_status"),
+                       {"none", "exploring", "office_registered", "operating"})) ||
+      check(CheckOneOf("source", FieldText(row, "source"),
+                       {"booth", "referral", "partner", "import"})) ||
+      check(CheckOneOf("owning_office", FieldText(row, "owning_office"), kOffices)) ||
+      check(CheckOneOf("record_state", FieldText(row, "record_state"), {"draft", "complete"}))) {
+    return *first;
+  }
   if (const Value* v = FindField(row, "founded_year"); v && !IsNull(*v)) {
     int64_t y = FieldInt(row, "founded_year", -1);
-    if (y < 1800 || y > 2100) {
-      return MakeError(ErrorCode::kInvalid, "founded_year must be a year such as 2015",
-                       "founded_year");
+    if ((y < 1800 || y > 2100) &&
+        fail(MakeError(ErrorCode::kInvalid, "founded_year must be a year such as 2015",
+                       "founded_year"))) {
+      return *first;
     }
   }
   if (const Value* v = FindField(row, "employees"); v && !IsNull(*v)) {
-    if (FieldInt(row, "employees", -1) < 0) {
-      return MakeError(ErrorCode::kInvalid, "employees must be 0 or more", "employees");
+    if (FieldInt(row, "employees", -1) < 0 &&
+        fail(MakeError(ErrorCode::kInvalid, "employees must be 0 or more", "employees"))) {
+      return *first;
     }
   }
   if (const Value* v = FindField(row, "archived"); v && !IsNull(*v)) {
     int64_t a = FieldInt(row, "archived", -1);
-    if (a != 0 && a != 1) {
-      return MakeError(ErrorCode::kInvalid, "archived must be 0 or 1", "archived");
+    if (a != 0 && a != 1 &&
+        fail(MakeError(ErrorCode::kInvalid, "archived must be 0 or 1", "archived"))) {
+      return *first;
     }
   }
+  if (first) return *first;
   return {};
 }
+
+namespace {
 
 std::string_view IdentifierField(IdentifierType t) {
   switch (t) {
@@ -172,7 +206,7 @@ Result<Saved> Session::AddEnterprise(const Fields& input, const std::vector<Iden
   if (!FindField(row, "landing_status")) SetField(row, "landing_status", std::string("none"));
   if (!FindField(row, "record_state")) SetField(row, "record_state", std::string("complete"));
   Saved saved;
-  DOSTI_TRY(ValidateEnterprise(row, saved.warnings));
+  DOSTI_TRY(ValidateEnterprise(row, saved.warnings, nullptr));
   auto checked = CheckIdentifiers(ids, saved.warnings);
   if (!checked) return checked.error();
   saved.id = m.store->NewId();
@@ -230,7 +264,7 @@ Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view 
   Fields row = rec->fields;
   SetField(row, field, *parsed);
   Saved saved{rec->id, {}};
-  DOSTI_TRY(ValidateEnterprise(row, saved.warnings));
+  DOSTI_TRY(ValidateEnterprise(row, saved.warnings, nullptr));
   if (field == "name") {
     DOSTI_TRY(DuplicateWarnings(*m.store, rec->id, FieldText(row, "name"), {}, saved.warnings));
   }

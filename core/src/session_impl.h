@@ -69,6 +69,10 @@ Result<Date> CheckDate(std::string_view field, std::string_view value);
 // (not id, the stamps, local columns or merged_into); text is parsed to the column's type;
 // NULLs are dropped.
 Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& input);
+// The enterprise rules of DOMAIN.md over a whole row (enterprise.cpp); with `all_errors`,
+// collects every error instead of stopping at the first.
+Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
+                                std::vector<Error>* all_errors);
 // Human-readable "the enterprise 华为技术有限公司 (0190…)" style reference.
 std::string Describe(const Record& r, std::string_view name_field = "name");
 
