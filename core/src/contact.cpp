@@ -116,8 +116,9 @@ Result<std::vector<Record>> Session::ListContacts(std::string_view enterprise_id
   auto enterprise = m.Resolve("enterprise", enterprise_id);
   if (!enterprise) return enterprise.error();
   return m.store->Select(
-      "SELECT * FROM contact WHERE enterprise_id = ? AND archived = 0 "
-      "ORDER BY is_primary DESC, created_at, id",
+      "SELECT * FROM contact WHERE archived = 0 AND enterprise_id IN "
+      "(SELECT id FROM enterprise WHERE id = ?1 OR canon_id = ?1) "
+      "ORDER BY enterprise_id <> ?1, is_primary DESC, created_at, id",
       *enterprise);
 }
 

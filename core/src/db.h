@@ -135,4 +135,21 @@ auto InTransaction(Db& db, Fn&& fn) -> decltype(fn()) {
   return result;
 }
 
+// Steps `sql` with `args` bound and calls `row(stmt)` for every row.
+template <typename Fn, typename... Ts>
+Result<void> EachRow(Db& db, std::string_view sql, Fn&& row, const Ts&... args) {
+  auto st = db.Prepare(sql);
+  if (!st) return st.error();
+  Stmt& s = **st;
+  s.Args(args...);
+  for (;;) {
+    auto more = s.Step();
+    if (!more) return more.error();
+    if (!*more) break;
+    row(s);
+  }
+  s.Reset();  // releases the read transaction of the statement
+  return {};
+}
+
 }  // namespace dosti

@@ -147,7 +147,7 @@ Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::stri
     auto rows = store.Select(
         "SELECT e.id, e.name FROM enterprise_identifier i JOIN enterprise e "
         "ON e.id = i.enterprise_id WHERE i.value = ? AND i.type = ? AND i.archived = 0 "
-        "AND e.archived = 0 AND e.merged_into IS NULL AND e.id <> ? LIMIT 3",
+        "AND e.archived = 0 AND e.canon_id IS NULL AND e.id <> ? LIMIT 3",
         c.value, IdentifierTypeCode(c.type), self_id);
     if (!rows) return rows.error();
     for (const Record& r : *rows) {
@@ -161,7 +161,7 @@ Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::stri
   if (!key.empty()) {
     auto rows = store.Select(
         "SELECT id, name FROM enterprise WHERE name_key = ? AND archived = 0 "
-        "AND merged_into IS NULL AND id <> ? LIMIT 3",
+        "AND canon_id IS NULL AND id <> ? LIMIT 3",
         key, self_id);
     if (!rows) return rows.error();
     for (const Record& r : *rows) {
@@ -294,7 +294,7 @@ Result<std::vector<Record>> Session::ListEnterprises(const EnterpriseFilter& fil
   }
   std::string sql =
       "SELECT * FROM enterprise WHERE (?1 = '' OR country = ?1) AND (?2 OR archived = 0) "
-      "ORDER BY country, name, id";
+      "AND canon_id IS NULL ORDER BY country, name, id";
   if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
   return m.store->Select(sql, filter.country, int64_t{filter.include_archived ? 1 : 0});
 }

@@ -319,6 +319,97 @@ void Write(Writer& w, const ImportSummary& summary) {
   w.EndArray().EndObject();
 }
 
+void Write(Writer& w, const DuplicatePair& pair) {
+  w.BeginObject();
+  w.Key("id_a").String(pair.id_a).Key("name_a").String(pair.name_a);
+  w.Key("id_b").String(pair.id_b).Key("name_b").String(pair.name_b);
+  w.Key("reasons").BeginArray();
+  for (const std::string& r : pair.reasons) w.String(r);
+  w.EndArray().EndObject();
+}
+
+void Write(Writer& w, const std::vector<DuplicatePair>& pairs) {
+  w.BeginArray();
+  for (const DuplicatePair& p : pairs) Write(w, p);
+  w.EndArray();
+}
+
+// [SECTION] Replication
+
+std::string UtcTime(int64_t ms) {
+  // Floor division, so instants before 1970 land on the right day too.
+  int64_t days = ms >= 0 ? ms / 86'400'000 : -((-ms + 86'399'999) / 86'400'000);
+  int64_t rest = ms - days * 86'400'000;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ",
+                FormatDate(CivilFromDays(days)).c_str(), static_cast<int>(rest / 3'600'000),
+                static_cast<int>(rest / 60'000 % 60), static_cast<int>(rest / 1000 % 60),
+                static_cast<int>(rest % 1000));
+  return buf;
+}
+
+void Write(Writer& w, const Frontier& frontier) {
+  w.BeginObject();
+  for (const auto& [device, seq] : frontier) w.Key(device).Int(seq);
+  w.EndObject();
+}
+
+void Write(Writer& w, const HeldCommit& held) {
+  w.BeginObject();
+  w.Key("device").String(held.device);
+  w.Key("seq").Int(held.seq);
+  w.Key("time_ms").Int(held.time_ms);
+  w.Key("time").String(UtcTime(held.time_ms));
+  w.Key("accepted").Bool(held.accepted);
+  w.Key("reason").String(held.reason);
+  w.EndObject();
+}
+
+void Write(Writer& w, const std::vector<HeldCommit>& held) {
+  w.BeginArray();
+  for (const HeldCommit& h : held) Write(w, h);
+  w.EndArray();
+}
+
+void Write(Writer& w, const ApplyReport& report) {
+  w.BeginObject();
+  w.Key("applied").Int(report.applied);
+  w.Key("known").Int(report.known);
+  w.Key("held").Int(report.held);
+  w.Key("changes").Int(report.changes);
+  w.Key("waiting");
+  Write(w, report.waiting);
+  w.EndObject();
+}
+
+void Write(Writer& w, const ConflictValue& value) {
+  w.BeginObject();
+  w.Key("value").Val(value.value);
+  w.Key("device").String(value.device);
+  w.Key("office").String(value.office);
+  w.Key("time_ms").Int(value.time_ms);
+  w.Key("time").String(UtcTime(value.time_ms));
+  w.Key("winner").Bool(value.winner);
+  w.EndObject();
+}
+
+void Write(Writer& w, const Conflict& conflict) {
+  w.BeginObject();
+  w.Key("id").String(conflict.id);
+  w.Key("table").String(conflict.table);
+  w.Key("record_id").String(conflict.record_id);
+  w.Key("field").String(conflict.field);
+  w.Key("values").BeginArray();
+  for (const ConflictValue& v : conflict.values) Write(w, v);
+  w.EndArray().EndObject();
+}
+
+void Write(Writer& w, const std::vector<Conflict>& conflicts) {
+  w.BeginArray();
+  for (const Conflict& c : conflicts) Write(w, c);
+  w.EndArray();
+}
+
 // [SECTION] Reports
 
 void Write(Writer& w, const ServiceCell& cell) {

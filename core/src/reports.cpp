@@ -26,23 +26,6 @@ constexpr int kOldDraftDays = 14;
 
 constexpr int64_t kDayMs = 86'400'000;
 
-// Runs `sql` with `args` bound in order and calls `row(stmt)` for every result row.
-template <typename Fn, typename... Ts>
-Result<void> EachRow(Db& db, std::string_view sql, Fn&& row, const Ts&... args) {
-  auto st = db.Prepare(sql);
-  if (!st) return st.error();
-  Stmt& s = **st;
-  s.Args(args...);
-  for (;;) {
-    auto more = s.Step();
-    if (!more) return more.error();
-    if (!*more) break;
-    row(s);
-  }
-  s.Reset();  // releases the read transaction of the statement
-  return {};
-}
-
 int IndexOf(const std::vector<std::string_view>& codes, std::string_view code) {
   auto it = std::find(codes.begin(), codes.end(), code);
   return it == codes.end() ? -1 : static_cast<int>(it - codes.begin());
@@ -63,8 +46,6 @@ double Median(std::vector<double> v) {
   size_t n = v.size();
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
-
-std::string Short(const std::string& id) { return id.substr(0, 8); }
 
 }  // namespace
 
@@ -94,7 +75,7 @@ Result<ProgressReport> Session::ReportProgress(std::optional<Date> as_of_opt) {
       "     ORDER BY h.changed_on DESC, h.changed_at DESC, h.id DESC LIMIT 1) AS stage"
       "  FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id"
       "  WHERE n.programme_id = ?1 AND n.archived = 0 AND e.archived = 0"
-      "  AND e.merged_into IS NULL)"
+      "  AND e.canon_id IS NULL)"
       " WHERE stage IS NOT NULL GROUP BY country, stage",
       [&](Stmt& s) {
         auto it = counts.find(s.Text(0));
@@ -176,7 +157,7 @@ Result<ServicesReport> Session::ReportServices(std::string_view month) {
   std::unordered_map<std::string, int> interned;
   DOSTI_TRY(EachRow(
       *m.db,
-      "SELECT s.category, coalesce(e.merged_into, s.enterprise_id), e.country,"
+      "SELECT s.category, coalesce(e.canon_id, s.enterprise_id), e.country,"
       "  s.provider_office, s.minutes "
       "FROM service_log s LEFT JOIN enterprise e ON e.id = s.enterprise_id "
       "WHERE s.service_date >= ?1 AND s.service_date < ?2 AND s.state = 'final'"
@@ -321,7 +302,7 @@ Result<void> OldDrafts(Session::Impl& m, Date as_of, std::vector<QualityItem>& o
   return EachRow(
       *m.db,
       "SELECT id, name, created_at FROM enterprise WHERE record_state = 'draft' AND archived = 0"
-      "  AND merged_into IS NULL AND created_at < ?1",
+      "  AND canon_id IS NULL AND created_at < ?1",
       [&](Stmt& s) {
         Date created = DateAt(s.Int(2), m.utc_offset_minutes);
         int64_t days = DaysFromCivil(as_of) - DaysFromCivil(created);
@@ -338,7 +319,7 @@ Result<void> IdentifierWarnings(Session::Impl& m, std::vector<QualityItem>& out)
       *m.db,
       "SELECT i.id, e.id, e.name, i.type, i.value, i.check_state FROM enterprise_identifier i "
       "JOIN enterprise e ON e.id = i.enterprise_id WHERE i.archived = 0 AND e.archived = 0"
-      "  AND e.merged_into IS NULL AND (i.check_state = 'checksum_warning' OR i.type = "
+      "  AND e.canon_id IS NULL AND (i.check_state = 'checksum_warning' OR i.type = "
       "'CN_LEGACY_REGNO')",
       [&](Stmt& s) {
         std::string type = s.Text(3), value = s.Text(4);
@@ -364,7 +345,7 @@ Result<void> MissingSelectionData(Session::Impl& m, std::vector<QualityItem>& ou
       "    AND c.is_primary = 1 AND c.consent_contact = 1) "
       "FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id "
       "WHERE n.programme_id = ?1 AND n.archived = 0 AND n.stage IN ('nominated', 'shortlisted')"
-      "  AND e.archived = 0 AND e.merged_into IS NULL",
+      "  AND e.archived = 0 AND e.canon_id IS NULL",
       [&](Stmt& s) {
         static const char* const kWhat[] = {"an identifier", "sector", "region", "city",
                                             "a primary contact who consented to be contacted"};
@@ -383,64 +364,16 @@ Result<void> MissingSelectionData(Session::Impl& m, std::vector<QualityItem>& ou
 
 // One item per pair of live enterprises (smaller id first), with every reason they share.
 Result<void> DuplicateSuspects(Session::Impl& m, std::vector<QualityItem>& out) {
-  struct Pair {
-    std::string a_name, b_name;
-    std::vector<std::string> reasons;
-  };
-  std::map<std::pair<std::string, std::string>, Pair> pairs;
-  auto add = [&](Stmt& s, std::string reason) {
-    Pair& p = pairs[{s.Text(0), s.Text(2)}];
-    p.a_name = s.Text(1);
-    p.b_name = s.Text(3);
-    if (std::find(p.reasons.begin(), p.reasons.end(), reason) == p.reasons.end()) {
-      p.reasons.push_back(std::move(reason));
-    }
-  };
-  // Each query yields (a.id, a.name, b.id, b.name, what) with a.id < b.id. It first finds the
-  // shared values (k) from a covering index alone, then joins records for those few values
-  // only: a self-join over every row would look each row up three times.
-  DOSTI_TRY(EachRow(
-      *m.db,
-      "WITH k AS (SELECT value, type FROM enterprise_identifier GROUP BY value, type"
-      "  HAVING count(*) > 1) "
-      "SELECT a.id, a.name, b.id, b.name, k.type || ' ' || k.value FROM k "
-      "JOIN enterprise_identifier x ON x.value = k.value AND x.type = k.type AND x.archived = 0 "
-      "JOIN enterprise_identifier y ON y.value = k.value AND y.type = k.type AND y.archived = 0"
-      "  AND y.enterprise_id > x.enterprise_id "
-      "JOIN enterprise a ON a.id = x.enterprise_id JOIN enterprise b ON b.id = y.enterprise_id "
-      "WHERE a.archived = 0 AND a.merged_into IS NULL AND b.archived = 0 AND b.merged_into IS NULL",
-      [&](Stmt& s) { add(s, "same " + s.Text(4)); }));
-  DOSTI_TRY(EachRow(
-      *m.db,
-      "WITH k AS (SELECT name_key FROM enterprise WHERE name_key <> '' GROUP BY name_key"
-      "  HAVING count(*) > 1) "
-      "SELECT a.id, a.name, b.id, b.name FROM k JOIN enterprise a ON a.name_key = k.name_key "
-      "JOIN enterprise b ON b.name_key = k.name_key AND b.id > a.id "
-      "WHERE a.archived = 0 AND a.merged_into IS NULL AND b.archived = 0 AND b.merged_into IS NULL",
-      [&](Stmt& s) { add(s, "same name"); }));
-  // The same query for each contact channel, with @ standing for its column.
-  constexpr std::string_view kContactSql =
-      "WITH k AS (SELECT @ AS v FROM contact WHERE @ <> '' GROUP BY @ HAVING count(*) > 1) "
-      "SELECT DISTINCT a.id, a.name, b.id, b.name, k.v FROM k "
-      "JOIN contact x ON x.@ = k.v AND x.archived = 0 "
-      "JOIN contact y ON y.@ = k.v AND y.archived = 0 AND y.enterprise_id > x.enterprise_id "
-      "JOIN enterprise a ON a.id = x.enterprise_id JOIN enterprise b ON b.id = y.enterprise_id "
-      "WHERE a.archived = 0 AND a.merged_into IS NULL AND b.archived = 0 AND b.merged_into IS NULL";
-  for (auto [column, what] : {std::pair{"mobile", "mobile"}, std::pair{"email", "e-mail"},
-                              std::pair{"wechat", "WeChat id"}}) {
-    std::string sql;
-    for (char ch : kContactSql) sql += ch == '@' ? std::string(column) : std::string(1, ch);
-    DOSTI_TRY(EachRow(*m.db, sql, [&, what = what](Stmt& s) {
-      add(s, "same " + std::string(what) + " " + s.Text(4));
-    }));
-  }
-  for (auto& [ids, p] : pairs) {
+  auto pairs = FindDuplicatePairs(m);
+  if (!pairs) return pairs.error();
+  for (const DuplicatePair& p : *pairs) {
     std::string reasons;
     for (const std::string& r : p.reasons) reasons += (reasons.empty() ? "" : ", ") + r;
-    out.push_back({"duplicate_suspect", "enterprise", ids.first, p.a_name,
-                   "possible duplicate of " + p.b_name + " (" + Short(ids.second) +
-                       "): " + reasons + "; merge the two records if they are the same enterprise",
-                   ids.first, ids.second});
+    out.push_back({"duplicate_suspect", "enterprise", p.id_a, p.name_a,
+                   "possible duplicate of " + p.name_b + " (" + p.id_b + "): " + reasons +
+                       "; merge the two records if they are the same enterprise "
+                       "(dosti duplicates merge)",
+                   p.id_a, p.id_b});
   }
   return {};
 }
@@ -456,7 +389,7 @@ Result<void> ContactIssues(Session::Impl& m, std::vector<QualityItem>& out) {
       // need NormalisePhone's verdict (a prefilter: 10,000 contacts cost a few milliseconds).
       "  AND NOT c.mobile GLOB '+861[3-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'"
       "  AND NOT c.mobile GLOB '+923[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'))"
-      "  AND e.archived = 0 AND e.merged_into IS NULL",
+      "  AND e.archived = 0 AND e.canon_id IS NULL",
       [&](Stmt& s) {
         std::string label = s.Text(1) + " (" + s.Text(2) + ")";
         if (s.Int(5) == 0) {
@@ -515,14 +448,14 @@ Result<CoverageReport> Session::ReportCoverage(std::string_view month) {
   report.month = FormatMonth(*start);
   DOSTI_TRY(EachRow(
       *m.db,
-      "WITH served AS (SELECT coalesce(x.merged_into, s.enterprise_id) AS id"
+      "WITH served AS (SELECT coalesce(x.canon_id, s.enterprise_id) AS id"
       "  FROM service_log s LEFT JOIN enterprise x ON x.id = s.enterprise_id"
       "  WHERE s.service_date >= ?2 AND s.service_date < ?3 AND s.state = 'final'"
       "  AND s.archived = 0) "
       "SELECT e.id, e.name, e.id NOT IN (SELECT id FROM served) "
       "FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id "
       "WHERE n.programme_id = ?1 AND n.archived = 0 AND n.stage IN ('selected', 'active')"
-      "  AND e.archived = 0 AND e.merged_into IS NULL "
+      "  AND e.archived = 0 AND e.canon_id IS NULL "
       "GROUP BY e.id ORDER BY e.country, e.name, e.id",
       [&](Stmt& s) {
         ++report.selected;
@@ -551,7 +484,7 @@ Result<LandingReport> Session::ReportLanding() {
   }
   DOSTI_TRY(EachRow(*m.db,
                     "SELECT country, landing_status, count(*) FROM enterprise "
-                    "WHERE archived = 0 AND merged_into IS NULL GROUP BY country, landing_status",
+                    "WHERE archived = 0 AND canon_id IS NULL GROUP BY country, landing_status",
                     [&](Stmt& s) {
                       int c = IndexOf(kCountries, s.Text(0));
                       int st = IndexOf(kStatuses, s.Text(1));

@@ -157,6 +157,10 @@ ALTER TABLE staff ADD COLUMN clock BLOB;
 ALTER TABLE device ADD COLUMN clock BLOB;
 ALTER TABLE programme ADD COLUMN clock BLOB;
 ALTER TABLE enterprise ADD COLUMN clock BLOB;
+-- Local, derived from merged_into: the live record this one was merged into (following chains;
+-- in a cycle made by concurrent merges the smallest id stays live). NULL for live records.
+ALTER TABLE enterprise ADD COLUMN canon_id TEXT;
+CREATE INDEX enterprise_canon ON enterprise(canon_id);
 ALTER TABLE enterprise_identifier ADD COLUMN clock BLOB;
 ALTER TABLE contact ADD COLUMN clock BLOB;
 ALTER TABLE enrollment ADD COLUMN clock BLOB;

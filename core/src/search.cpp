@@ -119,7 +119,8 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
     }
     return {};
   };
-  constexpr const char* kLive = " AND e.archived = 0 ";
+  // Live records only; a match on a record merged into another leads to that one.
+  constexpr const char* kLive = " AND e.archived = 0 AND e.canon_id IS NULL ";
 
   // 1. Identifier: the strongest signal ("stop: pick the existing record").
   std::string ident = NormaliseIdentifier(q);
@@ -127,8 +128,9 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
       })) {
     DOSTI_TRY(add_rows(s.Select(std::string("SELECT e.id, e.country, e.name, i.value AS matched "
-                                            "FROM enterprise_identifier i JOIN enterprise e ON "
-                                            "e.id = i.enterprise_id WHERE i.value = ? "
+                                            "FROM enterprise_identifier i JOIN enterprise x ON "
+                                            "x.id = i.enterprise_id JOIN enterprise e ON e.id = coalesce(x.canon_id, x.id) "
+                                            "WHERE i.value = ? "
                                             "AND i.archived = 0") + kLive,
                                 ident),
                        MatchReason::kIdentifier, "matched"));
@@ -142,7 +144,8 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
     for (const std::string& e164 : forms) {
       DOSTI_TRY(add_rows(
           s.Select(std::string("SELECT e.id, e.country, e.name, ?1 AS matched FROM contact c "
-                               "JOIN enterprise e ON e.id = c.enterprise_id WHERE c.archived = 0 "
+                               "JOIN enterprise x ON x.id = c.enterprise_id JOIN enterprise e "
+                               "ON e.id = coalesce(x.canon_id, x.id) WHERE c.archived = 0 "
                                "AND (c.mobile = ?1 OR c.office_phone = ?1 OR c.whatsapp = ?1)") +
                        kLive,
                    e164),
@@ -152,15 +155,17 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
   // 3. E-mail and WeChat, exact (case-insensitively).
   if (q.find('@') != std::string::npos) {
     DOSTI_TRY(add_rows(s.Select(std::string("SELECT e.id, e.country, e.name, c.email AS matched "
-                                            "FROM contact c JOIN enterprise e ON "
-                                            "e.id = c.enterprise_id WHERE c.archived = 0 AND "
+                                            "FROM contact c JOIN enterprise x ON x.id = c.enterprise_id "
+                                            "JOIN enterprise e ON e.id = coalesce(x.canon_id, x.id) "
+                                            "WHERE c.archived = 0 AND "
                                             "c.email = ?") + kLive,
                                 text::CaseFold(q)),
                        MatchReason::kEmail, "matched"));
   } else if (q.find(' ') == std::string::npos) {
     DOSTI_TRY(add_rows(s.Select(std::string("SELECT e.id, e.country, e.name, c.wechat AS matched "
-                                            "FROM contact c JOIN enterprise e ON "
-                                            "e.id = c.enterprise_id WHERE c.archived = 0 AND "
+                                            "FROM contact c JOIN enterprise x ON x.id = c.enterprise_id "
+                                            "JOIN enterprise e ON e.id = coalesce(x.canon_id, x.id) "
+                                            "WHERE c.archived = 0 AND "
                                             "c.wechat = ? COLLATE NOCASE") + kLive,
                                 q),
                        MatchReason::kWechat, "matched"));
@@ -169,7 +174,7 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
   std::string key = NameKey(q);
   if (!key.empty()) {
     DOSTI_TRY(add_rows(s.Select("SELECT id, country, name, name AS matched FROM enterprise e "
-                                "WHERE name_key = ? AND archived = 0",
+                                "WHERE name_key = ? AND archived = 0 AND canon_id IS NULL",
                                 key),
                        MatchReason::kSameName, "matched"));
   }
@@ -195,14 +200,15 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
     DOSTI_TRY(add_substring_rows(
         s.Select("SELECT e.id, e.country, e.name, e.name_en, e.name_zh, e.name_ur, e.short_name "
                  "FROM enterprise_fts f JOIN enterprise e ON e.seq = f.rowid "
-                 "WHERE enterprise_fts MATCH ? AND e.archived = 0 ORDER BY f.rank LIMIT ?",
+                 "WHERE enterprise_fts MATCH ? AND e.archived = 0 AND e.canon_id IS NULL "
+                 "ORDER BY f.rank LIMIT ?",
                  FtsPhrase(q), int64_t{limit})));
   } else {
     // Trigrams cannot match two characters (华为): scan the names with LIKE instead.
     std::string pattern = "%" + LikeEscape(q) + "%";
     DOSTI_TRY(add_substring_rows(
         s.Select("SELECT id, country, name, name_en, name_zh, name_ur, short_name "
-                 "FROM enterprise e WHERE archived = 0 "
+                 "FROM enterprise e WHERE archived = 0 AND canon_id IS NULL "
                  "AND (name LIKE ?1 ESCAPE '\\' OR name_en LIKE ?1 ESCAPE '\\' OR name_zh LIKE ?1 "
                  "ESCAPE '\\' OR name_ur LIKE ?1 ESCAPE '\\' OR short_name LIKE ?1 ESCAPE '\\') "
                  "ORDER BY name LIMIT ?2",
@@ -216,6 +222,7 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
     auto rows = s.Select(
         "SELECT e.id, e.country, e.name, e.name_en, e.name_zh, e.name_ur FROM enterprise_fts f "
         "JOIN enterprise e ON e.seq = f.rowid WHERE enterprise_fts MATCH ? AND e.archived = 0 "
+        "AND e.canon_id IS NULL "
         "ORDER BY f.rank LIMIT 50",
         query);
     if (!rows) return rows.error();

@@ -56,8 +56,9 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
   auto reason = CheckText("reason", reason_raw, 1000, false);
   if (!reason) return reason.error();
   auto existing = m.store->Select(
-      "SELECT * FROM enrollment WHERE enterprise_id = ? AND programme_id = ? AND archived = 0 "
-      "ORDER BY created_at, id LIMIT 1",
+      "SELECT * FROM enrollment WHERE enterprise_id IN (SELECT id FROM enterprise "
+      "WHERE id = ?1 OR canon_id = ?1) AND programme_id = ?2 AND archived = 0 "
+      "ORDER BY enterprise_id <> ?1, created_at, id LIMIT 1",
       enterprise->id, m.info.programme_id);
   if (!existing) return existing.error();
   std::optional<Record> current;
@@ -153,8 +154,9 @@ Result<std::optional<Record>> Session::GetEnrollment(std::string_view enterprise
   auto id = m.Resolve("enterprise", enterprise_id);
   if (!id) return id.error();
   auto rows = m.store->Select(
-      "SELECT * FROM enrollment WHERE enterprise_id = ? AND programme_id = ? AND archived = 0 "
-      "ORDER BY created_at, id LIMIT 1",
+      "SELECT * FROM enrollment WHERE enterprise_id IN (SELECT id FROM enterprise "
+      "WHERE id = ?1 OR canon_id = ?1) AND programme_id = ?2 AND archived = 0 "
+      "ORDER BY enterprise_id <> ?1, created_at, id LIMIT 1",
       *id, m.info.programme_id);
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<Record>{};

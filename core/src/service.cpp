@@ -129,7 +129,8 @@ Result<std::vector<Record>> Session::ListServiceLogs(const ServiceFilter& filter
   return m.store->Select(
       "SELECT s.*, e.name AS enterprise_name FROM service_log s "
       "LEFT JOIN enterprise e ON e.id = s.enterprise_id "
-      "WHERE (?1 = '' OR s.enterprise_id = ?1) AND (?2 = '' OR (s.service_date >= ?2 "
+      "WHERE (?1 = '' OR s.enterprise_id IN (SELECT id FROM enterprise WHERE id = ?1 OR "
+      "canon_id = ?1)) AND (?2 = '' OR (s.service_date >= ?2 "
       "AND s.service_date < ?3)) AND s.archived = 0 ORDER BY s.service_date, s.id",
       enterprise, from, to);
 }

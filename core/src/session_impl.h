@@ -73,6 +73,9 @@ Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& i
 // collects every error instead of stopping at the first.
 Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
                                 std::vector<Error>* all_errors);
+// Pairs of live enterprises that look like one (duplicates.cpp); used by the duplicates list
+// and the data-quality report.
+Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m);
 // Human-readable "the enterprise 华为技术有限公司 (0190…)" style reference.
 std::string Describe(const Record& r, std::string_view name_field = "name");
 

@@ -9,7 +9,7 @@
 namespace dosti {
 
 bool IsLocalColumn(std::string_view name) {
-  return name == "seq" || name == "name_key" || name == "clock";
+  return name == "seq" || name == "name_key" || name == "clock" || name == "canon_id";
 }
 
 bool IsBookkeepingColumn(std::string_view name) {
@@ -199,6 +199,7 @@ bool Store::Before(int64_t hlc_a, uint32_t dev_a, int64_t hlc_b, uint32_t dev_b)
 }
 
 void Store::OnBegin() {
+  canon_dirty_ = false;
   snapshot_ = {next_seq_, frontier_, declared_, devices_.size()};
   pending_.reset();
   pending_rows_.clear();
@@ -222,7 +223,58 @@ void Store::OnRollback() {
 
 Result<void> Store::OnCommit() {
   DOSTI_TRY(FlushRemote());
+  if (canon_dirty_) DOSTI_TRY(RecomputeCanon());
   return FlushCommit();
+}
+
+Result<void> Store::RecomputeCanon() {
+  canon_dirty_ = false;
+  std::map<std::string, std::string> merged_into, canon_before;
+  auto st = db_.Prepare(
+      "SELECT id, merged_into, canon_id FROM enterprise "
+      "WHERE merged_into IS NOT NULL OR canon_id IS NOT NULL");
+  if (!st) return st.error();
+  (*st)->Reset();
+  for (;;) {
+    auto row = (*st)->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    std::string id = (*st)->Text(0);
+    if (!(*st)->IsNull(1)) merged_into[id] = (*st)->Text(1);
+    if (!(*st)->IsNull(2)) canon_before[id] = (*st)->Text(2);
+  }
+  // Follow each chain to a record that is not merged. Concurrent merges can make a cycle
+  // (A into B on one device, B into A on another): then the smallest id in the cycle stays
+  // live, on every replica alike.
+  auto resolve = [&](const std::string& start) {
+    std::vector<std::string> path;
+    std::string at = start;
+    for (;;) {
+      auto it = merged_into.find(at);
+      if (it == merged_into.end()) return at;
+      auto seen = std::find(path.begin(), path.end(), at);
+      if (seen != path.end()) return *std::min_element(seen, path.end());
+      path.push_back(at);
+      at = it->second;
+    }
+  };
+  std::map<std::string, std::string> canon_after;
+  for (const auto& [id, target] : merged_into) {
+    std::string root = resolve(id);
+    if (root != id) canon_after[id] = root;
+  }
+  auto set = db_.Prepare("UPDATE enterprise SET canon_id = ? WHERE id = ?");
+  if (!set) return set.error();
+  for (const auto& [id, root] : canon_after) {
+    auto it = canon_before.find(id);
+    if (it != canon_before.end() && it->second == root) continue;
+    DOSTI_TRY((*set)->Args(root, id).Run());
+  }
+  for (const auto& [id, root] : canon_before) {
+    if (canon_after.count(id)) continue;
+    DOSTI_TRY((*set)->Args(nullptr, id).Run());
+  }
+  return {};
 }
 
 Result<void> Store::FlushCommit() {
@@ -391,6 +443,7 @@ Result<void> Store::ApplyRow(RowState& row, std::vector<FieldChange>& changes, i
       return MakeError(ErrorCode::kInvalid, "a change names the local column " + ch.column);
     }
     std::string_view name = col >= 0 ? std::string_view() : std::string_view(ch.column);
+    if (ch.column == "merged_into") canon_dirty_ = true;
     RowClock::Range range = row.clock.Find(col, name);
     size_t same = range.end;
     for (size_t i = range.begin; i < range.end; ++i) {

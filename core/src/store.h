@@ -151,6 +151,8 @@ class Store {
   void OnBegin();
   void OnRollback();
   Result<void> FlushCommit();
+  // Recomputes enterprise.canon_id after merged_into changed.
+  Result<void> RecomputeCanon();
   // The local number of a device id, adding it to the dictionary if new.
   Result<uint32_t> Intern(const std::string& device);
   // Stamp order: clock, then device id.
@@ -179,6 +181,7 @@ class Store {
   std::optional<Commit> pending_;  // the open local commit
   std::unordered_map<std::string, size_t> pending_rows_;  // table/row → index in pending_
   size_t pending_bytes_ = 0;
+  bool canon_dirty_ = false;  // an enterprise's merged_into changed in this transaction
   std::unordered_map<std::string, RowPtr> cache_;  // rows of the remote batch being merged
 };
 

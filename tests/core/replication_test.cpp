@@ -313,3 +313,67 @@ TEST_CASE("Fields from a newer schema are kept and applied after the upgrade",
   CHECK(rows->front().Int("amount") == 50000);
   CHECK(DigestOf(*older.session) == DigestOf(*newer.session));
 }
+
+TEST_CASE("Merging duplicates is a replicated link that references follow and can be undone",
+          "[core][replication][duplicates]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  Send(*a.session, *b.session);
+  // Both offices met the same firm at a fair and entered it offline.
+  auto at_a = a->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("星河科技有限公司")}},
+                               {{IdentifierType::kCnUscc, "91110000600037341L"}});
+  auto at_b = b->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("星河科技")}},
+                               {{IdentifierType::kCnUscc, "91110000600037341L"}});
+  REQUIRE((at_a && at_b));
+  REQUIRE(b->AddContact({{"enterprise_id", at_b->id}, {"full_name", std::string("李雷")}}));
+  Send(*a.session, *b.session);
+  Send(*b.session, *a.session);
+  auto pairs = a->ListDuplicates();
+  REQUIRE(pairs);
+  REQUIRE(pairs->size() == 1);
+  CHECK(pairs->front().reasons.size() == 2);  // the USCC and the name
+
+  REQUIRE(a->MergeDuplicates(at_a->id, at_b->id));
+  CHECK_FALSE(a->MergeDuplicates(at_a->id, at_b->id));  // already merged
+  Send(*a.session, *b.session);
+  for (Session* s : {a.session.get(), b.session.get()}) {
+    CHECK(s->ListEnterprises()->size() == 1);
+    CHECK(s->ListContacts(at_a->id)->size() == 1);  // the other record's contact follows
+    CHECK(s->ListDuplicates()->empty());
+    auto hits = s->Search("91110000600037341L");
+    REQUIRE(hits);
+    REQUIRE(hits->size() == 1);
+    CHECK(hits->front().enterprise_id == at_a->id);
+    CHECK(s->GetEnterprise(at_b->id)->record.Text("merged_into") == at_a->id);  // nothing lost
+  }
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+
+  REQUIRE(b->UnmergeDuplicate(at_b->id));
+  Send(*b.session, *a.session);
+  CHECK(a->ListEnterprises()->size() == 2);
+  CHECK(a->ListContacts(at_a->id)->empty());
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+}
+
+TEST_CASE("Merges made concurrently in both directions leave one live record everywhere",
+          "[core][replication][duplicates]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  auto x = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
+  auto y = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus Ltd")}});
+  REQUIRE((x && y));
+  Send(*a.session, *b.session);
+  Send(*b.session, *a.session);
+  REQUIRE(a->MergeDuplicates(x->id, y->id));  // y into x at one office
+  REQUIRE(b->MergeDuplicates(y->id, x->id));  // x into y at the other
+  Send(*a.session, *b.session);
+  Send(*b.session, *a.session);
+  std::string smaller = std::min(x->id, y->id);
+  for (Session* s : {a.session.get(), b.session.get()}) {
+    auto live = s->ListEnterprises();
+    REQUIRE(live);
+    REQUIRE(live->size() == 1);
+    CHECK(live->front().id == smaller);
+  }
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+}

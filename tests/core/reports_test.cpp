@@ -638,11 +638,7 @@ TEST_CASE("A merged enterprise counts for the enterprise it was merged into",
                            {"minutes", std::string("60")},
                            {"summary", std::string("Contract review")}}));
     REQUIRE(Items(Must(s->ReportQuality()), "duplicate_suspect").size() == 1);  // same name
-    {
-      auto db = Must(dosti::Db::Open(path));
-      Must(db->Exec("UPDATE enterprise SET merged_into = '" + survivor + "' WHERE id = '" + merged +
-                    "'"));
-    }
+    Must(s->MergeDuplicates(survivor, merged));
 
     auto services = Must(s->ReportServices("2024-06"));
     CheckCell(Category(services, "training").all, 2, 1, 2.0);  // one enterprise, two logs

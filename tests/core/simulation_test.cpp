@@ -1,5 +1,6 @@
 // A deterministic, seeded multi-replica simulation (DESIGN.md §7): random edits (concurrent
-// same-field edits, archive/unarchive, conflict resolutions, fields of a newer schema) on 3–4
+// same-field edits, archive/unarchive, duplicate merges and unmerges, conflict resolutions,
+// fields of a newer schema) on 3–4
 // replicas with skewed clocks; random partitions; deliveries duplicated, reordered, dropped
 // and resent, in varied batch sizes. After a full exchange every replica must show the same
 // digest and the same conflicts.
@@ -119,12 +120,25 @@ class Simulation {
       CHECK(*replicas_[i]->GetFrontier() == frontier0);
       CHECK(*replicas_[i]->Digest() == digest0);
       CHECK(Conflicts(replicas_[i]) == conflicts0);
+      CHECK(Live(replicas_[i]) == Live(replicas_[0]));
     }
   }
 
   int64_t conflicts_seen() const { return conflicts_seen_; }
 
  private:
+  // The enterprises each replica shows, with merges followed.
+  std::vector<std::string> Live(SimReplica& r) {
+    EnterpriseFilter all;
+    all.include_archived = true;
+    auto list = r->ListEnterprises(all);
+    REQUIRE(list);
+    std::vector<std::string> ids;
+    for (const Record& e : *list) ids.push_back(e.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
   std::string Conflicts(SimReplica& r) {
     auto list = r->ListConflicts();
     REQUIRE(list);
@@ -153,7 +167,7 @@ class Simulation {
                                                     "sector"};
     static const std::vector<std::string> stages = {"prospect", "nominated", "shortlisted",
                                                     "declined"};
-    uint64_t kind = rng_.Below(10);
+    uint64_t kind = rng_.Below(12);
     if (kind == 0 || enterprises_.empty()) {
       auto e = r->AddEnterprise({{"country", std::string(rng_.Below(2) ? "CN" : "PK")},
                                  {"name", Pick(names)}});
@@ -182,6 +196,10 @@ class Simulation {
         const Conflict& c = Pick(*conflicts);
         REQUIRE(r->ResolveConflictKeep(c.id, 1 + static_cast<int>(rng_.Below(c.values.size()))));
       }
+    } else if (kind == 10) {
+      (void)r->MergeDuplicates(Pick(enterprises_), id);  // refused unless both are live, one country
+    } else if (kind == 11) {
+      (void)r->UnmergeDuplicate(id);
     } else if (r.newer_schema) {
       Session::Impl& m = r->impl();
       if (!m.store->Get("enterprise", id).value_or(std::nullopt)) return;

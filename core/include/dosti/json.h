@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "dosti/record.h"
+#include "dosti/replication.h"
 #include "dosti/reports.h"
 #include "dosti/session.h"
 
@@ -100,6 +101,29 @@ void Write(Writer& w, const SearchHit& hit);
 void Write(Writer& w, const std::vector<SearchHit>& hits);
 void Write(Writer& w, const WorkspaceInfo& info);
 void Write(Writer& w, const ImportSummary& summary);
+// DuplicatePair  {"id_a", "name_a", "id_b", "name_b", "reasons": [text, ...]}
+void Write(Writer& w, const DuplicatePair& pair);
+void Write(Writer& w, const std::vector<DuplicatePair>& pairs);
+
+// [SECTION] Replication (replication.h). Instants are UTC: "time_ms" (milliseconds since 1970)
+// and "time" ("YYYY-MM-DDTHH:MM:SS.mmmZ", the same instant for people and scripts).
+//
+// Frontier       {DEVICE_ID: seq, ...} (device ids in ascending order)
+// HeldCommit     {"device", "seq", "time_ms", "time", "accepted", "reason"}
+// ApplyReport    {"applied", "known", "held", "changes", "waiting": [HeldCommit, ...]}
+// ConflictValue  {"value" (null, number or string), "device", "office", "time_ms", "time",
+//                 "winner"}
+// Conflict       {"id", "table", "record_id", "field", "values": [ConflictValue, ...]}
+//                (the winner first)
+void Write(Writer& w, const Frontier& frontier);
+void Write(Writer& w, const HeldCommit& held);
+void Write(Writer& w, const std::vector<HeldCommit>& held);
+void Write(Writer& w, const ApplyReport& report);
+void Write(Writer& w, const ConflictValue& value);
+void Write(Writer& w, const Conflict& conflict);
+void Write(Writer& w, const std::vector<Conflict>& conflicts);
+// "2024-06-15T04:00:00.000Z": a UTC instant given in milliseconds since 1970.
+std::string UtcTime(int64_t ms);
 
 // [SECTION] Reports (reports.h).
 //

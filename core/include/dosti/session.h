@@ -93,6 +93,14 @@ struct SearchHit {
   double score = 0;     // 1 for exact matches; trigram similarity for kSimilarName
 };
 
+// Two live enterprises that look like one (DOMAIN.md: the same enterprise entered at two
+// offices or booths), with every reason found.
+struct DuplicatePair {
+  std::string id_a, name_a;  // id_a < id_b
+  std::string id_b, name_b;
+  std::vector<std::string> reasons;  // "same CN_USCC 9111…", "same name", "same mobile +92…"
+};
+
 struct ServiceFilter {
   std::string enterprise_id;
   std::string month;  // "YYYY-MM" or ""
@@ -214,6 +222,18 @@ class Session {
   // give the same records). Returns the number of records written.
   Result<int64_t> SeedDemo(int enterprises, uint64_t seed,
                            const Progress& progress = {});
+
+  // [SECTION] Duplicates
+  // Pairs of live enterprises sharing an identifier, a normalised name, or a contact's mobile,
+  // e-mail or WeChat id; ordered by id.
+  Result<std::vector<DuplicatePair>> ListDuplicates();
+  // Merges `other` into `keep` with a replicated merged-into link: `other` leaves the lists and
+  // its contacts, services, enrollments and matches count for `keep`; nothing is deleted.
+  // Refused for the same record twice, an archived or already merged record, or two home
+  // countries.
+  Result<void> MergeDuplicates(std::string_view keep_id, std::string_view other_id);
+  // Undoes a merge: `other` is its own record again.
+  Result<void> UnmergeDuplicate(std::string_view other_id);
 
   // [SECTION] Replication (core/REPLICATION.md)
   // Makes this database a further device of an existing workspace: it gets a device id and an
