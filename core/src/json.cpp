@@ -341,10 +341,9 @@ std::string UtcTime(int64_t ms) {
   int64_t days = ms >= 0 ? ms / 86'400'000 : -((-ms + 86'399'999) / 86'400'000);
   int64_t rest = ms - days * 86'400'000;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ",
-                FormatDate(CivilFromDays(days)).c_str(), static_cast<int>(rest / 3'600'000),
-                static_cast<int>(rest / 60'000 % 60), static_cast<int>(rest / 1000 % 60),
-                static_cast<int>(rest % 1000));
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", FormatDate(CivilFromDays(days)).c_str(),
+                static_cast<int>(rest / 3'600'000), static_cast<int>(rest / 60'000 % 60),
+                static_cast<int>(rest / 1000 % 60), static_cast<int>(rest % 1000));
   return buf;
 }
 

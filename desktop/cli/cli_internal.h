@@ -40,7 +40,8 @@ struct CommandSpec {
   int min_positional = 0;
   int max_positional = 0;
   std::vector<OptionSpec> options;
-  bool needs_workspace = true;  // false: init, info, help
+  bool needs_workspace = true;  // false: init, info, help, and the replication commands
+                                // (those check RequireDevice themselves)
   Handler run = nullptr;
 };
 
@@ -80,6 +81,19 @@ int CmdReportLanding(Context& c);
 int CmdImportEnterprises(Context& c);
 int CmdExport(Context& c);
 int CmdDemoSeed(Context& c);
+int CmdConflictsList(Context& c);
+int CmdConflictsResolve(Context& c);
+int CmdDuplicatesList(Context& c);
+int CmdDuplicatesMerge(Context& c);
+int CmdDuplicatesUnmerge(Context& c);
+int CmdDigest(Context& c);
+int CmdReplicaInit(Context& c);
+int CmdChangesExport(Context& c);
+int CmdChangesImport(Context& c);
+int CmdChangesFrontier(Context& c);
+int CmdHeldList(Context& c);
+int CmdHeldAccept(Context& c);
+int CmdHeldRelease(Context& c);
 
 // The parsed invocation and everything a handler needs.
 struct Context {
@@ -115,6 +129,11 @@ int Refuse(Context& c, const Error& e);
 int Refuse(Context& c, std::string_view message);
 // Exit 2: "error: <message>" plus a usage hint for the command (or for dosti) on stderr.
 int UsageError(Context& c, std::string_view message);
+
+// The check of commands that need only this database's device (replication: a replica that
+// joined but has no records yet may already import, export and list): 0 when there is one,
+// else the core's kNotInitialised refusal (exit 1).
+int RequireDevice(Context& c);
 
 // Warnings on stderr ("warning: ..."), in human mode only: JSON carries them in "warnings".
 void PrintWarnings(Context& c, const std::vector<Issue>& warnings);

@@ -117,6 +117,28 @@ const std::vector<CommandSpec>& Commands() {
       {"export", "", "DIR", "help.export", 1, 1, {}, true, CmdExport},
       {"demo", "seed", "[--enterprises N] [--seed S]", "help.demo", 0, 0,
        {{"enterprises"}, {"seed"}}, true, CmdDemoSeed},
+
+      // Duplicates and replication (commands_sync.cpp). Commands with needs_workspace false
+      // here still need a device (RequireDevice): a replica works before its records arrive.
+      {"duplicates", "list", "", "help.duplicates_list", 0, 0, {}, true, CmdDuplicatesList},
+      {"duplicates", "merge", "KEEP_ID OTHER_ID", "help.duplicates_merge", 2, 2, {}, true,
+       CmdDuplicatesMerge},
+      {"duplicates", "unmerge", "ID", "help.duplicates_unmerge", 1, 1, {}, true,
+       CmdDuplicatesUnmerge},
+      {"conflicts", "list", "", "help.conflicts_list", 0, 0, {}, false, CmdConflictsList},
+      {"conflicts", "resolve", "ID (--value TEXT | --keep N)", "help.conflicts_resolve", 1, 1,
+       {{"value"}, {"keep"}}, true, CmdConflictsResolve},
+      {"digest", "", "", "help.digest", 0, 0, {}, false, CmdDigest},
+      {"replica", "init", "--office beijing|islamabad", "help.replica_init", 0, 0,
+       {{"office", true, true}}, false, CmdReplicaInit},
+      {"changes", "export", "--out FILE [--since FRONTIER_FILE]", "help.changes_export", 0, 0,
+       {{"out", true, true}, {"since"}}, false, CmdChangesExport},
+      {"changes", "import", "FILE", "help.changes_import", 1, 1, {}, false, CmdChangesImport},
+      {"changes", "frontier", "--out FILE", "help.changes_frontier", 0, 0,
+       {{"out", true, true}}, false, CmdChangesFrontier},
+      {"held", "list", "", "help.held_list", 0, 0, {}, false, CmdHeldList},
+      {"held", "accept", "DEVICE", "help.held_accept", 1, 1, {}, false, CmdHeldAccept},
+      {"held", "release", "", "help.held_release", 0, 0, {}, false, CmdHeldRelease},
   };
   // clang-format on
   return commands;
@@ -463,9 +485,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   bool exists = c.db_path == ":memory:" || FileExists(c.db_path);
   if (spec.group == "version") return CmdVersion(c);
   if (spec.group == "info" && !exists) return CmdInfo(c);
-  // Only `init` creates a database file: any other command on a missing file is refused by
-  // the workspace check below, against an empty in-memory database, leaving no file behind.
-  bool creates = !exists && spec.group == "init";
+  // Only `init` and `replica init` create a database file: any other command on a missing
+  // file is refused by the workspace check below, against an empty in-memory database,
+  // leaving no file behind.
+  bool creates =
+      !exists && (spec.group == "init" || (spec.group == "replica" && spec.sub == "init"));
   if (creates) {
     int exit = 0;
     if (!CheckChoice(c, "--office", c.Value("office"), kOffices, &exit)) return exit;
@@ -475,7 +499,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (!session) return Refuse(c, session.error());
   c.session = std::move(*session);
   if (creates) {
-    // A refused init leaves no empty database file behind.
+    // A refused init (or replica init) leaves no empty database file behind.
     int code = spec.run(c);
     if (code != 0) {
       c.session.reset();
@@ -553,7 +577,10 @@ int CmdInfo(Context& c) {
     rows.push_back({Tr("info.workspace", c.lang), info.workspace_name});
     rows.push_back({Tr("info.office", c.lang), CodeLabel("office", info.office, c.lang)});
     rows.push_back({Tr("info.device", c.lang), info.device_id});
-    rows.push_back({Tr("info.programme", c.lang), "DH-2023 (" + info.programme_id + ")"});
+    // A replica learns the programme with its first changes (dosti changes import).
+    rows.push_back({Tr("info.programme", c.lang), info.programme_id.empty()
+                                                      ? Tr("info.not_received", c.lang)
+                                                      : "DH-2023 (" + info.programme_id + ")"});
   }
   rows.push_back({Tr("info.schema", c.lang), std::to_string(info.schema_version)});
   PrintPairs(c.out, rows);

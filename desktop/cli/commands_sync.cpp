@@ -1,0 +1,688 @@
+// Duplicates and replication: duplicates list|merge|unmerge, conflicts list|resolve, digest,
+// replica init, changes export|import|frontier (plain changes files), held list|accept|release.
+//
+// The changes file (README.md "Replication"): an UNENCRYPTED container for moving changesets
+// between two databases before signed and encrypted bundles exist:
+//   "DOSTI-CHANGES 1\n"
+//   for each changeset: u32 little-endian length (1 .. kMaxChangesetBytes), the bytes
+//   u32 0 (the end mark), then the CRC-32 (IEEE) of every byte before it, u32 little-endian.
+// Import reads and checks the whole file before applying anything, so a truncated or damaged
+// file changes nothing. The frontier file is text: one line "DEVICE_ID SEQ" per device.
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <ostream>
+#include <set>
+#include <sstream>
+
+#include "cli_internal.h"
+#include "dosti/text.h"
+
+namespace dosti::cli {
+namespace {
+
+constexpr std::string_view kChangesMagic = "DOSTI-CHANGES 1\n";
+
+// [SECTION] Files
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kIo, "cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return MakeError(ErrorCode::kIo, "cannot read " + path);
+  return text.str();
+}
+
+// Writes `bytes` to a temporary file next to `path`, then renames it over `path`: a reader
+// never sees half a file, and a failed write leaves an older file as it was.
+Result<void> WriteFileWhole(const std::string& path, std::string_view bytes) {
+  std::string tmp = path + ".part";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      return MakeError(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
+    }
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return MakeError(ErrorCode::kIo, "cannot write " + path);
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return MakeError(ErrorCode::kIo, "cannot write " + path + ": " + why);
+  }
+  return {};
+}
+
+uint32_t Crc32(std::string_view bytes) {
+  static const std::array<uint32_t, 256> table = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  uint32_t crc = 0xFFFFFFFFu;
+  for (char ch : bytes) crc = table[(crc ^ static_cast<uint8_t>(ch)) & 0xFF] ^ (crc >> 8);
+  return crc ^ 0xFFFFFFFFu;
+}
+
+void PutU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+uint32_t GetU32(std::string_view bytes, size_t at) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<uint8_t>(bytes[at + i])} << (8 * i);
+  return v;
+}
+
+std::string EncodeChangesFile(const std::vector<std::string>& changesets) {
+  std::string out(kChangesMagic);
+  for (const std::string& cs : changesets) {
+    PutU32(out, static_cast<uint32_t>(cs.size()));
+    out += cs;
+  }
+  PutU32(out, 0);
+  PutU32(out, Crc32(out));
+  return out;
+}
+
+// The changesets of a changes file (views into `file`), or what is wrong with it.
+Result<std::vector<std::string_view>> DecodeChangesFile(std::string_view file) {
+  auto damaged = [](std::string what) { return MakeError(ErrorCode::kInvalid, std::move(what)); };
+  if (file.substr(0, kChangesMagic.size()) != kChangesMagic) {
+    if (file.substr(0, 14) == "DOSTI-CHANGES ") {
+      return damaged("it is a changes file of another version (" +
+                     std::string(file.substr(0, std::min<size_t>(file.find('\n'), 24))) +
+                     "), which this dosti cannot read");
+    }
+    return damaged("it is not a Dosti changes file (it does not start with \"DOSTI-CHANGES 1\")");
+  }
+  std::vector<std::string_view> out;
+  size_t at = kChangesMagic.size();
+  for (;;) {
+    if (file.size() - at < 4) {
+      return damaged("it is truncated: it ends at byte " + std::to_string(file.size()) + " after " +
+                     std::to_string(out.size()) + " changesets, without its end mark");
+    }
+    uint32_t length = GetU32(file, at);
+    if (length == 0) break;
+    size_t n = out.size() + 1;
+    if (length > kMaxChangesetBytes) {
+      return damaged("it is damaged: changeset " + std::to_string(n) + " at byte " +
+                     std::to_string(at) + " claims " + std::to_string(length) +
+                     " bytes, more than a changeset may have (" +
+                     std::to_string(kMaxChangesetBytes) + ")");
+    }
+    if (file.size() - at - 4 < length) {
+      return damaged("it is truncated: changeset " + std::to_string(n) + " at byte " +
+                     std::to_string(at) + " claims " + std::to_string(length) + " bytes but only " +
+                     std::to_string(file.size() - at - 4) + " remain");
+    }
+    out.push_back(file.substr(at + 4, length));
+    at += 4 + length;
+  }
+  at += 4;  // the end mark
+  if (file.size() - at < 4) return damaged("it is truncated: its checksum is missing");
+  if (GetU32(file, at) != Crc32(file.substr(0, at))) {
+    return damaged(
+        "it is damaged: its checksum does not match (the file was altered or "
+        "corrupted on the way)");
+  }
+  at += 4;
+  if (at != file.size()) {
+    return damaged("it is damaged: " + std::to_string(file.size() - at) +
+                   " unexpected bytes after its end");
+  }
+  return out;
+}
+
+bool IsDeviceId(std::string_view s) {
+  return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char ch) {
+           return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+         });
+}
+
+std::string FormatFrontier(const Frontier& frontier) {
+  std::string out;
+  for (const auto& [device, seq] : frontier) out += device + " " + std::to_string(seq) + "\n";
+  return out;
+}
+
+// A frontier file, parsed strictly: each line is exactly "DEVICE_ID SEQ" (32 lowercase hex
+// digits, one space, a whole number), each device once. The last line's newline is optional;
+// an empty file is an empty frontier (the other side has nothing).
+Result<Frontier> ParseFrontier(std::string_view text, const std::string& path) {
+  Frontier out;
+  size_t line_no = 0;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    std::string_view line =
+        text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    at = end == std::string_view::npos ? text.size() : end + 1;
+    ++line_no;
+    auto bad = [&](std::string why) {
+      std::string shown(line.substr(0, 60));
+      if (line.size() > 60) shown += "…";
+      return MakeError(ErrorCode::kInvalid, path + " line " + std::to_string(line_no) + ": " + why +
+                                                "; got \"" + Cell(shown) + "\"");
+    };
+    size_t space = line.find(' ');
+    std::string_view device = line.substr(0, space);
+    std::string_view seq =
+        space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    bool digits =
+        !seq.empty() && seq.size() <= 18 &&
+        std::all_of(seq.begin(), seq.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (space == std::string_view::npos || !IsDeviceId(device) || !digits) {
+      return bad("expected \"DEVICE_ID SEQ\" (32 lowercase hex digits, one space, a whole number)");
+    }
+    if (out.count(std::string(device))) return bad("device listed twice");
+    out[std::string(device)] = std::stoll(std::string(seq));
+  }
+  return out;
+}
+
+// [SECTION] Layout helpers
+
+// The English word for `n` things (the zh and ur texts need no plural form).
+std::string Plural(int64_t n, std::string_view one, std::string_view many) {
+  return std::string(n == 1 ? one : many);
+}
+std::string Plural(size_t n, std::string_view one, std::string_view many) {
+  return Plural(static_cast<int64_t>(n), one, many);
+}
+
+// "2024-06-15 04:00 UTC".
+std::string UtcMinute(int64_t ms) {
+  std::string t = json::UtcTime(ms);
+  return t.substr(0, 10) + " " + t.substr(11, 5) + " UTC";
+}
+
+// Short forms of device ids for one listing: the shortest prefix of at least 8 hex digits
+// that tells them all apart. Ids are time-ordered (their first 12 digits are the creation
+// millisecond), so devices set up in the same minute need more than 8.
+std::map<std::string, std::string> ShortIds(const std::set<std::string>& devices) {
+  size_t length = 8;
+  for (; length < 32; ++length) {
+    std::set<std::string> seen;
+    bool unique = true;
+    for (const std::string& d : devices) unique = unique && seen.insert(d.substr(0, length)).second;
+    if (unique) break;
+  }
+  std::map<std::string, std::string> out;
+  for (const std::string& d : devices) out[d] = d.substr(0, length);
+  return out;
+}
+
+std::string ValueShown(Context& c, const Value& v) {
+  std::string text = ValueText(v);
+  return IsNull(v) || text.empty() ? Tr("conflict.empty", c.lang) : Cell(text);
+}
+
+std::string PadRight(const std::string& s, size_t width) {
+  size_t w = text::DisplayWidth(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+// The reasons commits wait, one per device (the first waiting commit's reason: the others of
+// that device wait behind it).
+std::vector<std::string> HeldReasons(const std::vector<HeldCommit>& waiting) {
+  std::vector<std::string> out;
+  std::string last_device;
+  for (const HeldCommit& h : waiting) {
+    if (!out.empty() && h.device == last_device) continue;
+    out.push_back(h.reason);
+    last_device = h.device;
+  }
+  return out;
+}
+
+// `summary` then why commits wait: on the same line when there is one reason, else one per
+// line. `newly_held` false: the summary counted no held commits of its own (an import of
+// commits that were already waiting), so the reasons follow under "Still waiting".
+void PrintApplySummary(Context& c, const std::string& summary,
+                       const std::vector<HeldCommit>& waiting, bool newly_held = true) {
+  std::vector<std::string> reasons = HeldReasons(waiting);
+  c.out << summary;
+  if (reasons.empty()) {
+    c.out << Tr("sep.end", c.lang) << '\n';
+    return;
+  }
+  if (!newly_held) c.out << Tr("sep.end", c.lang) << '\n' << Tr("held.still", c.lang);
+  if (reasons.size() == 1) {
+    c.out << Tr("sep.colon", c.lang) << Cell(reasons.front()) << '\n';
+    return;
+  }
+  c.out << Tr("sep.colon", c.lang) << '\n';
+  for (const std::string& r : reasons) c.out << "  " << Cell(r) << '\n';
+}
+
+// The one open conflict whose id starts with `prefix`; refuses (exit 1 in `*exit`) when none
+// or several do.
+std::optional<Conflict> FindConflict(Context& c, const std::string& prefix, int* exit) {
+  auto all = c.s().ListConflicts();
+  if (!all) {
+    *exit = Refuse(c, all.error());
+    return std::nullopt;
+  }
+  std::vector<Conflict> hits;
+  for (Conflict& k : *all) {
+    if (k.id == prefix) return std::move(k);
+    if (k.id.rfind(prefix, 0) == 0) hits.push_back(std::move(k));
+  }
+  if (hits.size() == 1) return std::move(hits.front());
+  if (hits.empty()) {
+    *exit = Refuse(c, "no open conflict " + prefix + " (dosti conflicts list shows them)");
+  } else {
+    *exit = Refuse(c, "several conflicts start with " + prefix + "; give more of the id");
+  }
+  return std::nullopt;
+}
+
+// "enterprise.city of 0190…" plus the enterprise's name when the record is one.
+std::string ConflictSubject(Context& c, const Conflict& k) {
+  std::string where = k.table + "." + k.field;
+  std::string record = k.record_id;
+  if (k.table == "enterprise") {
+    auto e = c.s().GetEnterprise(k.record_id);
+    if (e && !e->record.Text("name").empty()) record += " (" + e->record.Text("name") + ")";
+  }
+  return Fmt("conflict.subject", c.lang, {where, record, FieldLabel(k.field, c.lang)});
+}
+
+}  // namespace
+
+int RequireDevice(Context& c) {
+  auto info = c.s().Info();
+  if (!info) return Refuse(c, info.error());
+  if (info->initialised) return 0;
+  auto ready = c.s().RequireWorkspace();
+  return Refuse(c, ready
+                       ? MakeError(ErrorCode::kNotInitialised, "this database has no workspace yet")
+                       : ready.error());
+}
+
+// [SECTION] Duplicates
+
+int CmdDuplicatesList(Context& c) {
+  auto pairs = c.s().ListDuplicates();
+  if (!pairs) return Refuse(c, pairs.error());
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, *pairs);
+    PrintJson(c, w);
+    return 0;
+  }
+  if (pairs->empty()) {
+    PrintNone(c);
+    return 0;
+  }
+  std::string why = FieldLabel("why", c.lang);
+  for (size_t i = 0; i < pairs->size(); ++i) {
+    const DuplicatePair& p = (*pairs)[i];
+    std::string number = std::to_string(i + 1) + ". ";
+    std::string indent(number.size(), ' ');
+    c.out << number << p.id_a << "  " << Cell(p.name_a) << '\n';
+    c.out << indent << p.id_b << "  " << Cell(p.name_b) << '\n';
+    std::string reasons;
+    for (const std::string& r : p.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+    c.out << indent << why << Tr("sep.colon", c.lang) << Cell(reasons) << '\n';
+  }
+  c.out << Tr("duplicates.hint", c.lang) << '\n';
+  return 0;
+}
+
+int CmdDuplicatesMerge(Context& c) {
+  auto keep = c.s().ResolveId("enterprise", c.positional[0]);
+  if (!keep) return Refuse(c, keep.error());
+  auto other = c.s().ResolveId("enterprise", c.positional[1]);
+  if (!other) return Refuse(c, other.error());
+  if (auto r = c.s().MergeDuplicates(*keep, *other); !r) return Refuse(c, r.error());
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("kept").String(*keep).Key("merged").String(*other).EndObject();
+    PrintJson(c, w);
+    return 0;
+  }
+  c.out << Fmt("duplicates.merged", c.lang, {*other, *keep}) << '\n';
+  return 0;
+}
+
+int CmdDuplicatesUnmerge(Context& c) {
+  auto other = c.s().ResolveId("enterprise", c.positional[0]);
+  if (!other) return Refuse(c, other.error());
+  if (auto r = c.s().UnmergeDuplicate(*other); !r) return Refuse(c, r.error());
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("id").String(*other).Key("merged_into").Null().EndObject();
+    PrintJson(c, w);
+    return 0;
+  }
+  c.out << Fmt("duplicates.unmerged", c.lang, {*other}) << '\n';
+  return 0;
+}
+
+// [SECTION] Conflicts and the digest
+
+int CmdConflictsList(Context& c) {
+  if (int code = RequireDevice(c)) return code;
+  auto conflicts = c.s().ListConflicts();
+  if (!conflicts) return Refuse(c, conflicts.error());
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, *conflicts);
+    PrintJson(c, w);
+    return 0;
+  }
+  if (conflicts->empty()) {
+    PrintNone(c);
+    return 0;
+  }
+  std::set<std::string> devices;
+  for (const Conflict& k : *conflicts) {
+    for (const ConflictValue& v : k.values) devices.insert(v.device);
+  }
+  std::map<std::string, std::string> short_ids = ShortIds(devices);
+  for (size_t i = 0; i < conflicts->size(); ++i) {
+    const Conflict& k = (*conflicts)[i];
+    if (i > 0) c.out << '\n';
+    c.out << Fmt("conflict.heading", c.lang, {k.id, ConflictSubject(c, k)}) << '\n';
+    // Values padded to one width (up to 40 columns) so that office, device and time line up.
+    std::vector<std::string> shown;
+    size_t width = 0;
+    for (const ConflictValue& v : k.values) {
+      shown.push_back(ValueShown(c, v.value));
+      width = std::max(width, std::min<size_t>(40, text::DisplayWidth(shown.back())));
+    }
+    size_t office_width = 0;
+    for (const ConflictValue& v : k.values) {
+      office_width =
+          std::max(office_width, text::DisplayWidth(CodeLabel("office", v.office, c.lang)));
+    }
+    for (size_t n = 0; n < k.values.size(); ++n) {
+      const ConflictValue& v = k.values[n];
+      std::string line = "  " + std::to_string(n + 1) + ". " + PadRight(shown[n], width) + "  " +
+                         PadRight(CodeLabel("office", v.office, c.lang), office_width) + "  " +
+                         Tr("conflict.device", c.lang) + " " + short_ids[v.device] + "  " +
+                         UtcMinute(v.time_ms);
+      if (v.winner) line += "  " + Tr("conflict.shown", c.lang);
+      c.out << line << '\n';
+    }
+  }
+  c.out << '\n' << Tr("conflicts.hint", c.lang) << '\n';
+  return 0;
+}
+
+int CmdConflictsResolve(Context& c) {
+  bool has_value = c.Has("value"), has_keep = c.Has("keep");
+  if (has_value == has_keep) return UsageError(c, "give exactly one of --value TEXT and --keep N");
+  int exit = 0;
+  std::optional<int64_t> keep;
+  if (has_keep) {
+    keep = IntOption(c, "keep", &exit);
+    if (!keep) return exit;
+  }
+  auto conflict = FindConflict(c, c.positional[0], &exit);
+  if (!conflict) return exit;
+  std::string shown;
+  if (keep) {
+    if (*keep < 1 || *keep > static_cast<int64_t>(conflict->values.size())) {
+      return Refuse(c, "--keep must be between 1 and " + std::to_string(conflict->values.size()) +
+                           " (the values of conflict " + conflict->id + ")");
+    }
+    if (auto r = c.s().ResolveConflictKeep(conflict->id, static_cast<int>(*keep)); !r) {
+      return Refuse(c, r.error());
+    }
+    shown = ValueText(conflict->values[static_cast<size_t>(*keep - 1)].value);
+  } else {
+    if (auto r = c.s().ResolveConflict(conflict->id, c.Value("value")); !r) {
+      return Refuse(c, r.error());
+    }
+    shown = c.Value("value");
+  }
+  if (conflict->table == "enterprise") {
+    // What the record shows now, as the core stored it (trimmed, normalised).
+    auto e = c.s().GetEnterprise(conflict->record_id);
+    if (e) shown = e->record.Text(conflict->field);
+  }
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("id").String(conflict->id).Key("table").String(conflict->table);
+    w.Key("record_id").String(conflict->record_id).Key("field").String(conflict->field);
+    w.Key("value").String(shown).EndObject();
+    PrintJson(c, w);
+    return 0;
+  }
+  c.out << Fmt("conflict.resolved", c.lang,
+               {conflict->id, ConflictSubject(c, *conflict),
+                shown.empty() ? Tr("conflict.empty", c.lang) : Cell(shown)})
+        << '\n';
+  return 0;
+}
+
+int CmdDigest(Context& c) {
+  if (int code = RequireDevice(c)) return code;
+  auto digest = c.s().Digest();
+  if (!digest) return Refuse(c, digest.error());
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("digest").String(*digest).EndObject();
+    PrintJson(c, w);
+    return 0;
+  }
+  c.out << *digest << '\n';
+  return 0;
+}
+
+// [SECTION] Replicas and changes files
+
+int CmdReplicaInit(Context& c) {
+  std::string office = c.Value("office");
+  int exit = 0;
+  if (!CheckChoice(c, "--office", office, kOffices, &exit)) return exit;
+  auto info = c.s().JoinAsReplica(office);
+  if (!info) return Refuse(c, info.error());
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, *info);
+    PrintJson(c, w);
+    return 0;
+  }
+  c.out << Tr("replica.done", c.lang) << '\n';
+  PrintPairs(c.out, {{Tr("info.office", c.lang), CodeLabel("office", info->office, c.lang)},
+                     {Tr("info.device", c.lang), info->device_id},
+                     {Tr("info.database", c.lang), c.db_path}});
+  c.out << Tr("replica.next", c.lang) << '\n';
+  return 0;
+}
+
+int CmdChangesExport(Context& c) {
+  if (int code = RequireDevice(c)) return code;
+  Frontier since;
+  if (c.Has("since")) {
+    auto text = ReadFile(c.Value("since"));
+    if (!text) return Refuse(c, text.error());
+    auto parsed = ParseFrontier(*text, c.Value("since"));
+    if (!parsed) return Refuse(c, parsed.error());
+    since = std::move(*parsed);
+  }
+  auto changesets = c.s().ChangesetsFor(since);
+  if (!changesets) return Refuse(c, changesets.error());
+  std::string file = EncodeChangesFile(*changesets);
+  const std::string out = c.Value("out");
+  if (auto r = WriteFileWhole(out, file); !r) return Refuse(c, r.error());
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("file").String(out);
+    w.Key("changesets").Int(static_cast<int64_t>(changesets->size()));
+    w.Key("bytes").Int(static_cast<int64_t>(file.size())).EndObject();
+    PrintJson(c, w);
+    return 0;
+  }
+  c.out << Fmt("changes.exported", c.lang,
+               {std::to_string(changesets->size()), std::to_string(file.size()), out,
+                Plural(changesets->size(), "changeset", "changesets")})
+        << '\n';
+  return 0;
+}
+
+int CmdChangesImport(Context& c) {
+  if (int code = RequireDevice(c)) return code;
+  const std::string& path = c.positional[0];
+  auto file = ReadFile(path);
+  if (!file) return Refuse(c, file.error());
+  // Every changeset is framed and the checksum verified before the first one applies.
+  auto changesets = DecodeChangesFile(*file);
+  if (!changesets) {
+    return Refuse(c, path + ": " + changesets.error().message + "; nothing was imported");
+  }
+  ApplyReport total;
+  for (size_t i = 0; i < changesets->size(); ++i) {
+    auto r = c.s().ApplyChangeset((*changesets)[i]);
+    if (!r) {
+      std::string before =
+          i == 0 ? "nothing was imported"
+                 : "the " + std::to_string(i) +
+                       " before it were applied (each changeset applies whole), the rest not";
+      return Refuse(c, path + ": changeset " + std::to_string(i + 1) + " of " +
+                           std::to_string(changesets->size()) +
+                           " was refused: " + r.error().message + "; " + before);
+    }
+    total.applied += r->applied;
+    total.known += r->known;
+    total.held += r->held;
+    total.changes += r->changes;
+    total.waiting = std::move(r->waiting);
+  }
+  if (changesets->empty()) {
+    // Nothing to apply; still say what waits.
+    auto held = c.s().ListHeld();
+    if (!held) return Refuse(c, held.error());
+    total.waiting = std::move(*held);
+  }
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("file").String(path);
+    w.Key("changesets").Int(static_cast<int64_t>(changesets->size()));
+    w.Key("applied").Int(total.applied).Key("known").Int(total.known);
+    w.Key("held").Int(total.held).Key("changes").Int(total.changes).Key("waiting");
+    json::Write(w, total.waiting);
+    w.EndObject();
+    PrintJson(c, w);
+    return 0;
+  }
+  PrintApplySummary(
+      c,
+      Fmt("changes.imported", c.lang,
+          {std::to_string(total.applied), std::to_string(total.changes),
+           std::to_string(total.known), std::to_string(total.held),
+           Plural(total.applied, "commit", "commits"), Plural(total.changes, "change", "changes")}),
+      total.waiting, total.held > 0);
+  return 0;
+}
+
+int CmdChangesFrontier(Context& c) {
+  if (int code = RequireDevice(c)) return code;
+  auto frontier = c.s().GetFrontier();
+  if (!frontier) return Refuse(c, frontier.error());
+  const std::string out = c.Value("out");
+  if (auto r = WriteFileWhole(out, FormatFrontier(*frontier)); !r) return Refuse(c, r.error());
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("file").String(out).Key("frontier");
+    json::Write(w, *frontier);
+    w.EndObject();
+    PrintJson(c, w);
+    return 0;
+  }
+  c.out << Fmt("changes.frontier", c.lang,
+               {std::to_string(frontier->size()), out,
+                Plural(frontier->size(), "device", "devices")})
+        << '\n';
+  return 0;
+}
+
+// [SECTION] Held commits
+
+int CmdHeldList(Context& c) {
+  if (int code = RequireDevice(c)) return code;
+  auto held = c.s().ListHeld();
+  if (!held) return Refuse(c, held.error());
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, *held);
+    PrintJson(c, w);
+    return 0;
+  }
+  if (held->empty()) {
+    PrintNone(c);
+    return 0;
+  }
+  std::set<std::string> devices;
+  for (const HeldCommit& h : *held) devices.insert(h.device);
+  std::map<std::string, std::string> short_ids = ShortIds(devices);
+  Table t({FieldLabel("device", c.lang), FieldLabel("seq", c.lang), FieldLabel("time", c.lang),
+           FieldLabel("reason", c.lang)});
+  t.AlignRight(1);
+  for (const HeldCommit& h : *held) {
+    std::string reason = h.reason;
+    if (h.accepted) reason = Tr("held.accepted", c.lang) + " " + reason;
+    t.Add({short_ids[h.device], std::to_string(h.seq), UtcMinute(h.time_ms), reason});
+  }
+  t.Print(c.out);
+  return 0;
+}
+
+int CmdHeldAccept(Context& c) {
+  if (int code = RequireDevice(c)) return code;
+  auto report = c.s().AcceptHeld(c.positional[0]);
+  if (!report) return Refuse(c, report.error());
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, *report);
+    PrintJson(c, w);
+    return 0;
+  }
+  PrintApplySummary(
+      c,
+      Fmt("held.released", c.lang,
+          {std::to_string(report->applied), std::to_string(report->changes),
+           std::to_string(report->waiting.size()), Plural(report->applied, "commit", "commits"),
+           Plural(report->changes, "change", "changes")}),
+      report->waiting);
+  return 0;
+}
+
+int CmdHeldRelease(Context& c) {
+  if (int code = RequireDevice(c)) return code;
+  auto report = c.s().ReleaseHeld();
+  if (!report) return Refuse(c, report.error());
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, *report);
+    PrintJson(c, w);
+    return 0;
+  }
+  PrintApplySummary(
+      c,
+      Fmt("held.released", c.lang,
+          {std::to_string(report->applied), std::to_string(report->changes),
+           std::to_string(report->waiting.size()), Plural(report->applied, "commit", "commits"),
+           Plural(report->changes, "change", "changes")}),
+      report->waiting);
+  return 0;
+}
+
+}  // namespace dosti::cli
