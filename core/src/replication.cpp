@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "changeset.h"
 #include "schema.h"
@@ -63,8 +64,12 @@ class Session::Impl::Applier {
     auto f = m_.store->frontier().find(device);
     int64_t have = f == m_.store->frontier().end() ? 0 : f->second;
     auto& q = queue_[device];
-    if (seq <= have || q.count(seq)) {
+    if (seq <= have) {
       ++report.known;
+      return {};
+    }
+    if (q.count(seq)) {  // already waiting here: it still waits, or applies now
+      offered_.emplace_back(device, seq);
       return {};
     }
     if (count_ + 1 > kMaxHeldCommits || bytes_ + static_cast<int64_t>(body.size()) > kMaxHeldBytes) {
@@ -154,7 +159,7 @@ class Session::Impl::Applier {
         } else if (HlcMs(p.hlc) > now + kMaxClockSkewMs && !p.accepted) {
           h.reason = who + "'s clock is " + Duration(HlcMs(p.hlc) - now) +
                      " ahead; these changes apply when that time comes, or when an admin "
-                     "accepts them (dosti held accept " + device.substr(0, 8) + ")";
+                     "accepts them (dosti held accept " + device + ")";
         } else {
           auto commit = DecodeCommit(p.body);
           std::string missing;
@@ -200,7 +205,8 @@ class Session::Impl::Applier {
 };
 
 std::string Session::Impl::DeviceLabel(const std::string& device) {
-  std::string label = "device " + device.substr(0, 8);
+  // The whole id: ids made within the same minute share their first characters.
+  std::string label = "device " + device;
   auto row = store->Get("device", device);
   if (row && *row) {
     std::string office = (*row)->Text("office");
@@ -294,14 +300,22 @@ Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
     }
     commits.push_back(std::move(*c));
   }
-  ApplyReport report;
-  auto r = InTransaction(*m.db, [&]() -> Result<void> {
-    Impl::Applier applier(m);
-    DOSTI_TRY(applier.Load());
+  return m.RunApplier([&](Impl::Applier& applier, ApplyReport& report) -> Result<void> {
     for (size_t i = 0; i < commits.size(); ++i) {
       DOSTI_TRY(applier.Offer(commits[i].device, commits[i].seq, commits[i].hlc,
                               cs->commits[i], report));
     }
+    return {};
+  });
+}
+
+Result<ApplyReport> Session::Impl::RunApplier(
+    const std::function<Result<void>(Applier&, ApplyReport&)>& offer) {
+  ApplyReport report;
+  auto r = InTransaction(*db, [&]() -> Result<void> {
+    Applier applier(*this);
+    DOSTI_TRY(applier.Load());
+    DOSTI_TRY(offer(applier, report));
     DOSTI_TRY(applier.Drain(report));
     auto waiting = applier.Describe();
     if (!waiting) return waiting.error();
@@ -309,7 +323,7 @@ Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
     return {};
   });
   if (!r) return r.error();
-  DOSTI_TRY(m.AfterMerge());
+  DOSTI_TRY(AfterMerge());
   return report;
 }
 
@@ -321,25 +335,13 @@ Result<std::vector<HeldCommit>> Session::ListHeld() {
 }
 
 Result<ApplyReport> Session::ReleaseHeld() {
-  Impl& m = *impl_;
-  ApplyReport report;
-  auto r = InTransaction(*m.db, [&]() -> Result<void> {
-    Impl::Applier applier(m);
-    DOSTI_TRY(applier.Load());
-    DOSTI_TRY(applier.Drain(report));
-    auto waiting = applier.Describe();
-    if (!waiting) return waiting.error();
-    report.waiting = std::move(*waiting);
-    return {};
-  });
-  if (!r) return r.error();
-  DOSTI_TRY(m.AfterMerge());
-  return report;
+  return impl_->RunApplier([](Impl::Applier&, ApplyReport&) -> Result<void> { return {}; });
 }
 
 Result<ApplyReport> Session::AcceptHeld(std::string_view device_prefix) {
   Impl& m = *impl_;
-  DOSTI_TRY(m.RequireInit());
+  // A new replica whose first changes are held needs only its device, not the records.
+  if (m.info.device_id.empty()) DOSTI_TRY(m.RequireInit());
   auto held = ListHeld();
   if (!held) return held.error();
   std::string device;
@@ -356,20 +358,8 @@ Result<ApplyReport> Session::AcceptHeld(std::string_view device_prefix) {
     return MakeError(ErrorCode::kNotFound,
                      "no held changes from a device " + std::string(device_prefix));
   }
-  ApplyReport report;
-  auto r = InTransaction(*m.db, [&]() -> Result<void> {
-    Impl::Applier applier(m);
-    DOSTI_TRY(applier.Load());
-    DOSTI_TRY(applier.Accept(device));
-    DOSTI_TRY(applier.Drain(report));
-    auto waiting = applier.Describe();
-    if (!waiting) return waiting.error();
-    report.waiting = std::move(*waiting);
-    return {};
-  });
-  if (!r) return r.error();
-  DOSTI_TRY(m.AfterMerge());
-  return report;
+  return m.RunApplier(
+      [&](Impl::Applier& applier, ApplyReport&) -> Result<void> { return applier.Accept(device); });
 }
 
 Result<void> Session::Impl::AfterMerge() {
@@ -507,9 +497,16 @@ namespace {
 Result<Conflict> FindConflict(Session& s, std::string_view id) {
   auto all = s.ListConflicts();
   if (!all) return all.error();
+  std::optional<Conflict> found;
   for (Conflict& c : *all) {
-    if (!id.empty() && c.id.rfind(std::string(id), 0) == 0) return std::move(c);
+    if (id.empty() || c.id.rfind(std::string(id), 0) != 0) continue;
+    if (found) {
+      return MakeError(ErrorCode::kAmbiguous, "several conflicts start with " + std::string(id) +
+                                                  "; give more of the id");
+    }
+    found = std::move(c);
   }
+  if (found) return std::move(*found);
   return MakeError(ErrorCode::kNotFound, "no open conflict " + std::string(id) +
                                              " (dosti conflicts list shows them)");
 }

@@ -179,6 +179,8 @@ CREATE TABLE held_commit (
   device TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, body BLOB NOT NULL,
   accepted INTEGER NOT NULL DEFAULT 0, received_at INTEGER NOT NULL,
   PRIMARY KEY (device, seq)) WITHOUT ROWID;
+-- What this device's commits have already declared as dependencies (FlushCommit).
+CREATE TABLE declared_dep (device TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE conflict (
   tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT NOT NULL,
   PRIMARY KEY (tbl, row_id, col)) WITHOUT ROWID;

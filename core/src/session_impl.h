@@ -3,6 +3,7 @@
 // search.cpp, reports.cpp, csv.cpp, demo.cpp).
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -45,6 +46,9 @@ struct Session::Impl {
 
   // Replication (replication.cpp).
   class Applier;
+  // In one transaction: loads the queue of held commits, lets `offer` add to it (or accept),
+  // applies everything that can apply, and reports what still waits.
+  Result<ApplyReport> RunApplier(const std::function<Result<void>(Applier&, ApplyReport&)>& offer);
   // "device 1a2b3c4d (islamabad)".
   std::string DeviceLabel(const std::string& device);
   // Refreshes what merged changesets may have brought (the programme, for a new replica).

@@ -122,54 +122,28 @@ Result<void> Store::SetDevice(std::string device_id) {
   device_id_ = std::move(device_id);
   devices_.clear();
   device_numbers_.clear();
-  auto names = db_.Prepare("SELECT n, device FROM device_index ORDER BY n");
-  if (!names) return names.error();
-  (*names)->Reset();
-  for (;;) {
-    auto row = (*names)->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    if ((*names)->Int(0) != static_cast<int64_t>(devices_.size())) {
-      return MakeError(ErrorCode::kStorage, "damaged device dictionary in the database");
-    }
-    device_numbers_.emplace((*names)->Text(1), static_cast<uint32_t>(devices_.size()));
-    devices_.push_back((*names)->Text(1));
-  }
+  bool damaged = false;
+  DOSTI_TRY(EachRow(db_, "SELECT n, device FROM device_index ORDER BY n", [&](Stmt& row) {
+    damaged = damaged || row.Int(0) != static_cast<int64_t>(devices_.size());
+    device_numbers_.emplace(row.Text(1), static_cast<uint32_t>(devices_.size()));
+    devices_.push_back(row.Text(1));
+  }));
+  if (damaged) return MakeError(ErrorCode::kStorage, "damaged device dictionary in the database");
   auto self = Intern(device_id_);
   if (!self) return self.error();
   device_n_ = *self;
   frontier_.clear();
-  auto st = db_.Prepare("SELECT device, max(seq), max(hlc) FROM commit_log GROUP BY device");
-  if (!st) return st.error();
-  (*st)->Reset();
-  for (;;) {
-    auto row = (*st)->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    frontier_[(*st)->Text(0)] = (*st)->Int(1);
-    last_hlc_ = std::max(last_hlc_, (*st)->Int(2));
-  }
+  DOSTI_TRY(EachRow(db_, "SELECT device, max(seq), max(hlc) FROM commit_log GROUP BY device",
+                    [&](Stmt& row) {
+                      frontier_[row.Text(0)] = row.Int(1);
+                      last_hlc_ = std::max(last_hlc_, row.Int(2));
+                    }));
   auto it = frontier_.find(device_id_);
   next_seq_ = it == frontier_.end() ? 1 : it->second + 1;
   // The dependencies this device's commits have declared so far (see FlushCommit).
   declared_.clear();
-  auto deps = db_.Prepare("SELECT value FROM local_setting WHERE key = 'declared_deps'");
-  if (!deps) return deps.error();
-  (*deps)->Reset();
-  auto row = (*deps)->Step();
-  if (!row) return row.error();
-  if (*row) {
-    std::string s = (*deps)->Text(0);
-    for (size_t pos = 0; pos < s.size();) {
-      size_t end = s.find(',', pos);
-      if (end == std::string::npos) end = s.size();
-      std::string item = s.substr(pos, end - pos);
-      size_t colon = item.find(':');
-      if (colon != std::string::npos) declared_[item.substr(0, colon)] = std::stoll(item.substr(colon + 1));
-      pos = end + 1;
-    }
-  }
-  (*deps)->Reset();
+  DOSTI_TRY(EachRow(db_, "SELECT device, seq FROM declared_dep",
+                    [&](Stmt& row) { declared_[row.Text(0)] = row.Int(1); }));
   return {};
 }
 
@@ -282,14 +256,12 @@ Result<void> Store::FlushCommit() {
   Commit& c = *pending_;
   // Declare what this device has applied from others since its last declaration: receivers
   // apply this commit only after those (causal delivery), so every prev it names is known.
-  bool deps_changed = false;
   for (const auto& [device, seq] : frontier_) {
     if (device == device_id_) continue;
     auto it = declared_.find(device);
     if (it != declared_.end() && it->second >= seq) continue;
     c.deps.emplace_back(device, seq);
     declared_[device] = seq;
-    deps_changed = true;
   }
   std::string body = EncodeCommit(c);
   auto st = db_.Prepare("INSERT INTO commit_log(device, seq, hlc, body) VALUES (?, ?, ?, ?)");
@@ -297,15 +269,10 @@ Result<void> Store::FlushCommit() {
   (*st)->Reset();
   (*st)->Bind(1, c.device).Bind(2, c.seq).Bind(3, c.hlc).BindBlob(4, body);
   DOSTI_TRY((*st)->Run());
-  if (deps_changed) {
-    std::string s;
-    for (const auto& [device, seq] : declared_) {
-      s += (s.empty() ? "" : ",") + device + ":" + std::to_string(seq);
-    }
-    auto set = db_.Prepare(
-        "INSERT OR REPLACE INTO local_setting(key, value) VALUES ('declared_deps', ?)");
+  for (const auto& [device, seq] : c.deps) {
+    auto set = db_.Prepare("INSERT OR REPLACE INTO declared_dep(device, seq) VALUES (?, ?)");
     if (!set) return set.error();
-    DOSTI_TRY((*set)->Args(s).Run());
+    DOSTI_TRY((*set)->Args(device, seq).Run());
   }
   frontier_[device_id_] = c.seq;
   next_seq_ = c.seq + 1;
