@@ -9,11 +9,6 @@
 namespace dosti {
 namespace {
 
-// Columns no one sets directly: stamps, the merge link (set by duplicate merging), the id.
-bool IsReadOnly(std::string_view f) {
-  return f == "id" || f == "created_at" || f == "updated_at" || f == "origin_device" ||
-         f == "merged_into" || f == "identifiers";
-}
 
 }  // namespace
 
@@ -251,7 +246,7 @@ Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view 
                                           std::string_view value) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  if (IsReadOnly(field) || IsLocalColumn(field)) {
+  if (IsReadOnlyField(field) || field == "identifiers") {
     return MakeError(ErrorCode::kReadOnlyField,
                      std::string(field) + " cannot be set" +
                          (field == "identifiers" ? "; add one with --uscc/--ntn/--secp" : ""),

@@ -76,13 +76,17 @@ Result<Date> CheckDate(std::string_view field, std::string_view value) {
   return *d;
 }
 
+bool IsReadOnlyField(std::string_view f) {
+  return f == "id" || f == "created_at" || f == "updated_at" || f == "origin_device" ||
+         f == "merged_into" || IsLocalColumn(f);
+}
+
 Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& input) {
   auto t = store.Table(table);
   if (!t) return t.error();
   Fields row;
   for (const Field& f : input) {
-    if (f.name == "id" || f.name == "created_at" || f.name == "updated_at" ||
-        f.name == "origin_device" || f.name == "merged_into" || IsLocalColumn(f.name)) {
+    if (IsReadOnlyField(f.name)) {
       return MakeError(ErrorCode::kReadOnlyField, f.name + " cannot be set", f.name);
     }
     if ((*t)->Find(f.name) < 0) {

@@ -69,6 +69,9 @@ Result<void> CheckOneOf(std::string_view field, std::string_view value,
 Result<std::string> CheckText(std::string_view field, std::string_view value, size_t max,
                               bool required);
 Result<Date> CheckDate(std::string_view field, std::string_view value);
+// Columns no caller sets directly: the id, the stamps, the merge link (set by duplicate
+// merging) and the local columns.
+bool IsReadOnlyField(std::string_view field);
 // The fields of a new row of `table` from a caller's input: each must be a settable column
 // (not id, the stamps, local columns or merged_into); text is parsed to the column's type;
 // NULLs are dropped.
