@@ -205,7 +205,9 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
                  FtsPhrase(q), int64_t{limit})));
   } else {
     // Trigrams cannot match two characters (华为): scan the names with LIKE instead.
-    std::string pattern = "%" + LikeEscape(q) + "%";
+    std::string pattern = LikeEscape(q);
+    pattern.insert(pattern.begin(), '%');  // (not "%" + …: g++ 12 warns falsely, -Wrestrict)
+    pattern.push_back('%');
     DOSTI_TRY(add_substring_rows(
         s.Select("SELECT id, country, name, name_en, name_zh, name_ur, short_name "
                  "FROM enterprise e WHERE archived = 0 AND canon_id IS NULL "
