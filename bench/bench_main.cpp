@@ -1,7 +1,10 @@
 // dosti_bench: the benchmarks of DESIGN.md §6, printed one JSON object per line on stdout:
 //   {"name": ..., "value": ..., "unit": ..., "runs": N, "detail": {...}}
 // Notes and skipped benchmarks go to stderr. Each figure is the median of several runs, since
-// the machines this runs on are small and shared. Usage: dosti_bench [NAME-FILTER]
+// the machines this runs on are small and shared. Usage:
+//   dosti_bench [--runs N] [--merge-records N] [--merge-edits E] [--merge-dir DIR] [FILTER]
+// FILTER is a substring of the names wanted, or "replication" for the figures of replication.cpp
+// (change capture and merge; described there).
 //
 // Write benchmarks, service logs into a fresh file-backed database (WAL) per run:
 //   insert_service_logs_per_s         Session::AddServiceLog: validation, id resolution and one
@@ -22,8 +25,6 @@
 //                                     of every kind (detail: the median per kind).
 //   report_<name>_ms                  each report on the 200-enterprise demo data set.
 //   seed_demo_ms                      Session::SeedDemo(200), the CLI's default demo.
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -32,113 +33,14 @@
 #include <string>
 #include <vector>
 
+#include "bench.h"
 #include "db.h"
 #include "dosti/session.h"
 #include "schema.h"
 #include "store.h"
 
-namespace dosti {
+namespace dosti::bench {
 namespace {
-
-using Clock_ = std::chrono::steady_clock;
-
-double MsSince(Clock_::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock_::now() - start).count();
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string Number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, v >= 1000 ? "%.0f" : "%.4g", v);
-  return buf;
-}
-
-// A detail object built from (key, already-encoded JSON value) pairs.
-struct Detail {
-  std::vector<std::pair<std::string, std::string>> items;
-  Detail& Add(std::string key, double v) {
-    items.emplace_back(std::move(key), Number(v));
-    return *this;
-  }
-  Detail& Add(std::string key, std::string_view s) {
-    items.emplace_back(std::move(key), JsonString(s));
-    return *this;
-  }
-  std::string Json() const {
-    std::string out = "{";
-    for (size_t i = 0; i < items.size(); ++i) {
-      out += (i ? ", " : "") + JsonString(items[i].first) + ": " + items[i].second;
-    }
-    return out + "}";
-  }
-};
-
-std::string g_filter;
-
-bool Wanted(std::string_view name) {
-  return g_filter.empty() || name.find(g_filter) != std::string_view::npos;
-}
-
-void Emit(std::string_view name, double value, std::string_view unit, int runs,
-          const Detail& detail = {}) {
-  std::printf("{\"name\": %s, \"value\": %s, \"unit\": %s, \"runs\": %d", JsonString(name).c_str(),
-              Number(value).c_str(), JsonString(unit).c_str(), runs);
-  if (!detail.items.empty()) std::printf(", \"detail\": %s", detail.Json().c_str());
-  std::printf("}\n");
-  std::fflush(stdout);
-}
-
-void Note(const std::string& s) { std::fprintf(stderr, "bench: %s\n", s.c_str()); }
-
-// A fresh directory for database files, removed afterwards.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    static int counter = 0;
-    path = std::filesystem::temp_directory_path() /
-           ("dosti-bench-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string File(const std::string& name) const { return (path / name).string(); }
-};
-
-template <typename T>
-T Check(Result<T> r, const char* what) {
-  if (!r) {
-    std::fprintf(stderr, "bench: %s failed: %s\n", what, r.error().message.c_str());
-    std::exit(1);
-  }
-  if constexpr (!std::is_void_v<T>) return std::move(*r);
-}
 
 std::unique_ptr<Session> OpenSession(const std::string& path) {
   auto s = Check(Session::Open(path), "open");
@@ -202,7 +104,7 @@ double BulkRun() {
   auto db = Check(Db::Open(path), "open db");
   Check(Migrate(*db), "migrate");
   Store store(*db, SystemClock(), SystemRandom());
-  store.SetDevice(std::string(32, 'a'));
+  Check(store.SetDevice(std::string(32, 'a')), "set device");
   std::vector<Fields> rows;
   rows.reserve(kServiceLogs);
   for (int i = 0; i < kServiceLogs; ++i) {
@@ -401,7 +303,8 @@ void BenchDemoAndReports() {
   static constexpr const char* kNames[] = {
       "seed_demo_ms",         "report_progress_ms", "report_services_ms", "report_funnel_ms",
       "report_follow_ups_ms", "report_quality_ms",  "report_coverage_ms", "report_landing_ms"};
-  if (std::none_of(std::begin(kNames), std::end(kNames), Wanted)) return;
+  if (std::none_of(std::begin(kNames), std::end(kNames), [](const char* n) { return Wanted(n); }))
+    return;
   std::unique_ptr<Session> demo;
   std::vector<TempDir> dirs(kSeedRuns);
   std::vector<double> seed_runs;
@@ -462,18 +365,51 @@ void BenchDemoAndReports() {
 }
 
 }  // namespace
-}  // namespace dosti
+}  // namespace dosti::bench
+
+namespace {
+
+int Usage() {
+  std::fprintf(stderr,
+               "usage: dosti_bench [--runs N] [--merge-records N] [--merge-edits E] "
+               "[--merge-dir DIR] [NAME-FILTER | replication]\n");
+  return 2;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-    std::fprintf(stderr, "usage: dosti_bench [NAME-FILTER]\n");
-    return 2;
+  using namespace dosti::bench;
+  Options& o = Opts();
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto number = [&](int& out) {
+      if (i + 1 >= argc) return false;
+      out = std::atoi(argv[++i]);
+      return out > 0;
+    };
+    if (a == "--runs") {
+      if (!number(o.runs)) return Usage();
+    } else if (a == "--merge-records") {
+      if (!number(o.merge_records)) return Usage();
+    } else if (a == "--merge-edits") {
+      if (!number(o.merge_edits)) return Usage();
+    } else if (a == "--merge-dir") {
+      if (i + 1 >= argc) return Usage();
+      o.merge_dir = argv[++i];
+    } else if (a.empty() || a[0] == '-' || !o.filter.empty()) {
+      return Usage();
+    } else {
+      o.filter = std::string(a);
+    }
   }
-  if (argc == 2) dosti::g_filter = argv[1];
-  auto start = std::chrono::steady_clock::now();
-  dosti::BenchInserts();
-  dosti::BenchSearch();
-  dosti::BenchDemoAndReports();
-  dosti::Note("done in " + dosti::Number(dosti::MsSince(start) / 1000) + " s");
+  auto start = Clock_::now();
+  if (o.filter != "replication") {
+    BenchInserts();
+    BenchSearch();
+    BenchDemoAndReports();
+  }
+  BenchReplication();
+  Note("done in " + Number(MsSince(start) / 1000) + " s");
   return 0;
 }
