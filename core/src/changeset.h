@@ -5,7 +5,6 @@
 // Plain value types and pure functions; thread-safe.
 #pragma once
 
-#include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,12 +24,11 @@ inline constexpr uint16_t kChangesetFormat = 1;
 inline constexpr size_t kCommitCapBytes = 256 * 1024;
 
 // Who wrote a value and when: a hybrid logical clock (milliseconds << 16 | counter) and the
-// device. Total order: clock, then device id.
+// device. Total order: clock, then device id (Store compares them so).
 struct Stamp {
   int64_t hlc = 0;
   std::string device;
   friend bool operator==(const Stamp&, const Stamp&) = default;
-  friend auto operator<=>(const Stamp&, const Stamp&) = default;
 };
 
 inline int64_t HlcMs(int64_t hlc) { return hlc >> 16; }
