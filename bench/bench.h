@@ -116,6 +116,7 @@ struct Options {
   int merge_records = 10'000;  // --merge-records N
   int merge_edits = 100;       // --merge-edits E: edits per record
   std::string merge_dir;       // --merge-dir DIR: keep (or reuse) the prepared merge workload there
+  bool no_sync = false;        // --no-sync: the merging database runs with PRAGMA synchronous=OFF
 };
 
 inline Options& Opts() {

@@ -2,7 +2,8 @@
 //   {"name": ..., "value": ..., "unit": ..., "runs": N, "detail": {...}}
 // Notes and skipped benchmarks go to stderr. Each figure is the median of several runs, since
 // the machines this runs on are small and shared. Usage:
-//   dosti_bench [--runs N] [--merge-records N] [--merge-edits E] [--merge-dir DIR] [FILTER]
+//   dosti_bench [--runs N] [--merge-records N] [--merge-edits E] [--merge-dir DIR] [--no-sync]
+//               [FILTER]
 // FILTER is a substring of the names wanted, or "replication" for the figures of replication.cpp
 // (change capture and merge; described there).
 //
@@ -372,7 +373,7 @@ namespace {
 int Usage() {
   std::fprintf(stderr,
                "usage: dosti_bench [--runs N] [--merge-records N] [--merge-edits E] "
-               "[--merge-dir DIR] [NAME-FILTER | replication]\n");
+               "[--merge-dir DIR] [--no-sync] [NAME-FILTER | replication]\n");
   return 2;
 }
 
@@ -394,6 +395,8 @@ int main(int argc, char** argv) {
       if (!number(o.merge_records)) return Usage();
     } else if (a == "--merge-edits") {
       if (!number(o.merge_edits)) return Usage();
+    } else if (a == "--no-sync") {
+      o.no_sync = true;
     } else if (a == "--merge-dir") {
       if (i + 1 >= argc) return Usage();
       o.merge_dir = argv[++i];

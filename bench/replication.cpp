@@ -7,26 +7,29 @@
 //                           with the same batching. The two run interleaved transaction by
 //                           transaction, each in its own copy of the same database file (WAL),
 //                           so both see the same machine load. Budget: at most 2.
-//   merge_changes_per_s     remote field changes merged per second: replica B applies, with
-//                           Session::ApplyChangeset, the changesets ChangesetsFor(B's frontier)
-//                           gives on replica A after A made 100 edits to each of 10,000 records
-//                           (1,000,000 field changes, one field per edit: round j edits field
-//                           j % 10 of every record) while B edited 5% of the same fields
-//                           concurrently (halfway through A's edits, so either side wins some).
-//                           Into a database file (WAL). Budget: at least 200,000/s natively.
-//                           After the first run, B's changes go back to A and both digests must
-//                           be equal (stderr, and detail.digest_equal).
-//   merge_vs_sqlite_ratio   that rate over the rate of plain one-field UPDATEs of the same rows
-//                           with the same values, one transaction per changeset (as the merge
-//                           has), in another copy of B's file, interleaved changeset by
-//                           changeset. Budget: at least 0.5.
+//   merge_changes_per_s     remote field changes merged per second, the merge running alone:
+//                           replica B applies, with Session::ApplyChangeset, the changesets
+//                           ChangesetsFor(B's frontier) gives on replica A after A made 100
+//                           edits to each of 10,000 records (1,000,000 field changes, one field
+//                           per edit: round j edits field j % 10 of every record) while B
+//                           edited 5% of the same fields concurrently (halfway through A's
+//                           edits, so either side wins some). Into a database file (WAL).
+//                           Budget: at least 200,000/s natively. After the first run, B's
+//                           changes go back to A and both digests must be equal (stderr, and
+//                           detail.digest_equal).
+//   merge_vs_sqlite_ratio   the merge's rate over the rate of plain one-field UPDATEs of the
+//                           same rows with the same values, one transaction per changeset (as
+//                           the merge has), in another copy of B's file, interleaved changeset
+//                           by changeset with the merge (runs apart from the rate's: the two
+//                           files compete for caches, which slows both). Budget: at least 0.5.
 //
 // The merge workload is prepared once per process (or once for several processes with
 // --merge-dir DIR, which keeps A's and B's files and the changesets there: scripts/bench uses
 // it to time the very same bytes natively and as wasm; delete DIR after changing the core).
 // Each run merges into fresh copies of B's file, after one untimed warm-up apply per process.
-// --merge-records and --merge-edits scale it; --runs sets the number of runs. detail.digest is
-// the state digest after the full exchange: the native and the wasm build must agree on it.
+// --merge-records and --merge-edits scale it; --runs sets the number of runs; --no-sync turns
+// off fsync in the merging database (not the baseline's). detail.digest is the state digest
+// after the full exchange: the native and the wasm build must agree on it.
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -76,6 +79,14 @@ std::string Val(char tag, int a, int b) {
 
 std::unique_ptr<Session> OpenFile(const std::string& path) {
   return Check(Session::Open(path), "open session");
+}
+
+// The merge's session: with --no-sync, without fsync (as every wasm build under Node is:
+// emscripten 3.1.6's NODERAWFS makes fsync and fdatasync no-ops), for comparing builds.
+std::unique_ptr<Session> OpenReceiver(const std::string& path) {
+  auto s = OpenFile(path);
+  if (Opts().no_sync) Check(s->impl().db->Exec("PRAGMA synchronous=OFF"), "synchronous=OFF");
+  return s;
 }
 
 void AddBenchTable(Session& s) {
@@ -439,7 +450,7 @@ void WarmUp(const MergeData& d) {
   TempDir dir;
   std::string path = dir.File("warm-up.db");
   CopyFile(d.b_path, path);
-  auto m = OpenFile(path);
+  auto m = OpenReceiver(path);
   Check(m->ApplyChangeset(d.changesets.front()), "warm-up apply");
 }
 
@@ -449,7 +460,7 @@ MergeRunResult MergeRun(const MergeData& d, const PlainBatches* plain, int run, 
   CopyFile(d.b_path, m_path);
   if (plain) CopyFile(d.b_path, s_path);
   MergeRunResult r;
-  auto m = OpenFile(m_path);
+  auto m = OpenReceiver(m_path);
   std::unique_ptr<PlainWriter> writer;
   if (plain) writer = std::make_unique<PlainWriter>(s_path);
   for (size_t i = 0; i < d.changesets.size(); ++i) {
@@ -521,34 +532,48 @@ void BenchMerge() {
   if (want_ratio) plain = std::make_unique<PlainBatches>(DerivePlain(d.changesets));
   size_t bytes = 0;
   for (const std::string& cs : d.changesets) bytes += cs.size();
-  std::vector<double> merge_ms, plain_ms, ratios, merge_cpu, plain_cpu;
   int64_t changes = 0, commits = 0;
   std::string digest;
   int runs = RunsOr(kMergeRuns);
   WarmUp(d);
-  for (int r = 0; r < runs; ++r) {
-    MergeRunResult res = MergeRun(d, plain.get(), r, r == 0);
-    if (r == 0) digest = res.digest;
-    merge_ms.push_back(res.merge_ms);
-    merge_cpu.push_back(res.merge_cpu_ms);
+  auto run = [&](const PlainBatches* with, int r, const char* label) {
+    MergeRunResult res = MergeRun(d, with, r, digest.empty());
+    if (digest.empty()) digest = res.digest;
     changes = res.changes;
     commits = res.commits;
-    if (plain) {
-      if (plain->changes != res.changes) {
-        Note("merge: " + std::to_string(res.changes) + " changes merged but " +
-             std::to_string(plain->changes) + " plain updates derived");
-      }
+    if (with && with->changes != res.changes) {
+      Note("merge: " + std::to_string(res.changes) + " changes merged but " +
+           std::to_string(with->changes) + " plain updates derived");
+    }
+    Note(std::string("merge run ") + label + " " + std::to_string(r + 1) + ": " +
+         std::to_string(res.changes) + " changes in " + Number(res.merge_ms) + " ms (cpu " +
+         Number(res.merge_cpu_ms) + ")" +
+         (with ? ", plain updates " + Number(res.plain_ms) + " ms (cpu " +
+                     Number(res.plain_cpu_ms) + ")"
+               : std::string()));
+    return res;
+  };
+  // The rate: the merge alone, as a device runs it.
+  std::vector<double> merge_ms, merge_cpu;
+  if (want_rate) {
+    for (int r = 0; r < runs; ++r) {
+      MergeRunResult res = run(nullptr, r, "alone");
+      merge_ms.push_back(res.merge_ms);
+      merge_cpu.push_back(res.merge_cpu_ms);
+    }
+  }
+  // The ratio: merge and plain UPDATEs interleaved changeset by changeset.
+  std::vector<double> pair_merge_ms, plain_ms, ratios, pair_merge_cpu, plain_cpu;
+  if (want_ratio) {
+    for (int r = 0; r < runs; ++r) {
+      MergeRunResult res = run(plain.get(), r, "interleaved");
+      pair_merge_ms.push_back(res.merge_ms);
+      pair_merge_cpu.push_back(res.merge_cpu_ms);
       plain_ms.push_back(res.plain_ms);
       plain_cpu.push_back(res.plain_cpu_ms);
       ratios.push_back(res.plain_ms / res.merge_ms);  // rate ratio = inverse time ratio
     }
-    Note("merge run " + std::to_string(r + 1) + ": " + std::to_string(res.changes) +
-         " changes in " + Number(res.merge_ms) + " ms (cpu " + Number(res.merge_cpu_ms) + ")" +
-         (plain ? ", plain updates " + Number(res.plain_ms) + " ms (cpu " +
-                      Number(res.plain_cpu_ms) + ")"
-                : std::string()));
   }
-  double rate = static_cast<double>(changes) / (Median(merge_ms) / 1000);
   Detail common;
   common.Add("changes", static_cast<double>(changes))
       .Add("records", Opts().merge_records)
@@ -557,7 +582,8 @@ void BenchMerge() {
       .Add("changesets", static_cast<double>(d.changesets.size()))
       .Add("commits", static_cast<double>(commits))
       .Add("changeset_mb", static_cast<double>(bytes) / 1e6)
-      .Add("storage", "file, WAL, synchronous=NORMAL");
+      .Add("storage", Opts().no_sync ? "file, WAL, synchronous=OFF (--no-sync)"
+                                     : "file, WAL, synchronous=NORMAL");
 #ifdef __EMSCRIPTEN__
   common.Add("build", "wasm");
 #else
@@ -572,17 +598,22 @@ void BenchMerge() {
     }
     det.AddBool("digest_equal", true).Add("digest", digest.substr(0, 16));
     det.Add("budget", ">= 200000 natively");
-    Emit("merge_changes_per_s", rate, "changes/s", runs, det);
+    Emit("merge_changes_per_s", static_cast<double>(changes) / (Median(merge_ms) / 1000),
+         "changes/s", runs, det);
   }
   if (want_ratio) {
     Detail det = common;
-    det.Add("merge_changes_per_s", rate)
-        .Add("plain_updates_per_s", static_cast<double>(plain->changes) / (Median(plain_ms) / 1000))
-        .Add("merge_ms", Median(merge_ms))
+    double n = static_cast<double>(plain->changes);
+    det.Add("merge_changes_per_s", static_cast<double>(changes) / (Median(pair_merge_ms) / 1000))
+        .Add("plain_updates_per_s", n / (Median(plain_ms) / 1000))
+        .Add("merge_ms", Median(pair_merge_ms))
         .Add("plain_ms", Median(plain_ms))
         .AddList("ratios", ratios);
-    if (Median(plain_cpu) > 0) det.Add("cpu_time_ratio", Median(plain_cpu) / Median(merge_cpu));
+    if (Median(plain_cpu) > 0) {
+      det.Add("cpu_time_ratio", Median(plain_cpu) / Median(pair_merge_cpu));
+    }
     det.Add("baseline", "UPDATE bench_item SET fK = ? WHERE id = ?, one transaction per changeset")
+        .Add("how", "merge and plain UPDATEs interleaved changeset by changeset, each in its copy")
         .Add("budget", ">= 0.5");
     Emit("merge_vs_sqlite_ratio", Median(ratios), "x", runs, det);
   }
