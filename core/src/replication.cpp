@@ -215,22 +215,25 @@ std::string Session::Impl::DeviceLabel(const std::string& device) {
   return label;
 }
 
-Result<WorkspaceInfo> Session::JoinAsReplica(std::string_view office) {
+Result<WorkspaceInfo> Session::JoinAsReplica(std::string_view office, std::string_view device_id,
+                                             std::string_view role) {
   Impl& m = *impl_;
   if (m.info.initialised || !m.info.device_id.empty()) {
     return MakeError(ErrorCode::kAlreadyInitialised,
                      "this database already belongs to a workspace (office " + m.info.office + ")");
   }
   DOSTI_TRY(CheckOneOf("office", office, kOffices, true));
+  DOSTI_TRY(CheckOneOf("role", role, {"admin", "office", "booth"}, true));
+  DOSTI_TRY(CheckDeviceId(device_id));
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
-    std::string device_id = m.store->NewId();
-    DOSTI_TRY(m.store->SetDevice(device_id));
-    DOSTI_TRY(m.SetSetting("device_id", device_id));
+    std::string device = device_id.empty() ? m.store->NewId() : std::string(device_id);
+    DOSTI_TRY(m.store->SetDevice(device));
+    DOSTI_TRY(m.SetSetting("device_id", device));
     DOSTI_TRY(m.SetSetting("office", office));
-    return m.store->Insert("device", device_id,
-                           {{"name", std::string(office) + " device"},
+    return m.store->Insert("device", device,
+                           {{"name", std::string(office) + " " + std::string(role) + " device"},
                             {"office", std::string(office)},
-                            {"role", std::string("office")}});
+                            {"role", std::string(role)}});
   });
   if (!r) return r.error();
   DOSTI_TRY(m.LoadInfo());

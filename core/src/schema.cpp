@@ -193,7 +193,15 @@ CREATE TABLE unknown_row (
   PRIMARY KEY (tbl, id)) WITHOUT ROWID;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3};
+// Version 4: local state of the layers above the core (Session::LocalGet and friends): the
+// sync layer's envelope log, receipts and peers. Never replicated.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE local_blob (
+  space TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL,
+  PRIMARY KEY (space, key)) WITHOUT ROWID;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

@@ -76,6 +76,15 @@ Result<Date> CheckDate(std::string_view field, std::string_view value) {
   return *d;
 }
 
+Result<void> CheckDeviceId(std::string_view device_id) {
+  bool hex = device_id.size() == 32;
+  for (char ch : device_id) hex = hex && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'));
+  if (device_id.empty() || hex) return {};
+  return MakeError(ErrorCode::kInvalid,
+                   "a device id is 32 lowercase hex digits; got '" + std::string(device_id) + "'",
+                   "device_id");
+}
+
 bool IsReadOnlyField(std::string_view f) {
   return f == "id" || f == "created_at" || f == "updated_at" || f == "origin_device" ||
          f == "merged_into" || IsLocalColumn(f);
@@ -295,7 +304,8 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }
 
-Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view workspace_name) {
+Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view workspace_name,
+                                    std::string_view device_id) {
   Impl& m = *impl_;
   if (m.info.initialised) {
     return MakeError(ErrorCode::kAlreadyInitialised,
@@ -303,17 +313,18 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
                          "' (office " + m.info.office + ")");
   }
   DOSTI_TRY(CheckOneOf("office", office, kOffices, true));
+  DOSTI_TRY(CheckDeviceId(device_id));
   auto name = CheckText("workspace_name", workspace_name, 200, false);
   if (!name) return name.error();
   std::string ws = name->empty() ? std::string("Double Hundred Enterprises") : *name;
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
     Store& s = *m.store;
-    std::string device_id = s.NewId();
-    DOSTI_TRY(s.SetDevice(device_id));
-    DOSTI_TRY(m.SetSetting("device_id", device_id));
+    std::string device = device_id.empty() ? s.NewId() : std::string(device_id);
+    DOSTI_TRY(s.SetDevice(device));
+    DOSTI_TRY(m.SetSetting("device_id", device));
     DOSTI_TRY(m.SetSetting("office", office));
     DOSTI_TRY(m.SetSetting("workspace_name", ws));
-    DOSTI_TRY(s.Insert("device", device_id,
+    DOSTI_TRY(s.Insert("device", device,
                        {{"name", std::string(office) + " first device"},
                         {"office", std::string(office)},
                         {"role", std::string("admin")}}));

@@ -69,6 +69,8 @@ Result<void> CheckOneOf(std::string_view field, std::string_view value,
 Result<std::string> CheckText(std::string_view field, std::string_view value, size_t max,
                               bool required);
 Result<Date> CheckDate(std::string_view field, std::string_view value);
+// Empty (the core makes a random id) or 32 lowercase hex digits.
+Result<void> CheckDeviceId(std::string_view device_id);
 // Columns no caller sets directly: the id, the stamps, the merge link (set by duplicate
 // merging) and the local columns.
 bool IsReadOnlyField(std::string_view field);

@@ -134,7 +134,10 @@ class Session {
   // [SECTION] Workspace
   // Creates the workspace once: this device, the two offices, programme DH-2023 (targets
   // 100/100, start 2023-09-01). kAlreadyInitialised on a second call.
-  Result<WorkspaceInfo> Init(std::string_view office, std::string_view workspace_name);
+  // `device_id` (32 lowercase hex digits) names this device; the sync layer passes the hash of
+  // the device's public keys. Empty: a random id.
+  Result<WorkspaceInfo> Init(std::string_view office, std::string_view workspace_name,
+                             std::string_view device_id = {});
   Result<WorkspaceInfo> Info();
   // kNotInitialised (saying what to do) unless this database holds a workspace whose records
   // have arrived; reads do not check this themselves and return empty results.
@@ -237,8 +240,10 @@ class Session {
 
   // [SECTION] Replication (core/REPLICATION.md)
   // Makes this database a further device of an existing workspace: it gets a device id and an
-  // office but no records; those arrive with the first changesets from a member.
-  Result<WorkspaceInfo> JoinAsReplica(std::string_view office);
+  // office but no records; those arrive with the first changesets from a member. `role` is
+  // admin | office | booth; `device_id` as for Init.
+  Result<WorkspaceInfo> JoinAsReplica(std::string_view office, std::string_view device_id = {},
+                                      std::string_view role = "office");
   Result<Frontier> GetFrontier();
   // Every commit here that a peer whose frontier is `peer` lacks, as changesets of at most
   // `max_bytes` each (one author per changeset, seq ascending).
@@ -261,6 +266,21 @@ class Session {
   // the value listed at position `keep` (1-based). The resolution is a change that syncs.
   Result<void> ResolveConflict(std::string_view id, std::string_view value);
   Result<void> ResolveConflictKeep(std::string_view id, int keep);
+
+  // [SECTION] Local state of the layers above (the sync layer's logs and receipts): named
+  // blobs in "spaces", never replicated and outside the digest, kept in the same database so
+  // that they commit together with the changes they describe (see Atomically).
+  Result<std::optional<std::string>> LocalGet(std::string_view space, std::string_view key);
+  Result<void> LocalPut(std::string_view space, std::string_view key, std::string_view value);
+  Result<void> LocalDelete(std::string_view space, std::string_view key);
+  // The entries of `space` whose keys start with `prefix`, in key (byte) order, starting after
+  // the key `after` (from the first when empty), at most `limit` of them (0: all).
+  Result<std::vector<std::pair<std::string, std::string>>> LocalList(
+      std::string_view space, std::string_view prefix = {}, std::string_view after = {},
+      std::size_t limit = 0);
+  // Runs `fn` in one transaction: every write inside it, through the facade or Local*,
+  // commits together, or none does when `fn` fails.
+  Result<void> Atomically(const std::function<Result<void>()>& fn);
 
   // The internals, for code inside core/ and its tests (core/src/session_impl.h); front ends
   // never use this.
