@@ -37,6 +37,19 @@ enum class ErrorCode : int32_t {
   kIo = 301,               // a file could not be read or written
   kSchemaTooNew = 302,     // the database was written by a newer Dosti
   kInternal = 399,
+  // 4xx: sync (sync/README.md): input from other devices, the relay or a file is refused.
+  kUnauthentic = 400,      // a signature, MAC or hash does not match: tampered or forged
+  kDamaged = 401,          // malformed or truncated bytes (wrong magic, lengths, version)
+  kWrongWorkspace = 402,   // it belongs to another workspace
+  kUnknownDevice = 403,    // the author or signer is not in the roster
+  kRevoked = 404,          // revoked (past its cut-off) or expired
+  kWrongPassphrase = 405,
+  kExpired = 406,          // an invite past its expiry
+  kAlreadyUsed = 407,      // an invite that a device has already used
+  kEquivocation = 408,     // one author, one sequence number, two contents
+  kTooLarge = 409,         // over a size limit
+  kNotPermitted = 410,     // the role of this device does not allow it (e.g. only admins revoke)
+  kNetwork = 411,          // the relay could not be reached or answered with an error
 };
 
 struct Error {

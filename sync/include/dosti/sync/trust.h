@@ -1,0 +1,159 @@
+// Who belongs to a workspace (sync/README.md, "Roster"): the admin-signed, hash-chained roster
+// versions, invites and the joins made with them, folded into one view. Used alike by devices
+// (to accept authors) and by the relay (to authenticate devices); holds no secrets.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dosti/result.h"
+#include "dosti/sync/envelope.h"
+
+namespace dosti::sync {
+
+enum class Role : uint8_t { kAdmin = 1, kOffice = 2, kBooth = 3 };
+enum class Office : uint8_t { kBeijing = 1, kIslamabad = 2 };
+enum class Status : uint8_t { kActive = 1, kRevoked = 2 };
+const char* RoleName(Role role);      // "admin" | "office" | "booth"
+const char* OfficeName(Office office);  // "beijing" | "islamabad"
+const char* StatusName(Status status);  // "active" | "revoked"
+std::optional<Role> ParseRole(std::string_view name);
+std::optional<Office> ParseOffice(std::string_view name);
+
+struct Member {
+  Bytes id;     // 16: BLAKE2b-128("DH-devid-v1" ‖ ed_pk ‖ x_pk)
+  Bytes ed_pk;  // 32
+  Bytes x_pk;   // 32
+  Role role = Role::kOffice;
+  Office office = Office::kBeijing;
+  Status status = Status::kActive;
+  int64_t expires_ms = 0;   // 0: never
+  uint64_t cutoff = 0;      // revoked: the last of its changes envelopes still accepted
+  Bytes invite;             // 16: the invite it joined with (zeros for the genesis admin)
+  bool provisional = false;  // known from a join, not yet in a roster version
+};
+
+// The device id of a pair of public keys.
+Bytes DeviceIdOf(std::string_view ed_pk, std::string_view x_pk);
+
+// A roster version's body (kind 3).
+struct RosterBody {
+  uint32_t version = 1;
+  Bytes prev;        // 32: id of version-1's envelope (zeros for version 1)
+  Bytes nonce;       // 16: random at genesis, copied into every later version
+  int64_t issued_ms = 0;
+  std::vector<Member> members;
+};
+Bytes EncodeRoster(const RosterBody& roster);
+Result<RosterBody> DecodeRoster(std::string_view body);
+// BLAKE2b-128("DH-ws-v1" ‖ body of roster version 1).
+Bytes WorkspaceIdOf(std::string_view genesis_body);
+
+// An invite's public half (kind 4).
+struct InviteBody {
+  Bytes id;      // 16
+  Bytes key_pk;  // 32: Ed25519; its secret is in the invite file only
+  Role role = Role::kBooth;
+  Office office = Office::kBeijing;
+  int64_t expires_ms = 0;         // the invite may not be used after this
+  int64_t device_expires_ms = 0;  // the joined device expires then (0: never)
+};
+Bytes EncodeInvite(const InviteBody& invite);
+Result<InviteBody> DecodeInvite(std::string_view body);
+
+// A join (kind 5), authored and signed by the new device; `invite_sig` proves it held the
+// invite: Ed25519 by the invite key over "DH-join-v1" ‖ invite id ‖ ed_pk ‖ x_pk.
+struct JoinBody {
+  Bytes invite;  // 16
+  Bytes ed_pk;   // 32
+  Bytes x_pk;    // 32
+  int64_t joined_ms = 0;
+  Bytes invite_sig;  // 64
+};
+Bytes EncodeJoin(const JoinBody& join);
+Result<JoinBody> DecodeJoin(std::string_view body);
+Bytes JoinProof(std::string_view invite_id, std::string_view ed_pk, std::string_view x_pk);
+
+// A new epoch (kind 2): its secret sealed to each member, the previous secret under K_prev.
+struct EpochBody {
+  uint32_t epoch = 1;
+  Bytes roster;  // 32: id of the roster version it was made for
+  std::vector<std::pair<Bytes, Bytes>> sealed;  // device id → SealTo(x_pk, S ‖ u32 epoch ‖ ws)
+  Bytes prev_nonce;   // 24 (epoch > 1)
+  Bytes prev_secret;  // 48: Encrypt(K_prev(S_e), nonce, ws ‖ u32 e-1 ‖ u32 e, S_{e-1})
+};
+Bytes EncodeEpoch(const EpochBody& epoch);
+Result<EpochBody> DecodeEpoch(std::string_view body);
+
+// A receipt (kind 6): the highest changes envelope applied per author.
+struct ReceiptBody {
+  int64_t made_ms = 0;
+  std::map<Bytes, uint64_t> applied;  // author id → seq
+};
+Bytes EncodeReceipt(const ReceiptBody& receipt);
+Result<ReceiptBody> DecodeReceipt(std::string_view body);
+
+// The folded view of a workspace's control messages. Offer() takes them in any order: one that
+// cannot be judged yet (a roster version whose predecessor is missing, a join whose invite is
+// unknown) waits inside and is retried when more arrive.
+class Trust {
+ public:
+  // Starts from the genesis (roster version 1): kDamaged/kUnauthentic unless it is a valid,
+  // self-consistent genesis signed by its admin. The workspace id is derived from it.
+  static Result<Trust> FromGenesis(std::string_view envelope);
+
+  const Bytes& workspace() const { return workspace_; }
+  uint32_t roster_version() const { return version_; }
+  const Bytes& roster_id() const { return roster_id_; }
+
+  enum class Outcome { kAdded, kKnown, kWaiting };
+  // Checks a control envelope (kinds 2–5; receipts are checked by CheckAuthor + signature)
+  // and folds it in. Errors: kDamaged, kWrongWorkspace, kUnauthentic, kUnknownDevice (signer
+  // not an admin), kAlreadyUsed (a second device for one invite), kExpired (a join made after
+  // its invite expired).
+  Result<Outcome> Offer(std::string_view envelope);
+
+  // The member with this id (full 16 bytes), or nullptr.
+  const Member* Find(std::string_view device) const;
+  std::vector<Member> Members() const;
+  // May `author` have written `env` (its kind, its seq) at time now_ms? kUnknownDevice,
+  // kRevoked (past its cut-off, or expired), kWrongWorkspace. Checks the signature too.
+  Result<const Member*> CheckAuthor(const Envelope& env, int64_t now_ms) const;
+  // May this device sign in (to the relay) now: a member, active, not expired.
+  Result<const Member*> CheckActive(std::string_view device, int64_t now_ms) const;
+
+  // Every control envelope folded in, in an order that Offer() accepts one by one (genesis
+  // first), for forwarding to peers and the relay.
+  std::vector<Bytes> ControlMessages() const;
+  // The epoch messages, by epoch number.
+  const std::map<uint32_t, Bytes>& epochs() const { return epochs_; }
+  // The invite, by id, if known; and the device that used it, if any.
+  std::optional<InviteBody> Invite(std::string_view id) const;
+  std::optional<Bytes> InviteUsedBy(std::string_view id) const;
+  // The next roster version as an admin would issue it: the current members with the
+  // provisional ones (joined since) folded in; the caller edits it (revocations) and signs it.
+  RosterBody NextRoster(int64_t now_ms) const;
+
+ private:
+  Trust() = default;
+  Result<Outcome> Fold(const Envelope& env);
+  void RetryWaiting();
+
+  Bytes workspace_;
+  uint32_t version_ = 0;
+  Bytes roster_id_;
+  Bytes nonce_;
+  std::map<Bytes, Member> members_;   // by device id
+  std::map<Bytes, Bytes> control_;    // envelope id → bytes, everything folded in
+  std::vector<Bytes> order_;          // envelope ids in folding order
+  std::map<uint32_t, Bytes> epochs_;  // epoch → envelope bytes
+  std::map<Bytes, InviteBody> invites_;  // by invite id
+  std::map<Bytes, Bytes> used_;          // invite id → device id
+  std::vector<Bytes> waiting_;           // envelopes that could not be judged yet
+};
+
+}  // namespace dosti::sync
