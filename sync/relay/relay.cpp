@@ -1,0 +1,424 @@
+#include "relay.h"
+
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "dosti/sync/crypto.h"
+#include "dosti/sync/wire.h"
+#include "store.h"
+
+namespace dosti::relay {
+
+namespace sync = dosti::sync;
+
+struct Relay::Workspace {
+  std::optional<sync::Trust> trust;
+  std::set<Bytes> control_ids;         // ids of the stored control messages
+  std::map<Bytes, Store::Head> heads;  // author → highest stored seq
+  std::map<Bytes, uint64_t> usage;     // uploader → stored bytes
+};
+
+namespace {
+
+std::string Hex(std::string_view b) { return sync::ToHex(b); }
+
+std::string HumanBytes(uint64_t n) {
+  if (n >= (uint64_t{1} << 30) && n % (uint64_t{1} << 30) == 0)
+    return std::to_string(n >> 30) + " GiB";
+  if (n >= (uint64_t{1} << 20)) return std::to_string(n >> 20) + " MiB";
+  return std::to_string(n) + " bytes";
+}
+
+Error NoWorkspace(const Bytes& ws) {
+  return MakeError(ErrorCode::kNotFound,
+                   "workspace " + Hex(ws) +
+                       " is not registered at this relay: register it first (POST /v1/workspaces "
+                       "with its genesis envelope)");
+}
+
+}  // namespace
+
+Bytes AuthMessage(std::string_view relay_id, std::string_view workspace, std::string_view nonce,
+                  int64_t time_ms) {
+  sync::Writer w;
+  w.Raw("DH-relay-auth-v1").Raw(relay_id).Raw(workspace).Raw(nonce).I64(time_ms);
+  return w.Take();
+}
+
+Relay::~Relay() = default;
+
+Result<std::unique_ptr<Relay>> Relay::Open(const std::string& dir, RelayOptions options) {
+  DOSTI_TRY(sync::InitCrypto());
+  if (!options.clock) {
+    options.clock = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+  if (!options.random) options.random = [](std::size_t n) { return sync::RandomBytes(n); };
+  std::unique_ptr<Relay> r(new Relay());
+  r->options_ = std::move(options);
+  auto store = Store::Open(dir, r->options_.random(16));
+  if (!store) return store.error();
+  r->store_ = std::move(*store);
+  auto all = r->store_->Workspaces();
+  if (!all) return all.error();
+  for (const Bytes& ws : *all) DOSTI_TRY(r->Load(ws));
+  return r;
+}
+
+const Bytes& Relay::relay_id() const { return store_->relay_id(); }
+
+bool Relay::HasWorkspace(const Bytes& ws) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return workspaces_.count(ws) > 0;
+}
+
+// (Re)builds one workspace's state from the store: the Trust from its control messages in
+// index order, the heads and the usage. Called on start and after a failed commit.
+Result<void> Relay::Load(const Bytes& ws) {
+  auto msgs = store_->Control(ws);
+  if (!msgs) return msgs.error();
+  if (msgs->empty()) return MakeError(ErrorCode::kStorage, "workspace " + Hex(ws) + " has no genesis");
+  auto trust = sync::Trust::FromGenesis((*msgs)[0]);
+  if (!trust)
+    return MakeError(ErrorCode::kStorage,
+                     "workspace " + Hex(ws) + ": stored genesis refused: " + trust.error().message);
+  auto w = std::make_unique<Workspace>();
+  w->trust.emplace(std::move(*trust));
+  for (std::size_t i = 0; i < msgs->size(); ++i) {
+    const Bytes& m = (*msgs)[i];
+    if (i > 0) {
+      auto outcome = w->trust->Offer(m);
+      if (!outcome)
+        std::cerr << "dosti-relay: workspace " << Hex(ws) << ": stored control message " << i + 1
+                  << " refused on reload: " << outcome.error().message << "\n";
+    }
+    auto env = sync::ParseEnvelope(m);
+    if (env) w->control_ids.insert(env->Id());
+  }
+  auto heads = store_->Heads(ws);
+  if (!heads) return heads.error();
+  w->heads = std::move(*heads);
+  auto usage = store_->Usage(ws);
+  if (!usage) return usage.error();
+  w->usage = std::move(*usage);
+  workspaces_[ws] = std::move(w);
+  return {};
+}
+
+Result<Relay::Workspace*> Relay::Find(const Bytes& ws) {
+  auto it = workspaces_.find(ws);
+  if (it == workspaces_.end()) return NoWorkspace(ws);
+  return it->second.get();
+}
+
+Result<std::pair<Bytes, bool>> Relay::Register(std::string_view genesis) {
+  auto trust = sync::Trust::FromGenesis(genesis);
+  if (!trust) return trust.error();
+  Bytes ws = trust->workspace();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (workspaces_.count(ws)) return std::make_pair(ws, false);
+  auto added = store_->AddWorkspace(ws, genesis, Now());
+  if (!added) return added.error();
+  DOSTI_TRY(Load(ws));
+  return std::make_pair(ws, *added);
+}
+
+Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
+                                          const std::vector<std::string_view>& msgs) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  Workspace* w = *found;
+  ControlOutcome out;
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    auto env = sync::ParseEnvelope(msgs[i]);
+    if (!env) {
+      out.rejected.push_back({i, env.error().message});
+      continue;
+    }
+    const sync::Header& h = env->header;
+    if (h.workspace != ws) {
+      out.rejected.push_back({i, "it belongs to workspace " + Hex(h.workspace) + ", not " + Hex(ws)});
+      continue;
+    }
+    if (h.kind == sync::Kind::kChanges || h.kind == sync::Kind::kReceipt) {
+      out.rejected.push_back({i, std::string("a ") + sync::KindName(h.kind) +
+                                     " envelope is not a control message (changes go to /push)"});
+      continue;
+    }
+    auto outcome = w->trust->Offer(msgs[i]);
+    if (!outcome) {
+      out.rejected.push_back({i, outcome.error().message});
+      continue;
+    }
+    switch (*outcome) {
+      case sync::Trust::Outcome::kAdded: ++out.added; break;
+      case sync::Trust::Outcome::kKnown: ++out.known; break;
+      case sync::Trust::Outcome::kWaiting: ++out.waiting; break;
+    }
+  }
+  // Store whatever the Trust now holds that is not stored yet, in its folding order: this
+  // includes messages that waited and were folded in when a later one arrived.
+  std::vector<Bytes> fresh;
+  std::vector<Bytes> fresh_ids;
+  for (Bytes& m : w->trust->ControlMessages()) {
+    auto env = sync::ParseEnvelope(m);
+    if (!env) continue;
+    Bytes id = env->Id();
+    if (w->control_ids.count(id)) continue;
+    fresh_ids.push_back(std::move(id));
+    fresh.push_back(std::move(m));
+  }
+  auto stored = store_->AppendControl(ws, fresh, Now());
+  if (!stored) {
+    (void)Load(ws);  // back to what is on disk
+    return stored.error();
+  }
+  for (Bytes& id : fresh_ids) w->control_ids.insert(std::move(id));
+  return out;
+}
+
+Result<std::vector<Bytes>> Relay::ControlAfter(const Bytes& ws, uint64_t after,
+                                               std::size_t max_bytes, uint64_t* next,
+                                               bool* more) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  return store_->ControlAfter(ws, after, max_bytes, next, more);
+}
+
+Result<Challenge> Relay::MakeChallenge(const Bytes& ws, const Bytes& device) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  if (device.size() != sync::kIdBytes)
+    return MakeError(ErrorCode::kDamaged, "a device id is 16 bytes (32 hex digits)");
+  int64_t now = Now();
+  if (nonces_.size() >= options_.max_pending_nonces) {
+    for (auto it = nonces_.begin(); it != nonces_.end();)
+      it = it->second.expires_ms < now ? nonces_.erase(it) : std::next(it);
+    if (nonces_.size() >= options_.max_pending_nonces)
+      return MakeError(ErrorCode::kTooLarge,
+                       "too many sign-ins in progress at this relay: try again in a minute");
+  }
+  Challenge c{store_->relay_id(), options_.random(32), now + options_.nonce_ttl_ms};
+  nonces_[c.nonce] = Pending{ws, device, c.expires_ms};
+  return c;
+}
+
+Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes& nonce,
+                              int64_t time_ms, const Bytes& signature) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  Workspace* w = *found;
+  auto it = nonces_.find(nonce);
+  if (it == nonces_.end())
+    return MakeError(ErrorCode::kUnauthentic,
+                     "unknown or already used challenge nonce: ask for a new challenge");
+  Pending p = it->second;
+  nonces_.erase(it);  // single use, whatever follows
+  int64_t now = Now();
+  if (p.ws != ws || p.device != device)
+    return MakeError(ErrorCode::kUnauthentic,
+                     "this challenge was issued for another device or workspace");
+  if (now > p.expires_ms)
+    return MakeError(ErrorCode::kExpired,
+                     "the challenge expired (it is valid for " +
+                         std::to_string(options_.nonce_ttl_ms / 1000) + " s): ask for a new one");
+  auto member = w->trust->CheckActive(device, now);
+  if (!member) return member.error();
+  if (!sync::Verify((*member)->ed_pk, AuthMessage(store_->relay_id(), ws, nonce, time_ms),
+                    signature))
+    return MakeError(ErrorCode::kUnauthentic,
+                     "the sign-in signature does not verify with device " + Hex(device) +
+                         "'s key in roster version " + std::to_string(w->trust->roster_version()));
+  if (tokens_.size() > 4 * options_.max_pending_nonces) {
+    for (auto t = tokens_.begin(); t != tokens_.end();)
+      t = t->second.expires_ms < now ? tokens_.erase(t) : std::next(t);
+  }
+  Session s{options_.random(32), now + options_.session_ttl_ms};
+  tokens_[sync::Hash("DH-relay-token-v1", {s.token})] = Token{ws, device, s.expires_ms};
+  return s;
+}
+
+Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  auto it = tokens_.find(sync::Hash("DH-relay-token-v1", {token}));
+  if (it == tokens_.end() || it->second.ws != ws)
+    return MakeError(ErrorCode::kUnauthentic, "unknown session token: sign in again");
+  int64_t now = Now();
+  if (now > it->second.expires_ms) {
+    tokens_.erase(it);
+    return MakeError(ErrorCode::kExpired, "the session expired: sign in again");
+  }
+  Bytes device = it->second.device;
+  auto member = (*found)->trust->CheckActive(device, now);
+  if (!member) {
+    tokens_.erase(it);
+    return member.error();
+  }
+  return device;
+}
+
+Result<Frontier> Relay::GetFrontier(const Bytes& ws) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  Frontier f;
+  for (const auto& [author, head] : (*found)->heads) f[author] = head.seq;
+  return f;
+}
+
+Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
+                                const std::vector<std::string_view>& envelopes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  Workspace* w = *found;
+  int64_t now = Now();
+  PushOutcome out;
+  std::map<Bytes, Store::Head> staged;                 // heads after this batch's additions
+  std::map<std::pair<Bytes, uint64_t>, Bytes> staged_ids;  // (author, seq) → id added now
+  std::vector<Store::NewEnvelope> add;
+  std::vector<Store::Evidence> evidence;
+  uint64_t used = w->usage.count(uploader) ? w->usage[uploader] : 0;
+  const Bytes zeros(sync::kHashBytes, '\0');
+
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    auto reject = [&](std::string reason) { out.rejected.push_back({i, std::move(reason)}); };
+    // Cheapest checks first: layout, workspace, kind, then the roster and the signature.
+    auto env = sync::ParseEnvelope(envelopes[i]);
+    if (!env) {
+      reject(env.error().message);
+      continue;
+    }
+    const sync::Header& h = env->header;
+    if (h.workspace != ws) {
+      reject("it belongs to workspace " + Hex(h.workspace) + ", not " + Hex(ws));
+      continue;
+    }
+    if (h.kind != sync::Kind::kChanges) {
+      reject(std::string("a ") + sync::KindName(h.kind) +
+             " envelope does not belong in a push (control messages go to /control)");
+      continue;
+    }
+    auto author_ok = w->trust->CheckAuthor(*env, now);
+    if (!author_ok) {
+      reject(author_ok.error().message);
+      continue;
+    }
+    Bytes id = env->Id();
+    Store::Head head;
+    if (auto s = staged.find(h.author); s != staged.end()) {
+      head = s->second;
+    } else if (auto s2 = w->heads.find(h.author); s2 != w->heads.end()) {
+      head = s2->second;
+    }
+    std::string who = "author " + Hex(h.author);
+    if (h.seq <= head.seq) {
+      std::optional<Bytes> have;
+      if (h.seq == head.seq) {
+        have = head.id;
+      } else if (auto s = staged_ids.find({h.author, h.seq}); s != staged_ids.end()) {
+        have = s->second;
+      } else {
+        auto stored = store_->IdAt(ws, h.author, h.seq);
+        if (!stored) return stored.error();
+        have = *stored;
+      }
+      if (have && *have == id) {
+        ++out.known;  // a replay: nothing to do
+        continue;
+      }
+      std::string why = "equivocation: " + who + " already has a different envelope at seq " +
+                        std::to_string(h.seq) + " (this one is kept as evidence)";
+      std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
+                << Hex(uploader) << "\n";
+      evidence.push_back({h.author, h.seq, id, envelopes[i], "same seq, different content"});
+      reject(why);
+      continue;
+    }
+    if (h.seq > head.seq + 1) {
+      reject("gap: the relay has seq " + std::to_string(head.seq) + " of " + who +
+             " and this is seq " + std::to_string(h.seq) + "; push seq " +
+             std::to_string(head.seq + 1) + " first");
+      continue;
+    }
+    const Bytes& expected_prev = head.seq == 0 ? zeros : head.id;
+    if (h.prev != expected_prev) {
+      // A signed successor of a seq-N the relay does not have: the author signed two seq N.
+      std::string why = "equivocation: " + who + "'s seq " + std::to_string(h.seq) +
+                        " does not follow the relay's seq " + std::to_string(head.seq) +
+                        " (its prev hash differs; kept as evidence)";
+      std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
+                << Hex(uploader) << "\n";
+      evidence.push_back({h.author, h.seq, id, envelopes[i], "prev does not match the chain"});
+      reject(why);
+      continue;
+    }
+    if (used + envelopes[i].size() > options_.device_quota_bytes) {
+      reject("quota: device " + Hex(uploader) + " has stored " + HumanBytes(used) + " of its " +
+             HumanBytes(options_.device_quota_bytes) + " at this relay");
+      continue;
+    }
+    used += envelopes[i].size();
+    staged[h.author] = Store::Head{h.seq, id};
+    staged_ids[{h.author, h.seq}] = id;
+    add.push_back({h.author, h.seq, id, h.epoch, envelopes[i]});
+    ++out.accepted;
+  }
+  for (const auto& e : evidence) used += e.bytes.size();  // an upper bound; the store is exact
+  auto committed = store_->Commit(ws, uploader, add, evidence, now);
+  if (!committed) {
+    (void)Load(ws);
+    return committed.error();
+  }
+  for (auto& [author, head] : staged) w->heads[author] = head;
+  if (!add.empty() || !evidence.empty()) {
+    auto usage = store_->Usage(ws);
+    if (usage) w->usage = std::move(*usage);
+  }
+  return out;
+}
+
+Result<std::vector<Bytes>> Relay::Pull(const Bytes& ws, const Frontier& frontier,
+                                       std::size_t max_bytes, bool* more) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  std::vector<Bytes> out;
+  std::size_t used = 0;
+  *more = false;
+  for (const auto& [author, head] : (*found)->heads) {
+    auto f = frontier.find(author);
+    uint64_t from = f == frontier.end() ? 0 : f->second;
+    if (head.seq <= from) continue;
+    bool stopped = false;
+    DOSTI_TRY(store_->ReadAfter(ws, author, from, max_bytes, out.empty(), &out, &used, &stopped));
+    if (stopped) {
+      *more = true;
+      break;
+    }
+  }
+  return out;
+}
+
+Result<std::vector<Relay::EvidenceRow>> Relay::Evidence(const Bytes& ws) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto rows = store_->EvidenceOf(ws);
+  if (!rows) return rows.error();
+  std::vector<EvidenceRow> out;
+  for (auto& r : *rows) out.push_back({r.author, r.seq, r.reason});
+  return out;
+}
+
+}  // namespace dosti::relay

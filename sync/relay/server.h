@@ -1,0 +1,54 @@
+// The relay's HTTP API v1 over cpp-httplib (sync/relay/README.md): routes, body limits, rate
+// limits, one log line per request, optional TLS and static files for the booth web app.
+// Threading: Bind() and Run() from one thread; Stop() from any thread; requests are served by
+// httplib's thread pool and go through the (thread-safe) Relay.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "dosti/result.h"
+
+namespace dosti::relay {
+
+class Relay;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;                 // 0: an ephemeral port (Bind() returns it)
+  std::string web_dir;          // empty: no static files
+  std::string tls_cert;         // both set: HTTPS
+  std::string tls_key;
+  std::string registration_token;  // empty: registration only when listening on loopback
+  double rate_per_s = 100;      // requests per second per device (per address before sign-in)
+  double rate_burst = 400;
+  std::size_t max_body_bytes = 32u << 20;
+  std::ostream* log = nullptr;  // one line per request; nullptr: no log
+};
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopback(const std::string& host);
+
+class Server {
+ public:
+  // The relay must outlive the server. kInvalid for a TLS key or certificate that cannot be
+  // loaded, or a --web directory that does not exist.
+  static Result<std::unique_ptr<Server>> Create(Relay* relay, ServerOptions options);
+  ~Server();
+
+  // Binds the listening socket; returns the port (the ephemeral one when options.port is 0).
+  // kNetwork when the address cannot be bound.
+  Result<int> Bind();
+  // Serves until Stop(); returns false when the server could not run.
+  bool Run();
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dosti::relay
