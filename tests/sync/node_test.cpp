@@ -1,0 +1,193 @@
+// The replicator end to end in one process: a workspace made by an admin, devices joining with
+// invites, bundles carried in scrambled orders, revocation and the new epoch.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+
+#include "core/session_fixture.h"
+#include "dosti/sync/node.h"
+
+using namespace dosti;
+using namespace dosti::sync;
+
+namespace {
+
+struct Device {
+  ManualClock* clock;
+  SeededRandom random;
+  std::unique_ptr<Session> session;
+  std::unique_ptr<Node> node;
+
+  Device(ManualClock& c, uint64_t seed) : clock(&c), random(seed) {
+    auto s = Session::Open(":memory:", {clock, &random});
+    REQUIRE(s);
+    session = std::move(*s);
+  }
+  Session* operator->() { return session.get(); }
+  std::string Digest() { return *session->Digest(); }
+  // Imports a bundle and requires that nothing was rejected.
+  BundleReport Import(const Bytes& bundle) {
+    auto r = node->ImportBundle(bundle);
+    REQUIRE(r);
+    for (const auto& item : r->received.items) {
+      INFO(item.what << ": " << item.reason);
+      CHECK(item.status != Received::Status::kRejected);
+    }
+    CHECK(!r->damaged);
+    return *r;
+  }
+  Bytes Export(std::string_view for_device = {}) {
+    auto b = node->ExportBundle(for_device);
+    REQUIRE(b);
+    return *b;
+  }
+};
+
+std::string AddEnterprise(Device& d, const std::string& name) {
+  auto saved = d->AddEnterprise({{"country", std::string("CN")}, {"name", name}});
+  REQUIRE(saved);
+  return saved->id;
+}
+
+}  // namespace
+
+TEST_CASE("node: create, invite, join offline, exchange bundles, converge", "[sync][node]") {
+  REQUIRE(InitCrypto());
+  ManualClock clock(testing::MsAt({2024, 6, 15}));
+  Device beijing(clock, 1), islamabad(clock, 2), booth(clock, 3);
+  auto admin = Node::Create(*beijing.session, DeviceKeys::Generate(), "beijing", "DH", &clock);
+  REQUIRE(admin);
+  beijing.node = std::move(*admin);
+  CHECK(beijing.node->self().role == Role::kAdmin);
+  CHECK(beijing.node->epoch() == 1);
+  std::string shared = AddEnterprise(beijing, "共享公司");
+
+  Node::InviteOptions office;
+  office.role = Role::kOffice;
+  office.office = Office::kIslamabad;
+  auto invite = beijing.node->CreateInvite(office, "correct horse battery");
+  REQUIRE(invite);
+  Node::InviteOptions booth_opts;  // booth, beijing, 7 days
+  auto booth_invite = beijing.node->CreateInvite(booth_opts, "booth passphrase 1");
+  REQUIRE(booth_invite);
+
+  SECTION("a wrong passphrase is refused and changes nothing") {
+    auto bad = Node::Join(*islamabad.session, DeviceKeys::Generate(), *invite, "wrong horse", &clock);
+    REQUIRE(!bad);
+    CHECK(bad.error().code == ErrorCode::kWrongPassphrase);
+    CHECK(!islamabad->Info()->initialised);
+    CHECK(islamabad->Info()->device_id.empty());
+  }
+  SECTION("an expired invite is refused") {
+    clock.Advance(8 * 86'400'000LL);
+    auto late = Node::Join(*islamabad.session, DeviceKeys::Generate(), *invite, "correct horse battery", &clock);
+    REQUIRE(!late);
+    CHECK(late.error().code == ErrorCode::kExpired);
+  }
+  SECTION("joined devices converge with bundles in any order; revocation cuts the booth off") {
+    auto joined = Node::Join(*islamabad.session, DeviceKeys::Generate(), *invite, "correct horse battery", &clock);
+    REQUIRE(joined);
+    islamabad.node = std::move(*joined);
+    CHECK(islamabad.node->self().role == Role::kOffice);
+    CHECK(islamabad.node->self().provisional);
+    auto joined_booth = Node::Join(*booth.session, DeviceKeys::Generate(), *booth_invite, "booth passphrase 1", &clock);
+    REQUIRE(joined_booth);
+    booth.node = std::move(*joined_booth);
+
+    // Everyone learns everything: bundles from each to each.
+    islamabad.Import(beijing.Export());
+    booth.Import(beijing.Export());
+    beijing.Import(islamabad.Export());
+    beijing.Import(booth.Export());
+    islamabad.Import(beijing.Export());
+    booth.Import(beijing.Export());
+    CHECK(islamabad->GetEnterprise(shared));
+    CHECK(beijing.Digest() == islamabad.Digest());
+    CHECK(beijing.Digest() == booth.Digest());
+
+    // Concurrent edits of one field on three devices, then bundles in scrambled orders.
+    clock.Advance(60'000);
+    REQUIRE(beijing->SetEnterpriseField(shared, "city", std::string("Beijing")));
+    REQUIRE(islamabad->SetEnterpriseField(shared, "city", std::string("Islamabad")));
+    REQUIRE(booth->SetEnterpriseField(shared, "city", std::string("Chongqing")));
+    AddEnterprise(booth, "展台公司");
+    std::vector<Bytes> bundles = {beijing.Export(), islamabad.Export(), booth.Export()};
+    std::mt19937 rng(7);
+    for (Device* d : {&beijing, &islamabad, &booth}) {
+      std::vector<Bytes> order = bundles;
+      std::shuffle(order.begin(), order.end(), rng);
+      for (const Bytes& b : order) d->Import(b);
+    }
+    CHECK(beijing.Digest() == islamabad.Digest());
+    CHECK(beijing.Digest() == booth.Digest());
+    REQUIRE(beijing->ListConflicts()->size() == 1);
+    CHECK(islamabad->ListConflicts()->size() == 1);
+
+    // A replayed bundle is a no-op.
+    auto again = islamabad.Import(bundles[0]);
+    CHECK(again.received.applied == 0);
+
+    // Revoke the booth: a new roster version and epoch 2.
+    std::string booth_id = ToHex(booth.node->device());
+    REQUIRE(beijing.node->Revoke(booth_id.substr(0, 8)));
+    CHECK(beijing.node->epoch() == 2);
+    islamabad.Import(beijing.Export());
+    CHECK(islamabad.node->epoch() == 2);
+
+    // The booth, offline and unaware, writes on; its envelopes past the cut-off are refused by
+    // both offices and change nothing there.
+    AddEnterprise(booth, "吊销后公司");
+    Bytes late = booth.Export();
+    for (Device* office_device : {&beijing, &islamabad}) {
+      std::string before = office_device->Digest();
+      auto r = office_device->node->ImportBundle(late);
+      REQUIRE(r);
+      CHECK(r->received.rejected == 2);  // the new changes and the booth's receipt
+      for (const auto& item : r->received.items) {
+        if (item.status == Received::Status::kRejected) CHECK(item.code == ErrorCode::kRevoked);
+      }
+      CHECK(office_device->Digest() == before);
+    }
+    // Once it hears of its revocation it learns no epoch 2 and seals nothing more.
+    booth.Import(beijing.Export());
+    CHECK(booth.node->epoch() == 1);
+    AddEnterprise(booth, "再次吊销后公司");
+    auto sealed = booth.node->SealOutgoing();
+    REQUIRE(!sealed);
+    CHECK(sealed.error().code == ErrorCode::kRevoked);
+
+    // The offices keep syncing in epoch 2.
+    AddEnterprise(islamabad, "新纪元公司");
+    beijing.Import(islamabad.Export());
+    CHECK(beijing.Digest() == islamabad.Digest());
+  }
+}
+
+TEST_CASE("node: a bundle of another workspace changes nothing; a damaged one still counts", "[sync][node]") {
+  REQUIRE(InitCrypto());
+  ManualClock clock(testing::MsAt({2024, 6, 15}));
+  Device a(clock, 1), b(clock, 2), other(clock, 3);
+  a.node = std::move(*Node::Create(*a.session, DeviceKeys::Generate(), "beijing", "A", &clock));
+  other.node = std::move(*Node::Create(*other.session, DeviceKeys::Generate(), "beijing", "B", &clock));
+  Node::InviteOptions o;
+  o.role = Role::kOffice;
+  o.office = Office::kIslamabad;
+  auto invite = a.node->CreateInvite(o, "passphrase!");
+  REQUIRE(invite);
+  b.node = std::move(*Node::Join(*b.session, DeviceKeys::Generate(), *invite, "passphrase!", &clock));
+  AddEnterprise(other, "别的工作区");
+  std::string before = b.Digest();
+  auto foreign = b.node->ImportBundle(other.Export());
+  REQUIRE(!foreign);
+  CHECK(foreign.error().code == ErrorCode::kWrongWorkspace);
+  CHECK(b.Digest() == before);
+
+  AddEnterprise(a, "甲");
+  Bytes bundle = a.Export();
+  Bytes truncated = bundle.substr(0, bundle.size() - 100);
+  auto r = b.node->ImportBundle(truncated);
+  REQUIRE(r);
+  CHECK(r->damaged);
+  CHECK(r->received.applied > 0);  // the control messages and early envelopes still count
+}
