@@ -1,0 +1,876 @@
+// dosti-relay and RelayClient against real relays on 127.0.0.1 (ephemeral ports): in-process
+// (with an injected clock) and, for the crash test, the dosti-relay executable killed with
+// SIGKILL. Native only: the wasm build has neither sockets nor the relay.
+#if !defined(__EMSCRIPTEN__)
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dosti/net/relay_client.h"
+#include "dosti/sync/crypto.h"
+#include "dosti/sync/envelope.h"
+#include "dosti/sync/trust.h"
+#include "dosti/sync/wire.h"
+#include "relay.h"
+#include "server.h"
+
+namespace {
+
+using dosti::ErrorCode;
+using dosti::sync::Bytes;
+namespace sync = dosti::sync;
+namespace relay = dosti::relay;
+namespace net = dosti::net;
+
+constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
+
+std::string MakeTempDir() {
+  char tmpl[] = "/tmp/dosti-relay-test-XXXXXX";
+  char* d = mkdtemp(tmpl);
+  REQUIRE(d != nullptr);
+  return d;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+struct Dev {
+  sync::SigningKeys ed;
+  sync::BoxKeys x;
+  Bytes id;
+  static Dev Make() {
+    Dev d{sync::SigningKeys::Generate(), sync::BoxKeys::Generate(), {}};
+    d.id = sync::DeviceIdOf(d.ed.pk, d.x.pk);
+    return d;
+  }
+  sync::Member As(sync::Role role, sync::Office office) const {
+    sync::Member m;
+    m.id = id;
+    m.ed_pk = ed.pk;
+    m.x_pk = x.pk;
+    m.role = role;
+    m.office = office;
+    m.invite = Bytes(sync::kIdBytes, '\0');
+    return m;
+  }
+};
+
+// A workspace with an admin (Beijing), an office device (Islamabad) and a booth device.
+struct Workspace {
+  Dev admin = Dev::Make(), office = Dev::Make(), booth = Dev::Make();
+  sync::RosterBody roster;
+  Bytes genesis, ws, secret;
+
+  Workspace() {
+    REQUIRE(sync::InitCrypto());
+    roster.version = 1;
+    roster.prev = Bytes(sync::kHashBytes, '\0');
+    roster.nonce = sync::RandomBytes(16);
+    roster.issued_ms = kT0;
+    roster.members = {admin.As(sync::Role::kAdmin, sync::Office::kBeijing),
+                      office.As(sync::Role::kOffice, sync::Office::kIslamabad),
+                      booth.As(sync::Role::kBooth, sync::Office::kBeijing)};
+    Bytes body = sync::EncodeRoster(roster);
+    ws = sync::WorkspaceIdOf(body);
+    genesis = sync::SignControl(sync::Kind::kRoster, ws, admin.id, admin.ed.sk, body);
+    secret = sync::RandomBytes(32);
+  }
+
+  static Bytes IdOf(const Bytes& envelope) {
+    auto env = sync::ParseEnvelope(envelope);
+    REQUIRE(env);
+    return env->Id();
+  }
+
+  // Envelopes seq from..to of `d`, chained after `prev` (empty for seq 1).
+  std::vector<Bytes> Chain(const Dev& d, uint64_t from, uint64_t to, Bytes prev = {},
+                           const std::string& text = "field changes") {
+    std::vector<Bytes> out;
+    for (uint64_t seq = from; seq <= to; ++seq) {
+      out.push_back(sync::SealChanges(ws, 1, secret, d.id, d.ed.sk, seq, prev,
+                                      text + " #" + std::to_string(seq)));
+      prev = IdOf(out.back());
+    }
+    return out;
+  }
+
+  // Roster version 2: the booth revoked with `cutoff`.
+  Bytes RevokeBooth(uint64_t cutoff) {
+    sync::RosterBody next = roster;
+    next.version = 2;
+    next.prev = IdOf(genesis);
+    next.issued_ms = kT0 + 1000;
+    for (auto& m : next.members) {
+      if (m.id == booth.id) {
+        m.status = sync::Status::kRevoked;
+        m.cutoff = cutoff;
+      }
+    }
+    return sync::SignControl(sync::Kind::kRoster, ws, admin.id, admin.ed.sk,
+                             sync::EncodeRoster(next));
+  }
+};
+
+std::string Framed(const std::vector<Bytes>& items) {
+  sync::Writer w;
+  for (const auto& b : items) w.Sized(b);
+  return w.Take();
+}
+
+// A relay served in-process on 127.0.0.1:ephemeral, with a clock the test moves.
+struct LiveRelay {
+  std::string dir;
+  std::shared_ptr<std::atomic<int64_t>> now = std::make_shared<std::atomic<int64_t>>(kT0);
+  std::unique_ptr<relay::Relay> relay;
+  std::unique_ptr<relay::Server> server;
+  std::thread thread;
+  int port = 0;
+  std::ostringstream log;
+
+  explicit LiveRelay(std::string data_dir = MakeTempDir(), relay::ServerOptions so = {},
+                     relay::RelayOptions ro = {})
+      : dir(std::move(data_dir)) {
+    auto clock = now;
+    ro.clock = [clock] { return clock->load(); };
+    auto r = relay::Relay::Open(dir, ro);
+    REQUIRE(r);
+    relay = std::move(*r);
+    so.log = &log;
+    auto s = relay::Server::Create(relay.get(), so);
+    REQUIRE(s);
+    server = std::move(*s);
+    auto p = server->Bind();
+    REQUIRE(p);
+    port = *p;
+    thread = std::thread([this] { server->Run(); });
+  }
+  ~LiveRelay() {
+    server->Stop();
+    thread.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  httplib::Client Raw() const { return httplib::Client("127.0.0.1", port); }
+};
+
+net::ClientOptions QuickOptions(std::vector<int>* slept = nullptr) {
+  net::ClientOptions o;
+  o.attempts = 3;
+  o.connect_timeout_ms = 2000;
+  o.sleep = [slept](int ms) {
+    if (slept) slept->push_back(ms);
+  };
+  return o;
+}
+
+std::unique_ptr<net::RelayClient> Client(const LiveRelay& r, const Bytes& ws,
+                                         net::ClientOptions o = QuickOptions()) {
+  auto c = net::RelayClient::Open(r.url(), ws, std::move(o));
+  REQUIRE(c);
+  return std::move(*c);
+}
+
+// A registered workspace and a client signed in as `d`.
+std::unique_ptr<net::RelayClient> SignedIn(const LiveRelay& r, Workspace& w, const Dev& d) {
+  auto c = Client(r, {});
+  auto reg = c->Register(w.genesis);
+  REQUIRE(reg);
+  auto in = c->SignIn(d.id, d.ed.sk);
+  INFO((in ? std::string() : in.error().message));
+  REQUIRE(in);
+  return c;
+}
+
+bool Contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("A workspace registers once, and a device signs in, pushes and pulls in pages",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  auto c = Client(r, {});
+  auto first = c->Register(w.genesis);
+  REQUIRE(first);
+  CHECK(first->created);
+  CHECK(first->workspace == w.ws);
+  auto again = c->Register(w.genesis);
+  REQUIRE(again);
+  CHECK_FALSE(again->created);
+
+  REQUIRE(c->SignIn(w.office.id, w.office.ed.sk));
+  auto empty = c->GetFrontier();
+  REQUIRE(empty);
+  CHECK(empty->empty());
+
+  std::vector<Bytes> mine = w.Chain(w.office, 1, 12);
+  std::vector<Bytes> admins = w.Chain(w.admin, 1, 5);  // forwarded: any member may upload
+  std::vector<Bytes> all = mine;
+  all.insert(all.end(), admins.begin(), admins.end());
+  auto pushed = c->Push(all);
+  REQUIRE(pushed);
+  CHECK(pushed->accepted == 17);
+  CHECK(pushed->known == 0);
+  CHECK(pushed->rejected.empty());
+
+  auto f = c->GetFrontier();
+  REQUIRE(f);
+  CHECK(f->at(w.office.id) == 12);
+  CHECK(f->at(w.admin.id) == 5);
+
+  // Another device pulls in small pages: every envelope, byte for byte, in (author, seq) order.
+  auto booth = Client(r, w.ws);
+  REQUIRE(booth->SignIn(w.booth.id, w.booth.ed.sk));
+  net::Frontier have;
+  std::vector<Bytes> got;
+  int pages = 0;
+  REQUIRE(booth->PullAll(
+      &have,
+      [&](std::vector<Bytes>&& page) -> dosti::Result<void> {
+        ++pages;
+        for (auto& e : page) got.push_back(std::move(e));
+        return {};
+      },
+      /*page_bytes=*/3 * all[0].size()));
+  CHECK(pages >= 5);
+  REQUIRE(got.size() == 17);
+  std::map<Bytes, Bytes> by_id;
+  for (const auto& e : all) by_id[Workspace::IdOf(e)] = e;
+  for (const auto& e : got) CHECK(by_id.at(Workspace::IdOf(e)) == e);
+  CHECK(have == *f);
+  CHECK(booth->progress().envelopes_down == 17);
+
+  // A pull from the relay's frontier returns nothing more; a page holds at least one envelope.
+  auto none = booth->Pull(have, 1);
+  REQUIRE(none);
+  CHECK(none->envelopes.empty());
+  CHECK_FALSE(none->more);
+  auto one = booth->Pull({}, 1);
+  REQUIRE(one);
+  CHECK(one->envelopes.size() == 1);
+  CHECK(one->more);
+
+  // One log line per request, with the device once signed in.
+  std::string log = r.log.str();
+  CHECK(Contains(log, "POST /v1/" + sync::ToHex(w.ws) + "/push 200"));
+  CHECK(Contains(log, "device=" + sync::ToHex(w.office.id)));
+}
+
+TEST_CASE("Push splits large batches into requests under the limit and reports progress",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  net::ClientOptions o = QuickOptions();
+  std::vector<net::Progress> seen;
+  o.on_progress = [&](const net::Progress& p) { seen.push_back(p); };
+  o.max_request_bytes = 3000;
+  auto c = Client(r, {}, o);
+  REQUIRE(c->Register(w.genesis));
+  REQUIRE(c->SignIn(w.office.id, w.office.ed.sk));
+  std::vector<Bytes> envs = w.Chain(w.office, 1, 20, {}, std::string(600, 'x'));
+  auto pushed = c->Push(envs);
+  REQUIRE(pushed);
+  CHECK(pushed->accepted == 20);
+  CHECK(seen.size() >= 5);
+  CHECK(seen.back().envelopes_up == 20);
+  uint64_t framed = 0;
+  for (const auto& e : envs) framed += 4 + e.size();
+  CHECK(seen.back().bytes_up == framed);
+  std::string log = r.log.str();
+  std::size_t requests = 0;
+  for (std::size_t at = 0; (at = log.find("/push 200", at)) != std::string::npos; ++at) ++requests;
+  CHECK(requests == seen.size());
+}
+
+TEST_CASE("A replay is a no-op, a gap is rejected, an equivocation is rejected and kept",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  auto c = SignedIn(r, w, w.office);
+  std::vector<Bytes> chain = w.Chain(w.office, 1, 4);
+  REQUIRE(c->Push({chain[0], chain[1], chain[2]})->accepted == 3);
+
+  auto replay = c->Push({chain[0], chain[1], chain[2]});
+  REQUIRE(replay);
+  CHECK(replay->accepted == 0);
+  CHECK(replay->known == 3);
+  CHECK(replay->rejected.empty());
+
+  std::vector<Bytes> later = w.Chain(w.office, 6, 6, Workspace::IdOf(chain[3]));
+  auto gap = c->Push(later);
+  REQUIRE(gap);
+  REQUIRE(gap->rejected.size() == 1);
+  CHECK(Contains(gap->rejected[0].reason, "gap: the relay has seq 3"));
+
+  // Same seq 2, different content: rejected, and kept as evidence.
+  Bytes forged = sync::SealChanges(w.ws, 1, w.secret, w.office.id, w.office.ed.sk, 2,
+                                   Workspace::IdOf(chain[0]), "another history");
+  // And a seq 4 whose prev is not the relay's seq 3.
+  Bytes fork = sync::SealChanges(w.ws, 1, w.secret, w.office.id, w.office.ed.sk, 4,
+                                 Workspace::IdOf(forged), "on the other branch");
+  auto eq = c->Push({forged, fork, chain[3]});
+  REQUIRE(eq);
+  REQUIRE(eq->rejected.size() == 2);
+  CHECK(eq->rejected[0].index == 0);
+  CHECK(Contains(eq->rejected[0].reason, "equivocation"));
+  CHECK(eq->rejected[1].index == 1);
+  CHECK(Contains(eq->rejected[1].reason, "equivocation"));
+  CHECK(eq->accepted == 1);  // the genuine seq 4 still goes in
+  auto evidence = r.relay->Evidence(w.ws);
+  REQUIRE(evidence);
+  REQUIRE(evidence->size() == 2);
+  CHECK((*evidence)[0].seq == 2);
+  CHECK((*evidence)[1].seq == 4);
+
+  // Pull returns the genuine history only.
+  auto page = c->Pull({});
+  REQUIRE(page);
+  REQUIRE(page->envelopes.size() == 4);
+  for (int i = 0; i < 4; ++i) CHECK(page->envelopes[i] == chain[i]);
+}
+
+TEST_CASE("Envelopes from outside the roster, another workspace or past a revocation are refused",
+          "[sync][relay][native]") {
+  Workspace w, other;
+  LiveRelay r;
+  auto c = SignedIn(r, w, w.office);
+  Dev stranger = Dev::Make();
+  Bytes from_stranger =
+      sync::SealChanges(w.ws, 1, w.secret, stranger.id, stranger.ed.sk, 1, {}, "x");
+  Bytes other_ws = other.Chain(other.office, 1, 1)[0];
+  Bytes control = w.RevokeBooth(0);  // a control message does not belong in a push
+  Bytes tampered = w.Chain(w.office, 1, 1)[0];
+  tampered[sync::kHeaderBytes + 3] ^= 1;
+  auto out = c->Push({from_stranger, other_ws, control, tampered});
+  REQUIRE(out);
+  REQUIRE(out->rejected.size() == 4);
+  CHECK(Contains(out->rejected[0].reason, "not in the roster"));
+  CHECK(Contains(out->rejected[1].reason, "workspace"));
+  CHECK(Contains(out->rejected[2].reason, "does not belong in a push"));
+  CHECK_FALSE(out->rejected[3].reason.empty());
+
+  // The booth writes 3 envelopes, is revoked with cut-off 2: seq 3 is refused, 1–2 stay valid
+  // history that any member may still forward.
+  std::vector<Bytes> booth = w.Chain(w.booth, 1, 3);
+  auto ctl = c->PostControl({w.RevokeBooth(2)});
+  REQUIRE(ctl);
+  CHECK(ctl->added == 1);
+  auto after = c->Push(booth);
+  REQUIRE(after);
+  CHECK(after->accepted == 2);
+  REQUIRE(after->rejected.size() == 1);
+  CHECK(after->rejected[0].index == 2);
+  CHECK(Contains(after->rejected[0].reason, "revoked"));
+}
+
+TEST_CASE("Sign-in is refused for a wrong signature, an unknown device, a stale or reused nonce",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  auto c = Client(r, {});
+  REQUIRE(c->Register(w.genesis));
+
+  auto wrong_key = c->SignIn(w.office.id, w.admin.ed.sk);
+  REQUIRE_FALSE(wrong_key);
+  CHECK(wrong_key.error().code == ErrorCode::kNetwork);
+  CHECK(Contains(wrong_key.error().message, "does not verify"));
+
+  Dev stranger = Dev::Make();
+  auto unknown = c->SignIn(stranger.id, stranger.ed.sk);
+  REQUIRE_FALSE(unknown);
+  CHECK(Contains(unknown.error().message, "not in the roster"));
+  CHECK(Contains(unknown.error().message, "HTTP 403"));
+
+  // Raw: a nonce older than 60 s, then one used twice.
+  auto raw = r.Raw();
+  std::string base = "/v1/" + sync::ToHex(w.ws);
+  auto challenge = [&] {
+    auto res = raw.Post(base + "/challenge",
+                        "{\"device\":\"" + sync::ToHex(w.office.id) + "\"}", "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    auto at = res->body.find("\"nonce\":\"");
+    REQUIRE(at != std::string::npos);
+    return res->body.substr(at + 9, 64);
+  };
+  auto session = [&](const std::string& nonce_hex) {
+    Bytes sig = sync::Sign(w.office.ed.sk, relay::AuthMessage(r.relay->relay_id(), w.ws,
+                                                              *sync::FromHex(nonce_hex), kT0));
+    std::string body = "{\"device\":\"" + sync::ToHex(w.office.id) + "\",\"nonce\":\"" +
+                       nonce_hex + "\",\"time_ms\":" + std::to_string(kT0) +
+                       ",\"signature\":\"" + sync::ToHex(sig) + "\"}";
+    auto res = raw.Post(base + "/session", body, "application/json");
+    REQUIRE(res);
+    return std::make_pair(res->status, res->body);
+  };
+  std::string stale = challenge();
+  *r.now += 61'000;
+  auto expired = session(stale);
+  CHECK(expired.first == 401);
+  CHECK(Contains(expired.second, "expired"));
+
+  std::string fresh = challenge();
+  auto ok = session(fresh);
+  CHECK(ok.first == 200);
+  CHECK(Contains(ok.second, "\"token\""));
+  auto reused = session(fresh);
+  CHECK(reused.first == 401);
+  CHECK(Contains(reused.second, "already used"));
+
+  // Without or with a bogus token, authenticated routes answer 401.
+  auto no_token = raw.Get(base + "/frontier");
+  REQUIRE(no_token);
+  CHECK(no_token->status == 401);
+  httplib::Headers bogus{{"Authorization", "Bearer " + std::string(64, 'a')}};
+  auto bad = raw.Get(base + "/frontier", bogus);
+  REQUIRE(bad);
+  CHECK(bad->status == 401);
+}
+
+TEST_CASE("A revoked device cannot sign in, and its open session ends at its next request",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  auto booth = SignedIn(r, w, w.booth);
+  REQUIRE(booth->GetFrontier());
+  auto admin = Client(r, w.ws);
+  auto posted = admin->PostControl({w.RevokeBooth(0)});
+  REQUIRE(posted);
+  CHECK(posted->added == 1);
+
+  auto refused = booth->GetFrontier();  // the client tries to sign in again, and is refused
+  REQUIRE_FALSE(refused);
+  CHECK(Contains(refused.error().message, "revoked"));
+  auto again = booth->SignIn(w.booth.id, w.booth.ed.sk);
+  REQUIRE_FALSE(again);
+  CHECK(Contains(again.error().message, "revoked"));
+  CHECK(Contains(again.error().message, "HTTP 403"));
+}
+
+TEST_CASE("Control messages are listed after an index and the roster survives a restart",
+          "[sync][relay][native]") {
+  Workspace w;
+  std::string dir = MakeTempDir();
+  {
+    LiveRelay r(dir);
+    auto c = Client(r, {});
+    REQUIRE(c->Register(w.genesis));
+    Bytes revoke = w.RevokeBooth(0);
+    auto posted = c->PostControl({revoke, revoke, Bytes("junk")});
+    REQUIRE(posted);
+    CHECK(posted->added == 1);
+    CHECK(posted->known == 1);
+    REQUIRE(posted->rejected.size() == 1);
+    CHECK(posted->rejected[0].index == 2);
+    auto all = c->GetControl(0);
+    REQUIRE(all);
+    REQUIRE(all->messages.size() == 2);
+    CHECK(all->messages[0] == w.genesis);
+    CHECK(all->messages[1] == revoke);
+    CHECK(all->next == 2);
+    auto rest = c->GetControl(1);
+    REQUIRE(rest);
+    CHECK(rest->messages.size() == 1);
+    auto none = c->GetControl(2);
+    REQUIRE(none);
+    CHECK(none->messages.empty());
+    CHECK(none->next == 2);
+  }
+  LiveRelay r(dir);  // the Trust is rebuilt from relay.db
+  auto c = Client(r, w.ws);
+  auto booth = c->SignIn(w.booth.id, w.booth.ed.sk);
+  REQUIRE_FALSE(booth);
+  CHECK(Contains(booth.error().message, "revoked"));
+  REQUIRE(c->SignIn(w.office.id, w.office.ed.sk));
+}
+
+TEST_CASE("Garbage, oversize and malformed requests get 4xx and the relay keeps answering",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  auto c = SignedIn(r, w, w.office);
+  REQUIRE(c->Push(w.Chain(w.office, 1, 1)));
+  auto raw = r.Raw();
+  std::string base = "/v1/" + sync::ToHex(w.ws);
+  auto login = raw.Post(base + "/challenge", "{\"device\":\"" + sync::ToHex(w.office.id) + "\"}",
+                        "application/json");
+  REQUIRE(login);
+
+  // A token for raw requests, through the client's own sign-in on a second client.
+  std::string token;
+  {
+    auto ch = raw.Post(base + "/challenge", "{\"device\":\"" + sync::ToHex(w.office.id) + "\"}",
+                       "application/json");
+    REQUIRE(ch);
+    auto at = ch->body.find("\"nonce\":\"");
+    std::string nonce = ch->body.substr(at + 9, 64);
+    Bytes sig = sync::Sign(w.office.ed.sk,
+                           relay::AuthMessage(r.relay->relay_id(), w.ws, *sync::FromHex(nonce), 1));
+    auto s = raw.Post(base + "/session",
+                      "{\"device\":\"" + sync::ToHex(w.office.id) + "\",\"nonce\":\"" + nonce +
+                          "\",\"time_ms\":1,\"signature\":\"" + sync::ToHex(sig) + "\"}",
+                      "application/json");
+    REQUIRE(s);
+    REQUIRE(s->status == 200);
+    auto t = s->body.find("\"token\":\"");
+    token = s->body.substr(t + 9, 64);
+  }
+  httplib::Headers auth{{"Authorization", "Bearer " + token}};
+  const std::string bin = "application/octet-stream";
+
+  struct Case {
+    const char* what;
+    std::string path;
+    std::string body;
+    int status;
+  };
+  std::string random = sync::RandomBytes(5000);
+  std::string huge_frame;
+  {
+    sync::Writer wr;
+    wr.U32(2u << 20).Raw(std::string(100, 'x'));
+    huge_frame = wr.Take();
+  }
+  std::vector<Case> cases = {
+      {"a truncated frame", base + "/push", std::string("\x10\x00\x00\x00" "abc", 7), 400},
+      {"a frame over 1 MiB", base + "/push", huge_frame, 413},
+      {"a registration of garbage", "/v1/workspaces", random, 400},
+      {"control garbage", base + "/control", std::string("\x03\x00", 2), 400},
+      {"pull with a non-JSON body", base + "/pull", "{not json", 400},
+      {"pull with a bad frontier", base + "/pull", "{\"frontier\":{\"zz\":1}}", 400},
+      {"pull with a negative max", base + "/pull", "{\"max_bytes\":-5}", 400},
+      {"challenge for a short device id", base + "/challenge", "{\"device\":\"abcd\"}", 400},
+      {"session with missing fields", base + "/session", "{\"device\":1}", 400},
+      {"an unknown workspace", "/v1/" + std::string(32, '0') + "/control", "", 404},
+      {"an unknown route", "/v1/nothing", "", 404},
+  };
+  // Random bytes read as frames: the first length is over 1 MiB (413) or runs past the end (400).
+  auto noise = raw.Post(base + "/push", auth, random, bin);
+  REQUIRE(noise);
+  CHECK((noise->status == 400 || noise->status == 413));
+  for (const Case& k : cases) {
+    INFO(k.what);
+    auto res = raw.Post(k.path, auth, k.body, bin);
+    REQUIRE(res);
+    CHECK(res->status == k.status);
+    CHECK(Contains(res->body, "\"error\""));
+  }
+  // A push whose frames hold garbage envelopes: 200, each rejected with its reason.
+  auto mixed = raw.Post(base + "/push", auth, Framed({"", random.substr(0, 300)}), bin);
+  REQUIRE(mixed);
+  CHECK(mixed->status == 200);
+  CHECK(Contains(mixed->body, "\"index\":1"));
+
+  // A body over 32 MiB is refused before it is read whole.
+  auto over = raw.Post(base + "/push", auth, std::string((32u << 20) + 1, '\0'), bin);
+  if (over) CHECK(over->status == 413);  // httplib may also just close the connection
+
+  auto status = raw.Get("/v1/status");
+  REQUIRE(status);
+  CHECK(status->status == 200);
+  auto f = c->GetFrontier();
+  REQUIRE(f);
+  CHECK(f->at(w.office.id) == 1);
+}
+
+TEST_CASE("Registration is open on loopback and needs the token elsewhere",
+          "[sync][relay][native]") {
+  Workspace w;
+  relay::ServerOptions closed;
+  closed.host = "0.0.0.0";
+  LiveRelay no_token(MakeTempDir(), closed);
+  auto c = Client(no_token, {});
+  auto refused = c->Register(w.genesis);
+  REQUIRE_FALSE(refused);
+  CHECK(Contains(refused.error().message, "registration is closed"));
+
+  relay::ServerOptions with_token = closed;
+  with_token.registration_token = "s3cret-token";
+  LiveRelay r(MakeTempDir(), with_token);
+  auto c2 = Client(r, {});
+  auto wrong = c2->Register(w.genesis, "guess");
+  REQUIRE_FALSE(wrong);
+  CHECK(Contains(wrong.error().message, "HTTP 403"));
+  auto right = c2->Register(w.genesis, "s3cret-token");
+  REQUIRE(right);
+  CHECK(right->created);
+}
+
+TEST_CASE("The per-device quota and rate limit refuse with clear reasons", "[sync][relay][native]") {
+  Workspace w;
+  relay::RelayOptions ro;
+  ro.device_quota_bytes = 3000;
+  relay::ServerOptions so;
+  so.rate_per_s = 1;
+  so.rate_burst = 6;
+  LiveRelay r(MakeTempDir(), so, ro);
+  net::ClientOptions o = QuickOptions();
+  o.attempts = 1;
+  auto c = Client(r, {}, o);
+  REQUIRE(c->Register(w.genesis));
+  REQUIRE(c->SignIn(w.office.id, w.office.ed.sk));
+  auto pushed = c->Push(w.Chain(w.office, 1, 10, {}, std::string(500, 'q')));
+  REQUIRE(pushed);
+  CHECK(pushed->accepted >= 1);
+  CHECK(pushed->accepted < 10);
+  REQUIRE_FALSE(pushed->rejected.empty());
+  CHECK(Contains(pushed->rejected[0].reason, "quota"));
+
+  bool limited = false;
+  for (int i = 0; i < 10 && !limited; ++i) {
+    auto f = c->GetFrontier();
+    if (!f) {
+      CHECK(Contains(f.error().message, "HTTP 429"));
+      limited = true;
+    }
+  }
+  CHECK(limited);
+}
+
+TEST_CASE("The client says what to do when the relay is unreachable, and backs off",
+          "[sync][relay][native]") {
+  // A port that was just free: bind, note, close (nobody listens there now).
+  int port;
+  {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port = ntohs(a.sin_port);
+    close(fd);
+  }
+  std::vector<int> slept;
+  net::ClientOptions o = QuickOptions(&slept);
+  o.attempts = 4;
+  auto c = net::RelayClient::Open("http://127.0.0.1:" + std::to_string(port), {}, o);
+  REQUIRE(c);
+  auto r = (*c)->Register("x");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ErrorCode::kNetwork);
+  CHECK(Contains(r.error().message, "cannot reach the relay at http://127.0.0.1:"));
+  CHECK(Contains(r.error().message, "is dosti-relay running"));
+  CHECK(slept == std::vector<int>{250, 500, 1000});
+
+  auto bad = net::RelayClient::Open("ftp://somewhere", {});
+  REQUIRE_FALSE(bad);
+  CHECK(Contains(bad.error().message, "http://HOST:PORT"));
+}
+
+TEST_CASE("The client retries 5xx answers but not 4xx ones", "[sync][relay][native]") {
+  httplib::Server flaky;
+  std::atomic<int> calls{0};
+  flaky.Post("/v1/workspaces", [&](const httplib::Request&, httplib::Response& res) {
+    int n = ++calls;
+    if (n <= 2) {
+      res.status = 503;
+      res.set_content("{\"error\":\"busy\"}", "application/json");
+    } else if (n == 3) {
+      res.status = 201;
+      res.set_content("{\"workspace\":\"" + std::string(32, 'a') + "\",\"created\":true}",
+                      "application/json");
+    } else {
+      res.status = 400;
+      res.set_content("{\"error\":\"no\"}", "application/json");
+    }
+  });
+  int port = flaky.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { flaky.listen_after_bind(); });
+  std::vector<int> slept;
+  auto c = net::RelayClient::Open("http://127.0.0.1:" + std::to_string(port), {},
+                                  QuickOptions(&slept));
+  REQUIRE(c);
+  auto ok = (*c)->Register("genesis");
+  REQUIRE(ok);
+  CHECK(calls == 3);
+  CHECK(slept.size() == 2);
+  auto refused = (*c)->Register("genesis");
+  REQUIRE_FALSE(refused);
+  CHECK(calls == 4);  // a 4xx is final
+  CHECK(Contains(refused.error().message, "HTTP 400): no"));
+  c->reset();  // closes its kept-alive connection, so the server stops at once
+  flaky.stop();
+  t.join();
+}
+
+TEST_CASE("Static files are served with their types, and nothing outside the web directory",
+          "[sync][relay][native]") {
+  std::string root = MakeTempDir();
+  std::string web = root + "/web";
+  REQUIRE(mkdir(web.c_str(), 0700) == 0);
+  REQUIRE(mkdir((web + "/icons").c_str(), 0700) == 0);
+  WriteFile(web + "/index.html", "<!doctype html><title>Dosti</title>");
+  WriteFile(web + "/app.js", "export const x = 1;");
+  WriteFile(web + "/core.wasm", std::string("\0asm\1\0\0\0", 8));
+  WriteFile(web + "/manifest.webmanifest", "{}");
+  WriteFile(web + "/style.css", "body{}");
+  WriteFile(web + "/icons/icon.svg", "<svg/>");
+  WriteFile(web + "/icons/icon.png", "\x89PNG");
+  WriteFile(root + "/secret.txt", "not for the web");
+  relay::ServerOptions so;
+  so.web_dir = web;
+  LiveRelay r(MakeTempDir(), so);
+  auto raw = r.Raw();
+  std::map<std::string, std::string> types = {
+      {"/", "text/html"},
+      {"/app.js", "text/javascript"},
+      {"/core.wasm", "application/wasm"},
+      {"/manifest.webmanifest", "application/manifest+json"},
+      {"/style.css", "text/css"},
+      {"/icons/icon.svg", "image/svg+xml"},
+      {"/icons/icon.png", "image/png"},
+  };
+  for (const auto& [path, type] : types) {
+    INFO(path);
+    auto res = raw.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(Contains(res->get_header_value("Content-Type"), type));
+  }
+  CHECK(raw.Get("/core.wasm")->body.size() == 8);
+  for (const char* path : {"/../secret.txt", "/icons/../../secret.txt", "/%2e%2e/secret.txt",
+                           "/icons", "/icons/", "/missing.js"}) {
+    INFO(path);
+    auto res = raw.Get(path);
+    REQUIRE(res);
+    CHECK(res->status >= 400);
+    CHECK_FALSE(Contains(res->body, "not for the web"));
+    CHECK_FALSE(Contains(res->body, "icon.svg"));  // no listing
+  }
+  // The API is still there beside the files.
+  CHECK(raw.Get("/v1/status")->status == 200);
+}
+
+TEST_CASE("Record text never appears in the relay's storage", "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  auto c = SignedIn(r, w, w.office);
+  const std::string marker = "Shenzhen Dosti Marker Enterprise Co. 深圳";
+  std::vector<Bytes> envs = w.Chain(w.office, 1, 3, {}, marker + " legal_name");
+  REQUIRE(c->Push(envs)->accepted == 3);
+  std::string db = ReadFile(r.dir + "/relay.db") + ReadFile(r.dir + "/relay.db-wal");
+  REQUIRE_FALSE(db.empty());
+  CHECK_FALSE(Contains(db, marker));
+  CHECK_FALSE(Contains(db, "legal_name"));
+  CHECK_FALSE(Contains(db, "Shenzhen"));
+  // The ciphertext itself is there: the search would have found the text if it were stored.
+  CHECK(Contains(db, envs[0].substr(sync::kHeaderBytes, 48)));
+}
+
+TEST_CASE("Every acknowledged envelope survives kill -9 of dosti-relay during pushes",
+          "[sync][relay][native]") {
+  Workspace w;
+  std::string dir = MakeTempDir();
+  // Starts the executable on an ephemeral port; returns (pid, port).
+  auto start = [&]() -> std::pair<pid_t, int> {
+    int out[2];
+    REQUIRE(pipe(out) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      close(out[1]);
+      execl(DOSTI_RELAY_BIN, DOSTI_RELAY_BIN, "--listen", "127.0.0.1:0", "--data", dir.c_str(),
+            "--quiet", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char ch;
+    while (read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    close(out[0]);
+    INFO(line);
+    auto colon = line.rfind(':');
+    auto space = line.find(' ', colon);
+    REQUIRE(colon != std::string::npos);
+    return {pid, std::stoi(line.substr(colon + 1, space - colon - 1))};
+  };
+
+  auto [pid, port] = start();
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  net::ClientOptions o = QuickOptions();
+  o.attempts = 1;
+  auto c = net::RelayClient::Open(url, {}, o);
+  REQUIRE(c);
+  REQUIRE((*c)->Register(w.genesis));
+  REQUIRE((*c)->SignIn(w.office.id, w.office.ed.sk));
+
+  std::vector<Bytes> chain = w.Chain(w.office, 1, 400);
+  std::atomic<uint64_t> acked{0};
+  std::thread pusher([&] {
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      auto r = (*c)->Push({chain[i]});
+      if (!r || r->accepted != 1) return;
+      acked = i + 1;
+    }
+  });
+  while (acked < 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(kill(pid, SIGKILL) == 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  pusher.join();
+  uint64_t acknowledged = acked;
+  CHECK(WIFSIGNALED(status));
+  REQUIRE(acknowledged < chain.size());  // killed mid-run
+
+  auto [pid2, port2] = start();
+  auto c2 = net::RelayClient::Open("http://127.0.0.1:" + std::to_string(port2), w.ws, o);
+  REQUIRE(c2);
+  REQUIRE((*c2)->SignIn(w.office.id, w.office.ed.sk));
+  auto f = (*c2)->GetFrontier();
+  REQUIRE(f);
+  uint64_t held = f->count(w.office.id) ? f->at(w.office.id) : 0;
+  CHECK(held >= acknowledged);
+  CHECK(held <= acknowledged + 1);  // at most the one in flight when the relay died
+  net::Frontier have;
+  std::vector<Bytes> got;
+  REQUIRE((*c2)->PullAll(&have, [&](std::vector<Bytes>&& page) -> dosti::Result<void> {
+    for (auto& e : page) got.push_back(std::move(e));
+    return {};
+  }));
+  REQUIRE(got.size() == held);
+  for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == chain[i]);
+  // And the chain continues where it stopped.
+  auto rest = (*c2)->Push(std::vector<Bytes>(chain.begin() + held, chain.end()));
+  REQUIRE(rest);
+  CHECK(rest->accepted == chain.size() - held);
+  kill(pid2, SIGTERM);
+  waitpid(pid2, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+#endif  // !defined(__EMSCRIPTEN__)
