@@ -382,8 +382,10 @@ void Trust::RetryWaiting() {
           control_[id] = bytes;
           order_.push_back(id);
         }
-        progress = true;
       }
+      // Refused or folded, the list changed: scan it again from the start (a refused message
+      // must not leave the ones after it parked).
+      progress = true;
       break;
     }
   }
@@ -408,21 +410,28 @@ Result<Trust::Outcome> Trust::Fold(const Envelope& env) {
     case Kind::kRoster: {
       auto roster = DecodeRoster(env.body());
       if (!roster) return roster.error();
+      if (roster->version > version_ + 1) return Outcome::kWaiting;
+      // Authenticate before judging a fork: an unsigned or non-admin version is a forgery,
+      // and must not raise an equivocation alarm.
+      auto ok = admin();
+      if (!ok) return ok.error();
+      if (!*ok && roster->version <= version_) {
+        return MakeError(ErrorCode::kUnknownDevice,
+                         "a roster version " + std::to_string(roster->version) +
+                             " signed by device " + Hex8(h.author) + ", which is not in the roster");
+      }
+      if (!*ok) return Outcome::kWaiting;
       if (roster->version <= version_) {
         return MakeError(ErrorCode::kEquivocation,
                          "a different roster version " + std::to_string(roster->version) +
                              " (this device holds version " + std::to_string(version_) +
                              "); two admins changed the roster at once: reissue the change");
       }
-      if (roster->version > version_ + 1) return Outcome::kWaiting;
       if (roster->prev != roster_id_ || roster->nonce != nonce_) {
         return MakeError(ErrorCode::kEquivocation,
                          "roster version " + std::to_string(roster->version) +
                              " does not follow the version held here");
       }
-      auto ok = admin();
-      if (!ok) return ok.error();
-      if (!*ok) return Outcome::kWaiting;
       std::map<Bytes, Member> next;
       for (Member& m : roster->members) next[m.id] = std::move(m);
       // Devices that joined since and are not in this version stay, still provisional.
