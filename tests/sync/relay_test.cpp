@@ -773,6 +773,53 @@ TEST_CASE("Static files are served with their types, and nothing outside the web
   CHECK(raw.Get("/v1/status")->status == 200);
 }
 
+TEST_CASE("Over HTTPS the client trusts the relay's certificate only when told to",
+          "[sync][relay][native]") {
+  std::string dir = MakeTempDir();
+  std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                    "-keyout " + dir + "/key.pem -out " + dir + "/cert.pem -days 2 "
+                    "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) {
+    WARN("openssl is not installed: the HTTPS test is skipped");
+    return;
+  }
+  Workspace w;
+  relay::ServerOptions so;
+  so.tls_cert = dir + "/cert.pem";
+  so.tls_key = dir + "/key.pem";
+  LiveRelay r(MakeTempDir(), so);
+  std::string url = "https://127.0.0.1:" + std::to_string(r.port);
+
+  net::ClientOptions untrusted = QuickOptions();
+  untrusted.attempts = 1;
+  auto c1 = net::RelayClient::Open(url, {}, untrusted);
+  REQUIRE(c1);
+  auto refused = (*c1)->Register(w.genesis);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::kNetwork);
+  CHECK(Contains(refused.error().message, "certificate"));
+
+  net::ClientOptions trusted = QuickOptions();
+  trusted.ca_cert_file = so.tls_cert;
+  auto c2 = net::RelayClient::Open(url, {}, trusted);
+  REQUIRE(c2);
+  REQUIRE((*c2)->Register(w.genesis));
+  REQUIRE((*c2)->SignIn(w.office.id, w.office.ed.sk));
+  REQUIRE((*c2)->Push(w.Chain(w.office, 1, 2))->accepted == 2);
+
+  // Plain HTTP to the HTTPS port gets no answer a client could mistake for the API.
+  auto plain = net::RelayClient::Open("http://127.0.0.1:" + std::to_string(r.port), {}, untrusted);
+  REQUIRE(plain);
+  CHECK_FALSE((*plain)->Register(w.genesis));
+
+  relay::ServerOptions bad = so;
+  bad.tls_key = dir + "/missing.pem";
+  relay::Relay* none = nullptr;
+  auto broken = relay::Server::Create(none, bad);
+  REQUIRE_FALSE(broken);
+  CHECK(Contains(broken.error().message, "cannot load the TLS certificate"));
+}
+
 TEST_CASE("Record text never appears in the relay's storage", "[sync][relay][native]") {
   Workspace w;
   LiveRelay r;
