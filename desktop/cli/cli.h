@@ -14,6 +14,7 @@ namespace dosti::cli {
 
 struct Environment {
   std::optional<std::string> dosti_db;  // $DOSTI_DB
+  std::optional<std::string> key_passphrase;  // $DOSTI_KEY_PASSPHRASE
   Clock* clock = nullptr;               // nullptr: the system clock
   Random* random = nullptr;             // nullptr: the system random source
 };

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "dosti/json.h"
 #include "dosti/session.h"
+#include "dosti/sync/node.h"
 
 namespace dosti::cli {
 
@@ -94,6 +95,14 @@ int CmdChangesFrontier(Context& c);
 int CmdHeldList(Context& c);
 int CmdHeldAccept(Context& c);
 int CmdHeldRelease(Context& c);
+int CmdInviteCreate(Context& c);
+int CmdJoin(Context& c);
+int CmdDeviceList(Context& c);
+int CmdDeviceRevoke(Context& c);
+int CmdRosterShow(Context& c);
+int CmdBundleExport(Context& c);
+int CmdBundleImport(Context& c);
+int CmdSync(Context& c);
 
 // The parsed invocation and everything a handler needs.
 struct Context {
@@ -112,6 +121,8 @@ struct Context {
   std::string group;                                       // the command's first word, once known
   std::string help_topic;  // `dosti help enterprise`: the group asked about
   std::unique_ptr<Session> session;
+  std::optional<std::string> key_passphrase_file;  // --key-passphrase-file
+  std::unique_ptr<sync::Node> node;                // OpenNode
 
   bool Has(std::string_view option) const {
     return values.count(option) > 0 || flags.count(option) > 0;
@@ -139,6 +150,23 @@ int RequireDevice(Context& c);
 void PrintWarnings(Context& c, const std::vector<Issue>& warnings);
 // Writes one JSON value (pretty, newline-terminated) to stdout.
 void PrintJson(Context& c, const json::Writer& w);
+
+// [SECTION] The sync identity (commands_trust.cpp)
+// The key passphrase: --key-passphrase-file, else $DOSTI_KEY_PASSPHRASE, else none (never a
+// prompt: scripts must not hang).
+Result<std::string> KeyPassphrase(Context& c);
+// Makes this device's keys and the workspace's genesis (`dosti init`).
+Result<void> CreateIdentity(Context& c, std::string_view office, std::string_view name);
+// Loads the key file and opens the sync state into c.node: 0, or the refusal's exit code.
+int OpenNode(Context& c);
+
+// [SECTION] Files (commands_sync.cpp)
+Result<std::string> ReadFile(const std::string& path);
+// Writes `bytes` to a temporary file next to `path`, then renames it over `path`: a reader
+// never sees half a file, and a failed write leaves an older file as it was. `private_file`:
+// readable by this OS user only (0600), for files holding secrets.
+Result<void> WriteFileWhole(const std::string& path, std::string_view bytes,
+                            bool private_file = false);
 
 // [SECTION] Argument helpers (usage errors → exit 2 through UsageError).
 // A whole number option; nullopt and `*exit` set when it is not one.

@@ -139,6 +139,24 @@ const std::vector<CommandSpec>& Commands() {
       {"held", "list", "", "help.held_list", 0, 0, {}, false, CmdHeldList},
       {"held", "accept", "DEVICE", "help.held_accept", 1, 1, {}, false, CmdHeldAccept},
       {"held", "release", "", "help.held_release", 0, 0, {}, false, CmdHeldRelease},
+
+      {"invite", "create",
+       "--role office|booth --office beijing|islamabad --passphrase P --out FILE "
+       "[--expires-days N] [--device-expires-days N] [--relay URL]",
+       "help.invite_create", 0, 0,
+       {{"role", true, true}, {"office", true, true}, {"passphrase", true, true},
+        {"out", true, true}, {"expires-days"}, {"device-expires-days"}, {"relay"}},
+       false, CmdInviteCreate},
+      {"join", "", "FILE --passphrase P", "help.join", 1, 1, {{"passphrase", true, true}}, false,
+       CmdJoin},
+      {"device", "list", "", "help.device_list", 0, 0, {}, false, CmdDeviceList},
+      {"device", "revoke", "ID", "help.device_revoke", 1, 1, {}, false, CmdDeviceRevoke},
+      {"roster", "show", "", "help.roster_show", 0, 0, {}, false, CmdRosterShow},
+      {"bundle", "export", "--out FILE [--for DEVICE_ID]", "help.bundle_export", 0, 0,
+       {{"out", true, true}, {"for"}}, false, CmdBundleExport},
+      {"bundle", "import", "FILE", "help.bundle_import", 1, 1, {}, false, CmdBundleImport},
+      {"sync", "", "--relay URL [--registration-token T]", "help.sync", 0, 0,
+       {{"relay"}, {"registration-token"}, {"ca-cert"}}, false, CmdSync},
   };
   // clang-format on
   return commands;
@@ -389,8 +407,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         into = args[++i];
         return true;
       };
-      if (name == "db" || name == "lang") {
-        std::optional<std::string>& slot = name == "db" ? db : lang;
+      if (name == "db" || name == "lang" || name == "key-passphrase-file") {
+        std::optional<std::string>& slot =
+            name == "db" ? db : name == "lang" ? lang : c.key_passphrase_file;
         if (slot) return UsageError(c, "--" + name + " given twice");
         std::string v;
         if (!take_value(v)) return UsageError(c, "--" + name + " needs a value");
@@ -488,9 +507,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   // Only `init` and `replica init` create a database file: any other command on a missing
   // file is refused by the workspace check below, against an empty in-memory database,
   // leaving no file behind.
-  bool creates =
-      !exists && (spec.group == "init" || (spec.group == "replica" && spec.sub == "init"));
-  if (creates) {
+  bool creates = !exists && (spec.group == "init" || spec.group == "join" ||
+                             (spec.group == "replica" && spec.sub == "init"));
+  if (creates && spec.group != "join") {
     int exit = 0;
     if (!CheckChoice(c, "--office", c.Value("office"), kOffices, &exit)) return exit;
   }
@@ -537,7 +556,10 @@ int CmdInit(Context& c) {
   std::string office = c.Value("office");
   int exit = 0;
   if (!CheckChoice(c, "--office", office, kOffices, &exit)) return exit;
-  auto info = c.s().Init(office, c.Value("workspace-name"));
+  if (auto made = CreateIdentity(c, office, c.Value("workspace-name")); !made) {
+    return Refuse(c, made.error());
+  }
+  auto info = c.s().Info();
   if (!info) return Refuse(c, info.error());
   if (c.json) {
     json::Writer w(true);

@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <fstream>
 #include <ostream>
 #include <set>
@@ -22,11 +24,8 @@
 #include "dosti/text.h"
 
 namespace dosti::cli {
-namespace {
 
-constexpr std::string_view kChangesMagic = "DOSTI-CHANGES 1\n";
-
-// [SECTION] Files
+// [SECTION] Files (cli_internal.h)
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -37,29 +36,38 @@ Result<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-// Writes `bytes` to a temporary file next to `path`, then renames it over `path`: a reader
-// never sees half a file, and a failed write leaves an older file as it was.
-Result<void> WriteFileWhole(const std::string& path, std::string_view bytes) {
+Result<void> WriteFileWhole(const std::string& path, std::string_view bytes, bool private_file) {
   std::string tmp = path + ".part";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      return MakeError(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
-    }
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return MakeError(ErrorCode::kIo, "cannot write " + path);
-    }
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, private_file ? 0600 : 0644);
+  if (fd < 0) return MakeError(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string why = std::strerror(errno);
+  // fsync before the rename, so the name never points at a file the disk does not hold.
+  bool ok = done == bytes.size() && ::fsync(fd) == 0;
+  std::string why = std::strerror(errno);
+  ::close(fd);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (ok) why = std::strerror(errno);
     std::remove(tmp.c_str());
     return MakeError(ErrorCode::kIo, "cannot write " + path + ": " + why);
   }
+  // Read it back: removable media can acknowledge writes they did not keep (SQLite,
+  // "How To Corrupt An SQLite Database File", §3.1 and §4.2).
+  auto back = ReadFile(path);
+  if (!back || *back != bytes) {
+    return MakeError(ErrorCode::kIo, path + " does not read back as written: the medium may be "
+                                            "faulty or full; write it elsewhere");
+  }
   return {};
 }
+
+namespace {
+
+constexpr std::string_view kChangesMagic = "DOSTI-CHANGES 1\n";
 
 uint32_t Crc32(std::string_view bytes) {
   static const std::array<uint32_t, 256> table = [] {

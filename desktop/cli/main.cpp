@@ -8,5 +8,6 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   dosti::cli::Environment env;
   if (const char* db = std::getenv("DOSTI_DB"); db && *db) env.dosti_db = db;
+  if (const char* p = std::getenv("DOSTI_KEY_PASSPHRASE"); p && *p) env.key_passphrase = p;
   return dosti::cli::RunCli(args, std::cout, std::cerr, env);
 }
