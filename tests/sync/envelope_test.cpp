@@ -544,7 +544,7 @@ TEST_CASE("OpenChanges refuses a badly framed inner changeset from a valid autho
 
 // ---- size limits --------------------------------------------------------------------------
 
-TEST_CASE("Envelopes up to 1 MiB pass; one byte more is kTooLarge before any other check",
+TEST_CASE("Envelopes up to 1 MiB pass, and one byte more is kTooLarge before any other check",
           "[sync][envelope]") {
   Cast c;
   Bytes s1 = Filled(32, 0xe1);

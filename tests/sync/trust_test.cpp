@@ -237,7 +237,7 @@ TEST_CASE("A roster fork is equivocation only when its admin signed it", "[sync]
 // ---- invites and joins --------------------------------------------------------------------
 
 TEST_CASE("A join with an invite makes a provisional member with the invite's role, office and "
-          "expiry; the next roster confirms it",
+          "expiry, which the next roster confirms",
           "[sync][trust]") {
   Cast c;
   Trust t = c.Fresh();
@@ -378,7 +378,7 @@ TEST_CASE("A waiting message that turns out bad does not hold up the others",
   CHECK(t.ControlMessages().size() == 5);
 }
 
-TEST_CASE("Invites and epochs by a non-admin are kNotPermitted; unknown signers wait",
+TEST_CASE("Invites and epochs by a non-admin are kNotPermitted, while unknown signers wait",
           "[sync][trust]") {
   Cast c;
   Trust t = c.Fresh();
@@ -403,7 +403,7 @@ TEST_CASE("Invites and epochs by a non-admin are kNotPermitted; unknown signers 
                                    EncodeReceipt({}))) ) == ErrorCode::kDamaged);
 }
 
-TEST_CASE("Epoch messages: an admin's folds once; a second, different one for the same epoch "
+TEST_CASE("Epoch messages: an admin's folds once, and a second, different one for the same epoch "
           "is equivocation",
           "[sync][trust]") {
   Cast c;
@@ -595,7 +595,7 @@ TEST_CASE("ControlMessages replay into a fresh trust, one by one, to the same vi
   CHECK(fresh->Find(c.booth2.id)->provisional);
 }
 
-TEST_CASE("At most 1024 control messages wait; more are kTooLarge", "[sync][trust]") {
+TEST_CASE("At most 1024 control messages wait, and more are kTooLarge", "[sync][trust]") {
   Cast c;
   Trust t = c.Fresh();
   RosterBody far = t.NextRoster(kT0);
