@@ -251,6 +251,10 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
     for (const auto& [ext, mime] : types) impl->http->set_file_extension_and_mimetype_mapping(ext, mime);
   }
   impl->http->set_payload_max_length(o.max_body_bytes);
+  // httplib's default pool has 8 threads: a few slow clients would hold them all. Idle
+  // connections are closed after the keep-alive timeout (5 s) and slow reads after 5 s more.
+  std::size_t threads = o.threads;
+  impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   impl->Routes();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

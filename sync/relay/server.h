@@ -25,6 +25,7 @@ struct ServerOptions {
   double rate_per_s = 100;      // requests per second per device (per address before sign-in)
   double rate_burst = 400;
   std::size_t max_body_bytes = 32u << 20;
+  std::size_t threads = 32;     // requests served at once
   std::ostream* log = nullptr;  // one line per request; nullptr: no log
 };
 

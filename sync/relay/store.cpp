@@ -1,6 +1,9 @@
 #include "store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <utility>
 
@@ -101,6 +104,16 @@ class Txn {
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Bytes& random16) {
   std::unique_ptr<Store> s(new Store());
+  // One relay per data directory: each keeps the roster and the heads in memory, so a second
+  // process on the same relay.db would judge pushes against a stale view. The kernel drops the
+  // lock when the process dies, kill -9 included.
+  std::string lock_path = dir + "/relay.lock";
+  s->lock_fd_ = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (s->lock_fd_ < 0)
+    return MakeError(ErrorCode::kIo, "relay store: cannot open " + lock_path);
+  if (flock(s->lock_fd_, LOCK_EX | LOCK_NB) != 0)
+    return MakeError(ErrorCode::kIo, "another dosti-relay is already using " + dir +
+                                         ": stop it first or give this one another --data");
   std::string path = dir + "/relay.db";
   if (sqlite3_open_v2(path.c_str(), &s->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
@@ -127,7 +140,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Bytes& 
   return s;
 }
 
-Store::~Store() { sqlite3_close_v2(db_); }
+Store::~Store() {
+  sqlite3_close_v2(db_);
+  if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
+}
 
 Result<void> Store::Exec(const char* sql) {
   char* msg = nullptr;

@@ -24,7 +24,8 @@ using Bytes = std::string;
 class Store {
  public:
   // Opens (creating when missing) DIR/relay.db; DIR must exist. The relay id is made on first
-  // open (16 random bytes from `random16`) and kept in the database. kStorage on failure.
+  // open (16 random bytes from `random16`) and kept in the database. kStorage on failure; kIo
+  // when another process holds DIR/relay.lock (one relay per data directory).
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, const Bytes& random16);
   ~Store();
   Store(const Store&) = delete;
@@ -94,6 +95,7 @@ class Store {
   Result<void> Exec(const char* sql);
 
   sqlite3* db_ = nullptr;
+  int lock_fd_ = -1;  // flock'd DIR/relay.lock
   Bytes relay_id_;
 };
 

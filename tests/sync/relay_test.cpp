@@ -482,6 +482,9 @@ TEST_CASE("Control messages are listed after an index and the roster survives a 
   std::string dir = MakeTempDir();
   {
     LiveRelay r(dir);
+    auto second = relay::Relay::Open(dir);  // one relay per data directory
+    REQUIRE_FALSE(second);
+    CHECK(Contains(second.error().message, "another dosti-relay is already using"));
     auto c = Client(r, {});
     REQUIRE(c->Register(w.genesis));
     Bytes revoke = w.RevokeBooth(0);
