@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -43,10 +44,21 @@ namespace net = dosti::net;
 
 constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
+// Temporary directories, removed when the test binary exits.
+struct TempDirs {
+  std::vector<std::string> dirs;
+  ~TempDirs() {
+    std::error_code ignored;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ignored);
+  }
+};
+
 std::string MakeTempDir() {
+  static TempDirs all;
   char tmpl[] = "/tmp/dosti-relay-test-XXXXXX";
   char* d = mkdtemp(tmpl);
   REQUIRE(d != nullptr);
+  all.dirs.push_back(d);
   return d;
 }
 
