@@ -362,11 +362,14 @@ int CmdSync(Context& c) {
   if (!client) return Refuse(c, client.error());
   net::RelayClient& relay = **client;
 
-  // The roster first: register the workspace (idempotent), then hand over and take every
-  // control message, so both sides judge authors alike.
+  // The roster first: register the workspace when the relay does not know it yet (open on a
+  // loopback relay, a token elsewhere), then hand over and take every control message, so
+  // both sides judge authors alike.
   auto control = c.node->ControlMessages();
-  if (auto r = relay.Register(control.front(), c.Value("registration-token")); !r) {
-    return Refuse(c, r.error());
+  if (!relay.GetControl(0)) {
+    if (auto r = relay.Register(control.front(), c.Value("registration-token")); !r) {
+      return Refuse(c, r.error());
+    }
   }
   if (auto r = relay.PostControl(control); !r) return Refuse(c, r.error());
   sync::ReceiveReport total;

@@ -229,6 +229,19 @@ struct Node::State {
       (void)Unpend(h.author, h.seq, env.bytes.size());
       return Rejected(what, changeset.error());
     }
+    // The changeset must carry its envelope's author's commits: a member must not pass off
+    // commits as another device's.
+    auto carried = ChangesetAuthor(*changeset);
+    if (!carried || *carried != ToHex(h.author)) {
+      std::string alarm = what + (carried ? " carries the commits of device " + *carried +
+                                                ": a forgery by its author; quarantined"
+                                          : " holds a malformed changeset: " +
+                                                carried.error().message);
+      report.alarms.push_back(alarm);
+      (void)Quarantine(env, alarm);
+      (void)Unpend(h.author, h.seq, env.bytes.size());
+      return Rejected(what, MakeError(ErrorCode::kUnauthentic, alarm));
+    }
     int64_t changes = 0;
     auto applied = session.Atomically([&]() -> Result<void> {
       auto r = session.ApplyChangeset(*changeset);

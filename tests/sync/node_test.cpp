@@ -6,6 +6,8 @@
 #include <random>
 
 #include "core/session_fixture.h"
+#include "dosti/replication.h"
+#include "dosti/sync/envelope.h"
 #include "dosti/sync/node.h"
 
 using namespace dosti;
@@ -190,4 +192,54 @@ TEST_CASE("node: a bundle of another workspace changes nothing; a damaged one st
   REQUIRE(r);
   CHECK(r->damaged);
   CHECK(r->received.applied > 0);  // the control messages and early envelopes still count
+}
+
+TEST_CASE("node: a member cannot pass off another device's commits as its own", "[sync][node]") {
+  REQUIRE(InitCrypto());
+  ManualClock clock(testing::MsAt({2024, 6, 15}));
+  Device beijing(clock, 1), islamabad(clock, 2);
+  DeviceKeys admin_keys = DeviceKeys::Generate(), office_keys = DeviceKeys::Generate();
+  beijing.node = std::move(*Node::Create(*beijing.session, admin_keys, "beijing", "DH", &clock));
+  AddEnterprise(beijing, "真公司");
+  Node::InviteOptions o;
+  o.role = Role::kOffice;
+  o.office = Office::kIslamabad;
+  auto invite = beijing.node->CreateInvite(o, "passphrase!");
+  REQUIRE(invite);
+  islamabad.node = std::move(*Node::Join(*islamabad.session, office_keys, *invite, "passphrase!", &clock));
+  islamabad.Import(beijing.Export());
+  beijing.Import(islamabad.Export());
+
+  // Islamabad (a member, with the epoch key) seals Beijing's commits under its own name.
+  auto epoch_env = ParseEnvelope(beijing.node->trust().epochs().at(1));
+  REQUIRE(epoch_env);
+  auto epoch = DecodeEpoch(epoch_env->body());
+  REQUIRE(epoch);
+  auto sealed = OpenSealed(admin_keys.box, epoch->sealed[0].second);
+  REQUIRE(sealed);
+  Bytes secret = sealed->substr(0, 32);
+  auto all = beijing->ChangesetsFor({});
+  REQUIRE(all);
+  std::string theirs;
+  for (const std::string& cs : *all) {
+    if (*ChangesetAuthor(cs) == ToHex(admin_keys.id())) theirs = cs;
+  }
+  REQUIRE(!theirs.empty());
+  EnvelopeFrontier f = islamabad.node->Frontier();
+  uint64_t seq = f[office_keys.id()];
+  auto mine = islamabad.node->ChangesAfter(
+      {{office_keys.id(), seq - 1}, {admin_keys.id(), f[admin_keys.id()]}});
+  REQUIRE(mine);
+  REQUIRE(mine->size() == 1);
+  Bytes prev = ParseEnvelope(mine->front())->Id();
+  Bytes forged = SealChanges(beijing.node->trust().workspace(), 1, secret, office_keys.id(),
+                             office_keys.sign.sk, seq + 1, prev, theirs);
+  std::string before = beijing.Digest();
+  auto r = beijing.node->Receive({forged});
+  REQUIRE(r);
+  CHECK(r->rejected == 1);
+  CHECK(r->items[0].code == ErrorCode::kUnauthentic);
+  REQUIRE(r->alarms.size() == 1);
+  CHECK(r->alarms[0].find("forgery") != std::string::npos);
+  CHECK(beijing.Digest() == before);
 }

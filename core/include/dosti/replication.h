@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dosti/record.h"
+#include "dosti/result.h"
 
 namespace dosti {
 
@@ -56,5 +58,9 @@ struct Conflict {
   std::string field;
   std::vector<ConflictValue> values;  // the winner first
 };
+
+// The device (hex id) whose commits `changeset` carries (every commit in a changeset is its
+// author's); kInvalid when it is malformed.
+Result<std::string> ChangesetAuthor(std::string_view changeset);
 
 }  // namespace dosti
