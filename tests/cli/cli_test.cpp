@@ -63,7 +63,7 @@ class Cli {
     env_.clock = &clock;
   }
   ~Cli() {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal", ".key"}) {
       std::remove((path_ + suffix).c_str());
     }
   }
@@ -284,7 +284,7 @@ TEST_CASE("Global options may stand before or after the command", "[cli]") {
   Run lang = cli({"enterprise", "list", "--db", other, "--lang", "zh"});
   CHECK(lang.code == 0);
   CHECK(lang.out == "（无）\n");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((other + suffix).c_str());
+  for (const char* suffix : {"", "-wal", "-shm", ".key"}) std::remove((other + suffix).c_str());
 }
 
 TEST_CASE("$DOSTI_DB is used when there is no --db, and --db wins over it", "[cli]") {
@@ -301,7 +301,7 @@ TEST_CASE("$DOSTI_DB is used when there is no --db, and --db wins over it", "[cl
   Run r = cli.RunWith({"info"}, no_env);
   CHECK(r.code == 0);
   CHECK(r.out.find("./dosti.db") != std::string::npos);
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((other + suffix).c_str());
+  for (const char* suffix : {"", "-wal", "-shm", ".key"}) std::remove((other + suffix).c_str());
 }
 
 TEST_CASE("A --db that is not a database is refused and left untouched", "[cli]") {

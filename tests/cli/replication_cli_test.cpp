@@ -93,7 +93,7 @@ class Db {
     return copy;
   }
   ~Db() {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal", ".key"}) {
       std::remove((path_ + suffix).c_str());
     }
   }
