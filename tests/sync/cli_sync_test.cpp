@@ -1,0 +1,150 @@
+// The sync commands through RunCli with a manual clock: what the shell tests cannot do, because
+// the `dosti` executable always reads the system clock (tests/sync_security_test.sh says so).
+// Invite expiry at `join`, and a booth device's own expiry at the receiving office.
+// [native]: real files (database, key file, invite, bundle) and Argon2id at full cost.
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "core/session_fixture.h"
+#include "dosti/platform.h"
+
+namespace {
+
+using dosti::cli::Environment;
+using dosti::cli::RunCli;
+
+constexpr int64_t kHour = 3'600'000;
+constexpr int64_t kDay = 24 * kHour;
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string TempPath(const std::string& suffix) {
+  const char* dir = std::getenv("TMPDIR");
+  uint8_t bytes[8];
+  dosti::SystemRandom().Fill(bytes, sizeof bytes);
+  std::string name = "dosti-cli-sync-test-";
+  static const char* hex = "0123456789abcdef";
+  for (uint8_t b : bytes) name += {hex[b >> 4], hex[b & 15]};
+  return std::string(dir && *dir ? dir : "/tmp") + "/" + name + suffix;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// One database (and its key file) on a clock of its own, driven through RunCli.
+class Device {
+ public:
+  explicit Device(int64_t now_ms) : clock(now_ms), path(TempPath(".db")) {
+    env_.dosti_db = path;
+    env_.clock = &clock;
+  }
+  ~Device() {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal", ".key", ".key.part"}) {
+      std::remove((path + suffix).c_str());
+    }
+  }
+  Device(const Device&) = delete;
+  Device& operator=(const Device&) = delete;
+
+  Run operator()(const std::vector<std::string>& args) {
+    std::ostringstream out, err;
+    Run r;
+    r.code = RunCli(args, out, err, env_);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+  }
+  std::string Ok(const std::vector<std::string>& args) {
+    Run r = (*this)(args);
+    INFO("dosti " << args.front() << "…\nstdout: " << r.out << "\nstderr: " << r.err);
+    REQUIRE(r.code == 0);
+    return r.out;
+  }
+  std::string Digest() { return Ok({"digest"}); }
+
+  dosti::ManualClock clock;
+  const std::string path;
+
+ private:
+  Environment env_;
+};
+
+// Removes a file at the end of a test.
+struct TempFile {
+  std::string path = TempPath(".bin");
+  ~TempFile() { std::remove(path.c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("An invite used after it expired is refused at join and leaves no database or key",
+          "[sync][cli][native]") {
+  const int64_t t0 = dosti::testing::MsAt({2024, 6, 15});
+  Device admin(t0);
+  admin.Ok({"init", "--office", "beijing"});
+  TempFile invite;
+  admin.Ok({"invite", "create", "--role", "booth", "--office", "beijing", "--passphrase",
+            "booth-passphrase", "--out", invite.path, "--expires-days", "1"});
+
+  Device late(t0 + 2 * kDay);
+  Run r = late({"join", invite.path, "--passphrase", "booth-passphrase"});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("expired") != std::string::npos);
+  CHECK(r.err.find("2024-06-16") != std::string::npos);  // the day it expired
+  CHECK_FALSE(Exists(late.path));
+  CHECK_FALSE(Exists(late.path + ".key"));
+
+  // The same file within its day joins: the refusal above was the expiry, nothing else.
+  Device in_time(t0 + 20 * kHour);
+  in_time.Ok({"join", invite.path, "--passphrase", "booth-passphrase"});
+  CHECK(Exists(in_time.path + ".key"));
+}
+
+TEST_CASE("A booth past its device expiry is refused by the office, which stays unchanged",
+          "[sync][cli][native]") {
+  const int64_t t0 = dosti::testing::MsAt({2024, 6, 15});
+  Device admin(t0);
+  admin.Ok({"init", "--office", "beijing"});
+  admin.Ok({"demo", "seed", "--enterprises", "2"});
+  TempFile invite, to_booth, from_booth, late_bundle;
+  admin.Ok({"invite", "create", "--role", "booth", "--office", "beijing", "--passphrase",
+            "booth-passphrase", "--out", invite.path, "--device-expires-days", "3"});
+  Device booth(t0 + kHour);
+  booth.Ok({"join", invite.path, "--passphrase", "booth-passphrase"});
+  admin.clock.Set(t0 + 2 * kHour);
+  admin.Ok({"bundle", "export", "--out", to_booth.path});
+  booth.clock.Set(t0 + 3 * kHour);
+  booth.Ok({"bundle", "import", to_booth.path});
+
+  // Within its three days the booth's work is accepted.
+  booth.Ok({"enterprise", "add", "--country", "CN", "--name", "Booth Day One Co"});
+  booth.Ok({"bundle", "export", "--out", from_booth.path});
+  admin.clock.Set(t0 + kDay);
+  admin.Ok({"bundle", "import", from_booth.path});
+  CHECK(admin.Digest() == booth.Digest());
+
+  // After it, the same device's new envelopes are refused and change nothing.
+  booth.clock.Set(t0 + 4 * kDay);
+  booth.Ok({"enterprise", "add", "--country", "CN", "--name", "Booth After Expiry Co"});
+  booth.Ok({"bundle", "export", "--out", late_bundle.path});
+  admin.clock.Set(t0 + 4 * kDay);
+  std::string before = admin.Digest();
+  Run r = admin({"bundle", "import", late_bundle.path});
+  CHECK(r.code == 1);
+  CHECK((r.out + r.err).find("expired") != std::string::npos);
+  CHECK(admin.Digest() == before);
+  std::string list = admin.Ok({"device", "list"});
+  CHECK(list.find("expired") != std::string::npos);
+}
