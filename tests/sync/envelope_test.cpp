@@ -2,7 +2,7 @@
 // identically, the layout checks of ParseEnvelope, and the tamper matrix (every bit of a
 // changes and of control envelopes flipped, every truncation, appended and oversize input).
 //
-// Byte layout (sync/README.md, "Envelope"; tests/data/sync/README.md describes the vectors):
+// Byte layout (sync/README.md, "Envelope v1"; tests/data/sync/README.md describes the vectors):
 //   0 magic "DHC1" | 4 u8 version 1 | 5 u8 kind | 6 u16 flags 0 | 8 workspace[16] | 24 u32 epoch
 //   | 28 author[16] | 44 u64 seq | 52 prev[32] | 84 nonce[24] | 108 u32 body_len | 112 body
 //   | 112+body_len signature[64]                                      (integers little-endian)
