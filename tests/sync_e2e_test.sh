@@ -32,7 +32,8 @@ same_digests() {
 start_relay
 
 step "Beijing: init, 20 demo enterprises, invites for an Islamabad office and a Beijing booth"
-ok bj init --office beijing
+ok bj --json init --office beijing
+bj_id=$(json_field device_id)
 ok bj demo seed --enterprises 20
 ok bj --json enterprise list --limit 5
 mapfile -t e < <(sed -n 's/^[[:space:]]*"id": "\([0-9a-f]*\)",$/\1/p' "$tmp/out")
@@ -126,14 +127,25 @@ if [ "$have_sqlite" -eq 1 ]; then
   booth_at_relay=$(sqlite_count "SELECT count(*) FROM envelope WHERE lower(hex(author))='$booth_id'")
   [ "$booth_at_relay" -gt 0 ] || fail "the relay holds none of the booth's envelopes before revocation"
 fi
+if [ "$have_sqlite" -eq 1 ]; then
+  isb_epoch1=$(sqlite_count "SELECT count(*) FROM envelope WHERE lower(hex(author))='$isb_id' AND epoch=1")
+fi
 ok bj device revoke "$booth_id"
+# Islamabad, offline and not yet aware, edits: sealed in epoch 1 by a device still active, so
+# everyone must still accept it (issue item 2).
+ok isb enterprise set "${e[1]}" city 'Islamabad offline in epoch 1'
 relay_sync bj
 relay_sync isb
+if [ "$have_sqlite" -eq 1 ]; then
+  n=$(sqlite_count "SELECT count(*) FROM envelope WHERE lower(hex(author))='$isb_id' AND epoch=1")
+  [ "$n" -gt "$isb_epoch1" ] || fail "the relay did not take Islamabad's offline epoch-1 envelope"
+fi
 for db in bj isb; do
   ok "$db" --json roster show
   [ "$(json_field epoch)" = 2 ] || fail "$db: roster show says epoch $(json_field epoch), not 2"
   ok "$db" --json device list
-  tr -d '\n ' <"$tmp/out" | grep -q "\"id\":\"$booth_id\",[^}]*\"status\":\"revoked\"" ||
+  flat=$(tr -d '\n ' <"$tmp/out")
+  [[ "$flat" =~ \"id\":\"$booth_id\",[^}]*\"status\":\"revoked\" ]] ||
     fail "$db: device list does not show the booth revoked"
 done
 bj_before=$(digest bj)
@@ -170,6 +182,15 @@ relay_sync bj
 relay_sync isb
 relay_sync bj
 [ "$(digest bj)" = "$(digest isb)" ] || fail "Beijing and Islamabad differ after syncing in epoch 2"
+ok bj --json enterprise get "${e[1]}"
+[ "$(json_field city)" = 'Islamabad offline in epoch 1' ] ||
+  fail "Beijing did not accept Islamabad's offline epoch-1 edit made after the revocation"
+if [ "$have_sqlite" -eq 1 ]; then
+  for id in "$isb_id" "$bj_id"; do
+    n=$(sqlite_count "SELECT count(*) FROM envelope WHERE lower(hex(author))='$id' AND epoch=2")
+    [ "$n" -gt 0 ] || fail "the relay holds no epoch-2 envelope of device $id"
+  done
+fi
 for db in bj isb; do
   ok "$db" --json roster show
   [ "$(json_field epoch)" = 2 ] || fail "$db left epoch 2"

@@ -26,6 +26,8 @@ cleanup() {
   if [ -n "${DOSTI_TEST_KEEP:-}" ]; then echo "$name: kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
+# Pipelines run under pipefail: never pipe into a reader that stops early (grep -q, head), it can
+# kill the writer with SIGPIPE and fail a check that held.
 # The databases' key files hold no passphrase unless a step sets one on purpose.
 unset DOSTI_KEY_PASSPHRASE DOSTI_DB
 
@@ -35,8 +37,8 @@ fail() {
     echo "$name: FAILED: $*"
     if [ -n "$last_cmd" ]; then
       echo "  last command: $last_cmd (exit $rc)"
-      echo "  stdout:"; sed 's/^/    /' "$tmp/out" 2>/dev/null | head -40
-      echo "  stderr:"; sed 's/^/    /' "$tmp/err" 2>/dev/null | head -40
+      echo "  stdout:"; sed -n '1,40s/^/    /p' "$tmp/out" 2>/dev/null
+      echo "  stderr:"; sed -n '1,40s/^/    /p' "$tmp/err" 2>/dev/null
     fi
     if [ -f "$tmp/relay.log" ]; then
       echo "  relay log (last lines):"; tail -n 15 "$tmp/relay.log" | sed 's/^/    /'
@@ -83,7 +85,7 @@ says() {
   case "$where" in
     out) grep -qiE -- "$re" "$tmp/out" ;;
     err) grep -qiE -- "$re" "$tmp/err" ;;
-    *) cat "$tmp/out" "$tmp/err" | grep -qiE -- "$re" ;;
+    *) grep -qiE -- "$re" "$tmp/out" "$tmp/err" ;;  # no pipe: grep -q would SIGPIPE a writer
   esac || fail "expected /$re/ in the $where of the last command"
 }
 # digest DB: prints the database's digest.
@@ -93,7 +95,7 @@ digest() {
 }
 # json_field KEY: the first string or number value of "KEY" in the last command's stdout.
 json_field() {
-  sed -n 's/^[[:space:]]*"'"$1"'": "\{0,1\}\([^",]*\)"\{0,1\},\{0,1\}$/\1/p' "$tmp/out" | head -n 1
+  sed -n 's/^[[:space:]]*"'"$1"'": "\{0,1\}\([^",]*\)"\{0,1\},\{0,1\}$/\1/p;T;q' "$tmp/out"
 }
 
 # start_relay: a dosti-relay on 127.0.0.1 with a port the kernel picks; sets relay_url.
