@@ -166,6 +166,10 @@ says err 'valid envelopes'
 says out 'applied [1-9]'
 bj_now=$(digest bj)
 [ "$bj_now" = "$isb_now" ] || fail "the changes before the cut were not applied from the truncated bundle"
+refused 1 bj --json bundle import "$tmp/cut.bundle"   # again, for the report a script reads
+says out '"damaged": true'
+says out '"damage": "the file is truncated'
+unchanged bj "$bj_now"
 
 step "A byte flipped inside a new changes envelope: that envelope is rejected, nothing of it applied"
 ok isb enterprise add --country PK --name 'ZZFlipTarget Textiles'
