@@ -321,7 +321,7 @@ Result<const Member*> Trust::CheckAuthor(const Envelope& env, int64_t now_ms) co
                                                     ToHex(env.header.author) +
                                                     ", which is not in the roster");
   }
-  DOSTI_TRY(CheckSignature(env, m->ed_pk));
+  // Cheapest first (DESIGN.md §4): the roster's verdict before the signature.
   if (m->status == Status::kRevoked &&
       (env.header.kind != Kind::kChanges || env.header.seq > m->cutoff)) {
     return MakeError(ErrorCode::kRevoked,
@@ -331,6 +331,7 @@ Result<const Member*> Trust::CheckAuthor(const Envelope& env, int64_t now_ms) co
   if (m->expires_ms != 0 && now_ms > m->expires_ms) {
     return MakeError(ErrorCode::kRevoked, "device " + ToHex(m->id) + " expired");
   }
+  DOSTI_TRY(CheckSignature(env, m->ed_pk));
   return m;
 }
 

@@ -166,7 +166,7 @@ TEST_CASE("node: create, invite, join offline, exchange bundles, converge", "[sy
   }
 }
 
-TEST_CASE("node: a bundle of another workspace changes nothing; a damaged one still counts", "[sync][node]") {
+TEST_CASE("node: a bundle of another workspace changes nothing, a damaged one still counts", "[sync][node]") {
   REQUIRE(InitCrypto());
   ManualClock clock(testing::MsAt({2024, 6, 15}));
   Device a(clock, 1), b(clock, 2), other(clock, 3);

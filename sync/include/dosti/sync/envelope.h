@@ -42,7 +42,8 @@ struct Header {
 };
 
 // An envelope whose layout checked out (lengths, magic, version, flags, kind, the rules of its
-// kind) and whose signature has not been checked yet.
+// kind) and whose signature has not been checked yet. It views the bytes given to
+// ParseEnvelope, which must outlive it.
 struct Envelope {
   Header header;
   std::string_view bytes;  // the whole envelope
