@@ -246,8 +246,25 @@ int CmdDeviceList(Context& c) {
 }
 
 int CmdDeviceRevoke(Context& c) {
+  std::optional<uint64_t> cutoff;
+  if (c.Has("cutoff")) {
+    int exit = 0;
+    auto n = IntOption(c, "cutoff", &exit);
+    if (!n) return exit;
+    if (*n < 0) return UsageError(c, "--cutoff is an envelope number, 0 or more");
+    cutoff = static_cast<uint64_t>(*n);
+  }
   if (int code = OpenNode(c); code != 0) return code;
-  if (auto r = c.node->Revoke(c.positional[0]); !r) return Refuse(c, r.error());
+  bool raising = false;
+  for (const auto& d : c.node->Devices()) {
+    if (d.id.rfind(c.positional[0], 0) == 0 && d.status == "revoked") raising = true;
+  }
+  if (auto r = c.node->Revoke(c.positional[0], cutoff); !r) return Refuse(c, r.error());
+  if (raising && !c.json) {
+    c.out << "Device " << c.positional[0] << " stays revoked; its envelopes up to " << *cutoff
+          << " are accepted now. Sync or export a bundle so the others learn of it.\n";
+    return 0;
+  }
   if (c.json) {
     json::Writer w(true);
     w.BeginObject().Key("revoked").String(c.positional[0]);

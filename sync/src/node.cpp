@@ -285,11 +285,21 @@ struct Node::State {
       if (have->has_value()) {
         auto old = ParseEnvelope(**have);
         auto old_body = old ? DecodeReceipt(old->body()) : Result<ReceiptBody>(old.error());
-        if (old_body && old_body->made_ms >= body->made_ms) {
+        if (**have == bytes || (old_body && old_body->made_ms > body->made_ms)) {
           return {Received::Status::kKnown, what, {}};
         }
       }
       if (auto r = session.LocalPut(kReceipts, h.author, bytes); !r) return Rejected(what, r.error());
+      for (const auto& [author, seq] : body->applied) {
+        const Member* m = trust->Find(author);
+        if (m && m->status == Status::kRevoked && seq > m->cutoff) {
+          report.alarms.push_back(
+              DeviceLabel(h.author) + " applied envelopes up to " + std::to_string(seq) + " of " +
+              DeviceLabel(author) + ", revoked with envelopes accepted up to " +
+              std::to_string(m->cutoff) + ". An admin who trusts them accepts them with: dosti "
+              "device revoke " + ToHex(author) + " --cutoff " + std::to_string(seq));
+        }
+      }
       return {Received::Status::kApplied, what, {}};
     }
     auto outcome = trust->Offer(bytes);
@@ -303,6 +313,19 @@ struct Node::State {
       return LearnSecrets();
     });
     if (!persisted) return Rejected(what, persisted.error());
+    if (h.kind == Kind::kRoster) {
+      for (const auto& [author, head] : heads) {
+        const Member* m = trust->Find(author);
+        if (m && m->status == Status::kRevoked && head.first > m->cutoff) {
+          report.alarms.push_back(
+              "this device applied envelopes " + std::to_string(m->cutoff + 1) + " to " +
+              std::to_string(head.first) + " of " + DeviceLabel(author) +
+              " before learning of its revocation; the others refuse them. An admin who trusts "
+              "them accepts them with: dosti device revoke " + ToHex(author) + " --cutoff " +
+              std::to_string(head.first));
+        }
+      }
+    }
     return {Received::Status::kApplied, what, {}};
   }
 
@@ -609,7 +632,7 @@ Result<std::unique_ptr<Node>> Node::Join(Session& session, DeviceKeys keys,
   return std::unique_ptr<Node>(new Node(std::move(state)));
 }
 
-Result<void> Node::Revoke(std::string_view device) {
+Result<void> Node::Revoke(std::string_view device, std::optional<uint64_t> cutoff) {
   State& s = *s_;
   DOSTI_TRY(s.RequireAdmin().map([](auto) {}));
   auto id = s.ResolveDevice(device);
@@ -618,8 +641,25 @@ Result<void> Node::Revoke(std::string_view device) {
     return MakeError(ErrorCode::kInvalid, "a device cannot revoke itself; revoke it from another admin");
   }
   const Member* target = s.trust->Find(*id);
+  auto head = s.heads.find(*id);
+  uint64_t seen = head == s.heads.end() ? 0 : head->second.first;
   if (target->status == Status::kRevoked) {
-    return MakeError(ErrorCode::kInvalid, "device " + ToHex(*id) + " is already revoked");
+    // Already revoked: only a higher cut-off is news (a roster version, no new epoch).
+    if (!cutoff || *cutoff <= target->cutoff) {
+      return MakeError(ErrorCode::kInvalid,
+                       "device " + ToHex(*id) + " is already revoked, its envelopes accepted up to " +
+                           std::to_string(target->cutoff) + "; give a higher --cutoff to accept more");
+    }
+    return s.session.Atomically([&]() -> Result<void> {
+      RosterBody next = s.trust->NextRoster(s.Now());
+      for (Member& m : next.members) {
+        if (m.id == *id) m.cutoff = *cutoff;
+      }
+      auto ok = s.trust->Offer(SignControl(Kind::kRoster, s.workspace(), s.device,
+                                           s.keys.sign.sk, EncodeRoster(next)));
+      if (!ok) return ok.error();
+      return s.PersistControl();
+    });
   }
   uint32_t current = epoch();
   auto current_secret = s.secrets.find(current);
@@ -628,11 +668,10 @@ Result<void> Node::Revoke(std::string_view device) {
   }
   return s.session.Atomically([&]() -> Result<void> {
     RosterBody next = s.trust->NextRoster(s.Now());
-    auto head = s.heads.find(*id);
     for (Member& m : next.members) {
       if (m.id != *id) continue;
       m.status = Status::kRevoked;
-      m.cutoff = head == s.heads.end() ? 0 : head->second.first;
+      m.cutoff = cutoff.value_or(seen);
     }
     auto ok = s.trust->Offer(SignControl(Kind::kRoster, s.workspace(), s.device, s.keys.sign.sk,
                                          EncodeRoster(next)));
@@ -752,13 +791,17 @@ Result<std::vector<Bytes>> Node::ChangesAfter(const EnvelopeFrontier& peer, std:
   for (const auto& [author, head] : s_->heads) {
     auto p = peer.find(author);
     uint64_t from = p == peer.end() ? 0 : p->second;
-    if (from >= head.first) continue;
+    // A revoked author's envelopes past its cut-off are not forwarded: the others refuse them.
+    const Member* m = s_->trust->Find(author);
+    uint64_t last = m && m->status == Status::kRevoked ? std::min(head.first, m->cutoff) : head.first;
+    if (from >= last) continue;
     // Page through the author's log so a large history is not read at once.
     Bytes after = LogKey(author, from);
     for (;;) {
       auto page = s_->session.LocalList(kLog, author, after, 64);
       if (!page) return page.error();
       for (auto& [key, env] : *page) {
+        if (ReadBigEndian(std::string_view(key).substr(kIdBytes)) > last) break;
         if (!out.empty() && bytes + env.size() > max_bytes) return out;
         bytes += env.size();
         out.push_back(std::move(env));

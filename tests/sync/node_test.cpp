@@ -132,8 +132,12 @@ TEST_CASE("node: create, invite, join offline, exchange bundles, converge", "[sy
 
     // Revoke the booth: a new roster version and epoch 2.
     std::string booth_id = ToHex(booth.node->device());
+    AddEnterprise(islamabad, "离线旧纪元公司");  // written offline, still in epoch 1
+    Bytes old_epoch = islamabad.Export();
     REQUIRE(beijing.node->Revoke(booth_id.substr(0, 8)));
     CHECK(beijing.node->epoch() == 2);
+    auto late_but_valid = beijing.Import(old_epoch);  // a non-revoked device's old epoch: accepted
+    CHECK(late_but_valid.received.applied >= 1);
     islamabad.Import(beijing.Export());
     CHECK(islamabad.node->epoch() == 2);
 
@@ -242,4 +246,48 @@ TEST_CASE("node: a member cannot pass off another device's commits as its own", 
   REQUIRE(r->alarms.size() == 1);
   CHECK(r->alarms[0].find("forgery") != std::string::npos);
   CHECK(beijing.Digest() == before);
+}
+
+TEST_CASE("node: envelopes of a revoked device that reached an office first are named, and an admin may accept them", "[sync][node]") {
+  REQUIRE(InitCrypto());
+  ManualClock clock(testing::MsAt({2024, 6, 15}));
+  Device beijing(clock, 1), islamabad(clock, 2), booth(clock, 3);
+  beijing.node = std::move(*Node::Create(*beijing.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  Node::InviteOptions office;
+  office.role = Role::kOffice;
+  office.office = Office::kIslamabad;
+  islamabad.node = std::move(*Node::Join(*islamabad.session, DeviceKeys::Generate(),
+                                         *beijing.node->CreateInvite(office, "office pass"),
+                                         "office pass", &clock));
+  booth.node = std::move(*Node::Join(*booth.session, DeviceKeys::Generate(),
+                                     *beijing.node->CreateInvite({}, "booth pass"), "booth pass",
+                                     &clock));
+  for (Device* d : {&islamabad, &booth}) d->Import(beijing.Export());
+  beijing.Import(islamabad.Export());
+  beijing.Import(booth.Export());
+  islamabad.Import(beijing.Export());
+  booth.Import(beijing.Export());
+
+  // The booth's new record reaches Islamabad only; then Beijing revokes the booth.
+  AddEnterprise(booth, "只到伊斯兰堡的公司");
+  islamabad.Import(booth.Export());
+  std::string booth_id = ToHex(booth.node->device());
+  REQUIRE(beijing.node->Revoke(booth_id));
+  auto learnt = islamabad.node->ImportBundle(beijing.Export());
+  REQUIRE(learnt);
+  REQUIRE(learnt->received.alarms.size() == 1);
+  CHECK(learnt->received.alarms[0].find("--cutoff") != std::string::npos);
+  // Islamabad no longer forwards them, so its bundles are not refused...
+  auto back = beijing.Import(islamabad.Export());
+  CHECK(back.received.rejected == 0);
+  // ...but the two differ until an admin decides. Beijing hears of it from Islamabad's receipt.
+  CHECK(beijing.Digest() != islamabad.Digest());
+  bool told = false;
+  for (const auto& a : back.received.alarms) told = told || a.find("--cutoff 2") != std::string::npos;
+  CHECK(told);
+  REQUIRE(beijing.node->Revoke(booth_id.substr(0, 8), 2));
+  CHECK(!beijing.node->Revoke(booth_id, 2));  // not higher: refused
+  islamabad.Import(beijing.Export());
+  beijing.Import(islamabad.Export());
+  CHECK(beijing.Digest() == islamabad.Digest());
 }

@@ -99,8 +99,10 @@ class Node {
   // The invite file's bytes; the invite itself is a control message that syncs.
   Result<Bytes> CreateInvite(const InviteOptions& options, std::string_view passphrase);
   // Revokes a device (id or unique hex prefix ≥ 6): a roster version marking it revoked past
-  // the last of its envelopes seen here, and a new epoch for everyone else.
-  Result<void> Revoke(std::string_view device);
+  // `cutoff` (default: the last of its envelopes seen here), and a new epoch for everyone else.
+  // On a device already revoked, a higher `cutoff` accepts more of its envelopes (those that
+  // reached other members before they learnt of the revocation; their alarms name the number).
+  Result<void> Revoke(std::string_view device, std::optional<uint64_t> cutoff = {});
 
   // [SECTION] Outgoing
   // Seals this device's new commits into changes envelopes (each ≤ 1 MiB); how many.
