@@ -175,5 +175,7 @@ T Check(Result<T> r, const char* what) {
 
 // The replication benchmarks (replication.cpp).
 void BenchReplication();
+// The sync benchmarks (sync.cpp): envelopes, the relay.
+void BenchSync();
 
 }  // namespace dosti::bench

@@ -5,7 +5,8 @@
 //   dosti_bench [--runs N] [--merge-records N] [--merge-edits E] [--merge-dir DIR] [--no-sync]
 //               [FILTER]
 // FILTER is a substring of the names wanted, or "replication" for the figures of replication.cpp
-// (change capture and merge; described there).
+// (change capture and merge; described there), or "sync" for those of sync.cpp (envelope
+// throughput, the relay; described there).
 //
 // Write benchmarks, service logs into a fresh file-backed database (WAL) per run:
 //   insert_service_logs_per_s         Session::AddServiceLog: validation, id resolution and one
@@ -373,7 +374,7 @@ namespace {
 int Usage() {
   std::fprintf(stderr,
                "usage: dosti_bench [--runs N] [--merge-records N] [--merge-edits E] "
-               "[--merge-dir DIR] [--no-sync] [NAME-FILTER | replication]\n");
+               "[--merge-dir DIR] [--no-sync] [NAME-FILTER | replication | sync]\n");
   return 2;
 }
 
@@ -407,12 +408,13 @@ int main(int argc, char** argv) {
     }
   }
   auto start = Clock_::now();
-  if (o.filter != "replication") {
+  if (o.filter != "replication" && o.filter != "sync") {
     BenchInserts();
     BenchSearch();
     BenchDemoAndReports();
   }
   BenchReplication();
+  if (o.filter != "replication") BenchSync();
   Note("done in " + Number(MsSince(start) / 1000) + " s");
   return 0;
 }

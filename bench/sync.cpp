@@ -1,0 +1,748 @@
+// The sync benchmarks of DESIGN.md §6 (group "sync"; issue 4, item 10). bench/README.md says how
+// they are measured and what they gave (section "Sync figures").
+//
+//   seal_open_vs_raw_ratio  envelope throughput over raw libsodium on the same bytes: for each
+//                           changeset, SealChanges + ParseEnvelope + CheckSignature +
+//                           OpenChanges, against crypto_aead_xchacha20poly1305_ietf_encrypt +
+//                           _decrypt of the same changeset (112 bytes of associated data, as
+//                           the envelope's header), the two interleaved changeset by changeset
+//                           (the one that goes first alternates by run). The payloads are the
+//                           changesets of the 100,000-change workload below: at the core's
+//                           1000 KiB cap (what SealOutgoing seals: the headline), and cut at
+//                           256 KiB and 64 KiB (detail.by_size). Budget: at least 0.8.
+//   relay_sync_100k_s       seconds to move 100,000 field changes from device A to device B
+//                           through a real relay (dosti_relay, the library behind dosti-relay,
+//                           serving HTTP on 127.0.0.1 in this process): A seals, then does what
+//                           `dosti sync` does (register, control messages, sign in, frontier,
+//                           push), then B does the same and pulls everything into
+//                           Node::Receive. B's digest must equal A's. Budget: under 5 s.
+//   relay_push_per_s        envelopes per second one relay accepts from 20 joined devices
+//                           pushing at once, each on its own thread with its own Session, Node
+//                           and RelayClient: one envelope per push request (a device syncing
+//                           after each working session); detail: field changes per second, and
+//                           the same envelopes pushed in one request per device.
+//
+// The workload: A (Node::Create) adds 1,000 enterprises and B joins with an invite (Node::Join)
+// and gets them (untimed, without the relay). Then A makes 100 rounds of edits through the
+// facade, one field of every enterprise per round (address, city, short_name, name_en in
+// turn), each round one Session::Atomically transaction: 100,000 field changes. The closed
+// database files of A and B are copied for every run, so every run seals and moves the same
+// changes into a fresh relay.
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench.h"
+#include "dosti/session.h"
+#include "dosti/sync/crypto.h"
+#include "dosti/sync/envelope.h"
+#include "dosti/sync/keys.h"
+#include "dosti/sync/node.h"
+
+#ifndef __EMSCRIPTEN__
+#include <atomic>
+#include <latch>
+#include <thread>
+
+#include "dosti/net/relay_client.h"
+#include "relay.h"
+#include "server.h"
+#endif
+
+namespace dosti::bench {
+namespace {
+
+using sync::Bytes;
+using sync::DeviceKeys;
+using sync::Node;
+
+constexpr int kSyncEnterprises = 1'000;
+constexpr int kSyncRounds = 100;  // edits per enterprise: 100,000 field changes in all
+constexpr int kSealRuns = 7;
+constexpr int kRelaySyncRuns = 5;
+constexpr int kPushRuns = 5;
+constexpr int kPushDevices = 20;
+constexpr int kPushEnterprises = 100;
+constexpr int kPushEnvelopes = 25;             // per device
+constexpr int kPushChangesPerEnvelope = 200;   // field changes in each
+constexpr const char* kPassphrase = "bench invite passphrase";
+constexpr const char* kEditFields[] = {"address", "city", "short_name", "name_en"};
+
+int Runs(int fallback) { return Opts().runs > 0 ? Opts().runs : fallback; }
+
+std::string EditValue(int round, int i) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "Office %d, Street %d, Block %d", round, i % 97, i);
+  return buf;
+}
+
+std::vector<std::string_view> Views(const std::vector<Bytes>& v) {
+  return std::vector<std::string_view>(v.begin(), v.end());
+}
+
+// Node::Receive, requiring that nothing was refused or left waiting.
+sync::ReceiveReport ReceiveAll(Node& node, const std::vector<Bytes>& envelopes, const char* what) {
+  auto r = Check(node.Receive(Views(envelopes)), what);
+  if (r.rejected || r.waiting) {
+    for (const auto& item : r.items) {
+      if (item.status == sync::Received::Status::kRejected ||
+          item.status == sync::Received::Status::kWaiting)
+        Note(std::string(what) + ": " + item.what + ": " + item.reason);
+    }
+    std::exit(1);
+  }
+  return r;
+}
+
+// Everything `from` has that `to` lacks, without a relay (setup only).
+void Exchange(Node& from, Node& to) {
+  auto sealed = from.SealOutgoing();
+  if (!sealed) Check(Result<void>(sealed.error()), "seal");
+  ReceiveAll(to, from.ControlMessages(), "control messages");
+  ReceiveAll(to, Check(from.ChangesAfter(to.Frontier()), "changes after"), "changes");
+}
+
+void CopyDb(const std::string& from, const std::string& to) {
+  namespace fs = std::filesystem;
+  for (const char* suffix : {"", "-wal"}) {
+    if (!fs::exists(from + suffix)) continue;
+    fs::copy_file(from + suffix, to + suffix, fs::copy_options::overwrite_existing);
+  }
+}
+
+// [SECTION] The 100,000-change workload
+
+struct Workload {
+  TempDir dir;
+  std::string a_file, b_file;  // closed: A after its edits (not sealed yet); B in step before
+  DeviceKeys a_keys = DeviceKeys::Generate(), b_keys = DeviceKeys::Generate();
+  int64_t changes = 0;
+  Bytes workspace;
+  std::vector<Bytes> changesets;  // A.ChangesetsFor(B): what SealOutgoing seals (≤ 1000 KiB)
+  std::vector<Bytes> changesets_256k, changesets_64k;
+  double edit_ms = 0;
+};
+
+std::unique_ptr<Workload> MakeWorkload() {
+  auto start = Clock_::now();
+  auto w = std::make_unique<Workload>();
+  w->a_file = w->dir.File("a.db");
+  w->b_file = w->dir.File("b.db");
+  auto a = Check(Session::Open(w->a_file), "open A");
+  auto an = Check(Node::Create(*a, w->a_keys, "beijing", "Bench"), "create the workspace");
+  w->workspace = an->trust().workspace();
+  std::vector<std::string> ids;
+  Check(a->Atomically([&]() -> Result<void> {
+          for (int i = 0; i < kSyncEnterprises; ++i) {
+            auto s = a->AddEnterprise({{"country", std::string(i % 2 ? "PK" : "CN")},
+                                       {"name", "Sync bench enterprise " + std::to_string(i)}});
+            if (!s) return s.error();
+            ids.push_back(s->id);
+          }
+          return {};
+        }),
+        "add enterprises");
+  Node::InviteOptions io;
+  io.role = sync::Role::kOffice;
+  io.office = sync::Office::kIslamabad;
+  Bytes invite = Check(an->CreateInvite(io, kPassphrase), "create an invite");
+  auto b = Check(Session::Open(w->b_file), "open B");
+  auto bn = Check(Node::Join(*b, w->b_keys, invite, kPassphrase), "join");
+  Exchange(*an, *bn);
+  Exchange(*bn, *an);
+  if (Check(a->Digest(), "digest") != Check(b->Digest(), "digest")) {
+    Note("A and B differ before the edits");
+    std::exit(1);
+  }
+
+  auto edits = Clock_::now();
+  for (int round = 0; round < kSyncRounds; ++round) {
+    const char* field = kEditFields[round % std::size(kEditFields)];
+    Check(a->Atomically([&]() -> Result<void> {
+            for (int i = 0; i < kSyncEnterprises; ++i) {
+              auto s = a->SetEnterpriseField(ids[static_cast<size_t>(i)], field,
+                                             EditValue(round, i));
+              if (!s) return s.error();
+            }
+            return {};
+          }),
+          "edit enterprises");
+  }
+  w->edit_ms = MsSince(edits);
+  w->changes = int64_t{kSyncEnterprises} * kSyncRounds;
+  auto peer = Check(b->GetFrontier(), "frontier");
+  w->changesets = Check(a->ChangesetsFor(peer), "changesets");
+  w->changesets_256k = Check(a->ChangesetsFor(peer, 256 * 1024), "changesets");
+  w->changesets_64k = Check(a->ChangesetsFor(peer, 64 * 1024), "changesets");
+  bn.reset();
+  b.reset();
+  an.reset();
+  a.reset();
+  std::size_t bytes = 0;
+  for (const Bytes& cs : w->changesets) bytes += cs.size();
+  Note("sync workload: " + std::to_string(w->changes) + " field changes in " +
+       std::to_string(w->changesets.size()) + " changesets (" + Number(bytes / 1048576.0) +
+       " MiB), made in " + Number(MsSince(start) / 1000) + " s (edits " +
+       Number(w->edit_ms / 1000) + " s)");
+  return w;
+}
+
+// [SECTION] seal_open_vs_raw_ratio
+
+struct SealTimes {
+  double raw = 0, seal = 0, check = 0, open = 0, sha512 = 0, blake2b = 0;
+  double envelope() const { return seal + check + open; }
+};
+
+struct SealKeys {
+  Bytes workspace = sync::RandomBytes(sync::kIdBytes);
+  Bytes author = sync::RandomBytes(sync::kIdBytes);
+  sync::SigningKeys sign = sync::SigningKeys::Generate();
+  Bytes secret = sync::RandomBytes(32);
+  Bytes aead_key = sync::RandomBytes(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+  Bytes ad = sync::RandomBytes(sync::kHeaderBytes);
+};
+
+double Seconds(Clock_::time_point a, Clock_::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// One pass over `payloads`, the raw AEAD and the envelope path interleaved payload by payload.
+void SealOpenPass(const SealKeys& k, const std::vector<Bytes>& payloads, bool raw_first,
+                  SealTimes& t) {
+  std::size_t largest = 0;
+  for (const Bytes& p : payloads) largest = std::max(largest, p.size());
+  std::vector<unsigned char> cipher(largest + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  std::vector<unsigned char> plain(largest);
+  unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+  unsigned char digest[64];
+  const auto* key = reinterpret_cast<const unsigned char*>(k.aead_key.data());
+  const auto* ad = reinterpret_cast<const unsigned char*>(k.ad.data());
+  Bytes prev;
+  uint64_t seq = 0;
+  for (const Bytes& p : payloads) {
+    const auto* m = reinterpret_cast<const unsigned char*>(p.data());
+    auto raw = [&] {
+      auto t0 = Clock_::now();
+      randombytes_buf(nonce, sizeof nonce);
+      unsigned long long clen = 0, plen = 0;
+      crypto_aead_xchacha20poly1305_ietf_encrypt(cipher.data(), &clen, m, p.size(), ad,
+                                                 k.ad.size(), nullptr, nonce, key);
+      int bad = crypto_aead_xchacha20poly1305_ietf_decrypt(plain.data(), &plen, nullptr,
+                                                           cipher.data(), clen, ad, k.ad.size(),
+                                                           nonce, key);
+      t.raw += MsSince(t0);
+      if (bad || plen != p.size() || std::memcmp(plain.data(), m, p.size()) != 0) {
+        Note("raw AEAD round trip failed");
+        std::exit(1);
+      }
+    };
+    auto envelope = [&] {
+      auto t0 = Clock_::now();
+      Bytes env = sync::SealChanges(k.workspace, 1, k.secret, k.author, k.sign.sk, ++seq, prev, p);
+      auto t1 = Clock_::now();
+      auto parsed = sync::ParseEnvelope(env);
+      bool signed_ok = parsed && sync::CheckSignature(*parsed, k.sign.pk);
+      auto t2 = Clock_::now();
+      auto opened = signed_ok ? sync::OpenChanges(*parsed, k.secret) : Result<Bytes>(Error{});
+      auto t3 = Clock_::now();
+      t.seal += Seconds(t0, t1);
+      t.check += Seconds(t1, t2);
+      t.open += Seconds(t2, t3);
+      if (!opened || *opened != p) {
+        Note("envelope round trip failed");
+        std::exit(1);
+      }
+      prev = parsed->Id();
+    };
+    if (raw_first) {
+      raw();
+      envelope();
+    } else {
+      envelope();
+      raw();
+    }
+    // What one pass of each hash over the same bytes costs (Ed25519 hashes its message with
+    // SHA-512: twice to sign, once to verify).
+    auto t0 = Clock_::now();
+    crypto_hash_sha512(digest, m, p.size());
+    auto t1 = Clock_::now();
+    crypto_generichash(digest, 32, m, p.size(), nullptr, 0);
+    auto t2 = Clock_::now();
+    t.sha512 += Seconds(t0, t1);
+    t.blake2b += Seconds(t1, t2);
+  }
+}
+
+void BenchSealOpen(const Workload& w) {
+  struct SizeClass {
+    const char* name;
+    const std::vector<Bytes>* payloads;
+    std::vector<double> ratios;
+    SealTimes total;
+  };
+  std::vector<SizeClass> classes = {{"1000KiB", &w.changesets, {}, {}},
+                                    {"256KiB", &w.changesets_256k, {}, {}},
+                                    {"64KiB", &w.changesets_64k, {}, {}}};
+  SealKeys keys;
+  int runs = Runs(kSealRuns);
+  double cpu0 = CpuMs();
+  {  // warm-up: caches, page faults of the first large allocations
+    SealTimes ignored;
+    SealOpenPass(keys, w.changesets, true, ignored);
+  }
+  for (int r = 0; r < runs; ++r) {
+    for (SizeClass& c : classes) {
+      SealTimes t;
+      SealOpenPass(keys, *c.payloads, r % 2 == 0, t);
+      c.ratios.push_back(t.raw / t.envelope());
+      for (auto [sum, add] : {std::pair{&c.total.raw, t.raw}, {&c.total.seal, t.seal},
+                              {&c.total.check, t.check}, {&c.total.open, t.open},
+                              {&c.total.sha512, t.sha512}, {&c.total.blake2b, t.blake2b}})
+        *sum += add;
+    }
+  }
+  std::size_t bytes = 0;
+  for (const Bytes& p : w.changesets) bytes += p.size();
+  double mib = bytes / 1048576.0 * runs;  // every class holds the same bytes
+  Detail d;
+  d.Add("payload_mib", bytes / 1048576.0)
+      .Add("changes", static_cast<double>(w.changes))
+      .Add("headline", "1000KiB: the changesets SealOutgoing seals for the 100,000-change workload");
+  std::string by_size = "{";
+  for (size_t i = 0; i < classes.size(); ++i) {
+    const SizeClass& c = classes[i];
+    const SealTimes& t = c.total;
+    auto [lo, hi] = std::minmax_element(c.ratios.begin(), c.ratios.end());
+    Detail s;
+    s.Add("envelopes", static_cast<double>(c.payloads->size()))
+        .Add("mean_kib", bytes / 1024.0 / c.payloads->size())
+        .Add("ratio", Median(c.ratios))
+        .Add("ratio_min", *lo)
+        .Add("ratio_max", *hi)
+        .Add("raw_ms_per_mib", t.raw / mib)
+        .Add("seal_ms_per_mib", t.seal / mib)
+        .Add("parse_check_ms_per_mib", t.check / mib)
+        .Add("open_ms_per_mib", t.open / mib)
+        .Add("sha512_pass_ms_per_mib", t.sha512 / mib)
+        .Add("blake2b_pass_ms_per_mib", t.blake2b / mib);
+    by_size += (i ? ", " : "") + JsonString(c.name) + ": " + s.Json();
+  }
+  d.items.emplace_back("by_size", by_size + "}");
+  d.AddList("runs_1000KiB", classes[0].ratios);
+  d.Add("cpu_ms", CpuMs() - cpu0).Add("budget", ">= 0.8");
+  Emit("seal_open_vs_raw_ratio", Median(classes[0].ratios), "x", runs, d);
+}
+
+#ifndef __EMSCRIPTEN__
+
+// [SECTION] A relay on 127.0.0.1
+
+// The relay dosti-relay runs (its defaults, without the request log), in this process.
+struct LocalRelay {
+  std::unique_ptr<relay::Relay> relay;
+  std::unique_ptr<relay::Server> server;
+  std::thread thread;
+  std::string url;
+
+  explicit LocalRelay(const std::string& dir) {
+    std::filesystem::create_directories(dir);
+    relay = Check(relay::Relay::Open(dir), "open the relay");
+    server = Check(relay::Server::Create(relay.get(), {}), "create the relay server");
+    int port = Check(server->Bind(), "bind the relay");
+    url = "http://127.0.0.1:" + std::to_string(port);
+    thread = std::thread([this] { server->Run(); });
+  }
+  ~LocalRelay() {
+    server->Stop();
+    thread.join();
+  }
+};
+
+template <typename T>
+T CheckNet(Result<T> r, const char* what) {
+  return Check(std::move(r), what);
+}
+
+void RequireNoRejections(const std::vector<net::Rejection>& rejected, const char* what) {
+  if (rejected.empty()) return;
+  for (const auto& r : rejected) Note(std::string(what) + ": refused: " + r.reason);
+  std::exit(1);
+}
+
+// What `dosti sync --relay` does (desktop/cli/commands_trust.cpp), timed in three parts.
+struct SyncTimes {
+  double control_ms = 0;  // register, post and get control messages, sign in
+  double push_ms = 0;     // frontier, ChangesAfter and Push
+  double pull_ms = 0;     // PullAll into Node::Receive
+  int64_t pushed = 0, pulled = 0, changes = 0;
+  uint64_t bytes_up = 0, bytes_down = 0;
+};
+
+SyncTimes SyncLikeCli(Node& node, const DeviceKeys& keys, const std::string& url) {
+  SyncTimes t;
+  auto t0 = Clock_::now();
+  auto client = CheckNet(net::RelayClient::Open(url, node.trust().workspace()), "relay client");
+  auto control = node.ControlMessages();
+  CheckNet(client->Register(control.front()), "register");
+  RequireNoRejections(CheckNet(client->PostControl(control), "post control").rejected,
+                      "post control");
+  for (uint64_t after = 0;;) {
+    auto page = CheckNet(client->GetControl(after), "get control");
+    Check(node.Receive(Views(page.messages)), "receive control");
+    after = page.next;
+    if (!page.more) break;
+  }
+  CheckNet(client->SignIn(keys.id(), keys.sign.sk), "sign in");
+  auto t1 = Clock_::now();
+  auto theirs = CheckNet(client->GetFrontier(), "frontier");
+  for (;;) {
+    auto batch = Check(node.ChangesAfter(theirs, 8u << 20), "changes after");
+    if (batch.empty()) break;
+    auto r = CheckNet(client->Push(batch), "push");
+    RequireNoRejections(r.rejected, "push");
+    t.pushed += static_cast<int64_t>(r.accepted);
+    for (const Bytes& env : batch) {
+      auto h = Check(sync::ParseEnvelope(env), "parse").header;
+      theirs[h.author] = std::max(theirs[h.author], h.seq);
+    }
+  }
+  auto t2 = Clock_::now();
+  net::Frontier mine = node.Frontier();
+  CheckNet(client->PullAll(&mine,
+                           [&](std::vector<Bytes>&& page) -> Result<void> {
+                             auto r = node.Receive(Views(page));
+                             if (!r) return r.error();
+                             if (r->rejected || r->waiting) {
+                               return MakeError(ErrorCode::kInternal,
+                                                "envelopes refused or waiting after a pull");
+                             }
+                             t.pulled += r->applied;
+                             t.changes += r->changes;
+                             return {};
+                           }),
+           "pull");
+  auto t3 = Clock_::now();
+  t.control_ms = Seconds(t0, t1);
+  t.push_ms = Seconds(t1, t2);
+  t.pull_ms = Seconds(t2, t3);
+  t.bytes_up = client->progress().bytes_up;
+  t.bytes_down = client->progress().bytes_down;
+  return t;
+}
+
+// [SECTION] relay_sync_100k_s
+
+void BenchRelaySync(const Workload& w) {
+  int runs = Runs(kRelaySyncRuns);
+  std::vector<double> total, seal, a_sync, a_push, b_sync, b_pull, cpu;
+  int64_t envelopes = 0, changes = 0;
+  uint64_t bytes = 0;
+  std::string digest;
+  for (int r = 0; r < runs; ++r) {
+    TempDir dir;
+    std::string a_file = dir.File("a.db"), b_file = dir.File("b.db");
+    CopyDb(w.a_file, a_file);
+    CopyDb(w.b_file, b_file);
+    LocalRelay relay(dir.File("relay"));
+    auto a = Check(Session::Open(a_file), "open A");
+    auto an = Check(Node::Open(*a, w.a_keys), "open A's node");
+    auto b = Check(Session::Open(b_file), "open B");
+    auto bn = Check(Node::Open(*b, w.b_keys), "open B's node");
+
+    double cpu0 = CpuMs();
+    auto t0 = Clock_::now();
+    envelopes = Check(an->SealOutgoing(), "seal");
+    auto t1 = Clock_::now();
+    SyncTimes ta = SyncLikeCli(*an, w.a_keys, relay.url);
+    auto t2 = Clock_::now();
+    SyncTimes tb = SyncLikeCli(*bn, w.b_keys, relay.url);
+    auto t3 = Clock_::now();
+    cpu.push_back(CpuMs() - cpu0);
+
+    total.push_back(Seconds(t0, t3) / 1000);
+    seal.push_back(Seconds(t0, t1));
+    a_sync.push_back(Seconds(t1, t2));
+    a_push.push_back(ta.push_ms);
+    b_sync.push_back(Seconds(t2, t3));
+    b_pull.push_back(tb.pull_ms);
+    changes = tb.changes;
+    bytes = ta.bytes_up;
+    std::string da = Check(a->Digest(), "digest"), db = Check(b->Digest(), "digest");
+    if (da != db || ta.pushed < envelopes || tb.pulled != envelopes || changes != w.changes) {
+      Note("relay sync: pushed " + std::to_string(ta.pushed) + " of " +
+           std::to_string(envelopes) + " envelopes, B applied " + std::to_string(tb.pulled) +
+           " with " + std::to_string(changes) + " field changes; digests " +
+           (da == db ? "EQUAL" : "DIFFERENT"));
+      std::exit(1);
+    }
+    digest = da;
+    Note("relay sync run " + std::to_string(r + 1) + ": " + Number(total.back()) + " s (seal " +
+         Number(seal.back()) + " ms, A " + Number(a_sync.back()) + " ms, B " +
+         Number(b_sync.back()) + " ms); digests EQUAL");
+  }
+  auto [lo, hi] = std::minmax_element(total.begin(), total.end());
+  Detail d;
+  d.Add("changes", static_cast<double>(changes))
+      .Add("envelopes", static_cast<double>(envelopes))
+      .Add("mib", bytes / 1048576.0)
+      .Add("seal_ms", Median(seal))
+      .Add("a_sync_ms", Median(a_sync))
+      .Add("a_push_ms", Median(a_push))
+      .Add("b_sync_ms", Median(b_sync))
+      .Add("b_pull_apply_ms", Median(b_pull))
+      .Add("cpu_ms", Median(cpu))
+      .Add("min_s", *lo)
+      .Add("max_s", *hi)
+      .AddList("runs_s", total)
+      .AddBool("digests_equal", true)
+      .Add("digest", digest)
+      .Add("relay", "dosti_relay in this process (dosti-relay's defaults), HTTP on 127.0.0.1")
+      .Add("budget", "< 5 s");
+  Emit("relay_sync_100k_s", Median(total), "s", runs, d);
+}
+
+// [SECTION] relay_push_per_s
+
+struct PushDevice {
+  DeviceKeys keys = DeviceKeys::Generate();
+  Bytes invite;
+  std::unique_ptr<Session> session;
+  std::unique_ptr<Node> node;
+};
+
+struct PushSetup {
+  TempDir dir;
+  std::unique_ptr<Session> admin;
+  std::unique_ptr<Node> admin_node;
+  DeviceKeys admin_keys = DeviceKeys::Generate();
+  std::vector<PushDevice> devices = std::vector<PushDevice>(kPushDevices);
+  std::vector<Bytes> admin_envelopes;  // the admin's own (the records)
+  std::size_t envelope_bytes = 0;
+};
+
+std::unique_ptr<PushSetup> MakePushSetup() {
+  auto start = Clock_::now();
+  auto p = std::make_unique<PushSetup>();
+  p->admin = Check(Session::Open(p->dir.File("admin.db")), "open admin");
+  p->admin_node = Check(Node::Create(*p->admin, p->admin_keys, "beijing", "Push bench"), "create");
+  std::vector<std::string> ids;
+  Check(p->admin->Atomically([&]() -> Result<void> {
+          for (int i = 0; i < kPushEnterprises; ++i) {
+            auto s = p->admin->AddEnterprise({{"country", std::string(i % 2 ? "PK" : "CN")},
+                                              {"name", "Push bench enterprise " + std::to_string(i)}});
+            if (!s) return s.error();
+            ids.push_back(s->id);
+          }
+          return {};
+        }),
+        "add enterprises");
+  Node::InviteOptions io;
+  io.role = sync::Role::kOffice;
+  io.office = sync::Office::kIslamabad;
+  for (PushDevice& dev : p->devices) {
+    dev.invite = Check(p->admin_node->CreateInvite(io, kPassphrase), "create an invite");
+  }
+  Check(p->admin_node->SealOutgoing(), "seal");
+  std::vector<Bytes> control = p->admin_node->ControlMessages();
+  std::vector<Bytes> records = Check(p->admin_node->ChangesAfter({}), "changes after");
+  p->admin_envelopes = records;
+
+  // Each device joins, takes the admin's records and makes its envelopes: two threads.
+  std::atomic<int> next{0};
+  auto work = [&] {
+    for (int i; (i = next++) < kPushDevices;) {
+      PushDevice& dev = p->devices[static_cast<size_t>(i)];
+      std::string file = p->dir.File("device" + std::to_string(i) + ".db");
+      dev.session = Check(Session::Open(file), "open a device");
+      dev.node = Check(Node::Join(*dev.session, dev.keys, dev.invite, kPassphrase), "join");
+      ReceiveAll(*dev.node, control, "control messages");
+      ReceiveAll(*dev.node, records, "records");
+      // Reopened: a joined Session's cached workspace info misses the programme that its
+      // first records brought (edits refused with "has not received its records yet").
+      dev.node.reset();
+      dev.session = Check(Session::Open(file), "reopen a device");
+      dev.node = Check(Node::Open(*dev.session, dev.keys), "reopen a device's node");
+      for (int k = 0; k < kPushEnvelopes; ++k) {
+        Check(dev.session->Atomically([&]() -> Result<void> {
+                for (int j = 0; j < kPushChangesPerEnvelope; ++j) {
+                  const char* field = kEditFields[(j / kPushEnterprises + 2 * k) % 4];
+                  auto s = dev.session->SetEnterpriseField(
+                      ids[static_cast<size_t>(j % kPushEnterprises)], field,
+                      EditValue(1000 * i + k, j));
+                  if (!s) return s.error();
+                }
+                return {};
+              }),
+              "edit");
+        if (Check(dev.node->SealOutgoing(), "seal") != 1) {
+          Note("a device's working session did not make one envelope");
+          std::exit(1);
+        }
+      }
+    }
+  };
+  std::thread helper(work);
+  work();
+  helper.join();
+
+  // The admin checks one device's envelopes: they carry the field changes we count.
+  PushDevice& first = p->devices.front();
+  ReceiveAll(*p->admin_node, first.node->ControlMessages(), "control messages");
+  auto mine = Check(first.node->ChangesAfter({{p->admin_keys.id(), UINT64_MAX}}), "changes after");
+  for (const Bytes& e : mine) p->envelope_bytes += e.size();
+  auto got = ReceiveAll(*p->admin_node, mine, "a device's envelopes");
+  // (plus the few of its device record, in its first envelope)
+  if (got.changes < int64_t{kPushEnvelopes} * kPushChangesPerEnvelope ||
+      got.changes > int64_t{kPushEnvelopes} * kPushChangesPerEnvelope + 20) {
+    Note("a device's envelopes hold " + std::to_string(got.changes) + " field changes, not " +
+         std::to_string(kPushEnvelopes * kPushChangesPerEnvelope));
+    std::exit(1);
+  }
+  Note("push setup: " + std::to_string(kPushDevices) + " devices joined, " +
+       std::to_string(kPushDevices * kPushEnvelopes) + " envelopes sealed in " +
+       Number(MsSince(start) / 1000) + " s");
+  return p;
+}
+
+struct PushRun {
+  double ms = 0, cpu_ms = 0;
+  int64_t accepted = 0, requests = 0;
+};
+
+// A fresh relay that knows the workspace, every device and the admin's envelopes; then every
+// device at once: sign in, frontier, push (one envelope per request, or all in one).
+PushRun PushOnce(PushSetup& p, bool one_per_request) {
+  TempDir dir;
+  LocalRelay relay(dir.File("relay"));
+  {
+    auto admin = CheckNet(net::RelayClient::Open(relay.url, p.admin_node->trust().workspace()),
+                          "relay client");
+    auto control = p.admin_node->ControlMessages();
+    CheckNet(admin->Register(control.front()), "register");
+    RequireNoRejections(CheckNet(admin->PostControl(control), "post control").rejected, "control");
+    for (PushDevice& dev : p.devices) {
+      RequireNoRejections(
+          CheckNet(admin->PostControl(dev.node->ControlMessages()), "post control").rejected,
+          "control");
+    }
+    CheckNet(admin->SignIn(p.admin_keys.id(), p.admin_keys.sign.sk), "sign in");
+    auto pushed = CheckNet(admin->Push(p.admin_envelopes), "push");
+    RequireNoRejections(pushed.rejected, "push");
+  }
+  std::latch ready(kPushDevices + 1);
+  std::atomic<int64_t> accepted{0}, requests{0};
+  std::vector<std::thread> threads;
+  for (PushDevice& dev : p.devices) {
+    threads.emplace_back([&] {
+      net::ClientOptions o;
+      auto client =
+          CheckNet(net::RelayClient::Open(relay.url, dev.node->trust().workspace(), o), "client");
+      ready.arrive_and_wait();
+      CheckNet(client->SignIn(dev.keys.id(), dev.keys.sign.sk), "sign in");
+      auto theirs = CheckNet(client->GetFrontier(), "frontier");
+      for (;;) {
+        auto batch =
+            Check(dev.node->ChangesAfter(theirs, one_per_request ? 1 : 8u << 20), "changes after");
+        if (batch.empty()) break;
+        auto r = CheckNet(client->Push(batch), "push");
+        RequireNoRejections(r.rejected, "push");
+        accepted += static_cast<int64_t>(r.accepted);
+        ++requests;
+        for (const Bytes& env : batch) {
+          auto h = Check(sync::ParseEnvelope(env), "parse").header;
+          theirs[h.author] = std::max(theirs[h.author], h.seq);
+        }
+      }
+    });
+  }
+  double cpu0 = CpuMs();
+  auto start = Clock_::now();
+  ready.arrive_and_wait();
+  for (std::thread& t : threads) t.join();
+  PushRun r;
+  r.ms = MsSince(start);
+  r.cpu_ms = CpuMs() - cpu0;
+  r.accepted = accepted;
+  r.requests = requests;
+  if (r.accepted != int64_t{kPushDevices} * kPushEnvelopes) {
+    Note("the relay accepted " + std::to_string(r.accepted) + " envelopes, not " +
+         std::to_string(kPushDevices * kPushEnvelopes));
+    std::exit(1);
+  }
+  return r;
+}
+
+void BenchRelayPush() {
+  auto p = MakePushSetup();
+  int runs = Runs(kPushRuns);
+  std::vector<double> single, batch, single_cpu, batch_cpu;
+  for (int r = 0; r < runs; ++r) {
+    // The two ways alternate which goes first.
+    for (int k = 0; k < 2; ++k) {
+      bool one = (k == 0) == (r % 2 == 0);
+      PushRun run = PushOnce(*p, one);
+      double rate = run.accepted / (run.ms / 1000);
+      (one ? single : batch).push_back(rate);
+      (one ? single_cpu : batch_cpu).push_back(run.cpu_ms);
+    }
+  }
+  const double per_envelope = kPushChangesPerEnvelope;
+  auto [lo, hi] = std::minmax_element(single.begin(), single.end());
+  auto [blo, bhi] = std::minmax_element(batch.begin(), batch.end());
+  Detail d;
+  d.Add("devices", kPushDevices)
+      .Add("envelopes_per_device", kPushEnvelopes)
+      .Add("changes_per_envelope", per_envelope)
+      .Add("envelope_kib", p->envelope_bytes / 1024.0 / kPushEnvelopes)
+      .Add("changes_per_s", Median(single) * per_envelope)
+      .Add("min", *lo)
+      .Add("max", *hi)
+      .AddList("runs", single)
+      .Add("cpu_ms", Median(single_cpu))
+      .Add("batched_envelopes_per_s", Median(batch))
+      .Add("batched_changes_per_s", Median(batch) * per_envelope)
+      .Add("batched_min", *blo)
+      .Add("batched_max", *bhi)
+      .Add("batched_cpu_ms", Median(batch_cpu))
+      .Add("how",
+           "20 threads, each its own Session, Node and RelayClient, start together: sign in, "
+           "frontier, then one push request per envelope (batched_*: all 25 in one request); "
+           "a fresh relay (in this process, dosti-relay's defaults) per run");
+  Emit("relay_push_per_s", Median(single), "envelopes/s", runs, d);
+}
+
+#endif  // __EMSCRIPTEN__
+
+}  // namespace
+
+void BenchSync() {
+  bool seal = Wanted("seal_open_vs_raw_ratio", "sync");
+#ifndef __EMSCRIPTEN__
+  bool relay_sync = Wanted("relay_sync_100k_s", "sync");
+  bool relay_push = Wanted("relay_push_per_s", "sync");
+#else
+  bool relay_sync = false, relay_push = false;
+#endif
+  if (!seal && !relay_sync && !relay_push) return;
+  Check(sync::InitCrypto(), "libsodium");
+  if (seal || relay_sync) {
+    auto w = MakeWorkload();
+    if (seal) BenchSealOpen(*w);
+#ifndef __EMSCRIPTEN__
+    if (relay_sync) BenchRelaySync(*w);
+#endif
+  }
+#ifndef __EMSCRIPTEN__
+  if (relay_push) BenchRelayPush();
+#endif
+}
+
+}  // namespace dosti::bench
