@@ -90,7 +90,7 @@ TEST_CASE("A forged, wrongly signed or malformed genesis is refused", "[sync][tr
   }
   SECTION("the admin's id but another key's signature") {
     Bytes g = c.genesis;
-    Bytes sig = Sign(c.outsider.ed.sk, "DH-sig-v1" + g.substr(0, g.size() - 64));
+    Bytes sig = Sign(c.outsider.ed.sk, SignatureInput(Hash("DH-env-v1", {g.substr(0, g.size() - 64)})));
     g.replace(g.size() - 64, 64, sig);
     CHECK(CodeOf(Trust::FromGenesis(g)) == ErrorCode::kUnauthentic);
   }
@@ -146,7 +146,7 @@ TEST_CASE("A roster version by a non-admin is kNotPermitted and changes nothing"
   CHECK(!t.Find(c.outsider.id));
   // The admin's id with the office device's signature: kUnauthentic.
   Bytes forged = SignRoster(c.ws, c.admin, next);
-  Bytes sig = Sign(c.office.ed.sk, "DH-sig-v1" + forged.substr(0, forged.size() - 64));
+  Bytes sig = Sign(c.office.ed.sk, SignatureInput(Hash("DH-env-v1", {forged.substr(0, forged.size() - 64)})));
   forged.replace(forged.size() - 64, 64, sig);
   CHECK(CodeOf(t.Offer(forged)) == ErrorCode::kUnauthentic);
   CHECK(t.roster_version() == 1);
@@ -220,7 +220,7 @@ TEST_CASE("A roster fork is equivocation only when its admin signed it", "[sync]
   RosterBody b = a;
   b.issued_ms = kT0 + 2;
   Bytes forged = SignRoster(c.ws, c.admin, b);
-  Bytes sig = Sign(c.outsider.ed.sk, "DH-sig-v1" + forged.substr(0, forged.size() - 64));
+  Bytes sig = Sign(c.outsider.ed.sk, SignatureInput(Hash("DH-env-v1", {forged.substr(0, forged.size() - 64)})));
   forged.replace(forged.size() - 64, 64, sig);
   CHECK(CodeOf(t.Offer(forged)) == ErrorCode::kUnauthentic);
   // A genesis-like version 1 from an outsider, and one by a non-admin member.

@@ -20,6 +20,9 @@ inline constexpr std::size_t kMaxBodyBytes = kMaxEnvelopeBytes - kHeaderBytes - 
 inline constexpr std::size_t kIdBytes = 16;    // device, workspace and invite ids
 inline constexpr std::size_t kHashBytes = 32;  // envelope ids, chain links
 
+// What an author signs for an envelope with this id: "DH-sig-v1" ‖ id.
+std::string SignatureInput(std::string_view id);
+
 enum class Kind : uint8_t {
   kChanges = 1,  // a core changeset of the author's own commits, encrypted; seq ≥ 1, chained
   kEpoch = 2,    // a new epoch secret sealed to each member (admin)
@@ -51,14 +54,17 @@ struct Envelope {
   std::string_view header_bytes() const { return bytes.substr(0, kHeaderBytes); }
   std::string_view body() const { return bytes.substr(kHeaderBytes, header.body_len); }
   std::string_view signature() const { return bytes.substr(kHeaderBytes + header.body_len); }
-  // BLAKE2b-256("DH-env-v1" ‖ header ‖ body): excludes the signature.
-  Bytes Id() const;
+  // BLAKE2b-256("DH-env-v1" ‖ header ‖ body): excludes the signature. Computed once.
+  const Bytes& Id() const;
+
+ private:
+  mutable Bytes id_;
 };
 
 // Step 1 of receiving: size ≤ 1 MiB, exact length, magic, version, flags, kind and its
 // field rules. kDamaged / kTooLarge with a reason; nothing is allocated for bad input.
 Result<Envelope> ParseEnvelope(std::string_view bytes);
-// The author's signature over "DH-sig-v1" ‖ header ‖ body (kUnauthentic).
+// The author's Ed25519 signature over "DH-sig-v1" ‖ the envelope id (kUnauthentic).
 Result<void> CheckSignature(const Envelope& env, std::string_view author_ed_pk);
 
 // The epoch keys: K_env = kdf(S_e, 1, "DHenvlp1"), K_prev = kdf(S_e, 3, "DHprevep").
