@@ -24,7 +24,12 @@ std::string DateOf(int64_t ms) { return ms == 0 ? "-" : FormatDate(DateAt(ms, 0)
 
 std::string Mib(uint64_t bytes) {
   std::ostringstream o;
-  o << std::fixed << std::setprecision(bytes < (1u << 20) ? 2 : 1) << bytes / 1048576.0 << " MiB";
+  o << std::fixed << std::setprecision(1);
+  if (bytes < (1u << 20)) {
+    o << bytes / 1024.0 << " KiB";
+  } else {
+    o << bytes / 1048576.0 << " MiB";
+  }
   return o.str();
 }
 
