@@ -246,6 +246,28 @@ TEST_CASE("node: a member cannot pass off another device's commits as its own", 
   REQUIRE(r->alarms.size() == 1);
   CHECK(r->alarms[0].find("forgery") != std::string::npos);
   CHECK(beijing.Digest() == before);
+
+  // Equivocation: Islamabad's envelope number `seq` again, with other content. Quarantined,
+  // an alarm, nothing applied; the genuine one stays.
+  auto own = islamabad.session->ChangesetsFor({{ToHex(admin_keys.id()), 1 << 30}});
+  REQUIRE(own);
+  REQUIRE(!own->empty());
+  Bytes twin_prev;
+  if (seq > 1) {
+    auto earlier = islamabad.node->ChangesAfter(
+        {{office_keys.id(), seq - 2}, {admin_keys.id(), f[admin_keys.id()]}});
+    REQUIRE(earlier);
+    twin_prev = ParseEnvelope(earlier->front())->Id();
+  }
+  Bytes twin = SealChanges(beijing.node->trust().workspace(), 1, secret, office_keys.id(),
+                           office_keys.sign.sk, seq, twin_prev, own->back());
+  auto eq = beijing.node->Receive({twin});
+  REQUIRE(eq);
+  REQUIRE(eq->rejected == 1);  // a fresh nonce: other bytes, another id
+  CHECK(eq->items[0].code == ErrorCode::kEquivocation);
+  REQUIRE(eq->alarms.size() == 1);
+  CHECK(eq->alarms[0].find("equivocation") != std::string::npos);
+  CHECK(beijing.Digest() == before);
 }
 
 TEST_CASE("node: envelopes of a revoked device that reached an office first are named, and an admin may accept them", "[sync][node]") {
