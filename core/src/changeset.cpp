@@ -1,77 +1,111 @@
-// The one file that hands bytes to cereal: every cereal exception is caught here.
+// The commit and changeset codec. The bytes are cereal's portable binary archive (what
+// REPLICATION.md documents, and what earlier versions wrote through cereal itself): one
+// endianness byte (1 = little-endian data, which is what this writer always produces),
+// then fixed-width integers and doubles, and byte strings as a u32 length and the bytes.
+// Reading and writing that layout by hand, without streams, is many times cheaper than
+// going through cereal; tests/core/changeset_test.cpp checks that cereal reads these bytes
+// back and that cereal-written bytes decode here. Like cereal, the reader honours the
+// endianness byte (anything but 1 means byte-swapped data).
 #include "changeset.h"
 
-#include <cereal/archives/portable_binary.hpp>
-
-#include <sstream>
-#include <unordered_map>
+#include <cstring>
 
 namespace dosti {
 namespace {
 
 constexpr uint32_t kCommitMagic = 0x54494d43;     // "CMIT"
 constexpr uint32_t kChangesetMagic = 0x53435344;  // "DSCS"
+constexpr uint32_t kNone = 0xffffffff;
+
+int Nibble(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
 
 // Record and device ids are lowercase hex; on the wire they are raw bytes (half the size).
-std::string HexToBytes(std::string_view hex) {
-  std::string out;
-  out.reserve(hex.size() / 2);
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+void AppendHexAsBytes(std::string& out, std::string_view hex) {
   for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out += static_cast<char>((nibble(hex[i]) << 4) | nibble(hex[i + 1]));
+    out += static_cast<char>((Nibble(hex[i]) << 4) | Nibble(hex[i + 1]));
   }
-  return out;
 }
 
-std::string BytesToHex(std::string_view bytes) {
+void AppendBytesAsHex(std::string& out, std::string_view bytes) {
   static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  size_t at = out.size();
+  out.resize(at + bytes.size() * 2);
   for (unsigned char b : bytes) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
+    out[at++] = hex[b >> 4];
+    out[at++] = hex[b & 15];
   }
-  return out;
 }
 
 class Writer {
  public:
-  Writer() : ar_(out_) {}
-  template <typename T>
-  void Put(const T& v) {
-    ar_(v);
+  Writer() { out_ += static_cast<char>(1); }  // cereal's endianness byte: little-endian
+  void U8(uint8_t v) { out_ += static_cast<char>(v); }
+  void U16(uint16_t v) { Le(v, 2); }
+  void U32(uint32_t v) { Le(v, 4); }
+  void I32(int32_t v) { Le(static_cast<uint32_t>(v), 4); }
+  void I64(int64_t v) { Le(static_cast<uint64_t>(v), 8); }
+  void F64(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    Le(bits, 8);
   }
-  void PutString(std::string_view s) {
-    Put(static_cast<uint32_t>(s.size()));
-    ar_(cereal::binary_data(s.data(), s.size()));
+  void Bytes(std::string_view s) {
+    U32(static_cast<uint32_t>(s.size()));
+    out_.append(s);
   }
-  std::string Take() { return out_.str(); }
+  // A byte string of the raw bytes behind a hex id.
+  void HexId(std::string_view hex) {
+    U32(static_cast<uint32_t>(hex.size() / 2));
+    AppendHexAsBytes(out_, hex);
+  }
+  void Reserve(size_t n) { out_.reserve(n); }
+  std::string Take() { return std::move(out_); }
 
  private:
-  std::ostringstream out_;
-  cereal::PortableBinaryOutputArchive ar_;
+  void Le(uint64_t v, int n) {
+    char b[8];
+    for (int i = 0; i < n; ++i) b[i] = static_cast<char>(v >> (8 * i));
+    out_.append(b, static_cast<size_t>(n));
+  }
+  std::string out_;
 };
 
 struct Malformed {
-  std::string what;
+  const char* what;
 };
 
 class Reader {
  public:
-  explicit Reader(std::string_view bytes)
-      : in_(std::string(bytes)), size_(bytes.size()), ar_(in_) {}
+  explicit Reader(std::string_view bytes) : s_(bytes) {
+    swap_ = Get<uint8_t>() != 1;  // cereal: data not little-endian is byte-swapped
+  }
   template <typename T>
   T Get() {
     Need(sizeof(T));
-    T v;
-    ar_(v);
-    return v;
+    unsigned char b[sizeof(T)];
+    std::memcpy(b, s_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    uint64_t v = 0;
+    if (!swap_) {
+      for (size_t i = 0; i < sizeof(T); ++i) v |= static_cast<uint64_t>(b[i]) << (8 * i);
+    } else {
+      for (size_t i = 0; i < sizeof(T); ++i) {
+        v |= static_cast<uint64_t>(b[sizeof(T) - 1 - i]) << (8 * i);
+      }
+    }
+    T out;
+    if constexpr (sizeof(T) == 8) {
+      std::memcpy(&out, &v, 8);
+    } else {
+      out = static_cast<T>(v);
+    }
+    return out;
   }
-  std::string GetString() {
+  std::string_view GetBytes() {
     uint32_t n = Get<uint32_t>();
     Need(n);
-    std::string s(n, '\0');
-    ar_(cereal::binary_data(s.data(), n));
+    std::string_view s = s_.substr(pos_, n);
+    pos_ += n;
     return s;
   }
   // A count of items that each take at least `min_item_bytes`: bounded by what remains.
@@ -80,66 +114,65 @@ class Reader {
     if (static_cast<uint64_t>(n) * min_item_bytes > Remaining()) throw Malformed{"count too large"};
     return n;
   }
-  size_t Remaining() {
-    auto pos = in_.tellg();
-    if (pos < 0) throw Malformed{"stream error"};
-    return size_ - static_cast<size_t>(pos);
-  }
-  void Need(size_t n) {
+  size_t Remaining() const { return s_.size() - pos_; }
+  void Need(size_t n) const {
     if (n > Remaining()) throw Malformed{"truncated"};
   }
 
  private:
-  std::istringstream in_;
-  size_t size_;
-  cereal::PortableBinaryInputArchive ar_;
+  std::string_view s_;
+  size_t pos_ = 0;
+  bool swap_ = false;
 };
 
-// Names (tables, columns) and devices are written once per commit and referred to by index.
-class Dictionary {
- public:
-  uint32_t Index(const std::string& s) {
-    auto [it, inserted] = index_.emplace(s, static_cast<uint32_t>(items_.size()));
-    if (inserted) items_.push_back(s);
-    return it->second;
-  }
-  const std::vector<std::string>& items() const { return items_; }
-
- private:
-  std::unordered_map<std::string, uint32_t> index_;
-  std::vector<std::string> items_;
-};
+uint32_t Checked(uint32_t i, size_t size) {
+  if (i >= size) throw Malformed{"index out of range"};
+  return i;
+}
 
 void PutValue(Writer& w, const Value& v) {
-  w.Put(static_cast<uint8_t>(v.index()));
+  w.U8(static_cast<uint8_t>(v.index()));
   switch (v.index()) {
-    case 1: w.Put(std::get<int64_t>(v)); break;
-    case 2: w.Put(std::get<double>(v)); break;
-    case 3: w.PutString(std::get<std::string>(v)); break;
+    case 1: w.I64(std::get<int64_t>(v)); break;
+    case 2: w.F64(std::get<double>(v)); break;
+    case 3: w.Bytes(std::get<std::string>(v)); break;
     default: break;
   }
 }
 
-Value GetValue(Reader& r) {
+void GetValue(Reader& r, Value& out) {
   switch (r.Get<uint8_t>()) {
-    case 0: return std::monostate{};
-    case 1: return r.Get<int64_t>();
-    case 2: return r.Get<double>();
-    case 3: return r.GetString();
+    case 0: out = std::monostate{}; break;
+    case 1: out = r.Get<int64_t>(); break;
+    case 2: out = r.Get<double>(); break;
+    case 3: out.emplace<std::string>(r.GetBytes()); break;
     default: throw Malformed{"unknown value type"};
   }
 }
 
-const std::string& At(const std::vector<std::string>& v, uint32_t i) {
-  if (i >= v.size()) throw Malformed{"index out of range"};
-  return v[i];
-}
+// Wire index of each entry of a dictionary, given in order of first use.
+class Remap {
+ public:
+  explicit Remap(size_t n) : wire_(n, kNone) {}
+  uint32_t operator()(uint32_t i) {
+    if (wire_[i] == kNone) {
+      wire_[i] = static_cast<uint32_t>(order_.size());
+      order_.push_back(i);
+    }
+    return wire_[i];
+  }
+  const std::vector<uint32_t>& order() const { return order_; }
+
+ private:
+  std::vector<uint32_t> wire_;
+  std::vector<uint32_t> order_;
+};
 
 }  // namespace
 
 size_t Commit::FieldCount() const {
   size_t n = 0;
-  for (const RowChange& r : rows) n += r.fields.size();
+  for (const RowChange& r : rows) n += r.field_count;
   return n;
 }
 
@@ -151,44 +184,52 @@ size_t Commit::FieldCount() const {
 //         fields: u32 count, (u32 column name index, value, prev: u32 count, (i64 hlc, u32 device index)…)…)…
 //   value: u8 type (0 null, 1 i64, 2 f64, 3 string) then the payload.
 std::string EncodeCommit(const Commit& c) {
-  Dictionary names, devices;
-  devices.Index(c.device);
-  for (const auto& d : c.deps) devices.Index(d.first);
+  // Dictionaries in order of first use, as the format has always been written.
+  Remap names(c.names.size()), devices(c.devices.size());
+  devices(c.author);
+  for (const Dependency& d : c.deps) devices(d.device);
+  size_t bytes = 64;
   for (const RowChange& r : c.rows) {
-    names.Index(r.table);
-    for (const FieldChange& f : r.fields) {
-      names.Index(f.column);
-      for (const Stamp& s : f.prev) devices.Index(s.device);
+    names(r.table);
+    bytes += 16 + r.id_size / 2;
+    for (uint32_t i = r.field_begin; i < r.field_begin + r.field_count; ++i) {
+      const FieldChange& f = c.fields[i];
+      names(f.column);
+      bytes += 24 + 12 * f.prev_count;
+      if (const auto* s = std::get_if<std::string>(&f.value)) bytes += s->size();
+      for (uint32_t p = f.prev_begin; p < f.prev_begin + f.prev_count; ++p) devices(c.prevs[p].device);
     }
   }
   Writer w;
-  w.Put(kCommitMagic);
-  w.Put(kCommitFormat);
-  w.Put(c.schema);
-  w.Put(c.hlc);
-  w.Put(c.seq);
-  w.Put(static_cast<uint32_t>(names.items().size()));
-  for (const std::string& n : names.items()) w.PutString(n);
-  w.Put(static_cast<uint32_t>(devices.items().size()));
-  for (const std::string& d : devices.items()) w.PutString(HexToBytes(d));
-  w.Put(devices.Index(c.device));
-  w.Put(static_cast<uint32_t>(c.deps.size()));
-  for (const auto& d : c.deps) {
-    w.Put(devices.Index(d.first));
-    w.Put(d.second);
+  w.Reserve(bytes);
+  w.U32(kCommitMagic);
+  w.U16(kCommitFormat);
+  w.I32(c.schema);
+  w.I64(c.hlc);
+  w.I64(c.seq);
+  w.U32(static_cast<uint32_t>(names.order().size()));
+  for (uint32_t n : names.order()) w.Bytes(c.names[n]);
+  w.U32(static_cast<uint32_t>(devices.order().size()));
+  for (uint32_t d : devices.order()) w.HexId(c.devices[d]);
+  w.U32(devices(c.author));
+  w.U32(static_cast<uint32_t>(c.deps.size()));
+  for (const Dependency& d : c.deps) {
+    w.U32(devices(d.device));
+    w.I64(d.seq);
   }
-  w.Put(static_cast<uint32_t>(c.rows.size()));
+  w.U32(static_cast<uint32_t>(c.rows.size()));
   for (const RowChange& r : c.rows) {
-    w.Put(names.Index(r.table));
-    w.PutString(HexToBytes(r.row));
-    w.Put(static_cast<uint32_t>(r.fields.size()));
-    for (const FieldChange& f : r.fields) {
-      w.Put(names.Index(f.column));
+    w.U32(names(r.table));
+    w.HexId(c.RowId(r));
+    w.U32(r.field_count);
+    for (uint32_t i = r.field_begin; i < r.field_begin + r.field_count; ++i) {
+      const FieldChange& f = c.fields[i];
+      w.U32(names(f.column));
       PutValue(w, f.value);
-      w.Put(static_cast<uint32_t>(f.prev.size()));
-      for (const Stamp& s : f.prev) {
-        w.Put(s.hlc);
-        w.Put(devices.Index(s.device));
+      w.U32(f.prev_count);
+      for (uint32_t p = f.prev_begin; p < f.prev_begin + f.prev_count; ++p) {
+        w.I64(c.prevs[p].hlc);
+        w.U32(devices(c.prevs[p].device));
       }
     }
   }
@@ -208,36 +249,47 @@ Result<Commit> DecodeCommit(std::string_view bytes) {
     c.schema = r.Get<int32_t>();
     c.hlc = r.Get<int64_t>();
     c.seq = r.Get<int64_t>();
-    std::vector<std::string> names(r.GetCount(4));
-    for (std::string& n : names) n = r.GetString();
-    std::vector<std::string> devices(r.GetCount(4));
-    for (std::string& d : devices) d = BytesToHex(r.GetString());
-    c.device = At(devices, r.Get<uint32_t>());
+    c.names.resize(r.GetCount(4));
+    for (std::string& n : c.names) n = r.GetBytes();
+    c.devices.resize(r.GetCount(4));
+    for (std::string& d : c.devices) AppendBytesAsHex(d, r.GetBytes());
+    c.author = Checked(r.Get<uint32_t>(), c.devices.size());
     c.deps.resize(r.GetCount(12));
-    for (auto& d : c.deps) {
-      d.first = At(devices, r.Get<uint32_t>());
-      d.second = r.Get<int64_t>();
+    for (Dependency& d : c.deps) {
+      d.device = Checked(r.Get<uint32_t>(), c.devices.size());
+      d.seq = r.Get<int64_t>();
     }
     c.rows.resize(r.GetCount(12));
+    // Most commits hold 16-byte ids and a field or two per row.
+    c.ids.reserve(c.rows.size() * 32);
+    c.fields.reserve(c.rows.size() * 2);
+    c.prevs.reserve(c.rows.size() * 2);
     for (RowChange& row : c.rows) {
-      row.table = At(names, r.Get<uint32_t>());
-      row.row = BytesToHex(r.GetString());
-      row.fields.resize(r.GetCount(9));
-      for (FieldChange& f : row.fields) {
-        f.column = At(names, r.Get<uint32_t>());
-        f.value = GetValue(r);
-        f.prev.resize(r.GetCount(12));
-        for (Stamp& s : f.prev) {
+      row.table = Checked(r.Get<uint32_t>(), c.names.size());
+      std::string_view id = r.GetBytes();
+      row.id_begin = static_cast<uint32_t>(c.ids.size());
+      row.id_size = static_cast<uint32_t>(id.size() * 2);
+      AppendBytesAsHex(c.ids, id);
+      row.field_count = r.GetCount(9);
+      row.field_begin = static_cast<uint32_t>(c.fields.size());
+      for (uint32_t i = 0; i < row.field_count; ++i) {
+        FieldChange& f = c.fields.emplace_back();
+        f.column = Checked(r.Get<uint32_t>(), c.names.size());
+        GetValue(r, f.value);
+        f.prev_count = r.GetCount(12);
+        f.prev_begin = static_cast<uint32_t>(c.prevs.size());
+        for (uint32_t p = 0; p < f.prev_count; ++p) {
+          Stamp& s = c.prevs.emplace_back();
           s.hlc = r.Get<int64_t>();
-          s.device = At(devices, r.Get<uint32_t>());
+          s.device = Checked(r.Get<uint32_t>(), c.devices.size());
         }
       }
     }
     if (r.Remaining() != 0) throw Malformed{"trailing bytes"};
-    if (c.seq < 1 || c.device.empty()) throw Malformed{"bad header"};
+    if (c.seq < 1 || c.device().empty()) throw Malformed{"bad header"};
     return c;
   } catch (const Malformed& m) {
-    return MakeError(ErrorCode::kInvalid, "malformed commit: " + m.what);
+    return MakeError(ErrorCode::kInvalid, std::string("malformed commit: ") + m.what);
   } catch (const std::exception& e) {
     return MakeError(ErrorCode::kInvalid, std::string("malformed commit: ") + e.what());
   }
@@ -245,16 +297,19 @@ Result<Commit> DecodeCommit(std::string_view bytes) {
 
 // Layout: u32 magic "DSCS", u16 format, byte string author, u32 count, byte strings (commits).
 std::string EncodeChangeset(const Changeset& cs) {
+  size_t bytes = 32 + cs.author.size();
+  for (const std::string& c : cs.commits) bytes += 4 + c.size();
   Writer w;
-  w.Put(kChangesetMagic);
-  w.Put(kChangesetFormat);
-  w.PutString(HexToBytes(cs.author));
-  w.Put(static_cast<uint32_t>(cs.commits.size()));
-  for (const std::string& c : cs.commits) w.PutString(c);
+  w.Reserve(bytes);
+  w.U32(kChangesetMagic);
+  w.U16(kChangesetFormat);
+  w.HexId(cs.author);
+  w.U32(static_cast<uint32_t>(cs.commits.size()));
+  for (const std::string& c : cs.commits) w.Bytes(c);
   return w.Take();
 }
 
-Result<Changeset> DecodeChangeset(std::string_view bytes) {
+Result<ChangesetView> DecodeChangeset(std::string_view bytes) {
   try {
     Reader r(bytes);
     if (r.Get<uint32_t>() != kChangesetMagic) throw Malformed{"not a Dosti changeset"};
@@ -263,15 +318,15 @@ Result<Changeset> DecodeChangeset(std::string_view bytes) {
       return MakeError(ErrorCode::kSchemaTooNew, "changeset format " + std::to_string(format) +
                                                      " is not known to this Dosti");
     }
-    Changeset cs;
-    cs.author = BytesToHex(r.GetString());
+    ChangesetView cs;
+    AppendBytesAsHex(cs.author, r.GetBytes());
     cs.commits.resize(r.GetCount(4));
-    for (std::string& c : cs.commits) c = r.GetString();
+    for (std::string_view& c : cs.commits) c = r.GetBytes();
     if (r.Remaining() != 0) throw Malformed{"trailing bytes"};
     if (cs.author.empty()) throw Malformed{"no author"};
     return cs;
   } catch (const Malformed& m) {
-    return MakeError(ErrorCode::kInvalid, "malformed changeset: " + m.what);
+    return MakeError(ErrorCode::kInvalid, std::string("malformed changeset: ") + m.what);
   } catch (const std::exception& e) {
     return MakeError(ErrorCode::kInvalid, std::string("malformed changeset: ") + e.what());
   }

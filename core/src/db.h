@@ -29,6 +29,9 @@ class Stmt {
 
   // Resets the statement and clears its bindings; returns *this for chaining.
   Stmt& Reset();
+  // Resets the statement for its next run, keeping its bindings (cheaper than Reset when
+  // every parameter is bound again anyway).
+  Stmt& Rewind();
   Stmt& Bind(int index, std::nullptr_t);
   Stmt& Bind(int index, int64_t v);
   Stmt& Bind(int index, int v) { return Bind(index, static_cast<int64_t>(v)); }
@@ -38,6 +41,12 @@ class Stmt {
   Stmt& Bind(int index, const std::string& v) { return Bind(index, std::string_view(v)); }
   Stmt& Bind(int index, const Value& v);
   Stmt& BindBlob(int index, std::string_view bytes);
+  // Bind without copying: the bytes must stay alive and unchanged until the statement has
+  // run (SQLite reads bindings only while stepping; every use binds afresh).
+  Stmt& BindStatic(int index, std::string_view v);
+  Stmt& BindStatic(int index, const std::string& v) { return BindStatic(index, std::string_view(v)); }
+  Stmt& BindStatic(int index, const Value& v);
+  Stmt& BindBlobStatic(int index, std::string_view bytes);
 
   // Binds all arguments at 1, 2, ... after a Reset.
   template <typename... Ts>
@@ -60,6 +69,8 @@ class Stmt {
   double Real(int i) const;
   std::string Text(int i) const;
   std::string Blob(int i) const;
+  // The column's bytes without a copy: valid until the next Step or Reset.
+  std::string_view BlobView(int i) const;
   Value Get(int i) const;  // BLOBs come back as text
 
  private:
@@ -77,11 +88,20 @@ class Db {
   // A cached prepared statement for `sql` (compiled once per connection).
   Result<Stmt*> Prepare(std::string_view sql);
   // Drops every cached statement: after the schema changed, `SELECT *` must be compiled anew.
-  void ForgetStatements() { cache_.clear(); }
+  void ForgetStatements() {
+    cache_.clear();
+    ++generation_;
+  }
+  // Changes whenever ForgetStatements runs: callers that keep Stmt pointers check it.
+  uint64_t generation() const { return generation_; }
+  // The WAL size, in pages, past which a COMMIT checkpoints (SQLite's default is 1000).
+  void SetWalAutoCheckpoint(int pages);
+  int wal_autocheckpoint() const { return wal_pages_; }
   // Runs one or more statements without results.
   Result<void> Exec(std::string_view sql);
   Error LastError(std::string_view context) const;
   int64_t Changes() const;
+  int64_t LastInsertRowid() const;
   sqlite3* handle() { return db_; }
 
   // Scalar helpers.
@@ -106,6 +126,8 @@ class Db {
   std::function<Result<void>()> before_commit_;
   std::function<void()> on_rollback_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+  uint64_t generation_ = 1;
+  int wal_pages_ = 1000;
 };
 
 // A transaction: BEGIN IMMEDIATE at Begin, ROLLBACK on destruction unless committed. A Tx begun

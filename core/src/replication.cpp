@@ -15,6 +15,10 @@ namespace {
 
 constexpr int64_t kMaxHeldCommits = 100'000;
 constexpr int64_t kMaxHeldBytes = 256LL * 1024 * 1024;
+// While merging, the WAL is checkpointed once it passes 16,384 pages (64 MiB with 4 KiB
+// pages) instead of SQLite's 1,000: consecutive changesets rewrite the same pages, and each
+// checkpoint copies them into the database file and syncs it.
+constexpr int kMergeWalPages = 16384;
 
 std::string Duration(int64_t ms) {
   int64_t minutes = ms / 60'000;
@@ -33,7 +37,18 @@ struct Pending {
   std::string body;
   bool accepted = false;
   bool stored = false;  // already in held_commit
+  std::optional<Commit> commit;  // the body decoded (once: on receipt, or when first needed)
 };
+
+// The commit of `p`, decoded at most once.
+Result<const Commit*> Decoded(Pending& p) {
+  if (!p.commit) {
+    auto c = DecodeCommit(p.body);
+    if (!c) return c.error();
+    p.commit = std::move(*c);
+  }
+  return &*p.commit;
+}
 
 }  // namespace
 
@@ -50,7 +65,7 @@ class Session::Impl::Applier {
       auto row = (*st)->Step();
       if (!row) return row.error();
       if (!*row) break;
-      Pending p{(*st)->Int(2), (*st)->Blob(3), (*st)->Int(4) != 0, true};
+      Pending p{(*st)->Int(2), (*st)->Blob(3), (*st)->Int(4) != 0, true, std::nullopt};
       bytes_ += static_cast<int64_t>(p.body.size());
       queue_[(*st)->Text(0)][(*st)->Int(1)] = std::move(p);
       ++count_;
@@ -58,9 +73,10 @@ class Session::Impl::Applier {
     return {};
   }
 
-  // Offers one received commit: known ones are counted, new ones queued.
-  Result<void> Offer(const std::string& device, int64_t seq, int64_t hlc, std::string body,
-                     ApplyReport& report) {
+  // Offers one received commit (decoded from `body`): known ones are counted, new ones queued.
+  Result<void> Offer(Commit&& commit, std::string_view body, ApplyReport& report) {
+    const std::string device = commit.device();
+    int64_t seq = commit.seq;
     auto f = m_.store->frontier().find(device);
     int64_t have = f == m_.store->frontier().end() ? 0 : f->second;
     auto& q = queue_[device];
@@ -79,7 +95,8 @@ class Session::Impl::Applier {
     }
     bytes_ += static_cast<int64_t>(body.size());
     ++count_;
-    q[seq] = Pending{hlc, std::move(body), false, false};
+    int64_t hlc = commit.hlc;
+    q[seq] = Pending{hlc, std::string(body), false, false, std::move(commit)};
     offered_.emplace_back(device, seq);
     return {};
   }
@@ -99,12 +116,12 @@ class Session::Impl::Applier {
           int64_t have = f == fr.end() ? 0 : f->second;
           if (it->first != have + 1) break;
           if (HlcMs(it->second.hlc) > horizon && !it->second.accepted) break;
-          auto commit = DecodeCommit(it->second.body);
+          auto commit = Decoded(it->second);
           if (!commit) return commit.error();
-          if (!DepsMet(*commit)) break;
-          DOSTI_TRY(m_.store->ApplyRemote(*commit, it->second.body));
+          if (!DepsMet(**commit)) break;
+          DOSTI_TRY(m_.store->ApplyRemote(**commit, it->second.body));
           ++report.applied;
-          report.changes += static_cast<int64_t>(commit->FieldCount());
+          report.changes += static_cast<int64_t>((*commit)->FieldCount());
           if (it->second.stored) DOSTI_TRY(Unstore(device, it->first));
           bytes_ -= static_cast<int64_t>(it->second.body.size());
           --count_;
@@ -146,11 +163,11 @@ class Session::Impl::Applier {
   Result<std::vector<HeldCommit>> Describe() {
     std::vector<HeldCommit> out;
     int64_t now = m_.clock->NowMs();
-    for (const auto& [device, q] : queue_) {
+    for (auto& [device, q] : queue_) {
       const Frontier& fr = m_.store->frontier();
       auto f = fr.find(device);
       int64_t have = f == fr.end() ? 0 : f->second;
-      for (const auto& [seq, p] : q) {
+      for (auto& [seq, p] : q) {
         HeldCommit h{device, seq, HlcMs(p.hlc), p.accepted, ""};
         std::string who = m_.DeviceLabel(device);
         if (seq != have + 1) {
@@ -161,13 +178,14 @@ class Session::Impl::Applier {
                      " ahead; these changes apply when that time comes, or when an admin "
                      "accepts them (dosti held accept " + device + ")";
         } else {
-          auto commit = DecodeCommit(p.body);
+          auto commit = Decoded(p);
           std::string missing;
           if (commit) {
-            for (const auto& [dep, dep_seq] : commit->deps) {
-              auto d = fr.find(dep);
-              if (d == fr.end() || d->second < dep_seq) {
-                missing = m_.DeviceLabel(dep) + "'s change " + std::to_string(dep_seq);
+            for (const Dependency& dep : (*commit)->deps) {
+              const std::string& dep_device = (*commit)->devices[dep.device];
+              auto d = fr.find(dep_device);
+              if (d == fr.end() || d->second < dep.seq) {
+                missing = m_.DeviceLabel(dep_device) + "'s change " + std::to_string(dep.seq);
                 break;
               }
             }
@@ -184,9 +202,9 @@ class Session::Impl::Applier {
  private:
   bool DepsMet(const Commit& c) const {
     const Frontier& fr = m_.store->frontier();
-    for (const auto& [device, seq] : c.deps) {
-      auto f = fr.find(device);
-      if (f == fr.end() || f->second < seq) return false;
+    for (const Dependency& d : c.deps) {
+      auto f = fr.find(c.devices[d.device]);
+      if (f == fr.end() || f->second < d.seq) return false;
     }
     return true;
   }
@@ -290,12 +308,13 @@ Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
   auto cs = DecodeChangeset(bytes);
   if (!cs) return cs.error();
   // Check everything before touching the database: a malformed changeset changes nothing.
+  // The decoded commits go on to the applier, which so decodes nothing twice.
   std::vector<Commit> commits;
   commits.reserve(cs->commits.size());
-  for (const std::string& body : cs->commits) {
+  for (std::string_view body : cs->commits) {
     auto c = DecodeCommit(body);
     if (!c) return c.error();
-    if (c->device != cs->author) {
+    if (c->device() != cs->author) {
       return MakeError(ErrorCode::kInvalid, "malformed changeset: a commit of another author");
     }
     if (!commits.empty() && c->seq != commits.back().seq + 1) {
@@ -305,8 +324,7 @@ Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
   }
   return m.RunApplier([&](Impl::Applier& applier, ApplyReport& report) -> Result<void> {
     for (size_t i = 0; i < commits.size(); ++i) {
-      DOSTI_TRY(applier.Offer(commits[i].device, commits[i].seq, commits[i].hlc,
-                              cs->commits[i], report));
+      DOSTI_TRY(applier.Offer(std::move(commits[i]), cs->commits[i], report));
     }
     return {};
   });
@@ -315,6 +333,8 @@ Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
 Result<ApplyReport> Session::Impl::RunApplier(
     const std::function<Result<void>(Applier&, ApplyReport&)>& offer) {
   ApplyReport report;
+  int wal_pages = db->wal_autocheckpoint();
+  db->SetWalAutoCheckpoint(std::max(wal_pages, kMergeWalPages));
   auto r = InTransaction(*db, [&]() -> Result<void> {
     Applier applier(*this);
     DOSTI_TRY(applier.Load());
@@ -325,6 +345,7 @@ Result<ApplyReport> Session::Impl::RunApplier(
     report.waiting = std::move(*waiting);
     return {};
   });
+  db->SetWalAutoCheckpoint(wal_pages);
   if (!r) return r.error();
   DOSTI_TRY(AfterMerge());
   return report;

@@ -13,6 +13,7 @@ constexpr uint8_t kNoValue = 0xff;
 
 class Out {
  public:
+  explicit Out(std::string& s) : s_(s) {}
   void U8(uint8_t v) { s_ += static_cast<char>(v); }
   void Raw(const void* p, size_t n) { s_.append(static_cast<const char*>(p), n); }
   template <typename T>
@@ -21,7 +22,7 @@ class Out {
     std::memcpy(b, &v, sizeof(T));  // every supported target (x86-64, wasm32) is little-endian
     s_.append(b, sizeof(T));
   }
-  std::string s_;
+  std::string& s_;
 };
 
 class In {
@@ -40,9 +41,9 @@ class In {
     pos_ += sizeof(T);
     return v;
   }
-  std::string Str(size_t n) {
-    if (pos_ + n > s_.size()) return Fail(), std::string();
-    std::string out(s_.substr(pos_, n));
+  std::string_view Str(size_t n) {
+    if (pos_ + n > s_.size()) return Fail(), std::string_view();
+    std::string_view out = s_.substr(pos_, n);
     pos_ += n;
     return out;
   }
@@ -78,7 +79,34 @@ RowClock::Range RowClock::Find(int column, std::string_view name) const {
 }
 
 std::string EncodeRowClock(const RowClock& clock) {
-  Out o;
+  std::string out;
+  EncodeRowClock(clock, out);
+  return out;
+}
+
+void EncodeRowClock(const RowClock& clock, std::string& out) {
+  out.clear();
+  // The usual clock (known columns, winners' values in the columns) in one pass of stores.
+  bool plain = clock.entries.size() <= 0xffff;
+  for (const ClockEntry& e : clock.entries) {
+    plain = plain && !e.has_value && e.column >= 0 && e.column < kNamed;
+  }
+  if (plain) {
+    out.resize(2 + clock.entries.size() * 14);
+    char* p = out.data();
+    uint16_t n = static_cast<uint16_t>(clock.entries.size());
+    std::memcpy(p, &n, 2);
+    p += 2;
+    for (const ClockEntry& e : clock.entries) {
+      *p++ = static_cast<char>(e.column);
+      std::memcpy(p, &e.hlc, 8);
+      std::memcpy(p + 8, &e.device, 4);
+      p[12] = static_cast<char>(kNoValue);
+      p += 13;
+    }
+    return;
+  }
+  Out o(out);
   o.s_.reserve(clock.entries.size() * 16 + 2);
   o.Le<uint16_t>(static_cast<uint16_t>(clock.entries.size()));
   for (const ClockEntry& e : clock.entries) {
@@ -108,41 +136,53 @@ std::string EncodeRowClock(const RowClock& clock) {
       default: break;
     }
   }
-  return std::move(o.s_);
 }
 
 Result<RowClock> DecodeRowClock(std::string_view bytes) {
   RowClock clock;
-  if (bytes.empty()) return clock;
+  DOSTI_TRY(DecodeRowClock(bytes, clock));
+  return clock;
+}
+
+Result<void> DecodeRowClock(std::string_view bytes, RowClock& clock) {
+  if (bytes.empty()) {
+    clock.entries.clear();
+    return {};
+  }
   In in(bytes);
   uint16_t n = in.Le<uint16_t>();
-  if (in.ok) clock.entries.resize(n);
+  clock.entries.resize(in.ok ? n : 0);
   for (ClockEntry& e : clock.entries) {
     uint8_t column = in.U8();
     if (column == kNamed) {
+      e.column = -1;
       e.name = in.Str(in.U8());
     } else {
       e.column = column;
+      e.name.clear();
     }
     e.hlc = in.Le<int64_t>();
     e.device = in.Le<uint32_t>();
     uint8_t type = in.U8();
-    if (type != kNoValue) {
-      e.has_value = true;
-      switch (type) {
-        case 0: break;
-        case 1: e.value = in.Le<int64_t>(); break;
-        case 2: e.value = in.Le<double>(); break;
-        case 3: e.value = in.Str(in.Le<uint32_t>()); break;
-        default: in.ok = false;
+    e.has_value = type != kNoValue;
+    switch (e.has_value ? type : 0) {
+      case 0: e.value = std::monostate{}; break;
+      case 1: e.value = in.Le<int64_t>(); break;
+      case 2: e.value = in.Le<double>(); break;
+      case 3: {
+        uint32_t size = in.Le<uint32_t>();
+        e.value.emplace<std::string>(in.Str(size));
+        break;
       }
+      default: in.ok = false;
     }
     if (!in.ok) break;
   }
   if (!in.ok || !in.AtEnd()) {
+    clock.entries.clear();
     return MakeError(ErrorCode::kStorage, "damaged replication clock in the database");
   }
-  return clock;
+  return {};
 }
 
 }  // namespace dosti

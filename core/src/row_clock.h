@@ -43,7 +43,11 @@ struct RowClock {
 };
 
 std::string EncodeRowClock(const RowClock& clock);
+// The same into `out` (replacing its contents, reusing its buffer).
+void EncodeRowClock(const RowClock& clock, std::string& out);
 // Local bookkeeping written by this code: a decoding failure means a damaged database.
 Result<RowClock> DecodeRowClock(std::string_view bytes);
+// The same into `out`, reusing its entries' buffers.
+Result<void> DecodeRowClock(std::string_view bytes, RowClock& out);
 
 }  // namespace dosti

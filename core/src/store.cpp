@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <cstring>
 
 #include "dosti/text.h"
 #include "dosti/validation.h"
@@ -16,19 +18,93 @@ bool IsBookkeepingColumn(std::string_view name) {
   return name == "id" || name == "updated_at" || IsLocalColumn(name);
 }
 
+namespace {
+
+constexpr uint32_t kNoIndex = 0xffffffff;
+// Rows kept for reuse: enough for a large merge, trimmed after a transaction without one.
+constexpr size_t kSpareRows = 16384;
+constexpr size_t kSpareRowsIdle = 64;
+
+// A row's hash in the batch index: the table name and the id, 8 bytes at a time.
+uint64_t RowHash(std::string_view table, std::string_view id) {
+  auto mix = [](uint64_t h, std::string_view s) {
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+      h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    h = (h ^ w ^ s.size()) * 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 29);
+  };
+  return mix(mix(0x243f6a8885a308d3ULL, table), id);
+}
+
+// A 32-digit lowercase hex id as two numbers that order like the text (false for other ids).
+bool IdNumbers(std::string_view id, uint64_t& hi, uint64_t& lo) {
+  if (id.size() != 32) return false;
+  uint64_t part[2] = {0, 0};
+  for (size_t i = 0; i < 32; ++i) {
+    char c = id[i];
+    uint64_t v;
+    if (c >= '0' && c <= '9') v = static_cast<uint64_t>(c - '0');
+    else if (c >= 'a' && c <= 'f') v = static_cast<uint64_t>(c - 'a' + 10);
+    else return false;
+    part[i / 16] = (part[i / 16] << 4) | v;
+  }
+  hi = part[0];
+  lo = part[1];
+  return true;
+}
+
+// ValueText(v).size(), without building the text.
+size_t ValueTextSize(const Value& v) {
+  switch (v.index()) {
+    case 1: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, std::get<int64_t>(v));
+      return static_cast<size_t>(r.ptr - buf);
+    }
+    case 2: {
+      char buf[32];
+      int n = std::snprintf(buf, sizeof buf, "%.15g", std::get<double>(v));
+      return n < 0 ? 0 : std::min(static_cast<size_t>(n), sizeof buf - 1);
+    }
+    case 3: return std::get<std::string>(v).size();
+    default: return 0;
+  }
+}
+
+}  // namespace
+
 // One row being written: the values read so far (schema order), its clock, what changed.
 struct Store::RowState {
   const TableInfo* table = nullptr;  // nullptr: a table this schema does not know
   std::string table_name;
   std::string id;
   bool exists = false;
+  int64_t rowid = 0;                 // of an existing row of a table with rowids
   std::vector<Value> values;
-  std::vector<bool> loaded;          // which values were read (or written)
+  std::vector<uint8_t> loaded;       // which values were read (or written)
   RowClock clock;
   std::vector<int> dirty;            // column indexes to write
   bool clock_dirty = false;
   int64_t updated_ms = 0;
   std::vector<std::string> conflicted_before;  // fields with ≥ 2 heads when loaded
+};
+
+// One field change on its way into a row: a local write, or a field of a remote commit.
+struct Store::Change {
+  int column = -1;              // index in the table's columns; -1: a field this schema lacks
+  std::string_view name;        // the field's name
+  const Value* value = nullptr;
+  const Stamp* prev = nullptr;  // remote: the heads it superseded (devices of the commit)
+  uint32_t prev_count = 0;
+  uint32_t local_prev = 0;      // local: the heads it superseded, in local_prev_
+  uint32_t local_prev_count = 0;
 };
 
 Store::Store(Db& db, Clock& clock, Random& random) : db_(db), clock_(clock), random_(random) {
@@ -77,6 +153,18 @@ Result<const TableInfo*> Store::Table(std::string_view table) {
   if (info.columns.empty()) return MakeError(ErrorCode::kNotFound, "no table " + key);
   info.clock = info.Find("clock");
   info.updated_at = info.Find("updated_at");
+  info.name_column = info.Find("name");
+  info.name_key = info.Find("name_key");
+  info.derived_name_key = key == "enterprise" && info.name_column >= 0 && info.name_key >= 0;
+  // Rows are read by id once, then written back by rowid (no second index search). A table
+  // without rowids (or with a column that hides the rowid) is written back by id.
+  info.has_rowid = info.Find("rowid") < 0 && info.Find("oid") < 0 && info.Find("_rowid_") < 0;
+  if (info.has_rowid) {
+    sqlite3_stmt* probe = nullptr;
+    std::string sql = "SELECT rowid FROM " + key;
+    info.has_rowid = sqlite3_prepare_v2(db_.handle(), sql.c_str(), -1, &probe, nullptr) == SQLITE_OK;
+    sqlite3_finalize(probe);
+  }
   return &tables_.emplace(key, std::move(info)).first->second;
 }
 
@@ -178,7 +266,7 @@ void Store::OnBegin() {
   pending_.reset();
   pending_rows_.clear();
   pending_bytes_ = 0;
-  cache_.clear();
+  ClearBatch();
 }
 
 void Store::OnRollback() {
@@ -192,10 +280,12 @@ void Store::OnRollback() {
   }
   pending_.reset();
   pending_rows_.clear();
-  cache_.clear();
+  ClearBatch();
 }
 
 Result<void> Store::OnCommit() {
+  // Spare rows serve merges; after a transaction without one, most go back to the heap.
+  if (batch_.empty() && spare_rows_.size() > kSpareRowsIdle) spare_rows_.resize(kSpareRowsIdle);
   DOSTI_TRY(FlushRemote());
   if (canon_dirty_) DOSTI_TRY(RecomputeCanon());
   return FlushCommit();
@@ -260,19 +350,22 @@ Result<void> Store::FlushCommit() {
     if (device == device_id_) continue;
     auto it = declared_.find(device);
     if (it != declared_.end() && it->second >= seq) continue;
-    c.deps.emplace_back(device, seq);
+    auto known = std::find(c.devices.begin(), c.devices.end(), device);
+    uint32_t n = static_cast<uint32_t>(known - c.devices.begin());
+    if (known == c.devices.end()) c.devices.push_back(device);
+    c.deps.push_back({n, seq});
     declared_[device] = seq;
   }
   std::string body = EncodeCommit(c);
   auto st = db_.Prepare("INSERT INTO commit_log(device, seq, hlc, body) VALUES (?, ?, ?, ?)");
   if (!st) return st.error();
   (*st)->Reset();
-  (*st)->Bind(1, c.device).Bind(2, c.seq).Bind(3, c.hlc).BindBlob(4, body);
+  (*st)->Bind(1, c.device()).Bind(2, c.seq).Bind(3, c.hlc).BindBlobStatic(4, body);
   DOSTI_TRY((*st)->Run());
-  for (const auto& [device, seq] : c.deps) {
+  for (const Dependency& d : c.deps) {
     auto set = db_.Prepare("INSERT OR REPLACE INTO declared_dep(device, seq) VALUES (?, ?)");
     if (!set) return set.error();
-    DOSTI_TRY((*set)->Args(device, seq).Run());
+    DOSTI_TRY((*set)->Args(c.devices[d.device], d.seq).Run());
   }
   frontier_[device_id_] = c.seq;
   next_seq_ = c.seq + 1;
@@ -282,37 +375,86 @@ Result<void> Store::FlushCommit() {
   return {};
 }
 
-Stamp Store::OpenCommit() {
+int64_t Store::OpenCommit() {
   if (!pending_) {
     pending_.emplace();
-    pending_->device = device_id_;
-    pending_->seq = next_seq_;
-    pending_->hlc = NextHlc();
-    pending_->schema = schema_version_;
+    Commit& c = *pending_;
+    c.seq = next_seq_;
+    c.hlc = NextHlc();
+    c.schema = schema_version_;
+    c.devices.push_back(device_id_);
+    c.author = 0;
+    pending_devices_.assign(devices_.size(), kNoIndex);
+    pending_devices_[device_n_] = 0;
+    pending_names_.clear();
+    pending_rows_.clear();
   }
-  return Stamp{pending_->hlc, device_id_};
+  return pending_->hlc;
 }
 
-Result<void> Store::Capture(std::string_view table, std::string_view id,
-                            std::vector<FieldChange> changes) {
+Result<void> Store::Capture(const TableInfo& table, std::string_view id,
+                            const std::vector<Change>& changes) {
   if (changes.empty()) return {};
   OpenCommit();
-  std::string key = std::string(table) + "/" + std::string(id);
-  auto it = pending_rows_.find(key);
-  if (it == pending_rows_.end()) {
-    it = pending_rows_.emplace(key, pending_->rows.size()).first;
-    pending_->rows.push_back(RowChange{std::string(table), std::string(id), {}});
-  }
-  RowChange& row = pending_->rows[it->second];
-  for (FieldChange& f : changes) {
-    pending_bytes_ += 24 + f.column.size() + ValueText(f.value).size() + 24 * f.prev.size();
-    auto same = std::find_if(row.fields.begin(), row.fields.end(),
-                             [&](const FieldChange& g) { return g.column == f.column; });
-    if (same != row.fields.end()) {
-      same->value = std::move(f.value);  // written twice in one commit: the last value counts
-    } else {
-      row.fields.push_back(std::move(f));
+  Commit& c = *pending_;
+  auto name_index = [&](std::string_view name) {
+    key_.assign(name);
+    auto [it, added] = pending_names_.emplace(key_, static_cast<uint32_t>(c.names.size()));
+    if (added) c.names.emplace_back(name);
+    return it->second;
+  };
+  auto device_index = [&](uint32_t n) {
+    if (n >= pending_devices_.size()) pending_devices_.resize(n + 1, kNoIndex);
+    if (pending_devices_[n] == kNoIndex) {
+      pending_devices_[n] = static_cast<uint32_t>(c.devices.size());
+      c.devices.push_back(devices_[n]);
     }
+    return pending_devices_[n];
+  };
+  key_.assign(table.name).append(1, '/').append(id);
+  auto it = pending_rows_.find(key_);
+  if (it == pending_rows_.end()) {
+    it = pending_rows_.emplace(key_, static_cast<uint32_t>(c.rows.size())).first;
+    RowChange r;
+    r.table = name_index(table.name);
+    r.id_begin = static_cast<uint32_t>(c.ids.size());
+    r.id_size = static_cast<uint32_t>(id.size());
+    c.ids.append(id);
+    r.field_begin = static_cast<uint32_t>(c.fields.size());
+    c.rows.push_back(r);
+  }
+  uint32_t row_index = it->second;
+  for (const Change& ch : changes) {
+    pending_bytes_ +=
+        24 + ch.name.size() + ValueTextSize(*ch.value) + 24 * size_t{ch.local_prev_count};
+    uint32_t column = name_index(ch.name);
+    RowChange& row = c.rows[row_index];
+    FieldChange* same = nullptr;
+    for (uint32_t i = row.field_begin; i < row.field_begin + row.field_count; ++i) {
+      if (c.fields[i].column == column) same = &c.fields[i];
+    }
+    if (same) {
+      same->value = *ch.value;  // written twice in one commit: the last value counts
+      continue;
+    }
+    // A row's fields lie together: a row written again after others moves to the end.
+    if (row.field_begin + row.field_count != c.fields.size()) {
+      uint32_t from = row.field_begin;
+      row.field_begin = static_cast<uint32_t>(c.fields.size());
+      for (uint32_t i = from; i < from + row.field_count; ++i) {
+        FieldChange moved = std::move(c.fields[i]);
+        c.fields.push_back(std::move(moved));
+      }
+    }
+    FieldChange& f = c.fields.emplace_back();
+    f.column = column;
+    f.value = *ch.value;
+    f.prev_begin = static_cast<uint32_t>(c.prevs.size());
+    f.prev_count = ch.local_prev_count;
+    for (uint32_t p = ch.local_prev; p < ch.local_prev + ch.local_prev_count; ++p) {
+      c.prevs.push_back(Stamp{local_prev_[p].hlc, device_index(local_prev_[p].device)});
+    }
+    ++row.field_count;
   }
   // Close the commit between rows once it is large: a bulk write becomes several commits.
   if (pending_bytes_ > kCommitCapBytes) return FlushCommit();
@@ -321,37 +463,110 @@ Result<void> Store::Capture(std::string_view table, std::string_view id,
 
 // [SECTION] Rows
 
+Result<Stmt*> Store::RowStatement(const TableInfo& t, RowSql kind,
+                                  const std::vector<int>& columns) {
+  if (row_sql_generation_ != db_.generation()) {
+    row_sql_.clear();
+    row_sql_generation_ = db_.generation();
+  }
+  uint64_t mask = 0;
+  bool keyed = true;
+  for (int c : columns) {
+    if (c >= 64) keyed = false;
+    else mask |= uint64_t{1} << c;
+  }
+  StmtKey key{&t, kind, mask};
+  if (keyed) {
+    if (auto it = row_sql_.find(key); it != row_sql_.end()) return it->second;
+  }
+  const char* by = t.has_rowid ? "rowid" : "id";
+  std::string sql;
+  switch (kind) {
+    case RowSql::kLoad:
+      sql = t.has_rowid ? "SELECT rowid, clock, updated_at" : "SELECT clock, updated_at";
+      for (int c : columns) sql += ", " + t.columns[c].name;
+      sql += " FROM " + t.name + " WHERE id = ?";
+      break;
+    case RowSql::kLoadValue:
+      sql = "SELECT " + t.columns[columns.at(0)].name + " FROM " + t.name + " WHERE " + by + " = ?";
+      break;
+    case RowSql::kInsert: {
+      std::string values = ") VALUES (?1, ?2, ?3";
+      sql = "INSERT INTO " + t.name + "(id, updated_at, clock";
+      int i = 4;
+      for (int c : columns) {
+        sql += ", " + t.columns[c].name;
+        values += ", ?" + std::to_string(i++);
+      }
+      sql += values + ")";
+      break;
+    }
+    case RowSql::kUpdate: {
+      sql = "UPDATE " + t.name + " SET updated_at = ?2, clock = ?3";
+      int i = 4;
+      for (int c : columns) sql += ", " + t.columns[c].name + " = ?" + std::to_string(i++);
+      sql += std::string(" WHERE ") + by + " = ?1";
+      break;
+    }
+  }
+  auto st = db_.Prepare(sql);
+  if (!st) return st.error();
+  if (keyed) row_sql_.emplace(key, *st);
+  return *st;
+}
+
 Result<Store::RowPtr> Store::LoadRow(const TableInfo* table, std::string_view table_name,
                                      std::string_view id, const std::vector<int>& columns) {
-  auto row = std::make_unique<RowState>();
+  RowPtr row;
+  if (spare_rows_.empty()) {
+    row = std::make_unique<RowState>();
+  } else {
+    row = std::move(spare_rows_.back());
+    spare_rows_.pop_back();
+  }
   row->table = table;
-  row->table_name = std::string(table_name);
-  row->id = std::string(id);
-  std::string blob;
+  row->table_name.assign(table_name);
+  row->id.assign(id);
+  row->exists = false;
+  row->rowid = 0;
+  row->values.clear();
+  row->loaded.clear();
+  row->dirty.clear();
+  row->clock_dirty = false;
+  row->updated_ms = 0;
+  row->conflicted_before.clear();
+  Result<void> decoded;
   if (table) {
     row->values.resize(table->columns.size());
-    row->loaded.assign(table->columns.size(), false);
+    row->loaded.assign(table->columns.size(), 0);
     // Only the clock and the columns asked for: merging rarely needs the old values.
-    std::string sql = "SELECT clock, updated_at";
-    for (int c : columns) sql += ", " + table->columns[c].name;
-    sql += " FROM " + table->name + " WHERE id = ?";
-    auto st = db_.Prepare(sql);
+    std::vector<int>& wanted = row->dirty;  // borrowed: empty again before returning
+    wanted.assign(columns.begin(), columns.end());
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    auto st = RowStatement(*table, RowSql::kLoad, wanted);
     if (!st) return st.error();
-    (*st)->Args(id);
-    auto found = (*st)->Step();
+    Stmt& s = **st;
+    // Row statements are always left reset (Run, Step's errors and the Reset below do it).
+    s.BindStatic(1, row->id);
+    auto found = s.Step();
     if (!found) return found.error();
     if (*found) {
+      int at = 0;
       row->exists = true;
-      blob = (*st)->Blob(0);
-      row->updated_ms = (*st)->Int(1);
-      for (size_t i = 0; i < columns.size(); ++i) {
-        row->values[columns[i]] = (*st)->Get(static_cast<int>(i) + 2);
-        row->loaded[columns[i]] = true;
+      if (table->has_rowid) row->rowid = s.Int(at++);
+      decoded = DecodeRowClock(s.BlobView(at++), row->clock);
+      row->updated_ms = s.Int(at++);
+      for (int c : wanted) {
+        row->values[c] = s.Get(at++);
+        row->loaded[c] = 1;
       }
     } else {
-      row->loaded.assign(table->columns.size(), true);  // a new row: every value is NULL
+      row->clock.entries.clear();
+      row->loaded.assign(table->columns.size(), 1);  // a new row: every value is NULL
     }
-    (*st)->Reset();
+    s.Rewind();
+    wanted.clear();
   } else {
     auto st = db_.Prepare("SELECT clock FROM unknown_row WHERE tbl = ? AND id = ?");
     if (!st) return st.error();
@@ -360,57 +575,90 @@ Result<Store::RowPtr> Store::LoadRow(const TableInfo* table, std::string_view ta
     if (!found) return found.error();
     if (*found) {
       row->exists = true;
-      blob = (*st)->Blob(0);
+      decoded = DecodeRowClock((*st)->BlobView(0), row->clock);
+    } else {
+      row->clock.entries.clear();
     }
     (*st)->Reset();
   }
-  auto clock = DecodeRowClock(blob);
-  if (!clock) return clock.error();
-  row->clock = std::move(*clock);
+  if (!decoded) return decoded.error();
   row->conflicted_before = ConflictedFields(*row);
   return row;
 }
 
+void Store::Recycle(RowPtr row) {
+  if (row && spare_rows_.size() < kSpareRows) spare_rows_.push_back(std::move(row));
+}
+
+void Store::ClearBatch() {
+  if (batch_.empty()) return;
+  for (RowPtr& row : batch_) Recycle(std::move(row));
+  batch_.clear();
+  std::fill(slots_.begin(), slots_.end(), Slot{});
+}
+
 Result<Store::RowState*> Store::CachedRow(const TableInfo* table, std::string_view table_name,
                                           std::string_view id) {
-  std::string key;
-  key.reserve(table_name.size() + 1 + id.size());
-  key.append(table_name).append(1, '/').append(id);
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
+  if (slots_.empty()) slots_.resize(1024);
+  uint64_t hash = RowHash(table_name, id);
+  size_t mask = slots_.size() - 1;
+  size_t i = hash & mask;
+  for (; slots_[i].row != 0; i = (i + 1) & mask) {
+    if (slots_[i].hash != hash) continue;
+    RowState* row = batch_[slots_[i].row - 1].get();
+    if (row->id == id && row->table_name == table_name) return row;
+  }
   auto row = LoadRow(table, table_name, id, {});
   if (!row) return row.error();
   RowState* raw = row->get();
-  cache_.emplace(std::move(key), std::move(*row));
+  batch_.push_back(std::move(*row));
+  slots_[i] = {hash, static_cast<uint32_t>(batch_.size())};
+  if (batch_.size() * 2 > slots_.size()) {  // grow: at most half full
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.row == 0) continue;
+      size_t j = s.hash & mask;
+      while (slots_[j].row != 0) j = (j + 1) & mask;
+      slots_[j] = s;
+    }
+  }
   return raw;
 }
 
 Result<void> Store::EnsureLoaded(RowState& row, int column) {
   if (row.loaded[column]) return {};
-  auto st = db_.Prepare("SELECT " + row.table->columns[column].name + " FROM " +
-                        row.table->name + " WHERE id = ?");
+  auto st = RowStatement(*row.table, RowSql::kLoadValue, {column});
   if (!st) return st.error();
-  (*st)->Args(row.id);
-  auto found = (*st)->Step();
+  Stmt& s = **st;
+  if (row.table->has_rowid) {
+    s.Bind(1, row.rowid);
+  } else {
+    s.BindStatic(1, row.id);
+  }
+  auto found = s.Step();
   if (!found) return found.error();
-  if (*found) row.values[column] = (*st)->Get(0);
-  (*st)->Reset();
-  row.loaded[column] = true;
+  if (*found) row.values[column] = s.Get(0);
+  s.Rewind();
+  row.loaded[column] = 1;
   return {};
 }
 
-Result<void> Store::ApplyRow(RowState& row, std::vector<FieldChange>& changes, int64_t hlc,
+Result<void> Store::ApplyRow(RowState& row, std::vector<Change>& changes, int64_t hlc,
                              uint32_t device, bool local) {
-  std::vector<uint32_t> prev;
-  std::vector<ClockEntry> heads;
+  std::vector<uint32_t>& prev = remote_prev_;
+  std::vector<ClockEntry>& heads = heads_;
   auto& entries = row.clock.entries;
-  for (FieldChange& ch : changes) {
-    int col = row.table ? row.table->Find(ch.column) : -1;
-    if (col >= 0 && (row.table->columns[col].local || ch.column == "id" ||
-                     ch.column == "updated_at")) {
-      return MakeError(ErrorCode::kInvalid, "a change names the local column " + ch.column);
+  for (Change& ch : changes) {
+    int col = ch.column;
+    if (col >= 0 && (row.table->columns[col].local || ch.name == "id" ||
+                     ch.name == "updated_at")) {
+      return MakeError(ErrorCode::kInvalid,
+                       "a change names the local column " + std::string(ch.name));
     }
-    std::string_view name = col >= 0 ? std::string_view() : std::string_view(ch.column);
-    if (ch.column == "merged_into") canon_dirty_ = true;
+    std::string_view name = col >= 0 ? std::string_view() : ch.name;
+    if (ch.name == "merged_into") canon_dirty_ = true;
     RowClock::Range range = row.clock.Find(col, name);
     size_t same = range.end;
     for (size_t i = range.begin; i < range.end; ++i) {
@@ -420,11 +668,11 @@ Result<void> Store::ApplyRow(RowState& row, std::vector<FieldChange>& changes, i
       if (!local) continue;  // this very change is already here
       // Written again within the same commit: replace the value in place.
       if (same == range.begin && col >= 0) {
-        row.values[col] = ch.value;
-        row.loaded[col] = true;
+        row.values[col] = *ch.value;
+        row.loaded[col] = 1;
         row.dirty.push_back(col);
       } else {
-        entries[same].value = ch.value;
+        entries[same].value = *ch.value;
         entries[same].has_value = true;
       }
       row.clock_dirty = true;
@@ -432,15 +680,20 @@ Result<void> Store::ApplyRow(RowState& row, std::vector<FieldChange>& changes, i
     }
     prev.clear();
     if (local) {
-      ch.prev.clear();
+      ch.local_prev = static_cast<uint32_t>(local_prev_.size());
+      ch.local_prev_count = static_cast<uint32_t>(range.size());
       for (size_t i = range.begin; i < range.end; ++i) {
-        ch.prev.push_back(Stamp{entries[i].hlc, devices_[entries[i].device]});
+        local_prev_.push_back(Stamp{entries[i].hlc, entries[i].device});
       }
     } else {
-      for (const Stamp& p : ch.prev) {
-        auto n = Intern(p.device);
-        if (!n) return n.error();
-        prev.push_back(*n);
+      for (uint32_t i = 0; i < ch.prev_count; ++i) {
+        uint32_t d = ch.prev[i].device;
+        if (remote_devices_[d] == kNoIndex) {
+          auto n = Intern(applying_->devices[d]);
+          if (!n) return n.error();
+          remote_devices_[d] = *n;
+        }
+        prev.push_back(remote_devices_[d]);
       }
     }
     auto superseded = [&](const ClockEntry& e) {
@@ -450,6 +703,26 @@ Result<void> Store::ApplyRow(RowState& row, std::vector<FieldChange>& changes, i
       }
       return false;
     };
+    if (col >= 0) {
+      // The usual cases, in place: a field's first value, or a value that supersedes the
+      // field's only head (the winner, whose value is the column's).
+      bool first = range.size() == 0;
+      if (first || (range.size() == 1 && !entries[range.begin].has_value &&
+                    superseded(entries[range.begin]))) {
+        if (first) {
+          entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(range.begin),
+                         ClockEntry{col, std::string(), hlc, device, false, Value{}});
+        } else {
+          entries[range.begin].hlc = hlc;
+          entries[range.begin].device = device;
+        }
+        row.values[col] = *ch.value;
+        row.loaded[col] = 1;
+        row.dirty.push_back(col);
+        row.clock_dirty = true;
+        continue;
+      }
+    }
     // Work on this field's heads apart, then put them back in place.
     heads.assign(std::make_move_iterator(entries.begin() + range.begin),
                  std::make_move_iterator(entries.begin() + range.end));
@@ -463,12 +736,12 @@ Result<void> Store::ApplyRow(RowState& row, std::vector<FieldChange>& changes, i
     auto pos = std::find_if(heads.begin(), heads.end(), [&](const ClockEntry& e) {
       return Before(e.hlc, e.device, hlc, device);
     });
-    heads.insert(pos, ClockEntry{col, std::string(name), hlc, device, true, ch.value});
+    heads.insert(pos, ClockEntry{col, std::string(name), hlc, device, true, *ch.value});
     // The winner's value lives in the column.
     ClockEntry& winner = heads.front();
     if (col >= 0 && winner.has_value) {
       row.values[col] = std::move(winner.value);
-      row.loaded[col] = true;
+      row.loaded[col] = 1;
       row.dirty.push_back(col);
       winner.value = std::monostate{};
       winner.has_value = false;
@@ -497,41 +770,31 @@ std::vector<std::string> Store::ConflictedFields(const RowState& row) const {
 
 Result<void> Store::WriteRow(RowState& row) {
   if (!row.clock_dirty && row.dirty.empty()) return {};
-  std::string clock = EncodeRowClock(row.clock);
+  EncodeRowClock(row.clock, clock_bytes_);
   if (!row.table) {
     auto st = db_.Prepare("INSERT OR REPLACE INTO unknown_row(tbl, id, clock) VALUES (?, ?, ?)");
     if (!st) return st.error();
     (*st)->Reset();
-    (*st)->Bind(1, row.table_name).Bind(2, row.id).BindBlob(3, clock);
+    (*st)->Bind(1, row.table_name).Bind(2, row.id).BindBlobStatic(3, clock_bytes_);
     DOSTI_TRY((*st)->Run());
   } else {
     const TableInfo& t = *row.table;
     std::sort(row.dirty.begin(), row.dirty.end());
     row.dirty.erase(std::unique(row.dirty.begin(), row.dirty.end()), row.dirty.end());
-    std::string sql;
-    if (!row.exists) {
-      std::string values = ") VALUES (?1, ?2, ?3";
-      sql = "INSERT INTO " + t.name + "(id, updated_at, clock";
-      int i = 4;
-      for (int c : row.dirty) {
-        sql += ", " + t.columns[c].name;
-        values += ", ?" + std::to_string(i++);
-      }
-      sql += values + ")";
-    } else {
-      sql = "UPDATE " + t.name + " SET updated_at = ?2, clock = ?3";
-      int i = 4;
-      for (int c : row.dirty) sql += ", " + t.columns[c].name + " = ?" + std::to_string(i++);
-      sql += " WHERE id = ?1";
-    }
-    auto st = db_.Prepare(sql);
+    auto st = RowStatement(t, row.exists ? RowSql::kUpdate : RowSql::kInsert, row.dirty);
     if (!st) return st.error();
     Stmt& s = **st;
-    s.Reset();
-    s.Bind(1, row.id).Bind(2, row.updated_ms).BindBlob(3, clock);
+    // Every parameter is bound afresh; the values outlive the step (Run resets).
+    if (row.exists && t.has_rowid) {
+      s.Bind(1, row.rowid);
+    } else {
+      s.BindStatic(1, row.id);
+    }
+    s.Bind(2, row.updated_ms).BindBlobStatic(3, clock_bytes_);
     int i = 4;
-    for (int c : row.dirty) s.Bind(i++, row.values[c]);
+    for (int c : row.dirty) s.BindStatic(i++, row.values[c]);
     DOSTI_TRY(s.Run());
+    if (!row.exists) row.rowid = db_.LastInsertRowid();
   }
   // Keep the conflict index: fields with two or more heads.
   std::vector<std::string> now = ConflictedFields(row);
@@ -558,16 +821,17 @@ Result<void> Store::WriteRow(RowState& row) {
 namespace {
 
 // Local columns derived from replicated ones, recomputed whenever their source is written.
-void AddDerived(const TableInfo& t, std::vector<Value>& values, std::vector<bool>& loaded,
-                const std::vector<FieldChange>& changes, std::vector<int>& dirty) {
-  if (t.name != "enterprise") return;
-  for (const FieldChange& f : changes) {
-    if (f.column != "name") continue;
-    int key = t.Find("name_key");
-    int name = t.Find("name");
+template <typename Changes>
+void AddDerived(const TableInfo& t, std::vector<Value>& values, std::vector<uint8_t>& loaded,
+                const Changes& changes, std::vector<int>& dirty) {
+  if (!t.derived_name_key) return;
+  for (const auto& f : changes) {
+    if (f.column != t.name_column) continue;
+    int key = t.name_key;
+    int name = t.name_column;
     if (!loaded[name]) continue;  // the name did not change here
     values[key] = NameKey(ValueText(values[name]));
-    loaded[key] = true;
+    loaded[key] = 1;
     dirty.push_back(key);
   }
 }
@@ -575,12 +839,13 @@ void AddDerived(const TableInfo& t, std::vector<Value>& values, std::vector<bool
 }  // namespace
 
 Result<void> Store::WriteLocal(const TableInfo& table, RowState& row,
-                               std::vector<FieldChange>& changes) {
-  Stamp stamp = OpenCommit();
-  DOSTI_TRY(ApplyRow(row, changes, stamp.hlc, device_n_, true));
+                               std::vector<Change>& changes) {
+  int64_t hlc = OpenCommit();
+  local_prev_.clear();
+  DOSTI_TRY(ApplyRow(row, changes, hlc, device_n_, true));
   AddDerived(table, row.values, row.loaded, changes, row.dirty);
   DOSTI_TRY(WriteRow(row));
-  return Capture(table.name, row.id, std::move(changes));
+  return Capture(table, row.id, changes);
 }
 
 Result<void> Store::Insert(std::string_view table, const std::string& id, const Fields& fields) {
@@ -591,49 +856,68 @@ Result<void> Store::Insert(std::string_view table, const std::string& id, const 
   if ((*row)->exists) {
     return MakeError(ErrorCode::kInternal, std::string(table) + " " + id + " exists already");
   }
-  std::vector<FieldChange> changes;
-  changes.reserve(fields.size() + 2);
-  changes.push_back({"created_at", clock_.NowMs(), {}});
-  changes.push_back({"origin_device", device_id_, {}});
+  const TableInfo& info = **t;
+  Value created_at = clock_.NowMs(), origin_device = device_id_;
+  std::vector<Change>& changes = changes_;
+  changes.clear();
+  for (auto [name, value] : {std::pair<const char*, const Value*>{"created_at", &created_at},
+                             {"origin_device", &origin_device}}) {
+    Change& ch = changes.emplace_back();
+    ch.column = info.Find(name);
+    ch.name = name;
+    ch.value = value;
+  }
   for (const Field& f : fields) {
-    int c = (*t)->Find(f.name);
+    int c = info.Find(f.name);
     if (c < 0 || IsBookkeepingColumn(f.name)) {
       return MakeError(ErrorCode::kUnknownField,
                        std::string(table) + " has no field '" + f.name + "'", f.name);
     }
-    changes.push_back({f.name, f.value, {}});
+    Change& ch = changes.emplace_back();
+    ch.column = c;
+    ch.name = info.columns[c].name;
+    ch.value = &f.value;
   }
-  return WriteLocal(**t, **row, changes);
+  DOSTI_TRY(WriteLocal(info, **row, changes));
+  Recycle(std::move(*row));
+  return {};
 }
 
 Result<int> Store::Update(std::string_view table, std::string_view id, const Fields& fields) {
   auto t = Table(table);
   if (!t) return t.error();
+  const TableInfo& info = **t;
   std::vector<int> columns;
+  columns.reserve(fields.size());
   for (const Field& f : fields) {
-    int c = (*t)->Find(f.name);
+    int c = info.Find(f.name);
     if (c < 0 || IsBookkeepingColumn(f.name)) {
       return MakeError(ErrorCode::kUnknownField,
                        std::string(table) + " has no field '" + f.name + "'", f.name);
     }
     columns.push_back(c);
   }
-  auto row = LoadRow(*t, table, id, columns);
-  if (!row) return row.error();
-  if (!(*row)->exists) {
+  auto loaded = LoadRow(&info, table, id, columns);
+  if (!loaded) return loaded.error();
+  RowState& row = **loaded;
+  if (!row.exists) {
     return MakeError(ErrorCode::kNotFound, "no " + std::string(table) + " " + std::string(id));
   }
-  std::vector<FieldChange> changes;
+  std::vector<Change>& changes = changes_;
+  changes.clear();
   for (size_t i = 0; i < fields.size(); ++i) {
     // An unchanged value is not a change, unless the field is in conflict: writing it then
     // is a resolution that keeps this value.
-    bool conflicted = (*row)->clock.Find(columns[i], {}).size() > 1;
-    if ((*row)->values[columns[i]] == fields[i].value && !conflicted) continue;
-    changes.push_back({fields[i].name, fields[i].value, {}});
+    bool conflicted = row.clock.Find(columns[i], {}).size() > 1;
+    if (row.values[columns[i]] == fields[i].value && !conflicted) continue;
+    Change& ch = changes.emplace_back();
+    ch.column = columns[i];
+    ch.name = info.columns[columns[i]].name;
+    ch.value = &fields[i].value;
   }
-  if (changes.empty()) return 0;
   int n = static_cast<int>(changes.size());
-  DOSTI_TRY(WriteLocal(**t, **row, changes));
+  if (n > 0) DOSTI_TRY(WriteLocal(info, row, changes));
+  Recycle(std::move(*loaded));
   return n;
 }
 
@@ -681,7 +965,9 @@ Result<std::vector<FieldHeads>> Store::ClockOf(std::string_view table, std::stri
   }
   auto row = LoadRow(info, table, id, all);
   if (!row) return row.error();
-  return Named(**row);
+  std::vector<FieldHeads> named = Named(**row);
+  Recycle(std::move(*row));
+  return named;
 }
 
 std::vector<FieldHeads> Store::Named(const RowState& row) const {
@@ -702,38 +988,104 @@ std::vector<FieldHeads> Store::Named(const RowState& row) const {
 // [SECTION] Remote commits
 
 Result<void> Store::ApplyRemote(const Commit& commit, std::string_view body) {
-  auto author = Intern(commit.device);
+  auto author = Intern(commit.device());
   if (!author) return author.error();
+  applying_ = &commit;
+  remote_devices_.assign(commit.devices.size(), kNoIndex);
+  remote_devices_[commit.author] = *author;
+  // Names resolve once per commit: tables to their layout, columns to their index.
+  std::vector<const TableInfo*>& tables = remote_tables_;
+  tables.assign(commit.names.size(), nullptr);
+  std::vector<uint8_t>& resolved = remote_resolved_;
+  resolved.assign(commit.names.size(), 0);
+  std::vector<int>& columns = remote_columns_;  // of the last table seen
+  const TableInfo* columns_of = nullptr;
+  bool have_columns = false;
   for (const RowChange& rc : commit.rows) {
-    auto t = Table(rc.table);
-    const TableInfo* info = t ? *t : nullptr;  // unknown tables are kept aside
-    auto row = CachedRow(info, rc.table, rc.row);
+    const std::string& table = commit.names[rc.table];
+    if (!resolved[rc.table]) {
+      auto t = Table(table);
+      tables[rc.table] = t ? *t : nullptr;  // unknown tables are kept aside
+      resolved[rc.table] = 1;
+    }
+    const TableInfo* info = tables[rc.table];
+    if (!have_columns || info != columns_of) {
+      columns.assign(commit.names.size(), -2);
+      columns_of = info;
+      have_columns = true;
+    }
+    auto row = CachedRow(info, table, commit.RowId(rc));
     if (!row) return row.error();
-    std::vector<FieldChange> changes = rc.fields;
+    std::vector<Change>& changes = changes_;
+    changes.clear();
+    for (uint32_t i = rc.field_begin; i < rc.field_begin + rc.field_count; ++i) {
+      const FieldChange& f = commit.fields[i];
+      Change& ch = changes.emplace_back();
+      ch.name = commit.names[f.column];
+      if (columns[f.column] == -2) columns[f.column] = info ? info->Find(ch.name) : -1;
+      ch.column = columns[f.column];
+      ch.value = &f.value;
+      ch.prev = commit.prevs.data() + f.prev_begin;
+      ch.prev_count = f.prev_count;
+    }
     DOSTI_TRY(ApplyRow(**row, changes, commit.hlc, *author, false));
     if (info) AddDerived(*info, (*row)->values, (*row)->loaded, changes, (*row)->dirty);
   }
+  applying_ = nullptr;
   auto st = db_.Prepare(
       "INSERT OR IGNORE INTO commit_log(device, seq, hlc, body) VALUES (?, ?, ?, ?)");
   if (!st) return st.error();
   (*st)->Reset();
-  (*st)->Bind(1, commit.device).Bind(2, commit.seq).Bind(3, commit.hlc).BindBlob(4, body);
+  (*st)->Bind(1, commit.device()).Bind(2, commit.seq).Bind(3, commit.hlc).BindBlobStatic(4, body);
   DOSTI_TRY((*st)->Run());
-  frontier_[commit.device] = commit.seq;
+  frontier_[commit.device()] = commit.seq;
   last_hlc_ = std::max(last_hlc_, commit.hlc);
   return {};
 }
 
 Result<void> Store::FlushRemote() {
+  if (batch_.empty()) return {};
   // Parents before children is not needed (no foreign keys), but a stable order keeps the
-  // database file identical across runs.
-  std::vector<RowState*> rows;
-  for (auto& [key, row] : cache_) rows.push_back(row.get());
-  std::sort(rows.begin(), rows.end(), [](const RowState* a, const RowState* b) {
-    return std::tie(a->table_name, a->id) < std::tie(b->table_name, b->id);
+  // database file identical across runs: by table name, then id. The sort works on keys
+  // beside the rows (the table's rank among the batch's tables, the id as two numbers), so
+  // it touches no row unless two keys are equal (ids that are not 32 hex digits).
+  std::vector<std::string_view> names;
+  const RowState* last = nullptr;  // rows of one table mostly come together
+  for (const RowPtr& row : batch_) {
+    if (last && last->table_name == row->table_name) continue;
+    last = row.get();
+    if (std::find(names.begin(), names.end(), row->table_name) == names.end()) {
+      names.push_back(row->table_name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  struct Key {
+    uint32_t table;
+    bool hex;
+    uint64_t hi, lo;
+    RowState* row;
+  };
+  std::vector<Key> keys;
+  keys.reserve(batch_.size());
+  uint32_t rank = 0;
+  last = nullptr;
+  for (const RowPtr& row : batch_) {
+    if (!last || last->table_name != row->table_name) {
+      rank = static_cast<uint32_t>(std::find(names.begin(), names.end(), row->table_name) -
+                                   names.begin());
+      last = row.get();
+    }
+    Key k{rank, false, 0, 0, row.get()};
+    k.hex = IdNumbers(row->id, k.hi, k.lo);
+    keys.push_back(k);
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    if (a.table != b.table) return a.table < b.table;
+    if (a.hex && b.hex) return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo;
+    return a.row->id < b.row->id;
   });
-  for (RowState* row : rows) DOSTI_TRY(WriteRow(*row));
-  cache_.clear();
+  for (const Key& k : keys) DOSTI_TRY(WriteRow(*k.row));
+  ClearBatch();
   return {};
 }
 
@@ -749,13 +1101,20 @@ Result<int64_t> Store::Adopt(const std::vector<std::string_view>& tables) {
     for (const Record& r : *ids) {
       auto row = LoadRow(*t, table, r.id, all);
       if (!row) return row.error();
-      std::vector<FieldChange> changes;
+      std::vector<Value> values;  // copies: the changes must not point into the row
+      std::vector<Change> changes;
+      values.reserve((*t)->columns.size());
       for (size_t c = 0; c < (*t)->columns.size(); ++c) {
         const Column& col = (*t)->columns[c];
         if (IsBookkeepingColumn(col.name) || IsNull((*row)->values[c])) continue;
-        changes.push_back({col.name, (*row)->values[c], {}});
+        values.push_back((*row)->values[c]);
+        Change& ch = changes.emplace_back();
+        ch.column = static_cast<int>(c);
+        ch.name = col.name;
       }
+      for (size_t i = 0; i < changes.size(); ++i) changes[i].value = &values[i];
       DOSTI_TRY(WriteLocal(**t, **row, changes));
+      Recycle(std::move(*row));
       ++n;
     }
   }
@@ -777,6 +1136,7 @@ Result<int64_t> Store::Materialise(const std::vector<std::string_view>& tables) 
     if (!row) return row.error();
     (*row)->clock = std::move((*held)->clock);
     (*row)->clock_dirty = true;
+    Recycle(std::move(*held));
     auto del = db_.Prepare("DELETE FROM unknown_row WHERE tbl = ? AND id = ?");
     if (!del) return del.error();
     DOSTI_TRY((*del)->Args(r.id, row_id).Run());
@@ -795,7 +1155,7 @@ Result<int64_t> Store::Materialise(const std::vector<std::string_view>& tables) 
       (void)row;
     }
   }
-  for (auto& [key, row] : cache_) {
+  for (RowPtr& row : batch_) {
     const TableInfo* t = row->table;
     bool changed = false;
     for (ClockEntry& e : row->clock.entries) {

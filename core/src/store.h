@@ -39,6 +39,9 @@ struct TableInfo {
   std::unordered_map<std::string, int> index;
   int clock = -1;                // index of the `clock` column
   int updated_at = -1;
+  int name_column = -1, name_key = -1;  // enterprise: name_key = NameKey(name)
+  bool derived_name_key = false;        // true for enterprise
+  bool has_rowid = true;         // rows are written back by rowid
   int Find(std::string_view column) const {
     auto it = index.find(std::string(column));
     return it == index.end() ? -1 : it->second;
@@ -127,6 +130,7 @@ class Store {
 
  private:
   struct RowState;
+  struct Change;
   using RowPtr = std::unique_ptr<RowState>;
   // Reads a row's clock and the `columns` asked for (others load when needed).
   Result<RowPtr> LoadRow(const TableInfo* table, std::string_view table_name,
@@ -134,19 +138,23 @@ class Store {
   Result<RowState*> CachedRow(const TableInfo* table, std::string_view table_name,
                               std::string_view id);
   Result<void> EnsureLoaded(RowState& row, int column);
+  // Rows go back to a free list, so that their buffers serve the next row.
+  void Recycle(RowPtr row);
+  // Ends the merge batch: its rows go back to the free list.
+  void ClearBatch();
   // Merges one row's field changes stamped (hlc, device). Local writes supersede every head
-  // they see and get their prev filled in for capture; remote ones carry their prev.
-  Result<void> ApplyRow(RowState& row, std::vector<FieldChange>& changes, int64_t hlc,
+  // they see (listed in local_prev_ for capture); remote ones carry their prev.
+  Result<void> ApplyRow(RowState& row, std::vector<Change>& changes, int64_t hlc,
                         uint32_t device, bool local);
   Result<void> WriteRow(RowState& row);
   // Fields with two or more heads, by name.
   std::vector<std::string> ConflictedFields(const RowState& row) const;
   std::vector<FieldHeads> Named(const RowState& row) const;
-  Result<void> Capture(std::string_view table, std::string_view id,
-                       std::vector<FieldChange> changes);
-  Result<void> WriteLocal(const TableInfo& table, RowState& row, std::vector<FieldChange>& changes);
+  Result<void> Capture(const TableInfo& table, std::string_view id,
+                       const std::vector<Change>& changes);
+  Result<void> WriteLocal(const TableInfo& table, RowState& row, std::vector<Change>& changes);
   int64_t NextHlc();
-  Stamp OpenCommit();
+  int64_t OpenCommit();
   Result<void> OnCommit();
   void OnBegin();
   void OnRollback();
@@ -157,6 +165,10 @@ class Store {
   Result<uint32_t> Intern(const std::string& device);
   // Stamp order: clock, then device id.
   bool Before(int64_t hlc_a, uint32_t dev_a, int64_t hlc_b, uint32_t dev_b) const;
+  // The statements of the row path, cached by table, kind and column set (building their
+  // SQL text for every row cost more than running some of them).
+  enum class RowSql : uint8_t { kLoad, kLoadValue, kInsert, kUpdate };
+  Result<Stmt*> RowStatement(const TableInfo& t, RowSql kind, const std::vector<int>& columns);
 
   Db& db_;
   Clock& clock_;
@@ -178,11 +190,54 @@ class Store {
     FrontierMap frontier, declared;
     size_t devices = 0;
   } snapshot_;
-  std::optional<Commit> pending_;  // the open local commit
-  std::unordered_map<std::string, size_t> pending_rows_;  // table/row → index in pending_
+  // The open local commit, built in place: its names, devices and rows are added as writes
+  // are captured.
+  std::optional<Commit> pending_;
+  std::unordered_map<std::string, uint32_t> pending_rows_;   // table/row → index in rows
+  std::unordered_map<std::string, uint32_t> pending_names_;  // name → index in names
+  std::vector<uint32_t> pending_devices_;  // Store device number → index in devices
   size_t pending_bytes_ = 0;
   bool canon_dirty_ = false;  // an enterprise's merged_into changed in this transaction
-  std::unordered_map<std::string, RowPtr> cache_;  // rows of the remote batch being merged
+  // The rows of the remote batch being merged (until FlushRemote), found by (table, id)
+  // through an open-addressing index: slot = hash and 1 + index in batch_ (0: empty).
+  std::vector<RowPtr> batch_;
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t row = 0;
+  };
+  std::vector<Slot> slots_;
+  // Rows kept for reuse (their buffers serve the next rows): many after a merge, few after
+  // local writes.
+  std::vector<RowPtr> spare_rows_;
+  // Scratch buffers reused across rows.
+  std::string key_;
+  std::string clock_bytes_;
+  std::vector<Change> changes_;
+  std::vector<Stamp> local_prev_;  // the heads each local change superseded (Store numbers)
+  // The remote commit being applied: its devices → Store numbers (kNoIndex until used), its
+  // names → tables and columns; scratch for ApplyRow.
+  const Commit* applying_ = nullptr;
+  std::vector<uint32_t> remote_devices_;
+  std::vector<const TableInfo*> remote_tables_;
+  std::vector<uint8_t> remote_resolved_;
+  std::vector<int> remote_columns_;
+  std::vector<uint32_t> remote_prev_;
+  std::vector<ClockEntry> heads_;
+  struct StmtKey {
+    const TableInfo* table;
+    RowSql kind;
+    uint64_t columns;
+    friend bool operator==(const StmtKey&, const StmtKey&) = default;
+  };
+  struct StmtKeyHash {
+    size_t operator()(const StmtKey& k) const {
+      return std::hash<const void*>()(k.table) ^
+             static_cast<size_t>((k.columns * 0x9e3779b97f4a7c15ULL) >> 7) ^
+             static_cast<size_t>(k.kind);
+    }
+  };
+  std::unordered_map<StmtKey, Stmt*, StmtKeyHash> row_sql_;
+  uint64_t row_sql_generation_ = 0;  // Db::generation() the cache belongs to
 };
 
 // True for columns the front ends never see or set.
