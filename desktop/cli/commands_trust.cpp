@@ -374,9 +374,9 @@ int CmdSync(Context& c) {
   if (!sealed && sealed.error().code != ErrorCode::kRevoked) return Refuse(c, sealed.error());
   net::ClientOptions options;
   options.ca_cert_file = c.Value("ca-cert");
-  net::Progress last;
+  bool progressed = false;  // a progress line is on stderr, to be ended with a newline
   options.on_progress = [&](const net::Progress& p) {
-    last = p;
+    progressed = true;
     c.err << "\rsync: ↑ " << p.envelopes_up << " envelopes, " << Mib(p.bytes_up) << "  ↓ "
           << p.envelopes_down << " envelopes, " << Mib(p.bytes_down) << "   " << std::flush;
   };
@@ -435,7 +435,10 @@ int CmdSync(Context& c) {
     if (!r) return Refuse(c, r.error());
     pushed += r->accepted;
     push_rejected += r->rejected.size();
-    for (const auto& rej : r->rejected) c.err << "\nrelay refused an envelope: " << rej.reason << '\n';
+    for (const auto& rej : r->rejected) {
+      c.err << (progressed ? "\n" : "") << "relay refused an envelope: " << rej.reason << '\n';
+      progressed = false;
+    }
     for (const Bytes& env : *batch) {
       auto parsed = sync::ParseEnvelope(env);
       if (parsed) (*theirs)[parsed->header.author] = std::max((*theirs)[parsed->header.author], parsed->header.seq);
@@ -450,7 +453,7 @@ int CmdSync(Context& c) {
     merge(*r);
     return {};
   });
-  c.err << '\n';
+  if (progressed) c.err << '\n';
   if (!pulled) return Refuse(c, pulled.error());
   if (auto r = c.node->SetRelayUrl(url); !r) return Refuse(c, r.error());
   const net::Progress& p = relay.progress();
