@@ -6,7 +6,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <set>
 
 #include "dosti/sync/envelope.h"
 #include "dosti/date.h"
