@@ -218,6 +218,24 @@ class Table {
 void PrintPairs(std::ostream& out, const std::vector<std::pair<std::string, std::string>>& rows);
 // "(none)" in the chosen language, for empty lists.
 void PrintNone(Context& c);
+// The opening every list command shares: the refusal on error, the JSON array with --json,
+// "(none)" for an empty list. Returns the exit code when that was all, nullopt when the caller
+// goes on to print its table: `if (auto done = PrintListOrNone(c, rows)) return *done;`
+template <typename T>
+std::optional<int> PrintListOrNone(Context& c, const Result<std::vector<T>>& rows) {
+  if (!rows) return Refuse(c, rows.error());
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, *rows);
+    PrintJson(c, w);
+    return 0;
+  }
+  if (rows->empty()) {
+    PrintNone(c);
+    return 0;
+  }
+  return std::nullopt;
+}
 // A cell: newlines and tabs become spaces.
 std::string Cell(std::string_view s);
 

@@ -153,17 +153,7 @@ int CmdEnterpriseList(Context& c) {
     filter.limit = static_cast<int>(*n);
   }
   auto rows = c.s().ListEnterprises(filter);
-  if (!rows) return Refuse(c, rows.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *rows);
-    PrintJson(c, w);
-    return 0;
-  }
-  if (rows->empty()) {
-    PrintNone(c);
-    return 0;
-  }
+  if (auto done = PrintListOrNone(c, rows)) return *done;
   std::vector<std::string> headers = {FieldLabel("id", c.lang), FieldLabel("country", c.lang),
                                       FieldLabel("name", c.lang), FieldLabel("city", c.lang),
                                       FieldLabel("sector", c.lang)};
@@ -193,17 +183,7 @@ int CmdEnterpriseSearch(Context& c) {
     limit = static_cast<int>(*n);
   }
   auto hits = c.s().Search(query, limit);
-  if (!hits) return Refuse(c, hits.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *hits);
-    PrintJson(c, w);
-    return 0;
-  }
-  if (hits->empty()) {
-    PrintNone(c);
-    return 0;
-  }
+  if (auto done = PrintListOrNone(c, hits)) return *done;
   Table t({FieldLabel("id", c.lang), FieldLabel("country", c.lang), FieldLabel("name", c.lang),
            FieldLabel("why", c.lang), FieldLabel("matched", c.lang)});
   t.MaxWidth(2, 40);
@@ -295,17 +275,7 @@ int CmdContactAdd(Context& c) {
 
 int CmdContactList(Context& c) {
   auto rows = c.s().ListContacts(c.positional[0]);
-  if (!rows) return Refuse(c, rows.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *rows);
-    PrintJson(c, w);
-    return 0;
-  }
-  if (rows->empty()) {
-    PrintNone(c);
-    return 0;
-  }
+  if (auto done = PrintListOrNone(c, rows)) return *done;
   Table t({FieldLabel("id", c.lang), FieldLabel("full_name", c.lang),
            FieldLabel("position", c.lang), FieldLabel("mobile", c.lang),
            FieldLabel("email", c.lang), FieldLabel("wechat", c.lang),

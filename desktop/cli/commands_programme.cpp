@@ -72,17 +72,7 @@ int CmdMatchStage(Context& c) {
 
 int CmdMatchList(Context& c) {
   auto rows = c.s().ListMatches();
-  if (!rows) return Refuse(c, rows.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *rows);
-    PrintJson(c, w);
-    return 0;
-  }
-  if (rows->empty()) {
-    PrintNone(c);
-    return 0;
-  }
+  if (auto done = PrintListOrNone(c, rows)) return *done;
   Table t({FieldLabel("id", c.lang), FieldLabel("cn_enterprise", c.lang),
            FieldLabel("pk_enterprise", c.lang), FieldLabel("cooperation_type", c.lang),
            FieldLabel("stage", c.lang)});

@@ -62,17 +62,7 @@ int CmdServiceList(Context& c) {
   auto month = MonthOption(c, "", &exit);
   if (!month) return exit;
   auto rows = c.s().ListServiceLogs({c.Value("enterprise"), *month});
-  if (!rows) return Refuse(c, rows.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *rows);
-    PrintJson(c, w);
-    return 0;
-  }
-  if (rows->empty()) {
-    PrintNone(c);
-    return 0;
-  }
+  if (auto done = PrintListOrNone(c, rows)) return *done;
   Table t({FieldLabel("service_date", c.lang), FieldLabel("category", c.lang),
            FieldLabel("enterprise", c.lang), FieldLabel("minutes", c.lang),
            FieldLabel("summary", c.lang), FieldLabel("id", c.lang)});
@@ -113,17 +103,7 @@ int CmdFollowUpList(Context& c) {
   filter.overdue_only = c.Has("overdue");
   filter.include_done = c.Has("all");
   auto rows = c.s().ListFollowUps(filter);
-  if (!rows) return Refuse(c, rows.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *rows);
-    PrintJson(c, w);
-    return 0;
-  }
-  if (rows->empty()) {
-    PrintNone(c);
-    return 0;
-  }
+  if (auto done = PrintListOrNone(c, rows)) return *done;
   Table t({FieldLabel("due_date", c.lang), FieldLabel("status", c.lang),
            FieldLabel("enterprise", c.lang), FieldLabel("note", c.lang), FieldLabel("id", c.lang)});
   t.MaxWidth(2, 32);

@@ -326,17 +326,7 @@ int RequireDevice(Context& c) {
 
 int CmdDuplicatesList(Context& c) {
   auto pairs = c.s().ListDuplicates();
-  if (!pairs) return Refuse(c, pairs.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *pairs);
-    PrintJson(c, w);
-    return 0;
-  }
-  if (pairs->empty()) {
-    PrintNone(c);
-    return 0;
-  }
+  if (auto done = PrintListOrNone(c, pairs)) return *done;
   std::string why = FieldLabel("why", c.lang);
   for (size_t i = 0; i < pairs->size(); ++i) {
     const DuplicatePair& p = (*pairs)[i];
@@ -387,17 +377,7 @@ int CmdDuplicatesUnmerge(Context& c) {
 int CmdConflictsList(Context& c) {
   if (int code = RequireDevice(c)) return code;
   auto conflicts = c.s().ListConflicts();
-  if (!conflicts) return Refuse(c, conflicts.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *conflicts);
-    PrintJson(c, w);
-    return 0;
-  }
-  if (conflicts->empty()) {
-    PrintNone(c);
-    return 0;
-  }
+  if (auto done = PrintListOrNone(c, conflicts)) return *done;
   std::set<std::string> devices;
   for (const Conflict& k : *conflicts) {
     for (const ConflictValue& v : k.values) devices.insert(v.device);
@@ -627,17 +607,7 @@ int CmdChangesFrontier(Context& c) {
 int CmdHeldList(Context& c) {
   if (int code = RequireDevice(c)) return code;
   auto held = c.s().ListHeld();
-  if (!held) return Refuse(c, held.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *held);
-    PrintJson(c, w);
-    return 0;
-  }
-  if (held->empty()) {
-    PrintNone(c);
-    return 0;
-  }
+  if (auto done = PrintListOrNone(c, held)) return *done;
   std::set<std::string> devices;
   for (const HeldCommit& h : *held) devices.insert(h.device);
   std::map<std::string, std::string> short_ids = ShortIds(devices);
