@@ -288,13 +288,19 @@ int CmdRosterShow(Context& c) {
   if (int code = OpenNode(c); code != 0) return code;
   const sync::Trust& t = c.node->trust();
   auto devices = c.node->Devices();
+  auto quarantine = c.node->Quarantine();
+  if (!quarantine) return Refuse(c, quarantine.error());
   if (c.json) {
     json::Writer w(true);
     w.BeginObject().Key("workspace").String(ToHex(t.workspace()));
     w.Key("version").Int(t.roster_version()).Key("roster_id").String(ToHex(t.roster_id()));
     w.Key("epoch").Int(c.node->epoch()).Key("devices");
     WriteDevices(w, devices);
-    w.EndObject();
+    w.Key("quarantine").BeginArray();
+    for (const auto& q : *quarantine) {
+      w.BeginObject().Key("envelope").String(q.id).Key("reason").String(q.reason).EndObject();
+    }
+    w.EndArray().EndObject();
     PrintJson(c, w);
     return 0;
   }
@@ -304,6 +310,10 @@ int CmdRosterShow(Context& c) {
                      {"epoch (this device)", std::to_string(c.node->epoch())}});
   c.out << '\n';
   PrintDevices(c, devices);
+  if (!quarantine->empty()) {
+    c.out << "\nQuarantined envelopes (never applied; evidence for an admin):\n";
+    for (const auto& q : *quarantine) c.out << "  " << q.id.substr(0, 16) << "  " << q.reason << '\n';
+  }
   return 0;
 }
 

@@ -719,6 +719,18 @@ std::vector<DeviceView> Node::Devices() {
   return out;
 }
 
+Result<std::vector<Node::Quarantined>> Node::Quarantine() {
+  auto all = s_->session.LocalList(kQuarantine);
+  if (!all) return all.error();
+  std::vector<Quarantined> out;
+  for (const auto& [id, value] : *all) {
+    Reader r(value);
+    std::string_view reason = r.Sized(value.size());
+    out.push_back({ToHex(id), std::string(reason)});
+  }
+  return out;
+}
+
 std::optional<std::string> Node::RelayUrl() {
   auto v = s_->session.LocalGet(kSync, "relay");
   if (!v || !v->has_value()) return std::nullopt;

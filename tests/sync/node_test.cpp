@@ -268,6 +268,14 @@ TEST_CASE("node: a member cannot pass off another device's commits as its own", 
   REQUIRE(eq->alarms.size() == 1);
   CHECK(eq->alarms[0].find("equivocation") != std::string::npos);
   CHECK(beijing.Digest() == before);
+
+  // Both stay as evidence, with their reasons (dosti roster show lists them).
+  auto kept = beijing.node->Quarantine();
+  REQUIRE(kept);
+  REQUIRE(kept->size() == 2);
+  std::string reasons = (*kept)[0].reason + (*kept)[1].reason;
+  CHECK(reasons.find("forgery") != std::string::npos);
+  CHECK(reasons.find("equivocation") != std::string::npos);
 }
 
 TEST_CASE("node: envelopes of a revoked device that reached an office first are named, and an admin may accept them", "[sync][node]") {

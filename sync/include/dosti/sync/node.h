@@ -84,6 +84,13 @@ class Node {
   const Member& self() const;
   uint32_t epoch() const;  // the epoch this device writes in (the newest whose secret it has)
   std::vector<DeviceView> Devices();
+  // The envelopes kept in quarantine (equivocation, forgery, undecryptable), with the reason
+  // each raised its alarm: evidence for an admin, never applied.
+  struct Quarantined {
+    std::string id;      // hex envelope id
+    std::string reason;
+  };
+  Result<std::vector<Quarantined>> Quarantine();
   // The relay this device syncs with (from the invite or the last `sync --relay`), if any.
   std::optional<std::string> RelayUrl();
   Result<void> SetRelayUrl(std::string_view url);
