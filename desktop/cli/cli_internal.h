@@ -122,6 +122,7 @@ struct Context {
   std::string help_topic;  // `dosti help enterprise`: the group asked about
   std::unique_ptr<Session> session;
   std::optional<std::string> key_passphrase_file;  // --key-passphrase-file
+  std::optional<sync::DeviceKeys> keys;            // this device's, once loaded or made
   std::unique_ptr<sync::Node> node;                // OpenNode
 
   bool Has(std::string_view option) const {
@@ -157,7 +158,8 @@ void PrintJson(Context& c, const json::Writer& w);
 Result<std::string> KeyPassphrase(Context& c);
 // Makes this device's keys and the workspace's genesis (`dosti init`).
 Result<void> CreateIdentity(Context& c, std::string_view office, std::string_view name);
-// Loads the key file and opens the sync state into c.node: 0, or the refusal's exit code.
+// Loads the key file (into c.keys) and opens the sync state into c.node: 0, or the refusal's
+// exit code.
 int OpenNode(Context& c);
 
 // [SECTION] Files (commands_sync.cpp)

@@ -2,6 +2,7 @@
 // create, join, device list|revoke, roster show, bundle export|import, sync --relay.
 // The key file is "<db>.key" (mode 0600), wrapped when a key passphrase is given.
 #include <cstdio>
+#include <functional>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -83,21 +84,31 @@ Result<std::string> KeyPassphrase(Context& c) {
   return c.env.key_passphrase.value_or("");
 }
 
-Result<void> CreateIdentity(Context& c, std::string_view office, std::string_view name) {
+// A new device in c.session: fresh keys, saved first (a key file is never overwritten), then
+// `make` builds its node; the key file goes again when that fails.
+Result<void> NewDevice(
+    Context& c,
+    const std::function<Result<std::unique_ptr<sync::Node>>(const sync::DeviceKeys&)>& make) {
   auto passphrase = KeyPassphrase(c);
   if (!passphrase) return passphrase.error();
   DOSTI_TRY(sync::InitCrypto());
   sync::DeviceKeys keys = sync::DeviceKeys::Generate();
   std::string key_path = sync::KeyFilePath(c.db_path);
-  // The key file first (it is never overwritten); removed again if the workspace fails.
   if (!InMemory(c)) DOSTI_TRY(sync::SaveKeyFile(key_path, keys, *passphrase));
-  auto node = sync::Node::Create(c.s(), keys, office, name, c.env.clock);
+  auto node = make(keys);
   if (!node) {
     if (!InMemory(c)) std::remove(key_path.c_str());
     return node.error();
   }
+  c.keys = std::move(keys);
   c.node = std::move(*node);
   return {};
+}
+
+Result<void> CreateIdentity(Context& c, std::string_view office, std::string_view name) {
+  return NewDevice(c, [&](const sync::DeviceKeys& keys) {
+    return sync::Node::Create(c.s(), keys, office, name, c.env.clock);
+  });
 }
 
 int OpenNode(Context& c) {
@@ -109,6 +120,7 @@ int OpenNode(Context& c) {
   if (!keys) return Refuse(c, keys.error());
   auto node = sync::Node::Open(c.s(), *keys, c.env.clock);
   if (!node) return Refuse(c, node.error());
+  c.keys = std::move(*keys);
   c.node = std::move(*node);
   return 0;
 }
@@ -159,9 +171,6 @@ int CmdInviteCreate(Context& c) {
 int CmdJoin(Context& c) {
   auto file = ReadFile(c.positional[0]);
   if (!file) return Refuse(c, file.error());
-  auto passphrase = KeyPassphrase(c);
-  if (!passphrase) return Refuse(c, passphrase.error());
-  if (auto r = sync::InitCrypto(); !r) return Refuse(c, r.error());
   auto info = c.s().Info();
   if (!info) return Refuse(c, info.error());
   if (!info->device_id.empty()) {
@@ -169,19 +178,10 @@ int CmdJoin(Context& c) {
                                c.db_path + " already belongs to a workspace; join into a new "
                                            "database with --db NEW.db"));
   }
-  sync::DeviceKeys keys = sync::DeviceKeys::Generate();
-  std::string key_path = sync::KeyFilePath(c.db_path);
-  if (!InMemory(c)) {
-    if (auto saved = sync::SaveKeyFile(key_path, keys, *passphrase); !saved) {
-      return Refuse(c, saved.error());
-    }
-  }
-  auto node = sync::Node::Join(c.s(), keys, *file, c.Value("passphrase"), c.env.clock);
-  if (!node) {
-    if (!InMemory(c)) std::remove(key_path.c_str());
-    return Refuse(c, node.error());
-  }
-  c.node = std::move(*node);
+  auto joined = NewDevice(c, [&](const sync::DeviceKeys& keys) {
+    return sync::Node::Join(c.s(), keys, *file, c.Value("passphrase"), c.env.clock);
+  });
+  if (!joined) return Refuse(c, joined.error());
   const sync::Member& me = c.node->self();
   if (c.json) {
     json::Writer w(true);
@@ -260,12 +260,9 @@ int CmdDeviceRevoke(Context& c) {
     cutoff = static_cast<uint64_t>(*n);
   }
   if (int code = OpenNode(c); code != 0) return code;
-  bool raising = false;
-  for (const auto& d : c.node->Devices()) {
-    if (d.id.rfind(c.positional[0], 0) == 0 && d.status == "revoked") raising = true;
-  }
-  if (auto r = c.node->Revoke(c.positional[0], cutoff); !r) return Refuse(c, r.error());
-  if (raising && !c.json) {
+  auto new_epoch = c.node->Revoke(c.positional[0], cutoff);
+  if (!new_epoch) return Refuse(c, new_epoch.error());
+  if (!*new_epoch && !c.json) {
     c.out << "Device " << c.positional[0] << " stays revoked; its envelopes up to " << *cutoff
           << " are accepted now. Sync or export a bundle so the others learn of it.\n";
     return 0;
@@ -375,11 +372,6 @@ int CmdSync(Context& c) {
   if (int code = OpenNode(c); code != 0) return code;
   std::string url = c.Value("relay", c.node->RelayUrl().value_or(""));
   if (url.empty()) return UsageError(c, "which relay? give --relay URL (e.g. http://127.0.0.1:8787)");
-  auto passphrase = KeyPassphrase(c);
-  if (!passphrase) return Refuse(c, passphrase.error());
-  auto keys = sync::LoadKeyFile(sync::KeyFilePath(c.db_path), *passphrase);
-  if (!keys) return Refuse(c, keys.error());
-
   auto sealed = c.node->SealOutgoing();
   if (!sealed && sealed.error().code != ErrorCode::kRevoked) return Refuse(c, sealed.error());
   net::ClientOptions options;
@@ -398,40 +390,29 @@ int CmdSync(Context& c) {
   // loopback relay, a token elsewhere), then hand over and take every control message, so
   // both sides judge authors alike.
   auto control = c.node->ControlMessages();
-  if (!relay.GetControl(0)) {
+  auto first = relay.GetControl(0);
+  if (!first) {
     if (auto r = relay.Register(control.front(), c.Value("registration-token")); !r) {
       return Refuse(c, r.error());
     }
   }
   if (auto r = relay.PostControl(control); !r) return Refuse(c, r.error());
   sync::ReceiveReport total;
-  auto merge = [&](const sync::ReceiveReport& r) {
-    total.applied += r.applied;
-    total.known += r.known;
-    total.waiting += r.waiting;
-    total.rejected += r.rejected;
-    total.changes += r.changes;
-    for (const auto& item : r.items) {
-      if (item.status == sync::Received::Status::kRejected ||
-          item.status == sync::Received::Status::kWaiting) {
-        total.items.push_back(item);
-      }
-    }
-    for (const auto& a : r.alarms) total.alarms.push_back(a);
-  };
-  for (uint64_t after = 0;;) {
-    auto page = relay.GetControl(after);
-    if (!page) return Refuse(c, page.error());
-    std::vector<std::string_view> views(page->messages.begin(), page->messages.end());
+  // A workspace registered just now holds only what this device posted.
+  net::ControlPage page = first ? std::move(*first) : net::ControlPage{};
+  for (;;) {
+    std::vector<std::string_view> views(page.messages.begin(), page.messages.end());
     auto r = c.node->Receive(views);
     if (!r) return Refuse(c, r.error());
-    merge(*r);
-    after = page->next;
-    if (!page->more) break;
+    total.Merge(*r);
+    if (!page.more) break;
+    auto next = relay.GetControl(page.next);
+    if (!next) return Refuse(c, next.error());
+    page = std::move(*next);
   }
 
   // Push what the relay lacks (any author's: this device forwards what it has), then pull.
-  if (auto r = relay.SignIn(keys->id(), keys->sign.sk); !r) {
+  if (auto r = relay.SignIn(c.keys->id(), c.keys->sign.sk); !r) {
     return Refuse(c, r.error());
   }
   auto theirs = relay.GetFrontier();
@@ -460,7 +441,7 @@ int CmdSync(Context& c) {
     std::vector<std::string_view> views(page.begin(), page.end());
     auto r = c.node->Receive(views);
     if (!r) return r.error();
-    merge(*r);
+    total.Merge(*r);
     return {};
   });
   if (progressed) c.err << '\n';

@@ -73,6 +73,16 @@ void ReceiveReport::Add(Received r) {
   items.push_back(std::move(r));
 }
 
+void ReceiveReport::Merge(const ReceiveReport& other) {
+  applied += other.applied;
+  known += other.known;
+  waiting += other.waiting;
+  rejected += other.rejected;
+  changes += other.changes;
+  items.insert(items.end(), other.items.begin(), other.items.end());
+  alarms.insert(alarms.end(), other.alarms.begin(), other.alarms.end());
+}
+
 struct Node::State {
   Session& session;
   DeviceKeys keys;
@@ -631,7 +641,7 @@ Result<std::unique_ptr<Node>> Node::Join(Session& session, DeviceKeys keys,
   return std::unique_ptr<Node>(new Node(std::move(state)));
 }
 
-Result<void> Node::Revoke(std::string_view device, std::optional<uint64_t> cutoff) {
+Result<bool> Node::Revoke(std::string_view device, std::optional<uint64_t> cutoff) {
   State& s = *s_;
   DOSTI_TRY(s.RequireAdmin().map([](auto) {}));
   auto id = s.ResolveDevice(device);
@@ -649,7 +659,7 @@ Result<void> Node::Revoke(std::string_view device, std::optional<uint64_t> cutof
                        "device " + ToHex(*id) + " is already revoked, its envelopes accepted up to " +
                            std::to_string(target->cutoff) + "; give a higher --cutoff to accept more");
     }
-    return s.session.Atomically([&]() -> Result<void> {
+    auto raised = s.session.Atomically([&]() -> Result<void> {
       RosterBody next = s.trust->NextRoster(s.Now());
       for (Member& m : next.members) {
         if (m.id == *id) m.cutoff = *cutoff;
@@ -659,13 +669,15 @@ Result<void> Node::Revoke(std::string_view device, std::optional<uint64_t> cutof
       if (!ok) return ok.error();
       return s.PersistControl();
     });
+    if (!raised) return raised.error();
+    return false;
   }
   uint32_t current = epoch();
   auto current_secret = s.secrets.find(current);
   if (current_secret == s.secrets.end()) {
     return MakeError(ErrorCode::kInternal, "this admin does not hold the current epoch's secret");
   }
-  return s.session.Atomically([&]() -> Result<void> {
+  auto revoked = s.session.Atomically([&]() -> Result<void> {
     RosterBody next = s.trust->NextRoster(s.Now());
     for (Member& m : next.members) {
       if (m.id != *id) continue;
@@ -695,6 +707,8 @@ Result<void> Node::Revoke(std::string_view device, std::optional<uint64_t> cutof
     DOSTI_TRY(s.PersistControl());
     return s.AddSecret(e, secret);
   });
+  if (!revoked) return revoked.error();
+  return true;
 }
 
 std::vector<DeviceView> Node::Devices() {
@@ -769,7 +783,7 @@ Result<int64_t> Node::SealOutgoing() {
       uint64_t seq = head.first + 1;
       Bytes env = SealChanges(s.workspace(), e, s.secrets.at(e), s.device, s.keys.sign.sk, seq,
                               head.second, cs);
-      Bytes id = Hash("DH-env-v1", {std::string_view(env).substr(0, env.size() - kSignatureBytes)});
+      Bytes id = ParseEnvelope(env)->Id();
       DOSTI_TRY(s.session.LocalPut(kLog, LogKey(s.device, seq), env));
       head = {seq, id};
       ++made;

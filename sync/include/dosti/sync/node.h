@@ -42,6 +42,8 @@ struct ReceiveReport {
   std::vector<Received> items;    // one per envelope offered, in order
   std::vector<std::string> alarms;  // equivocation, a signed envelope that does not decrypt
   void Add(Received r);
+  // Adds another report's counts, items and alarms (several pages of one exchange).
+  void Merge(const ReceiveReport& other);
 };
 
 struct BundleReport {
@@ -109,7 +111,8 @@ class Node {
   // `cutoff` (default: the last of its envelopes seen here), and a new epoch for everyone else.
   // On a device already revoked, a higher `cutoff` accepts more of its envelopes (those that
   // reached other members before they learnt of the revocation; their alarms name the number).
-  Result<void> Revoke(std::string_view device, std::optional<uint64_t> cutoff = {});
+  // True when a new epoch started; false when only the cut-off was raised.
+  Result<bool> Revoke(std::string_view device, std::optional<uint64_t> cutoff = {});
 
   // [SECTION] Outgoing
   // Seals this device's new commits into changes envelopes (each ≤ 1 MiB); how many.
