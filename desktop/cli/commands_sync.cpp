@@ -623,9 +623,10 @@ int CmdHeldList(Context& c) {
   return 0;
 }
 
-int CmdHeldAccept(Context& c) {
-  if (int code = RequireDevice(c)) return code;
-  auto report = c.s().AcceptHeld(c.positional[0]);
+namespace {
+
+// What releasing held commits did (held accept, held release).
+int PrintReleased(Context& c, const Result<ApplyReport>& report) {
   if (!report) return Refuse(c, report.error());
   if (c.json) {
     json::Writer w(true);
@@ -643,24 +644,18 @@ int CmdHeldAccept(Context& c) {
   return 0;
 }
 
+}  // namespace
+
+int CmdHeldAccept(Context& c) {
+  if (int code = RequireDevice(c)) return code;
+  auto report = c.s().AcceptHeld(c.positional[0]);
+  return PrintReleased(c, report);
+}
+
 int CmdHeldRelease(Context& c) {
   if (int code = RequireDevice(c)) return code;
   auto report = c.s().ReleaseHeld();
-  if (!report) return Refuse(c, report.error());
-  if (c.json) {
-    json::Writer w(true);
-    json::Write(w, *report);
-    PrintJson(c, w);
-    return 0;
-  }
-  PrintApplySummary(
-      c,
-      Fmt("held.released", c.lang,
-          {std::to_string(report->applied), std::to_string(report->changes),
-           std::to_string(report->waiting.size()), Plural(report->applied, "commit", "commits"),
-           Plural(report->changes, "change", "changes")}),
-      report->waiting);
-  return 0;
+  return PrintReleased(c, report);
 }
 
 }  // namespace dosti::cli
