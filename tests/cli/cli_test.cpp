@@ -2,6 +2,7 @@
 // with a manual clock so that dates repeat. Each test checks exit code, stdout and stderr the
 // way a script would.
 #include "cli.h"
+#include "cli/cli_fixture.h"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -19,6 +20,9 @@
 
 namespace {
 
+using dosti::testing::Run;
+using dosti::testing::TempPath;
+
 using dosti::cli::Environment;
 using dosti::cli::RunCli;
 
@@ -26,28 +30,6 @@ using dosti::cli::RunCli;
 constexpr int64_t kDay = 86'400'000;
 int64_t MsAt(dosti::Date d, int hour_utc = 4) {
   return dosti::DaysFromCivil(d) * kDay + int64_t{hour_utc} * 3'600'000;
-}
-
-struct Run {
-  int code = -1;
-  std::string out, err;
-  // Lines written to stderr.
-  std::vector<std::string> ErrLines() const {
-    std::vector<std::string> lines;
-    std::istringstream in(err);
-    for (std::string l; std::getline(in, l);) lines.push_back(l);
-    return lines;
-  }
-};
-
-std::string TempPath(const std::string& suffix) {
-  const char* dir = std::getenv("TMPDIR");
-  uint8_t bytes[8];
-  dosti::SystemRandom().Fill(bytes, sizeof bytes);
-  std::string name = "dosti-cli-test-";
-  static const char* hex = "0123456789abcdef";
-  for (uint8_t b : bytes) name += {hex[b >> 4], hex[b & 15]};
-  return std::string(dir && *dir ? dir : "/tmp") + "/" + name + suffix;
 }
 
 bool Exists(const std::string& path) {

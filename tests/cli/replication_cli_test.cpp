@@ -14,10 +14,14 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli/cli_fixture.h"
 #include "dosti/date.h"
 #include "dosti/platform.h"
 
 namespace {
+
+using dosti::testing::Run;
+using dosti::testing::TempPath;
 
 using dosti::cli::Environment;
 using dosti::cli::RunCli;
@@ -25,21 +29,6 @@ using dosti::cli::RunCli;
 constexpr int64_t kHour = 3'600'000;
 // 2024-06-15 04:00 UTC: noon in Beijing, 09:00 in Islamabad.
 const int64_t kStart = dosti::DaysFromCivil({2024, 6, 15}) * 86'400'000 + 4 * kHour;
-
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string TempPath(const std::string& suffix) {
-  const char* dir = std::getenv("TMPDIR");
-  uint8_t bytes[8];
-  dosti::SystemRandom().Fill(bytes, sizeof bytes);
-  std::string name = "dosti-repl-test-";
-  static const char* hex = "0123456789abcdef";
-  for (uint8_t b : bytes) name += {hex[b >> 4], hex[b & 15]};
-  return std::string(dir && *dir ? dir : "/tmp") + "/" + name + suffix;
-}
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

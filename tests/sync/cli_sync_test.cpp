@@ -12,31 +12,20 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli/cli_fixture.h"
 #include "core/session_fixture.h"
 #include "dosti/platform.h"
 
 namespace {
+
+using dosti::testing::Run;
+using dosti::testing::TempPath;
 
 using dosti::cli::Environment;
 using dosti::cli::RunCli;
 
 constexpr int64_t kHour = 3'600'000;
 constexpr int64_t kDay = 24 * kHour;
-
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string TempPath(const std::string& suffix) {
-  const char* dir = std::getenv("TMPDIR");
-  uint8_t bytes[8];
-  dosti::SystemRandom().Fill(bytes, sizeof bytes);
-  std::string name = "dosti-cli-sync-test-";
-  static const char* hex = "0123456789abcdef";
-  for (uint8_t b : bytes) name += {hex[b >> 4], hex[b & 15]};
-  return std::string(dir && *dir ? dir : "/tmp") + "/" + name + suffix;
-}
 
 bool Exists(const std::string& path) {
   struct stat st;
