@@ -421,7 +421,7 @@ SyncTimes SyncLikeCli(Node& node, const DeviceKeys& keys, const std::string& url
                              auto r = node.Receive(Views(page));
                              if (!r) return r.error();
                              if (r->rejected || r->waiting) {
-                               return MakeError(ErrorCode::kInternal,
+                               return MakeErrorText(ErrorCode::kInternal,
                                                 "envelopes refused or waiting after a pull");
                              }
                              t.pulled += r->applied;

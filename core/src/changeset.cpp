@@ -242,7 +242,7 @@ Result<Commit> DecodeCommit(std::string_view bytes) {
     if (r.Get<uint32_t>() != kCommitMagic) throw Malformed{"not a commit"};
     uint16_t format = r.Get<uint16_t>();
     if (format != kCommitFormat) {
-      return MakeError(ErrorCode::kSchemaTooNew,
+      return MakeErrorText(ErrorCode::kSchemaTooNew,
                        "commit format " + std::to_string(format) + " is not known to this Dosti");
     }
     Commit c;
@@ -289,9 +289,9 @@ Result<Commit> DecodeCommit(std::string_view bytes) {
     if (c.seq < 1 || c.device().empty()) throw Malformed{"bad header"};
     return c;
   } catch (const Malformed& m) {
-    return MakeError(ErrorCode::kInvalid, std::string("malformed commit: ") + m.what);
+    return MakeErrorText(ErrorCode::kInvalid, std::string("malformed commit: ") + m.what);
   } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kInvalid, std::string("malformed commit: ") + e.what());
+    return MakeErrorText(ErrorCode::kInvalid, std::string("malformed commit: ") + e.what());
   }
 }
 
@@ -315,7 +315,7 @@ Result<ChangesetView> DecodeChangeset(std::string_view bytes) {
     if (r.Get<uint32_t>() != kChangesetMagic) throw Malformed{"not a Dosti changeset"};
     uint16_t format = r.Get<uint16_t>();
     if (format != kChangesetFormat) {
-      return MakeError(ErrorCode::kSchemaTooNew, "changeset format " + std::to_string(format) +
+      return MakeErrorText(ErrorCode::kSchemaTooNew, "changeset format " + std::to_string(format) +
                                                      " is not known to this Dosti");
     }
     ChangesetView cs;
@@ -326,9 +326,9 @@ Result<ChangesetView> DecodeChangeset(std::string_view bytes) {
     if (cs.author.empty()) throw Malformed{"no author"};
     return cs;
   } catch (const Malformed& m) {
-    return MakeError(ErrorCode::kInvalid, std::string("malformed changeset: ") + m.what);
+    return MakeErrorText(ErrorCode::kInvalid, std::string("malformed changeset: ") + m.what);
   } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kInvalid, std::string("malformed changeset: ") + e.what());
+    return MakeErrorText(ErrorCode::kInvalid, std::string("malformed changeset: ") + e.what());
   }
 }
 

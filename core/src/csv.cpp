@@ -87,7 +87,7 @@ Result<std::vector<HeaderColumn>> ParseHeader(const csv::Row& row) {
   if (errors.empty()) return columns;
   std::string message = "the header row is not usable; nothing was imported";
   for (const std::string& e : errors) message += "\nline " + std::to_string(row.line) + ": " + e;
-  return MakeError(ErrorCode::kBadCsv, message);
+  return MakeErrorText(ErrorCode::kBadCsv, message);
 }
 
 // A row that passed every check, ready for AddEnterprise.
@@ -143,7 +143,7 @@ class AtomicFile {
   }
   Result<void> Open() {
     out_.open(tmp_, std::ios::binary | std::ios::trunc);
-    if (!out_) return MakeError(ErrorCode::kIo, "cannot write " + tmp_.string() + ": not writable");
+    if (!out_) return MakeErrorText(ErrorCode::kIo, "cannot write " + tmp_.string() + ": not writable");
     open_ = true;
     return {};
   }
@@ -152,13 +152,13 @@ class AtomicFile {
   Result<void> Commit() {
     DOSTI_TRY(Flush());
     out_.close();
-    if (!out_) return MakeError(ErrorCode::kIo, "writing " + tmp_.string() + " failed");
+    if (!out_) return MakeErrorText(ErrorCode::kIo, "writing " + tmp_.string() + " failed");
     open_ = false;
     std::error_code ec;
     std::filesystem::rename(tmp_, path_, ec);
     if (ec) {
       std::filesystem::remove(tmp_, ec);
-      return MakeError(ErrorCode::kIo, "cannot replace " + path_.string() + ": " + ec.message());
+      return MakeErrorText(ErrorCode::kIo, "cannot replace " + path_.string() + ": " + ec.message());
     }
     return {};
   }
@@ -168,7 +168,7 @@ class AtomicFile {
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     buffer_.clear();
     if (!out_)
-      return MakeError(ErrorCode::kIo, "writing " + tmp_.string() + " failed (disk full?)");
+      return MakeErrorText(ErrorCode::kIo, "writing " + tmp_.string() + " failed (disk full?)");
     return {};
   }
 
@@ -186,11 +186,11 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
   DOSTI_TRY(m.RequireInit());
   auto parsed = csv::Parse(csv_text);
   if (!parsed) {
-    return MakeError(ErrorCode::kBadCsv, parsed.error().message + "; nothing was imported");
+    return MakeErrorText(ErrorCode::kBadCsv, parsed.error().message + "; nothing was imported");
   }
   std::vector<csv::Row>& rows = *parsed;
   if (rows.empty()) {
-    return MakeError(ErrorCode::kBadCsv,
+    return MakeErrorText(ErrorCode::kBadCsv,
                      "the file is empty; the first line must be a header of column names such "
                      "as country,name,uscc");
   }
@@ -254,7 +254,7 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
       progress(static_cast<int64_t>(r), total, "checking");
     }
   }
-  if (!errors.empty()) return MakeError(ErrorCode::kBadCsv, ErrorList(errors, rows_with_errors));
+  if (!errors.empty()) return MakeErrorText(ErrorCode::kBadCsv, ErrorList(errors, rows_with_errors));
 
   // Pass 2: write, one facade call per row, all in one transaction: a row refused here (by a
   // rule that needs the database, or a storage failure) leaves nothing imported.
@@ -264,7 +264,7 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
     for (const CheckedRow& row : checked) {
       auto saved = AddEnterprise(row.fields, row.ids);
       if (!saved) {
-        return MakeError(saved.error().code,
+        return MakeErrorText(saved.error().code,
                          "line " + std::to_string(row.line) + ": " + saved.error().message +
                              "; nothing was imported",
                          saved.error().field);
@@ -290,7 +290,7 @@ Result<std::vector<std::string>> Session::ExportCsv(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir, ec)) {
-    return MakeError(ErrorCode::kIo,
+    return MakeErrorText(ErrorCode::kIo,
                      "cannot create the directory " + dir + (ec ? ": " + ec.message() : ""));
   }
   ReadTx snapshot(*m.db);

@@ -4,7 +4,7 @@ namespace dosti::csv {
 namespace {
 
 Error BadCsv(int64_t line, const std::string& what) {
-  return MakeError(ErrorCode::kBadCsv, "line " + std::to_string(line) + ": " + what);
+  return MakeErrorText(ErrorCode::kBadCsv, "line " + std::to_string(line) + ": " + what);
 }
 
 }  // namespace

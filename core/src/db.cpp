@@ -129,7 +129,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   if (rc != SQLITE_OK) {
     std::string msg = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
     sqlite3_close(handle);
-    return MakeError(ErrorCode::kStorage, "cannot open database " + path + ": " + msg);
+    return MakeErrorText(ErrorCode::kStorage, "cannot open database " + path + ": " + msg);
   }
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, 5000);
@@ -175,13 +175,13 @@ Result<void> Db::Exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    return MakeError(ErrorCode::kStorage, "database error: " + msg);
+    return MakeErrorText(ErrorCode::kStorage, "database error: " + msg);
   }
   return {};
 }
 
 Error Db::LastError(std::string_view context) const {
-  return MakeError(ErrorCode::kStorage,
+  return MakeErrorText(ErrorCode::kStorage,
                    "database error (" + std::string(context) + "): " + sqlite3_errmsg(db_));
 }
 
@@ -226,7 +226,7 @@ Result<void> Tx::Begin() {
 }
 Result<void> Tx::Commit() {
   if (db_.doomed_) {
-    return MakeError(ErrorCode::kInternal, "a write inside this transaction failed");
+    return MakeErrorText(ErrorCode::kInternal, "a write inside this transaction failed");
   }
   if (db_.depth_ > 1) {
     --db_.depth_;

@@ -1049,7 +1049,7 @@ Result<int64_t> Session::SeedDemo(int enterprises, uint64_t seed, const Progress
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   if (enterprises < 2 || enterprises > 100'000) {
-    return MakeError(ErrorCode::kInvalid,
+    return MakeErrorText(ErrorCode::kInvalid,
                      "the demo needs between 2 and 100000 enterprises (half CN, half PK); got " +
                          std::to_string(enterprises),
                      "enterprises");

@@ -83,20 +83,20 @@ Result<void> Session::MergeDuplicates(std::string_view keep_id, std::string_view
   auto other = m.Load("enterprise", other_id);
   if (!other) return other.error();
   if (keep->id == other->id) {
-    return MakeError(ErrorCode::kInvalid, "an enterprise cannot be merged into itself");
+    return MakeErrorText(ErrorCode::kInvalid, "an enterprise cannot be merged into itself");
   }
   for (const Record* r : {&*keep, &*other}) {
     if (r->Int("archived") != 0) {
-      return MakeError(ErrorCode::kInvalid, Describe(*r) + " is archived; unarchive it first");
+      return MakeErrorText(ErrorCode::kInvalid, Describe(*r) + " is archived; unarchive it first");
     }
     if (!r->Text("merged_into").empty()) {
-      return MakeError(ErrorCode::kInvalid, Describe(*r) + " is already merged into " +
+      return MakeErrorText(ErrorCode::kInvalid, Describe(*r) + " is already merged into " +
                                                 r->Text("merged_into") +
                                                 "; unmerge it first (dosti duplicates unmerge)");
     }
   }
   if (keep->Text("country") != other->Text("country")) {
-    return MakeError(ErrorCode::kInvalid,
+    return MakeErrorText(ErrorCode::kInvalid,
                      Describe(*keep) + " and " + Describe(*other) +
                          " have different home countries, so they are not the same enterprise");
   }
@@ -113,7 +113,7 @@ Result<void> Session::UnmergeDuplicate(std::string_view other_id) {
   auto other = m.Load("enterprise", other_id);
   if (!other) return other.error();
   if (other->Text("merged_into").empty()) {
-    return MakeError(ErrorCode::kInvalid, Describe(*other) + " is not merged into another record");
+    return MakeErrorText(ErrorCode::kInvalid, Describe(*other) + " is not merged into another record");
   }
   return InTransaction(*m.db, [&]() -> Result<void> {
     auto n = m.store->Update("enterprise", other->id, {{"merged_into", Value{}}});

@@ -57,7 +57,7 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
   if (std::string sector = FieldText(row, "sector"); !sector.empty()) {
     static const std::regex isic("^([A-U]|[0-9]{2,4})$");
     if (!std::regex_match(sector, isic) &&
-        fail(MakeError(ErrorCode::kInvalid,
+        fail(MakeErrorText(ErrorCode::kInvalid,
                        "sector must be an ISIC Rev.4 code: a section letter A-U or 2-4 digits "
                        "(e.g. J or 6201); got '" + sector + "'",
                        "sector"))) {
@@ -71,7 +71,7 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     static const std::regex iso("^[A-Z]{2}-[A-Z0-9]{1,3}$");
     if (!std::regex_match(upper, iso)) {
-      if (fail(MakeError(ErrorCode::kInvalid,
+      if (fail(MakeErrorText(ErrorCode::kInvalid,
                          "region must be an ISO 3166-2 code such as CN-BJ or PK-IS; got '" +
                              region + "'",
                          "region"))) {
@@ -98,21 +98,21 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
   if (const Value* v = FindField(row, "founded_year"); v && !IsNull(*v)) {
     int64_t y = FieldInt(row, "founded_year", -1);
     if ((y < 1800 || y > 2100) &&
-        fail(MakeError(ErrorCode::kInvalid, "founded_year must be a year such as 2015",
+        fail(MakeErrorText(ErrorCode::kInvalid, "founded_year must be a year such as 2015",
                        "founded_year"))) {
       return *first;
     }
   }
   if (const Value* v = FindField(row, "employees"); v && !IsNull(*v)) {
     if (FieldInt(row, "employees", -1) < 0 &&
-        fail(MakeError(ErrorCode::kInvalid, "employees must be 0 or more", "employees"))) {
+        fail(MakeErrorText(ErrorCode::kInvalid, "employees must be 0 or more", "employees"))) {
       return *first;
     }
   }
   if (const Value* v = FindField(row, "archived"); v && !IsNull(*v)) {
     int64_t a = FieldInt(row, "archived", -1);
     if (a != 0 && a != 1 &&
-        fail(MakeError(ErrorCode::kInvalid, "archived must be 0 or 1", "archived"))) {
+        fail(MakeErrorText(ErrorCode::kInvalid, "archived must be 0 or 1", "archived"))) {
       return *first;
     }
   }
@@ -247,7 +247,7 @@ Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view 
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   if (IsReadOnlyField(field) || field == "identifiers") {
-    return MakeError(ErrorCode::kReadOnlyField,
+    return MakeErrorText(ErrorCode::kReadOnlyField,
                      std::string(field) + " cannot be set" +
                          (field == "identifiers" ? "; add one with --uscc/--ntn/--secp" : ""),
                      std::string(field));

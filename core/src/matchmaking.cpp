@@ -30,7 +30,7 @@ Result<Saved> Session::AddMatch(std::string_view cn_id, std::string_view pk_id,
   auto b = m.Load("enterprise", pk_id);
   if (!b) return b.error();
   if (a->Text("country") == b->Text("country")) {
-    return MakeError(ErrorCode::kSameCountry,
+    return MakeErrorText(ErrorCode::kSameCountry,
                      "a matchmaking pair joins a CN and a PK enterprise; " + Describe(*a) +
                          " and " + Describe(*b) + " are both " + a->Text("country"),
                      "pk");
@@ -74,11 +74,11 @@ Result<Saved> Session::SetMatchStage(std::string_view match_id, std::string_view
   int from_i = MatchStageIndex(from), to_i = MatchStageIndex(stage);
   bool forward = from_i < kMatchPipelineLength && to_i > from_i;
   if (stage == "closed_lost" && reason->empty()) {
-    return MakeError(ErrorCode::kRequired, "closing a match as lost needs a reason (--reason TEXT)",
+    return MakeErrorText(ErrorCode::kRequired, "closing a match as lost needs a reason (--reason TEXT)",
                      "reason");
   }
   if (!forward && reason->empty()) {
-    return MakeError(ErrorCode::kTransition,
+    return MakeErrorText(ErrorCode::kTransition,
                      "moving a match from " + from + " back to " + std::string(stage) +
                          " needs a reason (--reason TEXT)",
                      "stage");
@@ -122,7 +122,7 @@ Result<Saved> Session::AddEvent(const Fields& input) {
   auto end = CheckDate("end_date", FieldText(row, "end_date"));
   if (!end) return end.error();
   if (*end < *start) {
-    return MakeError(ErrorCode::kBadDate, "end_date must not be before start_date", "end_date");
+    return MakeErrorText(ErrorCode::kBadDate, "end_date must not be before start_date", "end_date");
   }
   if (FieldText(row, "office").empty()) SetField(row, "office", m.info.office);
   DOSTI_TRY(CheckOneOf("office", FieldText(row, "office"), kOffices, true));

@@ -89,7 +89,7 @@ class Session::Impl::Applier {
       return {};
     }
     if (count_ + 1 > kMaxHeldCommits || bytes_ + static_cast<int64_t>(body.size()) > kMaxHeldBytes) {
-      return MakeError(ErrorCode::kInvalid,
+      return MakeErrorText(ErrorCode::kInvalid,
                        "too many changes are waiting for missing ones (" + std::to_string(count_) +
                            " commits); sync with the device that has them first");
     }
@@ -237,7 +237,7 @@ Result<WorkspaceInfo> Session::JoinAsReplica(std::string_view office, std::strin
                                              std::string_view role) {
   Impl& m = *impl_;
   if (m.info.initialised || !m.info.device_id.empty()) {
-    return MakeError(ErrorCode::kAlreadyInitialised,
+    return MakeErrorText(ErrorCode::kAlreadyInitialised,
                      "this database already belongs to a workspace (office " + m.info.office + ")");
   }
   DOSTI_TRY(CheckOneOf("office", office, kOffices, true));
@@ -297,11 +297,11 @@ Result<std::vector<std::string>> Session::ChangesetsFor(const Frontier& peer, si
 Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
   Impl& m = *impl_;
   if (m.info.device_id.empty()) {
-    return MakeError(ErrorCode::kNotInitialised,
+    return MakeErrorText(ErrorCode::kNotInitialised,
                      "this database has no device yet; run dosti init or join a workspace first");
   }
   if (bytes.size() > kMaxChangesetBytes) {
-    return MakeError(ErrorCode::kInvalid, "changeset of " + std::to_string(bytes.size()) +
+    return MakeErrorText(ErrorCode::kInvalid, "changeset of " + std::to_string(bytes.size()) +
                                               " bytes is over the limit of " +
                                               std::to_string(kMaxChangesetBytes));
   }
@@ -315,10 +315,10 @@ Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
     auto c = DecodeCommit(body);
     if (!c) return c.error();
     if (c->device() != cs->author) {
-      return MakeError(ErrorCode::kInvalid, "malformed changeset: a commit of another author");
+      return MakeErrorText(ErrorCode::kInvalid, "malformed changeset: a commit of another author");
     }
     if (!commits.empty() && c->seq != commits.back().seq + 1) {
-      return MakeError(ErrorCode::kInvalid, "malformed changeset: commits are not contiguous");
+      return MakeErrorText(ErrorCode::kInvalid, "malformed changeset: commits are not contiguous");
     }
     commits.push_back(std::move(*c));
   }
@@ -372,14 +372,14 @@ Result<ApplyReport> Session::AcceptHeld(std::string_view device_prefix) {
   for (const HeldCommit& h : *held) {
     if (h.device.rfind(std::string(device_prefix), 0) == 0) {
       if (!device.empty() && device != h.device) {
-        return MakeError(ErrorCode::kAmbiguous, "several devices start with " +
+        return MakeErrorText(ErrorCode::kAmbiguous, "several devices start with " +
                                                     std::string(device_prefix) + "; give more");
       }
       device = h.device;
     }
   }
   if (device.empty() || device_prefix.empty()) {
-    return MakeError(ErrorCode::kNotFound,
+    return MakeErrorText(ErrorCode::kNotFound,
                      "no held changes from a device " + std::string(device_prefix));
   }
   return m.RunApplier(
@@ -525,13 +525,13 @@ Result<Conflict> FindConflict(Session& s, std::string_view id) {
   for (Conflict& c : *all) {
     if (id.empty() || c.id.rfind(std::string(id), 0) != 0) continue;
     if (found) {
-      return MakeError(ErrorCode::kAmbiguous, "several conflicts start with " + std::string(id) +
+      return MakeErrorText(ErrorCode::kAmbiguous, "several conflicts start with " + std::string(id) +
                                                   "; give more of the id");
     }
     found = std::move(c);
   }
   if (found) return std::move(*found);
-  return MakeError(ErrorCode::kNotFound, "no open conflict " + std::string(id) +
+  return MakeErrorText(ErrorCode::kNotFound, "no open conflict " + std::string(id) +
                                              " (dosti conflicts list shows them)");
 }
 
@@ -560,7 +560,7 @@ Result<void> Session::ResolveConflictKeep(std::string_view id, int keep) {
   auto c = FindConflict(*this, id);
   if (!c) return c.error();
   if (keep < 1 || keep > static_cast<int>(c->values.size())) {
-    return MakeError(ErrorCode::kInvalid, "--keep must be between 1 and " +
+    return MakeErrorText(ErrorCode::kInvalid, "--keep must be between 1 and " +
                                               std::to_string(c->values.size()));
   }
   const Value& v = c->values[keep - 1].value;

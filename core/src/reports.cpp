@@ -34,7 +34,7 @@ int IndexOf(const std::vector<std::string_view>& codes, std::string_view code) {
 Result<Date> MonthStart(std::string_view month) {
   auto d = ParseMonth(month);
   if (!d) {
-    return MakeError(ErrorCode::kBadDate, "month must be YYYY-MM; got '" + std::string(month) + "'",
+    return MakeErrorText(ErrorCode::kBadDate, "month must be YYYY-MM; got '" + std::string(month) + "'",
                      "month");
   }
   return *d;

@@ -180,7 +180,7 @@ Result<void> DecodeRowClock(std::string_view bytes, RowClock& clock) {
   }
   if (!in.ok || !in.AtEnd()) {
     clock.entries.clear();
-    return MakeError(ErrorCode::kStorage, "damaged replication clock in the database");
+    return MakeErrorText(ErrorCode::kStorage, "damaged replication clock in the database");
   }
   return {};
 }

@@ -225,7 +225,7 @@ Result<void> Migrate(Db& db, int target) {
   auto current = SchemaVersion(db);
   if (!current) return current.error();
   if (*current > kSchemaVersion) {
-    return MakeError(ErrorCode::kSchemaTooNew,
+    return MakeErrorText(ErrorCode::kSchemaTooNew,
                      "this database has schema version " + std::to_string(*current) +
                          " but this Dosti knows only up to " + std::to_string(kSchemaVersion) +
                          "; install a newer Dosti to open it");
@@ -236,7 +236,7 @@ Result<void> Migrate(Db& db, int target) {
       return db.Exec("PRAGMA user_version = " + std::to_string(v));
     });
     if (!r) {
-      return MakeError(ErrorCode::kStorage, "migration to schema version " +
+      return MakeErrorText(ErrorCode::kStorage, "migration to schema version " +
                                                 std::to_string(v) + " failed: " +
                                                 r.error().message);
     }

@@ -70,7 +70,7 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
   int from_i = StageIndex(from), to_i = StageIndex(stage);
   bool forward = !current || (from_i < kPipelineLength && (to_i > from_i));
   if (!forward && reason->empty()) {
-    return MakeError(ErrorCode::kTransition,
+    return MakeErrorText(ErrorCode::kTransition,
                      "moving from " + from + " back to " + std::string(stage) +
                          " needs a reason (--reason TEXT)",
                      "stage");
@@ -83,7 +83,7 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
     if (!missing->empty()) {
       std::string list;
       for (const std::string& s : *missing) list += (list.empty() ? "" : ", ") + s;
-      return MakeError(ErrorCode::kSelectionIncomplete,
+      return MakeErrorText(ErrorCode::kSelectionIncomplete,
                        "cannot select " + Describe(*enterprise) + ": missing " + list,
                        "stage");
     }

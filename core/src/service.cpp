@@ -8,7 +8,7 @@ Result<std::string> RequireRef(Session::Impl& m, Fields& row, std::string_view f
                                std::string_view table) {
   std::string raw = FieldText(row, field);
   if (raw.empty()) {
-    return MakeError(ErrorCode::kRequired, std::string(field) + " is required",
+    return MakeErrorText(ErrorCode::kRequired, std::string(field) + " is required",
                      std::string(field));
   }
   auto id = m.Resolve(table, raw);
@@ -33,7 +33,7 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
     auto contact = m.Load("contact", *contact_id);
     if (!contact) return contact.error();
     if (contact->Text("enterprise_id") != *enterprise_id) {
-      return MakeError(ErrorCode::kInvalid, "the contact does not belong to this enterprise",
+      return MakeErrorText(ErrorCode::kInvalid, "the contact does not belong to this enterprise",
                        "contact_id");
     }
   }
@@ -59,13 +59,13 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
   // not before its start, not after tomorrow (DOMAIN.md "Dates").
   std::string date_text = FieldText(row, "service_date");
   if (date_text.empty()) {
-    return MakeError(ErrorCode::kRequired, "service_date is required (YYYY-MM-DD)", "service_date");
+    return MakeErrorText(ErrorCode::kRequired, "service_date is required (YYYY-MM-DD)", "service_date");
   }
   auto date = CheckDate("service_date", date_text);
   if (!date) return date.error();
   Date latest = AddDays(m.Today(), 1);
   if (*date < m.programme_start || *date > latest) {
-    return MakeError(ErrorCode::kBadDate,
+    return MakeErrorText(ErrorCode::kBadDate,
                      "service_date must be between the programme start " +
                          FormatDate(m.programme_start) + " and tomorrow " + FormatDate(latest) +
                          "; got " + date_text,
@@ -73,21 +73,21 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
   }
   const Value* minutes = FindField(row, "minutes");
   if (!minutes || IsNull(*minutes)) {
-    return MakeError(ErrorCode::kRequired, "minutes is required (15 to 1440)", "minutes");
+    return MakeErrorText(ErrorCode::kRequired, "minutes is required (15 to 1440)", "minutes");
   }
   int64_t mins = FieldInt(row, "minutes", -1);
   if (mins < 15 || mins > 1440) {
-    return MakeError(ErrorCode::kInvalid,
+    return MakeErrorText(ErrorCode::kInvalid,
                      "minutes must be between 15 and 1440; got " + ValueText(*minutes), "minutes");
   }
   if (FindField(row, "participants") && FieldInt(row, "participants", -1) < 0) {
-    return MakeError(ErrorCode::kInvalid, "participants must be 0 or more", "participants");
+    return MakeErrorText(ErrorCode::kInvalid, "participants must be 0 or more", "participants");
   }
   auto summary = CheckText("summary", FieldText(row, "summary"), 4000, true);
   if (!summary) return summary.error();
   SetField(row, "summary", *summary);
   if (follow_up_days && (*follow_up_days < 0 || *follow_up_days > 3650)) {
-    return MakeError(ErrorCode::kInvalid, "follow-up days must be between 0 and 3650",
+    return MakeErrorText(ErrorCode::kInvalid, "follow-up days must be between 0 and 3650",
                      "follow_up_days");
   }
 
@@ -120,7 +120,7 @@ Result<std::vector<Record>> Session::ListServiceLogs(const ServiceFilter& filter
   if (!filter.month.empty()) {
     auto month = ParseMonth(filter.month);
     if (!month) {
-      return MakeError(ErrorCode::kBadDate, "month must be YYYY-MM; got '" + filter.month + "'",
+      return MakeErrorText(ErrorCode::kBadDate, "month must be YYYY-MM; got '" + filter.month + "'",
                        "month");
     }
     from = FormatDate(*month);

@@ -17,10 +17,10 @@ Result<void> CheckOneOf(std::string_view field, std::string_view value,
   std::string list;
   for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
   if (value.empty()) {
-    return MakeError(ErrorCode::kRequired, std::string(field) + " is required (" + list + ")",
+    return MakeErrorText(ErrorCode::kRequired, std::string(field) + " is required (" + list + ")",
                      std::string(field));
   }
-  return MakeError(ErrorCode::kInvalid,
+  return MakeErrorText(ErrorCode::kInvalid,
                    std::string(field) + " must be one of " + list + "; got '" +
                        std::string(value) + "'",
                    std::string(field));
@@ -35,28 +35,28 @@ Result<std::string> CheckText(std::string_view field, std::string_view value, si
                               bool required) {
   std::string f(field);
   if (!text::IsValidUtf8(value)) {
-    return MakeError(ErrorCode::kInvalid, f + " is not valid UTF-8", f);
+    return MakeErrorText(ErrorCode::kInvalid, f + " is not valid UTF-8", f);
   }
   std::string clean = text::Clean(value);
   if (clean.empty()) {
-    if (required) return MakeError(ErrorCode::kRequired, f + " is required", f);
+    if (required) return MakeErrorText(ErrorCode::kRequired, f + " is required", f);
     return clean;
   }
   if (text::Length(clean) > max) {
-    return MakeError(ErrorCode::kInvalid,
+    return MakeErrorText(ErrorCode::kInvalid,
                      f + " is longer than " + std::to_string(max) + " characters", f);
   }
   // Control and bidi override characters are refused: they hide or spoof what is displayed.
   for (size_t i = 0; i < clean.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(clean[i]);
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
-      return MakeError(ErrorCode::kInvalid, f + " contains a control character", f);
+      return MakeErrorText(ErrorCode::kInvalid, f + " contains a control character", f);
     }
     // U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9.
     if (c == 0xE2 && i + 2 < clean.size()) {
       unsigned char c1 = clean[i + 1], c2 = clean[i + 2];
       if ((c1 == 0x80 && c2 >= 0xAA && c2 <= 0xAE) || (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9)) {
-        return MakeError(ErrorCode::kInvalid,
+        return MakeErrorText(ErrorCode::kInvalid,
                          f + " contains a bidi override character, which can spoof the display",
                          f);
       }
@@ -68,7 +68,7 @@ Result<std::string> CheckText(std::string_view field, std::string_view value, si
 Result<Date> CheckDate(std::string_view field, std::string_view value) {
   auto d = ParseDate(value);
   if (!d) {
-    return MakeError(ErrorCode::kBadDate,
+    return MakeErrorText(ErrorCode::kBadDate,
                      std::string(field) + " must be a date YYYY-MM-DD; got '" +
                          std::string(value) + "'",
                      std::string(field));
@@ -80,7 +80,7 @@ Result<void> CheckDeviceId(std::string_view device_id) {
   bool hex = device_id.size() == 32;
   for (char ch : device_id) hex = hex && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'));
   if (device_id.empty() || hex) return {};
-  return MakeError(ErrorCode::kInvalid,
+  return MakeErrorText(ErrorCode::kInvalid,
                    "a device id is 32 lowercase hex digits; got '" + std::string(device_id) + "'",
                    "device_id");
 }
@@ -96,10 +96,10 @@ Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& i
   Fields row;
   for (const Field& f : input) {
     if (IsReadOnlyField(f.name)) {
-      return MakeError(ErrorCode::kReadOnlyField, f.name + " cannot be set", f.name);
+      return MakeErrorText(ErrorCode::kReadOnlyField, f.name + " cannot be set", f.name);
     }
     if ((*t)->Find(f.name) < 0) {
-      return MakeError(ErrorCode::kUnknownField,
+      return MakeErrorText(ErrorCode::kUnknownField,
                        std::string(table) + " has no field '" + f.name + "'", f.name);
     }
     Value v = f.value;
@@ -123,12 +123,12 @@ std::string Describe(const Record& r, std::string_view name_field) {
 
 Result<void> Session::Impl::RequireInit() const {
   if (info.initialised && info.programme_id.empty()) {
-    return MakeError(ErrorCode::kNotInitialised,
+    return MakeErrorText(ErrorCode::kNotInitialised,
                      "this device has joined the workspace but has not received its records "
                      "yet; sync with another device first");
   }
   if (info.initialised) return {};
-  return MakeError(ErrorCode::kNotInitialised,
+  return MakeErrorText(ErrorCode::kNotInitialised,
                    "this database has no workspace yet; run: dosti init --office "
                    "beijing|islamabad");
 }
@@ -189,12 +189,12 @@ Result<std::string> Session::Impl::Resolve(std::string_view table, std::string_v
                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
              });
   if (!hex) {
-    return MakeError(ErrorCode::kInvalid,
+    return MakeErrorText(ErrorCode::kInvalid,
                      "'" + std::string(id) + "' is not a " + t +
                          " id (32 hexadecimal characters, or a unique prefix of 6 or more)");
   }
   if (key.size() < 6) {
-    return MakeError(ErrorCode::kInvalid,
+    return MakeErrorText(ErrorCode::kInvalid,
                      "the " + t + " id prefix '" + key + "' is too short; give at least 6 characters");
   }
   if (key.size() == 32) {
@@ -205,7 +205,7 @@ Result<std::string> Session::Impl::Resolve(std::string_view table, std::string_v
     if (!row) return row.error();
     (*st)->Reset();
     if (*row) return key;
-    return MakeError(ErrorCode::kNotFound, "no " + t + " with id " + key);
+    return MakeErrorText(ErrorCode::kNotFound, "no " + t + " with id " + key);
   }
   // Ids are lowercase hex, so a range scan on the primary key finds every id with the prefix.
   auto st = db->Prepare("SELECT id FROM " + t + " WHERE id >= ? AND id < ? LIMIT 2");
@@ -218,9 +218,9 @@ Result<std::string> Session::Impl::Resolve(std::string_view table, std::string_v
     if (!*row) break;
     found.push_back((*st)->Text(0));
   }
-  if (found.empty()) return MakeError(ErrorCode::kNotFound, "no " + t + " with id " + key + "…");
+  if (found.empty()) return MakeErrorText(ErrorCode::kNotFound, "no " + t + " with id " + key + "…");
   if (found.size() > 1) {
-    return MakeError(ErrorCode::kAmbiguous,
+    return MakeErrorText(ErrorCode::kAmbiguous,
                      "the id prefix " + key + " matches several " + t + " records; give more of it");
   }
   return found.front();
@@ -231,7 +231,7 @@ Result<Record> Session::Impl::Load(std::string_view table, std::string_view id) 
   if (!full) return full.error();
   auto r = store->Get(table, *full);
   if (!r) return r.error();
-  if (!*r) return MakeError(ErrorCode::kNotFound, "no " + std::string(table) + " with id " + *full);
+  if (!*r) return MakeErrorText(ErrorCode::kNotFound, "no " + std::string(table) + " with id " + *full);
   return std::move(**r);
 }
 
@@ -269,23 +269,23 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   impl->db = std::move(*db);
   auto before = SchemaVersion(*impl->db);
   if (!before) {
-    return MakeError(before.error().code, path + " is not a usable Dosti database: " +
+    return MakeErrorText(before.error().code, path + " is not a usable Dosti database: " +
                                               before.error().message);
   }
   if (*before == 0) {
     // A fresh file has no tables; one with tables but no Dosti schema belongs to someone else.
     auto tables = impl->db->QueryInt(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-    if (!tables) return MakeError(ErrorCode::kStorage, path + ": " + tables.error().message);
+    if (!tables) return MakeErrorText(ErrorCode::kStorage, path + ": " + tables.error().message);
     if (*tables > 0) {
-      return MakeError(ErrorCode::kStorage,
+      return MakeErrorText(ErrorCode::kStorage,
                        path + " is a database of another program, not a Dosti database; "
                               "nothing was changed");
     }
   }
   if (auto r = Migrate(*impl->db); !r) {
     if (r.error().code == ErrorCode::kSchemaTooNew) return r.error();
-    return MakeError(r.error().code, path + " is not a usable Dosti database: " + r.error().message);
+    return MakeErrorText(r.error().code, path + " is not a usable Dosti database: " + r.error().message);
   }
   impl->store = std::make_unique<Store>(*impl->db, *impl->clock, *impl->random);
   impl->store->SetSchemaVersion(kSchemaVersion);
@@ -308,7 +308,7 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
                                     std::string_view device_id) {
   Impl& m = *impl_;
   if (m.info.initialised) {
-    return MakeError(ErrorCode::kAlreadyInitialised,
+    return MakeErrorText(ErrorCode::kAlreadyInitialised,
                      "this database already holds the workspace '" + m.info.workspace_name +
                          "' (office " + m.info.office + ")");
   }
@@ -363,7 +363,7 @@ int64_t Session::NowMs() { return impl_->clock->NowMs(); }
 Result<std::string> Session::ResolveId(std::string_view table, std::string_view id) {
   static const std::vector<std::string_view> known = ReplicatedTables();
   if (std::find(known.begin(), known.end(), table) == known.end()) {
-    return MakeError(ErrorCode::kInvalid, "no table " + std::string(table));
+    return MakeErrorText(ErrorCode::kInvalid, "no table " + std::string(table));
   }
   return impl_->Resolve(table, id);
 }

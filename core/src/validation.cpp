@@ -120,17 +120,17 @@ Result<CheckedIdentifier> CheckUscc(std::string value) {
   const std::string rule =
       "USCC must be 18 characters from 0-9 and A-Z without I, O, S, V, Z; got ";
   if (cps.size() != 18) {
-    return MakeError(ErrorCode::kBadIdentifier, rule + std::to_string(cps.size()) + ".", "uscc");
+    return MakeErrorText(ErrorCode::kBadIdentifier, rule + std::to_string(cps.size()) + ".", "uscc");
   }
   for (std::size_t i = 0; i < cps.size(); ++i) {
     if (UsccValue(cps[i]) < 0) {
-      return MakeError(ErrorCode::kBadIdentifier,
+      return MakeErrorText(ErrorCode::kBadIdentifier,
                        rule + "'" + Utf8(cps[i]) + "' at position " + std::to_string(i + 1) + ".",
                        "uscc");
     }
     // Positions 3-8 are the GB/T 2260 administrative division code, always digits.
     if (i >= 2 && i < 8 && !IsAsciiDigit(cps[i])) {
-      return MakeError(ErrorCode::kBadIdentifier,
+      return MakeErrorText(ErrorCode::kBadIdentifier,
                        "USCC characters 3 to 8 are the region code and must be digits; got '" +
                            Utf8(cps[i]) + "' at position " + std::to_string(i + 1) + ".",
                        "uscc");
@@ -152,7 +152,7 @@ Result<CheckedIdentifier> CheckUscc(std::string value) {
 Result<CheckedIdentifier> CheckDigits(IdentifierType type, std::string value, std::size_t length,
                                       std::string_view rule) {
   if (value.size() != length || !AllDigits(value)) {
-    return MakeError(ErrorCode::kBadIdentifier,
+    return MakeErrorText(ErrorCode::kBadIdentifier,
                      std::string(rule) + "; " + DescribeDigits(value) + ".",
                      std::string(FieldOf(type)));
   }
@@ -258,7 +258,7 @@ char UsccCheckCharacter(std::string_view first17) {
 
 Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view raw) {
   if (!text::IsValidUtf8(raw)) {
-    return MakeError(ErrorCode::kBadIdentifier,
+    return MakeErrorText(ErrorCode::kBadIdentifier,
                      std::string(LabelOf(type)) + " is not valid UTF-8 text; type it again.",
                      std::string(FieldOf(type)));
   }
@@ -277,7 +277,7 @@ Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view 
     value.erase(0, 4);  // "CUIN-0012345": the dash is already gone
   }
   if (value.empty()) {
-    return MakeError(ErrorCode::kBadIdentifier,
+    return MakeErrorText(ErrorCode::kBadIdentifier,
                      std::string(LabelOf(type)) + " is empty; enter it or remove the identifier.",
                      std::string(FieldOf(type)));
   }
@@ -289,7 +289,7 @@ Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view 
       auto id =
           CheckDigits(type, std::move(value), 15, "Legacy registration number must be 15 digits");
       if (id && id->value[0] == '0') {
-        return MakeError(ErrorCode::kBadIdentifier,
+        return MakeErrorText(ErrorCode::kBadIdentifier,
                          "Legacy registration number cannot start with 0; check it, or ask for "
                          "the 18-character USCC.",
                          "legacy_regno");
@@ -314,20 +314,20 @@ Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view 
     case IdentifierType::kOther: {
       for (char32_t c : text::ToCodePoints(value)) {
         if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
-          return MakeError(
+          return MakeErrorText(
               ErrorCode::kBadIdentifier,
               "Identifier contains the control character " + CodePointName(c) + "; remove it.",
               "identifier");
         }
       }
       if (text::Length(value) > kMaxOtherIdentifierLength) {
-        return MakeError(ErrorCode::kBadIdentifier,
+        return MakeErrorText(ErrorCode::kBadIdentifier,
                          "Identifier is longer than 64 characters; shorten it.", "identifier");
       }
       return CheckedIdentifier{type, std::move(value), IdentifierCheck::kFormatOnly, {}};
     }
   }
-  return MakeError(ErrorCode::kInternal, "Unknown identifier type.", "identifier");
+  return MakeErrorText(ErrorCode::kInternal, "Unknown identifier type.", "identifier");
 }
 
 std::string DisplayIdentifier(IdentifierType type, std::string_view value) {
@@ -345,7 +345,7 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
                                     std::string_view field) {
   const std::string field_name(field);
   if (!text::IsValidUtf8(raw)) {
-    return MakeError(ErrorCode::kBadPhone, "Phone number is not valid UTF-8 text; type it again.",
+    return MakeErrorText(ErrorCode::kBadPhone, "Phone number is not valid UTF-8 text; type it again.",
                      field_name);
   }
   std::string digits;
@@ -356,13 +356,13 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
       digits.push_back(static_cast<char>(c));
     } else if (c == '+') {
       if (plus || !digits.empty()) {
-        return MakeError(ErrorCode::kBadPhone,
+        return MakeErrorText(ErrorCode::kBadPhone,
                          "Phone number may contain a + only at its start; remove the others.",
                          field_name);
       }
       plus = true;
     } else if (!(IsSpace(c) || IsDash(c) || c == '(' || c == ')' || c == '.' || c == '/')) {
-      return MakeError(ErrorCode::kBadPhone,
+      return MakeErrorText(ErrorCode::kBadPhone,
                        "Phone number may contain only digits, spaces, dashes, brackets and a "
                        "leading +; remove '" +
                            Utf8(c) + "'.",
@@ -370,7 +370,7 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
     }
   }
   if (digits.empty()) {
-    return MakeError(ErrorCode::kBadPhone,
+    return MakeErrorText(ErrorCode::kBadPhone,
                      "Phone number has no digits; enter the number with its area code.",
                      field_name);
   }
@@ -390,7 +390,7 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
     } else if (upper == "PK") {
       international = "92" + std::string(national);
     } else {
-      return MakeError(ErrorCode::kBadPhone,
+      return MakeErrorText(ErrorCode::kBadPhone,
                        "Phone number has no country code and the enterprise country is not CN "
                        "or PK; write it with + and the country code.",
                        field_name);
@@ -402,13 +402,13 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
     international.erase(2, 1);
   }
   if (international.empty() || international[0] == '0') {
-    return MakeError(ErrorCode::kBadPhone,
+    return MakeErrorText(ErrorCode::kBadPhone,
                      "Phone number has no valid country code after + or 00; check the digits "
                      "that follow it.",
                      field_name);
   }
   if (international.size() > kMaxE164Digits) {
-    return MakeError(ErrorCode::kBadPhone,
+    return MakeErrorText(ErrorCode::kBadPhone,
                      "Phone number has " + std::to_string(international.size()) +
                          " digits with its country code, more than the 15 E.164 allows; "
                          "remove the extra digits.",
@@ -418,7 +418,7 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
   const std::size_t national_digits =
       international.size() > code_length ? international.size() - code_length : 0;
   if (national_digits < kMinNationalDigits) {
-    return MakeError(ErrorCode::kBadPhone,
+    return MakeErrorText(ErrorCode::kBadPhone,
                      "Phone number has only " + std::to_string(national_digits) +
                          " digits after the country code; enter the full number with its area "
                          "code.",
@@ -454,16 +454,16 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
 Result<std::string> CheckName(std::string_view raw, std::string_view field) {
   const std::string field_name(field);
   if (!text::IsValidUtf8(raw)) {
-    return MakeError(ErrorCode::kBadName, "Name is not valid UTF-8 text; type it again.",
+    return MakeErrorText(ErrorCode::kBadName, "Name is not valid UTF-8 text; type it again.",
                      field_name);
   }
   std::string name = text::Clean(raw);
   if (name.empty()) {
-    return MakeError(ErrorCode::kBadName, "Name is empty; enter the name.", field_name);
+    return MakeErrorText(ErrorCode::kBadName, "Name is empty; enter the name.", field_name);
   }
   for (char32_t c : text::ToCodePoints(name)) {
     if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
-      return MakeError(ErrorCode::kBadName,
+      return MakeErrorText(ErrorCode::kBadName,
                        "Name contains the control character " + CodePointName(c) +
                            "; remove it (names are one line).",
                        field_name);
@@ -471,14 +471,14 @@ Result<std::string> CheckName(std::string_view raw, std::string_view field) {
     // Overrides and isolates reorder what follows them, so a name could display as another
     // firm's; marks (U+200E, U+200F, U+061C) stay allowed, Urdu text needs them.
     if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
-      return MakeError(ErrorCode::kBadName,
+      return MakeErrorText(ErrorCode::kBadName,
                        "Name contains the invisible direction control " + CodePointName(c) +
                            ", which can disguise how it displays; remove it.",
                        field_name);
     }
   }
   if (const std::size_t length = text::Length(name); length > kMaxNameLength) {
-    return MakeError(
+    return MakeErrorText(
         ErrorCode::kBadName,
         "Name is " + std::to_string(length) + " characters long; shorten it to at most 300.",
         field_name);

@@ -29,17 +29,17 @@ namespace dosti::cli {
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kIo, "cannot read " + path + ": " + std::strerror(errno));
+  if (!in) return MakeErrorText(ErrorCode::kIo, "cannot read " + path + ": " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) return MakeError(ErrorCode::kIo, "cannot read " + path);
+  if (in.bad()) return MakeErrorText(ErrorCode::kIo, "cannot read " + path);
   return text.str();
 }
 
 Result<void> WriteFileWhole(const std::string& path, std::string_view bytes, bool private_file) {
   std::string tmp = path + ".part";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, private_file ? 0600 : 0644);
-  if (fd < 0) return MakeError(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
+  if (fd < 0) return MakeErrorText(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -53,13 +53,13 @@ Result<void> WriteFileWhole(const std::string& path, std::string_view bytes, boo
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     if (ok) why = std::strerror(errno);
     std::remove(tmp.c_str());
-    return MakeError(ErrorCode::kIo, "cannot write " + path + ": " + why);
+    return MakeErrorText(ErrorCode::kIo, "cannot write " + path + ": " + why);
   }
   // Read it back: removable media can acknowledge writes they did not keep (SQLite,
   // "How To Corrupt An SQLite Database File", §3.1 and §4.2).
   auto back = ReadFile(path);
   if (!back || *back != bytes) {
-    return MakeError(ErrorCode::kIo, path + " does not read back as written: the medium may be "
+    return MakeErrorText(ErrorCode::kIo, path + " does not read back as written: the medium may be "
                                             "faulty or full; write it elsewhere");
   }
   return {};
@@ -107,7 +107,7 @@ std::string EncodeChangesFile(const std::vector<std::string>& changesets) {
 
 // The changesets of a changes file (views into `file`), or what is wrong with it.
 Result<std::vector<std::string_view>> DecodeChangesFile(std::string_view file) {
-  auto damaged = [](std::string what) { return MakeError(ErrorCode::kInvalid, std::move(what)); };
+  auto damaged = [](std::string what) { return MakeErrorText(ErrorCode::kInvalid, std::move(what)); };
   if (file.substr(0, kChangesMagic.size()) != kChangesMagic) {
     if (file.substr(0, 14) == "DOSTI-CHANGES ") {
       return damaged("it is a changes file of another version (" +
@@ -183,7 +183,7 @@ Result<Frontier> ParseFrontier(std::string_view text, const std::string& path) {
     auto bad = [&](std::string why) {
       std::string shown(line.substr(0, 60));
       if (line.size() > 60) shown += "…";
-      return MakeError(ErrorCode::kInvalid, path + " line " + std::to_string(line_no) + ": " + why +
+      return MakeErrorText(ErrorCode::kInvalid, path + " line " + std::to_string(line_no) + ": " + why +
                                                 "; got \"" + Cell(shown) + "\"");
     };
     size_t space = line.find(' ');
@@ -318,7 +318,7 @@ int RequireDevice(Context& c) {
   if (info->initialised) return 0;
   auto ready = c.s().RequireWorkspace();
   return Refuse(c, ready
-                       ? MakeError(ErrorCode::kNotInitialised, "this database has no workspace yet")
+                       ? MakeErrorText(ErrorCode::kNotInitialised, "this database has no workspace yet")
                        : ready.error());
 }
 

@@ -77,7 +77,7 @@ Result<std::string> KeyPassphrase(Context& c) {
     if (!text) return text.error();
     while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
     if (text->empty()) {
-      return MakeError(ErrorCode::kInvalid, *c.key_passphrase_file + " is empty");
+      return MakeErrorText(ErrorCode::kInvalid, *c.key_passphrase_file + " is empty");
     }
     return *text;
   }
@@ -174,7 +174,7 @@ int CmdJoin(Context& c) {
   auto info = c.s().Info();
   if (!info) return Refuse(c, info.error());
   if (!info->device_id.empty()) {
-    return Refuse(c, MakeError(ErrorCode::kAlreadyInitialised,
+    return Refuse(c, MakeErrorText(ErrorCode::kAlreadyInitialised,
                                c.db_path + " already belongs to a workspace; join into a new "
                                            "database with --db NEW.db"));
   }

@@ -19,7 +19,7 @@ namespace {
 using Json = nlohmann::json;
 namespace sync = dosti::sync;
 
-Error NetError(std::string message) { return MakeError(ErrorCode::kNetwork, std::move(message)); }
+Error NetError(std::string message) { return MakeErrorText(ErrorCode::kNetwork, std::move(message)); }
 
 // What went wrong with a request that got no HTTP answer, and what to do about it.
 std::string Describe(httplib::Error e, const std::string& url, int connect_timeout_ms) {

@@ -33,7 +33,7 @@ std::string HumanBytes(uint64_t n) {
 }
 
 Error NoWorkspace(const Bytes& ws) {
-  return MakeError(ErrorCode::kNotFound,
+  return MakeErrorText(ErrorCode::kNotFound,
                    "workspace " + Hex(ws) +
                        " is not registered at this relay: register it first (POST /v1/workspaces "
                        "with its genesis envelope)");
@@ -83,10 +83,10 @@ bool Relay::HasWorkspace(const Bytes& ws) {
 Result<void> Relay::Load(const Bytes& ws) {
   auto msgs = store_->Control(ws);
   if (!msgs) return msgs.error();
-  if (msgs->empty()) return MakeError(ErrorCode::kStorage, "workspace " + Hex(ws) + " has no genesis");
+  if (msgs->empty()) return MakeErrorText(ErrorCode::kStorage, "workspace " + Hex(ws) + " has no genesis");
   auto trust = sync::Trust::FromGenesis((*msgs)[0]);
   if (!trust)
-    return MakeError(ErrorCode::kStorage,
+    return MakeErrorText(ErrorCode::kStorage,
                      "workspace " + Hex(ws) + ": stored genesis refused: " + trust.error().message);
   auto w = std::make_unique<Workspace>();
   w->trust.emplace(std::move(*trust));
@@ -198,13 +198,13 @@ Result<Challenge> Relay::MakeChallenge(const Bytes& ws, const Bytes& device) {
   auto found = Find(ws);
   if (!found) return found.error();
   if (device.size() != sync::kIdBytes)
-    return MakeError(ErrorCode::kDamaged, "a device id is 16 bytes (32 hex digits)");
+    return MakeErrorText(ErrorCode::kDamaged, "a device id is 16 bytes (32 hex digits)");
   int64_t now = Now();
   if (nonces_.size() >= options_.max_pending_nonces) {
     for (auto it = nonces_.begin(); it != nonces_.end();)
       it = it->second.expires_ms < now ? nonces_.erase(it) : std::next(it);
     if (nonces_.size() >= options_.max_pending_nonces)
-      return MakeError(ErrorCode::kTooLarge,
+      return MakeErrorText(ErrorCode::kTooLarge,
                        "too many sign-ins in progress at this relay: try again in a minute");
   }
   Challenge c{store_->relay_id(), options_.random(32), now + options_.nonce_ttl_ms};
@@ -220,23 +220,23 @@ Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes&
   Workspace* w = *found;
   auto it = nonces_.find(nonce);
   if (it == nonces_.end())
-    return MakeError(ErrorCode::kUnauthentic,
+    return MakeErrorText(ErrorCode::kUnauthentic,
                      "unknown or already used challenge nonce: ask for a new challenge");
   Pending p = it->second;
   nonces_.erase(it);  // single use, whatever follows
   int64_t now = Now();
   if (p.ws != ws || p.device != device)
-    return MakeError(ErrorCode::kUnauthentic,
+    return MakeErrorText(ErrorCode::kUnauthentic,
                      "this challenge was issued for another device or workspace");
   if (now > p.expires_ms)
-    return MakeError(ErrorCode::kExpired,
+    return MakeErrorText(ErrorCode::kExpired,
                      "the challenge expired (it is valid for " +
                          std::to_string(options_.nonce_ttl_ms / 1000) + " s): ask for a new one");
   auto member = w->trust->CheckActive(device, now);
   if (!member) return member.error();
   if (!sync::Verify((*member)->ed_pk, AuthMessage(store_->relay_id(), ws, nonce, time_ms),
                     signature))
-    return MakeError(ErrorCode::kUnauthentic,
+    return MakeErrorText(ErrorCode::kUnauthentic,
                      "the sign-in signature does not verify with device " + Hex(device) +
                          "'s key in roster version " + std::to_string(w->trust->roster_version()));
   if (tokens_.size() > 4 * options_.max_pending_nonces) {
@@ -254,11 +254,11 @@ Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token) {
   if (!found) return found.error();
   auto it = tokens_.find(sync::Hash("DH-relay-token-v1", {token}));
   if (it == tokens_.end() || it->second.ws != ws)
-    return MakeError(ErrorCode::kUnauthentic, "unknown session token: sign in again");
+    return MakeErrorText(ErrorCode::kUnauthentic, "unknown session token: sign in again");
   int64_t now = Now();
   if (now > it->second.expires_ms) {
     tokens_.erase(it);
-    return MakeError(ErrorCode::kExpired, "the session expired: sign in again");
+    return MakeErrorText(ErrorCode::kExpired, "the session expired: sign in again");
   }
   Bytes device = it->second.device;
   auto member = (*found)->trust->CheckActive(device, now);

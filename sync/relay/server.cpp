@@ -77,19 +77,19 @@ Result<std::vector<std::string_view>> ParseFrames(std::string_view body) {
   while (r.remaining() > 0) {
     uint32_t n = r.U32();
     if (!r.ok())
-      return MakeError(ErrorCode::kDamaged,
+      return MakeErrorText(ErrorCode::kDamaged,
                        "the body is not a sequence of frames (u32 little-endian length, bytes)");
     if (n > sync::kMaxEnvelopeBytes)
-      return MakeError(ErrorCode::kTooLarge, "frame " + std::to_string(out.size()) + " is " +
+      return MakeErrorText(ErrorCode::kTooLarge, "frame " + std::to_string(out.size()) + " is " +
                                                  std::to_string(n) +
                                                  " bytes, over the 1 MiB envelope limit");
     std::string_view bytes = r.Raw(n);
     if (!r.ok())
-      return MakeError(ErrorCode::kDamaged,
+      return MakeErrorText(ErrorCode::kDamaged,
                        "frame " + std::to_string(out.size()) + " is truncated: it announces " +
                            std::to_string(n) + " bytes");
     if (out.size() >= kMaxFrames)
-      return MakeError(ErrorCode::kTooLarge,
+      return MakeErrorText(ErrorCode::kTooLarge,
                        "over " + std::to_string(kMaxFrames) + " frames in one request");
     out.push_back(bytes);
   }
@@ -218,10 +218,10 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
   const ServerOptions& o = impl->options;
   if (!o.tls_cert.empty() || !o.tls_key.empty()) {
     if (o.tls_cert.empty() || o.tls_key.empty())
-      return MakeError(ErrorCode::kInvalid, "TLS needs both --tls-cert and --tls-key");
+      return MakeErrorText(ErrorCode::kInvalid, "TLS needs both --tls-cert and --tls-key");
     auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
     if (!tls->is_valid())
-      return MakeError(ErrorCode::kInvalid, "cannot load the TLS certificate " + o.tls_cert +
+      return MakeErrorText(ErrorCode::kInvalid, "cannot load the TLS certificate " + o.tls_cert +
                                                 " and key " + o.tls_key +
                                                 " (PEM files, the key unencrypted)");
     impl->http = std::move(tls);
@@ -230,7 +230,7 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
   }
   if (!o.web_dir.empty()) {
     if (!IsDirectory(o.web_dir))
-      return MakeError(ErrorCode::kInvalid, "--web " + o.web_dir + " is not a directory");
+      return MakeErrorText(ErrorCode::kInvalid, "--web " + o.web_dir + " is not a directory");
     // httplib refuses paths that climb out of the directory ("..") and lists no directory;
     // "/" and "/dir/" serve index.html.
     impl->http->set_mount_point("/", o.web_dir);
@@ -270,7 +270,7 @@ Result<int> Server::Bind() {
     ok = impl_->http->bind_to_port(o.host, port);
   }
   if (!ok)
-    return MakeError(ErrorCode::kNetwork, "cannot listen on " + o.host + ":" +
+    return MakeErrorText(ErrorCode::kNetwork, "cannot listen on " + o.host + ":" +
                                               std::to_string(o.port) +
                                               ": the address is in use or not this machine's");
   return port;

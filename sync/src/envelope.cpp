@@ -19,7 +19,7 @@ constexpr std::size_t kPadBlock = 256;
 constexpr uint8_t kInnerVersion = 1;
 
 Error Damaged(const std::string& why) {
-  return MakeError(ErrorCode::kDamaged, "malformed envelope: " + why);
+  return MakeErrorText(ErrorCode::kDamaged, "malformed envelope: " + why);
 }
 
 Bytes EncodeHeader(const Header& h) {
@@ -69,7 +69,7 @@ const Bytes& Envelope::Id() const {
 
 Result<Envelope> ParseEnvelope(std::string_view bytes) {
   if (bytes.size() > kMaxEnvelopeBytes) {
-    return MakeError(ErrorCode::kTooLarge, "envelope of " + std::to_string(bytes.size()) +
+    return MakeErrorText(ErrorCode::kTooLarge, "envelope of " + std::to_string(bytes.size()) +
                                                " bytes is over the limit of " +
                                                std::to_string(kMaxEnvelopeBytes));
   }
@@ -123,7 +123,7 @@ Result<void> CheckSignature(const Envelope& env, std::string_view author_ed_pk) 
   // The signature's input in a buffer each thread keeps (at most 1 MiB and 9 bytes): a fresh
   // megabyte for every check costs more in page faults than copying into it.
   if (!Verify(author_ed_pk, SignatureInput(env.Id()), env.signature())) {
-    return MakeError(ErrorCode::kUnauthentic,
+    return MakeErrorText(ErrorCode::kUnauthentic,
                      std::string("the signature of a ") + KindName(env.header.kind) +
                          " envelope from device " + ToHex(env.header.author) +
                          " does not verify: it was altered or forged");
@@ -185,7 +185,7 @@ Result<Bytes> OpenChanges(const Envelope& env, std::string_view epoch_secret) {
                         env.header_bytes(), body);
   sodium_memzero(key.data(), key.size());
   if (!ok) {
-    return MakeError(ErrorCode::kUnauthentic,
+    return MakeErrorText(ErrorCode::kUnauthentic,
                      "envelope " + std::to_string(env.header.seq) + " of device " +
                          ToHex(env.header.author) + " does not decrypt with the key of epoch " +
                          std::to_string(env.header.epoch));
@@ -194,13 +194,13 @@ Result<Bytes> OpenChanges(const Envelope& env, std::string_view epoch_secret) {
   if (sodium_unpad(&unpadded, reinterpret_cast<const unsigned char*>(inner.data()), inner.size(),
                    kPadBlock) != 0 ||
       unpadded < 5 || static_cast<uint8_t>(inner[0]) != kInnerVersion) {
-    return MakeError(ErrorCode::kDamaged, "the inner frame of an envelope is malformed");
+    return MakeErrorText(ErrorCode::kDamaged, "the inner frame of an envelope is malformed");
   }
   Reader r(std::string_view(inner.data(), unpadded));
   r.U8();
   std::string_view changeset = r.Sized(unpadded);
   if (!r.done()) {
-    return MakeError(ErrorCode::kDamaged, "the inner frame of an envelope has a bad length");
+    return MakeErrorText(ErrorCode::kDamaged, "the inner frame of an envelope has a bad length");
   }
   // The changeset moves to the front of the buffer it was decrypted into (no second one).
   std::size_t offset = static_cast<std::size_t>(changeset.data() - inner.data());

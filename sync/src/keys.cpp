@@ -21,7 +21,7 @@ constexpr std::string_view kMagic = "DHKEY001";
 constexpr std::size_t kSecretBytes = 64;  // Ed25519 seed ‖ X25519 secret
 
 Error Damaged(const std::string& why) {
-  return MakeError(ErrorCode::kDamaged, "the key file is damaged: " + why);
+  return MakeErrorText(ErrorCode::kDamaged, "the key file is damaged: " + why);
 }
 
 }  // namespace
@@ -69,7 +69,7 @@ Result<DeviceKeys> DecodeKeyFile(std::string_view bytes, std::string_view passph
     std::string_view cipher = r.Raw(kSecretBytes + kTagBytes);
     if (!r.done()) return Damaged("wrong length");
     if (passphrase.empty()) {
-      return MakeError(ErrorCode::kWrongPassphrase,
+      return MakeErrorText(ErrorCode::kWrongPassphrase,
                        "the key file is protected by a passphrase: give it with "
                        "--key-passphrase-file FILE or DOSTI_KEY_PASSPHRASE");
     }
@@ -78,7 +78,7 @@ Result<DeviceKeys> DecodeKeyFile(std::string_view bytes, std::string_view passph
     // Key commitment first (libsodium aead.md, "Robustness"): a wrong passphrase is told apart
     // before any decryption is attempted.
     if (!SameBytes(commit, KeyedHash(*key, "DH-commit-v1", {nonce}))) {
-      return MakeError(ErrorCode::kWrongPassphrase, "wrong key passphrase");
+      return MakeErrorText(ErrorCode::kWrongPassphrase, "wrong key passphrase");
     }
     auto plain = Decrypt(*key, nonce, bytes.substr(0, ad_len), cipher);
     sodium_memzero(key->data(), key->size());
@@ -100,10 +100,10 @@ Result<void> SaveKeyFile(const std::string& path, const DeviceKeys& keys,
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
     if (errno == EEXIST) {
-      return MakeError(ErrorCode::kAlreadyInitialised,
+      return MakeErrorText(ErrorCode::kAlreadyInitialised,
                        path + " already exists; keys are never overwritten");
     }
-    return MakeError(ErrorCode::kIo, "cannot create " + path + ": " + std::strerror(errno));
+    return MakeErrorText(ErrorCode::kIo, "cannot create " + path + ": " + std::strerror(errno));
   }
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -111,7 +111,7 @@ Result<void> SaveKeyFile(const std::string& path, const DeviceKeys& keys,
     if (n <= 0) {
       ::close(fd);
       ::unlink(path.c_str());
-      return MakeError(ErrorCode::kIo, "cannot write " + path);
+      return MakeErrorText(ErrorCode::kIo, "cannot write " + path);
     }
     done += static_cast<std::size_t>(n);
   }
@@ -123,7 +123,7 @@ Result<void> SaveKeyFile(const std::string& path, const DeviceKeys& keys,
 Result<DeviceKeys> LoadKeyFile(const std::string& path, std::string_view passphrase) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return MakeError(ErrorCode::kIo, "this device's key file " + path +
+    return MakeErrorText(ErrorCode::kIo, "this device's key file " + path +
                                          " is missing; it is made by `dosti init` or `dosti join`");
   }
   std::ostringstream buf;

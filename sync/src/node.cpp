@@ -170,7 +170,7 @@ struct Node::State {
     auto have = session.LocalGet(kPending, key);
     if (have && !have->has_value()) {
       if (pending >= kMaxPending || pending_bytes + env.bytes.size() > kMaxPendingBytes) {
-        return Rejected(what, MakeError(ErrorCode::kTooLarge,
+        return Rejected(what, MakeErrorText(ErrorCode::kTooLarge,
                                         "the queue of envelopes waiting for their predecessors "
                                         "is full; sync in order (" + why + ")"));
       }
@@ -213,7 +213,7 @@ struct Node::State {
                                  "equivocation (a copied key or a bug); quarantined";
       report.alarms.push_back(alarm);
       (void)Quarantine(env, alarm);
-      return Rejected(what, MakeError(ErrorCode::kEquivocation, alarm));
+      return Rejected(what, MakeErrorText(ErrorCode::kEquivocation, alarm));
     }
     if (h.seq > head.first + 1) {
       return Pend(env, what, "waits for envelope " + std::to_string(head.first + 1));
@@ -224,7 +224,7 @@ struct Node::State {
       report.alarms.push_back(alarm);
       (void)Quarantine(env, alarm);
       (void)Unpend(h.author, h.seq, env.bytes.size());
-      return Rejected(what, MakeError(ErrorCode::kEquivocation, alarm));
+      return Rejected(what, MakeErrorText(ErrorCode::kEquivocation, alarm));
     }
     auto secret = secrets.find(h.epoch);
     if (secret == secrets.end()) {
@@ -249,7 +249,7 @@ struct Node::State {
       report.alarms.push_back(alarm);
       (void)Quarantine(env, alarm);
       (void)Unpend(h.author, h.seq, env.bytes.size());
-      return Rejected(what, MakeError(ErrorCode::kUnauthentic, alarm));
+      return Rejected(what, MakeErrorText(ErrorCode::kUnauthentic, alarm));
     }
     int64_t changes = 0;
     auto applied = session.Atomically([&]() -> Result<void> {
@@ -279,7 +279,7 @@ struct Node::State {
     const Header& h = env->header;
     if (h.workspace != workspace()) {
       return Rejected(std::string(KindName(h.kind)) + " envelope",
-                      MakeError(ErrorCode::kWrongWorkspace,
+                      MakeErrorText(ErrorCode::kWrongWorkspace,
                                 "it belongs to another workspace (" + ToHex(h.workspace) + ")"));
     }
     if (h.kind == Kind::kChanges) return ReceiveChanges(*env, report);
@@ -380,13 +380,13 @@ struct Node::State {
     auto ws = session.LocalGet(kSync, "workspace");
     if (!ws) return ws.error();
     if (!ws->has_value()) {
-      return MakeError(ErrorCode::kNotInitialised,
+      return MakeErrorText(ErrorCode::kNotInitialised,
                        "this database has no sync identity: make one with `dosti init` or "
                        "`dosti join INVITE`");
     }
     auto control = session.LocalList(kControl);
     if (!control) return control.error();
-    if (control->empty()) return MakeError(ErrorCode::kDamaged, "the workspace's roster is missing");
+    if (control->empty()) return MakeErrorText(ErrorCode::kDamaged, "the workspace's roster is missing");
     auto t = Trust::FromGenesis((*control)[0].second);
     if (!t) return t.error();
     trust = std::move(*t);
@@ -395,7 +395,7 @@ struct Node::State {
     auto info = session.Info();
     if (!info) return info.error();
     if (info->device_id != ToHex(device)) {
-      return MakeError(ErrorCode::kUnknownDevice,
+      return MakeErrorText(ErrorCode::kUnknownDevice,
                        "the key file belongs to device " + ToHex(device) +
                            " but this database is device " + info->device_id);
     }
@@ -403,7 +403,7 @@ struct Node::State {
     if (!sealed) return sealed.error();
     for (const auto& [key, box] : *sealed) {
       auto secret = OpenSealed(keys.box, box);
-      if (!secret) return MakeError(ErrorCode::kUnauthentic, "an epoch secret does not open with this device's key");
+      if (!secret) return MakeErrorText(ErrorCode::kUnauthentic, "an epoch secret does not open with this device's key");
       secrets[static_cast<uint32_t>(ReadBigEndian(key))] = *secret;
     }
     auto hs = session.LocalList(kHead);
@@ -427,7 +427,7 @@ struct Node::State {
   Result<const Member*> RequireAdmin() const {
     const Member* me = trust->Find(device);
     if (!me || me->role != Role::kAdmin || me->status != Status::kActive) {
-      return MakeError(ErrorCode::kNotPermitted, "only an admin device may do this");
+      return MakeErrorText(ErrorCode::kNotPermitted, "only an admin device may do this");
     }
     return me;
   }
@@ -436,14 +436,14 @@ struct Node::State {
     std::string prefix(hex);
     std::transform(prefix.begin(), prefix.end(), prefix.begin(), ::tolower);
     if (prefix.size() < 6) {
-      return MakeError(ErrorCode::kInvalid, "give at least 6 hex digits of the device id", "device");
+      return MakeErrorText(ErrorCode::kInvalid, "give at least 6 hex digits of the device id", "device");
     }
     std::vector<Bytes> found;
     for (const Member& m : trust->Members()) {
       if (ToHex(m.id).rfind(prefix, 0) == 0) found.push_back(m.id);
     }
-    if (found.empty()) return MakeError(ErrorCode::kNotFound, "no device " + prefix + " in the roster");
-    if (found.size() > 1) return MakeError(ErrorCode::kAmbiguous, "several devices start with " + prefix);
+    if (found.empty()) return MakeErrorText(ErrorCode::kNotFound, "no device " + prefix + " in the roster");
+    if (found.size() > 1) return MakeErrorText(ErrorCode::kAmbiguous, "several devices start with " + prefix);
     return found[0];
   }
 };
@@ -462,7 +462,7 @@ Result<std::unique_ptr<Node>> Node::Create(Session& session, DeviceKeys keys,
   DOSTI_TRY(InitCrypto());
   auto office_code = ParseOffice(office);
   if (!office_code) {
-    return MakeError(ErrorCode::kInvalid, "office must be beijing or islamabad", "office");
+    return MakeErrorText(ErrorCode::kInvalid, "office must be beijing or islamabad", "office");
   }
   auto state = std::make_unique<State>(session, std::move(keys), clock);
   State& s = *state;
@@ -509,15 +509,15 @@ Result<Bytes> Node::CreateInvite(const InviteOptions& o, std::string_view passph
   State& s = *s_;
   DOSTI_TRY(s.RequireAdmin().map([](auto) {}));
   if (o.role == Role::kAdmin) {
-    return MakeError(ErrorCode::kInvalid, "invites are for office or booth devices", "role");
+    return MakeErrorText(ErrorCode::kInvalid, "invites are for office or booth devices", "role");
   }
   if (passphrase.size() < 8) {
-    return MakeError(ErrorCode::kInvalid,
+    return MakeErrorText(ErrorCode::kInvalid,
                      "an invite passphrase has at least 8 characters (it guards the workspace key)",
                      "passphrase");
   }
   if (o.expires_days < 1 || o.expires_days > 365) {
-    return MakeError(ErrorCode::kInvalid, "--expires-days is 1 to 365", "expires-days");
+    return MakeErrorText(ErrorCode::kInvalid, "--expires-days is 1 to 365", "expires-days");
   }
   int64_t now = s.Now();
   SigningKeys invite_key = SigningKeys::Generate();
@@ -564,7 +564,7 @@ Result<std::unique_ptr<Node>> Node::Join(Session& session, DeviceKeys keys,
                                          Clock* clock) {
   DOSTI_TRY(InitCrypto());
   auto damaged = [](const std::string& why) {
-    return MakeError(ErrorCode::kDamaged, "this is not a usable invite file: " + why);
+    return MakeErrorText(ErrorCode::kDamaged, "this is not a usable invite file: " + why);
   };
   Reader r(file);
   if (r.Raw(kInviteMagic.size()) != kInviteMagic) return damaged("wrong magic");
@@ -577,7 +577,7 @@ Result<std::unique_ptr<Node>> Node::Join(Session& session, DeviceKeys keys,
   auto key = PasswordKey(passphrase, salt, ops, mem);
   if (!key) return key.error();
   if (!SameBytes(commit, KeyedHash(*key, "DH-commit-v1", {nonce}))) {
-    return MakeError(ErrorCode::kWrongPassphrase,
+    return MakeErrorText(ErrorCode::kWrongPassphrase,
                      "wrong passphrase for this invite; nothing was changed");
   }
   auto inner = Decrypt(*key, nonce, file.substr(0, ad_len), cipher);
@@ -612,12 +612,12 @@ Result<std::unique_ptr<Node>> Node::Join(Session& session, DeviceKeys keys,
   SigningKeys invite_key = SigningKeys::FromSeed(seed);
   if (!invite || invite->key_pk != invite_key.pk) return damaged("its invite does not verify");
   if (s.Now() > invite->expires_ms) {
-    return MakeError(ErrorCode::kExpired,
+    return MakeErrorText(ErrorCode::kExpired,
                      "this invite expired on " + FormatDate(DateAt(invite->expires_ms, 0)) + " (UTC)" +
                          "; ask an admin for a new one");
   }
   if (auto used = s.trust->InviteUsedBy(invite_id)) {
-    return MakeError(ErrorCode::kAlreadyUsed,
+    return MakeErrorText(ErrorCode::kAlreadyUsed,
                      "this invite was already used by device " + ToHex(*used) +
                          "; ask an admin for a new one");
   }
@@ -647,7 +647,7 @@ Result<bool> Node::Revoke(std::string_view device, std::optional<uint64_t> cutof
   auto id = s.ResolveDevice(device);
   if (!id) return id.error();
   if (*id == s.device) {
-    return MakeError(ErrorCode::kInvalid, "a device cannot revoke itself; revoke it from another admin");
+    return MakeErrorText(ErrorCode::kInvalid, "a device cannot revoke itself; revoke it from another admin");
   }
   const Member* target = s.trust->Find(*id);
   auto head = s.heads.find(*id);
@@ -655,7 +655,7 @@ Result<bool> Node::Revoke(std::string_view device, std::optional<uint64_t> cutof
   if (target->status == Status::kRevoked) {
     // Already revoked: only a higher cut-off is news (a roster version, no new epoch).
     if (!cutoff || *cutoff <= target->cutoff) {
-      return MakeError(ErrorCode::kInvalid,
+      return MakeErrorText(ErrorCode::kInvalid,
                        "device " + ToHex(*id) + " is already revoked, its envelopes accepted up to " +
                            std::to_string(target->cutoff) + "; give a higher --cutoff to accept more");
     }
@@ -675,7 +675,7 @@ Result<bool> Node::Revoke(std::string_view device, std::optional<uint64_t> cutof
   uint32_t current = epoch();
   auto current_secret = s.secrets.find(current);
   if (current_secret == s.secrets.end()) {
-    return MakeError(ErrorCode::kInternal, "this admin does not hold the current epoch's secret");
+    return MakeErrorText(ErrorCode::kInternal, "this admin does not hold the current epoch's secret");
   }
   auto revoked = s.session.Atomically([&]() -> Result<void> {
     RosterBody next = s.trust->NextRoster(s.Now());
@@ -768,10 +768,10 @@ Result<int64_t> Node::SealOutgoing() {
   if (own <= static_cast<int64_t>(*out)) return 0;
   const Member& self_member = self();
   if (self_member.status != Status::kActive) {
-    return MakeError(ErrorCode::kRevoked, "this device was revoked; its changes are no longer accepted");
+    return MakeErrorText(ErrorCode::kRevoked, "this device was revoked; its changes are no longer accepted");
   }
   uint32_t e = epoch();
-  if (e == 0) return MakeError(ErrorCode::kInternal, "this device holds no epoch secret");
+  if (e == 0) return MakeErrorText(ErrorCode::kInternal, "this device holds no epoch secret");
   dosti::Frontier peer = *frontier;
   peer[me] = static_cast<int64_t>(*out);
   auto changesets = s.session.ChangesetsFor(peer);
@@ -920,14 +920,14 @@ Result<BundleReport> Node::ImportBundle(std::string_view file) {
   BundleReport out;
   Reader r(file);
   if (r.Raw(kBundleMagic.size()) != kBundleMagic) {
-    return MakeError(ErrorCode::kDamaged, "this is not a Dosti bundle file (wrong magic)");
+    return MakeErrorText(ErrorCode::kDamaged, "this is not a Dosti bundle file (wrong magic)");
   }
   Bytes ws(r.Raw(kIdBytes)), exporter(r.Raw(kIdBytes));
   r.I64();
   uint32_t count = r.U32();
-  if (!r.ok()) return MakeError(ErrorCode::kDamaged, "the bundle's header is truncated");
+  if (!r.ok()) return MakeErrorText(ErrorCode::kDamaged, "the bundle's header is truncated");
   if (ws != s.workspace()) {
-    return MakeError(ErrorCode::kWrongWorkspace,
+    return MakeErrorText(ErrorCode::kWrongWorkspace,
                      "this bundle belongs to another workspace (" + ToHex(ws) +
                          "); nothing was imported");
   }

@@ -13,7 +13,7 @@ constexpr std::size_t kMaxMembers = 4096;
 constexpr std::size_t kMaxWaiting = 1024;
 
 Error Damaged(const char* what, const std::string& why) {
-  return MakeError(ErrorCode::kDamaged, std::string("malformed ") + what + ": " + why);
+  return MakeErrorText(ErrorCode::kDamaged, std::string("malformed ") + what + ": " + why);
 }
 
 std::string Hex8(std::string_view id) { return ToHex(id).substr(0, 8); }
@@ -222,15 +222,15 @@ Result<Trust> Trust::FromGenesis(std::string_view envelope) {
   auto env = ParseEnvelope(envelope);
   if (!env) return env.error();
   if (env->header.kind != Kind::kRoster) {
-    return MakeError(ErrorCode::kDamaged, "a workspace starts with its roster version 1");
+    return MakeErrorText(ErrorCode::kDamaged, "a workspace starts with its roster version 1");
   }
   auto roster = DecodeRoster(env->body());
   if (!roster) return roster.error();
   if (roster->version != 1 || roster->prev != Bytes(kHashBytes, '\0')) {
-    return MakeError(ErrorCode::kDamaged, "a genesis is roster version 1 with no predecessor");
+    return MakeErrorText(ErrorCode::kDamaged, "a genesis is roster version 1 with no predecessor");
   }
   if (env->header.workspace != WorkspaceIdOf(env->body())) {
-    return MakeError(ErrorCode::kUnauthentic,
+    return MakeErrorText(ErrorCode::kUnauthentic,
                      "the genesis does not hash to the workspace id it claims");
   }
   const Member* admin = nullptr;
@@ -238,7 +238,7 @@ Result<Trust> Trust::FromGenesis(std::string_view envelope) {
     if (m.id == env->header.author) admin = &m;
   }
   if (!admin || admin->role != Role::kAdmin || admin->status != Status::kActive) {
-    return MakeError(ErrorCode::kUnknownDevice, "the genesis is not signed by one of its admins");
+    return MakeErrorText(ErrorCode::kUnknownDevice, "the genesis is not signed by one of its admins");
   }
   DOSTI_TRY(CheckSignature(*env, admin->ed_pk));
   Trust t;
@@ -298,38 +298,38 @@ RosterBody Trust::NextRoster(int64_t now_ms) const {
 Result<const Member*> Trust::CheckActive(std::string_view device, int64_t now_ms) const {
   const Member* m = Find(device);
   if (!m) {
-    return MakeError(ErrorCode::kUnknownDevice,
+    return MakeErrorText(ErrorCode::kUnknownDevice,
                      "device " + ToHex(device) + " is not in the roster of this workspace");
   }
   if (m->status == Status::kRevoked) {
-    return MakeError(ErrorCode::kRevoked, "device " + ToHex(device) + " has been revoked");
+    return MakeErrorText(ErrorCode::kRevoked, "device " + ToHex(device) + " has been revoked");
   }
   if (m->expires_ms != 0 && now_ms > m->expires_ms) {
-    return MakeError(ErrorCode::kRevoked, "device " + ToHex(device) + " expired");
+    return MakeErrorText(ErrorCode::kRevoked, "device " + ToHex(device) + " expired");
   }
   return m;
 }
 
 Result<const Member*> Trust::CheckAuthor(const Envelope& env, int64_t now_ms) const {
   if (env.header.workspace != workspace_) {
-    return MakeError(ErrorCode::kWrongWorkspace,
+    return MakeErrorText(ErrorCode::kWrongWorkspace,
                      "an envelope of another workspace (" + ToHex(env.header.workspace) + ")");
   }
   const Member* m = Find(env.header.author);
   if (!m) {
-    return MakeError(ErrorCode::kUnknownDevice, "an envelope from device " +
+    return MakeErrorText(ErrorCode::kUnknownDevice, "an envelope from device " +
                                                     ToHex(env.header.author) +
                                                     ", which is not in the roster");
   }
   // Cheapest first (DESIGN.md §4): the roster's verdict before the signature.
   if (m->status == Status::kRevoked &&
       (env.header.kind != Kind::kChanges || env.header.seq > m->cutoff)) {
-    return MakeError(ErrorCode::kRevoked,
+    return MakeErrorText(ErrorCode::kRevoked,
                      "device " + ToHex(m->id) + " was revoked; its envelopes after number " +
                          std::to_string(m->cutoff) + " are refused");
   }
   if (m->expires_ms != 0 && now_ms > m->expires_ms) {
-    return MakeError(ErrorCode::kRevoked, "device " + ToHex(m->id) + " expired");
+    return MakeErrorText(ErrorCode::kRevoked, "device " + ToHex(m->id) + " expired");
   }
   DOSTI_TRY(CheckSignature(env, m->ed_pk));
   return m;
@@ -339,12 +339,12 @@ Result<Trust::Outcome> Trust::Offer(std::string_view envelope) {
   auto env = ParseEnvelope(envelope);
   if (!env) return env.error();
   if (env->header.workspace != workspace_) {
-    return MakeError(ErrorCode::kWrongWorkspace,
+    return MakeErrorText(ErrorCode::kWrongWorkspace,
                      std::string("a ") + KindName(env->header.kind) +
                          " message of another workspace (" + ToHex(env->header.workspace) + ")");
   }
   if (env->header.kind == Kind::kChanges || env->header.kind == Kind::kReceipt) {
-    return MakeError(ErrorCode::kDamaged, std::string("a ") + KindName(env->header.kind) +
+    return MakeErrorText(ErrorCode::kDamaged, std::string("a ") + KindName(env->header.kind) +
                                               " envelope is not a control message");
   }
   Bytes id = env->Id();
@@ -356,7 +356,7 @@ Result<Trust::Outcome> Trust::Offer(std::string_view envelope) {
       if (w == envelope) return Outcome::kWaiting;
     }
     if (waiting_.size() >= kMaxWaiting) {
-      return MakeError(ErrorCode::kTooLarge, "too many control messages wait for their "
+      return MakeErrorText(ErrorCode::kTooLarge, "too many control messages wait for their "
                                              "predecessors; send the roster history first");
     }
     waiting_.emplace_back(envelope);
@@ -400,7 +400,7 @@ Result<Trust::Outcome> Trust::Fold(const Envelope& env) {
     const Member* m = Find(h.author);
     if (!m) return false;
     if (m->role != Role::kAdmin || m->status != Status::kActive || m->provisional) {
-      return MakeError(ErrorCode::kNotPermitted, std::string("a ") + KindName(h.kind) +
+      return MakeErrorText(ErrorCode::kNotPermitted, std::string("a ") + KindName(h.kind) +
                                                      " message signed by device " + Hex8(h.author) +
                                                      ", which is not an active admin");
     }
@@ -417,19 +417,19 @@ Result<Trust::Outcome> Trust::Fold(const Envelope& env) {
       auto ok = admin();
       if (!ok) return ok.error();
       if (!*ok && roster->version <= version_) {
-        return MakeError(ErrorCode::kUnknownDevice,
+        return MakeErrorText(ErrorCode::kUnknownDevice,
                          "a roster version " + std::to_string(roster->version) +
                              " signed by device " + Hex8(h.author) + ", which is not in the roster");
       }
       if (!*ok) return Outcome::kWaiting;
       if (roster->version <= version_) {
-        return MakeError(ErrorCode::kEquivocation,
+        return MakeErrorText(ErrorCode::kEquivocation,
                          "a different roster version " + std::to_string(roster->version) +
                              " (this device holds version " + std::to_string(version_) +
                              "); two admins changed the roster at once: reissue the change");
       }
       if (roster->prev != roster_id_ || roster->nonce != nonce_) {
-        return MakeError(ErrorCode::kEquivocation,
+        return MakeErrorText(ErrorCode::kEquivocation,
                          "roster version " + std::to_string(roster->version) +
                              " does not follow the version held here");
       }
@@ -458,25 +458,25 @@ Result<Trust::Outcome> Trust::Fold(const Envelope& env) {
       if (!join) return join.error();
       Bytes device = DeviceIdOf(join->ed_pk, join->x_pk);
       if (device != h.author) {
-        return MakeError(ErrorCode::kUnauthentic, "a join whose author is not its keys' device");
+        return MakeErrorText(ErrorCode::kUnauthentic, "a join whose author is not its keys' device");
       }
       DOSTI_TRY(CheckSignature(env, join->ed_pk));
       auto invite = invites_.find(join->invite);
       if (invite == invites_.end()) return Outcome::kWaiting;
       if (!Verify(invite->second.key_pk, JoinProof(join->invite, join->ed_pk, join->x_pk),
                   join->invite_sig)) {
-        return MakeError(ErrorCode::kUnauthentic,
+        return MakeErrorText(ErrorCode::kUnauthentic,
                          "device " + Hex8(device) + " joined without holding the invite");
       }
       auto used = used_.find(join->invite);
       if (used != used_.end() && used->second != device) {
-        return MakeError(ErrorCode::kAlreadyUsed,
+        return MakeErrorText(ErrorCode::kAlreadyUsed,
                          "device " + Hex8(device) + " joined with invite " +
                              Hex8(join->invite) + ", which device " + Hex8(used->second) +
                              " had already used; an invite is for one device");
       }
       if (join->joined_ms > invite->second.expires_ms) {
-        return MakeError(ErrorCode::kExpired, "device " + Hex8(device) +
+        return MakeErrorText(ErrorCode::kExpired, "device " + Hex8(device) +
                                                   " joined with an invite that had expired");
       }
       used_[join->invite] = device;
@@ -502,14 +502,14 @@ Result<Trust::Outcome> Trust::Fold(const Envelope& env) {
       if (!*ok) return Outcome::kWaiting;
       auto have = epochs_.find(epoch->epoch);
       if (have != epochs_.end() && have->second != env.bytes) {
-        return MakeError(ErrorCode::kEquivocation,
+        return MakeErrorText(ErrorCode::kEquivocation,
                          "a second, different message for epoch " + std::to_string(epoch->epoch));
       }
       epochs_[epoch->epoch] = Bytes(env.bytes);
       return Outcome::kAdded;
     }
     default:
-      return MakeError(ErrorCode::kDamaged, "not a control message");
+      return MakeErrorText(ErrorCode::kDamaged, "not a control message");
   }
 }
 

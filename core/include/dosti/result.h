@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -52,14 +54,26 @@ enum class ErrorCode : int32_t {
   kNetwork = 411,          // the relay could not be reached or answered with an error
 };
 
+// Named arguments of a message, in order: {"date", "2026-12-07"}. Templates refer to them by
+// name ("{date}"), or by position ("{0}") where a sentence's words are reordered.
+using Args = std::vector<std::pair<std::string, std::string>>;
+
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
-  std::string message;  // English, for humans; UIs translate by code
+  std::string key;      // the catalog key of the message (core/catalog): what a UI translates
+  Args args;            // the message's named arguments
+  std::string message;  // the English sentence (the catalog's "en" text with the arguments)
   std::string field;    // the field at fault, when there is one (e.g. "uscc")
 };
 
-inline Error MakeError(ErrorCode code, std::string message, std::string field = {}) {
-  return Error{code, std::move(message), std::move(field)};
+// An error whose message is the catalog entry `key` (dosti/catalog.h) with `args`. Keys are
+// dotted lowercase words ("invite.expired"); a key missing from the catalog is a bug caught by
+// tests/catalog_test.sh and shows as the key itself.
+Error MakeError(ErrorCode code, std::string_view key, Args args = {}, std::string field = {});
+// TRANSITIONAL: an error with an English sentence and no catalog key. Being replaced by keyed
+// MakeError calls; tests/catalog_test.sh counts what is left.
+inline Error MakeErrorText(ErrorCode code, std::string message, std::string field = {}) {
+  return Error{code, {}, {}, std::move(message), std::move(field)};
 }
 
 // A [[nodiscard]] result: either a T or an Error.

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dosti/catalog.h"
 #include "dosti/date.h"
 #include "dosti/platform.h"
 #include "dosti/record.h"
@@ -30,17 +31,13 @@
 
 namespace dosti {
 
-// Reference vocabularies (codes as stored; labels in core/src/labels.cpp).
+// Reference vocabularies (codes as stored; labels in the catalog: dosti::Label, catalog.h).
 extern const std::vector<std::string_view> kCountries;          // CN, PK
 extern const std::vector<std::string_view> kOffices;            // beijing, islamabad
 extern const std::vector<std::string_view> kServiceCategories;  // training … finance
 extern const std::vector<std::string_view> kEnrollmentStages;   // prospect … completed, exits
 extern const std::vector<std::string_view> kMatchmakingStages;  // proposed … deal_closed, exits
 extern const std::vector<std::string_view> kCooperationTypes;   // trade … other
-
-// A label of a code in "en", "zh" or "ur" (falls back to English, then to the code itself).
-// Kinds: "category", "stage", "match_stage", "cooperation", "country", "office", "field".
-std::string_view Label(std::string_view kind, std::string_view code, std::string_view lang);
 
 struct SessionOptions {
   Clock* clock = nullptr;    // nullptr: the system clock

@@ -20,6 +20,8 @@ struct Issue {
   ErrorCode code = ErrorCode::kInvalid;
   std::string field;    // e.g. "uscc", "mobile", "name"
   std::string message;  // English, one sentence, says what to do
+  std::string key;      // its catalog key (dosti/catalog.h), what a UI translates
+  Args args;            // the message's named arguments
 };
 
 enum class IdentifierType { kCnUscc, kCnLegacyRegno, kPkSecp, kPkNtn, kPkNtnCnic, kOther };
