@@ -94,7 +94,7 @@ sync::ReceiveReport ReceiveAll(Node& node, const std::vector<Bytes>& envelopes, 
     for (const auto& item : r.items) {
       if (item.status == sync::Received::Status::kRejected ||
           item.status == sync::Received::Status::kWaiting)
-        Note(std::string(what) + ": " + item.what + ": " + item.reason);
+        Note(std::string(what) + ": " + item.what.text + ": " + item.reason.text);
     }
     std::exit(1);
   }
@@ -102,11 +102,24 @@ sync::ReceiveReport ReceiveAll(Node& node, const std::vector<Bytes>& envelopes, 
 }
 
 // Everything `from` has that `to` lacks, without a relay (setup only).
+std::vector<Bytes> BytesOf(const std::vector<Node::Outgoing>& out) {
+  std::vector<Bytes> bytes;
+  bytes.reserve(out.size());
+  for (const Node::Outgoing& o : out) bytes.push_back(o.bytes);
+  return bytes;
+}
+
 void Exchange(Node& from, Node& to) {
   auto sealed = from.SealOutgoing();
   if (!sealed) Check(Result<void>(sealed.error()), "seal");
   ReceiveAll(to, from.ControlMessages(), "control messages");
-  ReceiveAll(to, Check(from.ChangesAfter(to.Frontier()), "changes after"), "changes");
+  ReceiveAll(to, BytesOf(Check(from.ChangesAfter(to.Frontier()), "changes after")), "changes");
+}
+
+// The admin learns of a joined device and approves it with the code the device shows.
+void Approve(Node& admin, Node& device) {
+  ReceiveAll(admin, device.ControlMessages(), "a join");
+  Check(admin.Approve(sync::ToHex(device.device()), device.verification_code()), "approve");
 }
 
 void CopyDb(const std::string& from, const std::string& to) {
@@ -155,6 +168,7 @@ std::unique_ptr<Workload> MakeWorkload() {
   Bytes invite = Check(an->CreateInvite(io, kPassphrase), "create an invite");
   auto b = Check(Session::Open(w->b_file), "open B");
   auto bn = Check(Node::Join(*b, w->b_keys, invite, kPassphrase), "join");
+  Approve(*an, *bn);
   Exchange(*an, *bn);
   Exchange(*bn, *an);
   if (Check(a->Digest(), "digest") != Check(b->Digest(), "digest")) {
@@ -406,13 +420,10 @@ SyncTimes SyncLikeCli(Node& node, const DeviceKeys& keys, const std::string& url
   for (;;) {
     auto batch = Check(node.ChangesAfter(theirs, 8u << 20), "changes after");
     if (batch.empty()) break;
-    auto r = CheckNet(client->Push(batch), "push");
+    auto r = CheckNet(client->Push(BytesOf(batch)), "push");
     RequireNoRejections(r.rejected, "push");
     t.pushed += static_cast<int64_t>(r.accepted);
-    for (const Bytes& env : batch) {
-      auto h = Check(sync::ParseEnvelope(env), "parse").header;
-      theirs[h.author] = std::max(theirs[h.author], h.seq);
-    }
+    for (const Node::Outgoing& o : batch) theirs[o.author] = std::max(theirs[o.author], o.seq);
   }
   auto t2 = Clock_::now();
   net::Frontier mine = node.Frontier();
@@ -551,18 +562,23 @@ std::unique_ptr<PushSetup> MakePushSetup() {
     dev.invite = Check(p->admin_node->CreateInvite(io, kPassphrase), "create an invite");
   }
   Check(p->admin_node->SealOutgoing(), "seal");
-  std::vector<Bytes> control = p->admin_node->ControlMessages();
-  std::vector<Bytes> records = Check(p->admin_node->ChangesAfter({}), "changes after");
+  std::vector<Bytes> records = BytesOf(Check(p->admin_node->ChangesAfter({}), "changes after"));
   p->admin_envelopes = records;
+  // Each device joins and the admin approves it (the admin's node is used from one thread).
+  for (int i = 0; i < kPushDevices; ++i) {
+    PushDevice& dev = p->devices[static_cast<size_t>(i)];
+    dev.session = Check(Session::Open(p->dir.File("device" + std::to_string(i) + ".db")), "open a device");
+    dev.node = Check(Node::Join(*dev.session, dev.keys, dev.invite, kPassphrase), "join");
+    Approve(*p->admin_node, *dev.node);
+  }
+  std::vector<Bytes> control = p->admin_node->ControlMessages();
 
-  // Each device joins, takes the admin's records and makes its envelopes: two threads.
+  // Each device takes the admin's records and makes its envelopes: two threads.
   std::atomic<int> next{0};
   auto work = [&] {
     for (int i; (i = next++) < kPushDevices;) {
       PushDevice& dev = p->devices[static_cast<size_t>(i)];
       std::string file = p->dir.File("device" + std::to_string(i) + ".db");
-      dev.session = Check(Session::Open(file), "open a device");
-      dev.node = Check(Node::Join(*dev.session, dev.keys, dev.invite, kPassphrase), "join");
       ReceiveAll(*dev.node, control, "control messages");
       ReceiveAll(*dev.node, records, "records");
       // Reopened: a joined Session's cached workspace info misses the programme that its
@@ -596,7 +612,7 @@ std::unique_ptr<PushSetup> MakePushSetup() {
   // The admin checks one device's envelopes: they carry the field changes we count.
   PushDevice& first = p->devices.front();
   ReceiveAll(*p->admin_node, first.node->ControlMessages(), "control messages");
-  auto mine = Check(first.node->ChangesAfter({{p->admin_keys.id(), UINT64_MAX}}), "changes after");
+  auto mine = BytesOf(Check(first.node->ChangesAfter({{p->admin_keys.id(), UINT64_MAX}}), "changes after"));
   for (const Bytes& e : mine) p->envelope_bytes += e.size();
   auto got = ReceiveAll(*p->admin_node, mine, "a device's envelopes");
   // (plus the few of its device record, in its first envelope)
@@ -652,14 +668,11 @@ PushRun PushOnce(PushSetup& p, bool one_per_request) {
         auto batch =
             Check(dev.node->ChangesAfter(theirs, one_per_request ? 1 : 8u << 20), "changes after");
         if (batch.empty()) break;
-        auto r = CheckNet(client->Push(batch), "push");
+        auto r = CheckNet(client->Push(BytesOf(batch)), "push");
         RequireNoRejections(r.rejected, "push");
         accepted += static_cast<int64_t>(r.accepted);
         ++requests;
-        for (const Bytes& env : batch) {
-          auto h = Check(sync::ParseEnvelope(env), "parse").header;
-          theirs[h.author] = std::max(theirs[h.author], h.seq);
-        }
+        for (const Node::Outgoing& o : batch) theirs[o.author] = std::max(theirs[o.author], o.seq);
       }
     });
   }

@@ -43,12 +43,33 @@ ok bj invite create --role office --office islamabad --passphrase 'isb-pass-8cha
 ok bj invite create --role booth --office beijing --passphrase 'booth-pass-8chars' \
   --out "$tmp/booth.invite"
 
-step "Islamabad and the booth join offline"
+step "Islamabad and the booth join offline: pending until Beijing approves them"
 ok isb --json join "$tmp/isb.invite" --passphrase 'isb-pass-8chars'
 isb_id=$(json_field device)
-ok booth --json join "$tmp/booth.invite" --passphrase 'booth-pass-8chars'
+isb_code=$(json_field code)
+[ "$(json_field status)" = pending ] || fail "join did not say the device is pending"
+# The booth's passphrase comes from standard input, not the command line.
+d booth --json join "$tmp/booth.invite" --passphrase-file - <<<'booth-pass-8chars'
+[ "$rc" -eq 0 ] || fail "expected exit 0"
 booth_id=$(json_field device)
+booth_code=$(json_field code)
 if [ -z "$isb_id" ] || [ -z "$booth_id" ]; then fail "join printed no device id"; fi
+[[ "$isb_code" =~ ^[0-9]{4}-[0-9]{4}$ ]] || fail "join printed no verification code ($isb_code)"
+
+step "Their joins reach Beijing (relay, bundle); pending, they get no records; Beijing approves"
+relay_sync isb
+says out 'waits for an admin.s approval'
+refused 1 isb enterprise list
+says err 'not received its records'
+carry booth bj
+relay_sync bj
+ok bj --json device list
+grep -q '"status": "pending"' "$tmp/out" || fail "Beijing does not list the joined devices as pending"
+grep -qF "\"code\": \"$isb_code\"" "$tmp/out" || fail "Beijing does not show Islamabad's code"
+refused 1 bj device approve "$isb_id" --code 0000-0000
+says err 'does not match'
+ok bj device approve "$isb_id" --code "$isb_code"
+ok bj device approve "$booth_id" --code "$booth_code"
 
 step "First delivery: Beijing through the relay to Islamabad, by bundle to the booth"
 relay_sync bj

@@ -15,6 +15,8 @@ namespace dosti::cli {
 struct Environment {
   std::optional<std::string> dosti_db;  // $DOSTI_DB
   std::optional<std::string> key_passphrase;  // $DOSTI_KEY_PASSPHRASE
+  std::optional<std::string> invite_passphrase;  // $DOSTI_INVITE_PASSPHRASE
+  std::istream* in = nullptr;           // standard input, for "-" as a passphrase file
   Clock* clock = nullptr;               // nullptr: the system clock
   Random* random = nullptr;             // nullptr: the system random source
 };

@@ -88,16 +88,13 @@ int CmdDuplicatesList(Context& c);
 int CmdDuplicatesMerge(Context& c);
 int CmdDuplicatesUnmerge(Context& c);
 int CmdDigest(Context& c);
-int CmdReplicaInit(Context& c);
-int CmdChangesExport(Context& c);
-int CmdChangesImport(Context& c);
-int CmdChangesFrontier(Context& c);
 int CmdHeldList(Context& c);
 int CmdHeldAccept(Context& c);
 int CmdHeldRelease(Context& c);
 int CmdInviteCreate(Context& c);
 int CmdJoin(Context& c);
 int CmdDeviceList(Context& c);
+int CmdDeviceApprove(Context& c);
 int CmdDeviceRevoke(Context& c);
 int CmdRosterShow(Context& c);
 int CmdBundleExport(Context& c);
@@ -122,8 +119,8 @@ struct Context {
   std::string help_topic;  // `dosti help enterprise`: the group asked about
   std::unique_ptr<Session> session;
   std::optional<std::string> key_passphrase_file;  // --key-passphrase-file
-  std::optional<sync::DeviceKeys> keys;            // this device's, once loaded or made
   std::unique_ptr<sync::Node> node;                // OpenNode
+  bool stdin_used = false;                         // a passphrase was read from "-"
 
   bool Has(std::string_view option) const {
     return values.count(option) > 0 || flags.count(option) > 0;
@@ -153,11 +150,13 @@ void PrintWarnings(Context& c, const std::vector<Issue>& warnings);
 void PrintJson(Context& c, const json::Writer& w);
 
 // [SECTION] The sync identity (commands_trust.cpp)
-// The key passphrase: --key-passphrase-file, else $DOSTI_KEY_PASSPHRASE, else none (never a
-// prompt: scripts must not hang).
+// The key passphrase: --key-passphrase-file F (F "-": standard input), else
+// $DOSTI_KEY_PASSPHRASE, else none (never a prompt: scripts must not hang).
 Result<std::string> KeyPassphrase(Context& c);
 // Makes this device's keys and the workspace's genesis (`dosti init`).
 Result<void> CreateIdentity(Context& c, std::string_view office, std::string_view name);
+// Where this device's keys are ("FILE.key"), for messages.
+std::string KeyFileOf(const Context& c);
 // Loads the key file (into c.keys) and opens the sync state into c.node: 0, or the refusal's
 // exit code.
 int OpenNode(Context& c);

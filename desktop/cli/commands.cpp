@@ -129,27 +129,22 @@ const std::vector<CommandSpec>& Commands() {
       {"conflicts", "resolve", "ID (--value TEXT | --keep N)", "help.conflicts_resolve", 1, 1,
        {{"value"}, {"keep"}}, true, CmdConflictsResolve},
       {"digest", "", "", "help.digest", 0, 0, {}, false, CmdDigest},
-      {"replica", "init", "--office beijing|islamabad", "help.replica_init", 0, 0,
-       {{"office", true, true}}, false, CmdReplicaInit},
-      {"changes", "export", "--out FILE [--since FRONTIER_FILE]", "help.changes_export", 0, 0,
-       {{"out", true, true}, {"since"}}, false, CmdChangesExport},
-      {"changes", "import", "FILE", "help.changes_import", 1, 1, {}, false, CmdChangesImport},
-      {"changes", "frontier", "--out FILE", "help.changes_frontier", 0, 0,
-       {{"out", true, true}}, false, CmdChangesFrontier},
       {"held", "list", "", "help.held_list", 0, 0, {}, false, CmdHeldList},
       {"held", "accept", "DEVICE", "help.held_accept", 1, 1, {}, false, CmdHeldAccept},
       {"held", "release", "", "help.held_release", 0, 0, {}, false, CmdHeldRelease},
 
       {"invite", "create",
-       "--role office|booth --office beijing|islamabad --passphrase P --out FILE "
-       "[--expires-days N] [--device-expires-days N] [--relay URL]",
+       "--role office|booth --office beijing|islamabad (--passphrase P | --passphrase-file F|-) "
+       "--out FILE [--expires-days N] [--device-expires-days N] [--relay URL]",
        "help.invite_create", 0, 0,
-       {{"role", true, true}, {"office", true, true}, {"passphrase", true, true},
+       {{"role", true, true}, {"office", true, true}, {"passphrase"}, {"passphrase-file"},
         {"out", true, true}, {"expires-days"}, {"device-expires-days"}, {"relay"}},
        false, CmdInviteCreate},
-      {"join", "", "FILE --passphrase P", "help.join", 1, 1, {{"passphrase", true, true}}, false,
-       CmdJoin},
+      {"join", "", "FILE (--passphrase P | --passphrase-file F|-)", "help.join", 1, 1,
+       {{"passphrase"}, {"passphrase-file"}}, false, CmdJoin},
       {"device", "list", "", "help.device_list", 0, 0, {}, false, CmdDeviceList},
+      {"device", "approve", "ID --code CODE", "help.device_approve", 1, 1,
+       {{"code", true, true}}, false, CmdDeviceApprove},
       {"device", "revoke", "ID [--cutoff N]", "help.device_revoke", 1, 1, {{"cutoff"}}, false,
        CmdDeviceRevoke},
       {"roster", "show", "", "help.roster_show", 0, 0, {}, false, CmdRosterShow},
@@ -505,11 +500,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   bool exists = c.db_path == ":memory:" || FileExists(c.db_path);
   if (spec.group == "version") return CmdVersion(c);
   if (spec.group == "info" && !exists) return CmdInfo(c);
-  // Only `init` and `replica init` create a database file: any other command on a missing
-  // file is refused by the workspace check below, against an empty in-memory database,
-  // leaving no file behind.
-  bool creates = !exists && (spec.group == "init" || spec.group == "join" ||
-                             (spec.group == "replica" && spec.sub == "init"));
+  // Only `init` and `join` create a database file: any other command on a missing file is
+  // refused by the workspace check below, against an empty in-memory database, leaving no
+  // file behind.
+  bool creates = !exists && (spec.group == "init" || spec.group == "join");
   if (creates && spec.group != "join") {
     int exit = 0;
     if (!CheckChoice(c, "--office", c.Value("office"), kOffices, &exit)) return exit;
@@ -519,7 +513,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (!session) return Refuse(c, session.error());
   c.session = std::move(*session);
   if (creates) {
-    // A refused init (or replica init) leaves no empty database file behind.
+    // A refused init or join leaves no empty database file behind.
     int code = spec.run(c);
     if (code != 0) {
       c.session.reset();

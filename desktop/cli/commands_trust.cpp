@@ -1,17 +1,18 @@
 // The sync identity and encrypted exchange (sync/README.md): init's keys and genesis, invite
-// create, join, device list|revoke, roster show, bundle export|import, sync --relay.
-// The key file is "<db>.key" (mode 0600), wrapped when a key passphrase is given.
+// create, join, device list|approve|revoke, roster show, bundle export|import, sync.
+// Everything here calls sync/ (identity.h, node.h, round.h) and lays out what comes back.
 #include <cstdio>
-#include <functional>
 #include <iomanip>
+#include <istream>
 #include <ostream>
 #include <sstream>
 
 #include "cli_internal.h"
+#include "dosti/sync/envelope.h"
+#include "dosti/sync/identity.h"
 #if DOSTI_WITH_NET
 #include "dosti/net/relay_client.h"
 #endif
-#include "dosti/sync/envelope.h"
 
 namespace dosti::cli {
 namespace {
@@ -34,93 +35,167 @@ std::string Mib(uint64_t bytes) {
   return o.str();
 }
 
-// The outcome lines of a Receive: counts, then every rejection and alarm.
+// A secret from a file, or from standard input when the file is "-" (once per command), with
+// its line ending removed.
+Result<std::string> SecretFrom(Context& c, const std::string& file, std::string_view option) {
+  std::string text;
+  if (file == "-") {
+    if (c.stdin_used || !c.env.in) {
+      return MakeErrorText(ErrorCode::kInvalid,
+                           "only one passphrase can come from standard input (--" +
+                               std::string(option) + " -)");
+    }
+    c.stdin_used = true;
+    std::getline(*c.env.in, text);
+  } else {
+    auto read = ReadFile(file);
+    if (!read) return read.error();
+    text = std::move(*read);
+    if (auto nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
+  }
+  while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.pop_back();
+  if (text.empty()) {
+    return MakeErrorText(ErrorCode::kInvalid,
+                         (file == "-" ? std::string("standard input") : file) +
+                             " holds no passphrase (--" + std::string(option) + ")");
+  }
+  return text;
+}
+
+// The invite passphrase: --passphrase P, --passphrase-file F (or -), $DOSTI_INVITE_PASSPHRASE.
+// A passphrase on the command line is visible in the process list; the others are not.
+Result<std::string> InvitePassphrase(Context& c) {
+  if (c.Has("passphrase") && c.Has("passphrase-file")) {
+    return MakeErrorText(ErrorCode::kInvalid, "give --passphrase or --passphrase-file, not both");
+  }
+  if (c.Has("passphrase")) return c.Value("passphrase");
+  if (c.Has("passphrase-file")) return SecretFrom(c, c.Value("passphrase-file"), "passphrase-file");
+  if (c.env.invite_passphrase) return *c.env.invite_passphrase;
+  return MakeErrorText(ErrorCode::kInvalid,
+                       "the invite's passphrase is needed: --passphrase-file FILE (- for standard "
+                       "input), $DOSTI_INVITE_PASSPHRASE, or --passphrase P");
+}
+
+sync::DeviceSetup Setup(Context& c, sync::KeyStore& store, std::string passphrase) {
+  sync::DeviceSetup setup;
+  setup.keys = &store;
+  setup.key_passphrase = std::move(passphrase);
+  setup.clock = c.env.clock;
+  return setup;
+}
+
+std::unique_ptr<sync::KeyStore> StoreOf(const Context& c) {
+  return InMemory(c) ? sync::KeysInMemory() : sync::KeyFileBeside(c.db_path);
+}
+
+// The receipt of an exchange: counts, then what needs attention (refused, waiting, no longer
+// valid, held back by the core), alarms on stderr, and the approval state.
 void PrintReceived(Context& c, const sync::ReceiveReport& r) {
   c.out << "applied " << r.applied << " envelopes (" << r.changes << " field changes), "
         << "already known " << r.known << ", waiting " << r.waiting << ", rejected "
-        << r.rejected << '\n';
+        << r.rejected;
+  if (r.stale > 0) c.out << ", no longer valid " << r.stale;
+  c.out << '\n';
   for (const auto& item : r.items) {
-    if (item.status == sync::Received::Status::kRejected) {
-      c.out << "  rejected: " << item.what << ": " << item.reason << '\n';
-    } else if (item.status == sync::Received::Status::kWaiting) {
-      c.out << "  waiting: " << item.what << ": " << item.reason << '\n';
+    const char* label = nullptr;
+    switch (item.status) {
+      case sync::Received::Status::kRejected: label = "rejected"; break;
+      case sync::Received::Status::kWaiting: label = "waiting"; break;
+      case sync::Received::Status::kStale: label = "no longer valid"; break;
+      default: break;
+    }
+    if (!label) continue;
+    c.out << "  " << label << ": " << Translate(item.what, c.lang) << ": "
+          << Translate(item.reason, c.lang) << '\n';
+  }
+  if (!r.held.empty()) {
+    c.out << Fmt("sync.held_back", c.lang, {std::to_string(r.held.size())}) << '\n';
+    std::string last;
+    for (const HeldCommit& h : r.held) {
+      if (h.device == last) continue;  // the others of that device wait behind the first
+      last = h.device;
+      c.out << "  " << h.reason << '\n';  // MERGE: Translate(h.reason, c.lang)
     }
   }
-  for (const auto& alarm : r.alarms) c.err << "alarm: " << alarm << '\n';
+  for (const auto& alarm : r.alarms) c.err << "alarm: " << Translate(alarm.message, c.lang) << '\n';
+  if (r.awaiting_approval) c.out << Fmt("sync.awaiting_approval", c.lang, {r.code}) << '\n';
+}
+
+void WriteMessage(json::Writer& w, const Message& m) {
+  w.BeginObject().Key("key").String(m.key).Key("text").String(m.text).Key("args").BeginObject();
+  for (const auto& [name, value] : m.args) w.Key(name).String(value);
+  w.EndObject().EndObject();
 }
 
 void WriteReceived(json::Writer& w, const sync::ReceiveReport& r) {
   w.Key("applied").Int(r.applied).Key("known").Int(r.known).Key("waiting").Int(r.waiting);
-  w.Key("rejected").Int(r.rejected).Key("changes").Int(r.changes);
+  w.Key("stale").Int(r.stale).Key("rejected").Int(r.rejected).Key("changes").Int(r.changes);
   w.Key("items").BeginArray();
   for (const auto& item : r.items) {
-    static const char* names[] = {"applied", "known", "waiting", "rejected"};
+    static const char* names[] = {"applied", "known", "waiting", "stale", "rejected"};
     if (item.status == sync::Received::Status::kApplied ||
         item.status == sync::Received::Status::kKnown) {
       continue;  // counted above; only what needs attention is listed
     }
-    w.BeginObject().Key("what").String(item.what);
+    w.BeginObject().Key("what").String(item.what.text);
     w.Key("status").String(names[static_cast<int>(item.status)]);
-    w.Key("reason").String(item.reason).EndObject();
+    w.Key("reason").String(item.reason.text).Key("key").String(item.reason.key);
+    w.Key("code").Int(static_cast<int64_t>(item.code)).EndObject();
+  }
+  w.EndArray();
+  w.Key("held").BeginArray();
+  for (const HeldCommit& h : r.held) {
+    w.BeginObject().Key("device").String(h.device).Key("seq").Int(h.seq);
+    w.Key("reason").String(h.reason).EndObject();  // MERGE: key
   }
   w.EndArray();
   w.Key("alarms").BeginArray();
-  for (const auto& a : r.alarms) w.String(a);
+  for (const auto& a : r.alarms) {
+    w.BeginObject().Key("code").Int(static_cast<int64_t>(a.code));
+    w.Key("key").String(a.message.key).Key("message").String(a.message.text).EndObject();
+  }
   w.EndArray();
+  w.Key("awaiting_approval").Bool(r.awaiting_approval);
+  w.Key("code").StringOrNull(r.code);
+}
+
+// The command line's words for what the sync layer says in general terms.
+// MERGE: move into the CLI's hint table (hints.cpp) once it exists.
+Error WithHint(Error e) {
+  if (e.key == "sync.keys_need_passphrase") {
+    e.message += " with --key-passphrase-file FILE (- for standard input) or $DOSTI_KEY_PASSPHRASE";
+  } else if (e.key == "sync.keys_missing" || e.key == "sync.no_identity") {
+    e.message += " (dosti init, or dosti join INVITE)";
+  }
+  return e;
 }
 
 }  // namespace
 
+std::string KeyFileOf(const Context& c) { return InMemory(c) ? "(memory)" : c.db_path + ".key"; }
+
 Result<std::string> KeyPassphrase(Context& c) {
-  if (c.key_passphrase_file) {
-    auto text = ReadFile(*c.key_passphrase_file);
-    if (!text) return text.error();
-    while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
-    if (text->empty()) {
-      return MakeErrorText(ErrorCode::kInvalid, *c.key_passphrase_file + " is empty");
-    }
-    return *text;
-  }
+  if (c.key_passphrase_file) return SecretFrom(c, *c.key_passphrase_file, "key-passphrase-file");
   return c.env.key_passphrase.value_or("");
 }
 
-// A new device in c.session: fresh keys, saved first (a key file is never overwritten), then
-// `make` builds its node; the key file goes again when that fails.
-Result<void> NewDevice(
-    Context& c,
-    const std::function<Result<std::unique_ptr<sync::Node>>(const sync::DeviceKeys&)>& make) {
+Result<void> CreateIdentity(Context& c, std::string_view office, std::string_view name) {
   auto passphrase = KeyPassphrase(c);
   if (!passphrase) return passphrase.error();
-  DOSTI_TRY(sync::InitCrypto());
-  sync::DeviceKeys keys = sync::DeviceKeys::Generate();
-  std::string key_path = sync::KeyFilePath(c.db_path);
-  if (!InMemory(c)) DOSTI_TRY(sync::SaveKeyFile(key_path, keys, *passphrase));
-  auto node = make(keys);
-  if (!node) {
-    if (!InMemory(c)) std::remove(key_path.c_str());
-    return node.error();
-  }
-  c.keys = std::move(keys);
+  auto store = StoreOf(c);
+  auto node = sync::CreateWorkspace(c.s(), Setup(c, *store, *passphrase), office, name);
+  if (!node) return node.error();
   c.node = std::move(*node);
   return {};
-}
-
-Result<void> CreateIdentity(Context& c, std::string_view office, std::string_view name) {
-  return NewDevice(c, [&](const sync::DeviceKeys& keys) {
-    return sync::Node::Create(c.s(), keys, office, name, c.env.clock);
-  });
 }
 
 int OpenNode(Context& c) {
   if (int code = RequireDevice(c); code != 0) return code;
   auto passphrase = KeyPassphrase(c);
   if (!passphrase) return Refuse(c, passphrase.error());
-  if (auto r = sync::InitCrypto(); !r) return Refuse(c, r.error());
-  auto keys = sync::LoadKeyFile(sync::KeyFilePath(c.db_path), *passphrase);
-  if (!keys) return Refuse(c, keys.error());
-  auto node = sync::Node::Open(c.s(), *keys, c.env.clock);
-  if (!node) return Refuse(c, node.error());
-  c.keys = std::move(*keys);
+  auto store = StoreOf(c);
+  auto node = sync::OpenDevice(c.s(), Setup(c, *store, *passphrase));
+  if (!node) return Refuse(c, WithHint(node.error()));
   c.node = std::move(*node);
   return 0;
 }
@@ -144,9 +219,11 @@ int CmdInviteCreate(Context& c) {
     if (!days) return exit;
     o.device_expires_days = static_cast<int>(*days);
   }
+  auto passphrase = InvitePassphrase(c);
+  if (!passphrase) return Refuse(c, passphrase.error());
   if (int code = OpenNode(c); code != 0) return code;
   o.relay_url = c.Value("relay", c.node->RelayUrl().value_or(""));
-  auto file = c.node->CreateInvite(o, c.Value("passphrase"));
+  auto file = c.node->CreateInvite(o, *passphrase);
   if (!file) return Refuse(c, file.error());
   std::string out = c.Value("out");
   if (auto w = WriteFileWhole(out, *file, true); !w) return Refuse(c, w.error());
@@ -164,7 +241,9 @@ int CmdInviteCreate(Context& c) {
         << " device of " << c.Value("office") << " written to " << out << " (valid until "
         << DateOf(expires) << " UTC, for one device).\n"
         << "Give the file and the passphrase to the new device separately; there:\n"
-        << "  dosti --db NEW.db join " << out << " --passphrase '…'\n";
+        << "  dosti --db NEW.db join " << out << " --passphrase-file FILE\n"
+        << "It then shows a verification code; approve it here once the codes match:\n"
+        << "  dosti device approve DEVICE_ID --code CODE\n";
   return 0;
 }
 
@@ -175,27 +254,36 @@ int CmdJoin(Context& c) {
   if (!info) return Refuse(c, info.error());
   if (!info->device_id.empty()) {
     return Refuse(c, MakeErrorText(ErrorCode::kAlreadyInitialised,
-                               c.db_path + " already belongs to a workspace; join into a new "
-                                           "database with --db NEW.db"));
+                                   c.db_path + " already belongs to a workspace; join into a new "
+                                               "database with --db NEW.db"));
   }
-  auto joined = NewDevice(c, [&](const sync::DeviceKeys& keys) {
-    return sync::Node::Join(c.s(), keys, *file, c.Value("passphrase"), c.env.clock);
-  });
-  if (!joined) return Refuse(c, joined.error());
-  const sync::Member& me = c.node->self();
+  auto invite_passphrase = InvitePassphrase(c);
+  if (!invite_passphrase) return Refuse(c, invite_passphrase.error());
+  auto key_passphrase = KeyPassphrase(c);
+  if (!key_passphrase) return Refuse(c, key_passphrase.error());
+  auto store = StoreOf(c);
+  auto node = sync::JoinWorkspace(c.s(), Setup(c, *store, *key_passphrase), *file,
+                                  *invite_passphrase);
+  if (!node) return Refuse(c, node.error());
+  c.node = std::move(*node);
+  sync::DeviceView me = c.node->Self();
+  std::string workspace = ToHex(c.node->trust().workspace());
   if (c.json) {
     json::Writer w(true);
-    w.BeginObject().Key("device").String(ToHex(me.id)).Key("role").String(sync::RoleName(me.role));
-    w.Key("office").String(sync::OfficeName(me.office));
-    w.Key("workspace").String(ToHex(c.node->trust().workspace()));
+    w.BeginObject().Key("workspace").String(workspace).Key("device").String(me.id);
+    w.Key("code").String(me.code).Key("status").String("pending");
+    w.Key("role").String(me.role).Key("office").String(me.office);
     w.Key("relay").StringOrNull(c.node->RelayUrl().value_or("")).EndObject();
     PrintJson(c, w);
     return 0;
   }
-  c.out << "Joined workspace " << ToHex(c.node->trust().workspace()) << " as "
-        << sync::RoleName(me.role) << " device " << ToHex(me.id) << " of "
-        << sync::OfficeName(me.office) << ".\nNext: get the records from a member, either\n"
-        << "  dosti --db " << c.db_path << " bundle import BUNDLE   (a file from any member)\n";
+  c.out << "Joined workspace " << workspace << " as " << me.role << " device " << me.id << " of "
+        << me.office << ", pending an admin's approval.\n"
+        << "Verification code: " << me.code << "\n"
+        << "Show this code to an admin, who approves this device once it matches theirs:\n"
+        << "  dosti device approve " << me.id << " --code " << me.code << "\n"
+        << "Until then this device holds no records. Send the admin this device's join, either\n"
+        << "  dosti --db " << c.db_path << " bundle export --out FILE   (a file for an admin)\n";
   if (auto relay = c.node->RelayUrl()) {
     c.out << "  dosti --db " << c.db_path << " sync --relay " << *relay << '\n';
   } else {
@@ -213,10 +301,11 @@ void PrintDevices(Context& c, const std::vector<sync::DeviceView>& devices) {
   t.AlignRight(5);
   for (const auto& d : devices) {
     std::string note = d.self ? "this device" : "";
-    if (d.provisional) note += std::string(note.empty() ? "" : ", ") + "joined, not yet in a roster version";
-    if (d.status == "revoked") note += std::string(note.empty() ? "" : ", ") + "accepted up to " + std::to_string(d.cutoff);
+    auto add = [&](const std::string& more) { note += (note.empty() ? "" : ", ") + more; };
+    if (d.status == "pending") add("verification code " + d.code);
+    if (d.status == "revoked") add("accepted up to " + std::to_string(d.cutoff));
     t.Add({d.id, d.role, CodeLabel("office", d.office, c.lang), d.status, DateOf(d.expires_ms),
-           std::to_string(d.applied), note});
+           d.status == "pending" ? "-" : std::to_string(d.applied), note});
   }
   t.Print(c.out);
 }
@@ -227,8 +316,9 @@ void WriteDevices(json::Writer& w, const std::vector<sync::DeviceView>& devices)
     w.BeginObject().Key("id").String(d.id).Key("role").String(d.role);
     w.Key("office").String(d.office).Key("status").String(d.status);
     w.Key("expires").StringOrNull(d.expires_ms ? DateOf(d.expires_ms) : "");
-    w.Key("provisional").Bool(d.provisional).Key("self").Bool(d.self);
+    w.Key("self").Bool(d.self);
     w.Key("envelopes").Int(static_cast<int64_t>(d.applied));
+    if (d.status == "pending") w.Key("code").String(d.code);
     if (d.status == "revoked") w.Key("cutoff").Int(static_cast<int64_t>(d.cutoff));
     w.EndObject();
   }
@@ -250,6 +340,25 @@ int CmdDeviceList(Context& c) {
   return 0;
 }
 
+int CmdDeviceApprove(Context& c) {
+  if (int code = OpenNode(c); code != 0) return code;
+  if (auto ok = c.node->Approve(c.positional[0], c.Value("code")); !ok) {
+    return Refuse(c, ok.error());
+  }
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("approved").String(c.positional[0]);
+    w.Key("roster_version").Int(c.node->trust().roster_version());
+    w.Key("epoch").Int(c.node->epoch()).EndObject();
+    PrintJson(c, w);
+    return 0;
+  }
+  c.out << "Approved device " << c.positional[0] << ": it is in roster version "
+        << c.node->trust().roster_version() << " and holds epoch " << c.node->epoch()
+        << "'s key once it receives this.\nSync or export a bundle so it learns of it.\n";
+  return 0;
+}
+
 int CmdDeviceRevoke(Context& c) {
   std::optional<uint64_t> cutoff;
   if (c.Has("cutoff")) {
@@ -262,16 +371,22 @@ int CmdDeviceRevoke(Context& c) {
   if (int code = OpenNode(c); code != 0) return code;
   auto new_epoch = c.node->Revoke(c.positional[0], cutoff);
   if (!new_epoch) return Refuse(c, new_epoch.error());
-  if (!*new_epoch && !c.json) {
-    c.out << "Device " << c.positional[0] << " stays revoked; its envelopes up to " << *cutoff
-          << " are accepted now. Sync or export a bundle so the others learn of it.\n";
-    return 0;
-  }
   if (c.json) {
     json::Writer w(true);
     w.BeginObject().Key("revoked").String(c.positional[0]);
-    w.Key("epoch").Int(c.node->epoch()).EndObject();
+    w.Key("epoch").Int(c.node->epoch()).Key("new_epoch").Bool(*new_epoch).EndObject();
     PrintJson(c, w);
+    return 0;
+  }
+  if (!*new_epoch) {
+    if (cutoff) {
+      c.out << "Device " << c.positional[0] << " stays revoked; its envelopes up to " << *cutoff
+            << " are accepted now. Sync or export a bundle so the others learn of it.\n";
+    } else {
+      c.out << "Refused the pending device " << c.positional[0]
+            << ": it can no longer be approved. Sync or export a bundle so the others learn of "
+               "it.\n";
+    }
     return 0;
   }
   c.out << "Revoked device " << c.positional[0] << "; epoch " << c.node->epoch()
@@ -295,7 +410,8 @@ int CmdRosterShow(Context& c) {
     WriteDevices(w, devices);
     w.Key("quarantine").BeginArray();
     for (const auto& q : *quarantine) {
-      w.BeginObject().Key("envelope").String(q.id).Key("reason").String(q.reason).EndObject();
+      w.BeginObject().Key("envelope").String(q.id).Key("reason").String(q.reason.text);
+      w.Key("key").String(q.reason.key).EndObject();
     }
     w.EndArray().EndObject();
     PrintJson(c, w);
@@ -309,7 +425,9 @@ int CmdRosterShow(Context& c) {
   PrintDevices(c, devices);
   if (!quarantine->empty()) {
     c.out << "\nQuarantined envelopes (never applied; evidence for an admin):\n";
-    for (const auto& q : *quarantine) c.out << "  " << q.id.substr(0, 16) << "  " << q.reason << '\n';
+    for (const auto& q : *quarantine) {
+      c.out << "  " << q.id.substr(0, 16) << "  " << Translate(q.reason, c.lang) << '\n';
+    }
   }
   return 0;
 }
@@ -321,17 +439,22 @@ int CmdBundleExport(Context& c) {
   auto bundle = c.node->ExportBundle(c.Value("for"));
   if (!bundle) return Refuse(c, bundle.error());
   std::string out = c.Value("out");
-  if (auto w = WriteFileWhole(out, *bundle); !w) return Refuse(c, w.error());
+  if (auto w = WriteFileWhole(out, *bundle, true); !w) return Refuse(c, w.error());
+  bool pending = c.node->pending();
   if (c.json) {
     json::Writer w(true);
     w.BeginObject().Key("file").String(out).Key("bytes").Int(static_cast<int64_t>(bundle->size()));
-    w.EndObject();
+    w.Key("awaiting_approval").Bool(pending);
+    w.Key("code").StringOrNull(c.node->verification_code()).EndObject();
     PrintJson(c, w);
     return 0;
   }
   c.out << "Bundle written to " << out << " (" << Mib(bundle->size())
         << "), checked by reading it back.\nOn the other device: dosti bundle import " << out
         << '\n';
+  if (pending) {
+    c.out << Fmt("sync.awaiting_approval", c.lang, {c.node->verification_code()}) << '\n';
+  }
   return 0;
 }
 
@@ -341,12 +464,11 @@ int CmdBundleImport(Context& c) {
   if (int code = OpenNode(c); code != 0) return code;
   auto report = c.node->ImportBundle(*file);
   if (!report) return Refuse(c, report.error());
-  // What arrived is sealed into this device's log too, so the next bundle can forward it.
   bool failed = report->damaged || report->received.rejected > 0;
   if (c.json) {
     json::Writer w(true);
     w.BeginObject().Key("exporter").String(report->exporter);
-    w.Key("damaged").Bool(report->damaged).Key("damage").StringOrNull(report->damage);
+    w.Key("damaged").Bool(report->damaged).Key("damage").StringOrNull(report->damage.text);
     WriteReceived(w, report->received);
     w.EndObject();
     PrintJson(c, w);
@@ -354,9 +476,12 @@ int CmdBundleImport(Context& c) {
     c.out << "Bundle from device " << report->exporter << ": ";
     PrintReceived(c, report->received);
   }
-  if (report->damaged) c.err << "error: " << c.positional[0] << ": " << report->damage
-                             << "; the valid envelopes in it were kept\n";
-  else if (failed) c.err << "error: " << report->received.rejected << " envelopes were rejected\n";
+  if (report->damaged) {
+    c.err << "error: " << c.positional[0] << ": " << Translate(report->damage, c.lang)
+          << "; the valid envelopes in it were kept\n";
+  } else if (failed) {
+    c.err << "error: " << report->received.rejected << " envelopes were rejected\n";
+  }
   return failed ? 1 : 0;
 }
 
@@ -386,9 +511,6 @@ int CmdSync(Context& c) {
   if (!client) return Refuse(c, client.error());
   net::RelayClient& relay = **client;
 
-  // The roster first: register the workspace when the relay does not know it yet (open on a
-  // loopback relay, a token elsewhere), then hand over and take every control message, so
-  // both sides judge authors alike.
   auto control = c.node->ControlMessages();
   auto first = relay.GetControl(0);
   if (!first) {
@@ -396,9 +518,16 @@ int CmdSync(Context& c) {
       return Refuse(c, r.error());
     }
   }
-  if (auto r = relay.PostControl(control); !r) return Refuse(c, r.error());
+  auto posted = relay.PostControl(control);
+  if (!posted) return Refuse(c, posted.error());
+  for (const auto& rej : posted->rejected) {
+    auto env = sync::ParseEnvelope(control[rej.index]);
+    if (env && env->header.author == c.node->device()) {
+      return Refuse(c, "the relay refused this device's " +
+                           std::string(sync::KindName(env->header.kind)) + " message: " + rej.reason);
+    }
+  }
   sync::ReceiveReport total;
-  // A workspace registered just now holds only what this device posted.
   net::ControlPage page = first ? std::move(*first) : net::ControlPage{};
   for (;;) {
     std::vector<std::string_view> views(page.messages.begin(), page.messages.end());
@@ -410,9 +539,21 @@ int CmdSync(Context& c) {
     if (!next) return Refuse(c, next.error());
     page = std::move(*next);
   }
-
-  // Push what the relay lacks (any author's: this device forwards what it has), then pull.
-  if (auto r = relay.SignIn(c.keys->id(), c.keys->sign.sk); !r) {
+  if (c.node->pending()) {
+    if (auto r = c.node->SetRelayUrl(url); !r) return Refuse(c, r.error());
+    if (progressed) c.err << '\n';
+    c.out << "Synced with " << url << ": ";
+    total.awaiting_approval = true;
+    total.code = c.node->verification_code();
+    PrintReceived(c, total);
+    return 0;
+  }
+  if (sealed && *sealed == 0) (void)c.node->SealOutgoing();
+  if (auto r = relay.SignIn(c.node->device(), [&](const Bytes& relay_id, const Bytes& nonce,
+                                                  int64_t time_ms) {
+        return c.node->SignRelayAuth(relay_id, nonce, time_ms);
+      });
+      !r) {
     return Refuse(c, r.error());
   }
   auto theirs = relay.GetFrontier();
@@ -422,7 +563,9 @@ int CmdSync(Context& c) {
     auto batch = c.node->ChangesAfter(*theirs, 8u << 20);
     if (!batch) return Refuse(c, batch.error());
     if (batch->empty()) break;
-    auto r = relay.Push(*batch);
+    std::vector<Bytes> bytes;
+    for (auto& o : *batch) bytes.push_back(o.bytes);
+    auto r = relay.Push(bytes);
     if (!r) return Refuse(c, r.error());
     pushed += r->accepted;
     push_rejected += r->rejected.size();
@@ -430,11 +573,8 @@ int CmdSync(Context& c) {
       c.err << (progressed ? "\n" : "") << "relay refused an envelope: " << rej.reason << '\n';
       progressed = false;
     }
-    for (const Bytes& env : *batch) {
-      auto parsed = sync::ParseEnvelope(env);
-      if (parsed) (*theirs)[parsed->header.author] = std::max((*theirs)[parsed->header.author], parsed->header.seq);
-    }
-    if (!r->rejected.empty()) break;  // the rest would follow the refused one: stop
+    for (const auto& o : *batch) (*theirs)[o.author] = std::max((*theirs)[o.author], o.seq);
+    if (!r->rejected.empty()) break;
   }
   net::Frontier mine = c.node->Frontier();
   auto pulled = relay.PullAll(&mine, [&](std::vector<Bytes>&& page) -> Result<void> {

@@ -11,6 +11,7 @@
 
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/envelope.h"
+#include "dosti/sync/protocol.h"
 #include "dosti/sync/wire.h"
 
 namespace dosti::net {
@@ -110,7 +111,8 @@ struct RelayClient::Impl {
   ClientOptions options;
   std::unique_ptr<httplib::Client> http;
   std::string token;  // hex session token
-  Bytes device, ed_sk;  // kept for renewing the session
+  Bytes device;  // kept for renewing the session
+  RelayClient::Signer sign;
 
   struct Reply {
     int status = 0;
@@ -285,10 +287,10 @@ Result<ControlPage> RelayClient::GetControl(uint64_t after) {
   return page;
 }
 
-Result<void> RelayClient::SignIn(const Bytes& device, const Bytes& ed_sk) {
+Result<void> RelayClient::SignIn(const Bytes& device, Signer sign) {
   if (workspace_.empty()) return NetError("no workspace: open the client with its id");
-  if (device.size() != sync::kIdBytes || ed_sk.size() != 64)
-    return NetError("sign-in needs the 16-byte device id and its 64-byte Ed25519 secret key");
+  if (device.size() != sync::kIdBytes || !sign)
+    return NetError("sign-in needs the 16-byte device id and its signer");
   const std::string base = "/v1/" + sync::ToHex(workspace_);
   Error last = NetError("sign-in failed");
   // Twice at most: a session request retried after a broken link finds its nonce used.
@@ -305,10 +307,7 @@ Result<void> RelayClient::SignIn(const Bytes& device, const Bytes& ed_sk) {
     if (!relay_b || relay_b->size() != 16 || !nonce_b || nonce_b->size() != 32)
       return NetError("the relay at " + url_ + " sent a malformed sign-in challenge");
     int64_t now = impl_->options.clock();
-    // "DH-relay-auth-v1" ‖ relay id ‖ workspace id ‖ nonce ‖ u64 LE time_ms (relay README).
-    sync::Writer w;
-    w.Raw("DH-relay-auth-v1").Raw(*relay_b).Raw(workspace_).Raw(*nonce_b).I64(now);
-    Bytes sig = sync::Sign(ed_sk, w.bytes());
+    Bytes sig = sign(*relay_b, *nonce_b, now);
     Json body{{"device", sync::ToHex(device)},
               {"nonce", *nonce},
               {"time_ms", now},
@@ -325,21 +324,28 @@ Result<void> RelayClient::SignIn(const Bytes& device, const Bytes& ed_sk) {
     if (!token) return NetError("the relay at " + url_ + " sent a malformed session");
     impl_->token = *token;
     impl_->device = device;
-    impl_->ed_sk = ed_sk;
+    impl_->sign = sign;
     return {};
   }
   return last;
+}
+
+Result<void> RelayClient::SignIn(const Bytes& device, const Bytes& ed_sk) {
+  Bytes ws = workspace_;
+  return SignIn(device, Signer([ws, ed_sk](const Bytes& relay_id, const Bytes& nonce, int64_t t) {
+    return sync::Sign(ed_sk, sync::RelayAuthMessage(relay_id, ws, nonce, t));
+  }));
 }
 
 namespace {
 
 // An authenticated request: on 401 with a session, sign in again once and repeat.
 template <typename Fn>
-auto WithSession(RelayClient* client, const Bytes& device, const Bytes& sk, Fn&& fn)
-    -> decltype(fn()) {
+auto WithSession(RelayClient* client, const Bytes& device, const RelayClient::Signer& sign,
+                 Fn&& fn) -> decltype(fn()) {
   auto reply = fn();
   if (reply && reply->status == 401 && !device.empty()) {
-    auto again = client->SignIn(device, sk);
+    auto again = client->SignIn(device, sign);
     if (!again) return again.error();
     return fn();
   }
@@ -350,7 +356,7 @@ auto WithSession(RelayClient* client, const Bytes& device, const Bytes& sk, Fn&&
 
 Result<Frontier> RelayClient::GetFrontier() {
   if (impl_->token.empty()) return NetError("sign in to the relay first");
-  auto reply = WithSession(this, impl_->device, impl_->ed_sk, [&] {
+  auto reply = WithSession(this, impl_->device, impl_->sign, [&] {
     return impl_->Send(url_, false, "/v1/" + sync::ToHex(workspace_) + "/frontier", {}, nullptr,
                        true);
   });
@@ -385,7 +391,7 @@ Result<PushResult> RelayClient::Push(const std::vector<Bytes>& envelopes) {
            (to == from || size + 4 + envelopes[to].size() <= limit))
       size += 4 + envelopes[to++].size();
     std::string body = Frames(envelopes, from, to);
-    auto reply = WithSession(this, impl_->device, impl_->ed_sk, [&] {
+    auto reply = WithSession(this, impl_->device, impl_->sign, [&] {
       return impl_->Send(url_, true, "/v1/" + sync::ToHex(workspace_) + "/push", body,
                          "application/octet-stream", true);
     });
@@ -410,7 +416,7 @@ Result<PullPage> RelayClient::Pull(const Frontier& frontier, std::size_t max_byt
   Json f = Json::object();
   for (const auto& [author, seq] : frontier) f[sync::ToHex(author)] = seq;
   std::string body = Json{{"frontier", f}, {"max_bytes", max_bytes}}.dump();
-  auto reply = WithSession(this, impl_->device, impl_->ed_sk, [&] {
+  auto reply = WithSession(this, impl_->device, impl_->sign, [&] {
     return impl_->Send(url_, true, "/v1/" + sync::ToHex(workspace_) + "/pull", body,
                        "application/json", true);
   });

@@ -90,10 +90,11 @@ Result<void> Relay::Load(const Bytes& ws) {
                      "workspace " + Hex(ws) + ": stored genesis refused: " + trust.error().message);
   auto w = std::make_unique<Workspace>();
   w->trust.emplace(std::move(*trust));
+  w->trust->set_park(false);  // clients post in folding order: nothing waits at the relay
   for (std::size_t i = 0; i < msgs->size(); ++i) {
     const Bytes& m = (*msgs)[i];
     if (i > 0) {
-      auto outcome = w->trust->Offer(m);
+      auto outcome = w->trust->Restore(m);
       if (!outcome)
         std::cerr << "dosti-relay: workspace " << Hex(ws) << ": stored control message " << i + 1
                   << " refused on reload: " << outcome.error().message << "\n";
@@ -152,7 +153,7 @@ Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
                                      " envelope is not a control message (changes go to /push)"});
       continue;
     }
-    auto outcome = w->trust->Offer(msgs[i]);
+    auto outcome = w->trust->Offer(msgs[i], Now());
     if (!outcome) {
       out.rejected.push_back({i, outcome.error().message});
       continue;

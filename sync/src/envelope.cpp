@@ -58,6 +58,7 @@ const char* KindName(Kind kind) {
     case Kind::kInvite: return "invite";
     case Kind::kJoin: return "join";
     case Kind::kReceipt: return "receipt";
+    case Kind::kGrant: return "grant";
   }
   return "unknown";
 }
@@ -83,7 +84,7 @@ Result<Envelope> ParseEnvelope(std::string_view bytes) {
     return Damaged("version " + std::to_string(version) + " (this Dosti reads version 1)");
   }
   uint8_t kind = r.U8();
-  if (kind < 1 || kind > 6) return Damaged("unknown kind " + std::to_string(kind));
+  if (kind < 1 || kind > 7) return Damaged("unknown kind " + std::to_string(kind));
   if (r.U16() != 0) return Damaged("flags must be 0 in version 1");
   Envelope env;
   Header& h = env.header;

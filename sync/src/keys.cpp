@@ -1,15 +1,7 @@
 // Device keys and the key file (keys.h; layout in sync/README.md, "Key file").
 #include "dosti/sync/keys.h"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
@@ -20,8 +12,8 @@ namespace {
 constexpr std::string_view kMagic = "DHKEY001";
 constexpr std::size_t kSecretBytes = 64;  // Ed25519 seed ‖ X25519 secret
 
-Error Damaged(const std::string& why) {
-  return MakeErrorText(ErrorCode::kDamaged, "the key file is damaged: " + why);
+Error Damaged(std::string_view why) {
+  return MakeError(ErrorCode::kDamaged, "sync.keys_damaged", {{"why", std::string(why)}});
 }
 
 }  // namespace
@@ -29,8 +21,6 @@ Error Damaged(const std::string& why) {
 DeviceKeys DeviceKeys::Generate() { return {SigningKeys::Generate(), BoxKeys::Generate()}; }
 
 Bytes DeviceKeys::id() const { return DeviceIdOf(sign.pk, box.pk); }
-
-std::string KeyFilePath(const std::string& db_path) { return db_path + ".key"; }
 
 Bytes EncodeKeyFile(const DeviceKeys& keys, std::string_view passphrase) {
   Bytes secret = keys.sign.sk.substr(0, 32) + keys.box.sk;
@@ -69,16 +59,14 @@ Result<DeviceKeys> DecodeKeyFile(std::string_view bytes, std::string_view passph
     std::string_view cipher = r.Raw(kSecretBytes + kTagBytes);
     if (!r.done()) return Damaged("wrong length");
     if (passphrase.empty()) {
-      return MakeErrorText(ErrorCode::kWrongPassphrase,
-                       "the key file is protected by a passphrase: give it with "
-                       "--key-passphrase-file FILE or DOSTI_KEY_PASSPHRASE");
+      return MakeError(ErrorCode::kWrongPassphrase, "sync.keys_need_passphrase");
     }
     auto key = PasswordKey(passphrase, salt, ops, mem);
     if (!key) return key.error();
     // Key commitment first (libsodium aead.md, "Robustness"): a wrong passphrase is told apart
     // before any decryption is attempted.
     if (!SameBytes(commit, KeyedHash(*key, "DH-commit-v1", {nonce}))) {
-      return MakeErrorText(ErrorCode::kWrongPassphrase, "wrong key passphrase");
+      return MakeError(ErrorCode::kWrongPassphrase, "sync.keys_wrong_passphrase");
     }
     auto plain = Decrypt(*key, nonce, bytes.substr(0, ad_len), cipher);
     sodium_memzero(key->data(), key->size());
@@ -91,44 +79,6 @@ Result<DeviceKeys> DecodeKeyFile(std::string_view bytes, std::string_view passph
                   BoxKeys::FromSecret(secret.substr(32))};
   sodium_memzero(secret.data(), secret.size());
   return keys;
-}
-
-Result<void> SaveKeyFile(const std::string& path, const DeviceKeys& keys,
-                         std::string_view passphrase) {
-  Bytes bytes = EncodeKeyFile(keys, passphrase);
-  // O_EXCL: an existing key file is never overwritten; 0600: only this OS user reads it.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return MakeErrorText(ErrorCode::kAlreadyInitialised,
-                       path + " already exists; keys are never overwritten");
-    }
-    return MakeErrorText(ErrorCode::kIo, "cannot create " + path + ": " + std::strerror(errno));
-  }
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(path.c_str());
-      return MakeErrorText(ErrorCode::kIo, "cannot write " + path);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  ::fsync(fd);
-  ::close(fd);
-  return {};
-}
-
-Result<DeviceKeys> LoadKeyFile(const std::string& path, std::string_view passphrase) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return MakeErrorText(ErrorCode::kIo, "this device's key file " + path +
-                                         " is missing; it is made by `dosti init` or `dosti join`");
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return DecodeKeyFile(buf.str(), passphrase);
 }
 
 }  // namespace dosti::sync

@@ -1,64 +1,42 @@
-// The replicator of one device (node.h; formats and rules in sync/README.md). The receiving
-// checks follow research/security-reliability.md §3.3: size and layout, workspace, roster,
-// signature, chain, key, decryption, then the core's bounded parser, then one transaction.
-#include "dosti/sync/node.h"
-
+// The replicator of one device (node.h; formats and rules in sync/README.md): receiving,
+// outgoing and administration. Invites and joining are in invite.cpp, bundle files in
+// bundle.cpp. The receiving checks follow research/security-reliability.md §3.3: size and
+// layout, workspace, roster, signature, chain, key, decryption, then the core's bounded parser,
+// then one transaction.
 #include <sodium.h>
 
 #include <algorithm>
 
 #include "dosti/sync/envelope.h"
-#include "dosti/date.h"
+#include "dosti/sync/protocol.h"
 #include "dosti/sync/wire.h"
+#include "local_keys.h"
+#include "node_state.h"
 
 namespace dosti::sync {
 namespace {
 
-// Local spaces (Session::LocalPut): never replicated.
-constexpr std::string_view kSync = "sync";        // workspace, out_commit, relay
-constexpr std::string_view kControl = "ctl";      // u32 BE index → control envelope
-constexpr std::string_view kLog = "env";          // author ‖ u64 BE seq → changes envelope
-constexpr std::string_view kHead = "head";        // author → u64 seq ‖ id of that envelope
-constexpr std::string_view kPending = "pend";     // author ‖ u64 BE seq → waiting envelope
-constexpr std::string_view kQuarantine = "quar";  // envelope id → u32 len ‖ reason ‖ envelope
-constexpr std::string_view kSecret = "secret";    // u32 BE epoch → secret sealed to this device
-constexpr std::string_view kReceipts = "rcpt";    // device → its latest receipt envelope
-
-// The waiting queue's bounds (Signal's MAX_FORWARD_JUMPS as the model, research §3.3).
-constexpr std::size_t kMaxPending = 25'000;
-constexpr std::size_t kMaxPendingBytes = 64u << 20;
-
-constexpr std::string_view kInviteMagic = "DHINVIT1";
-constexpr std::string_view kBundleMagic = "DHBUNDL1";
-constexpr uint8_t kInviteInnerVersion = 1;
-constexpr int64_t kDayMs = 86'400'000;
-
-Bytes BigEndian(uint64_t v, int n) {
-  Bytes out(n, '\0');
-  for (int i = n - 1; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-  return out;
-}
-uint64_t ReadBigEndian(std::string_view b) {
-  uint64_t v = 0;
-  for (char c : b) v = (v << 8) | static_cast<uint8_t>(c);
-  return v;
-}
-Bytes LogKey(std::string_view author, uint64_t seq) { return Bytes(author) + BigEndian(seq, 8); }
 std::string Short(std::string_view id) { return ToHex(id).substr(0, 8); }
 
-Bytes SecretMessage(std::string_view secret, uint32_t epoch, std::string_view workspace) {
-  Writer w;
-  w.Raw(secret).U32(epoch).Raw(workspace);
-  return w.Take();
-}
-Bytes PrevAd(std::string_view workspace, uint32_t older, uint32_t newer) {
-  Writer w;
-  w.Raw(workspace).U32(older).U32(newer);
-  return w.Take();
+Received Item(const Envelope& env, Message what) {
+  Received r;
+  r.kind = env.header.kind;
+  r.author = env.header.author;
+  r.seq = env.header.seq;
+  r.what = std::move(what);
+  return r;
 }
 
-Received Rejected(std::string what, const Error& e) {
-  return {Received::Status::kRejected, std::move(what), e.message, e.code};
+Received With(Received r, Received::Status status, Message reason = {},
+              ErrorCode code = ErrorCode::kOk) {
+  r.status = status;
+  r.reason = std::move(reason);
+  r.code = code;
+  return r;
+}
+
+Received Refused(Received r, const Error& e) {
+  return With(std::move(r), Received::Status::kRejected, MessageOf(e), e.code);
 }
 
 }  // namespace
@@ -68,6 +46,7 @@ void ReceiveReport::Add(Received r) {
     case Received::Status::kApplied: ++applied; break;
     case Received::Status::kKnown: ++known; break;
     case Received::Status::kWaiting: ++waiting; break;
+    case Received::Status::kStale: ++stale; break;
     case Received::Status::kRejected: ++rejected; break;
   }
   items.push_back(std::move(r));
@@ -77,393 +56,360 @@ void ReceiveReport::Merge(const ReceiveReport& other) {
   applied += other.applied;
   known += other.known;
   waiting += other.waiting;
+  stale += other.stale;
   rejected += other.rejected;
   changes += other.changes;
   items.insert(items.end(), other.items.begin(), other.items.end());
   alarms.insert(alarms.end(), other.alarms.begin(), other.alarms.end());
+  held = other.held;
+  awaiting_approval = other.awaiting_approval;
+  code = other.code;
 }
 
-struct Node::State {
-  Session& session;
-  DeviceKeys keys;
-  Clock* clock;
-  std::optional<Trust> trust;
-  Bytes device;
-  std::map<uint32_t, Bytes> secrets;
-  std::map<Bytes, std::pair<uint64_t, Bytes>> heads;  // author → (seq, envelope id)
-  std::size_t persisted_control = 0;
-  std::size_t pending = 0, pending_bytes = 0;
+// ---- the state ----------------------------------------------------------------------------
 
-  State(Session& s, DeviceKeys k, Clock* c)
-      : session(s), keys(std::move(k)), clock(c ? c : &SystemClock()), device(keys.id()) {}
+bool Node::State::approved() const {
+  const Member* me = trust->Find(device);
+  return me && me->status == Status::kActive && keyring.newest() > 0;
+}
 
-  int64_t Now() const { return clock->NowMs(); }
-  const Bytes& workspace() const { return trust->workspace(); }
-  std::string DeviceLabel(std::string_view id) const {
-    const Member* m = trust ? trust->Find(id) : nullptr;
-    std::string label = "device " + Short(id);
-    if (m) label += std::string(" (") + RoleName(m->role) + ", " + OfficeName(m->office) + ")";
-    return label;
+Message Node::State::What(const Header& h) const {
+  Args args{{"device", Short(h.author)}, {"kind", KindName(h.kind)}};
+  if (h.kind == Kind::kChanges) args.emplace_back("seq", std::to_string(h.seq));
+  const Member* m = trust ? trust->Find(h.author) : nullptr;
+  const PendingJoin* p = m || !trust ? nullptr : trust->FindPending(h.author);
+  if (m || p) {
+    args.emplace_back("role", RoleName(m ? m->role : p->role));
+    args.emplace_back("office", OfficeName(m ? m->office : p->office));
   }
+  std::string key = h.kind == Kind::kChanges ? "sync.what.changes" : "sync.what.control";
+  if (m || p) key += "_of";
+  return MakeMessage(key, std::move(args));
+}
 
-  // Writes the control messages the view gained since the last call.
-  Result<void> PersistControl() {
-    auto all = trust->ControlMessages();
-    for (; persisted_control < all.size(); ++persisted_control) {
-      DOSTI_TRY(session.LocalPut(kControl, BigEndian(persisted_control, 4), all[persisted_control]));
-    }
-    return {};
+Result<void> Node::State::Load() {
+  auto ws = session.LocalGet(kSyncSpace, "workspace");
+  if (!ws) return ws.error();
+  if (!ws->has_value()) return MakeError(ErrorCode::kNotInitialised, "sync.no_identity");
+  auto control = session.LocalList(kControlSpace);
+  if (!control) return control.error();
+  if (control->empty()) return MakeError(ErrorCode::kDamaged, "sync.roster_missing");
+  auto t = Trust::FromGenesis((*control)[0].second);
+  if (!t) return t.error();
+  trust = std::move(*t);
+  // Judged when they arrived: restored without the checks of time.
+  for (std::size_t i = 1; i < control->size(); ++i) (void)trust->Restore((*control)[i].second);
+  persisted_control = control->size();
+  auto info = session.Info();
+  if (!info) return info.error();
+  if (info->device_id != ToHex(device)) {
+    return MakeError(ErrorCode::kUnknownDevice, "sync.keys_of_other_device",
+                     {{"keys", ToHex(device)}, {"device", info->device_id}});
   }
+  DOSTI_TRY(keyring.Load());
+  DOSTI_TRY(logs.Load());
+  return waiting.Load();
+}
 
-  Result<void> AddSecret(uint32_t epoch, std::string_view secret) {
-    if (secrets.count(epoch)) return {};
-    secrets[epoch] = Bytes(secret);
-    return session.LocalPut(kSecret, BigEndian(epoch, 4), SealTo(keys.box.pk, secret));
+Result<void> Node::State::SaveTrust() {
+  std::size_t count = trust->control_count();
+  auto saved = session.Atomically([&]() -> Result<void> {
+    auto fresh = trust->ControlMessages(persisted_control);
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      DOSTI_TRY(session.LocalPut(kControlSpace, local::BigEndian(persisted_control + i, 4), fresh[i]));
+    }
+    return keyring.Learn(*trust, device);
+  });
+  if (!saved) return saved.error();
+  persisted_control = count;
+  return {};
+}
+
+Result<const Member*> Node::State::RequireAdmin() const {
+  const Member* me = trust->Find(device);
+  if (!me || me->role != Role::kAdmin || me->status != Status::kActive) {
+    return MakeError(ErrorCode::kNotPermitted, "sync.admins_only");
   }
+  return me;
+}
 
-  // Opens the epoch secrets sealed to this device and walks the chain back (each secret
-  // encrypts its predecessor).
-  Result<void> LearnSecrets() {
-    for (const auto& [epoch, bytes] : trust->epochs()) {
-      if (secrets.count(epoch)) continue;
-      auto env = ParseEnvelope(bytes);
-      auto body = env ? DecodeEpoch(env->body()) : Result<EpochBody>(env.error());
-      if (!body) continue;
-      for (const auto& [id, box] : body->sealed) {
-        if (id != device) continue;
-        auto plain = OpenSealed(keys.box, box);
-        if (plain && plain->size() == 32 + 4 + kIdBytes &&
-            *plain == SecretMessage(plain->substr(0, 32), epoch, workspace())) {
-          DOSTI_TRY(AddSecret(epoch, plain->substr(0, 32)));
-        }
-      }
-    }
-    for (bool progress = true; progress;) {
-      progress = false;
-      for (auto it = secrets.rbegin(); it != secrets.rend(); ++it) {
-        uint32_t e = it->first;
-        if (e <= 1 || secrets.count(e - 1)) continue;
-        auto msg = trust->epochs().find(e);
-        if (msg == trust->epochs().end()) continue;
-        auto env = ParseEnvelope(msg->second);
-        auto body = env ? DecodeEpoch(env->body()) : Result<EpochBody>(env.error());
-        if (!body) continue;
-        auto older = Decrypt(PreviousEpochKey(it->second), body->prev_nonce,
-                             PrevAd(workspace(), e - 1, e), body->prev_secret);
-        if (!older || older->size() != 32) continue;
-        DOSTI_TRY(AddSecret(e - 1, *older));
-        progress = true;
-        break;
-      }
-    }
-    return {};
+Result<Bytes> Node::State::ResolveDevice(std::string_view hex, bool pending) const {
+  std::string prefix(hex);
+  std::transform(prefix.begin(), prefix.end(), prefix.begin(), ::tolower);
+  if (prefix.size() < 6) return MakeError(ErrorCode::kInvalid, "sync.device_prefix_short", {}, "device");
+  std::vector<Bytes> found;
+  for (const Member& m : trust->Members()) {
+    if (ToHex(m.id).rfind(prefix, 0) == 0) found.push_back(m.id);
   }
-
-  Result<void> Quarantine(const Envelope& env, const std::string& reason) {
-    Writer w;
-    w.Sized(reason).Raw(env.bytes);
-    return session.LocalPut(kQuarantine, env.Id(), w.bytes());
+  if (pending) {
+    for (const PendingJoin& p : trust->Pending()) {
+      if (ToHex(p.id).rfind(prefix, 0) == 0) found.push_back(p.id);
+    }
   }
+  if (found.empty()) return MakeError(ErrorCode::kNotFound, "sync.no_such_device", {{"device", prefix}});
+  if (found.size() > 1) return MakeError(ErrorCode::kAmbiguous, "sync.device_ambiguous", {{"device", prefix}});
+  return found[0];
+}
 
-  Received Pend(const Envelope& env, std::string what, std::string why) {
-    Bytes key = LogKey(env.header.author, env.header.seq);
-    auto have = session.LocalGet(kPending, key);
-    if (have && !have->has_value()) {
-      if (pending >= kMaxPending || pending_bytes + env.bytes.size() > kMaxPendingBytes) {
-        return Rejected(what, MakeErrorText(ErrorCode::kTooLarge,
-                                        "the queue of envelopes waiting for their predecessors "
-                                        "is full; sync in order (" + why + ")"));
-      }
-      if (auto r = session.LocalPut(kPending, key, env.bytes); !r) return Rejected(what, r.error());
-      ++pending;
-      pending_bytes += env.bytes.size();
-    }
-    return {Received::Status::kWaiting, std::move(what), std::move(why)};
+// ---- receiving ----------------------------------------------------------------------------
+
+Received Node::State::ReceiveOne(std::string_view bytes, ReceiveReport& report) {
+  auto env = ParseEnvelope(bytes);
+  if (!env) {
+    Received r;
+    r.what = MakeMessage("sync.what.unreadable");
+    return Refused(std::move(r), env.error());
   }
-
-  Result<void> Unpend(std::string_view author, uint64_t seq, std::size_t bytes) {
-    Bytes key = LogKey(author, seq);
-    auto have = session.LocalGet(kPending, key);
-    if (!have) return have.error();
-    if (!have->has_value()) return {};
-    if (pending) --pending;
-    pending_bytes -= std::min(pending_bytes, bytes);
-    return session.LocalDelete(kPending, key);
+  const Header& h = env->header;
+  if (h.workspace != workspace()) {
+    return Refused(Item(*env, What(h)), MakeError(ErrorCode::kWrongWorkspace, "sync.other_workspace",
+                                                  {{"workspace", ToHex(h.workspace)}}));
   }
-
-  Received ReceiveChanges(const Envelope& env, ReceiveReport& report) {
-    const Header& h = env.header;
-    std::string what = "changes " + std::to_string(h.seq) + " of " + DeviceLabel(h.author);
-    if (!trust->Find(h.author)) {
-      return Pend(env, what, "its author is not in the roster here yet");
-    }
-    if (auto ok = trust->CheckAuthor(env, Now()); !ok) {
-      (void)Unpend(h.author, h.seq, env.bytes.size());
-      return Rejected(what, ok.error());
-    }
-    auto& head = heads[h.author];
-    Bytes id = env.Id();
-    if (h.seq <= head.first) {
-      auto stored = session.LocalGet(kLog, LogKey(h.author, h.seq));
-      if (!stored) return Rejected(what, stored.error());
-      auto stored_env = stored->has_value() ? ParseEnvelope(**stored) : Result<Envelope>(Error{});
-      (void)Unpend(h.author, h.seq, env.bytes.size());
-      if (stored_env && stored_env->Id() == id) return {Received::Status::kKnown, what, {}};
-      std::string alarm = what + " differs from the one applied here with the same number: "
-                                 "equivocation (a copied key or a bug); quarantined";
-      report.alarms.push_back(alarm);
-      (void)Quarantine(env, alarm);
-      return Rejected(what, MakeErrorText(ErrorCode::kEquivocation, alarm));
-    }
-    if (h.seq > head.first + 1) {
-      return Pend(env, what, "waits for envelope " + std::to_string(head.first + 1));
-    }
-    if (head.first > 0 && h.prev != head.second) {
-      std::string alarm = what + " does not chain to envelope " + std::to_string(head.first) +
-                          " applied here: a fork of its log; quarantined";
-      report.alarms.push_back(alarm);
-      (void)Quarantine(env, alarm);
-      (void)Unpend(h.author, h.seq, env.bytes.size());
-      return Rejected(what, MakeErrorText(ErrorCode::kEquivocation, alarm));
-    }
-    auto secret = secrets.find(h.epoch);
-    if (secret == secrets.end()) {
-      return Pend(env, what, "waits for the key of epoch " + std::to_string(h.epoch));
-    }
-    auto changeset = OpenChanges(env, secret->second);
-    if (!changeset) {
-      std::string alarm = what + " is validly signed but " + changeset.error().message;
-      report.alarms.push_back(alarm);
-      (void)Quarantine(env, alarm);
-      (void)Unpend(h.author, h.seq, env.bytes.size());
-      return Rejected(what, changeset.error());
-    }
-    // The changeset must carry its envelope's author's commits: a member must not pass off
-    // commits as another device's.
-    auto carried = ChangesetAuthor(*changeset);
-    if (!carried || *carried != ToHex(h.author)) {
-      std::string alarm = what + (carried ? " carries the commits of device " + *carried +
-                                                ": a forgery by its author; quarantined"
-                                          : " holds a malformed changeset: " +
-                                                carried.error().message);
-      report.alarms.push_back(alarm);
-      (void)Quarantine(env, alarm);
-      (void)Unpend(h.author, h.seq, env.bytes.size());
-      return Rejected(what, MakeErrorText(ErrorCode::kUnauthentic, alarm));
-    }
-    int64_t changes = 0;
-    auto applied = session.Atomically([&]() -> Result<void> {
-      auto r = session.ApplyChangeset(*changeset);
-      if (!r) return r.error();
-      changes = r->changes;
-      DOSTI_TRY(session.LocalPut(kLog, LogKey(h.author, h.seq), env.bytes));
-      DOSTI_TRY(session.LocalPut(kHead, h.author, BigEndian(h.seq, 8) + id));
-      return Unpend(h.author, h.seq, env.bytes.size());
-    });
-    if (!applied) {
-      if (applied.error().code == ErrorCode::kInvalid) {
-        std::string alarm = what + " holds a malformed changeset: " + applied.error().message;
-        report.alarms.push_back(alarm);
-        (void)Quarantine(env, alarm);
-      }
-      return Rejected(what, applied.error());
-    }
-    head = {h.seq, id};
-    report.changes += changes;
-    return {Received::Status::kApplied, what, {}};
+  switch (h.kind) {
+    case Kind::kChanges: return ReceiveChanges(*env, report);
+    case Kind::kReceipt: return ReceiveReceipt(*env, report);
+    default: return ReceiveControl(*env);
   }
+}
 
-  Received ReceiveOne(std::string_view bytes, ReceiveReport& report) {
-    auto env = ParseEnvelope(bytes);
-    if (!env) return Rejected("an envelope", env.error());
-    const Header& h = env->header;
-    if (h.workspace != workspace()) {
-      return Rejected(std::string(KindName(h.kind)) + " envelope",
-                      MakeErrorText(ErrorCode::kWrongWorkspace,
-                                "it belongs to another workspace (" + ToHex(h.workspace) + ")"));
+Received Node::State::ReceiveControl(const Envelope& env) {
+  const Header& h = env.header;
+  Received item = Item(env, What(h));
+  auto outcome = trust->Offer(env.bytes, Now());
+  if (!outcome) {
+    // A join that came after its invite expired was valid once: not an error of this device.
+    if (h.kind == Kind::kJoin && outcome.error().code == ErrorCode::kExpired) {
+      return With(std::move(item), Received::Status::kStale, MessageOf(outcome.error()),
+                  ErrorCode::kExpired);
     }
-    if (h.kind == Kind::kChanges) return ReceiveChanges(*env, report);
-    std::string what = std::string(KindName(h.kind)) + " message of " + DeviceLabel(h.author);
-    if (h.kind == Kind::kReceipt) {
-      auto ok = trust->CheckAuthor(*env, Now());
-      if (!ok) return Rejected(what, ok.error());
-      auto body = DecodeReceipt(env->body());
-      if (!body) return Rejected(what, body.error());
-      auto have = session.LocalGet(kReceipts, h.author);
-      if (!have) return Rejected(what, have.error());
-      if (have->has_value()) {
-        auto old = ParseEnvelope(**have);
-        auto old_body = old ? DecodeReceipt(old->body()) : Result<ReceiptBody>(old.error());
-        if (**have == bytes || (old_body && old_body->made_ms > body->made_ms)) {
-          return {Received::Status::kKnown, what, {}};
-        }
-      }
-      if (auto r = session.LocalPut(kReceipts, h.author, bytes); !r) return Rejected(what, r.error());
-      for (const auto& [author, seq] : body->applied) {
-        const Member* m = trust->Find(author);
-        if (m && m->status == Status::kRevoked && seq > m->cutoff) {
-          report.alarms.push_back(
-              DeviceLabel(h.author) + " applied envelopes up to " + std::to_string(seq) + " of " +
-              DeviceLabel(author) + ", revoked with envelopes accepted up to " +
-              std::to_string(m->cutoff) + ". An admin who trusts them accepts them with: dosti "
-              "device revoke " + ToHex(author) + " --cutoff " + std::to_string(seq));
-        }
-      }
-      return {Received::Status::kApplied, what, {}};
-    }
-    auto outcome = trust->Offer(bytes);
-    if (!outcome) return Rejected(what, outcome.error());
-    if (*outcome == Trust::Outcome::kKnown) return {Received::Status::kKnown, what, {}};
-    if (*outcome == Trust::Outcome::kWaiting) {
-      return {Received::Status::kWaiting, what, "waits for the roster message it depends on"};
-    }
-    auto persisted = session.Atomically([&]() -> Result<void> {
-      DOSTI_TRY(PersistControl());
-      return LearnSecrets();
-    });
-    if (!persisted) return Rejected(what, persisted.error());
-    if (h.kind == Kind::kRoster) {
-      for (const auto& [author, head] : heads) {
-        const Member* m = trust->Find(author);
-        if (m && m->status == Status::kRevoked && head.first > m->cutoff) {
-          report.alarms.push_back(
-              "this device applied envelopes " + std::to_string(m->cutoff + 1) + " to " +
-              std::to_string(head.first) + " of " + DeviceLabel(author) +
-              " before learning of its revocation; the others refuse them. An admin who trusts "
-              "them accepts them with: dosti device revoke " + ToHex(author) + " --cutoff " +
-              std::to_string(head.first));
-        }
-      }
-    }
-    return {Received::Status::kApplied, what, {}};
+    return Refused(std::move(item), outcome.error());
   }
+  if (*outcome == Trust::Outcome::kKnown) return With(std::move(item), Received::Status::kKnown);
+  if (*outcome == Trust::Outcome::kWaiting) {
+    return With(std::move(item), Received::Status::kWaiting, MakeMessage("sync.wait.control"));
+  }
+  if (auto saved = SaveTrust(); !saved) return Refused(std::move(item), saved.error());
+  item.what = What(h);  // the message may have named its own author (a join)
+  return With(std::move(item), Received::Status::kApplied);
+}
 
-  // Retries waiting envelopes whose predecessor, author or key may have arrived.
-  void DrainPending(ReceiveReport& report) {
-    for (bool progress = true; progress && pending > 0;) {
-      progress = false;
-      auto all = session.LocalList(kPending);
-      if (!all) return;
-      for (const auto& [key, bytes] : *all) {
-        std::string_view author(key.data(), kIdBytes);
-        uint64_t seq = ReadBigEndian(std::string_view(key).substr(kIdBytes));
-        auto head = heads.find(Bytes(author));
-        uint64_t have = head == heads.end() ? 0 : head->second.first;
-        if (seq != have + 1 && seq > have) continue;
-        auto env = ParseEnvelope(bytes);
+Received Node::State::ReceiveReceipt(const Envelope& env, ReceiveReport& report) {
+  const Header& h = env.header;
+  Received item = Item(env, What(h));
+  // A pending device's receipt says it has nothing yet; its signature is checked with its join.
+  if (!trust->Find(h.author) && trust->FindPending(h.author)) {
+    return With(std::move(item), Received::Status::kKnown);
+  }
+  if (auto ok = trust->CheckAuthor(env, Now()); !ok) return Refused(std::move(item), ok.error());
+  auto body = DecodeReceipt(env.body());
+  if (!body) return Refused(std::move(item), body.error());
+  auto have = session.LocalGet(kReceiptSpace, h.author);
+  if (!have) return Refused(std::move(item), have.error());
+  if (have->has_value()) {
+    auto old = ParseEnvelope(**have);
+    auto old_body = old ? DecodeReceipt(old->body()) : Result<ReceiptBody>(old.error());
+    if (**have == env.bytes || (old_body && old_body->made_ms > body->made_ms)) {
+      return With(std::move(item), Received::Status::kKnown);
+    }
+  }
+  if (auto r = session.LocalPut(kReceiptSpace, h.author, env.bytes); !r) {
+    return Refused(std::move(item), r.error());
+  }
+  for (const auto& [author, seq] : body->applied) {
+    const Member* m = trust->Find(author);
+    if (m && m->status == Status::kRevoked && seq > m->cutoff) {
+      report.alarms.push_back(
+          {ErrorCode::kRevoked,
+           MakeMessage("sync.alarm.peer_applied_past_cutoff",
+                       {{"peer", Short(h.author)}, {"seq", std::to_string(seq)},
+                        {"device", ToHex(author)}, {"cutoff", std::to_string(m->cutoff)}})});
+    }
+  }
+  return With(std::move(item), Received::Status::kApplied);
+}
+
+Received Node::State::ReceiveChanges(const Envelope& env, ReceiveReport& report) {
+  const Header& h = env.header;
+  Received item = Item(env, What(h));
+  auto wait = [&](Message why) -> Received {
+    if (auto kept = waiting.Keep(env); !kept) return Refused(std::move(item), kept.error());
+    return With(std::move(item), Received::Status::kWaiting, std::move(why));
+  };
+  auto quarantine_it = [&](ErrorCode code, Message alarm) -> Received {
+    report.alarms.push_back({code, alarm});
+    (void)quarantine.Keep(env, alarm);
+    (void)waiting.Drop(h.author, h.seq);
+    return With(std::move(item), Received::Status::kRejected, std::move(alarm), code);
+  };
+
+  // 1. The author: one not in the roster here may be listed by a version still to come.
+  if (!trust->Find(h.author)) return wait(MakeMessage("sync.wait.author"));
+  // 2. The roster's verdict (revoked past its cut-off, expired), then the signature.
+  if (auto ok = trust->CheckAuthor(env, Now()); !ok) {
+    (void)waiting.Drop(h.author, h.seq);
+    return Refused(std::move(item), ok.error());
+  }
+  // 3. The chain: a replay, equivocation, a gap, or the next one.
+  AuthorLogs::Head head = logs.head(h.author);
+  if (h.seq <= head.seq) {
+    auto stored = logs.Get(h.author, h.seq);
+    if (!stored) return Refused(std::move(item), stored.error());
+    auto stored_env = stored->has_value() ? ParseEnvelope(**stored) : Result<Envelope>(Error{});
+    if (stored_env && stored_env->Id() == env.Id()) {
+      (void)waiting.Drop(h.author, h.seq);
+      return With(std::move(item), Received::Status::kKnown);
+    }
+    return quarantine_it(ErrorCode::kEquivocation,
+                         MakeMessage("sync.alarm.equivocation", item.what.args));
+  }
+  if (h.seq > head.seq + 1) {
+    return wait(MakeMessage("sync.wait.gap", {{"next", std::to_string(head.seq + 1)}}));
+  }
+  if (head.seq > 0 && h.prev != head.id) {
+    Args args = item.what.args;
+    args.emplace_back("head", std::to_string(head.seq));
+    return quarantine_it(ErrorCode::kEquivocation, MakeMessage("sync.alarm.fork", std::move(args)));
+  }
+  // 4. The key of its epoch.
+  const Bytes* secret = keyring.Find(h.epoch);
+  if (!secret) {
+    return wait(MakeMessage(trust->FindPending(device) ? "sync.wait.approval" : "sync.wait.key",
+                            {{"epoch", std::to_string(h.epoch)}}));
+  }
+  // 5. Decryption: a validly signed envelope that does not open is evidence.
+  auto changeset = OpenChanges(env, *secret);
+  if (!changeset) {
+    Args args = item.what.args;
+    args.emplace_back("why", changeset.error().message);
+    return quarantine_it(changeset.error().code,
+                         MakeMessage("sync.alarm.undecryptable", std::move(args)));
+  }
+  // 6. It must carry its own author's commits: a member must not pass off another's.
+  auto carried = ChangesetAuthor(*changeset);
+  if (!carried || *carried != ToHex(h.author)) {
+    Args args = item.what.args;
+    args.emplace_back("other", carried ? *carried : carried.error().message);
+    return quarantine_it(ErrorCode::kUnauthentic,
+                         MakeMessage(carried ? "sync.alarm.forged_author" : "sync.alarm.malformed",
+                                     std::move(args)));
+  }
+  // 7. One transaction: the core's merge, the envelope in its author's log, the new head.
+  ApplyReport applied;
+  auto done = session.Atomically([&]() -> Result<void> {
+    auto r = session.ApplyChangeset(*changeset);
+    if (!r) return r.error();
+    applied = std::move(*r);
+    return logs.Append(env);
+  });
+  if (!done) {
+    if (done.error().code == ErrorCode::kInvalid) {
+      Args args = item.what.args;
+      args.emplace_back("other", done.error().message);
+      return quarantine_it(ErrorCode::kDamaged, MakeMessage("sync.alarm.malformed", std::move(args)));
+    }
+    return Refused(std::move(item), done.error());
+  }
+  logs.Commit(h.author, h.seq, env.Id());
+  (void)waiting.Drop(h.author, h.seq);
+  report.changes += applied.changes;
+  return With(std::move(item), Received::Status::kApplied);
+}
+
+void Node::State::DrainWaiting(ReceiveReport& report) {
+  if (waiting.empty()) return;
+  // The items of this report that wait, by (author, seq): one that applies now is counted
+  // again, as what it became.
+  std::map<std::pair<Bytes, uint64_t>, std::size_t> waiting_items;
+  for (std::size_t i = 0; i < report.items.size(); ++i) {
+    const Received& r = report.items[i];
+    if (r.status == Received::Status::kWaiting && r.kind == Kind::kChanges) {
+      waiting_items[{r.author, r.seq}] = i;
+    }
+  }
+  for (bool progress = true; progress && !waiting.empty();) {
+    progress = false;
+    for (const Bytes& author : waiting.Authors()) {
+      // Each author's lowest waiting envelope, while it is next (or already applied).
+      while (auto seq = waiting.Lowest(author)) {
+        if (*seq > logs.head(author).seq + 1) break;
+        auto bytes = waiting.Get(author, *seq);
+        auto env = bytes && bytes->has_value() ? ParseEnvelope(**bytes) : Result<Envelope>(Error{});
         if (!env) {
-          (void)Unpend(author, seq, bytes.size());
+          if (!waiting.Drop(author, *seq)) return;
           continue;
         }
         Received r = ReceiveChanges(*env, report);
-        if (r.status == Received::Status::kWaiting) continue;
-        // It was counted as waiting when it arrived (in this call or an earlier one).
-        if (r.status == Received::Status::kApplied || r.status == Received::Status::kRejected) {
-          for (Received& item : report.items) {
-            if (item.status == Received::Status::kWaiting && item.what == r.what) {
-              item = r;
-              --report.waiting;
-              r.status == Received::Status::kApplied ? ++report.applied : ++report.rejected;
-              r.what.clear();
-              break;
-            }
+        if (r.status == Received::Status::kWaiting) break;  // its author or key is still missing
+        // Whatever became of it, it leaves the room (a storage error must not loop here).
+        if (waiting.Lowest(author) == seq && !waiting.Drop(author, *seq)) return;
+        auto it = waiting_items.find({author, *seq});
+        if (it != waiting_items.end()) {
+          // Counted as waiting when it arrived in this receive: now as what it became.
+          --report.waiting;
+          switch (r.status) {
+            case Received::Status::kApplied: ++report.applied; break;
+            case Received::Status::kKnown: ++report.known; break;
+            case Received::Status::kStale: ++report.stale; break;
+            case Received::Status::kRejected: ++report.rejected; break;
+            case Received::Status::kWaiting: break;
           }
-          if (!r.what.empty()) report.Add(r);
+          report.items[it->second] = std::move(r);
+          waiting_items.erase(it);
+        } else if (r.status != Received::Status::kKnown) {
+          report.Add(std::move(r));  // it waited from an earlier receive
         }
         progress = true;
-        break;
       }
     }
   }
+}
 
-  Result<void> Load() {
-    auto ws = session.LocalGet(kSync, "workspace");
-    if (!ws) return ws.error();
-    if (!ws->has_value()) {
-      return MakeErrorText(ErrorCode::kNotInitialised,
-                       "this database has no sync identity: make one with `dosti init` or "
-                       "`dosti join INVITE`");
+void Node::State::RevocationAlarms(ReceiveReport& report) {
+  for (const auto& [author, head] : logs.heads()) {
+    const Member* m = trust->Find(author);
+    if (m && m->status == Status::kRevoked && head.seq > m->cutoff) {
+      report.alarms.push_back(
+          {ErrorCode::kRevoked,
+           MakeMessage("sync.alarm.applied_past_cutoff",
+                       {{"from", std::to_string(m->cutoff + 1)}, {"to", std::to_string(head.seq)},
+                        {"device", ToHex(author)}})});
     }
-    auto control = session.LocalList(kControl);
-    if (!control) return control.error();
-    if (control->empty()) return MakeErrorText(ErrorCode::kDamaged, "the workspace's roster is missing");
-    auto t = Trust::FromGenesis((*control)[0].second);
-    if (!t) return t.error();
-    trust = std::move(*t);
-    for (std::size_t i = 1; i < control->size(); ++i) (void)trust->Offer((*control)[i].second);
-    persisted_control = control->size();
-    auto info = session.Info();
-    if (!info) return info.error();
-    if (info->device_id != ToHex(device)) {
-      return MakeErrorText(ErrorCode::kUnknownDevice,
-                       "the key file belongs to device " + ToHex(device) +
-                           " but this database is device " + info->device_id);
-    }
-    auto sealed = session.LocalList(kSecret);
-    if (!sealed) return sealed.error();
-    for (const auto& [key, box] : *sealed) {
-      auto secret = OpenSealed(keys.box, box);
-      if (!secret) return MakeErrorText(ErrorCode::kUnauthentic, "an epoch secret does not open with this device's key");
-      secrets[static_cast<uint32_t>(ReadBigEndian(key))] = *secret;
-    }
-    auto hs = session.LocalList(kHead);
-    if (!hs) return hs.error();
-    for (const auto& [author, value] : *hs) {
-      heads[author] = {ReadBigEndian(std::string_view(value).substr(0, 8)), value.substr(8)};
-    }
-    auto pend = session.LocalList(kPending);
-    if (!pend) return pend.error();
-    pending = pend->size();
-    for (const auto& [k, v] : *pend) pending_bytes += v.size();
-    return {};
   }
+}
 
-  Result<uint64_t> OutCommit() {
-    auto v = session.LocalGet(kSync, "out_commit");
-    if (!v) return v.error();
-    return v->has_value() ? ReadBigEndian(**v) : 0;
-  }
-
-  Result<const Member*> RequireAdmin() const {
-    const Member* me = trust->Find(device);
-    if (!me || me->role != Role::kAdmin || me->status != Status::kActive) {
-      return MakeErrorText(ErrorCode::kNotPermitted, "only an admin device may do this");
-    }
-    return me;
-  }
-
-  Result<Bytes> ResolveDevice(std::string_view hex) const {
-    std::string prefix(hex);
-    std::transform(prefix.begin(), prefix.end(), prefix.begin(), ::tolower);
-    if (prefix.size() < 6) {
-      return MakeErrorText(ErrorCode::kInvalid, "give at least 6 hex digits of the device id", "device");
-    }
-    std::vector<Bytes> found;
-    for (const Member& m : trust->Members()) {
-      if (ToHex(m.id).rfind(prefix, 0) == 0) found.push_back(m.id);
-    }
-    if (found.empty()) return MakeErrorText(ErrorCode::kNotFound, "no device " + prefix + " in the roster");
-    if (found.size() > 1) return MakeErrorText(ErrorCode::kAmbiguous, "several devices start with " + prefix);
-    return found[0];
-  }
-};
+// ---- the node -----------------------------------------------------------------------------
 
 Node::Node(std::unique_ptr<State> state) : s_(std::move(state)) {}
 Node::~Node() = default;
 
 const Trust& Node::trust() const { return *s_->trust; }
 Bytes Node::device() const { return s_->device; }
-const Member& Node::self() const { return *s_->trust->Find(s_->device); }
-uint32_t Node::epoch() const { return s_->secrets.empty() ? 0 : s_->secrets.rbegin()->first; }
+bool Node::approved() const { return s_->approved(); }
+bool Node::pending() const { return s_->trust->FindPending(s_->device) != nullptr; }
+uint32_t Node::epoch() const { return s_->keyring.newest(); }
+
+std::string Node::verification_code() const {
+  const PendingJoin* p = s_->trust->FindPending(s_->device);
+  return p ? p->code : std::string();
+}
+
+DeviceView Node::Self() {
+  for (DeviceView& d : Devices()) {
+    if (d.self) return d;
+  }
+  DeviceView v;
+  v.id = ToHex(s_->device);
+  v.self = true;
+  v.status = "unknown";
+  return v;
+}
 
 Result<std::unique_ptr<Node>> Node::Create(Session& session, DeviceKeys keys,
                                            std::string_view office,
                                            std::string_view workspace_name, Clock* clock) {
   DOSTI_TRY(InitCrypto());
   auto office_code = ParseOffice(office);
-  if (!office_code) {
-    return MakeErrorText(ErrorCode::kInvalid, "office must be beijing or islamabad", "office");
-  }
+  if (!office_code) return MakeError(ErrorCode::kInvalid, "sync.bad_office", {}, "office");
   auto state = std::make_unique<State>(session, std::move(keys), clock);
   State& s = *state;
   auto made = session.Atomically([&]() -> Result<void> {
@@ -484,13 +430,13 @@ Result<std::unique_ptr<Node>> Node::Create(Session& session, DeviceKeys keys,
     s.trust = std::move(*trust);
     Bytes secret = RandomBytes(32);
     EpochBody epoch{1, s.trust->roster_id(),
-                    {{s.device, SealTo(s.keys.box.pk, SecretMessage(secret, 1, ws))}}, {}, {}};
+                    {{s.device, SealTo(s.keys.box.pk, EpochSecretMessage(secret, 1, ws))}}, {}, {}};
     auto offered = s.trust->Offer(
-        SignControl(Kind::kEpoch, ws, s.device, s.keys.sign.sk, EncodeEpoch(epoch)));
+        SignControl(Kind::kEpoch, ws, s.device, s.keys.sign.sk, EncodeEpoch(epoch)), s.Now());
+    sodium_memzero(secret.data(), secret.size());
     if (!offered) return offered.error();
-    DOSTI_TRY(session.LocalPut(kSync, "workspace", ws));
-    DOSTI_TRY(s.PersistControl());
-    return s.AddSecret(1, secret);
+    DOSTI_TRY(session.LocalPut(kSyncSpace, "workspace", ws));
+    return s.SaveTrust();  // nests: part of this transaction
   });
   if (!made) return made.error();
   return std::unique_ptr<Node>(new Node(std::move(state)));
@@ -501,214 +447,6 @@ Result<std::unique_ptr<Node>> Node::Open(Session& session, DeviceKeys keys, Cloc
   auto state = std::make_unique<State>(session, std::move(keys), clock);
   DOSTI_TRY(state->Load());
   return std::unique_ptr<Node>(new Node(std::move(state)));
-}
-
-// ---- invites --------------------------------------------------------------------------------
-
-Result<Bytes> Node::CreateInvite(const InviteOptions& o, std::string_view passphrase) {
-  State& s = *s_;
-  DOSTI_TRY(s.RequireAdmin().map([](auto) {}));
-  if (o.role == Role::kAdmin) {
-    return MakeErrorText(ErrorCode::kInvalid, "invites are for office or booth devices", "role");
-  }
-  if (passphrase.size() < 8) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     "an invite passphrase has at least 8 characters (it guards the workspace key)",
-                     "passphrase");
-  }
-  if (o.expires_days < 1 || o.expires_days > 365) {
-    return MakeErrorText(ErrorCode::kInvalid, "--expires-days is 1 to 365", "expires-days");
-  }
-  int64_t now = s.Now();
-  SigningKeys invite_key = SigningKeys::Generate();
-  InviteBody invite;
-  invite.id = RandomBytes(kIdBytes);
-  invite.key_pk = invite_key.pk;
-  invite.role = o.role;
-  invite.office = o.office;
-  invite.expires_ms = now + o.expires_days * kDayMs;
-  int device_days = o.device_expires_days > 0 ? o.device_expires_days
-                                              : (o.role == Role::kBooth ? 30 : 0);
-  invite.device_expires_ms = device_days > 0 ? now + device_days * kDayMs : 0;
-  Bytes message = SignControl(Kind::kInvite, s.workspace(), s.device, s.keys.sign.sk,
-                              EncodeInvite(invite));
-  auto offered = s.trust->Offer(message);
-  if (!offered) return offered.error();
-  DOSTI_TRY(s.PersistControl());
-
-  // The file: a clear header (the AEAD's associated data), then the encrypted inner part.
-  Writer inner;
-  inner.U8(kInviteInnerVersion).Raw(invite_key.sk.substr(0, 32));
-  auto control = s.trust->ControlMessages();
-  inner.U32(static_cast<uint32_t>(control.size()));
-  for (const Bytes& m : control) inner.Sized(m);
-  inner.U32(static_cast<uint32_t>(s.secrets.size()));
-  for (const auto& [epoch, secret] : s.secrets) inner.U32(epoch).Raw(secret);
-  inner.Sized(o.relay_url);
-  Bytes salt = RandomBytes(kSaltBytes), nonce = RandomBytes(kNonceBytes);
-  auto key = PasswordKey(passphrase, salt, kPwOps, kPwMemKiB);
-  if (!key) return key.error();
-  Writer w;
-  w.Raw(kInviteMagic).Raw(s.workspace()).Raw(invite.id).Raw(salt).U32(kPwOps).U32(kPwMemKiB);
-  w.Raw(nonce).Raw(KeyedHash(*key, "DH-commit-v1", {nonce}));
-  w.U32(static_cast<uint32_t>(inner.bytes().size() + kTagBytes));
-  Bytes ad = w.bytes();
-  w.Raw(Encrypt(*key, nonce, ad, inner.bytes()));
-  sodium_memzero(key->data(), key->size());
-  sodium_memzero(inner.bytes().data(), inner.bytes().size());
-  return w.Take();
-}
-
-Result<std::unique_ptr<Node>> Node::Join(Session& session, DeviceKeys keys,
-                                         std::string_view file, std::string_view passphrase,
-                                         Clock* clock) {
-  DOSTI_TRY(InitCrypto());
-  auto damaged = [](const std::string& why) {
-    return MakeErrorText(ErrorCode::kDamaged, "this is not a usable invite file: " + why);
-  };
-  Reader r(file);
-  if (r.Raw(kInviteMagic.size()) != kInviteMagic) return damaged("wrong magic");
-  Bytes ws(r.Raw(kIdBytes)), invite_id(r.Raw(kIdBytes)), salt(r.Raw(kSaltBytes));
-  uint32_t ops = r.U32(), mem = r.U32();
-  Bytes nonce(r.Raw(kNonceBytes)), commit(r.Raw(32));
-  std::size_t ad_len = r.position() + 4;
-  std::string_view cipher = r.Sized(64u << 20);
-  if (!r.done()) return damaged("truncated or padded");
-  auto key = PasswordKey(passphrase, salt, ops, mem);
-  if (!key) return key.error();
-  if (!SameBytes(commit, KeyedHash(*key, "DH-commit-v1", {nonce}))) {
-    return MakeErrorText(ErrorCode::kWrongPassphrase,
-                     "wrong passphrase for this invite; nothing was changed");
-  }
-  auto inner = Decrypt(*key, nonce, file.substr(0, ad_len), cipher);
-  sodium_memzero(key->data(), key->size());
-  if (!inner) return damaged("it does not decrypt (altered)");
-  Reader in(*inner);
-  if (in.U8() != kInviteInnerVersion) return damaged("unknown inner version");
-  Bytes seed(in.Raw(32));
-  uint32_t n = in.U32();
-  std::vector<std::string_view> control;
-  for (uint32_t i = 0; i < n && in.ok(); ++i) control.push_back(in.Sized(kMaxEnvelopeBytes));
-  uint32_t m = in.U32();
-  std::map<uint32_t, Bytes> secrets;
-  for (uint32_t i = 0; i < m && in.ok(); ++i) {
-    uint32_t epoch = in.U32();
-    secrets[epoch] = Bytes(in.Raw(32));
-  }
-  std::string relay(in.Sized(4096));
-  if (!in.done() || control.empty()) return damaged("malformed inner part");
-
-  auto state = std::make_unique<State>(session, std::move(keys), clock);
-  State& s = *state;
-  auto trust = Trust::FromGenesis(control[0]);
-  if (!trust) return damaged(trust.error().message);
-  if (trust->workspace() != ws) return damaged("its roster is of another workspace");
-  for (std::size_t i = 1; i < control.size(); ++i) {
-    auto ok = trust->Offer(control[i]);
-    if (!ok) return damaged(ok.error().message);
-  }
-  s.trust = std::move(*trust);
-  auto invite = s.trust->Invite(invite_id);
-  SigningKeys invite_key = SigningKeys::FromSeed(seed);
-  if (!invite || invite->key_pk != invite_key.pk) return damaged("its invite does not verify");
-  if (s.Now() > invite->expires_ms) {
-    return MakeErrorText(ErrorCode::kExpired,
-                     "this invite expired on " + FormatDate(DateAt(invite->expires_ms, 0)) + " (UTC)" +
-                         "; ask an admin for a new one");
-  }
-  if (auto used = s.trust->InviteUsedBy(invite_id)) {
-    return MakeErrorText(ErrorCode::kAlreadyUsed,
-                     "this invite was already used by device " + ToHex(*used) +
-                         "; ask an admin for a new one");
-  }
-  auto joined = session.Atomically([&]() -> Result<void> {
-    auto info = session.JoinAsReplica(OfficeName(invite->office), ToHex(s.device),
-                                      RoleName(invite->role));
-    if (!info) return info.error();
-    JoinBody join{invite_id, s.keys.sign.pk, s.keys.box.pk, s.Now(),
-                  Sign(invite_key.sk, JoinProof(invite_id, s.keys.sign.pk, s.keys.box.pk))};
-    auto ok = s.trust->Offer(
-        SignControl(Kind::kJoin, ws, s.device, s.keys.sign.sk, EncodeJoin(join)));
-    if (!ok) return ok.error();
-    DOSTI_TRY(session.LocalPut(kSync, "workspace", ws));
-    if (!relay.empty()) DOSTI_TRY(session.LocalPut(kSync, "relay", relay));
-    DOSTI_TRY(s.PersistControl());
-    for (const auto& [epoch, secret] : secrets) DOSTI_TRY(s.AddSecret(epoch, secret));
-    return {};
-  });
-  sodium_memzero(seed.data(), seed.size());
-  if (!joined) return joined.error();
-  return std::unique_ptr<Node>(new Node(std::move(state)));
-}
-
-Result<bool> Node::Revoke(std::string_view device, std::optional<uint64_t> cutoff) {
-  State& s = *s_;
-  DOSTI_TRY(s.RequireAdmin().map([](auto) {}));
-  auto id = s.ResolveDevice(device);
-  if (!id) return id.error();
-  if (*id == s.device) {
-    return MakeErrorText(ErrorCode::kInvalid, "a device cannot revoke itself; revoke it from another admin");
-  }
-  const Member* target = s.trust->Find(*id);
-  auto head = s.heads.find(*id);
-  uint64_t seen = head == s.heads.end() ? 0 : head->second.first;
-  if (target->status == Status::kRevoked) {
-    // Already revoked: only a higher cut-off is news (a roster version, no new epoch).
-    if (!cutoff || *cutoff <= target->cutoff) {
-      return MakeErrorText(ErrorCode::kInvalid,
-                       "device " + ToHex(*id) + " is already revoked, its envelopes accepted up to " +
-                           std::to_string(target->cutoff) + "; give a higher --cutoff to accept more");
-    }
-    auto raised = s.session.Atomically([&]() -> Result<void> {
-      RosterBody next = s.trust->NextRoster(s.Now());
-      for (Member& m : next.members) {
-        if (m.id == *id) m.cutoff = *cutoff;
-      }
-      auto ok = s.trust->Offer(SignControl(Kind::kRoster, s.workspace(), s.device,
-                                           s.keys.sign.sk, EncodeRoster(next)));
-      if (!ok) return ok.error();
-      return s.PersistControl();
-    });
-    if (!raised) return raised.error();
-    return false;
-  }
-  uint32_t current = epoch();
-  auto current_secret = s.secrets.find(current);
-  if (current_secret == s.secrets.end()) {
-    return MakeErrorText(ErrorCode::kInternal, "this admin does not hold the current epoch's secret");
-  }
-  auto revoked = s.session.Atomically([&]() -> Result<void> {
-    RosterBody next = s.trust->NextRoster(s.Now());
-    for (Member& m : next.members) {
-      if (m.id != *id) continue;
-      m.status = Status::kRevoked;
-      m.cutoff = cutoff.value_or(seen);
-    }
-    auto ok = s.trust->Offer(SignControl(Kind::kRoster, s.workspace(), s.device, s.keys.sign.sk,
-                                         EncodeRoster(next)));
-    if (!ok) return ok.error();
-    // A new epoch for everyone still active (research §3.5): its secret sealed to each, the
-    // previous secret encrypted under the new one so history stays readable.
-    uint32_t e = std::max(current, s.trust->epochs().empty() ? 0u : s.trust->epochs().rbegin()->first) + 1;
-    Bytes secret = RandomBytes(32);
-    EpochBody body;
-    body.epoch = e;
-    body.roster = s.trust->roster_id();
-    for (const Member& m : s.trust->Members()) {
-      if (m.status != Status::kActive) continue;
-      body.sealed.emplace_back(m.id, SealTo(m.x_pk, SecretMessage(secret, e, s.workspace())));
-    }
-    body.prev_nonce = RandomBytes(kNonceBytes);
-    body.prev_secret = Encrypt(PreviousEpochKey(secret), body.prev_nonce,
-                               PrevAd(s.workspace(), e - 1, e), s.secrets.at(e - 1));
-    auto added = s.trust->Offer(SignControl(Kind::kEpoch, s.workspace(), s.device,
-                                            s.keys.sign.sk, EncodeEpoch(body)));
-    if (!added) return added.error();
-    DOSTI_TRY(s.PersistControl());
-    return s.AddSecret(e, secret);
-  });
-  if (!revoked) return revoked.error();
-  return true;
 }
 
 std::vector<DeviceView> Node::Devices() {
@@ -724,121 +462,264 @@ std::vector<DeviceView> Node::Devices() {
     }
     v.expires_ms = m.expires_ms;
     v.cutoff = m.cutoff;
-    v.provisional = m.provisional;
     v.self = m.id == s_->device;
-    auto head = s_->heads.find(m.id);
-    v.applied = head == s_->heads.end() ? 0 : head->second.first;
-    out.push_back(v);
+    v.applied = s_->logs.head(m.id).seq;
+    out.push_back(std::move(v));
+  }
+  for (const PendingJoin& p : s_->trust->Pending()) {
+    DeviceView v;
+    v.id = ToHex(p.id);
+    v.role = RoleName(p.role);
+    v.office = OfficeName(p.office);
+    v.status = "pending";
+    v.code = p.code;
+    v.expires_ms = p.expires_ms;
+    v.self = p.id == s_->device;
+    out.push_back(std::move(v));
   }
   return out;
 }
 
 Result<std::vector<Node::Quarantined>> Node::Quarantine() {
-  auto all = s_->session.LocalList(kQuarantine);
+  auto all = s_->quarantine.List();
   if (!all) return all.error();
   std::vector<Quarantined> out;
-  for (const auto& [id, value] : *all) {
-    Reader r(value);
-    std::string_view reason = r.Sized(value.size());
-    out.push_back({ToHex(id), std::string(reason)});
-  }
+  for (auto& e : *all) out.push_back({std::move(e.id), std::move(e.reason)});
   return out;
 }
 
 std::optional<std::string> Node::RelayUrl() {
-  auto v = s_->session.LocalGet(kSync, "relay");
+  auto v = s_->session.LocalGet(kSyncSpace, "relay");
   if (!v || !v->has_value()) return std::nullopt;
   return **v;
 }
 
 Result<void> Node::SetRelayUrl(std::string_view url) {
-  return s_->session.LocalPut(kSync, "relay", url);
+  return s_->session.LocalPut(kSyncSpace, "relay", url);
 }
 
-// ---- outgoing -------------------------------------------------------------------------------
+// ---- administration -----------------------------------------------------------------------
+
+Result<void> Node::Approve(std::string_view device, std::string_view code) {
+  State& s = *s_;
+  DOSTI_TRY(s.RequireAdmin().map([](auto) {}));
+  auto id = s.ResolveDevice(device, /*pending=*/true);
+  if (!id) return id.error();
+  const PendingJoin* p = s.trust->FindPending(*id);
+  if (!p) {
+    return MakeError(ErrorCode::kInvalid, "sync.approve_not_pending", {{"device", ToHex(*id)}});
+  }
+  auto typed = NormaliseCode(code);
+  if (!typed || !SameBytes(*typed, p->code)) {
+    return MakeError(ErrorCode::kInvalid, "sync.approve_wrong_code", {{"device", ToHex(*id)}}, "code");
+  }
+  uint32_t e = s.keyring.newest();
+  const Bytes* secret = s.keyring.Find(e);
+  if (!secret) return MakeError(ErrorCode::kInternal, "sync.admin_without_secret");
+  PendingJoin joined = *p;
+  auto approved = s.session.Atomically([&]() -> Result<void> {
+    RosterBody next = s.trust->NextRoster(s.Now());
+    Member m;
+    m.id = joined.id;
+    m.ed_pk = joined.ed_pk;
+    m.x_pk = joined.x_pk;
+    m.role = joined.role;
+    m.office = joined.office;
+    m.expires_ms = joined.expires_ms;
+    m.invite = joined.invite;
+    next.members.push_back(m);
+    auto listed = s.trust->Offer(SignControl(Kind::kRoster, s.workspace(), s.device,
+                                             s.keys.sign.sk, EncodeRoster(next)), s.Now());
+    if (!listed) return listed.error();
+    GrantBody grant{joined.id, e, SealTo(joined.x_pk, EpochSecretMessage(*secret, e, s.workspace()))};
+    auto granted = s.trust->Offer(SignControl(Kind::kGrant, s.workspace(), s.device,
+                                              s.keys.sign.sk, EncodeGrant(grant)), s.Now());
+    if (!granted) return granted.error();
+    return s.SaveTrust();
+  });
+  if (!approved) {
+    // The trust folded what the failed transaction did not keep: back to what is stored.
+    (void)s.Load();
+    return approved.error();
+  }
+  return {};
+}
+
+Result<bool> Node::Revoke(std::string_view device, std::optional<uint64_t> cutoff) {
+  State& s = *s_;
+  DOSTI_TRY(s.RequireAdmin().map([](auto) {}));
+  auto id = s.ResolveDevice(device, /*pending=*/true);
+  if (!id) return id.error();
+  if (*id == s.device) return MakeError(ErrorCode::kInvalid, "sync.revoke_self");
+  auto issue = [&](const std::function<void(RosterBody&)>& edit,
+                   bool new_epoch) -> Result<void> {
+    return s.session.Atomically([&]() -> Result<void> {
+      RosterBody next = s.trust->NextRoster(s.Now());
+      edit(next);
+      auto ok = s.trust->Offer(SignControl(Kind::kRoster, s.workspace(), s.device, s.keys.sign.sk,
+                                           EncodeRoster(next)), s.Now());
+      if (!ok) return ok.error();
+      if (new_epoch) {
+        // A new epoch for everyone still active (research §3.5): its secret sealed to each,
+        // the previous secret encrypted under the new one so history stays readable.
+        uint32_t current = s.keyring.newest();
+        const Bytes* previous = s.keyring.Find(current);
+        if (!previous) return MakeError(ErrorCode::kInternal, "sync.admin_without_secret");
+        uint32_t e = std::max(current, s.trust->epochs().empty()
+                                           ? 0u
+                                           : s.trust->epochs().rbegin()->first) + 1;
+        Bytes secret = RandomBytes(32);
+        EpochBody body;
+        body.epoch = e;
+        body.roster = s.trust->roster_id();
+        for (const Member& m : s.trust->Members()) {
+          if (m.status != Status::kActive) continue;
+          body.sealed.emplace_back(m.id, SealTo(m.x_pk, EpochSecretMessage(secret, e, s.workspace())));
+        }
+        body.prev_nonce = RandomBytes(kNonceBytes);
+        body.prev_secret = Encrypt(PreviousEpochKey(secret), body.prev_nonce,
+                                   PreviousSecretAd(s.workspace(), e - 1, e), *previous);
+        auto added = s.trust->Offer(SignControl(Kind::kEpoch, s.workspace(), s.device,
+                                                s.keys.sign.sk, EncodeEpoch(body)), s.Now());
+        if (added) DOSTI_TRY(s.keyring.Add(e, secret));
+        sodium_memzero(secret.data(), secret.size());
+        if (!added) return added.error();
+      }
+      return s.SaveTrust();
+    });
+  };
+  auto reload_on_error = [&](Result<void> r) -> Result<void> {
+    if (!r) (void)s.Load();
+    return r;
+  };
+
+  if (const PendingJoin* p = s.trust->FindPending(*id)) {
+    // Refused for good: listed as revoked, so no later join of these keys can be approved.
+    PendingJoin refused = *p;
+    DOSTI_TRY(reload_on_error(issue(
+        [&](RosterBody& next) {
+          Member m;
+          m.id = refused.id;
+          m.ed_pk = refused.ed_pk;
+          m.x_pk = refused.x_pk;
+          m.role = refused.role;
+          m.office = refused.office;
+          m.status = Status::kRevoked;
+          m.invite = refused.invite;
+          next.members.push_back(m);
+        },
+        false)));
+    return false;
+  }
+  const Member* target = s.trust->Find(*id);
+  if (target->status == Status::kRevoked) {
+    // Already revoked: only a higher cut-off is news (a roster version, no new epoch).
+    if (!cutoff || *cutoff <= target->cutoff) {
+      return MakeError(ErrorCode::kInvalid, "sync.already_revoked",
+                       {{"device", ToHex(*id)}, {"cutoff", std::to_string(target->cutoff)}});
+    }
+    DOSTI_TRY(reload_on_error(issue(
+        [&](RosterBody& next) {
+          for (Member& m : next.members) {
+            if (m.id == *id) m.cutoff = *cutoff;
+          }
+        },
+        false)));
+    return false;
+  }
+  uint64_t seen = s.logs.head(*id).seq;
+  DOSTI_TRY(reload_on_error(issue(
+      [&](RosterBody& next) {
+        for (Member& m : next.members) {
+          if (m.id != *id) continue;
+          m.status = Status::kRevoked;
+          m.cutoff = cutoff.value_or(seen);
+        }
+      },
+      true)));
+  return true;
+}
+
+// ---- outgoing -----------------------------------------------------------------------------
 
 Result<int64_t> Node::SealOutgoing() {
   State& s = *s_;
+  if (!s.approved()) {
+    const Member* me = s.trust->Find(s.device);
+    if (me && me->status == Status::kRevoked) {
+      return MakeError(ErrorCode::kRevoked, "sync.this_device_revoked");
+    }
+    return 0;  // pending: the commits wait for the epoch secret
+  }
   std::string me = ToHex(s.device);
   auto frontier = s.session.GetFrontier();
   if (!frontier) return frontier.error();
-  auto out = s.OutCommit();
+  auto out = s.session.LocalGet(kSyncSpace, "out_commit");
   if (!out) return out.error();
+  uint64_t sealed_up_to = out->has_value() ? local::ReadBigEndian(**out) : 0;
   int64_t own = frontier->count(me) ? frontier->at(me) : 0;
-  if (own <= static_cast<int64_t>(*out)) return 0;
-  const Member& self_member = self();
-  if (self_member.status != Status::kActive) {
-    return MakeErrorText(ErrorCode::kRevoked, "this device was revoked; its changes are no longer accepted");
-  }
-  uint32_t e = epoch();
-  if (e == 0) return MakeErrorText(ErrorCode::kInternal, "this device holds no epoch secret");
+  if (own <= static_cast<int64_t>(sealed_up_to)) return 0;
+  uint32_t e = s.keyring.newest();
+  const Bytes& secret = *s.keyring.Find(e);
   dosti::Frontier peer = *frontier;
-  peer[me] = static_cast<int64_t>(*out);
+  peer[me] = static_cast<int64_t>(sealed_up_to);
   auto changesets = s.session.ChangesetsFor(peer);
   if (!changesets) return changesets.error();
+  AuthorLogs::Head head = s.logs.head(s.device);
   int64_t made = 0;
   auto sealed = s.session.Atomically([&]() -> Result<void> {
-    auto head = s.heads[s.device];
     for (const std::string& cs : *changesets) {
-      uint64_t seq = head.first + 1;
-      Bytes env = SealChanges(s.workspace(), e, s.secrets.at(e), s.device, s.keys.sign.sk, seq,
-                              head.second, cs);
-      Bytes id = ParseEnvelope(env)->Id();
-      DOSTI_TRY(s.session.LocalPut(kLog, LogKey(s.device, seq), env));
-      head = {seq, id};
+      Bytes env = SealChanges(s.workspace(), e, secret, s.device, s.keys.sign.sk, head.seq + 1,
+                              head.id, cs);
+      auto parsed = ParseEnvelope(env);
+      if (!parsed) return parsed.error();
+      DOSTI_TRY(s.logs.Append(*parsed));
+      head = {head.seq + 1, parsed->Id()};
       ++made;
     }
-    DOSTI_TRY(s.session.LocalPut(kHead, s.device, BigEndian(head.first, 8) + head.second));
-    DOSTI_TRY(s.session.LocalPut(kSync, "out_commit", BigEndian(static_cast<uint64_t>(own), 8)));
-    s.heads[s.device] = head;
-    return {};
+    return s.session.LocalPut(kSyncSpace, "out_commit", local::BigEndian(static_cast<uint64_t>(own), 8));
   });
-  if (!sealed) {
-    // The in-memory head follows the database: reload it.
-    auto h = s.session.LocalGet(kHead, s.device);
-    if (h && h->has_value()) {
-      s.heads[s.device] = {ReadBigEndian(std::string_view(**h).substr(0, 8)), (**h).substr(8)};
-    }
-    return sealed.error();
-  }
+  if (!sealed) return sealed.error();
+  s.logs.Commit(s.device, head.seq, head.id);
   return made;
 }
 
 EnvelopeFrontier Node::Frontier() {
   EnvelopeFrontier f;
-  for (const auto& [author, head] : s_->heads) f[author] = head.first;
+  for (const auto& [author, head] : s_->logs.heads()) f[author] = head.seq;
   return f;
 }
 
-Result<std::vector<Bytes>> Node::ChangesAfter(const EnvelopeFrontier& peer, std::size_t max_bytes) {
-  std::vector<Bytes> out;
+Result<std::vector<Node::Outgoing>> Node::ChangesAfter(const EnvelopeFrontier& peer,
+                                                       std::size_t max_bytes) {
+  std::vector<Outgoing> out;
   std::size_t bytes = 0;
-  for (const auto& [author, head] : s_->heads) {
+  bool full = false;
+  for (const auto& [author, head] : s_->logs.heads()) {
+    if (full) break;
     auto p = peer.find(author);
     uint64_t from = p == peer.end() ? 0 : p->second;
     // A revoked author's envelopes past its cut-off are not forwarded: the others refuse them.
     const Member* m = s_->trust->Find(author);
-    uint64_t last = m && m->status == Status::kRevoked ? std::min(head.first, m->cutoff) : head.first;
+    uint64_t last = m && m->status == Status::kRevoked ? std::min(head.seq, m->cutoff) : head.seq;
     if (from >= last) continue;
-    // Page through the author's log so a large history is not read at once.
-    Bytes after = LogKey(author, from);
-    for (;;) {
-      auto page = s_->session.LocalList(kLog, author, after, 64);
-      if (!page) return page.error();
-      for (auto& [key, env] : *page) {
-        if (ReadBigEndian(std::string_view(key).substr(kIdBytes)) > last) break;
-        if (!out.empty() && bytes + env.size() > max_bytes) return out;
-        bytes += env.size();
-        out.push_back(std::move(env));
+    uint64_t seq = from;
+    DOSTI_TRY(s_->logs.Scan(author, from, last, [&](Bytes&& env) {
+      if (!out.empty() && bytes + env.size() > max_bytes) {
+        full = true;
+        return false;
       }
-      if (page->size() < 64) break;
-      after = page->back().first;
-    }
+      bytes += env.size();
+      out.push_back({author, ++seq, std::move(env)});
+      return true;
+    }));
   }
   return out;
 }
 
-std::vector<Bytes> Node::ControlMessages() const { return s_->trust->ControlMessages(); }
+std::vector<Bytes> Node::ControlMessages(std::size_t from) const {
+  return s_->trust->ControlMessages(from);
+}
 
 Bytes Node::MakeReceipt() {
   ReceiptBody body{s_->Now(), Frontier()};
@@ -846,125 +727,30 @@ Bytes Node::MakeReceipt() {
                      EncodeReceipt(body));
 }
 
-// ---- incoming -------------------------------------------------------------------------------
+Bytes Node::SignRelayAuth(std::string_view relay_id, std::string_view nonce,
+                          int64_t time_ms) const {
+  return Sign(s_->keys.sign.sk, RelayAuthMessage(relay_id, s_->workspace(), nonce, time_ms));
+}
+
+// ---- incoming -----------------------------------------------------------------------------
 
 Result<ReceiveReport> Node::Receive(const std::vector<std::string_view>& envelopes) {
+  State& s = *s_;
   ReceiveReport report;
-  for (std::string_view bytes : envelopes) report.Add(s_->ReceiveOne(bytes, report));
-  s_->DrainPending(report);
+  bool roster_changed = false;
+  uint32_t version = s.trust->roster_version();
+  for (std::string_view bytes : envelopes) report.Add(s.ReceiveOne(bytes, report));
+  s.DrainWaiting(report);
+  roster_changed = s.trust->roster_version() != version;
+  if (roster_changed) s.RevocationAlarms(report);
+  if (report.changes > 0 || report.applied > 0) {
+    auto held = s.session.ListHeld();
+    if (!held) return held.error();
+    report.held = std::move(*held);
+  }
+  report.awaiting_approval = pending();
+  report.code = verification_code();
   return report;
-}
-
-// ---- bundles --------------------------------------------------------------------------------
-
-Result<Bytes> Node::ExportBundle(std::string_view for_device) {
-  State& s = *s_;
-  if (auto sealed = SealOutgoing(); !sealed && sealed.error().code != ErrorCode::kRevoked) {
-    return sealed.error();
-  }
-  // What the others have, by their receipts: for one device, its receipt; for everyone, the
-  // least any other device has acknowledged (nothing, for a device that sent no receipt).
-  std::vector<Bytes> peers;
-  if (!for_device.empty()) {
-    auto id = s.ResolveDevice(for_device);
-    if (!id) return id.error();
-    peers.push_back(*id);
-  } else {
-    for (const Member& m : s.trust->Members()) {
-      if (m.id != s.device && m.status == Status::kActive) peers.push_back(m.id);
-    }
-  }
-  EnvelopeFrontier base;
-  bool first = true;
-  for (const Bytes& peer : peers) {
-    EnvelopeFrontier theirs;
-    auto rc = s.session.LocalGet(kReceipts, peer);
-    if (!rc) return rc.error();
-    if (rc->has_value()) {
-      auto env = ParseEnvelope(**rc);
-      auto body = env ? DecodeReceipt(env->body()) : Result<ReceiptBody>(env.error());
-      if (body) theirs = body->applied;
-    }
-    if (first) {
-      base = theirs;
-      first = false;
-      continue;
-    }
-    for (auto it = base.begin(); it != base.end();) {
-      auto t = theirs.find(it->first);
-      if (t == theirs.end()) {
-        it = base.erase(it);
-      } else {
-        it->second = std::min(it->second, t->second);
-        ++it;
-      }
-    }
-  }
-  auto changes = ChangesAfter(base);
-  if (!changes) return changes.error();
-  std::vector<Bytes> all = ControlMessages();
-  for (Bytes& c : *changes) all.push_back(std::move(c));
-  all.push_back(MakeReceipt());
-
-  Writer w;
-  w.Raw(kBundleMagic).Raw(s.workspace()).Raw(s.device).I64(s.Now());
-  w.U32(static_cast<uint32_t>(all.size()));
-  for (const Bytes& env : all) w.Sized(env);
-  Bytes hash = Hash("DH-bundle-v1", {w.bytes()});
-  w.Raw(hash).Raw(Sign(s.keys.sign.sk, "DH-bundle-v1" + hash));
-  return w.Take();
-}
-
-Result<BundleReport> Node::ImportBundle(std::string_view file) {
-  State& s = *s_;
-  BundleReport out;
-  Reader r(file);
-  if (r.Raw(kBundleMagic.size()) != kBundleMagic) {
-    return MakeErrorText(ErrorCode::kDamaged, "this is not a Dosti bundle file (wrong magic)");
-  }
-  Bytes ws(r.Raw(kIdBytes)), exporter(r.Raw(kIdBytes));
-  r.I64();
-  uint32_t count = r.U32();
-  if (!r.ok()) return MakeErrorText(ErrorCode::kDamaged, "the bundle's header is truncated");
-  if (ws != s.workspace()) {
-    return MakeErrorText(ErrorCode::kWrongWorkspace,
-                     "this bundle belongs to another workspace (" + ToHex(ws) +
-                         "); nothing was imported");
-  }
-  out.exporter = ToHex(exporter);
-  std::vector<std::string_view> envelopes;
-  for (uint32_t i = 0; i < count; ++i) {
-    std::string_view env = r.Sized(kMaxEnvelopeBytes);
-    if (!r.ok()) {
-      out.damaged = true;
-      out.damage = "the file is truncated or altered after " + std::to_string(i) + " of " +
-                   std::to_string(count) + " envelopes";
-      break;
-    }
-    envelopes.push_back(env);
-  }
-  std::size_t signed_len = r.position();
-  std::string_view hash = r.Raw(32), sig = r.Raw(kSignatureBytes);
-  if (!out.damaged) {
-    if (!r.done()) {
-      out.damaged = true;
-      out.damage = "the file's end (checksum and signature) is missing or has extra bytes";
-    } else if (!SameBytes(hash, Hash("DH-bundle-v1", {file.substr(0, signed_len)}))) {
-      out.damaged = true;
-      out.damage = "the file was altered: its checksum does not match";
-    }
-  }
-  auto received = Receive(envelopes);
-  if (!received) return received.error();
-  out.received = std::move(*received);
-  if (!out.damaged) {
-    const Member* m = s.trust->Find(exporter);
-    if (!m || !Verify(m->ed_pk, "DH-bundle-v1" + Bytes(hash), sig)) {
-      out.damaged = true;
-      out.damage = "the file's signature does not verify for device " + ToHex(exporter);
-    }
-  }
-  return out;
 }
 
 }  // namespace dosti::sync

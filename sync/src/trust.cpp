@@ -1,22 +1,28 @@
-// The roster, invites, joins and epochs of a workspace folded into one view (trust.h). Formats
-// in sync/README.md, "Control messages".
+// The roster, invites, joins, epochs and grants of a workspace folded into one view (trust.h).
+// Formats in sync/README.md, "Control messages".
 #include "dosti/sync/trust.h"
 
 #include <algorithm>
 
+#include "dosti/date.h"
 #include "dosti/sync/wire.h"
 
 namespace dosti::sync {
 namespace {
 
 constexpr std::size_t kMaxMembers = 4096;
-constexpr std::size_t kMaxWaiting = 1024;
+// The waiting room for control messages that arrived before what they depend on (bundles in
+// any order): bounded, so a stranger's junk cannot grow it.
+constexpr std::size_t kMaxWaiting = 256;
+constexpr std::size_t kMaxWaitingBytes = 8u << 20;
 
 Error Damaged(const char* what, const std::string& why) {
   return MakeErrorText(ErrorCode::kDamaged, std::string("malformed ") + what + ": " + why);
 }
 
 std::string Hex8(std::string_view id) { return ToHex(id).substr(0, 8); }
+
+std::string DateOf(int64_t ms) { return FormatDate(DateAt(ms, 0)); }
 
 }  // namespace
 
@@ -216,29 +222,87 @@ Result<ReceiptBody> DecodeReceipt(std::string_view body) {
   return rc;
 }
 
+Bytes EncodeGrant(const GrantBody& g) {
+  Writer w;
+  w.Raw(g.device).U32(g.epoch).Raw(g.sealed);
+  return w.Take();
+}
+
+Result<GrantBody> DecodeGrant(std::string_view body) {
+  Reader r(body);
+  GrantBody g;
+  g.device = Bytes(r.Raw(kIdBytes));
+  g.epoch = r.U32();
+  g.sealed = Bytes(r.Raw(kSealedSecretBytes));
+  if (!r.done()) return Damaged("grant", "wrong length");
+  if (g.epoch == 0) return Damaged("grant", "epoch 0");
+  return g;
+}
+
+std::string VerificationCode(std::string_view workspace, std::string_view invite_id,
+                             std::string_view inviter_ed_pk, std::string_view ed_pk,
+                             std::string_view x_pk) {
+  Bytes h = Hash("DH-code-v1", {workspace, invite_id, inviter_ed_pk, ed_pk, x_pk});
+  // 40 bits of the hash, reduced to 8 digits (the bias of the reduction is below 2^-13).
+  uint64_t v = 0;
+  for (int i = 0; i < 5; ++i) v = (v << 8) | static_cast<uint8_t>(h[i]);
+  std::string digits = std::to_string(v % 100'000'000);
+  digits.insert(0, 8 - digits.size(), '0');
+  return digits.substr(0, 4) + "-" + digits.substr(4);
+}
+
+std::optional<std::string> NormaliseCode(std::string_view typed) {
+  std::string digits;
+  for (std::size_t i = 0; i < typed.size(); ++i) {
+    auto c = static_cast<unsigned char>(typed[i]);
+    if (c >= '0' && c <= '9') {
+      digits += static_cast<char>(c);
+    } else if (c == ' ' || c == '-') {
+      continue;
+    } else if (c == 0xEF && i + 2 < typed.size()) {
+      // Full-width digits U+FF10..U+FF19 (EF BC 90..99) and dash U+FF0D (EF BC 8D), as an IME
+      // types them.
+      auto b1 = static_cast<unsigned char>(typed[i + 1]);
+      auto b2 = static_cast<unsigned char>(typed[i + 2]);
+      if (b1 == 0xBC && b2 >= 0x90 && b2 <= 0x99) {
+        digits += static_cast<char>('0' + (b2 - 0x90));
+      } else if (!(b1 == 0xBC && b2 == 0x8D)) {
+        return std::nullopt;
+      }
+      i += 2;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits.size() != 8) return std::nullopt;
+  return digits.substr(0, 4) + "-" + digits.substr(4);
+}
+
 // ---- Trust --------------------------------------------------------------------------------
 
 Result<Trust> Trust::FromGenesis(std::string_view envelope) {
   auto env = ParseEnvelope(envelope);
   if (!env) return env.error();
   if (env->header.kind != Kind::kRoster) {
-    return MakeErrorText(ErrorCode::kDamaged, "a workspace starts with its roster version 1");
+    return MakeError(ErrorCode::kDamaged, "sync.genesis_not_roster");
+  }
+  // The genesis's signer is its own first admin: its keys are in the body, so the body is
+  // decoded first here. The workspace id (a hash of the body) must match, which a stranger
+  // cannot arrange for a workspace it did not make.
+  if (env->header.workspace != WorkspaceIdOf(env->body())) {
+    return MakeError(ErrorCode::kUnauthentic, "sync.genesis_wrong_workspace");
   }
   auto roster = DecodeRoster(env->body());
   if (!roster) return roster.error();
   if (roster->version != 1 || roster->prev != Bytes(kHashBytes, '\0')) {
-    return MakeErrorText(ErrorCode::kDamaged, "a genesis is roster version 1 with no predecessor");
-  }
-  if (env->header.workspace != WorkspaceIdOf(env->body())) {
-    return MakeErrorText(ErrorCode::kUnauthentic,
-                     "the genesis does not hash to the workspace id it claims");
+    return MakeError(ErrorCode::kDamaged, "sync.genesis_not_first");
   }
   const Member* admin = nullptr;
   for (const Member& m : roster->members) {
     if (m.id == env->header.author) admin = &m;
   }
   if (!admin || admin->role != Role::kAdmin || admin->status != Status::kActive) {
-    return MakeErrorText(ErrorCode::kUnknownDevice, "the genesis is not signed by one of its admins");
+    return MakeError(ErrorCode::kUnknownDevice, "sync.genesis_not_by_admin");
   }
   DOSTI_TRY(CheckSignature(*env, admin->ed_pk));
   Trust t;
@@ -263,6 +327,23 @@ std::vector<Member> Trust::Members() const {
   return out;
 }
 
+const PendingJoin* Trust::FindPending(std::string_view device) const {
+  auto it = pending_.find(Bytes(device));
+  return it == pending_.end() ? nullptr : &it->second;
+}
+
+std::vector<PendingJoin> Trust::Pending() const {
+  std::vector<PendingJoin> out;
+  for (const auto& [id, p] : pending_) out.push_back(p);
+  return out;
+}
+
+std::optional<Bytes> Trust::SigningKeyOf(std::string_view device) const {
+  if (const Member* m = Find(device)) return m->ed_pk;
+  if (const PendingJoin* p = FindPending(device)) return p->ed_pk;
+  return std::nullopt;
+}
+
 std::optional<InviteBody> Trust::Invite(std::string_view id) const {
   auto it = invites_.find(Bytes(id));
   if (it == invites_.end()) return std::nullopt;
@@ -275,9 +356,14 @@ std::optional<Bytes> Trust::InviteUsedBy(std::string_view id) const {
   return it->second;
 }
 
-std::vector<Bytes> Trust::ControlMessages() const {
+std::map<uint32_t, Bytes> Trust::GrantsTo(std::string_view device) const {
+  auto it = grants_.find(Bytes(device));
+  return it == grants_.end() ? std::map<uint32_t, Bytes>{} : it->second;
+}
+
+std::vector<Bytes> Trust::ControlMessages(std::size_t from) const {
   std::vector<Bytes> out;
-  for (const Bytes& id : order_) out.push_back(control_.at(id));
+  for (std::size_t i = from; i < order_.size(); ++i) out.push_back(control_.at(order_[i]));
   return out;
 }
 
@@ -287,100 +373,109 @@ RosterBody Trust::NextRoster(int64_t now_ms) const {
   r.prev = roster_id_;
   r.nonce = nonce_;
   r.issued_ms = now_ms;
-  for (const auto& [id, m] : members_) {
-    Member copy = m;
-    copy.provisional = false;
-    r.members.push_back(copy);
-  }
+  for (const auto& [id, m] : members_) r.members.push_back(m);
   return r;
 }
 
 Result<const Member*> Trust::CheckActive(std::string_view device, int64_t now_ms) const {
   const Member* m = Find(device);
   if (!m) {
-    return MakeErrorText(ErrorCode::kUnknownDevice,
-                     "device " + ToHex(device) + " is not in the roster of this workspace");
+    if (FindPending(device)) {
+      return MakeError(ErrorCode::kUnknownDevice, "sync.device_pending", {{"device", ToHex(device)}});
+    }
+    return MakeError(ErrorCode::kUnknownDevice, "sync.device_not_in_roster",
+                     {{"device", ToHex(device)}});
   }
   if (m->status == Status::kRevoked) {
-    return MakeErrorText(ErrorCode::kRevoked, "device " + ToHex(device) + " has been revoked");
+    return MakeError(ErrorCode::kRevoked, "sync.device_revoked", {{"device", ToHex(device)}});
   }
   if (m->expires_ms != 0 && now_ms > m->expires_ms) {
-    return MakeErrorText(ErrorCode::kRevoked, "device " + ToHex(device) + " expired");
+    return MakeError(ErrorCode::kRevoked, "sync.device_expired", {{"device", ToHex(device)}});
   }
   return m;
 }
 
 Result<const Member*> Trust::CheckAuthor(const Envelope& env, int64_t now_ms) const {
   if (env.header.workspace != workspace_) {
-    return MakeErrorText(ErrorCode::kWrongWorkspace,
-                     "an envelope of another workspace (" + ToHex(env.header.workspace) + ")");
+    return MakeError(ErrorCode::kWrongWorkspace, "sync.other_workspace",
+                     {{"workspace", ToHex(env.header.workspace)}});
   }
   const Member* m = Find(env.header.author);
   if (!m) {
-    return MakeErrorText(ErrorCode::kUnknownDevice, "an envelope from device " +
-                                                    ToHex(env.header.author) +
-                                                    ", which is not in the roster");
+    return MakeError(ErrorCode::kUnknownDevice, "sync.author_not_in_roster",
+                     {{"device", ToHex(env.header.author)}});
   }
   // Cheapest first (DESIGN.md §4): the roster's verdict before the signature.
   if (m->status == Status::kRevoked &&
       (env.header.kind != Kind::kChanges || env.header.seq > m->cutoff)) {
-    return MakeErrorText(ErrorCode::kRevoked,
-                     "device " + ToHex(m->id) + " was revoked; its envelopes after number " +
-                         std::to_string(m->cutoff) + " are refused");
+    return MakeError(ErrorCode::kRevoked, "sync.author_revoked",
+                     {{"device", ToHex(m->id)}, {"cutoff", std::to_string(m->cutoff)}});
   }
   if (m->expires_ms != 0 && now_ms > m->expires_ms) {
-    return MakeErrorText(ErrorCode::kRevoked, "device " + ToHex(m->id) + " expired");
+    return MakeError(ErrorCode::kRevoked, "sync.device_expired", {{"device", ToHex(m->id)}});
   }
   DOSTI_TRY(CheckSignature(env, m->ed_pk));
   return m;
 }
 
-Result<Trust::Outcome> Trust::Offer(std::string_view envelope) {
+Result<Trust::Outcome> Trust::Offer(std::string_view envelope, int64_t now_ms) {
+  return Take(envelope, now_ms < 0 ? 0 : now_ms);
+}
+
+Result<Trust::Outcome> Trust::Restore(std::string_view envelope) { return Take(envelope, -1); }
+
+Result<Trust::Outcome> Trust::Take(std::string_view envelope, int64_t now_ms) {
   auto env = ParseEnvelope(envelope);
   if (!env) return env.error();
-  if (env->header.workspace != workspace_) {
-    return MakeErrorText(ErrorCode::kWrongWorkspace,
-                     std::string("a ") + KindName(env->header.kind) +
-                         " message of another workspace (" + ToHex(env->header.workspace) + ")");
+  const Header& h = env->header;
+  if (h.workspace != workspace_) {
+    return MakeError(ErrorCode::kWrongWorkspace, "sync.other_workspace",
+                     {{"workspace", ToHex(h.workspace)}});
   }
-  if (env->header.kind == Kind::kChanges || env->header.kind == Kind::kReceipt) {
-    return MakeErrorText(ErrorCode::kDamaged, std::string("a ") + KindName(env->header.kind) +
-                                              " envelope is not a control message");
+  if (h.kind == Kind::kChanges || h.kind == Kind::kReceipt) {
+    return MakeError(ErrorCode::kDamaged, "sync.not_control", {{"kind", KindName(h.kind)}});
   }
   Bytes id = env->Id();
   if (control_.count(id)) return Outcome::kKnown;
-  auto folded = Fold(*env);
+  auto folded = Fold(*env, now_ms);
   if (!folded) return folded.error();
   if (*folded == Outcome::kWaiting) {
-    for (const Bytes& w : waiting_) {
-      if (w == envelope) return Outcome::kWaiting;
+    for (const Waiting& w : waiting_) {
+      if (w.bytes == envelope) return Outcome::kWaiting;
     }
-    if (waiting_.size() >= kMaxWaiting) {
-      return MakeErrorText(ErrorCode::kTooLarge, "too many control messages wait for their "
-                                             "predecessors; send the roster history first");
+    if (!park_) {
+      return MakeError(ErrorCode::kUnknownDevice, "sync.control_out_of_order",
+                       {{"kind", KindName(h.kind)}});
     }
-    waiting_.emplace_back(envelope);
+    if (waiting_.size() >= kMaxWaiting || waiting_bytes_ + envelope.size() > kMaxWaitingBytes) {
+      return MakeError(ErrorCode::kTooLarge, "sync.control_waiting_full");
+    }
+    waiting_.push_back({Bytes(envelope), now_ms});
+    waiting_bytes_ += envelope.size();
     return Outcome::kWaiting;
   }
-  control_[id] = Bytes(envelope);
-  order_.push_back(id);
-  RetryWaiting();
-  return Outcome::kAdded;
+  if (*folded == Outcome::kAdded) {
+    control_[id] = Bytes(envelope);
+    order_.push_back(id);
+    RetryWaiting();
+  }
+  return *folded;
 }
 
 void Trust::RetryWaiting() {
   for (bool progress = true; progress;) {
     progress = false;
     for (std::size_t i = 0; i < waiting_.size(); ++i) {
-      Bytes bytes = waiting_[i];
-      auto env = ParseEnvelope(bytes);
-      auto folded = env ? Fold(*env) : Result<Outcome>(env.error());
+      Waiting w = waiting_[i];
+      auto env = ParseEnvelope(w.bytes);
+      auto folded = env ? Fold(*env, w.now_ms) : Result<Outcome>(env.error());
       if (folded && *folded == Outcome::kWaiting) continue;
       waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+      waiting_bytes_ -= std::min(waiting_bytes_, w.bytes.size());
       if (folded && *folded == Outcome::kAdded) {
         Bytes id = env->Id();
         if (!control_.count(id)) {
-          control_[id] = bytes;
+          control_[id] = w.bytes;
           order_.push_back(id);
         }
       }
@@ -392,54 +487,99 @@ void Trust::RetryWaiting() {
   }
 }
 
-Result<Trust::Outcome> Trust::Fold(const Envelope& env) {
+Result<const Member*> Trust::AdminSigner(const Envelope& env) const {
+  const Member* m = Find(env.header.author);
+  if (!m) return nullptr;
+  if (m->role != Role::kAdmin || m->status != Status::kActive) {
+    return MakeError(ErrorCode::kNotPermitted, "sync.signer_not_admin",
+                     {{"kind", KindName(env.header.kind)}, {"device", Hex8(env.header.author)}});
+  }
+  DOSTI_TRY(CheckSignature(env, m->ed_pk));
+  return m;
+}
+
+Result<Trust::Outcome> Trust::Fold(const Envelope& env, int64_t now_ms) {
   const Header& h = env.header;
-  // Admin-signed kinds: the signer must be an active admin of the current roster. An unknown
-  // signer may be an admin of a roster version not here yet: wait.
-  auto admin = [&]() -> Result<bool> {
-    const Member* m = Find(h.author);
-    if (!m) return false;
-    if (m->role != Role::kAdmin || m->status != Status::kActive || m->provisional) {
-      return MakeErrorText(ErrorCode::kNotPermitted, std::string("a ") + KindName(h.kind) +
-                                                     " message signed by device " + Hex8(h.author) +
-                                                     ", which is not an active admin");
+  if (h.kind == Kind::kJoin) {
+    // A join is signed by the new device itself (not yet anyone's member) and countersigned
+    // by the invite's key. Its body has a fixed size, so reading it first costs nothing.
+    auto join = DecodeJoin(env.body());
+    if (!join) return join.error();
+    Bytes device = DeviceIdOf(join->ed_pk, join->x_pk);
+    if (device != h.author) return MakeError(ErrorCode::kUnauthentic, "sync.join_not_its_keys");
+    DOSTI_TRY(CheckSignature(env, join->ed_pk));
+    auto invite = invites_.find(join->invite);
+    if (invite == invites_.end()) return Outcome::kWaiting;
+    if (!Verify(invite->second.key_pk, JoinProof(join->invite, join->ed_pk, join->x_pk),
+                join->invite_sig)) {
+      return MakeError(ErrorCode::kUnauthentic, "sync.join_without_invite",
+                       {{"device", Hex8(device)}});
     }
-    DOSTI_TRY(CheckSignature(env, m->ed_pk));
-    return true;
-  };
+    auto used = used_.find(join->invite);
+    if (used != used_.end() && used->second != device) {
+      return MakeError(ErrorCode::kAlreadyUsed, "sync.invite_used",
+                       {{"device", Hex8(device)}, {"invite", Hex8(join->invite)},
+                        {"other", Hex8(used->second)}});
+    }
+    if (members_.count(device)) return Outcome::kKnown;  // approved (or refused) already
+    // Expiry by this receiver's clock: the join's own time is the joiner's word only.
+    if (now_ms >= 0 && now_ms > invite->second.expires_ms) {
+      return MakeError(ErrorCode::kExpired, "sync.join_after_expiry",
+                       {{"device", Hex8(device)}, {"date", DateOf(invite->second.expires_ms)}});
+    }
+    used_[join->invite] = device;
+    PendingJoin p;
+    p.id = device;
+    p.ed_pk = join->ed_pk;
+    p.x_pk = join->x_pk;
+    p.invite = join->invite;
+    p.role = invite->second.role;
+    p.office = invite->second.office;
+    p.expires_ms = invite->second.device_expires_ms;
+    p.joined_ms = join->joined_ms;
+    const Member* inviter = Find(inviters_.at(join->invite));
+    p.code = VerificationCode(workspace_, join->invite, inviter ? inviter->ed_pk : Bytes(),
+                              join->ed_pk, join->x_pk);
+    pending_[device] = std::move(p);
+    return Outcome::kAdded;
+  }
+
+  // Every other kind is admin-signed: the signer and its signature first, the body after.
+  auto admin = AdminSigner(env);
+  if (!admin) return admin.error();
+  if (!*admin) {
+    // An unknown signer may be an admin listed by a roster version not here yet; a roster
+    // version at or below ours from an unknown signer cannot be.
+    if (h.kind == Kind::kRoster) {
+      Reader peek(env.body());
+      uint32_t version = peek.U32();
+      if (!peek.ok()) return DecodeRoster(env.body()).error();
+      if (version <= version_) {
+        return MakeError(ErrorCode::kUnknownDevice, "sync.roster_unknown_signer",
+                         {{"version", std::to_string(version)}, {"device", Hex8(h.author)}});
+      }
+    }
+    return Outcome::kWaiting;
+  }
   switch (h.kind) {
     case Kind::kRoster: {
       auto roster = DecodeRoster(env.body());
       if (!roster) return roster.error();
       if (roster->version > version_ + 1) return Outcome::kWaiting;
-      // Authenticate before judging a fork: an unsigned or non-admin version is a forgery,
-      // and must not raise an equivocation alarm.
-      auto ok = admin();
-      if (!ok) return ok.error();
-      if (!*ok && roster->version <= version_) {
-        return MakeErrorText(ErrorCode::kUnknownDevice,
-                         "a roster version " + std::to_string(roster->version) +
-                             " signed by device " + Hex8(h.author) + ", which is not in the roster");
-      }
-      if (!*ok) return Outcome::kWaiting;
       if (roster->version <= version_) {
-        return MakeErrorText(ErrorCode::kEquivocation,
-                         "a different roster version " + std::to_string(roster->version) +
-                             " (this device holds version " + std::to_string(version_) +
-                             "); two admins changed the roster at once: reissue the change");
+        return MakeError(ErrorCode::kEquivocation, "sync.roster_fork",
+                         {{"version", std::to_string(roster->version)},
+                          {"held", std::to_string(version_)}});
       }
       if (roster->prev != roster_id_ || roster->nonce != nonce_) {
-        return MakeErrorText(ErrorCode::kEquivocation,
-                         "roster version " + std::to_string(roster->version) +
-                             " does not follow the version held here");
+        return MakeError(ErrorCode::kEquivocation, "sync.roster_does_not_follow",
+                         {{"version", std::to_string(roster->version)}});
       }
-      std::map<Bytes, Member> next;
-      for (Member& m : roster->members) next[m.id] = std::move(m);
-      // Devices that joined since and are not in this version stay, still provisional.
-      for (const auto& [id, m] : members_) {
-        if (m.provisional && !next.count(id)) next[id] = m;
+      members_.clear();
+      for (Member& m : roster->members) {
+        pending_.erase(m.id);  // approved (or refused) by this version
+        members_[m.id] = std::move(m);
       }
-      members_ = std::move(next);
       version_ = roster->version;
       roster_id_ = env.Id();
       return Outcome::kAdded;
@@ -447,69 +587,33 @@ Result<Trust::Outcome> Trust::Fold(const Envelope& env) {
     case Kind::kInvite: {
       auto invite = DecodeInvite(env.body());
       if (!invite) return invite.error();
-      auto ok = admin();
-      if (!ok) return ok.error();
-      if (!*ok) return Outcome::kWaiting;
       invites_[invite->id] = *invite;
-      return Outcome::kAdded;
-    }
-    case Kind::kJoin: {
-      auto join = DecodeJoin(env.body());
-      if (!join) return join.error();
-      Bytes device = DeviceIdOf(join->ed_pk, join->x_pk);
-      if (device != h.author) {
-        return MakeErrorText(ErrorCode::kUnauthentic, "a join whose author is not its keys' device");
-      }
-      DOSTI_TRY(CheckSignature(env, join->ed_pk));
-      auto invite = invites_.find(join->invite);
-      if (invite == invites_.end()) return Outcome::kWaiting;
-      if (!Verify(invite->second.key_pk, JoinProof(join->invite, join->ed_pk, join->x_pk),
-                  join->invite_sig)) {
-        return MakeErrorText(ErrorCode::kUnauthentic,
-                         "device " + Hex8(device) + " joined without holding the invite");
-      }
-      auto used = used_.find(join->invite);
-      if (used != used_.end() && used->second != device) {
-        return MakeErrorText(ErrorCode::kAlreadyUsed,
-                         "device " + Hex8(device) + " joined with invite " +
-                             Hex8(join->invite) + ", which device " + Hex8(used->second) +
-                             " had already used; an invite is for one device");
-      }
-      if (join->joined_ms > invite->second.expires_ms) {
-        return MakeErrorText(ErrorCode::kExpired, "device " + Hex8(device) +
-                                                  " joined with an invite that had expired");
-      }
-      used_[join->invite] = device;
-      if (!members_.count(device)) {
-        Member m;
-        m.id = device;
-        m.ed_pk = join->ed_pk;
-        m.x_pk = join->x_pk;
-        m.role = invite->second.role;
-        m.office = invite->second.office;
-        m.expires_ms = invite->second.device_expires_ms;
-        m.invite = join->invite;
-        m.provisional = true;
-        members_[device] = std::move(m);
-      }
+      inviters_[invite->id] = h.author;
       return Outcome::kAdded;
     }
     case Kind::kEpoch: {
       auto epoch = DecodeEpoch(env.body());
       if (!epoch) return epoch.error();
-      auto ok = admin();
-      if (!ok) return ok.error();
-      if (!*ok) return Outcome::kWaiting;
       auto have = epochs_.find(epoch->epoch);
       if (have != epochs_.end() && have->second != env.bytes) {
-        return MakeErrorText(ErrorCode::kEquivocation,
-                         "a second, different message for epoch " + std::to_string(epoch->epoch));
+        return MakeError(ErrorCode::kEquivocation, "sync.epoch_fork",
+                         {{"epoch", std::to_string(epoch->epoch)}});
       }
       epochs_[epoch->epoch] = Bytes(env.bytes);
       return Outcome::kAdded;
     }
+    case Kind::kGrant: {
+      auto grant = DecodeGrant(env.body());
+      if (!grant) return grant.error();
+      // A grant follows the roster version that approved its device.
+      if (!members_.count(grant->device)) return Outcome::kWaiting;
+      auto& mine = grants_[grant->device];
+      if (mine.count(grant->epoch)) return Outcome::kKnown;
+      mine[grant->epoch] = Bytes(env.bytes);
+      return Outcome::kAdded;
+    }
     default:
-      return MakeErrorText(ErrorCode::kDamaged, "not a control message");
+      return MakeError(ErrorCode::kDamaged, "sync.not_control", {{"kind", KindName(h.kind)}});
   }
 }
 

@@ -76,6 +76,31 @@ struct TempFile {
   ~TempFile() { std::remove(path.c_str()); }
 };
 
+// The string value of "key" in a JSON text written by the CLI (pretty, one key per line).
+std::string JsonString(const std::string& json, const std::string& key) {
+  std::string needle = "\"" + key + "\": \"";
+  auto at = json.find(needle);
+  if (at == std::string::npos) return {};
+  at += needle.size();
+  return json.substr(at, json.find('"', at) - at);
+}
+
+// `device` joined with an invite; its join reaches `admin` in a bundle, the admin approves it
+// with the code the device printed, and the admin's next bundle brings it everything.
+void JoinAndApprove(Device& admin, Device& device, const std::string& invite,
+                    const std::string& passphrase) {
+  std::string joined = device.Ok({"join", invite, "--passphrase", passphrase, "--json"});
+  std::string id = JsonString(joined, "device"), code = JsonString(joined, "code");
+  REQUIRE(id.size() == 32);
+  REQUIRE(code.size() == 9);
+  TempFile to_admin, to_device;
+  device.Ok({"bundle", "export", "--out", to_admin.path});
+  admin.Ok({"bundle", "import", to_admin.path});
+  admin.Ok({"device", "approve", id, "--code", code});
+  admin.Ok({"bundle", "export", "--out", to_device.path});
+  device.Ok({"bundle", "import", to_device.path});
+}
+
 }  // namespace
 
 TEST_CASE("An invite used after it expired is refused at join and leaves no database or key",
@@ -111,7 +136,7 @@ TEST_CASE("A booth past its device expiry is refused by the office, which stays 
   admin.Ok({"invite", "create", "--role", "booth", "--office", "beijing", "--passphrase",
             "booth-passphrase", "--out", invite.path, "--device-expires-days", "3"});
   Device booth(t0 + kHour);
-  booth.Ok({"join", invite.path, "--passphrase", "booth-passphrase"});
+  JoinAndApprove(admin, booth, invite.path, "booth-passphrase");
   admin.clock.Set(t0 + 2 * kHour);
   admin.Ok({"bundle", "export", "--out", to_booth.path});
   booth.clock.Set(t0 + 3 * kHour);
@@ -136,4 +161,66 @@ TEST_CASE("A booth past its device expiry is refused by the office, which stays 
   CHECK(admin.Digest() == before);
   std::string list = admin.Ok({"device", "list"});
   CHECK(list.find("expired") != std::string::npos);
+}
+
+TEST_CASE("A joined device waits for an admin's approval with matching codes, then gets everything",
+          "[sync][cli][native]") {
+  // Issue 8, §2.1: an invite file yields no data; a join needs an admin's approval after both
+  // sides show the same verification code.
+  const int64_t t0 = dosti::testing::MsAt({2024, 6, 15});
+  Device admin(t0);
+  admin.Ok({"init", "--office", "beijing"});
+  admin.Ok({"demo", "seed", "--enterprises", "4"});
+  TempFile invite, join_bundle, early, after, wrong;
+  admin.Ok({"invite", "create", "--role", "office", "--office", "islamabad", "--passphrase",
+            "office-passphrase", "--out", invite.path});
+
+  Device office(t0 + kHour);
+  std::string joined = office.Ok({"join", invite.path, "--passphrase", "office-passphrase", "--json"});
+  CHECK(JsonString(joined, "status") == "pending");
+  CHECK(JsonString(joined, "workspace").size() == 32);
+  std::string id = JsonString(joined, "device"), code = JsonString(joined, "code");
+  REQUIRE(id.size() == 32);
+  REQUIRE(code.size() == 9);
+  // The same invite again, for another database: the first join used it (here: refused by
+  // the joiner only once it hears of the first; locally it cannot know).
+
+  // Pending: no records, even with everything the admin has in hand.
+  admin.Ok({"bundle", "export", "--out", early.path});
+  std::string imported = office.Ok({"bundle", "import", early.path});
+  CHECK(imported.find("waits for an admin's approval") != std::string::npos);
+  CHECK(office({"enterprise", "list"}).code == 1);
+  std::string own_list = office.Ok({"device", "list", "--json"});
+  CHECK(own_list.find("\"status\": \"pending\"") != std::string::npos);
+  CHECK(own_list.find(code) != std::string::npos);
+
+  // Its bundle carries the join to the admin, whose device list shows it pending, with the code.
+  std::string exported = office.Ok({"bundle", "export", "--out", join_bundle.path});
+  CHECK(exported.find("approval") != std::string::npos);
+  admin.Ok({"bundle", "import", join_bundle.path});
+  std::string list = admin.Ok({"device", "list", "--json"});
+  CHECK(list.find(id) != std::string::npos);
+  CHECK(list.find("\"status\": \"pending\"") != std::string::npos);
+  CHECK(list.find("\"code\": \"" + code + "\"") != std::string::npos);
+
+  // A wrong code is refused and changes nothing.
+  std::string roster = admin.Ok({"roster", "show", "--json"});
+  std::string other = code.substr(0, 8) + (code.back() == '9' ? "0" : std::string(1, code.back() + 1));
+  Run refused = admin({"device", "approve", id, "--code", other});
+  CHECK(refused.code == 1);
+  CHECK(refused.err.find("does not match") != std::string::npos);
+  CHECK(admin.Ok({"roster", "show", "--json"}) == roster);
+  // The right one approves it; one more exchange and it has everything.
+  admin.Ok({"device", "approve", id.substr(0, 10), "--code", code});
+  CHECK(admin.Ok({"device", "list", "--json"}).find("\"status\": \"pending\"") == std::string::npos);
+  admin.Ok({"bundle", "export", "--out", after.path});
+  std::string got = office.Ok({"bundle", "import", after.path});
+  CHECK(got.find("approval") == std::string::npos);
+  CHECK(office.Ok({"enterprise", "list", "--json"}) == admin.Ok({"enterprise", "list", "--json"}));
+  // Its own first commit (its device record) waited for its key; now it travels too.
+  TempFile back;
+  office.Ok({"bundle", "export", "--out", back.path});
+  admin.clock.Set(t0 + 2 * kHour);  // the office's clock ran an hour ahead of the admin's
+  admin.Ok({"bundle", "import", back.path});
+  CHECK(office.Digest() == admin.Digest());
 }

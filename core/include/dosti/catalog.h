@@ -28,6 +28,8 @@ struct Message {
 };
 // The English message `key` with `args`.
 Message MakeMessage(std::string_view key, Args args = {});
+// An error's message (its key, arguments and English text).
+inline Message MessageOf(const Error& e) { return Message{e.key, e.args, e.message}; }
 
 // The text of `key` in `lang` with `args` filled in; English when `lang` lacks it; the key
 // itself when the catalog has no such entry.

@@ -30,6 +30,7 @@ enum class Kind : uint8_t {
   kInvite = 4,   // an invite's public half (admin)
   kJoin = 5,     // a device joined with an invite (the new device, countersigned by the invite key)
   kReceipt = 6,  // what the author has applied (its frontier), for bundle exports
+  kGrant = 7,    // an epoch secret sealed to one newly approved device (admin)
 };
 const char* KindName(Kind kind);
 

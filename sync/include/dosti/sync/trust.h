@@ -1,6 +1,8 @@
 // Who belongs to a workspace (sync/README.md, "Roster"): the admin-signed, hash-chained roster
-// versions, invites and the joins made with them, folded into one view. Used alike by devices
-// (to accept authors) and by the relay (to authenticate devices); holds no secrets.
+// versions, invites, the joins made with them (pending until an admin approves them), epochs and
+// grants, folded into one view. Used alike by devices (to accept authors) and by the relay (to
+// authenticate devices); holds no secrets.
+// Threading: a Trust is a plain value; one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +26,7 @@ const char* StatusName(Status status);  // "active" | "revoked"
 std::optional<Role> ParseRole(std::string_view name);
 std::optional<Office> ParseOffice(std::string_view name);
 
+// A device listed in the roster.
 struct Member {
   Bytes id;     // 16: BLAKE2b-128("DH-devid-v1" ‖ ed_pk ‖ x_pk)
   Bytes ed_pk;  // 32
@@ -34,11 +37,34 @@ struct Member {
   int64_t expires_ms = 0;   // 0: never
   uint64_t cutoff = 0;      // revoked: the last of its changes envelopes still accepted
   Bytes invite;             // 16: the invite it joined with (zeros for the genesis admin)
-  bool provisional = false;  // known from a join, not yet in a roster version
+};
+
+// A device that joined with an invite and waits for an admin to approve it. It is not a member:
+// its changes are not accepted, the relay does not let it sign in, and it holds no epoch secret
+// until an admin, having compared `code` with the one the device shows, approves it.
+struct PendingJoin {
+  Bytes id, ed_pk, x_pk;
+  Bytes invite;   // 16
+  Role role = Role::kBooth;        // from the invite
+  Office office = Office::kBeijing;
+  int64_t expires_ms = 0;          // the device's expiry, from the invite (0: never)
+  int64_t joined_ms = 0;           // as the device stamped it (informative only)
+  std::string code;                // VerificationCode() of this join
 };
 
 // The device id of a pair of public keys.
 Bytes DeviceIdOf(std::string_view ed_pk, std::string_view x_pk);
+
+// The short code both screens show before an admin approves a join: 8 decimal digits written
+// "1234-5678", from BLAKE2b-256("DH-code-v1" ‖ workspace ‖ invite id ‖ the inviting admin's
+// ed_pk ‖ the new device's ed_pk ‖ x_pk). A stranger who took the invite cannot make a device
+// whose code matches the genuine one's without its keys.
+std::string VerificationCode(std::string_view workspace, std::string_view invite_id,
+                             std::string_view inviter_ed_pk, std::string_view ed_pk,
+                             std::string_view x_pk);
+// The digits of a code as typed ("1234 5678", "12345678", "１２３４-５６７８"): nullopt unless
+// exactly 8 digits remain once spaces and dashes are dropped.
+std::optional<std::string> NormaliseCode(std::string_view typed);
 
 // A roster version's body (kind 3).
 struct RosterBody {
@@ -59,7 +85,7 @@ struct InviteBody {
   Bytes key_pk;  // 32: Ed25519; its secret is in the invite file only
   Role role = Role::kBooth;
   Office office = Office::kBeijing;
-  int64_t expires_ms = 0;         // the invite may not be used after this
+  int64_t expires_ms = 0;         // the invite may not be used after this (receivers' clocks)
   int64_t device_expires_ms = 0;  // the joined device expires then (0: never)
 };
 Bytes EncodeInvite(const InviteBody& invite);
@@ -71,7 +97,7 @@ struct JoinBody {
   Bytes invite;  // 16
   Bytes ed_pk;   // 32
   Bytes x_pk;    // 32
-  int64_t joined_ms = 0;
+  int64_t joined_ms = 0;  // the joiner's own clock: informative, never trusted for expiry
   Bytes invite_sig;  // 64
 };
 Bytes EncodeJoin(const JoinBody& join);
@@ -89,6 +115,16 @@ struct EpochBody {
 Bytes EncodeEpoch(const EpochBody& epoch);
 Result<EpochBody> DecodeEpoch(std::string_view body);
 
+// A grant (kind 7): epoch e's secret sealed to one device an admin just approved
+// (SealTo(x_pk, S_e ‖ u32 e ‖ ws), as in an epoch message); S_e opens every older epoch.
+struct GrantBody {
+  Bytes device;  // 16
+  uint32_t epoch = 1;
+  Bytes sealed;  // 100
+};
+Bytes EncodeGrant(const GrantBody& grant);
+Result<GrantBody> DecodeGrant(std::string_view body);
+
 // A receipt (kind 6): the highest changes envelope applied per author.
 struct ReceiptBody {
   int64_t made_ms = 0;
@@ -97,9 +133,11 @@ struct ReceiptBody {
 Bytes EncodeReceipt(const ReceiptBody& receipt);
 Result<ReceiptBody> DecodeReceipt(std::string_view body);
 
-// The folded view of a workspace's control messages. Offer() takes them in any order: one that
-// cannot be judged yet (a roster version whose predecessor is missing, a join whose invite is
-// unknown) waits inside and is retried when more arrive.
+// The folded view of a workspace's control messages (kinds 2–5 and 7). Messages are judged
+// cheapest first: layout, workspace, then the signer and its signature, and only then is a
+// body decoded. One that cannot be judged yet (a roster version whose predecessor is missing,
+// a message of an admin listed by a version not here yet, a join whose invite is unknown) waits
+// inside, bounded in count and bytes, and is retried when more arrive.
 class Trust {
  public:
   // Starts from the genesis (roster version 1): kDamaged/kUnauthentic unless it is a valid,
@@ -111,15 +149,29 @@ class Trust {
   const Bytes& roster_id() const { return roster_id_; }
 
   enum class Outcome { kAdded, kKnown, kWaiting };
-  // Checks a control envelope (kinds 2–5; receipts are checked by CheckAuthor + signature)
-  // and folds it in. Errors: kDamaged, kWrongWorkspace, kUnauthentic, kUnknownDevice (signer
-  // not an admin), kAlreadyUsed (a second device for one invite), kExpired (a join made after
-  // its invite expired).
-  Result<Outcome> Offer(std::string_view envelope);
+  // Judges a control envelope that arrived now (`now_ms`, the receiver's clock) and folds it
+  // in. Errors: kDamaged, kWrongWorkspace, kUnauthentic, kNotPermitted (signer not an active
+  // admin), kUnknownDevice (a roster version signed by a device not in the roster),
+  // kEquivocation (a second roster version or epoch of one number), kAlreadyUsed (a second
+  // device for one invite), kExpired (a join that arrives after its invite expired, by this
+  // receiver's clock, for a device not approved yet), kTooLarge (the waiting room is full).
+  Result<Outcome> Offer(std::string_view envelope, int64_t now_ms);
+  // Folds a message this holder judged and kept before (its own store, in folding order):
+  // the same checks except those of time, so a join accepted in time stays accepted.
+  Result<Outcome> Restore(std::string_view envelope);
+  // When false, a message that cannot be judged yet is refused (kWaiting becomes an error
+  // saying what to send first) instead of waiting: the relay's policy, since clients post
+  // control messages in folding order.
+  void set_park(bool park) { park_ = park; }
 
-  // The member with this id (full 16 bytes), or nullptr.
+  // The member with this id (full 16 bytes), or nullptr. Pending devices are not members.
   const Member* Find(std::string_view device) const;
   std::vector<Member> Members() const;
+  // The pending join of this device, or nullptr; all of them, by device id.
+  const PendingJoin* FindPending(std::string_view device) const;
+  std::vector<PendingJoin> Pending() const;
+  // The Ed25519 key of a member or a pending device (its bundles are signed with it).
+  std::optional<Bytes> SigningKeyOf(std::string_view device) const;
   // May `author` have written `env` (its kind, its seq) at time now_ms? kUnknownDevice,
   // kRevoked (past its cut-off, or expired), kWrongWorkspace. Checks the signature too.
   Result<const Member*> CheckAuthor(const Envelope& env, int64_t now_ms) const;
@@ -127,33 +179,51 @@ class Trust {
   Result<const Member*> CheckActive(std::string_view device, int64_t now_ms) const;
 
   // Every control envelope folded in, in an order that Offer() accepts one by one (genesis
-  // first), for forwarding to peers and the relay.
-  std::vector<Bytes> ControlMessages() const;
-  // The epoch messages, by epoch number.
+  // first), for forwarding to peers and the relay; and the number of them, so that a holder
+  // can take only those folded since it last looked.
+  std::vector<Bytes> ControlMessages(std::size_t from = 0) const;
+  std::size_t control_count() const { return order_.size(); }
+  // The epoch messages, by epoch number; the grants to `device`, by epoch.
   const std::map<uint32_t, Bytes>& epochs() const { return epochs_; }
-  // The invite, by id, if known; and the device that used it, if any.
+  std::map<uint32_t, Bytes> GrantsTo(std::string_view device) const;
+  // The invite, by id, if known; the device that used it, if any.
   std::optional<InviteBody> Invite(std::string_view id) const;
   std::optional<Bytes> InviteUsedBy(std::string_view id) const;
-  // The next roster version as an admin would issue it: the current members with the
-  // provisional ones (joined since) folded in; the caller edits it (revocations) and signs it.
+  // The next roster version as an admin would issue it: the current members; the caller
+  // edits it (approvals, revocations) and signs it.
   RosterBody NextRoster(int64_t now_ms) const;
 
  private:
   Trust() = default;
-  Result<Outcome> Fold(const Envelope& env);
+  // `now_ms` < 0: restoring (no time checks).
+  Result<Outcome> Take(std::string_view envelope, int64_t now_ms);
+  Result<Outcome> Fold(const Envelope& env, int64_t now_ms);
+  // The signer of an admin-signed kind, its role and its signature checked (nothing decoded):
+  // the admin; nullptr when the signer is not in the roster (it may be listed by a version
+  // that has not arrived).
+  Result<const Member*> AdminSigner(const Envelope& env) const;
   void RetryWaiting();
 
   Bytes workspace_;
   uint32_t version_ = 0;
   Bytes roster_id_;
   Bytes nonce_;
-  std::map<Bytes, Member> members_;   // by device id
-  std::map<Bytes, Bytes> control_;    // envelope id → bytes, everything folded in
-  std::vector<Bytes> order_;          // envelope ids in folding order
-  std::map<uint32_t, Bytes> epochs_;  // epoch → envelope bytes
-  std::map<Bytes, InviteBody> invites_;  // by invite id
-  std::map<Bytes, Bytes> used_;          // invite id → device id
-  std::vector<Bytes> waiting_;           // envelopes that could not be judged yet
+  bool park_ = true;
+  std::map<Bytes, Member> members_;       // by device id
+  std::map<Bytes, PendingJoin> pending_;  // by device id
+  std::map<Bytes, Bytes> control_;        // envelope id → bytes, everything folded in
+  std::vector<Bytes> order_;              // envelope ids in folding order
+  std::map<uint32_t, Bytes> epochs_;      // epoch → envelope bytes
+  std::map<Bytes, std::map<uint32_t, Bytes>> grants_;  // device → epoch → grant envelope
+  std::map<Bytes, InviteBody> invites_;   // by invite id
+  std::map<Bytes, Bytes> inviters_;       // invite id → the admin device that signed it
+  std::map<Bytes, Bytes> used_;           // invite id → device id
+  struct Waiting {
+    Bytes bytes;
+    int64_t now_ms;
+  };
+  std::vector<Waiting> waiting_;          // envelopes that could not be judged yet
+  std::size_t waiting_bytes_ = 0;
 };
 
 }  // namespace dosti::sync

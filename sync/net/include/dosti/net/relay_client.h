@@ -100,8 +100,12 @@ class RelayClient {
   // Control messages with index > after (one page; loop while .more).
   Result<ControlPage> GetControl(uint64_t after);
 
-  // Signs in with the device's Ed25519 secret key (64 bytes): challenge, signature, session
-  // token. The keys are kept so that an expired session is renewed once, transparently.
+  // Signs in: challenge, the device's signature over the relay's auth message (made by
+  // `sign(relay_id, nonce, time_ms)`), session token. Kept so that an expired session is
+  // renewed once, transparently.
+  using Signer = std::function<Bytes(const Bytes& relay_id, const Bytes& nonce, int64_t time_ms)>;
+  Result<void> SignIn(const Bytes& device, Signer sign);
+  // The same with the device's Ed25519 secret key at hand (tests, tools).
   Result<void> SignIn(const Bytes& device, const Bytes& ed_sk);
 
   // The relay's frontier: the highest seq stored per author (sign-in needed).
