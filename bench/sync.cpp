@@ -51,7 +51,9 @@
 #include <latch>
 #include <thread>
 
-#include "dosti/net/relay_client.h"
+#include "dosti/net/http_transport.h"
+#include "dosti/sync/round.h"
+#include "sync/relay_test_client.h"
 #include "relay.h"
 #include "server.h"
 #endif
@@ -391,61 +393,47 @@ void RequireNoRejections(const std::vector<net::Rejection>& rejected, const char
   std::exit(1);
 }
 
-// What `dosti sync --relay` does (desktop/cli/commands_trust.cpp), timed in three parts.
+// A sync round through the relay exactly as `dosti sync` runs it (sync/round.h driven by
+// sync/net's transport), timed in three parts by the round's progress reports.
 struct SyncTimes {
-  double control_ms = 0;  // register, post and get control messages, sign in
-  double push_ms = 0;     // frontier, ChangesAfter and Push
-  double pull_ms = 0;     // PullAll into Node::Receive
+  double control_ms = 0;  // register, control messages both ways, sign in
+  double push_ms = 0;     // frontier, ChangesAfter and pushes
+  double pull_ms = 0;     // pulls into Node::Receive
   int64_t pushed = 0, pulled = 0, changes = 0;
   uint64_t bytes_up = 0, bytes_down = 0;
 };
 
-SyncTimes SyncLikeCli(Node& node, const DeviceKeys& keys, const std::string& url) {
+SyncTimes SyncLikeCli(Node& node, const DeviceKeys&, const std::string& url) {
   SyncTimes t;
   auto t0 = Clock_::now();
-  auto client = CheckNet(net::RelayClient::Open(url, node.trust().workspace()), "relay client");
-  auto control = node.ControlMessages();
-  CheckNet(client->Register(control.front()), "register");
-  RequireNoRejections(CheckNet(client->PostControl(control), "post control").rejected,
-                      "post control");
-  for (uint64_t after = 0;;) {
-    auto page = CheckNet(client->GetControl(after), "get control");
-    Check(node.Receive(Views(page.messages)), "receive control");
-    after = page.next;
-    if (!page.more) break;
-  }
-  CheckNet(client->SignIn(keys.id(), keys.sign.sk), "sign in");
-  auto t1 = Clock_::now();
-  auto theirs = CheckNet(client->GetFrontier(), "frontier");
-  for (;;) {
-    auto batch = Check(node.ChangesAfter(theirs, 8u << 20), "changes after");
-    if (batch.empty()) break;
-    auto r = CheckNet(client->Push(BytesOf(batch)), "push");
-    RequireNoRejections(r.rejected, "push");
-    t.pushed += static_cast<int64_t>(r.accepted);
-    for (const Node::Outgoing& o : batch) theirs[o.author] = std::max(theirs[o.author], o.seq);
-  }
-  auto t2 = Clock_::now();
-  net::Frontier mine = node.Frontier();
-  CheckNet(client->PullAll(&mine,
-                           [&](std::vector<Bytes>&& page) -> Result<void> {
-                             auto r = node.Receive(Views(page));
-                             if (!r) return r.error();
-                             if (r->rejected || r->waiting) {
-                               return MakeErrorText(ErrorCode::kInternal,
-                                                "envelopes refused or waiting after a pull");
-                             }
-                             t.pulled += r->applied;
-                             t.changes += r->changes;
-                             return {};
-                           }),
-           "pull");
+  auto signed_in = t0, pushed = t0;
+  bool saw_sign_in = false;
+  auto transport = Check(net::HttpTransport::Open(url), "transport");
+  sync::SyncOptions o;
+  o.relay_url = transport->url();
+  o.on_progress = [&](const sync::SyncProgress& p) {
+    auto now = Clock_::now();
+    if (p.phase == sync::SyncProgress::Phase::kSignIn && !saw_sign_in) {
+      saw_sign_in = true;
+      signed_in = pushed = now;
+    }
+    if (p.phase == sync::SyncProgress::Phase::kPush) pushed = now;
+  };
+  sync::SyncRound round(node, o);
+  auto report = Check(transport->Run(round), "sync round");
   auto t3 = Clock_::now();
-  t.control_ms = Seconds(t0, t1);
-  t.push_ms = Seconds(t1, t2);
-  t.pull_ms = Seconds(t2, t3);
-  t.bytes_up = client->progress().bytes_up;
-  t.bytes_down = client->progress().bytes_down;
+  if (report.received.rejected || report.received.waiting || !report.push_refused.empty()) {
+    Note("envelopes refused or waiting in a sync round");
+    std::exit(1);
+  }
+  t.control_ms = Seconds(t0, signed_in);
+  t.push_ms = Seconds(signed_in, pushed);
+  t.pull_ms = Seconds(pushed, t3);
+  t.pushed = report.pushed;
+  t.pulled = report.received.applied;
+  t.changes = report.received.changes;
+  t.bytes_up = report.totals.bytes_up;
+  t.bytes_down = report.totals.bytes_down;
   return t;
 }
 

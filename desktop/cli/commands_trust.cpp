@@ -11,8 +11,9 @@
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/identity.h"
 #if DOSTI_WITH_NET
-#include "dosti/net/relay_client.h"
+#include "dosti/net/http_transport.h"
 #endif
+#include "dosti/sync/round.h"
 
 namespace dosti::cli {
 namespace {
@@ -497,114 +498,48 @@ int CmdSync(Context& c) {
   if (int code = OpenNode(c); code != 0) return code;
   std::string url = c.Value("relay", c.node->RelayUrl().value_or(""));
   if (url.empty()) return UsageError(c, "which relay? give --relay URL (e.g. http://127.0.0.1:8787)");
-  auto sealed = c.node->SealOutgoing();
-  if (!sealed && sealed.error().code != ErrorCode::kRevoked) return Refuse(c, sealed.error());
-  net::ClientOptions options;
-  options.ca_cert_file = c.Value("ca-cert");
+  net::TransportOptions transport_options;
+  transport_options.ca_cert_file = c.Value("ca-cert");
+  auto transport = net::HttpTransport::Open(url, transport_options);
+  if (!transport) return Refuse(c, transport.error());
+  sync::SyncOptions options;
+  options.relay_url = (*transport)->url();
+  options.registration_token = c.Value("registration-token");
   bool progressed = false;  // a progress line is on stderr, to be ended with a newline
-  options.on_progress = [&](const net::Progress& p) {
+  options.on_progress = [&](const sync::SyncProgress& p) {
+    if (p.envelopes_up + p.envelopes_down == 0) return;
     progressed = true;
     c.err << "\rsync: ↑ " << p.envelopes_up << " envelopes, " << Mib(p.bytes_up) << "  ↓ "
           << p.envelopes_down << " envelopes, " << Mib(p.bytes_down) << "   " << std::flush;
   };
-  auto client = net::RelayClient::Open(url, c.node->trust().workspace(), options);
-  if (!client) return Refuse(c, client.error());
-  net::RelayClient& relay = **client;
-
-  auto control = c.node->ControlMessages();
-  auto first = relay.GetControl(0);
-  if (!first) {
-    if (auto r = relay.Register(control.front(), c.Value("registration-token")); !r) {
-      return Refuse(c, r.error());
-    }
-  }
-  auto posted = relay.PostControl(control);
-  if (!posted) return Refuse(c, posted.error());
-  for (const auto& rej : posted->rejected) {
-    auto env = sync::ParseEnvelope(control[rej.index]);
-    if (env && env->header.author == c.node->device()) {
-      return Refuse(c, "the relay refused this device's " +
-                           std::string(sync::KindName(env->header.kind)) + " message: " + rej.reason);
-    }
-  }
-  sync::ReceiveReport total;
-  net::ControlPage page = first ? std::move(*first) : net::ControlPage{};
-  for (;;) {
-    std::vector<std::string_view> views(page.messages.begin(), page.messages.end());
-    auto r = c.node->Receive(views);
-    if (!r) return Refuse(c, r.error());
-    total.Merge(*r);
-    if (!page.more) break;
-    auto next = relay.GetControl(page.next);
-    if (!next) return Refuse(c, next.error());
-    page = std::move(*next);
-  }
-  if (c.node->pending()) {
-    if (auto r = c.node->SetRelayUrl(url); !r) return Refuse(c, r.error());
-    if (progressed) c.err << '\n';
-    c.out << "Synced with " << url << ": ";
-    total.awaiting_approval = true;
-    total.code = c.node->verification_code();
-    PrintReceived(c, total);
-    return 0;
-  }
-  if (sealed && *sealed == 0) (void)c.node->SealOutgoing();
-  if (auto r = relay.SignIn(c.node->device(), [&](const Bytes& relay_id, const Bytes& nonce,
-                                                  int64_t time_ms) {
-        return c.node->SignRelayAuth(relay_id, nonce, time_ms);
-      });
-      !r) {
-    return Refuse(c, r.error());
-  }
-  auto theirs = relay.GetFrontier();
-  if (!theirs) return Refuse(c, theirs.error());
-  size_t pushed = 0, push_rejected = 0;
-  for (;;) {
-    auto batch = c.node->ChangesAfter(*theirs, 8u << 20);
-    if (!batch) return Refuse(c, batch.error());
-    if (batch->empty()) break;
-    std::vector<Bytes> bytes;
-    for (auto& o : *batch) bytes.push_back(o.bytes);
-    auto r = relay.Push(bytes);
-    if (!r) return Refuse(c, r.error());
-    pushed += r->accepted;
-    push_rejected += r->rejected.size();
-    for (const auto& rej : r->rejected) {
-      c.err << (progressed ? "\n" : "") << "relay refused an envelope: " << rej.reason << '\n';
-      progressed = false;
-    }
-    for (const auto& o : *batch) (*theirs)[o.author] = std::max((*theirs)[o.author], o.seq);
-    if (!r->rejected.empty()) break;
-  }
-  net::Frontier mine = c.node->Frontier();
-  auto pulled = relay.PullAll(&mine, [&](std::vector<Bytes>&& page) -> Result<void> {
-    std::vector<std::string_view> views(page.begin(), page.end());
-    auto r = c.node->Receive(views);
-    if (!r) return r.error();
-    total.Merge(*r);
-    return {};
-  });
+  sync::SyncRound round(*c.node, options);
+  auto report = (*transport)->Run(round);
   if (progressed) c.err << '\n';
-  if (!pulled) return Refuse(c, pulled.error());
-  if (auto r = c.node->SetRelayUrl(url); !r) return Refuse(c, r.error());
-  const net::Progress& p = relay.progress();
+  if (!report) return Refuse(c, WithHint(report.error()));
+  const sync::SyncProgress& p = report->totals;
   if (c.json) {
     json::Writer w(true);
-    w.BeginObject().Key("relay").String(url);
-    w.Key("pushed").Int(static_cast<int64_t>(pushed));
-    w.Key("push_rejected").Int(static_cast<int64_t>(push_rejected));
+    w.BeginObject().Key("relay").String(report->relay).Key("registered").Bool(report->registered);
+    w.Key("pushed").Int(report->pushed);
+    w.Key("push_rejected").Int(static_cast<int64_t>(report->push_refused.size()));
     w.Key("up_envelopes").Int(static_cast<int64_t>(p.envelopes_up));
     w.Key("up_bytes").Int(static_cast<int64_t>(p.bytes_up));
     w.Key("down_envelopes").Int(static_cast<int64_t>(p.envelopes_down));
     w.Key("down_bytes").Int(static_cast<int64_t>(p.bytes_down));
-    WriteReceived(w, total);
+    w.Key("refused").BeginArray();
+    for (const Message& m : report->push_refused) WriteMessage(w, m);
+    for (const Message& m : report->control_refused) WriteMessage(w, m);
+    w.EndArray();
+    WriteReceived(w, report->received);
     w.EndObject();
     PrintJson(c, w);
   } else {
-    c.out << "Synced with " << url << ": sent " << pushed << " envelopes; received: ";
-    PrintReceived(c, total);
+    c.out << "Synced with " << report->relay << ": sent " << report->pushed << " envelopes; received: ";
+    PrintReceived(c, report->received);
+    for (const Message& m : report->push_refused) c.err << "relay refused: " << Translate(m, c.lang) << '\n';
+    for (const Message& m : report->control_refused) c.out << "  " << Translate(m, c.lang) << '\n';
   }
-  return total.rejected > 0 || push_rejected > 0 ? 1 : 0;
+  return report->received.rejected > 0 || !report->push_refused.empty() ? 1 : 0;
 }
 
 #endif

@@ -498,6 +498,27 @@ Result<void> Node::SetRelayUrl(std::string_view url) {
   return s_->session.LocalPut(kSyncSpace, "relay", url);
 }
 
+// "relay_cursor": u32 length ‖ the relay's URL ‖ u64 control_after ‖ u64 control_sent (LE).
+Node::RelayCursor Node::relay_cursor(std::string_view url) {
+  auto v = s_->session.LocalGet(kSyncSpace, "relay_cursor");
+  if (!v || !v->has_value()) return {};
+  Reader r(**v);
+  std::string_view stored = r.Sized(4096);
+  RelayCursor c;
+  c.control_after = r.U64();
+  c.control_sent = r.U64();
+  if (!r.done() || stored != url) return {};
+  return c;
+}
+
+Result<void> Node::SetRelayCursor(std::string_view url, const RelayCursor& c) {
+  Writer w;
+  w.Sized(url).U64(c.control_after).U64(c.control_sent);
+  return s_->session.LocalPut(kSyncSpace, "relay_cursor", w.bytes());
+}
+
+int64_t Node::now_ms() const { return s_->Now(); }
+
 // ---- administration -----------------------------------------------------------------------
 
 Result<void> Node::Approve(std::string_view device, std::string_view code) {

@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "dosti/net/relay_client.h"
+#include "sync/relay_test_client.h"
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/trust.h"

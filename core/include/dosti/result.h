@@ -52,6 +52,8 @@ enum class ErrorCode : int32_t {
   kTooLarge = 409,         // over a size limit
   kNotPermitted = 410,     // the role of this device does not allow it (e.g. only admins revoke)
   kNetwork = 411,          // the relay could not be reached or answered with an error
+  // 5xx: the caller's own decisions.
+  kCancelled = 500,        // stopped on request (Session::Interrupt, dosti/cancel.h); rolled back
 };
 
 // Named arguments of a message, in order: {"date", "2026-12-07"}. Templates refer to them by

@@ -135,6 +135,17 @@ class Node {
   // The relay this device syncs with (from the invite or the last sync), if any.
   std::optional<std::string> RelayUrl();
   Result<void> SetRelayUrl(std::string_view url);
+  // Where this device stands with the relay at `url` (SyncRound keeps it): the relay's index of
+  // the last control message taken from it, and how many of this device's control messages
+  // (ControlMessages() order) it was sent. Both start at 0 for a relay not seen before.
+  struct RelayCursor {
+    uint64_t control_after = 0;
+    uint64_t control_sent = 0;
+  };
+  RelayCursor relay_cursor(std::string_view url);
+  Result<void> SetRelayCursor(std::string_view url, const RelayCursor& cursor);
+  // This device's clock (milliseconds since 1970).
+  int64_t now_ms() const;
 
   // [SECTION] Administration (admins only: kNotPermitted otherwise)
   struct InviteOptions {

@@ -1,7 +1,8 @@
-// RelayClient: the native HTTP(S) transport to dosti-relay's API v1 (sync/relay/README.md).
-// The only sync code that opens sockets: it moves sealed bytes and never looks inside them
-// beyond the clear envelope header (for a pull's frontier). Every failure is a Result with
-// ErrorCode::kNetwork and a message that says what to do.
+// A test client of dosti-relay's API v1 (sync/relay/README.md), call by call, for the relay's
+// tests and benchmarks: they need to send what no SyncRound would (garbage, replays, gaps, a
+// revoked device's pushes) and to time one route at a time. Devices sync with a SyncRound
+// (dosti/sync/round.h) driven by sync/net's transport; this is not that path.
+// Every failure is a Result with ErrorCode::kNetwork.
 // Threading: one RelayClient per thread; distinct clients may run concurrently.
 #pragma once
 

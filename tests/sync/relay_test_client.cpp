@@ -1,4 +1,4 @@
-#include "dosti/net/relay_client.h"
+#include "sync/relay_test_client.h"
 
 #include <httplib.h>
 

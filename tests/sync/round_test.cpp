@@ -1,0 +1,247 @@
+// SyncRound (round.h) driven by sync/net's transport against a real relay on 127.0.0.1, in
+// this process: the whole round, a pending device's round, retries, a second sign-in, cancel.
+// Faults are injected between the round and the real transport (a response replaced by what a
+// failing relay or network would give), never in place of the relay.
+// Native only: the wasm build has neither sockets nor the relay.
+#if !defined(__EMSCRIPTEN__)
+
+#include <catch2/catch.hpp>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/session_fixture.h"
+#include "dosti/net/http_transport.h"
+#include "dosti/sync/node.h"
+#include "dosti/sync/round.h"
+#include "relay.h"
+#include "server.h"
+
+using namespace dosti;
+using namespace dosti::sync;
+
+namespace {
+
+struct LocalRelay {
+  std::string dir;
+  std::unique_ptr<relay::Relay> relay;
+  std::unique_ptr<relay::Server> server;
+  std::thread thread;
+  std::string url;
+
+  LocalRelay() {
+    char tmpl[] = "/tmp/dosti-round-test-XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    dir = tmpl;
+    auto r = relay::Relay::Open(dir);
+    REQUIRE(r);
+    relay = std::move(*r);
+    auto s = relay::Server::Create(relay.get(), {});
+    REQUIRE(s);
+    server = std::move(*s);
+    auto port = server->Bind();
+    REQUIRE(port);
+    url = "http://127.0.0.1:" + std::to_string(*port);
+    thread = std::thread([this] { server->Run(); });
+  }
+  ~LocalRelay() {
+    server->Stop();
+    thread.join();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+};
+
+struct Device {
+  ManualClock* clock;
+  SeededRandom random;
+  std::unique_ptr<Session> session;
+  std::unique_ptr<Node> node;
+  Device(ManualClock& c, uint64_t seed) : clock(&c), random(seed) {
+    auto s = Session::Open(":memory:", {clock, &random});
+    REQUIRE(s);
+    session = std::move(*s);
+  }
+};
+
+// A response replaced on its way back to the round: return true when `r` was changed.
+using Fault = std::function<bool(const HttpRequest& request, HttpResponse& r)>;
+
+struct Driven {
+  Result<SyncReport> report;
+  std::vector<int> delays;
+  std::vector<std::string> paths;
+};
+
+Driven Drive(Node& node, const std::string& url, Fault fault = {},
+             std::function<void(SyncRound&, int)> after_each = {}) {
+  auto transport = net::HttpTransport::Open(url);
+  REQUIRE(transport);
+  SyncOptions o;
+  o.relay_url = url;
+  SyncRound round(node, o);
+  Driven out{MakeError(ErrorCode::kInternal, "x"), {}, {}};
+  int n = 0;
+  while (auto request = round.Next()) {
+    out.delays.push_back(request->delay_ms);  // recorded, not slept: the test needs no waiting
+    out.paths.push_back(request->path.substr(request->path.rfind('/')));
+    HttpResponse r = (*transport)->Send(*request);
+    if (fault) fault(*request, r);
+    round.Take(r);
+    if (after_each) after_each(round, n++);
+  }
+  out.report = round.Finish();
+  return out;
+}
+
+std::string Add(Device& d, const std::string& name) {
+  auto saved = d.session->AddEnterprise({{"country", std::string("CN")}, {"name", name}});
+  REQUIRE(saved);
+  return saved->id;
+}
+
+}  // namespace
+
+TEST_CASE("A sync round: a pending device posts its join and stops; approved, it gets everything",
+          "[sync][round][native]") {
+  REQUIRE(InitCrypto());
+  LocalRelay relay;
+  ManualClock clock(SystemClock().NowMs());  // the relay judges expiry by the real time
+  Device admin(clock, 1), office(clock, 2);
+  admin.node = std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  std::string shared = Add(admin, "共享公司");
+  Node::InviteOptions io;
+  io.role = Role::kOffice;
+  io.office = Office::kIslamabad;
+  auto invite = admin.node->CreateInvite(io, "a long passphrase");
+  REQUIRE(invite);
+
+  // The admin registers the workspace and pushes its records.
+  auto first = Drive(*admin.node, relay.url);
+  REQUIRE(first.report);
+  CHECK(first.report->registered);
+  CHECK(first.report->pushed >= 1);
+
+  // The office joins offline and syncs: its join goes up, it stays pending, nothing else moves.
+  auto joined = Node::Join(*office.session, DeviceKeys::Generate(), *invite, "a long passphrase", &clock);
+  REQUIRE(joined);
+  office.node = std::move(*joined);
+  auto pending = Drive(*office.node, relay.url);
+  INFO((pending.report ? std::string() : pending.report.error().message));
+  REQUIRE(pending.report);
+  CHECK(pending.report->received.awaiting_approval);
+  CHECK(pending.report->received.code == office.node->verification_code());
+  CHECK(pending.report->pushed == 0);
+  for (const std::string& p : pending.paths) {
+    CHECK(p.rfind("/control", 0) == 0);  // no sign-in, no push, no pull
+  }
+  CHECK(!office.session->GetEnterprise(shared));
+
+  // The admin learns of it through the relay and approves it.
+  auto learnt = Drive(*admin.node, relay.url);
+  REQUIRE(learnt.report);
+  REQUIRE(admin.node->trust().FindPending(office.node->device()));
+  REQUIRE(admin.node->Approve(ToHex(office.node->device()), office.node->verification_code()));
+  REQUIRE(Drive(*admin.node, relay.url).report);
+
+  // One more round and the office has everything, and sends its own first commit.
+  auto approved = Drive(*office.node, relay.url);
+  REQUIRE(approved.report);
+  CHECK(!approved.report->received.awaiting_approval);
+  CHECK(office.node->approved());
+  CHECK(office.session->GetEnterprise(shared));
+  CHECK(approved.report->pushed >= 1);
+  REQUIRE(Drive(*admin.node, relay.url).report);
+  CHECK(*admin.session->Digest() == *office.session->Digest());
+
+  // A round with nothing new moves nothing, and takes only the control message page.
+  auto quiet = Drive(*office.node, relay.url);
+  REQUIRE(quiet.report);
+  CHECK(quiet.report->pushed == 0);
+  CHECK(quiet.report->received.applied == 0);
+}
+
+TEST_CASE("A sync round retries a failing relay with a growing delay, and says when it gives up",
+          "[sync][round][native]") {
+  REQUIRE(InitCrypto());
+  LocalRelay relay;
+  ManualClock clock(SystemClock().NowMs());  // the relay judges expiry by the real time
+  Device admin(clock, 1);
+  admin.node = std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  Add(admin, "公司");
+
+  // Two 503s and a broken connection on the first push, then the relay's real answer.
+  int faults = 0;
+  auto flaky = Drive(*admin.node, relay.url, [&](const HttpRequest& q, HttpResponse& r) {
+    if (q.path.find("/push") == std::string::npos || faults >= 3) return false;
+    ++faults;
+    r = HttpResponse{};
+    if (faults < 3) r.status = 503;
+    else r.failure = "connection reset";
+    return true;
+  });
+  REQUIRE(flaky.report);
+  // The relay took the first push; the answers were lost: the repeats find it known.
+  CHECK(flaky.report->pushed == 0);
+  CHECK(flaky.report->push_known >= 1);
+  std::vector<int> waits;
+  for (int d : flaky.delays) {
+    if (d > 0) waits.push_back(d);
+  }
+  CHECK(waits == std::vector<int>{250, 500, 1000});
+
+  // A relay that never answers: five attempts, then a message that says what happened.
+  auto dead = Drive(*admin.node, "http://127.0.0.1:9", [](const HttpRequest&, HttpResponse&) {
+    return false;
+  });
+  REQUIRE(!dead.report);
+  CHECK(dead.report.error().code == ErrorCode::kNetwork);
+  CHECK(dead.report.error().message.find("cannot reach the relay") != std::string::npos);
+  CHECK(dead.report.error().message.find("after 5 attempts") != std::string::npos);
+  CHECK(dead.delays.size() == 5);
+}
+
+TEST_CASE("A sync round signs in again when its session is refused, and can be cancelled",
+          "[sync][round][native]") {
+  REQUIRE(InitCrypto());
+  LocalRelay relay;
+  ManualClock clock(SystemClock().NowMs());  // the relay judges expiry by the real time
+  Device admin(clock, 1);
+  admin.node = std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  Add(admin, "公司");
+
+  // The relay "restarted" (tokens forgotten) just before the push: 401, sign-in, push again.
+  bool refused_once = false;
+  auto again = Drive(*admin.node, relay.url, [&](const HttpRequest& q, HttpResponse& r) {
+    if (refused_once || q.path.find("/push") == std::string::npos) return false;
+    refused_once = true;
+    r = HttpResponse{};
+    r.status = 401;
+    r.body = R"({"error": "unknown session token: sign in again"})";
+    return true;
+  });
+  REQUIRE(again.report);
+  CHECK(again.report->pushed + again.report->push_known >= 1);
+  int challenges = 0;
+  for (const std::string& p : again.paths) challenges += p == "/challenge";
+  CHECK(challenges == 2);
+
+  // Cancelled after its first answer: it stops there and says so; the next round completes.
+  Add(admin, "另一家公司");
+  auto cancelled = Drive(*admin.node, relay.url, {}, [](SyncRound& round, int n) {
+    if (n == 0) round.Cancel();
+  });
+  REQUIRE(!cancelled.report);
+  CHECK(cancelled.report.error().code == ErrorCode::kCancelled);
+  CHECK(cancelled.paths.size() == 1);
+  auto done = Drive(*admin.node, relay.url);
+  REQUIRE(done.report);
+  CHECK(done.report->pushed >= 1);
+}
+
+#endif
