@@ -4,7 +4,11 @@
 #   2. sodium.h (or <sodium/...>) only in sync/, tests/, bench/;
 #   3. nothing under desktop/, wasm/ or web/ includes a core/src internal header (db.h, store.h,
 #      session_impl.h, ...: every header that lives in core/src), and no CMakeLists.txt there
-#      adds core/src to an include path.
+#      adds core/src to an include path;
+#   4. the relay protocol lives in sync/ only: outside sync/ (and tests/, bench/) nothing includes
+#      httplib.h or dosti/sync/protocol.h, and no source of desktop/, wasm/ or web/ (C++ or
+#      JavaScript) spells a relay route ("/v1/...") or the sign-in domain ("DH-relay-auth"):
+#      front ends run a SyncRound (dosti/sync/round.h) and move its requests, nothing more.
 # Usage: tests/layering_test.sh [source root]   (default: the repository this script is in)
 # It first checks itself on a small tree with known violations, then checks the real tree.
 # Exit 0: clean; 1: violations (each printed as file:line: rule); 2: the self-check failed.
@@ -47,6 +51,13 @@ check_tree() (
           *) echo "$rel:$num: includes <$name>: only sync/ (and tests, bench) may use libsodium" ;;
         esac ;;
     esac
+    case "$name" in
+      httplib.h|*/httplib.h|dosti/sync/protocol.h)
+        case "$rel" in
+          sync/*|tests/*|bench/*) ;;
+          *) echo "$rel:$num: includes <$name>: the relay protocol and its HTTP stay in sync/ (front ends run a SyncRound)" ;;
+        esac ;;
+    esac
     case "$rel" in
       desktop/*|wasm/*|web/*)
         if [[ "$name" == *core/src/* ]]; then
@@ -58,6 +69,20 @@ check_tree() (
         fi ;;
     esac
   done <"$tmp/includes"
+
+  # Relay routes and the sign-in domain spelled in a front end (C++ or JavaScript, comments
+  # excepted): protocol code outside sync/.
+  { find desktop wasm web \( -path '*/node_modules' -o -path '*/dist' \) -prune -o -type f \
+      \( -name '*.c' -o -name '*.cc' -o -name '*.cpp' -o -name '*.h' -o -name '*.hpp' \
+         -o -name '*.js' -o -name '*.mjs' -o -name '*.ts' -o -name '*.html' \) -print 2>/dev/null || true; } |
+    LC_ALL=C sort |
+    while IFS= read -r rel; do
+      { grep -nE '["'"'"'`]/v1/|DH-relay-auth' -- "$rel" || true; } |
+        { grep -vE '^[0-9]+:[[:space:]]*(//|#|\*)' || true; } | cut -d: -f1 |
+        while IFS= read -r num; do
+          echo "$rel:$num: spells a relay route or the sign-in message: the relay protocol belongs in sync/ (run a SyncRound)"
+        done
+    done
 
   # Build files of the front ends must not reach into core/src either.
   { find desktop wasm web \( -name CMakeLists.txt -o -name '*.cmake' \) -print 2>/dev/null || true; } |
@@ -93,12 +118,19 @@ printf '#include "session_impl.h"\n' >"$fake/wasm/bad_internal.cpp"           # 
 printf '#include "../../core/src/db.h"\n' >"$fake/web/src/bad_path.cpp"       # violation 4
 printf 'struct I {};\n' >"$fake/core/src/session_impl.h"
 printf 'target_include_directories(x PRIVATE ../../core/src)\n' >"$fake/desktop/app/CMakeLists.txt"  # violation 5
+printf '#include <httplib.h>\n' >"$fake/desktop/cli/bad_http.cpp"                       # violation 6
+printf '#include <httplib.h>\n' >"$fake/sync/relay/server.cpp"
+printf 'const r = await fetch(base + "/v1/" + ws + "/push");\n// "/v1/" in a comment is fine\n' >"$fake/web/src/bad_route.js"  # violation 7
+printf '#include "dosti/sync/protocol.h"\n' >"$fake/wasm/bad_protocol.cpp"              # violation 8
 check_tree "$fake" >"$tmp/self.out" || true
 expected="core/src/bad_sodium.cpp:1
 desktop/app/CMakeLists.txt:1
+desktop/cli/bad_http.cpp:1
 desktop/cli/bad_sqlite.cpp:1
 wasm/bad_internal.cpp:1
-web/src/bad_path.cpp:1"
+wasm/bad_protocol.cpp:1
+web/src/bad_path.cpp:1
+web/src/bad_route.js:1"
 got=$(cut -d: -f1,2 "$tmp/self.out" | LC_ALL=C sort)
 if [ "$got" != "$expected" ]; then
   echo "layering_test: the self-check on a known tree failed." >&2
