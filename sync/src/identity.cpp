@@ -73,15 +73,31 @@ class KeyFile final : public KeyStore {
       return IoError("write", tmp);
     }
     ::close(fd);
-    int linked = ::link(tmp.c_str(), path_.c_str());
-    int link_errno = errno;
-    ::unlink(tmp.c_str());
-    if (linked != 0) {
-      errno = link_errno;
+    if (::link(tmp.c_str(), path_.c_str()) != 0) {
+      int link_errno = errno;
       if (link_errno == EEXIST) {
+        ::unlink(tmp.c_str());
         return MakeError(ErrorCode::kAlreadyInitialised, "sync.keys_exist", {{"path", path_}});
       }
-      return IoError("create", path_);
+      // A file system without hard links (emscripten's NODERAWFS, some USB sticks): reserve
+      // the name with O_EXCL, then rename over the reservation, which is ours.
+      int reserved = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (reserved < 0) {
+        bool exists = errno == EEXIST;
+        ::unlink(tmp.c_str());
+        if (exists) {
+          return MakeError(ErrorCode::kAlreadyInitialised, "sync.keys_exist", {{"path", path_}});
+        }
+        return IoError("create", path_);
+      }
+      ::close(reserved);
+      if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        ::unlink(path_.c_str());
+        return IoError("create", path_);
+      }
+    } else {
+      ::unlink(tmp.c_str());
     }
     SyncDirectory();
     auto back = Load();

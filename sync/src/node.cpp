@@ -725,13 +725,14 @@ Result<std::vector<Node::Outgoing>> Node::ChangesAfter(const EnvelopeFrontier& p
     uint64_t last = m && m->status == Status::kRevoked ? std::min(head.seq, m->cutoff) : head.seq;
     if (from >= last) continue;
     uint64_t seq = from;
-    DOSTI_TRY(s_->logs.Scan(author, from, last, [&](Bytes&& env) {
+    const Bytes& who = author;  // (clang 14 cannot capture a structured binding)
+    DOSTI_TRY(s_->logs.Scan(who, from, last, [&](Bytes&& env) {
       if (!out.empty() && bytes + env.size() > max_bytes) {
         full = true;
         return false;
       }
       bytes += env.size();
-      out.push_back({author, ++seq, std::move(env)});
+      out.push_back({who, ++seq, std::move(env)});
       return true;
     }));
   }
