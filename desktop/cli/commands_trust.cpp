@@ -42,9 +42,7 @@ Result<std::string> SecretFrom(Context& c, const std::string& file, std::string_
   std::string text;
   if (file == "-") {
     if (c.stdin_used || !c.env.in) {
-      return MakeErrorText(ErrorCode::kInvalid,
-                           "only one passphrase can come from standard input (--" +
-                               std::string(option) + " -)");
+      return MakeError(ErrorCode::kInvalid, "cli.secret.stdin_once", {{"option", std::string(option)}});
     }
     c.stdin_used = true;
     std::getline(*c.env.in, text);
@@ -56,9 +54,8 @@ Result<std::string> SecretFrom(Context& c, const std::string& file, std::string_
   }
   while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.pop_back();
   if (text.empty()) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                         (file == "-" ? std::string("standard input") : file) +
-                             " holds no passphrase (--" + std::string(option) + ")");
+    return MakeError(ErrorCode::kInvalid, file == "-" ? "cli.secret.stdin_empty" : "cli.secret.file_empty",
+                     {{"file", file}, {"option", std::string(option)}});
   }
   return text;
 }
@@ -67,14 +64,12 @@ Result<std::string> SecretFrom(Context& c, const std::string& file, std::string_
 // A passphrase on the command line is visible in the process list; the others are not.
 Result<std::string> InvitePassphrase(Context& c) {
   if (c.Has("passphrase") && c.Has("passphrase-file")) {
-    return MakeErrorText(ErrorCode::kInvalid, "give --passphrase or --passphrase-file, not both");
+    return MakeError(ErrorCode::kInvalid, "cli.secret.both");
   }
   if (c.Has("passphrase")) return c.Value("passphrase");
   if (c.Has("passphrase-file")) return SecretFrom(c, c.Value("passphrase-file"), "passphrase-file");
   if (c.env.invite_passphrase) return *c.env.invite_passphrase;
-  return MakeErrorText(ErrorCode::kInvalid,
-                       "the invite's passphrase is needed: --passphrase-file FILE (- for standard "
-                       "input), $DOSTI_INVITE_PASSPHRASE, or --passphrase P");
+  return MakeError(ErrorCode::kInvalid, "cli.secret.invite_needed");
 }
 
 sync::DeviceSetup Setup(Context& c, sync::KeyStore& store, std::string passphrase) {
@@ -254,9 +249,8 @@ int CmdJoin(Context& c) {
   auto info = c.s().Info();
   if (!info) return Refuse(c, info.error());
   if (!info->device_id.empty()) {
-    return Refuse(c, MakeErrorText(ErrorCode::kAlreadyInitialised,
-                                   c.db_path + " already belongs to a workspace; join into a new "
-                                               "database with --db NEW.db"));
+    return Refuse(c, MakeError(ErrorCode::kAlreadyInitialised, "cli.join.database_taken",
+                               {{"db", c.db_path}}));
   }
   auto invite_passphrase = InvitePassphrase(c);
   if (!invite_passphrase) return Refuse(c, invite_passphrase.error());

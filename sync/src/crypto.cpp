@@ -19,7 +19,7 @@ unsigned char* U(Bytes& s) { return reinterpret_cast<unsigned char*>(s.data()); 
 
 Result<void> InitCrypto() {
   if (sodium_init() < 0) {
-    return MakeErrorText(ErrorCode::kInternal, "libsodium could not be initialised");
+    return MakeError(ErrorCode::kInternal, "sync.crypto_init");
   }
   return {};
 }
@@ -147,16 +147,14 @@ Result<Bytes> PasswordKey(std::string_view passphrase, std::string_view salt, ui
                           uint32_t mem_kib) {
   if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > kMaxPwOps || mem_kib < 8 ||
       mem_kib > kMaxPwMemKiB || salt.size() != crypto_pwhash_SALTBYTES) {
-    return MakeErrorText(ErrorCode::kDamaged,
-                     "the key derivation parameters are out of bounds (ops " +
-                         std::to_string(ops) + ", memory " + std::to_string(mem_kib) +
-                         " KiB); the file is damaged or was not made by Dosti");
+    return MakeError(ErrorCode::kDamaged, "sync.pwhash_bounds",
+                     {{"ops", std::to_string(ops)}, {"memory", std::to_string(mem_kib)}});
   }
   Bytes key(kKeyBytes, '\0');
   if (crypto_pwhash(U(key), key.size(), passphrase.data(), passphrase.size(), U(salt), ops,
                     static_cast<size_t>(mem_kib) * 1024, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return MakeErrorText(ErrorCode::kInternal,
-                     "Argon2id ran out of memory (" + std::to_string(mem_kib / 1024) + " MiB)");
+    return MakeError(ErrorCode::kInternal, "sync.pwhash_memory",
+                     {{"mib", std::to_string(mem_kib / 1024)}});
   }
   return key;
 }

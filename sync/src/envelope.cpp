@@ -18,8 +18,10 @@ constexpr std::string_view kSigDomain = "DH-sig-v1";
 constexpr std::size_t kPadBlock = 256;
 constexpr uint8_t kInnerVersion = 1;
 
+// The layout rule at fault stays in English (a detail for logs and bug reports); the sentence
+// around it is translated.
 Error Damaged(const std::string& why) {
-  return MakeErrorText(ErrorCode::kDamaged, "malformed envelope: " + why);
+  return MakeError(ErrorCode::kDamaged, "sync.envelope_malformed", {{"why", why}});
 }
 
 Bytes EncodeHeader(const Header& h) {
@@ -70,9 +72,9 @@ const Bytes& Envelope::Id() const {
 
 Result<Envelope> ParseEnvelope(std::string_view bytes) {
   if (bytes.size() > kMaxEnvelopeBytes) {
-    return MakeErrorText(ErrorCode::kTooLarge, "envelope of " + std::to_string(bytes.size()) +
-                                               " bytes is over the limit of " +
-                                               std::to_string(kMaxEnvelopeBytes));
+    return MakeError(ErrorCode::kTooLarge, "sync.envelope_too_large",
+                     {{"size", std::to_string(bytes.size())},
+                      {"limit", std::to_string(kMaxEnvelopeBytes)}});
   }
   if (bytes.size() < kHeaderBytes + kSignatureBytes) {
     return Damaged("only " + std::to_string(bytes.size()) + " bytes");
@@ -124,10 +126,8 @@ Result<void> CheckSignature(const Envelope& env, std::string_view author_ed_pk) 
   // The signature's input in a buffer each thread keeps (at most 1 MiB and 9 bytes): a fresh
   // megabyte for every check costs more in page faults than copying into it.
   if (!Verify(author_ed_pk, SignatureInput(env.Id()), env.signature())) {
-    return MakeErrorText(ErrorCode::kUnauthentic,
-                     std::string("the signature of a ") + KindName(env.header.kind) +
-                         " envelope from device " + ToHex(env.header.author) +
-                         " does not verify: it was altered or forged");
+    return MakeError(ErrorCode::kUnauthentic, "sync.signature_invalid",
+                     {{"kind", KindName(env.header.kind)}, {"device", ToHex(env.header.author)}});
   }
   return {};
 }
@@ -186,22 +186,22 @@ Result<Bytes> OpenChanges(const Envelope& env, std::string_view epoch_secret) {
                         env.header_bytes(), body);
   sodium_memzero(key.data(), key.size());
   if (!ok) {
-    return MakeErrorText(ErrorCode::kUnauthentic,
-                     "envelope " + std::to_string(env.header.seq) + " of device " +
-                         ToHex(env.header.author) + " does not decrypt with the key of epoch " +
-                         std::to_string(env.header.epoch));
+    return MakeError(ErrorCode::kUnauthentic, "sync.undecryptable",
+                     {{"seq", std::to_string(env.header.seq)},
+                      {"device", ToHex(env.header.author)},
+                      {"epoch", std::to_string(env.header.epoch)}});
   }
   std::size_t unpadded = 0;
   if (sodium_unpad(&unpadded, reinterpret_cast<const unsigned char*>(inner.data()), inner.size(),
                    kPadBlock) != 0 ||
       unpadded < 5 || static_cast<uint8_t>(inner[0]) != kInnerVersion) {
-    return MakeErrorText(ErrorCode::kDamaged, "the inner frame of an envelope is malformed");
+    return MakeError(ErrorCode::kDamaged, "sync.inner_malformed");
   }
   Reader r(std::string_view(inner.data(), unpadded));
   r.U8();
   std::string_view changeset = r.Sized(unpadded);
   if (!r.done()) {
-    return MakeErrorText(ErrorCode::kDamaged, "the inner frame of an envelope has a bad length");
+    return MakeError(ErrorCode::kDamaged, "sync.inner_malformed");
   }
   // The changeset moves to the front of the buffer it was decrypted into (no second one).
   std::size_t offset = static_cast<std::size_t>(changeset.data() - inner.data());

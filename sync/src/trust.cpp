@@ -16,8 +16,9 @@ constexpr std::size_t kMaxMembers = 4096;
 constexpr std::size_t kMaxWaiting = 256;
 constexpr std::size_t kMaxWaitingBytes = 8u << 20;
 
+// `what`: the kind of body (its label); `why`: the rule at fault, in English (a detail).
 Error Damaged(const char* what, const std::string& why) {
-  return MakeErrorText(ErrorCode::kDamaged, std::string("malformed ") + what + ": " + why);
+  return MakeError(ErrorCode::kDamaged, "sync.body_malformed", {{"what", what}, {"why", why}});
 }
 
 std::string Hex8(std::string_view id) { return ToHex(id).substr(0, 8); }
@@ -180,7 +181,7 @@ Result<EpochBody> DecodeEpoch(std::string_view body) {
   e.epoch = r.U32();
   e.roster = Bytes(r.Raw(kHashBytes));
   uint16_t n = r.U16();
-  if (!r.ok() || n > kMaxMembers) return Damaged("epoch message", "bad header");
+  if (!r.ok() || n > kMaxMembers) return Damaged("epoch", "bad header");
   for (uint16_t i = 0; i < n; ++i) {
     Bytes device(r.Raw(kIdBytes));
     Bytes box(r.Raw(kSealedSecretBytes));
@@ -193,9 +194,9 @@ Result<EpochBody> DecodeEpoch(std::string_view body) {
   } else if (has_prev != 0) {
     r.Fail();
   }
-  if (!r.done()) return Damaged("epoch message", "wrong length");
+  if (!r.done()) return Damaged("epoch", "wrong length");
   if (e.epoch == 0 || (e.epoch > 1) != (has_prev == 1)) {
-    return Damaged("epoch message", "epoch " + std::to_string(e.epoch) +
+    return Damaged("epoch", "epoch " + std::to_string(e.epoch) +
                                         " must carry the previous secret exactly when > 1");
   }
   return e;
