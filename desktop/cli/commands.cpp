@@ -568,6 +568,9 @@ int CmdInit(Context& c) {
                      {Tr("info.device", c.lang), info->device_id},
                      {Tr("info.programme", c.lang), Tr("info.programme_value", c.lang)},
                      {Tr("info.database", c.lang), c.db_path}});
+  if (auto passphrase = KeyPassphrase(c); passphrase && passphrase->empty()) {
+    c.out << Fmt("keys.unwrapped", c.lang, {KeyFileOf(c)}) << '\n';
+  }
   return 0;
 }
 

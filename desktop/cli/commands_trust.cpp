@@ -284,6 +284,7 @@ int CmdJoin(Context& c) {
   } else {
     c.out << "  dosti --db " << c.db_path << " sync --relay URL\n";
   }
+  if (key_passphrase->empty()) c.out << Fmt("keys.unwrapped", c.lang, {KeyFileOf(c)}) << '\n';
   return 0;
 }
 
