@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "dosti/net/relay_client.h"
+#include "dosti/platform.h"
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/trust.h"
@@ -160,7 +161,8 @@ std::string Framed(const std::vector<Bytes>& items) {
 // A relay served in-process on 127.0.0.1:ephemeral, with a clock the test moves.
 struct LiveRelay {
   std::string dir;
-  std::shared_ptr<std::atomic<int64_t>> now = std::make_shared<std::atomic<int64_t>>(kT0);
+  // Read by the relay under its mutex; tests move it between requests only.
+  dosti::ManualClock clock{kT0};
   std::unique_ptr<relay::Relay> relay;
   std::unique_ptr<relay::Server> server;
   std::thread thread;
@@ -170,8 +172,7 @@ struct LiveRelay {
   explicit LiveRelay(std::string data_dir = MakeTempDir(), relay::ServerOptions so = {},
                      relay::RelayOptions ro = {})
       : dir(std::move(data_dir)) {
-    auto clock = now;
-    ro.clock = [clock] { return clock->load(); };
+    ro.clock = &clock;
     auto r = relay::Relay::Open(dir, ro);
     REQUIRE(r);
     relay = std::move(*r);
@@ -445,7 +446,7 @@ TEST_CASE("Sign-in is refused for a wrong signature, an unknown device, a stale 
     return std::make_pair(res->status, res->body);
   };
   std::string stale = challenge();
-  *r.now += 61'000;
+  r.clock.Advance(61'000);
   auto expired = session(stale);
   CHECK(expired.first == 401);
   CHECK(Contains(expired.second, "expired"));

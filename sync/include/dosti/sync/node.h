@@ -22,8 +22,7 @@
 
 namespace dosti::sync {
 
-// Author (16-byte device id) → the highest changes envelope applied.
-using EnvelopeFrontier = std::map<Bytes, uint64_t>;
+// EnvelopeFrontier (author → the highest changes envelope applied) is in envelope.h.
 
 struct Received {
   enum class Status { kApplied, kKnown, kWaiting, kRejected };

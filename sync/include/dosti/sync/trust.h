@@ -126,6 +126,28 @@ class Trust {
   // May this device sign in (to the relay) now: a member, active, not expired.
   Result<const Member*> CheckActive(std::string_view device, int64_t now_ms) const;
 
+  // Is a control envelope (kinds 2–5) signed by someone who may sign it, according to this
+  // view as it stands? Made for input from strangers (the relay calls it before Offer): it
+  // costs a map lookup and one or two Ed25519 verifications over the envelope id, and reads
+  // no variable-size body. `env` comes from ParseEnvelope (its id is computed here if it was
+  // not yet). Rules, cheapest first:
+  //   - epoch, roster, invite (kinds 2, 3, 4): the author is an active admin of the current
+  //     roster (not provisional) and the signature is theirs; a roster version is at most
+  //     roster_version() + 1 (its 4-byte version number, read after the signature);
+  //   - join (kind 5; its body has a fixed size): the author is the device its two keys hash
+  //     to, the invite it names is known here, the invite key signed the join proof, and the
+  //     joining key signed the envelope.
+  // Errors: kWrongWorkspace; kDamaged (not a control kind, a join body of the wrong size, a
+  // roster body too short for its version); kUnknownDevice (the signer is not in the roster:
+  // its roster version may not be here yet); kNotPermitted (a member but not an active admin);
+  // kNotFound (a roster version beyond the next, a join whose invite is unknown: send the
+  // history first); kUnauthentic (a signature or the join proof does not verify, a join whose
+  // author is not its keys' device). Keys: signer.* (core/catalog/relay.cat).
+  // Guarantee: when it succeeds, Offer() of the same bytes, with nothing offered in between,
+  // judges the envelope now (added, known or refused) and never parks it as kWaiting.
+  // Const, like every other check here: it changes nothing.
+  Result<void> CheckSigner(const Envelope& env) const;
+
   // Every control envelope folded in, in an order that Offer() accepts one by one (genesis
   // first), for forwarding to peers and the relay.
   std::vector<Bytes> ControlMessages() const;
@@ -134,6 +156,15 @@ class Trust {
   // The invite, by id, if known; and the device that used it, if any.
   std::optional<InviteBody> Invite(std::string_view id) const;
   std::optional<Bytes> InviteUsedBy(std::string_view id) const;
+  // The number of control envelopes folded in so far, and those folded after the first `n`
+  // in folding order (the tail of ControlMessages()): what is new since a caller last looked,
+  // at a cost proportional to the new ones. The folding order only ever grows at its end.
+  std::size_t folded_count() const { return order_.size(); }
+  std::vector<Bytes> ControlMessagesSince(std::size_t n) const;
+  // What waits inside (Offer() answered kWaiting and it is not folded yet): how many control
+  // envelopes and their bytes. Callers that take messages from strangers cap these.
+  std::size_t waiting_count() const { return waiting_.size(); }
+  std::size_t waiting_bytes() const;
   // The next roster version as an admin would issue it: the current members with the
   // provisional ones (joined since) folded in; the caller edits it (revocations) and signs it.
   RosterBody NextRoster(int64_t now_ms) const;
