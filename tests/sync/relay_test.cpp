@@ -529,6 +529,140 @@ TEST_CASE("Control messages are listed after an index and the roster survives a 
   REQUIRE(c->SignIn(w.office.id, w.office.ed.sk));
 }
 
+TEST_CASE("Control messages are judged by their signer before they are read; nothing is parked "
+          "and a long history is stored once",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  relay::Relay& rl = *r.relay;
+  REQUIRE(rl.Register(w.genesis));
+  auto post = [&](const std::vector<Bytes>& msgs) {
+    std::vector<std::string_view> views(msgs.begin(), msgs.end());
+    auto out = rl.PostControl(w.ws, views);
+    REQUIRE(out);
+    return *out;
+  };
+  auto parked = [&] {
+    auto p = rl.ParkedControl(w.ws);
+    REQUIRE(p);
+    return std::make_pair(p->count, p->bytes);
+  };
+  // Roster version 3 by the admin while the relay holds version 1, and version 2 by a
+  // stranger: a Trust would park both; the relay refuses them and keeps nothing.
+  sync::RosterBody v3 = w.roster;
+  v3.version = 3;
+  v3.prev = Bytes(sync::kHashBytes, '\x01');
+  Bytes ahead = sync::SignControl(sync::Kind::kRoster, w.ws, w.admin.id, w.admin.ed.sk,
+                                  sync::EncodeRoster(v3));
+  Dev stranger = Dev::Make();
+  sync::RosterBody v2 = w.roster;
+  v2.version = 2;
+  Bytes forged = sync::SignControl(sync::Kind::kRoster, w.ws, stranger.id, stranger.ed.sk,
+                                   sync::EncodeRoster(v2));
+  auto refused = post({ahead, forged});
+  CHECK(refused.added == 0);
+  CHECK(refused.waiting == 0);
+  REQUIRE(refused.rejected.size() == 2);
+  CHECK(Contains(refused.rejected[0].reason, "send the roster history first"));
+  CHECK(Contains(refused.rejected[1].reason, "send the roster history first"));
+  CHECK(parked() == std::make_pair(std::size_t{0}, std::size_t{0}));
+
+  // A client sends its whole history every time: 4 rounds of 50 new invites each.
+  std::vector<Bytes> history = {w.genesis};
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 50; ++i) {
+      sync::InviteBody v;
+      v.id = sync::RandomBytes(sync::kIdBytes);
+      v.key_pk = sync::SigningKeys::Generate().pk;
+      v.expires_ms = kT0 + 1000;
+      history.push_back(sync::SignControl(sync::Kind::kInvite, w.ws, w.admin.id, w.admin.ed.sk,
+                                          sync::EncodeInvite(v)));
+    }
+    auto out = post(history);
+    CHECK(out.added == 50);
+    CHECK(out.known == history.size() - 50);
+    CHECK(out.rejected.empty());
+  }
+  uint64_t next = 0;
+  bool more = false;
+  auto stored = rl.ControlAfter(w.ws, 0, 32u << 20, &next, &more);
+  REQUIRE(stored);
+  CHECK(*stored == history);
+  CHECK(parked() == std::make_pair(std::size_t{0}, std::size_t{0}));
+  r.server->Stop();  // rebuilt from the store: everything is known, nothing added twice
+  r.relay.reset();
+  auto reopened = relay::Relay::Open(r.dir);
+  REQUIRE(reopened);
+  std::vector<std::string_view> views(history.begin(), history.end());
+  auto again = (*reopened)->PostControl(w.ws, views);
+  REQUIRE(again);
+  CHECK(again->known == history.size());
+  CHECK(again->added == 0);
+}
+
+TEST_CASE("Pending challenges: members only, capped per pair, address, device and in all, and "
+          "freed as they expire",
+          "[sync][relay][native]") {
+  Workspace w;
+  relay::RelayOptions ro;
+  ro.max_pending_nonces = 6;
+  ro.max_challenges_per_device = 3;
+  ro.max_challenges_per_address = 4;
+  ro.max_challenges_per_device_address = 2;
+  LiveRelay r(MakeTempDir(), {}, ro);
+  relay::Relay& rl = *r.relay;
+  REQUIRE(rl.Register(w.genesis));
+  auto ask = [&](const Dev& d, const char* client) { return rl.MakeChallenge(w.ws, d.id, client); };
+  auto key = [](const dosti::Result<relay::Challenge>& c) { return c ? std::string() : c.error().key; };
+
+  CHECK_FALSE(rl.MakeChallenge(w.ws, Dev::Make().id, "a"));  // not a member: nothing kept
+  CHECK(rl.PendingChallenges() == 0);
+  // One device from one address: its own oldest makes room, so it is never locked out.
+  auto first = ask(w.office, "a");
+  REQUIRE(first);
+  REQUIRE(ask(w.office, "a"));
+  auto third = ask(w.office, "a");
+  REQUIRE(third);
+  CHECK(rl.PendingChallenges() == 2);
+  auto sign = [&](const relay::Challenge& c) {
+    return rl.SignIn(w.ws, w.office.id, c.nonce, kT0,
+                     sync::Sign(w.office.ed.sk, relay::AuthMessage(c.relay_id, w.ws, c.nonce, kT0)));
+  };
+  auto dropped = sign(*first);
+  REQUIRE_FALSE(dropped);
+  CHECK(Contains(dropped.error().message, "unknown or already used"));
+  // Per device (3) from all addresses.
+  REQUIRE(ask(w.office, "b"));
+  CHECK(key(ask(w.office, "c")) == "relay.busy.device");
+  // Per address (4) for all devices.
+  REQUIRE(ask(w.admin, "a"));
+  REQUIRE(ask(w.booth, "a"));
+  auto busy = ask(w.admin, "a");
+  CHECK(key(busy) == "relay.busy.address");
+  CHECK(busy.error().code == ErrorCode::kTooLarge);
+  // In all (6).
+  REQUIRE(ask(w.admin, "d"));
+  CHECK(key(ask(w.booth, "e")) == "relay.busy.relay");
+  CHECK(rl.PendingChallenges() == 6);
+  // Over HTTP a full device answers 429 with Retry-After.
+  auto raw = r.Raw();
+  auto res = raw.Post("/v1/" + sync::ToHex(w.ws) + "/challenge",
+                      "{\"device\":\"" + sync::ToHex(w.office.id) + "\"}", "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 429);
+  CHECK(res->get_header_value("Retry-After") == "60");
+  CHECK(Contains(res->body, "relay.busy.device"));
+
+  // A minute later they have expired: the slots are free again and sign-in works.
+  r.clock.Advance(61'000);
+  auto fresh = ask(w.office, "c");
+  REQUIRE(fresh);
+  CHECK(rl.PendingChallenges() == 1);
+  CHECK(sign(*third).error().code == ErrorCode::kUnauthentic);  // dropped when it expired
+  REQUIRE(sign(*fresh));
+  CHECK(rl.PendingChallenges() == 0);
+}
+
 TEST_CASE("Garbage, oversize and malformed requests get 4xx and the relay keeps answering",
           "[sync][relay][native]") {
   Workspace w;
