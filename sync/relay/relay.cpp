@@ -17,6 +17,7 @@ namespace sync = dosti::sync;
 struct Relay::Workspace {
   std::optional<sync::Trust> trust;
   std::set<Bytes> control_ids;         // ids of the stored control messages
+  std::set<Bytes> control_authors;     // their authors
   std::size_t stored_folded = 0;       // trust->folded_count() when the store last caught up
   std::map<Bytes, Store::Head> heads;  // author → highest stored seq
   std::map<Bytes, uint64_t> usage;     // uploader → stored bytes
@@ -94,7 +95,10 @@ Result<void> Relay::Load(const Bytes& ws) {
                   << " refused on reload: " << outcome.error().message << "\n";
     }
     auto env = sync::ParseEnvelope(m);
-    if (env) w->control_ids.insert(env->Id());
+    if (env) {
+      w->control_ids.insert(env->Id());
+      w->control_authors.insert(env->header.author);
+    }
   }
   // Everything the Trust folded came from the store (a stored message it now refuses stays
   // stored, and counts as known by its id).
@@ -129,13 +133,7 @@ Result<std::pair<Bytes, bool>> Relay::Register(std::string_view genesis) {
 
 Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
                                           const std::vector<std::string_view>& msgs) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto found = Find(ws);  // workspaces are never removed: the answer holds after unlocking
-    if (!found) return found.error();
-  }
-  // Outside the lock: what costs in proportion to the bytes (layout checks and the id, a hash
-  // of each message), so a stranger's megabytes hold up nobody else.
+  // Phase 1, outside the lock: each message's layout (ParseEnvelope reads its header only).
   struct Checked {
     std::optional<sync::Envelope> env;
     std::string refused;
@@ -154,11 +152,35 @@ Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
       checked[i].refused = std::string("a ") + sync::KindName(h.kind) +
                            " envelope is not a control message (changes go to /push)";
     } else {
-      env->Id();  // computed now, cached in the envelope
       checked[i].env = std::move(*env);
     }
   }
+  // Phase 2, under the lock, costing lookups only: an epoch, roster or invite whose author is
+  // neither in the roster nor the author of a stored message cannot be known, and CheckSigner
+  // refuses it before hashing anything. So a stranger's megabytes are never even hashed.
+  // (Joins are exempt: their author is new by nature, and a join is 328 bytes.)
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);  // workspaces are never removed: the answer holds after unlocking
+    if (!found) return found.error();
+    const Workspace& w = **found;
+    for (Checked& c : checked) {
+      if (!c.env || c.env->header.kind == sync::Kind::kJoin ||
+          w.trust->Find(c.env->header.author) || w.control_authors.count(c.env->header.author))
+        continue;
+      auto signer = w.trust->CheckSigner(*c.env);
+      if (!signer) {
+        c.refused = signer.error().message;
+        c.env.reset();
+      }
+    }
+  }
+  // Phase 3, outside the lock: the ids of the rest (a hash of each message's bytes).
+  for (Checked& c : checked) {
+    if (c.env) c.env->Id();  // cached in the envelope
+  }
 
+  // Phase 4, under the lock, in the order given: known, signer, then the body (Offer).
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(ws);
   if (!found) return found.error();
@@ -212,7 +234,10 @@ Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
   }
   for (const Bytes& m : fresh) {
     auto env = sync::ParseEnvelope(m);
-    if (env) w->control_ids.insert(env->Id());
+    if (env) {
+      w->control_ids.insert(env->Id());
+      w->control_authors.insert(env->header.author);
+    }
   }
   w->stored_folded = trust.folded_count();
   return out;

@@ -143,7 +143,9 @@ class Trust {
   // kNotFound (a roster version beyond the next, a join whose invite is unknown: send the
   // history first); kUnauthentic (a signature or the join proof does not verify, a join whose
   // author is not its keys' device). Keys: signer.* (core/catalog/relay.cat).
-  // Guarantee: when it succeeds, Offer() of the same bytes, with nothing offered in between,
+  // Guarantees: an epoch, roster or invite whose author is not in the roster is refused
+  // before anything is hashed (its id is not computed), so a stranger's large message costs a
+  // lookup; and when it succeeds, Offer() of the same bytes, with nothing offered in between,
   // judges the envelope now (added, known or refused) and never parks it as kWaiting.
   // Const, like every other check here: it changes nothing.
   Result<void> CheckSigner(const Envelope& env) const;
