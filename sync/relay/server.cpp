@@ -40,7 +40,7 @@ constexpr std::size_t kDefaultPullBytes = 8u << 20;
 // stays usable and httplib never buffers it.
 constexpr std::size_t kSignInBodyBytes = 1024;  // {"device"} or {"device","nonce","time_ms","signature"}
 // A pull frontier of 4,096 authors: {"frontier":{"<32 hex>":<u64>, …},"max_bytes":N} is at most
-// 4096 × 57 + 64 bytes ≈ 228 KiB written compactly; twice that leaves room for white space.
+// 4096 × 56 + 64 bytes ≈ 224 KiB written compactly; twice that leaves room for white space.
 constexpr std::size_t kMaxFrontierAuthors = 4096;
 constexpr std::size_t kPullBodyBytes = 512u << 10;
 // Bodies are drained (read and dropped) up to this much after their limit; a client that

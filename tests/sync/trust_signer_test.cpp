@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <random>
 
+#include "dosti/catalog.h"
 #include "sync/sync_fixture.h"
 
 using namespace dosti::sync;
@@ -262,5 +263,24 @@ TEST_CASE("Whatever passes CheckSigner is judged by Offer at once: a shuffled hi
     CHECK(t.folded_count() == honest.folded_count());
     CHECK(t.Members().size() == honest.Members().size());
     CHECK(t.ControlMessagesSince(0) == t.ControlMessages());
+  }
+}
+
+TEST_CASE("Every signer and relay message has its English, Chinese and Urdu text",
+          "[sync][trust][signer]") {
+  for (std::string_view key : dosti::CatalogKeys()) {
+    if (key.rfind("signer.", 0) != 0 && key.rfind("relay.", 0) != 0 && key.rfind("json.", 0) != 0)
+      continue;
+    INFO(std::string(key));
+    for (std::string_view lang : dosti::kLanguages) CHECK_FALSE(dosti::Template(key, lang).empty());
+  }
+  for (const char* key : {"signer.wrong_workspace", "signer.unknown", "signer.not_admin",
+                          "signer.roster_ahead", "signer.join_not_self",
+                          "signer.join_unknown_invite", "signer.join_no_invite_key",
+                          "signer.not_control", "relay.parked_full", "relay.busy.address",
+                          "relay.busy.device", "relay.busy.relay", "relay.busy.bodies",
+                          "relay.body_too_large", "relay.body_json", "relay.rate_limited"}) {
+    INFO(key);
+    CHECK(dosti::HasKey(key));
   }
 }
