@@ -84,8 +84,8 @@ struct Process {
       dup2(out[1], 1);
       close(out[0]);
       close(out[1]);
-      std::vector<std::string> args = {bin, "--listen", "127.0.0.1:0", "--data",
-                                       dir.File("data"), "--quiet"};
+      std::vector<std::string> args = {bin,      "--listen",       "127.0.0.1:0",
+                                       "--data", dir.File("data"), "--quiet"};
       args.insert(args.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
@@ -197,8 +197,8 @@ std::string SignIn(const Process& p, const Workspace& w) {
   if (!ch || ch->status != 200) std::exit(1);
   std::string nonce = Field(ch->body, "nonce");
   Bytes relay_id = *sync::FromHex(Field(ch->body, "relay"));
-  Bytes sig = sync::Sign(w.office.ed.sk,
-                         relay::AuthMessage(relay_id, w.ws, *sync::FromHex(nonce), kT0));
+  Bytes sig =
+      sync::Sign(w.office.ed.sk, relay::AuthMessage(relay_id, w.ws, *sync::FromHex(nonce), kT0));
   auto s = c.Post(w.base + "/session",
                   "{\"device\":\"" + sync::ToHex(w.office.id) + "\",\"nonce\":\"" + nonce +
                       "\",\"time_ms\":" + std::to_string(kT0) + ",\"signature\":\"" +
@@ -214,7 +214,8 @@ void BenchJunkJson() {
   const std::string junk(kJunkBytes, '[');
   for (const char* route : {"challenge", "session", "pull"}) {
     std::string name = std::string("relay_abuse_junk_json_") + route;
-    if (!Wanted(name + "_ms", "relay_abuse") && !Wanted(name + "_peak_mib", "relay_abuse")) continue;
+    if (!Wanted(name + "_ms", "relay_abuse") && !Wanted(name + "_peak_mib", "relay_abuse"))
+      continue;
     std::vector<double> wall, peak, cpu, before;
     int status = 0;
     for (int run = 0; run < Runs(); ++run) {

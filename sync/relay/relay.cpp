@@ -291,9 +291,9 @@ Result<Challenge> Relay::MakeChallenge(const Bytes& ws, const Bytes& device,
   // This device from this address: its own oldest makes room (a client retrying never locks
   // itself out; nobody else's pending challenge is ever dropped).
   PairKey pair{ws, device, std::string(client)};
-  if (auto mine = nonces_per_pair_.find(pair); mine != nonces_per_pair_.end() &&
-                                               mine->second.size() >=
-                                                   options_.max_challenges_per_device_address)
+  if (auto mine = nonces_per_pair_.find(pair);
+      mine != nonces_per_pair_.end() &&
+      mine->second.size() >= options_.max_challenges_per_device_address)
     DropNonce(Bytes(mine->second.front()));
   auto count = [](const auto& map, const auto& key) -> std::size_t {
     auto it = map.find(key);

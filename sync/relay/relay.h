@@ -174,11 +174,11 @@ class Relay {
   std::unique_ptr<Store> store_;
   std::mutex mu_;
   std::map<Bytes, std::unique_ptr<Workspace>> workspaces_;
-  std::map<Bytes, Pending> nonces_;               // nonce → who asked, from where, until when
-  std::multimap<int64_t, Bytes> nonce_expiry_;    // expiry → nonce: expired ones go first
+  std::map<Bytes, Pending> nonces_;             // nonce → who asked, from where, until when
+  std::multimap<int64_t, Bytes> nonce_expiry_;  // expiry → nonce: expired ones go first
   std::map<std::pair<Bytes, Bytes>, std::size_t> nonces_per_device_;  // (ws, device) → count
-  std::map<std::string, std::size_t> nonces_per_client_;             // address → count
-  std::map<PairKey, std::deque<Bytes>> nonces_per_pair_;             // oldest first
+  std::map<std::string, std::size_t> nonces_per_client_;              // address → count
+  std::map<PairKey, std::deque<Bytes>> nonces_per_pair_;              // oldest first
   struct Token {
     Bytes ws, device;
     int64_t expires_ms = 0;

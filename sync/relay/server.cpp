@@ -38,7 +38,8 @@ constexpr std::size_t kDefaultPullBytes = 8u << 20;
 // Content-Length before a byte of the body is read, and against the bytes as they arrive (for
 // chunked bodies). An over-limit body is read and thrown away (never kept), so the connection
 // stays usable and httplib never buffers it.
-constexpr std::size_t kSignInBodyBytes = 1024;  // {"device"} or {"device","nonce","time_ms","signature"}
+// {"device"} or {"device","nonce","time_ms","signature"}: under 350 bytes written compactly.
+constexpr std::size_t kSignInBodyBytes = 1024;
 // A pull frontier of 4,096 authors: {"frontier":{"<32 hex>":<u64>, …},"max_bytes":N} is at most
 // 4096 × 56 + 64 bytes ≈ 224 KiB written compactly; twice that leaves room for white space.
 constexpr std::size_t kMaxFrontierAuthors = 4096;
@@ -73,7 +74,7 @@ json::Limits PullJson() {
 // on one pool thread from the pre-routing handler to the logger.
 struct RequestContext {
   std::chrono::steady_clock::time_point start{};
-  std::string device;   // hex, once authenticated
+  std::string device;        // hex, once authenticated
   std::size_t in_bytes = 0;  // request body bytes read
   // The bearer token's verdict, when the request carried one for the workspace in its path
   // (checked once, before the rate limit, so that a junk token cannot dodge it).
@@ -368,8 +369,8 @@ struct Server::Impl {
   // *reserved: the bytes of BodyBudget it holds for `client`, released by the caller once the
   // body is gone (also after a refusal).
   bool ReadBody(const httplib::Request& req, httplib::Response& res,
-                const httplib::ContentReader& reader, std::size_t limit,
-                const std::string& client, std::string* body, std::size_t* reserved);
+                const httplib::ContentReader& reader, std::size_t limit, const std::string& client,
+                std::string* body, std::size_t* reserved);
   // Reads and drops a body (after an answer that does not need it).
   void Drain(const httplib::Request& req, const httplib::ContentReader& reader);
   using BodyHandler =
@@ -502,8 +503,7 @@ void Server::Impl::Drain(const httplib::Request& req, const httplib::ContentRead
 
 bool Server::Impl::ReadBody(const httplib::Request& req, httplib::Response& res,
                             const httplib::ContentReader& reader, std::size_t limit,
-                            const std::string& client, std::string* body,
-                            std::size_t* reserved) {
+                            const std::string& client, std::string* body, std::size_t* reserved) {
   auto too_large = [&] {
     SendRelayError(res, ErrorCode::kTooLarge, "relay.body_too_large",
                    {{"route", req.path}, {"limit", HumanBytes(limit)}});
@@ -570,19 +570,19 @@ bool Server::Impl::ReadBody(const httplib::Request& req, httplib::Response& res,
 
 void Server::Impl::Post(const std::string& pattern, std::size_t limit, bool authenticated,
                         BodyHandler h) {
-  http->Post(pattern, [this, limit, authenticated, h](const httplib::Request& req,
-                                                     httplib::Response& res,
-                                                     const httplib::ContentReader& reader) {
-    if (authenticated && !Auth(res)) return Drain(req, reader);
-    const std::string client = AddressKey(req.remote_addr);
-    std::size_t reserved = 0;
-    {
-      std::string body;
-      if (ReadBody(req, res, reader, limit, client, &body, &reserved))
-        h(req, res, std::move(body));
-    }
-    budget.Release(client, reserved);  // the body is gone
-  });
+  http->Post(pattern,
+             [this, limit, authenticated, h](const httplib::Request& req, httplib::Response& res,
+                                             const httplib::ContentReader& reader) {
+               if (authenticated && !Auth(res)) return Drain(req, reader);
+               const std::string client = AddressKey(req.remote_addr);
+               std::size_t reserved = 0;
+               {
+                 std::string body;
+                 if (ReadBody(req, res, reader, limit, client, &body, &reserved))
+                   h(req, res, std::move(body));
+               }
+               budget.Release(client, reserved);  // the body is gone
+             });
 }
 
 void Server::Impl::Routes() {
@@ -609,17 +609,17 @@ void Server::Impl::Routes() {
         tls_context.token_error = device.error();
       }
     }
-    bool limited = tls_context.token_device
-                       ? !Limit("device:" + *tls_context.token_device, res)
-                       : !Limit("addr:" + AddressKey(req.remote_addr), res);
+    bool limited = tls_context.token_device ? !Limit("device:" + *tls_context.token_device, res)
+                                            : !Limit("addr:" + AddressKey(req.remote_addr), res);
     return limited ? httplib::Server::HandlerResponse::Handled
                    : httplib::Server::HandlerResponse::Unhandled;
   });
   s.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 413)
-      SendError(res, 413, "the request body is over the relay's limit (" +
-                              HumanBytes(options.max_body_bytes) + "): send smaller batches");
+      SendError(res, 413,
+                "the request body is over the relay's limit (" +
+                    HumanBytes(options.max_body_bytes) + "): send smaller batches");
     else if (res.status == 404)
       SendError(res, 404, "no such resource: " + req.path);
     else
@@ -640,14 +640,16 @@ void Server::Impl::Routes() {
        [this](const httplib::Request& req, httplib::Response& res, std::string&& body) {
          if (!IsLoopback(options.host)) {
            if (options.registration_token.empty()) {
-             SendError(res, 403, "registration is closed at this relay (the operator can open it "
-                                 "with --registration-token)");
+             SendError(res, 403,
+                       "registration is closed at this relay (the operator can open it "
+                       "with --registration-token)");
              return;
            }
            std::string given = req.get_header_value("X-Dosti-Registration");
            if (!sync::SameBytes(given, options.registration_token)) {
-             SendError(res, 403, "registration needs the header X-Dosti-Registration with the "
-                                 "relay's registration token");
+             SendError(res, 403,
+                       "registration needs the header X-Dosti-Registration with the "
+                       "relay's registration token");
              return;
            }
          }
@@ -739,7 +741,8 @@ void Server::Impl::Routes() {
           if (!f) return SendResultError(res, f.error());
           json::Writer w;
           w.BeginObject().Key("frontier").BeginObject();
-          for (const auto& [author, seq] : *f) w.Key(sync::ToHex(author)).Int(static_cast<int64_t>(seq));
+          for (const auto& [author, seq] : *f)
+            w.Key(sync::ToHex(author)).Int(static_cast<int64_t>(seq));
           SendJson(res, 200, w.EndObject().EndObject().Take());
         });
 
@@ -771,8 +774,9 @@ void Server::Impl::Routes() {
              auto author = sync::FromHex(f->keys()[i]);
              auto seq = f->items()[i].Uint64();
              if (!author || author->size() != sync::kIdBytes || !seq)
-               return SendError(res, 400, "\"frontier\": keys are device ids (32 hex digits), "
-                                          "values non-negative integers");
+               return SendError(res, 400,
+                                "\"frontier\": keys are device ids (32 hex digits), "
+                                "values non-negative integers");
              frontier[*author] = *seq;
            }
          }

@@ -554,9 +554,9 @@ Result<void> Trust::CheckSigner(const Envelope& env) const {
         uint32_t version = r.U32();
         if (!r.ok()) return Damaged("roster", "short header");
         if (version > version_ + 1) {
-          return MakeError(ErrorCode::kNotFound, "signer.roster_ahead",
-                           {{"version", std::to_string(version)},
-                            {"held", std::to_string(version_)}});
+          return MakeError(
+              ErrorCode::kNotFound, "signer.roster_ahead",
+              {{"version", std::to_string(version)}, {"held", std::to_string(version_)}});
         }
       }
       return {};

@@ -69,8 +69,8 @@ struct RelayProcess {
       dup2(out[1], 1);
       close(out[0]);
       close(out[1]);
-      std::vector<std::string> args = {DOSTI_RELAY_BIN, "--listen", "127.0.0.1:0", "--data", dir,
-                                       "--quiet"};
+      std::vector<std::string> args = {DOSTI_RELAY_BIN, "--listen", "127.0.0.1:0",
+                                       "--data",        dir,        "--quiet"};
       args.insert(args.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
@@ -349,17 +349,18 @@ long Count(const std::string& json, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("Abuse: unsigned and non-admin rosters are refused unread, never stored or parked, "
-          "and hold nobody up",
-          "[sync][relay][native][abuse]") {
+TEST_CASE(
+    "Abuse: unsigned and non-admin rosters are refused unread, never stored or parked, "
+    "and hold nobody up",
+    "[sync][relay][native][abuse]") {
   Workspace w;
   RelayProcess r({"--rate", "0"});
   Register(r, w);
   Dev stranger;
 
   // One stranger's roster: refused with what to do, not kept waiting.
-  auto one = Http(kLocal, r.port, "POST", w.base + "/control",
-                  Framed({w.StrangerRoster(stranger, 2, 0)}));
+  auto one =
+      Http(kLocal, r.port, "POST", w.base + "/control", Framed({w.StrangerRoster(stranger, 2, 0)}));
   REQUIRE(one);
   INFO(one->body);
   CHECK(one->status == 200);
@@ -367,8 +368,8 @@ TEST_CASE("Abuse: unsigned and non-admin rosters are refused unread, never store
   CHECK(Count(one->body, "added") == 0);
   CHECK(Contains(one->body, "send the roster history first"));
   // A member that is not an admin: refused too.
-  auto by_office = Http(kLocal, r.port, "POST", w.base + "/control",
-                        Framed({w.StrangerRoster(w.office, 2, 1)}));
+  auto by_office =
+      Http(kLocal, r.port, "POST", w.base + "/control", Framed({w.StrangerRoster(w.office, 2, 1)}));
   REQUIRE(by_office);
   CHECK(Count(by_office->body, "added") == 0);
   CHECK(Count(by_office->body, "waiting") == 0);
@@ -380,14 +381,16 @@ TEST_CASE("Abuse: unsigned and non-admin rosters are refused unread, never store
   std::vector<std::string> batches;
   for (uint32_t b = 0; b < 16; ++b) {
     std::vector<Bytes> rosters;
-    for (uint32_t i = 0; i < 16; ++i) rosters.push_back(w.StrangerRoster(stranger, 2 + i % 3, 100 + b * 16 + i));
+    for (uint32_t i = 0; i < 16; ++i)
+      rosters.push_back(w.StrangerRoster(stranger, 2 + i % 3, 100 + b * 16 + i));
     batches.push_back(Framed(rosters));
   }
   std::atomic<int> next{0}, refused{0}, waiting{0};
   std::atomic<bool> done{false};
   auto attacker = [&] {
     for (int b; (b = next++) < static_cast<int>(batches.size());) {
-      auto res = Http(kLocal, r.port, "POST", w.base + "/control", batches[static_cast<std::size_t>(b)]);
+      auto res =
+          Http(kLocal, r.port, "POST", w.base + "/control", batches[static_cast<std::size_t>(b)]);
       if (!res) continue;
       refused += Occurrences(res->body, "\"index\":");
       waiting += static_cast<int>(std::max(0L, Count(res->body, "waiting")));
@@ -399,7 +402,9 @@ TEST_CASE("Abuse: unsigned and non-admin rosters are refused unread, never store
     while (!done) {
       auto start = std::chrono::steady_clock::now();
       auto res = Http(kLocal, r.port, "GET", w.base + "/control?after=0");
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
       if (res && res->status == 200) {
         worst_ms = std::max(worst_ms, ms);
         ++reads;
@@ -511,7 +516,8 @@ TEST_CASE("Abuse: an oversize body gets 413 on every route before it is parsed",
     }
   }
   // Exactly at the limit the challenge body is read and answered.
-  auto at_limit = Http(kLocal, r.port, "POST", w.base + "/challenge", padded(ChallengeBody(w.office.id), 1024));
+  auto at_limit =
+      Http(kLocal, r.port, "POST", w.base + "/challenge", padded(ChallengeBody(w.office.id), 1024));
   REQUIRE(at_limit);
   CHECK(at_limit->status == 200);
 
@@ -539,14 +545,16 @@ TEST_CASE("Abuse: an oversize body gets 413 on every route before it is parsed",
   CHECK(status->status == 200);
 }
 
-TEST_CASE("Abuse: deeply nested JSON gets 400 on every JSON route", "[sync][relay][native][abuse]") {
+TEST_CASE("Abuse: deeply nested JSON gets 400 on every JSON route",
+          "[sync][relay][native][abuse]") {
   Workspace w;
   RelayProcess r({"--rate", "0"});
   Register(r, w);
   std::string token = SignIn(r, w, w.office);
   // Valid JSON that holds what the route wants, plus a deep array beside it.
   auto nested = [](std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); };
-  std::string challenge = "{\"device\":\"" + sync::ToHex(w.office.id) + "\",\"x\":" + nested(400) + "}";
+  std::string challenge =
+      "{\"device\":\"" + sync::ToHex(w.office.id) + "\",\"x\":" + nested(400) + "}";
   std::string session = "{\"device\":\"" + sync::ToHex(w.office.id) + "\",\"nonce\":\"" +
                         std::string(64, '0') + "\",\"time_ms\":1,\"signature\":\"" +
                         std::string(128, '0') + "\",\"x\":" + nested(300) + "}";
@@ -555,10 +563,11 @@ TEST_CASE("Abuse: deeply nested JSON gets 400 on every JSON route", "[sync][rela
     const char* route;
     std::string body;
   };
-  for (const Case& c : {Case{"/challenge", challenge}, Case{"/session", session}, Case{"/pull", pull}}) {
+  for (const Case& c :
+       {Case{"/challenge", challenge}, Case{"/session", session}, Case{"/pull", pull}}) {
     INFO(c.route);
-    auto res = Http(kLocal, r.port, "POST", w.base + c.route, c.body,
-                    {"Authorization: Bearer " + token});
+    auto res =
+        Http(kLocal, r.port, "POST", w.base + c.route, c.body, {"Authorization: Bearer " + token});
     REQUIRE(res);
     INFO(res->body);
     CHECK(res->status == 400);
@@ -570,7 +579,7 @@ TEST_CASE("Abuse: a junk Authorization header does not lift the rate limit befor
           "[sync][relay][native][abuse]") {
   Workspace w;
   RelayProcess r({"--rate", "1"});  // burst 4 per address
-  Register(r, w);  // 1 request of the address's burst
+  Register(r, w);                   // 1 request of the address's burst
   const std::string source = "127.0.0.3";
   struct Case {
     const char* what;
@@ -579,9 +588,16 @@ TEST_CASE("Abuse: a junk Authorization header does not lift the rate limit befor
   };
   std::vector<Case> cases = {
       {"control list", "GET", w.base + "/control?after=0", "", {"Authorization: Bearer junk"}},
-      {"challenge", "POST", w.base + "/challenge", ChallengeBody(w.office.id),
+      {"challenge",
+       "POST",
+       w.base + "/challenge",
+       ChallengeBody(w.office.id),
        {"Authorization: Bearer " + std::string(64, 'a')}},
-      {"frontier", "GET", w.base + "/frontier", "", {"Authorization: Bearer " + std::string(64, 'b')}},
+      {"frontier",
+       "GET",
+       w.base + "/frontier",
+       "",
+       {"Authorization: Bearer " + std::string(64, 'b')}},
       {"status", "GET", "/v1/status", "", {"Authorization: x"}},
   };
   for (const Case& c : cases) {
@@ -603,9 +619,10 @@ TEST_CASE("Abuse: a junk Authorization header does not lift the rate limit befor
   CHECK(other->status == 200);
 }
 
-TEST_CASE("Abuse: challenges go to roster members only, are bounded per address and per "
-          "device, and a flood never locks a member out",
-          "[sync][relay][native][abuse]") {
+TEST_CASE(
+    "Abuse: challenges go to roster members only, are bounded per address and per "
+    "device, and a flood never locks a member out",
+    "[sync][relay][native][abuse]") {
   Workspace w(300);  // 302 members: more than one address may hold challenges for
   RelayProcess r({"--rate", "0"});
   Register(r, w);
@@ -618,12 +635,14 @@ TEST_CASE("Abuse: challenges go to roster members only, are bounded per address 
 
   // The office device asks for a challenge from its own address, then an attacker at another
   // address asks 500 times in its name.
-  auto pending = Http("127.0.0.10", r.port, "POST", w.base + "/challenge", ChallengeBody(w.office.id));
+  auto pending =
+      Http("127.0.0.10", r.port, "POST", w.base + "/challenge", ChallengeBody(w.office.id));
   REQUIRE(pending);
   REQUIRE(pending->status == 200);
   int granted = 0;
   for (int i = 0; i < 500; ++i) {
-    auto res = Http("127.0.0.66", r.port, "POST", w.base + "/challenge", ChallengeBody(w.office.id));
+    auto res =
+        Http("127.0.0.66", r.port, "POST", w.base + "/challenge", ChallengeBody(w.office.id));
     REQUIRE(res);
     granted += res->status == 200;
   }

@@ -3,11 +3,13 @@
 // SIGKILL. Native only: the wasm build has neither sockets nor the relay.
 #if !defined(__EMSCRIPTEN__)
 
+#include "relay.h"
+
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,7 +34,6 @@
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
-#include "relay.h"
 #include "server.h"
 
 namespace {
@@ -529,9 +530,10 @@ TEST_CASE("Control messages are listed after an index and the roster survives a 
   REQUIRE(c->SignIn(w.office.id, w.office.ed.sk));
 }
 
-TEST_CASE("Control messages are judged by their signer before they are read; nothing is parked "
-          "and a long history is stored once",
-          "[sync][relay][native]") {
+TEST_CASE(
+    "Control messages are judged by their signer before they are read; nothing is parked "
+    "and a long history is stored once",
+    "[sync][relay][native]") {
   Workspace w;
   LiveRelay r;
   relay::Relay& rl = *r.relay;
@@ -600,9 +602,10 @@ TEST_CASE("Control messages are judged by their signer before they are read; not
   CHECK(again->added == 0);
 }
 
-TEST_CASE("Pending challenges: members only, capped per pair, address, device and in all, and "
-          "freed as they expire",
-          "[sync][relay][native]") {
+TEST_CASE(
+    "Pending challenges: members only, capped per pair, address, device and in all, and "
+    "freed as they expire",
+    "[sync][relay][native]") {
   Workspace w;
   relay::RelayOptions ro;
   ro.max_pending_nonces = 6;
@@ -613,7 +616,9 @@ TEST_CASE("Pending challenges: members only, capped per pair, address, device an
   relay::Relay& rl = *r.relay;
   REQUIRE(rl.Register(w.genesis));
   auto ask = [&](const Dev& d, const char* client) { return rl.MakeChallenge(w.ws, d.id, client); };
-  auto key = [](const dosti::Result<relay::Challenge>& c) { return c ? std::string() : c.error().key; };
+  auto key = [](const dosti::Result<relay::Challenge>& c) {
+    return c ? std::string() : c.error().key;
+  };
 
   CHECK_FALSE(rl.MakeChallenge(w.ws, Dev::Make().id, "a"));  // not a member: nothing kept
   CHECK(rl.PendingChallenges() == 0);
@@ -625,8 +630,9 @@ TEST_CASE("Pending challenges: members only, capped per pair, address, device an
   REQUIRE(third);
   CHECK(rl.PendingChallenges() == 2);
   auto sign = [&](const relay::Challenge& c) {
-    return rl.SignIn(w.ws, w.office.id, c.nonce, kT0,
-                     sync::Sign(w.office.ed.sk, relay::AuthMessage(c.relay_id, w.ws, c.nonce, kT0)));
+    return rl.SignIn(
+        w.ws, w.office.id, c.nonce, kT0,
+        sync::Sign(w.office.ed.sk, relay::AuthMessage(c.relay_id, w.ws, c.nonce, kT0)));
   };
   auto dropped = sign(*first);
   REQUIRE_FALSE(dropped);

@@ -1,9 +1,8 @@
 // Trust::CheckSigner (trust.h): who may sign each control kind, checked before the body is
 // decoded, and its guarantee that whatever passes is judged by Offer at once (never parked).
 // Also the tail and waiting accessors the relay uses instead of rescanning the whole history.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <random>
 
 #include "dosti/catalog.h"
@@ -72,9 +71,10 @@ Bytes BigRosterBy(const Cast& c, const Device& author, uint32_t version) {
 
 }  // namespace
 
-TEST_CASE("CheckSigner: an active admin's roster, invite and epoch pass; others are refused "
-          "before their body is read",
-          "[sync][trust][signer]") {
+TEST_CASE(
+    "CheckSigner: an active admin's roster, invite and epoch pass; others are refused "
+    "before their body is read",
+    "[sync][trust][signer]") {
   Cast c;
   Trust t = c.Fresh();
   Invitation inv = MakeInvite(c.ws, c.admin, 0x21, Role::kBooth, Office::kBeijing, kT0 + kDay);
@@ -91,16 +91,16 @@ TEST_CASE("CheckSigner: an active admin's roster, invite and epoch pass; others 
   CHECK(Signer(t, stranger) == ErrorCode::kUnknownDevice);
   CHECK(SignerKey(t, stranger) == "signer.unknown");
   // The same with garbage where its body should be: refused alike (the body is not read).
-  Bytes garbage = SignControl(Kind::kRoster, c.ws, c.outsider.id, c.outsider.ed.sk,
-                              Filled(200000, 0xee));
+  Bytes garbage =
+      SignControl(Kind::kRoster, c.ws, c.outsider.id, c.outsider.ed.sk, Filled(200000, 0xee));
   CHECK(Signer(t, garbage) == ErrorCode::kUnknownDevice);
   // A member that is not an admin.
   Bytes by_office = MakeInvite(c.ws, c.office, 0x22, Role::kBooth, Office::kBeijing, kT0).envelope;
   CHECK(Signer(t, by_office) == ErrorCode::kNotPermitted);
   CHECK(SignerKey(t, by_office) == "signer.not_admin");
   // The admin's id with someone else's signature: a forgery.
-  Bytes forged = SignControl(Kind::kInvite, c.ws, c.admin.id, c.outsider.ed.sk,
-                             EncodeInvite(inv.body));
+  Bytes forged =
+      SignControl(Kind::kInvite, c.ws, c.admin.id, c.outsider.ed.sk, EncodeInvite(inv.body));
   CHECK(Signer(t, forged) == ErrorCode::kUnauthentic);
   // Another workspace, a changes envelope, a receipt.
   Bytes foreign = SignControl(Kind::kInvite, Filled(kIdBytes, 0x99), c.admin.id, c.admin.ed.sk,
@@ -210,9 +210,10 @@ TEST_CASE("CheckSigner: a join needs its own keys, a known invite and the invite
   CHECK(t.waiting_count() == 0);
 }
 
-TEST_CASE("Whatever passes CheckSigner is judged by Offer at once: a shuffled history folds "
-          "without anything parked, to the in-order view",
-          "[sync][trust][signer]") {
+TEST_CASE(
+    "Whatever passes CheckSigner is judged by Offer at once: a shuffled history folds "
+    "without anything parked, to the in-order view",
+    "[sync][trust][signer]") {
   Cast c;
   // A history: invite, join, roster v2 (with the joined device and a second admin), an
   // epoch, an invite by the second admin, roster v3 by it.
@@ -274,12 +275,12 @@ TEST_CASE("Every signer and relay message has its English, Chinese and Urdu text
     INFO(std::string(key));
     for (std::string_view lang : dosti::kLanguages) CHECK_FALSE(dosti::Template(key, lang).empty());
   }
-  for (const char* key : {"signer.wrong_workspace", "signer.unknown", "signer.not_admin",
-                          "signer.roster_ahead", "signer.join_not_self",
-                          "signer.join_unknown_invite", "signer.join_no_invite_key",
-                          "signer.not_control", "relay.parked_full", "relay.busy.address",
-                          "relay.busy.device", "relay.busy.relay", "relay.busy.bodies",
-                          "relay.body_too_large", "relay.body_json", "relay.rate_limited"}) {
+  for (const char* key :
+       {"signer.wrong_workspace", "signer.unknown", "signer.not_admin", "signer.roster_ahead",
+        "signer.join_not_self", "signer.join_unknown_invite", "signer.join_no_invite_key",
+        "signer.not_control", "relay.parked_full", "relay.busy.address", "relay.busy.device",
+        "relay.busy.relay", "relay.busy.bodies", "relay.body_too_large", "relay.body_json",
+        "relay.rate_limited"}) {
     INFO(key);
     CHECK(dosti::HasKey(key));
   }
