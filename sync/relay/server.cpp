@@ -47,8 +47,8 @@ constexpr std::size_t kPullBodyBytes = 512u << 10;
 // Bodies are drained (read and dropped) up to this much after their limit; a client that
 // keeps sending past it has its request read no further.
 constexpr std::size_t kMaxDrainBytes = 64u << 20;
-// Request bodies held in memory at once, per client address and in all: a stranger opening
-// many connections cannot make the relay hold more than this.
+// Request bodies held in memory at once, per client (the signed-in device, else the address)
+// and in all: a stranger opening many connections cannot make the relay hold more than this.
 constexpr std::size_t kBodyBytesPerAddress = 64u << 20;
 constexpr std::size_t kBodyBytesInAll = 256u << 20;
 
@@ -574,7 +574,10 @@ void Server::Impl::Post(const std::string& pattern, std::size_t limit, bool auth
              [this, limit, authenticated, h](const httplib::Request& req, httplib::Response& res,
                                              const httplib::ContentReader& reader) {
                if (authenticated && !Auth(res)) return Drain(req, reader);
-               const std::string client = AddressKey(req.remote_addr);
+               // Bodies are charged like requests: to the signed-in device, else the address.
+               const std::string client = tls_context.token_device
+                                              ? "device:" + *tls_context.token_device
+                                              : "addr:" + AddressKey(req.remote_addr);
                std::size_t reserved = 0;
                {
                  std::string body;

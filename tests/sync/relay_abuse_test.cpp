@@ -130,13 +130,10 @@ struct Reply {
   }
 };
 
-// One request on its own connection (Connection: close) from `source` (127.x.y.z), with the
-// body's length announced unless `chunked`. nullopt when the connection failed.
-std::optional<Reply> Http(const std::string& source, int port, const std::string& method,
-                          const std::string& path, const std::string& body = {},
-                          std::vector<std::string> headers = {}, bool chunked = false) {
+// A TCP connection from `source` (127.x.y.z) to 127.0.0.1:port, or -1.
+int Connect(const std::string& source, int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return std::nullopt;
+  if (fd < 0) return -1;
   timeval tv{120, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -150,10 +147,55 @@ std::optional<Reply> Http(const std::string& source, int port, const std::string
   if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
       connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
     close(fd);
-    return std::nullopt;
+    return -1;
   }
+  return fd;
+}
+
+void SendAll(int fd, std::string_view data) {
+  std::size_t sent = 0;
+  while (sent < data.size()) {
+    ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+// Reads the answer until the relay closes the connection (Connection: close), then closes it.
+std::optional<Reply> ReadReply(int fd) {
+  std::string in;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+  shutdown(fd, SHUT_RDWR);
+  close(fd);
+  auto end = in.find("\r\n\r\n");
+  if (in.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return std::nullopt;
+  Reply r;
+  r.status = std::stoi(in.substr(9, 3));
+  r.headers = in.substr(0, end);
+  r.body = in.substr(end + 4);
+  return r;
+}
+
+std::string RequestHead(const std::string& method, const std::string& path,
+                        const std::vector<std::string>& headers) {
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& h : headers) req += h + "\r\n";
+  return req;
+}
+
+// One request on its own connection (Connection: close) from `source` (127.x.y.z), with the
+// body's length announced unless `chunked`. nullopt when the connection failed.
+std::optional<Reply> Http(const std::string& source, int port, const std::string& method,
+                          const std::string& path, const std::string& body = {},
+                          std::vector<std::string> headers = {}, bool chunked = false) {
+  int fd = Connect(source, port);
+  if (fd < 0) return std::nullopt;
+  std::string req = RequestHead(method, path, headers);
   if (chunked) {
     req += "Transfer-Encoding: chunked\r\n\r\n";
     for (std::size_t at = 0; at < body.size(); at += 65536) {
@@ -169,32 +211,32 @@ std::optional<Reply> Http(const std::string& source, int port, const std::string
     req += "\r\n";
   }
   // Write and read at once: a relay may answer (and stop reading) before the body is sent.
-  std::thread writer([fd, &req] {
-    std::size_t sent = 0;
-    while (sent < req.size()) {
-      ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) break;
-      sent += static_cast<std::size_t>(n);
-    }
-  });
-  std::string in;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    in.append(buf, static_cast<std::size_t>(n));
-  }
-  shutdown(fd, SHUT_RDWR);
+  std::thread writer([fd, &req] { SendAll(fd, req); });
+  auto reply = ReadReply(fd);
   writer.join();
-  close(fd);
-  auto end = in.find("\r\n\r\n");
-  if (in.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return std::nullopt;
-  Reply r;
-  r.status = std::stoi(in.substr(9, 3));
-  r.headers = in.substr(0, end);
-  r.body = in.substr(end + 4);
-  return r;
+  return reply;
 }
+
+// A POST whose headers and the first `sent` bytes of its body are sent now, the rest later:
+// a client holding the relay's memory for a while.
+struct HeldPost {
+  int fd = -1;
+  std::string body;
+  std::size_t sent = 0;
+  HeldPost(const std::string& source, int port, const std::string& path, std::string b,
+           std::size_t first)
+      : fd(Connect(source, port)), body(std::move(b)), sent(first) {
+    REQUIRE(fd >= 0);
+    SendAll(fd, RequestHead("POST", path, {}) + "Content-Length: " + std::to_string(body.size()) +
+                    "\r\n\r\n" + body.substr(0, first));
+  }
+  std::optional<Reply> Finish() {
+    std::thread writer([this] { SendAll(fd, std::string_view(body).substr(sent)); });
+    auto reply = ReadReply(fd);
+    writer.join();
+    return reply;
+  }
+};
 
 // [SECTION] A workspace and its messages
 
@@ -687,6 +729,43 @@ TEST_CASE(
   auto admin_in = Session(r, w, w.admin, *admin);
   REQUIRE(admin_in);
   CHECK(admin_in->status == 200);
+}
+
+TEST_CASE("Abuse: one address cannot make the relay hold more than 64 MiB of bodies at once",
+          "[sync][relay][native][abuse]") {
+  Workspace w;
+  RelayProcess r({"--rate", "0"});
+  Register(r, w);
+  // 30 frames of 1 MB that are not envelopes: a control post the relay reads, and rejects
+  // frame by frame (200).
+  std::vector<Bytes> junk(30, Bytes(1'000'000, '\x5a'));
+  std::string body = Framed(junk);
+  const std::string source = "127.0.0.8";
+  // Two posts of 30 MB from one address, held half sent: 60 MB the relay has room for.
+  HeldPost a(source, r.port, w.base + "/control", body, 1000);
+  HeldPost b(source, r.port, w.base + "/control", body, 1000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // both reach their handlers
+  // A third from the same address does not fit (64 MiB per address): 429, read and dropped.
+  auto c = Http(source, r.port, "POST", w.base + "/control", body);
+  REQUIRE(c);
+  INFO(c->body);
+  CHECK(c->status == 429);
+  CHECK_FALSE(c->Header("Retry-After").empty());
+  // Another address is not affected.
+  auto other = Http("127.0.0.9", r.port, "POST", w.base + "/control", body);
+  REQUIRE(other);
+  CHECK(other->status == 200);
+  // The held ones complete, and then the address has room again.
+  auto ra = a.Finish();
+  auto rb = b.Finish();
+  REQUIRE(ra);
+  REQUIRE(rb);
+  CHECK(ra->status == 200);
+  CHECK(rb->status == 200);
+  auto d = Http(source, r.port, "POST", w.base + "/control", body);
+  REQUIRE(d);
+  CHECK(d->status == 200);
+  CHECK(Occurrences(d->body, "\"index\":") == 30);
 }
 
 #endif  // !defined(__EMSCRIPTEN__)
