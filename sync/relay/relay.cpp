@@ -155,32 +155,32 @@ Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
       checked[i].env = std::move(*env);
     }
   }
-  // Phase 2, under the lock, costing lookups only: an epoch, roster or invite whose author is
-  // neither in the roster nor the author of a stored message cannot be known, and CheckSigner
-  // refuses it before hashing anything. So a stranger's megabytes are never even hashed.
-  // (Joins are exempt: their author is new by nature, and a join is 328 bytes.)
+  // An epoch, roster or invite whose author is neither in the roster nor the author of a
+  // stored control message cannot be known here, and CheckSigner refuses it by a lookup, before
+  // anything is hashed: a stranger's megabytes are never even hashed. (Joins are exempt: their
+  // author is new by nature, and a join is 328 bytes.)
+  auto stranger = [](const Workspace& w, const sync::Envelope& env) {
+    const sync::Header& h = env.header;
+    return h.kind != sync::Kind::kJoin && !w.trust->Find(h.author) &&
+           !w.control_authors.count(h.author);
+  };
+  // Phase 2, under the lock, lookups only: which messages are worth hashing.
+  std::vector<bool> hash(msgs.size(), false);
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto found = Find(ws);  // workspaces are never removed: the answer holds after unlocking
     if (!found) return found.error();
-    const Workspace& w = **found;
-    for (Checked& c : checked) {
-      if (!c.env || c.env->header.kind == sync::Kind::kJoin ||
-          w.trust->Find(c.env->header.author) || w.control_authors.count(c.env->header.author))
-        continue;
-      auto signer = w.trust->CheckSigner(*c.env);
-      if (!signer) {
-        c.refused = signer.error().message;
-        c.env.reset();
-      }
-    }
+    for (std::size_t i = 0; i < msgs.size(); ++i)
+      hash[i] = checked[i].env && !stranger(**found, *checked[i].env);
   }
-  // Phase 3, outside the lock: the ids of the rest (a hash of each message's bytes).
-  for (Checked& c : checked) {
-    if (c.env) c.env->Id();  // cached in the envelope
+  // Phase 3, outside the lock: their ids (a hash of each message's bytes), cached in the
+  // envelope. Others are hashed in phase 4 if a roster version earlier in the same request has
+  // made their author an admin by then.
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    if (hash[i]) checked[i].env->Id();
   }
 
-  // Phase 4, under the lock, in the order given: known, signer, then the body (Offer).
+  // Phase 4, under the lock, in the order given: strangers, known, signer, then the body.
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(ws);
   if (!found) return found.error();
@@ -193,12 +193,12 @@ Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
       out.rejected.push_back({i, c.refused});
       continue;
     }
-    if (w->control_ids.count(c.env->Id())) {
+    // The signer before the body: a stranger's message costs a lookup (others at most a
+    // signature check) under the lock, and is never decoded, stored or parked.
+    if (!stranger(*w, *c.env) && w->control_ids.count(c.env->Id())) {
       ++out.known;
       continue;
     }
-    // The signer before the body: a stranger's message costs a lookup (and at most a
-    // signature check) under the lock, and is never decoded, stored or parked.
     auto signer = trust.CheckSigner(*c.env);
     if (!signer) {
       out.rejected.push_back({i, signer.error().message});

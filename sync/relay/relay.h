@@ -105,13 +105,14 @@ class Relay {
   // workspace id and whether it was new (false: already registered, nothing changed).
   Result<std::pair<Bytes, bool>> Register(std::string_view genesis);
 
-  // Control envelopes (kinds 2–5), judged one by one in the order given: layout and id
-  // (outside the lock), then known (by id), then Trust::CheckSigner, and only then
-  // Trust::Offer, which decodes the body. A message whose signer cannot be judged yet (an
-  // unknown admin, a roster version ahead of the next, a join before its invite) is rejected
-  // ("send the roster history first"), not kept. What Offer folds in is stored in folding
-  // order; finding it costs O(new messages). kNotFound for an unknown workspace; per-message
-  // verdicts otherwise.
+  // Control envelopes (kinds 2–5), judged one by one in the order given: the layout (outside
+  // the lock); an epoch, roster or invite by an author neither in the roster nor the author
+  // of a stored message is refused by a lookup, unhashed; then known (by id, hashed outside
+  // the lock where possible), Trust::CheckSigner, and only then Trust::Offer, which decodes
+  // the body. A message whose signer cannot be judged yet (an unknown admin, a roster version
+  // ahead of the next, a join before its invite) is rejected ("send the roster history
+  // first"), not kept. What Offer folds in is stored in folding order; finding it costs
+  // O(new messages). kNotFound for an unknown workspace; per-message verdicts otherwise.
   Result<ControlOutcome> PostControl(const Bytes& ws, const std::vector<std::string_view>& msgs);
   // Control messages with index > after (at most max_bytes, at least one); *next = last index.
   Result<std::vector<Bytes>> ControlAfter(const Bytes& ws, uint64_t after, std::size_t max_bytes,

@@ -569,8 +569,32 @@ TEST_CASE(
   CHECK(Contains(refused.rejected[1].reason, "send the roster history first"));
   CHECK(parked() == std::make_pair(std::size_t{0}, std::size_t{0}));
 
+  // In one request, a roster version that adds a second admin, then an invite by the new
+  // admin: its author is judged after the version before it has been folded in.
+  Dev second = Dev::Make();
+  sync::RosterBody v2_body = w.roster;
+  v2_body.version = 2;
+  v2_body.prev = Workspace::IdOf(w.genesis);
+  v2_body.members.push_back(second.As(sync::Role::kAdmin, sync::Office::kIslamabad));
+  Bytes v2_second = sync::SignControl(sync::Kind::kRoster, w.ws, w.admin.id, w.admin.ed.sk,
+                                      sync::EncodeRoster(v2_body));
+  sync::InviteBody by_second;
+  by_second.id = sync::RandomBytes(sync::kIdBytes);
+  by_second.key_pk = sync::SigningKeys::Generate().pk;
+  Bytes invite_by_second = sync::SignControl(sync::Kind::kInvite, w.ws, second.id,
+                                             second.ed.sk, sync::EncodeInvite(by_second));
+  auto early = post({invite_by_second});  // before the version that entitles it: refused
+  CHECK(early.added == 0);
+  REQUIRE(early.rejected.size() == 1);
+  CHECK(Contains(early.rejected[0].reason, "send the roster history first"));
+  auto in_order = post({w.genesis, v2_second, invite_by_second});
+  CHECK(in_order.known == 1);
+  CHECK(in_order.added == 2);
+  CHECK(in_order.rejected.empty());
+  CHECK(parked() == std::make_pair(std::size_t{0}, std::size_t{0}));
+
   // A client sends its whole history every time: 4 rounds of 50 new invites each.
-  std::vector<Bytes> history = {w.genesis};
+  std::vector<Bytes> history = {w.genesis, v2_second, invite_by_second};
   for (int round = 0; round < 4; ++round) {
     for (int i = 0; i < 50; ++i) {
       sync::InviteBody v;
