@@ -76,6 +76,7 @@ struct RequestContext {
   std::chrono::steady_clock::time_point start{};
   std::string device;        // hex, once authenticated
   std::size_t in_bytes = 0;  // request body bytes read
+  int limited_retry_s = 0;   // rate-limited (a request with a body: its handler answers 429)
   // The bearer token's verdict, when the request carried one for the workspace in its path
   // (checked once, before the rate limit, so that a junk token cannot dodge it).
   bool token_checked = false;
@@ -352,16 +353,13 @@ struct Server::Impl {
   // The device of the bearer token (checked in the pre-routing handler), or nullopt after
   // answering 401/403.
   std::optional<Bytes> Auth(httplib::Response& res);
-  bool Limit(const std::string& key, httplib::Response& res) {
-    int retry = 1;
-    if (limiter.Allow(key, &retry)) return true;
+  void SendLimited(httplib::Response& res, int retry) {
     res.set_header("Retry-After", std::to_string(retry));
     SendJson(res, 429,
              ErrorBody(MakeError(ErrorCode::kTooLarge, "relay.rate_limited",
                                  {{"retry_s", std::to_string(retry)}})
                            .message,
                        "relay.rate_limited"));
-    return false;
   }
   // Reads the body of a POST within `limit` bytes into *body. False after answering: 413
   // (over the limit; the body is drained, never kept), 503 (too many bodies in memory at once),
@@ -573,6 +571,13 @@ void Server::Impl::Post(const std::string& pattern, std::size_t limit, bool auth
   http->Post(pattern,
              [this, limit, authenticated, h](const httplib::Request& req, httplib::Response& res,
                                              const httplib::ContentReader& reader) {
+               if (req.is_multipart_form_data()) {  // httplib would parse it: not read at all
+                 return SendError(res, 415, "the relay takes no multipart bodies");
+               }
+               if (tls_context.limited_retry_s) {
+                 Drain(req, reader);
+                 return SendLimited(res, tls_context.limited_retry_s);
+               }
                if (authenticated && !Auth(res)) return Drain(req, reader);
                // Bodies are charged like requests: to the signed-in device, else the address.
                const std::string client = tls_context.token_device
@@ -593,6 +598,14 @@ void Server::Impl::Routes() {
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     tls_context = {};
     tls_context.start = std::chrono::steady_clock::now();
+    // Methods without a route here; httplib would read a body for some of them ("PRI") whole.
+    static const char* const kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                                           "OPTIONS"};
+    if (std::none_of(std::begin(kMethods), std::end(kMethods),
+                     [&](const char* m) { return req.method == m; })) {
+      SendError(res, 405, "the relay does not take " + req.method + " requests");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.path.rfind("/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
     // A request is charged to its device when it carries a valid session token for the
     // workspace in its path, and to its address otherwise, whatever headers it sends.
@@ -612,10 +625,22 @@ void Server::Impl::Routes() {
         tls_context.token_error = device.error();
       }
     }
-    bool limited = tls_context.token_device ? !Limit("device:" + *tls_context.token_device, res)
-                                            : !Limit("addr:" + AddressKey(req.remote_addr), res);
-    return limited ? httplib::Server::HandlerResponse::Handled
-                   : httplib::Server::HandlerResponse::Unhandled;
+    int retry = 1;
+    if (limiter.Allow(tls_context.token_device ? "device:" + *tls_context.token_device
+                                               : "addr:" + AddressKey(req.remote_addr),
+                      &retry))
+      return httplib::Server::HandlerResponse::Unhandled;
+    // Refused. A request with a body is answered by its route's handler, which reads and drops
+    // the body first: left unread on the connection, httplib would take it for the next
+    // request line and buffer it.
+    bool with_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+                     req.method == "DELETE";  // every handler of these reads with a ContentReader
+    if (with_body && (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))) {
+      tls_context.limited_retry_s = retry;
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    SendLimited(res, retry);
+    return httplib::Server::HandlerResponse::Handled;
   });
   s.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -798,14 +823,11 @@ void Server::Impl::Routes() {
 
   // Any other request with a body: drained, never buffered, then 404. (Without these httplib
   // would read a body for an unknown path whole into memory before answering.)
-  auto unknown = [](const httplib::Request& req, httplib::Response& res,
-                    const httplib::ContentReader& reader) {
-    std::size_t seen = 0;
-    (void)reader([&](const char*, std::size_t n) {
-      seen += n;
-      tls_context.in_bytes = seen;
-      return seen <= kMaxDrainBytes;
-    });
+  auto unknown = [this](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader) {
+    if (req.is_multipart_form_data()) return SendError(res, 404, "no such resource: " + req.path);
+    Drain(req, reader);
+    if (tls_context.limited_retry_s) return SendLimited(res, tls_context.limited_retry_s);
     SendError(res, 404, "no such resource: " + req.path);
   };
   s.Post(".*", unknown);

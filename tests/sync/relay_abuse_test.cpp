@@ -581,6 +581,10 @@ TEST_CASE("Abuse: an oversize body gets 413 on every route before it is parsed",
   CHECK(res->status == 413);
   INFO("peak " << peak_before << " -> " << r.StatusKiB("VmHWM") << " KiB");
   CHECK(r.StatusKiB("VmHWM") - peak_before < 8 * 1024);
+  // A method with no route is refused before any body is read.
+  auto pri = Http(kLocal, r.port, "PRI", "/v1/status", std::string(1000, 'x'));
+  REQUIRE(pri);
+  CHECK(pri->status == 405);
   // The relay still answers.
   auto status = Http(kLocal, r.port, "GET", "/v1/status");
   REQUIRE(status);
@@ -641,6 +645,10 @@ TEST_CASE("Abuse: a junk Authorization header does not lift the rate limit befor
        "",
        {"Authorization: Bearer " + std::string(64, 'b')}},
       {"status", "GET", "/v1/status", "", {"Authorization: x"}},
+      {"a GET announcing a body", "GET", w.base + "/control?after=0", "",
+       {"Authorization: Bearer junk", "Content-Length: 0"}},
+      {"a push with a body", "POST", w.base + "/push", std::string(5000, 'x'),
+       {"Authorization: Bearer " + std::string(64, 'c')}},
   };
   for (const Case& c : cases) {
     INFO(c.what);
