@@ -362,8 +362,8 @@ struct Server::Impl {
                        "relay.rate_limited"));
   }
   // Reads the body of a POST within `limit` bytes into *body. False after answering: 413
-  // (over the limit; the body is drained, never kept), 503 (too many bodies in memory at once),
-  // 400 (a malformed Content-Length, or the body broke off).
+  // (over the limit; the body is drained, never kept), 429 (too many bodies in memory at once
+  // for this client or in all), 400 (a malformed Content-Length, or the body broke off).
   // *reserved: the bytes of BodyBudget it holds for `client`, released by the caller once the
   // body is gone (also after a refusal).
   bool ReadBody(const httplib::Request& req, httplib::Response& res,
