@@ -117,6 +117,7 @@ struct Options {
   int merge_edits = 100;       // --merge-edits E: edits per record
   std::string merge_dir;       // --merge-dir DIR: keep (or reuse) the prepared merge workload there
   bool no_sync = false;        // --no-sync: the merging database runs with PRAGMA synchronous=OFF
+  std::string relay_bin;       // --relay-bin PATH: the dosti-relay that relay_abuse measures
 };
 
 inline Options& Opts() {
@@ -177,5 +178,7 @@ T Check(Result<T> r, const char* what) {
 void BenchReplication();
 // The sync benchmarks (sync.cpp): envelopes, the relay.
 void BenchSync();
+// What strangers cost the dosti-relay executable (relay_abuse.cpp; native only).
+void BenchRelayAbuse();
 
 }  // namespace dosti::bench

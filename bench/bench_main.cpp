@@ -3,10 +3,11 @@
 // Notes and skipped benchmarks go to stderr. Each figure is the median of several runs, since
 // the machines this runs on are small and shared. Usage:
 //   dosti_bench [--runs N] [--merge-records N] [--merge-edits E] [--merge-dir DIR] [--no-sync]
-//               [FILTER]
+//               [--relay-bin PATH] [FILTER]
 // FILTER is a substring of the names wanted, or "replication" for the figures of replication.cpp
 // (change capture and merge; described there), or "sync" for those of sync.cpp (envelope
-// throughput, the relay; described there).
+// throughput, the relay; described there), or "relay_abuse" for those of relay_abuse.cpp (what
+// strangers cost the dosti-relay executable, the build's own or --relay-bin PATH).
 //
 // Write benchmarks, service logs into a fresh file-backed database (WAL) per run:
 //   insert_service_logs_per_s         Session::AddServiceLog: validation, id resolution and one
@@ -374,7 +375,8 @@ namespace {
 int Usage() {
   std::fprintf(stderr,
                "usage: dosti_bench [--runs N] [--merge-records N] [--merge-edits E] "
-               "[--merge-dir DIR] [--no-sync] [NAME-FILTER | replication | sync]\n");
+               "[--merge-dir DIR] [--no-sync] [--relay-bin PATH] "
+               "[NAME-FILTER | replication | sync | relay_abuse]\n");
   return 2;
 }
 
@@ -398,6 +400,9 @@ int main(int argc, char** argv) {
       if (!number(o.merge_edits)) return Usage();
     } else if (a == "--no-sync") {
       o.no_sync = true;
+    } else if (a == "--relay-bin") {
+      if (i + 1 >= argc) return Usage();
+      o.relay_bin = argv[++i];
     } else if (a == "--merge-dir") {
       if (i + 1 >= argc) return Usage();
       o.merge_dir = argv[++i];
@@ -408,13 +413,15 @@ int main(int argc, char** argv) {
     }
   }
   auto start = Clock_::now();
-  if (o.filter != "replication" && o.filter != "sync") {
+  const bool group = o.filter == "replication" || o.filter == "sync" || o.filter == "relay_abuse";
+  if (!group) {
     BenchInserts();
     BenchSearch();
     BenchDemoAndReports();
   }
-  BenchReplication();
-  if (o.filter != "replication") BenchSync();
+  if (!group || o.filter == "replication") BenchReplication();
+  if (!group || o.filter == "sync") BenchSync();
+  if (!group || o.filter == "relay_abuse") BenchRelayAbuse();
   Note("done in " + Number(MsSince(start) / 1000) + " s");
   return 0;
 }

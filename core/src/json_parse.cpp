@@ -73,6 +73,15 @@ std::optional<uint64_t> Magnitude(std::string_view digits) {
   return v;
 }
 
+// The character a one-letter escape stands for ('n' → newline), or nullopt ('u' is apart).
+std::optional<char> Unescaped(char e) {
+  constexpr std::string_view kPairs = "\"\"\\\\//b\bf\fn\nr\rt\t";
+  for (std::size_t i = 0; i < kPairs.size(); i += 2) {
+    if (kPairs[i] == e) return kPairs[i + 1];
+  }
+  return std::nullopt;
+}
+
 bool IsInteger(const std::string& text) { return text.find_first_of(".eE") == std::string::npos; }
 
 }  // namespace
@@ -124,7 +133,8 @@ class Reader {
   }
   bool AtEnd() const { return pos_ >= s_.size(); }
   void SkipSpace() {
-    while (!AtEnd() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+    while (!AtEnd() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
       ++pos_;
   }
   Result<void> Count() {
@@ -201,34 +211,25 @@ Result<std::string> Reader::String() {
       ++pos_;
       if (AtEnd()) return At(ErrorCode::kDamaged, "json.end");
       char e = s_[pos_++];
-      switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        case 'u': {
-          auto cp = Hex4();
-          if (!cp) return cp.error();
-          if (*cp >= 0xDC00 && *cp <= 0xDFFF) return At(ErrorCode::kDamaged, "json.bad_string");
-          if (*cp >= 0xD800 && *cp <= 0xDBFF) {
-            // A high surrogate must be followed by an escaped low one: together one code point.
-            if (s_.substr(pos_, 2) != "\\u") return At(ErrorCode::kDamaged, "json.bad_string");
-            pos_ += 2;
-            auto low = Hex4();
-            if (!low) return low.error();
-            if (*low < 0xDC00 || *low > 0xDFFF) return At(ErrorCode::kDamaged, "json.bad_string");
-            *cp = 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
-          }
-          AppendUtf8(&out, *cp);
-          break;
+      if (e == 'u') {
+        auto cp = Hex4();
+        if (!cp) return cp.error();
+        if (*cp >= 0xDC00 && *cp <= 0xDFFF) return At(ErrorCode::kDamaged, "json.bad_string");
+        if (*cp >= 0xD800 && *cp <= 0xDBFF) {
+          // A high surrogate must be followed by an escaped low one: together one code point.
+          if (s_.substr(pos_, 2) != "\\u") return At(ErrorCode::kDamaged, "json.bad_string");
+          pos_ += 2;
+          auto low = Hex4();
+          if (!low) return low.error();
+          if (*low < 0xDC00 || *low > 0xDFFF) return At(ErrorCode::kDamaged, "json.bad_string");
+          *cp = 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
         }
-        default:
-          --pos_;
-          return At(ErrorCode::kDamaged, "json.bad_string");
+        AppendUtf8(&out, *cp);
+      } else if (auto c = Unescaped(e)) {
+        out.push_back(*c);
+      } else {
+        --pos_;
+        return At(ErrorCode::kDamaged, "json.bad_string");
       }
     }
     if (out.size() > max) return At(ErrorCode::kTooLarge, "json.too_long", max);
@@ -305,7 +306,8 @@ Result<void> Reader::Unique(const Element& object, std::size_t at) const {
   if (keys.size() < 2) return {};
   std::vector<std::size_t> order(keys.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
   for (std::size_t i = 1; i < order.size(); ++i) {
     if (keys[order[i - 1]] == keys[order[i]])
       return MakeError(ErrorCode::kDamaged, "json.duplicate_key", {{"offset", std::to_string(at)}});
@@ -315,14 +317,15 @@ Result<void> Reader::Unique(const Element& object, std::size_t at) const {
 
 Result<Element> Reader::Run() {
   if (s_.size() > limits_.max_bytes) {
-    return MakeError(ErrorCode::kTooLarge, "json.too_large",
-                     {{"size", std::to_string(s_.size())}, {"limit", std::to_string(limits_.max_bytes)}});
+    return MakeError(
+        ErrorCode::kTooLarge, "json.too_large",
+        {{"size", std::to_string(s_.size())}, {"limit", std::to_string(limits_.max_bytes)}});
   }
   SkipSpace();
   if (AtEnd()) return At(ErrorCode::kDamaged, "json.empty");
-  std::vector<Element> open;             // arrays and objects being read, innermost last
-  std::vector<std::size_t> opened_at;    // where each one starts (for error offsets)
-  Element done;                          // the value just completed
+  std::vector<Element> open;           // arrays and objects being read, innermost last
+  std::vector<std::size_t> opened_at;  // where each one starts (for error offsets)
+  Element done;                        // the value just completed
   for (;;) {
     // [1] One value: a scalar completes at once; "[" and "{" open a container.
     SkipSpace();

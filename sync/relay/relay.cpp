@@ -1,6 +1,6 @@
 #include "relay.h"
 
-#include <chrono>
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <set>
@@ -17,6 +17,8 @@ namespace sync = dosti::sync;
 struct Relay::Workspace {
   std::optional<sync::Trust> trust;
   std::set<Bytes> control_ids;         // ids of the stored control messages
+  std::set<Bytes> control_authors;     // their authors
+  std::size_t stored_folded = 0;       // trust->control_count() when the store last caught up
   std::map<Bytes, Store::Head> heads;  // author → highest stored seq
   std::map<Bytes, uint64_t> usage;     // uploader → stored bytes
 };
@@ -52,15 +54,9 @@ Relay::~Relay() = default;
 
 Result<std::unique_ptr<Relay>> Relay::Open(const std::string& dir, RelayOptions options) {
   DOSTI_TRY(sync::InitCrypto());
-  if (!options.clock) {
-    options.clock = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
   if (!options.random) options.random = [](std::size_t n) { return sync::RandomBytes(n); };
   std::unique_ptr<Relay> r(new Relay());
+  r->clock_ = options.clock ? options.clock : &SystemClock();
   r->options_ = std::move(options);
   auto store = Store::Open(dir, r->options_.random(16));
   if (!store) return store.error();
@@ -100,8 +96,14 @@ Result<void> Relay::Load(const Bytes& ws) {
                   << " refused on reload: " << outcome.error().message << "\n";
     }
     auto env = sync::ParseEnvelope(m);
-    if (env) w->control_ids.insert(env->Id());
+    if (env) {
+      w->control_ids.insert(env->Id());
+      w->control_authors.insert(env->header.author);
+    }
   }
+  // Everything the Trust folded came from the store (a stored message it now refuses stays
+  // stored, and counts as known by its id).
+  w->stored_folded = w->trust->control_count();
   auto heads = store_->Heads(ws);
   if (!heads) return heads.error();
   w->heads = std::move(*heads);
@@ -132,28 +134,86 @@ Result<std::pair<Bytes, bool>> Relay::Register(std::string_view genesis) {
 
 Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
                                           const std::vector<std::string_view>& msgs) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto found = Find(ws);
-  if (!found) return found.error();
-  Workspace* w = *found;
-  ControlOutcome out;
+  // Phase 1, outside the lock: each message's layout (ParseEnvelope reads its header only).
+  struct Checked {
+    std::optional<sync::Envelope> env;
+    std::string refused;
+  };
+  std::vector<Checked> checked(msgs.size());
   for (std::size_t i = 0; i < msgs.size(); ++i) {
     auto env = sync::ParseEnvelope(msgs[i]);
     if (!env) {
-      out.rejected.push_back({i, env.error().message});
+      checked[i].refused = env.error().message;
       continue;
     }
     const sync::Header& h = env->header;
     if (h.workspace != ws) {
-      out.rejected.push_back({i, "it belongs to workspace " + Hex(h.workspace) + ", not " + Hex(ws)});
+      checked[i].refused = "it belongs to workspace " + Hex(h.workspace) + ", not " + Hex(ws);
+    } else if (h.kind == sync::Kind::kChanges || h.kind == sync::Kind::kReceipt) {
+      checked[i].refused = std::string("a ") + sync::KindName(h.kind) +
+                           " envelope is not a control message (changes go to /push)";
+    } else {
+      checked[i].env = std::move(*env);
+    }
+  }
+  // An epoch, roster or invite whose author is neither in the roster nor the author of a
+  // stored control message cannot be known here, and CheckSigner refuses it by a lookup, before
+  // anything is hashed: a stranger's megabytes are never even hashed. (Joins are exempt: their
+  // author is new by nature, and a join is 328 bytes.)
+  auto stranger = [](const Workspace& w, const sync::Envelope& env) {
+    const sync::Header& h = env.header;
+    return h.kind != sync::Kind::kJoin && !w.trust->Find(h.author) &&
+           !w.control_authors.count(h.author);
+  };
+  // Phase 2, under the lock, lookups only: which messages are worth hashing.
+  std::vector<bool> hash(msgs.size(), false);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);  // workspaces are never removed: the answer holds after unlocking
+    if (!found) return found.error();
+    for (std::size_t i = 0; i < msgs.size(); ++i)
+      hash[i] = checked[i].env && !stranger(**found, *checked[i].env);
+  }
+  // Phase 3, outside the lock: their ids (a hash of each message's bytes), cached in the
+  // envelope. Others are hashed in phase 4 if a roster version earlier in the same request has
+  // made their author an admin by then.
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    if (hash[i]) checked[i].env->Id();
+  }
+
+  // Phase 4, under the lock, in the order given: strangers, known, signer, then the body.
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  Workspace* w = *found;
+  sync::Trust& trust = *w->trust;
+  ControlOutcome out;
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    const Checked& c = checked[i];
+    if (!c.env) {
+      out.rejected.push_back({i, c.refused});
       continue;
     }
-    if (h.kind == sync::Kind::kChanges || h.kind == sync::Kind::kReceipt) {
-      out.rejected.push_back({i, std::string("a ") + sync::KindName(h.kind) +
-                                     " envelope is not a control message (changes go to /push)"});
+    // The signer before the body: a stranger's message costs a lookup (others at most a
+    // signature check) under the lock, and is never decoded, stored or parked.
+    if (!stranger(*w, *c.env) && w->control_ids.count(c.env->Id())) {
+      ++out.known;
       continue;
     }
-    auto outcome = w->trust->Offer(msgs[i], Now());
+    auto signer = trust.CheckSigner(*c.env);
+    if (!signer) {
+      out.rejected.push_back({i, signer.error().message});
+      continue;
+    }
+    if (trust.waiting_count() >= kMaxParkedMessages ||
+        trust.waiting_bytes() + msgs[i].size() > kMaxParkedBytes) {
+      out.rejected.push_back(
+          {i, MakeError(ErrorCode::kTooLarge, "relay.parked_full",
+                        {{"workspace", Hex(ws)}, {"limit", std::to_string(kMaxParkedMessages)}})
+                  .message});
+      continue;
+    }
+    auto outcome = trust.Offer(msgs[i], Now());
     if (!outcome) {
       out.rejected.push_back({i, outcome.error().message});
       continue;
@@ -164,24 +224,23 @@ Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
       case sync::Trust::Outcome::kWaiting: ++out.waiting; break;
     }
   }
-  // Store whatever the Trust now holds that is not stored yet, in its folding order: this
-  // includes messages that waited and were folded in when a later one arrived.
-  std::vector<Bytes> fresh;
-  std::vector<Bytes> fresh_ids;
-  for (Bytes& m : w->trust->ControlMessages()) {
-    auto env = sync::ParseEnvelope(m);
-    if (!env) continue;
-    Bytes id = env->Id();
-    if (w->control_ids.count(id)) continue;
-    fresh_ids.push_back(std::move(id));
-    fresh.push_back(std::move(m));
-  }
+  // Store what the Trust folded since the store last caught up, in folding order: the tail of
+  // its folding order, so this costs the new messages only, not the whole history.
+  std::vector<Bytes> fresh = trust.ControlMessages(w->stored_folded);
+  if (fresh.empty()) return out;
   auto stored = store_->AppendControl(ws, fresh, Now());
   if (!stored) {
     (void)Load(ws);  // back to what is on disk
     return stored.error();
   }
-  for (Bytes& id : fresh_ids) w->control_ids.insert(std::move(id));
+  for (const Bytes& m : fresh) {
+    auto env = sync::ParseEnvelope(m);
+    if (env) {
+      w->control_ids.insert(env->Id());
+      w->control_authors.insert(env->header.author);
+    }
+  }
+  w->stored_folded = trust.control_count();
   return out;
 }
 
@@ -194,23 +253,76 @@ Result<std::vector<Bytes>> Relay::ControlAfter(const Bytes& ws, uint64_t after,
   return store_->ControlAfter(ws, after, max_bytes, next, more);
 }
 
-Result<Challenge> Relay::MakeChallenge(const Bytes& ws, const Bytes& device) {
+void Relay::DropNonce(const Bytes& nonce) {
+  auto it = nonces_.find(nonce);
+  if (it == nonces_.end()) return;
+  const Pending& p = it->second;
+  auto device = nonces_per_device_.find({p.ws, p.device});
+  if (device != nonces_per_device_.end() && --device->second == 0) nonces_per_device_.erase(device);
+  auto client = nonces_per_client_.find(p.client);
+  if (client != nonces_per_client_.end() && --client->second == 0) nonces_per_client_.erase(client);
+  auto pair = nonces_per_pair_.find(PairKey{p.ws, p.device, p.client});
+  if (pair != nonces_per_pair_.end()) {
+    auto& q = pair->second;
+    q.erase(std::remove(q.begin(), q.end(), nonce), q.end());
+    if (q.empty()) nonces_per_pair_.erase(pair);
+  }
+  nonce_expiry_.erase(p.by_expiry);
+  nonces_.erase(it);
+}
+
+void Relay::DropExpiredNonces(int64_t now) {
+  while (!nonce_expiry_.empty() && nonce_expiry_.begin()->first < now)
+    DropNonce(Bytes(nonce_expiry_.begin()->second));
+}
+
+Result<Challenge> Relay::MakeChallenge(const Bytes& ws, const Bytes& device,
+                                       std::string_view client) {
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(ws);
   if (!found) return found.error();
   if (device.size() != sync::kIdBytes)
     return MakeErrorText(ErrorCode::kDamaged, "a device id is 16 bytes (32 hex digits)");
   int64_t now = Now();
-  if (nonces_.size() >= options_.max_pending_nonces) {
-    for (auto it = nonces_.begin(); it != nonces_.end();)
-      it = it->second.expires_ms < now ? nonces_.erase(it) : std::next(it);
-    if (nonces_.size() >= options_.max_pending_nonces)
-      return MakeErrorText(ErrorCode::kTooLarge,
-                       "too many sign-ins in progress at this relay: try again in a minute");
+  // Members only: a stranger's challenge would be a slot of memory for nothing.
+  auto member = (*found)->trust->CheckActive(device, now);
+  if (!member) return member.error();
+  DropExpiredNonces(now);
+  Args retry{{"retry_s", std::to_string((options_.nonce_ttl_ms + 999) / 1000)}};
+  // This device from this address: its own oldest makes room (a client retrying never locks
+  // itself out; nobody else's pending challenge is ever dropped).
+  PairKey pair{ws, device, std::string(client)};
+  if (auto mine = nonces_per_pair_.find(pair);
+      mine != nonces_per_pair_.end() &&
+      mine->second.size() >= options_.max_challenges_per_device_address)
+    DropNonce(Bytes(mine->second.front()));
+  auto count = [](const auto& map, const auto& key) -> std::size_t {
+    auto it = map.find(key);
+    return it == map.end() ? 0 : it->second;
+  };
+  if (count(nonces_per_client_, std::get<2>(pair)) >= options_.max_challenges_per_address) {
+    retry.emplace_back("limit", std::to_string(options_.max_challenges_per_address));
+    return MakeError(ErrorCode::kTooLarge, "relay.busy.address", std::move(retry));
   }
+  if (count(nonces_per_device_, std::make_pair(ws, device)) >= options_.max_challenges_per_device) {
+    retry.emplace_back("device", Hex(device));
+    return MakeError(ErrorCode::kTooLarge, "relay.busy.device", std::move(retry));
+  }
+  if (nonces_.size() >= options_.max_pending_nonces)
+    return MakeError(ErrorCode::kTooLarge, "relay.busy.relay", std::move(retry));
   Challenge c{store_->relay_id(), options_.random(32), now + options_.nonce_ttl_ms};
-  nonces_[c.nonce] = Pending{ws, device, c.expires_ms};
+  Pending p{ws, device, std::string(client), c.expires_ms, {}};
+  p.by_expiry = nonce_expiry_.emplace(c.expires_ms, c.nonce);
+  nonces_[c.nonce] = std::move(p);
+  ++nonces_per_device_[{ws, device}];
+  ++nonces_per_client_[std::string(client)];
+  nonces_per_pair_[pair].push_back(c.nonce);
   return c;
+}
+
+std::size_t Relay::PendingChallenges() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return nonces_.size();
 }
 
 Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes& nonce,
@@ -224,7 +336,7 @@ Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes&
     return MakeErrorText(ErrorCode::kUnauthentic,
                      "unknown or already used challenge nonce: ask for a new challenge");
   Pending p = it->second;
-  nonces_.erase(it);  // single use, whatever follows
+  DropNonce(nonce);  // single use, whatever follows
   int64_t now = Now();
   if (p.ws != ws || p.device != device)
     return MakeErrorText(ErrorCode::kUnauthentic,
@@ -270,11 +382,11 @@ Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token) {
   return device;
 }
 
-Result<Frontier> Relay::GetFrontier(const Bytes& ws) {
+Result<sync::EnvelopeFrontier> Relay::GetFrontier(const Bytes& ws) {
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(ws);
   if (!found) return found.error();
-  Frontier f;
+  sync::EnvelopeFrontier f;
   for (const auto& [author, head] : (*found)->heads) f[author] = head.seq;
   return f;
 }
@@ -391,7 +503,7 @@ Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
   return out;
 }
 
-Result<std::vector<Bytes>> Relay::Pull(const Bytes& ws, const Frontier& frontier,
+Result<std::vector<Bytes>> Relay::Pull(const Bytes& ws, const sync::EnvelopeFrontier& frontier,
                                        std::size_t max_bytes, bool* more) {
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(ws);
@@ -420,6 +532,14 @@ Result<std::vector<Relay::EvidenceRow>> Relay::Evidence(const Bytes& ws) {
   std::vector<EvidenceRow> out;
   for (auto& r : *rows) out.push_back({r.author, r.seq, r.reason});
   return out;
+}
+
+Result<Parked> Relay::ParkedControl(const Bytes& ws) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = Find(ws);
+  if (!found) return found.error();
+  const sync::Trust& t = *(*found)->trust;
+  return Parked{t.waiting_count(), t.waiting_bytes()};
 }
 
 }  // namespace dosti::relay

@@ -1,18 +1,24 @@
 #include "server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
-#include <regex>
+#include <optional>
 #include <utility>
 #include <vector>
 
+#include "dosti/json.h"
+#include "dosti/json_parse.h"
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/wire.h"
@@ -21,37 +27,85 @@
 namespace dosti::relay {
 namespace {
 
-using Json = nlohmann::json;
 namespace sync = dosti::sync;
 
 constexpr const char* kWs = "([0-9a-f]{32})";
-constexpr std::size_t kMaxFrames = 100000;        // per request
+constexpr std::size_t kMaxFrames = 100000;  // per request
 constexpr std::size_t kMaxResponseBytes = 32u << 20;
 constexpr std::size_t kDefaultPullBytes = 8u << 20;
 
-// What the log line needs from the handler; httplib runs a request on one pool thread from
-// the pre-routing handler to the logger.
+// [SECTION] Per-route request limits (README, "Limits"). Each is checked against the announced
+// Content-Length before a byte of the body is read, and against the bytes as they arrive (for
+// chunked bodies). An over-limit body is read and thrown away (never kept), so the connection
+// stays usable and httplib never buffers it.
+// {"device"} or {"device","nonce","time_ms","signature"}: under 350 bytes written compactly.
+constexpr std::size_t kSignInBodyBytes = 1024;
+// A pull frontier of 4,096 authors: {"frontier":{"<32 hex>":<u64>, …},"max_bytes":N} is at most
+// 4096 × 56 + 64 bytes ≈ 224 KiB written compactly; twice that leaves room for white space.
+constexpr std::size_t kMaxFrontierAuthors = 4096;
+constexpr std::size_t kPullBodyBytes = 512u << 10;
+// Bodies are drained (read and dropped) up to this much after their limit; a client that
+// keeps sending past it has its request read no further.
+constexpr std::size_t kMaxDrainBytes = 64u << 20;
+// Request bodies held in memory at once, per client (the signed-in device, else the address)
+// and in all: a stranger opening many connections cannot make the relay hold more than this.
+constexpr std::size_t kBodyBytesPerAddress = 64u << 20;
+constexpr std::size_t kBodyBytesInAll = 256u << 20;
+
+json::Limits SignInJson() {
+  json::Limits l;
+  l.max_bytes = kSignInBodyBytes;
+  l.max_depth = 1;  // one flat object
+  l.max_string_bytes = 256;
+  l.max_elements = 16;
+  return l;
+}
+
+json::Limits PullJson() {
+  json::Limits l;
+  l.max_bytes = kPullBodyBytes;
+  l.max_depth = 2;  // {"frontier": {...}}
+  l.max_string_bytes = 64;
+  l.max_elements = kMaxFrontierAuthors + 16;
+  return l;
+}
+
+// What the log line and the handlers need from the pre-routing handler; httplib runs a request
+// on one pool thread from the pre-routing handler to the logger.
 struct RequestContext {
   std::chrono::steady_clock::time_point start{};
-  std::string device;  // hex, once authenticated
+  std::string device;        // hex, once authenticated
+  std::size_t in_bytes = 0;  // request body bytes read
+  int limited_retry_s = 0;   // rate-limited (a request with a body: its handler answers 429)
+  // The bearer token's verdict, when the request carried one for the workspace in its path
+  // (checked once, before the rate limit, so that a junk token cannot dodge it).
+  bool token_checked = false;
+  std::optional<Bytes> token_device;
+  std::optional<Error> token_error;
 };
 thread_local RequestContext tls_context;
 
-std::string Dump(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+// [SECTION] JSON answers
+
+std::string ErrorBody(std::string_view message, std::string_view key = {}) {
+  json::Writer w;
+  w.BeginObject().Key("error").String(message);
+  if (!key.empty()) w.Key("key").String(key);
+  return w.EndObject().Take();
 }
 
-void SendJson(httplib::Response& res, int status, const Json& j) {
+void SendJson(httplib::Response& res, int status, std::string body) {
   res.status = status;
-  res.set_content(Dump(j), "application/json");
+  res.set_content(std::move(body), "application/json");
 }
 
 void SendError(httplib::Response& res, int status, const std::string& message) {
-  SendJson(res, status, Json{{"error", message}});
+  SendJson(res, status, ErrorBody(message));
 }
 
-int StatusOf(ErrorCode code) {
-  switch (code) {
+int StatusOf(const Error& e) {
+  if (e.key.rfind("relay.busy.", 0) == 0) return 429;
+  switch (e.code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kUnauthentic:
     case ErrorCode::kExpired: return 401;
@@ -66,9 +120,44 @@ int StatusOf(ErrorCode code) {
   }
 }
 
-void SendResultError(httplib::Response& res, const Error& e) {
-  SendError(res, StatusOf(e.code), e.message);
+std::string ArgOf(const Error& e, std::string_view name) {
+  for (const auto& [k, v] : e.args) {
+    if (k == name) return v;
+  }
+  return {};
 }
+
+void SendResultError(httplib::Response& res, const Error& e) {
+  int status = StatusOf(e);
+  if (status == 429) {
+    std::string retry = ArgOf(e, "retry_s");
+    res.set_header("Retry-After", retry.empty() ? "1" : retry);
+  }
+  SendJson(res, status, ErrorBody(e.message, e.key));
+}
+
+void SendRelayError(httplib::Response& res, ErrorCode code, std::string_view key, Args args) {
+  SendResultError(res, MakeError(code, key, std::move(args)));
+}
+
+// "rejected": [{"index", "reason"}, ...] as the next member of the object `w` is writing.
+void Rejections(json::Writer& w, const std::vector<Rejection>& rejected) {
+  w.Key("rejected").BeginArray();
+  for (const auto& r : rejected) {
+    w.BeginObject().Key("index").Int(static_cast<int64_t>(r.index));
+    w.Key("reason").String(r.reason).EndObject();
+  }
+  w.EndArray();
+}
+
+std::string HumanBytes(std::size_t n) {
+  if (n >= (std::size_t{1} << 20) && n % (std::size_t{1} << 20) == 0)
+    return std::to_string(n >> 20) + " MiB";
+  if (n >= 1024 && n % 1024 == 0) return std::to_string(n >> 10) + " KiB";
+  return std::to_string(n) + " bytes";
+}
+
+// [SECTION] Request bodies
 
 // The body as u32-LE-length frames: views into the body. kDamaged / kTooLarge.
 Result<std::vector<std::string_view>> ParseFrames(std::string_view body) {
@@ -102,30 +191,69 @@ std::string Frames(const std::vector<std::string>& items) {
   return w.Take();
 }
 
-Json Rejections(const std::vector<Rejection>& rejected) {
-  Json a = Json::array();
-  for (const auto& r : rejected) a.push_back(Json{{"index", r.index}, {"reason", r.reason}});
-  return a;
-}
-
-// A JSON object body, or nullopt after answering 400.
-std::optional<Json> JsonBody(const httplib::Request& req, httplib::Response& res) {
-  Json j = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    SendError(res, 400, "the body must be a JSON object");
+// A JSON object body read within `limits`, or nullopt after answering 400.
+std::optional<json::Element> JsonBody(std::string_view body, const json::Limits& limits,
+                                      httplib::Response& res) {
+  auto j = json::Parse(body, limits);
+  if (!j) {
+    SendRelayError(res, ErrorCode::kDamaged, "relay.body_json", {{"reason", j.error().message}});
     return std::nullopt;
   }
-  return j;
+  if (!j->is_object()) {
+    SendRelayError(res, ErrorCode::kDamaged, "relay.body_json",
+                   {{"reason", "the body is not an object"}});
+    return std::nullopt;
+  }
+  return std::move(*j);
 }
 
 // A hex string member of `j` decoding to exactly `size` bytes (any size when 0).
-std::optional<Bytes> HexField(const Json& j, const char* key, std::size_t size) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  auto b = sync::FromHex(it->get<std::string>());
+std::optional<Bytes> HexField(const json::Element& j, const char* key, std::size_t size) {
+  const json::Element* e = j.Find(key);
+  if (!e || !e->is_string()) return std::nullopt;
+  auto b = sync::FromHex(e->text());
   if (!b || (size && b->size() != size)) return std::nullopt;
   return b;
 }
+
+// The workspace id in a path "/v1/<32 hex>/...", or nullopt.
+std::optional<Bytes> WorkspaceInPath(const std::string& path) {
+  if (path.size() < 4 + 32 + 1 || path.compare(0, 4, "/v1/") != 0 || path[4 + 32] != '/')
+    return std::nullopt;
+  std::string hex = path.substr(4, 32);
+  if (hex.find_first_not_of("0123456789abcdef") != std::string::npos) return std::nullopt;
+  return sync::FromHex(hex);
+}
+
+// Bytes of request bodies held at once, per address and in all (kBodyBytesPerAddress, …).
+class BodyBudget {
+ public:
+  bool Reserve(const std::string& client, std::size_t n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::size_t& mine = per_client_[client];
+    if (mine + n > kBodyBytesPerAddress || total_ + n > kBodyBytesInAll) {
+      if (mine == 0) per_client_.erase(client);
+      return false;
+    }
+    mine += n;
+    total_ += n;
+    return true;
+  }
+  void Release(const std::string& client, std::size_t n) {
+    if (n == 0) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = per_client_.find(client);
+    if (it == per_client_.end()) return;
+    it->second -= std::min(it->second, n);
+    total_ -= std::min(total_, n);
+    if (it->second == 0) per_client_.erase(it);
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::size_t> per_client_;
+  std::size_t total_ = 0;
+};
 
 std::string UtcNow() {
   auto now = std::chrono::system_clock::now();
@@ -140,7 +268,7 @@ std::string UtcNow() {
   return buf;
 }
 
-// A token bucket per key (device or remote address): `rate` per second, `burst` at most.
+// A token bucket per key (device or client address): `rate` per second, `burst` at most.
 class RateLimiter {
  public:
   RateLimiter(double rate, double burst) : rate_(rate), burst_(burst) {}
@@ -149,7 +277,7 @@ class RateLimiter {
     if (rate_ <= 0) return true;
     auto now = std::chrono::steady_clock::now();
     std::lock_guard<std::mutex> lock(mu_);
-    if (buckets_.size() > 100000) buckets_.clear();  // bounded memory; a reset is harmless
+    if (buckets_.size() > kMaxBuckets) Sweep(now);
     auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
     Bucket& b = it->second;
     if (!fresh) {
@@ -166,10 +294,20 @@ class RateLimiter {
   }
 
  private:
+  static constexpr std::size_t kMaxBuckets = 100000;
   struct Bucket {
     double tokens;
     std::chrono::steady_clock::time_point at;
   };
+  // Bounded memory: buckets that have refilled carry no state worth keeping; when too many
+  // are still draining (many addresses at once), all go (a reset only gives each a burst).
+  void Sweep(std::chrono::steady_clock::time_point now) {
+    for (auto it = buckets_.begin(); it != buckets_.end();) {
+      double dt = std::chrono::duration<double>(now - it->second.at).count();
+      it = it->second.tokens + dt * rate_ >= burst_ ? buckets_.erase(it) : std::next(it);
+    }
+    if (buckets_.size() > kMaxBuckets / 2) buckets_.clear();
+  }
   double rate_, burst_;
   std::mutex mu_;
   std::map<std::string, Bucket> buckets_;
@@ -186,27 +324,58 @@ bool IsLoopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
+std::string AddressKey(const std::string& remote_addr) {
+  in6_addr a6{};
+  if (inet_pton(AF_INET6, remote_addr.c_str(), &a6) != 1) return remote_addr;
+  if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+    char v4[INET_ADDRSTRLEN];
+    if (inet_ntop(AF_INET, &a6.s6_addr[12], v4, sizeof v4)) return v4;
+    return remote_addr;
+  }
+  std::memset(&a6.s6_addr[8], 0, 8);  // one /64: what one site or one host usually gets
+  char v6[INET6_ADDRSTRLEN];
+  if (!inet_ntop(AF_INET6, &a6, v6, sizeof v6)) return remote_addr;
+  return std::string(v6) + "/64";
+}
+
 struct Server::Impl {
   Relay* relay = nullptr;
   ServerOptions options;
   std::unique_ptr<httplib::Server> http;
   RateLimiter limiter{100, 400};
+  BodyBudget budget;
   std::mutex log_mu;
 
   Impl(Relay* r, ServerOptions o)
       : relay(r), options(std::move(o)), limiter(options.rate_per_s, options.rate_burst) {}
 
   void Routes();
-  // The device of the bearer token, or nullopt after answering 401/403/429.
-  std::optional<Bytes> Auth(const httplib::Request& req, httplib::Response& res, const Bytes& ws);
-  bool Limit(const std::string& key, httplib::Response& res) {
-    int retry = 1;
-    if (limiter.Allow(key, &retry)) return true;
+  // The device of the bearer token (checked in the pre-routing handler), or nullopt after
+  // answering 401/403.
+  std::optional<Bytes> Auth(httplib::Response& res);
+  void SendLimited(httplib::Response& res, int retry) {
     res.set_header("Retry-After", std::to_string(retry));
-    SendError(res, 429, "too many requests: slow down and retry after " + std::to_string(retry) +
-                            " s");
-    return false;
+    SendJson(res, 429,
+             ErrorBody(MakeError(ErrorCode::kTooLarge, "relay.rate_limited",
+                                 {{"retry_s", std::to_string(retry)}})
+                           .message,
+                       "relay.rate_limited"));
   }
+  // Reads the body of a POST within `limit` bytes into *body. False after answering: 413
+  // (over the limit; the body is drained, never kept), 429 (too many bodies in memory at once
+  // for this client or in all), 400 (a malformed Content-Length, or the body broke off).
+  // *reserved: the bytes of BodyBudget it holds for `client`, released by the caller once the
+  // body is gone (also after a refusal).
+  bool ReadBody(const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader& reader, std::size_t limit, const std::string& client,
+                std::string* body, std::size_t* reserved);
+  // Reads and drops a body (after an answer that does not need it).
+  void Drain(const httplib::Request& req, const httplib::ContentReader& reader);
+  using BodyHandler =
+      std::function<void(const httplib::Request&, httplib::Response&, std::string&& body)>;
+  // A POST route whose body is read only after `authenticated` (when set) succeeded, within
+  // `limit` bytes.
+  void Post(const std::string& pattern, std::size_t limit, bool authenticated, BodyHandler h);
   void Log(const httplib::Request& req, const httplib::Response& res);
 };
 
@@ -250,6 +419,8 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
     };
     for (const auto& [ext, mime] : types) impl->http->set_file_extension_and_mimetype_mapping(ext, mime);
   }
+  // httplib's own ceiling: an announced body over it is skipped by httplib itself (413). Each
+  // route's own, lower limit is checked by ReadBody.
   impl->http->set_payload_max_length(o.max_body_bytes);
   // httplib's default pool has 8 threads: a few slow clients would hold them all. Idle
   // connections are closed after the keep-alive timeout (5 s) and slow reads after 5 s more.
@@ -292,8 +463,9 @@ void Server::Impl::Log(const httplib::Request& req, const httplib::Response& res
     ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::steady_clock::now() - tls_context.start)
                                .count());
+  std::size_t in = std::max(tls_context.in_bytes, req.body.size());
   std::string line = UtcNow() + " " + req.remote_addr + " " + req.method + " " + req.path + " " +
-                     std::to_string(res.status) + " in=" + std::to_string(req.body.size()) +
+                     std::to_string(res.status) + " in=" + std::to_string(in) +
                      " out=" + std::to_string(res.body.size()) + " " + std::to_string(ms) + "ms";
   if (!tls_context.device.empty()) line += " device=" + tls_context.device;
   line += "\n";
@@ -304,45 +476,178 @@ void Server::Impl::Log(const httplib::Request& req, const httplib::Response& res
   tls_context = {};
 }
 
-std::optional<Bytes> Server::Impl::Auth(const httplib::Request& req, httplib::Response& res,
-                                        const Bytes& ws) {
-  std::string h = req.get_header_value("Authorization");
-  const std::string prefix = "Bearer ";
-  if (h.rfind(prefix, 0) != 0) {
+std::optional<Bytes> Server::Impl::Auth(httplib::Response& res) {
+  if (!tls_context.token_checked) {
     SendError(res, 401, "sign in first: POST /v1/{workspace}/challenge, then /session, and send "
                         "Authorization: Bearer TOKEN");
     return std::nullopt;
   }
-  auto token = sync::FromHex(std::string_view(h).substr(prefix.size()));
-  if (!token || token->size() != 32) {
-    SendError(res, 401, "a malformed session token: sign in again");
+  if (tls_context.token_error) {
+    SendResultError(res, *tls_context.token_error);
     return std::nullopt;
   }
-  auto device = relay->Authenticate(ws, *token);
-  if (!device) {
-    SendResultError(res, device.error());
-    return std::nullopt;
+  return tls_context.token_device;
+}
+
+void Server::Impl::Drain(const httplib::Request& req, const httplib::ContentReader& reader) {
+  if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) return;
+  std::size_t seen = 0;
+  (void)reader([&](const char*, std::size_t n) {
+    seen += n;
+    tls_context.in_bytes = seen;
+    return seen <= kMaxDrainBytes;
+  });
+}
+
+bool Server::Impl::ReadBody(const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader& reader, std::size_t limit,
+                            const std::string& client, std::string* body, std::size_t* reserved) {
+  auto too_large = [&] {
+    SendRelayError(res, ErrorCode::kTooLarge, "relay.body_too_large",
+                   {{"route", req.path}, {"limit", HumanBytes(limit)}});
+    return false;
+  };
+  auto busy = [&] {
+    SendRelayError(res, ErrorCode::kTooLarge, "relay.busy.bodies", {{"retry_s", "1"}});
+    return false;
+  };
+  std::size_t announced = 0;
+  bool has_length = req.has_header("Content-Length");
+  if (has_length) {
+    std::string v = req.get_header_value("Content-Length");
+    if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos) {
+      SendError(res, 400, "a malformed Content-Length header");
+      return false;
+    }
+    announced = static_cast<std::size_t>(std::stoull(v));
+    if (announced > limit) {  // refused before a byte of it is read
+      Drain(req, reader);
+      return too_large();
+    }
+    // Its memory, against the per-address and overall budgets, before it is read.
+    if (!budget.Reserve(client, announced)) {
+      Drain(req, reader);
+      return busy();
+    }
+    *reserved = announced;
+    body->reserve(announced);
   }
-  tls_context.device = sync::ToHex(*device);
-  if (!Limit("device:" + *device, res)) return std::nullopt;
-  return *device;
+  bool over = false, no_room = false;
+  std::size_t seen = 0;
+  bool ok = reader([&](const char* data, std::size_t n) {
+    seen += n;
+    tls_context.in_bytes = seen;
+    if (!over && !no_room && body->size() + n > limit) {
+      over = true;  // a chunked body past the limit: drained from here on, and dropped
+      body->clear();
+      body->shrink_to_fit();
+    }
+    if (!over && !no_room) {
+      if (body->size() + n > *reserved) {  // chunked: reserved as it arrives
+        std::size_t more = body->size() + n - *reserved;
+        if (!budget.Reserve(client, more)) {
+          no_room = true;
+          body->clear();
+          body->shrink_to_fit();
+        } else {
+          *reserved += more;
+        }
+      }
+      if (!no_room) body->append(data, n);
+    }
+    return seen <= kMaxDrainBytes;
+  });
+  if (over || (!ok && res.status == 413)) return too_large();
+  if (no_room) return busy();
+  if (!ok || (has_length && body->size() != announced)) {
+    SendError(res, 400, "the request body broke off before its end");
+    return false;
+  }
+  return true;
+}
+
+void Server::Impl::Post(const std::string& pattern, std::size_t limit, bool authenticated,
+                        BodyHandler h) {
+  http->Post(pattern,
+             [this, limit, authenticated, h](const httplib::Request& req, httplib::Response& res,
+                                             const httplib::ContentReader& reader) {
+               if (req.is_multipart_form_data()) {  // httplib would parse it: not read at all
+                 return SendError(res, 415, "the relay takes no multipart bodies");
+               }
+               if (tls_context.limited_retry_s) {
+                 Drain(req, reader);
+                 return SendLimited(res, tls_context.limited_retry_s);
+               }
+               if (authenticated && !Auth(res)) return Drain(req, reader);
+               // Bodies are charged like requests: to the signed-in device, else the address.
+               const std::string client = tls_context.token_device
+                                              ? "device:" + *tls_context.token_device
+                                              : "addr:" + AddressKey(req.remote_addr);
+               std::size_t reserved = 0;
+               {
+                 std::string body;
+                 if (ReadBody(req, res, reader, limit, client, &body, &reserved))
+                   h(req, res, std::move(body));
+               }
+               budget.Release(client, reserved);  // the body is gone
+             });
 }
 
 void Server::Impl::Routes() {
   httplib::Server& s = *http;
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    tls_context = {};
     tls_context.start = std::chrono::steady_clock::now();
-    tls_context.device.clear();
-    // Before sign-in the address is what a rate limit can hold on to.
-    if (req.path.rfind("/v1/", 0) == 0 && !req.has_header("Authorization") &&
-        !Limit("addr:" + req.remote_addr, res))
+    // Methods without a route here; httplib would read a body for some of them ("PRI") whole.
+    static const char* const kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                                           "OPTIONS"};
+    if (std::none_of(std::begin(kMethods), std::end(kMethods),
+                     [&](const char* m) { return req.method == m; })) {
+      SendError(res, 405, "the relay does not take " + req.method + " requests");
       return httplib::Server::HandlerResponse::Handled;
-    return httplib::Server::HandlerResponse::Unhandled;
+    }
+    if (req.path.rfind("/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+    // A request is charged to its device when it carries a valid session token for the
+    // workspace in its path, and to its address otherwise, whatever headers it sends.
+    std::string h = req.get_header_value("Authorization");
+    const std::string prefix = "Bearer ";
+    auto ws = WorkspaceInPath(req.path);
+    if (ws && h.rfind(prefix, 0) == 0) {
+      tls_context.token_checked = true;
+      auto token = sync::FromHex(std::string_view(h).substr(prefix.size()));
+      if (!token || token->size() != 32) {
+        tls_context.token_error =
+            MakeErrorText(ErrorCode::kUnauthentic, "a malformed session token: sign in again");
+      } else if (auto device = relay->Authenticate(*ws, *token)) {
+        tls_context.token_device = *device;
+        tls_context.device = sync::ToHex(*device);
+      } else {
+        tls_context.token_error = device.error();
+      }
+    }
+    int retry = 1;
+    if (limiter.Allow(tls_context.token_device ? "device:" + *tls_context.token_device
+                                               : "addr:" + AddressKey(req.remote_addr),
+                      &retry))
+      return httplib::Server::HandlerResponse::Unhandled;
+    // Refused. A request with a body is answered by its route's handler, which reads and drops
+    // the body first: left unread on the connection, httplib would take it for the next
+    // request line and buffer it.
+    bool with_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+                     req.method == "DELETE";  // every handler of these reads with a ContentReader
+    if (with_body && (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))) {
+      tls_context.limited_retry_s = retry;
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    SendLimited(res, retry);
+    return httplib::Server::HandlerResponse::Handled;
   });
-  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  s.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 413)
-      SendError(res, 413, "the request body is over the relay's limit (32 MiB): send smaller batches");
+      SendError(res, 413,
+                "the request body is over the relay's limit (" +
+                    HumanBytes(options.max_body_bytes) + "): send smaller batches");
     else if (res.status == 404)
       SendError(res, 404, "no such resource: " + req.path);
     else
@@ -354,45 +659,50 @@ void Server::Impl::Routes() {
   s.set_logger([this](const httplib::Request& req, const httplib::Response& res) { Log(req, res); });
 
   s.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
-    SendJson(res, 200, Json{{"relay", sync::ToHex(relay->relay_id())}, {"api", 1}});
+    json::Writer w;
+    w.BeginObject().Key("relay").String(sync::ToHex(relay->relay_id())).Key("api").Int(1);
+    SendJson(res, 200, w.EndObject().Take());
   });
 
-  s.Post("/v1/workspaces", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!IsLoopback(options.host)) {
-      if (options.registration_token.empty()) {
-        SendError(res, 403, "registration is closed at this relay (the operator can open it with "
-                            "--registration-token)");
-        return;
-      }
-      std::string given = req.get_header_value("X-Dosti-Registration");
-      if (!sync::SameBytes(given, options.registration_token)) {
-        SendError(res, 403, "registration needs the header X-Dosti-Registration with the "
-                            "relay's registration token");
-        return;
-      }
-    }
-    auto reg = relay->Register(req.body);
-    if (!reg) {
-      SendResultError(res, reg.error());
-      return;
-    }
-    SendJson(res, reg->second ? 201 : 200,
-             Json{{"workspace", sync::ToHex(reg->first)}, {"created", reg->second}});
-  });
+  Post("/v1/workspaces", sync::kMaxEnvelopeBytes, false,
+       [this](const httplib::Request& req, httplib::Response& res, std::string&& body) {
+         if (!IsLoopback(options.host)) {
+           if (options.registration_token.empty()) {
+             SendError(res, 403,
+                       "registration is closed at this relay (the operator can open it "
+                       "with --registration-token)");
+             return;
+           }
+           std::string given = req.get_header_value("X-Dosti-Registration");
+           if (!sync::SameBytes(given, options.registration_token)) {
+             SendError(res, 403,
+                       "registration needs the header X-Dosti-Registration with the "
+                       "relay's registration token");
+             return;
+           }
+         }
+         auto reg = relay->Register(body);
+         if (!reg) return SendResultError(res, reg.error());
+         json::Writer w;
+         w.BeginObject().Key("workspace").String(sync::ToHex(reg->first));
+         w.Key("created").Bool(reg->second).EndObject();
+         SendJson(res, reg->second ? 201 : 200, w.Take());
+       });
 
-  s.Post(std::string("/v1/") + kWs + "/control",
-         [this](const httplib::Request& req, httplib::Response& res) {
-           Bytes ws = *sync::FromHex(req.matches[1].str());
-           auto frames = ParseFrames(req.body);
-           if (!frames) return SendResultError(res, frames.error());
-           auto out = relay->PostControl(ws, *frames);
-           if (!out) return SendResultError(res, out.error());
-           SendJson(res, 200,
-                    Json{{"added", out->added},
-                         {"known", out->known},
-                         {"waiting", out->waiting},
-                         {"rejected", Rejections(out->rejected)}});
-         });
+  Post(std::string("/v1/") + kWs + "/control", options.max_body_bytes, false,
+       [this](const httplib::Request& req, httplib::Response& res, std::string&& body) {
+         Bytes ws = *sync::FromHex(req.matches[1].str());
+         auto frames = ParseFrames(body);
+         if (!frames) return SendResultError(res, frames.error());
+         auto out = relay->PostControl(ws, *frames);
+         if (!out) return SendResultError(res, out.error());
+         json::Writer w;
+         w.BeginObject().Key("added").Int(static_cast<int64_t>(out->added));
+         w.Key("known").Int(static_cast<int64_t>(out->known));
+         w.Key("waiting").Int(static_cast<int64_t>(out->waiting));
+         Rejections(w, out->rejected);
+         SendJson(res, 200, w.EndObject().Take());
+       });
 
   s.Get(std::string("/v1/") + kWs + "/control",
         [this](const httplib::Request& req, httplib::Response& res) {
@@ -413,101 +723,117 @@ void Server::Impl::Routes() {
           res.set_content(Frames(*msgs), "application/octet-stream");
         });
 
-  s.Post(std::string("/v1/") + kWs + "/challenge",
-         [this](const httplib::Request& req, httplib::Response& res) {
-           Bytes ws = *sync::FromHex(req.matches[1].str());
-           auto j = JsonBody(req, res);
-           if (!j) return;
-           auto device = HexField(*j, "device", sync::kIdBytes);
-           if (!device) return SendError(res, 400, "\"device\": the device id, 32 hex digits");
-           auto c = relay->MakeChallenge(ws, *device);
-           if (!c) return SendResultError(res, c.error());
-           SendJson(res, 200,
-                    Json{{"relay", sync::ToHex(c->relay_id)},
-                         {"nonce", sync::ToHex(c->nonce)},
-                         {"expires_ms", c->expires_ms}});
-         });
+  Post(std::string("/v1/") + kWs + "/challenge", kSignInBodyBytes, false,
+       [this](const httplib::Request& req, httplib::Response& res, std::string&& body) {
+         Bytes ws = *sync::FromHex(req.matches[1].str());
+         auto j = JsonBody(body, SignInJson(), res);
+         if (!j) return;
+         auto device = HexField(*j, "device", sync::kIdBytes);
+         if (!device) return SendError(res, 400, "\"device\": the device id, 32 hex digits");
+         auto c = relay->MakeChallenge(ws, *device, AddressKey(req.remote_addr));
+         if (!c) return SendResultError(res, c.error());
+         json::Writer w;
+         w.BeginObject().Key("relay").String(sync::ToHex(c->relay_id));
+         w.Key("nonce").String(sync::ToHex(c->nonce)).Key("expires_ms").Int(c->expires_ms);
+         SendJson(res, 200, w.EndObject().Take());
+       });
 
-  s.Post(std::string("/v1/") + kWs + "/session",
-         [this](const httplib::Request& req, httplib::Response& res) {
-           Bytes ws = *sync::FromHex(req.matches[1].str());
-           auto j = JsonBody(req, res);
-           if (!j) return;
-           auto device = HexField(*j, "device", sync::kIdBytes);
-           auto nonce = HexField(*j, "nonce", 32);
-           auto signature = HexField(*j, "signature", 64);
-           auto time = j->find("time_ms");
-           if (!device || !nonce || !signature || time == j->end() || !time->is_number_integer())
-             return SendError(res, 400,
-                              "expected {\"device\": hex 16 bytes, \"nonce\": hex 32 bytes, "
-                              "\"time_ms\": integer, \"signature\": hex 64 bytes}");
-           auto session = relay->SignIn(ws, *device, *nonce, time->get<int64_t>(), *signature);
-           if (!session) return SendResultError(res, session.error());
-           tls_context.device = sync::ToHex(*device);
-           SendJson(res, 200,
-                    Json{{"token", sync::ToHex(session->token)},
-                         {"expires_ms", session->expires_ms}});
-         });
+  Post(std::string("/v1/") + kWs + "/session", kSignInBodyBytes, false,
+       [this](const httplib::Request& req, httplib::Response& res, std::string&& body) {
+         Bytes ws = *sync::FromHex(req.matches[1].str());
+         auto j = JsonBody(body, SignInJson(), res);
+         if (!j) return;
+         auto device = HexField(*j, "device", sync::kIdBytes);
+         auto nonce = HexField(*j, "nonce", 32);
+         auto signature = HexField(*j, "signature", 64);
+         const json::Element* time = j->Find("time_ms");
+         std::optional<int64_t> time_ms = time ? time->Int64() : std::nullopt;
+         if (!device || !nonce || !signature || !time_ms)
+           return SendError(res, 400,
+                            "expected {\"device\": hex 16 bytes, \"nonce\": hex 32 bytes, "
+                            "\"time_ms\": integer, \"signature\": hex 64 bytes}");
+         auto session = relay->SignIn(ws, *device, *nonce, *time_ms, *signature);
+         if (!session) return SendResultError(res, session.error());
+         tls_context.device = sync::ToHex(*device);
+         json::Writer w;
+         w.BeginObject().Key("token").String(sync::ToHex(session->token));
+         w.Key("expires_ms").Int(session->expires_ms);
+         SendJson(res, 200, w.EndObject().Take());
+       });
 
   s.Get(std::string("/v1/") + kWs + "/frontier",
         [this](const httplib::Request& req, httplib::Response& res) {
           Bytes ws = *sync::FromHex(req.matches[1].str());
-          if (!Auth(req, res, ws)) return;
+          if (!Auth(res)) return;
           auto f = relay->GetFrontier(ws);
           if (!f) return SendResultError(res, f.error());
-          Json o = Json::object();
-          for (const auto& [author, seq] : *f) o[sync::ToHex(author)] = seq;
-          SendJson(res, 200, Json{{"frontier", o}});
+          json::Writer w;
+          w.BeginObject().Key("frontier").BeginObject();
+          for (const auto& [author, seq] : *f)
+            w.Key(sync::ToHex(author)).Int(static_cast<int64_t>(seq));
+          SendJson(res, 200, w.EndObject().EndObject().Take());
         });
 
-  s.Post(std::string("/v1/") + kWs + "/push",
-         [this](const httplib::Request& req, httplib::Response& res) {
-           Bytes ws = *sync::FromHex(req.matches[1].str());
-           auto device = Auth(req, res, ws);
-           if (!device) return;
-           auto frames = ParseFrames(req.body);
-           if (!frames) return SendResultError(res, frames.error());
-           auto out = relay->Push(ws, *device, *frames);
-           if (!out) return SendResultError(res, out.error());
-           SendJson(res, 200,
-                    Json{{"accepted", out->accepted},
-                         {"known", out->known},
-                         {"rejected", Rejections(out->rejected)}});
-         });
+  Post(std::string("/v1/") + kWs + "/push", options.max_body_bytes, true,
+       [this](const httplib::Request& req, httplib::Response& res, std::string&& body) {
+         Bytes ws = *sync::FromHex(req.matches[1].str());
+         const Bytes& device = *tls_context.token_device;
+         auto frames = ParseFrames(body);
+         if (!frames) return SendResultError(res, frames.error());
+         auto out = relay->Push(ws, device, *frames);
+         if (!out) return SendResultError(res, out.error());
+         json::Writer w;
+         w.BeginObject().Key("accepted").Int(static_cast<int64_t>(out->accepted));
+         w.Key("known").Int(static_cast<int64_t>(out->known));
+         Rejections(w, out->rejected);
+         SendJson(res, 200, w.EndObject().Take());
+       });
 
-  s.Post(std::string("/v1/") + kWs + "/pull",
-         [this](const httplib::Request& req, httplib::Response& res) {
-           Bytes ws = *sync::FromHex(req.matches[1].str());
-           if (!Auth(req, res, ws)) return;
-           auto j = JsonBody(req, res);
-           if (!j) return;
-           Frontier frontier;
-           auto f = j->find("frontier");
-           if (f != j->end()) {
-             if (!f->is_object())
-               return SendError(res, 400, "\"frontier\" must be an object {author_hex: seq}");
-             for (auto it = f->begin(); it != f->end(); ++it) {
-               auto author = sync::FromHex(it.key());
-               if (!author || author->size() != sync::kIdBytes || !it->is_number_unsigned())
-                 return SendError(res, 400, "\"frontier\": keys are device ids (32 hex digits), "
-                                            "values non-negative integers");
-               frontier[*author] = it->get<uint64_t>();
-             }
+  Post(std::string("/v1/") + kWs + "/pull", kPullBodyBytes, true,
+       [this](const httplib::Request& req, httplib::Response& res, std::string&& body) {
+         Bytes ws = *sync::FromHex(req.matches[1].str());
+         auto j = JsonBody(body, PullJson(), res);
+         if (!j) return;
+         sync::EnvelopeFrontier frontier;
+         if (const json::Element* f = j->Find("frontier")) {
+           if (!f->is_object())
+             return SendError(res, 400, "\"frontier\" must be an object {author_hex: seq}");
+           for (std::size_t i = 0; i < f->size(); ++i) {
+             auto author = sync::FromHex(f->keys()[i]);
+             auto seq = f->items()[i].Uint64();
+             if (!author || author->size() != sync::kIdBytes || !seq)
+               return SendError(res, 400,
+                                "\"frontier\": keys are device ids (32 hex digits), "
+                                "values non-negative integers");
+             frontier[*author] = *seq;
            }
-           std::size_t max_bytes = kDefaultPullBytes;
-           auto m = j->find("max_bytes");
-           if (m != j->end()) {
-             if (!m->is_number_unsigned())
-               return SendError(res, 400, "\"max_bytes\" must be a non-negative integer");
-             max_bytes = static_cast<std::size_t>(
-                 std::min<uint64_t>(m->get<uint64_t>(), kMaxResponseBytes));
-           }
-           bool more = false;
-           auto envs = relay->Pull(ws, frontier, max_bytes, &more);
-           if (!envs) return SendResultError(res, envs.error());
-           res.set_header("X-Dosti-More", more ? "1" : "0");
-           res.set_content(Frames(*envs), "application/octet-stream");
-         });
+         }
+         std::size_t max_bytes = kDefaultPullBytes;
+         if (const json::Element* m = j->Find("max_bytes")) {
+           auto n = m->Uint64();
+           if (!n) return SendError(res, 400, "\"max_bytes\" must be a non-negative integer");
+           max_bytes = static_cast<std::size_t>(std::min<uint64_t>(*n, kMaxResponseBytes));
+         }
+         bool more = false;
+         auto envs = relay->Pull(ws, frontier, max_bytes, &more);
+         if (!envs) return SendResultError(res, envs.error());
+         res.set_header("X-Dosti-More", more ? "1" : "0");
+         res.set_content(Frames(*envs), "application/octet-stream");
+       });
+
+  // Any other request with a body: drained, never buffered, then 404. (Without these httplib
+  // would read a body for an unknown path whole into memory before answering.)
+  auto unknown = [this](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader) {
+    if (req.is_multipart_form_data()) return SendError(res, 404, "no such resource: " + req.path);
+    Drain(req, reader);
+    if (tls_context.limited_retry_s) return SendLimited(res, tls_context.limited_retry_s);
+    SendError(res, 404, "no such resource: " + req.path);
+  };
+  s.Post(".*", unknown);
+  s.Put(".*", unknown);
+  s.Patch(".*", unknown);
+  s.Delete(".*", unknown);
 }
 
 }  // namespace dosti::relay

@@ -1,5 +1,7 @@
-// The relay's HTTP API v1 over cpp-httplib (sync/relay/README.md): routes, body limits, rate
-// limits, one log line per request, optional TLS and static files for the booth web app.
+// The relay's HTTP API v1 over cpp-httplib (sync/relay/README.md): routes, per-route body
+// limits checked before a body is read, rate limits charged to the device of a valid session
+// token and to the client address otherwise, one log line per request, optional TLS and
+// static files for the booth web app.
 // Threading: Bind() and Run() from one thread; Stop() from any thread; requests are served by
 // httplib's thread pool and go through the (thread-safe) Relay.
 #pragma once
@@ -24,6 +26,8 @@ struct ServerOptions {
   std::string registration_token;  // empty: registration only when listening on loopback
   double rate_per_s = 100;      // requests per second per device (per address before sign-in)
   double rate_burst = 400;
+  // The body limit of control posts and pushes, and httplib's ceiling for every request. The
+  // other routes have their own, lower ones (README, "Limits").
   std::size_t max_body_bytes = 32u << 20;
   std::size_t threads = 32;     // requests served at once
   std::ostream* log = nullptr;  // one line per request; nullptr: no log
@@ -31,6 +35,11 @@ struct ServerOptions {
 
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool IsLoopback(const std::string& host);
+// The key under which a client address is rate-limited and its pending challenges and request
+// bodies are counted: an IPv4 address as it is (also when mapped into IPv6), an IPv6 address
+// by its /64 (one site or host usually holds a whole /64, so per-address limits would mean
+// nothing otherwise): "2001:db8:1:2::/64".
+std::string AddressKey(const std::string& remote_addr);
 
 class Server {
  public:

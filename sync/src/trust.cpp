@@ -618,4 +618,78 @@ Result<Trust::Outcome> Trust::Fold(const Envelope& env, int64_t now_ms) {
   }
 }
 
+// ---- checks before folding (relay input from strangers) ----------------------------------
+
+std::vector<Bytes> Trust::ControlMessagesSince(std::size_t n) const {
+  std::vector<Bytes> out;
+  for (std::size_t i = n; i < order_.size(); ++i) out.push_back(control_.at(order_[i]));
+  return out;
+}
+
+std::size_t Trust::waiting_bytes() const {
+  std::size_t n = 0;
+  for (const Bytes& w : waiting_) n += w.size();
+  return n;
+}
+
+// Mirrors what Fold() asks of a signer, in the order that costs a stranger's message least:
+// lookups first, then signatures, and nothing that scales with the body. Whatever Fold() would
+// park (an unknown signer, a roster ahead of the next version, a join before its invite) is
+// refused here instead, so a caller that checks first never has anything parked.
+Result<void> Trust::CheckSigner(const Envelope& env) const {
+  const Header& h = env.header;
+  const std::string kind = KindName(h.kind);
+  if (h.workspace != workspace_) {
+    return MakeError(ErrorCode::kWrongWorkspace, "signer.wrong_workspace",
+                     {{"kind", kind}, {"workspace", ToHex(h.workspace)}});
+  }
+  switch (h.kind) {
+    case Kind::kEpoch:
+    case Kind::kRoster:
+    case Kind::kInvite: {
+      const Member* m = Find(h.author);
+      Args who{{"kind", kind}, {"device", ToHex(h.author)}, {"version", std::to_string(version_)}};
+      if (!m) return MakeError(ErrorCode::kUnknownDevice, "signer.unknown", std::move(who));
+      if (m->role != Role::kAdmin || m->status != Status::kActive || m->provisional) {
+        return MakeError(ErrorCode::kNotPermitted, "signer.not_admin", std::move(who));
+      }
+      DOSTI_TRY(CheckSignature(env, m->ed_pk));
+      if (h.kind == Kind::kRoster) {
+        Reader r(env.body());
+        uint32_t version = r.U32();
+        if (!r.ok()) return Damaged("roster", "short header");
+        if (version > version_ + 1) {
+          return MakeError(
+              ErrorCode::kNotFound, "signer.roster_ahead",
+              {{"version", std::to_string(version)}, {"held", std::to_string(version_)}});
+        }
+      }
+      return {};
+    }
+    case Kind::kJoin: {
+      auto join = DecodeJoin(env.body());  // fixed size: 152 bytes or refused
+      if (!join) return join.error();
+      Bytes device = DeviceIdOf(join->ed_pk, join->x_pk);
+      if (device != h.author) {
+        return MakeError(ErrorCode::kUnauthentic, "signer.join_not_self",
+                         {{"device", ToHex(h.author)}});
+      }
+      auto invite = invites_.find(join->invite);
+      if (invite == invites_.end()) {
+        return MakeError(ErrorCode::kNotFound, "signer.join_unknown_invite",
+                         {{"device", ToHex(device)}, {"invite", ToHex(join->invite)}});
+      }
+      // The invite key's proof first: a stranger without the invite fails here.
+      if (!Verify(invite->second.key_pk, JoinProof(join->invite, join->ed_pk, join->x_pk),
+                  join->invite_sig)) {
+        return MakeError(ErrorCode::kUnauthentic, "signer.join_no_invite_key",
+                         {{"device", ToHex(device)}, {"invite", ToHex(join->invite)}});
+      }
+      return CheckSignature(env, join->ed_pk);
+    }
+    default:
+      return MakeError(ErrorCode::kDamaged, "signer.not_control", {{"kind", kind}});
+  }
+}
+
 }  // namespace dosti::sync

@@ -3,11 +3,13 @@
 // SIGKILL. Native only: the wasm build has neither sockets nor the relay.
 #if !defined(__EMSCRIPTEN__)
 
+#include "relay.h"
+
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,11 +29,11 @@
 #include <vector>
 
 #include "sync/relay_test_client.h"
+#include "dosti/platform.h"
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
-#include "relay.h"
 #include "server.h"
 
 namespace {
@@ -160,7 +162,8 @@ std::string Framed(const std::vector<Bytes>& items) {
 // A relay served in-process on 127.0.0.1:ephemeral, with a clock the test moves.
 struct LiveRelay {
   std::string dir;
-  std::shared_ptr<std::atomic<int64_t>> now = std::make_shared<std::atomic<int64_t>>(kT0);
+  // Read by the relay under its mutex; tests move it between requests only.
+  dosti::ManualClock clock{kT0};
   std::unique_ptr<relay::Relay> relay;
   std::unique_ptr<relay::Server> server;
   std::thread thread;
@@ -170,8 +173,7 @@ struct LiveRelay {
   explicit LiveRelay(std::string data_dir = MakeTempDir(), relay::ServerOptions so = {},
                      relay::RelayOptions ro = {})
       : dir(std::move(data_dir)) {
-    auto clock = now;
-    ro.clock = [clock] { return clock->load(); };
+    ro.clock = &clock;
     auto r = relay::Relay::Open(dir, ro);
     REQUIRE(r);
     relay = std::move(*r);
@@ -445,7 +447,7 @@ TEST_CASE("Sign-in is refused for a wrong signature, an unknown device, a stale 
     return std::make_pair(res->status, res->body);
   };
   std::string stale = challenge();
-  *r.now += 61'000;
+  r.clock.Advance(61'000);
   auto expired = session(stale);
   CHECK(expired.first == 401);
   CHECK(Contains(expired.second, "expired"));
@@ -526,6 +528,169 @@ TEST_CASE("Control messages are listed after an index and the roster survives a 
   REQUIRE_FALSE(booth);
   CHECK(Contains(booth.error().message, "revoked"));
   REQUIRE(c->SignIn(w.office.id, w.office.ed.sk));
+}
+
+TEST_CASE(
+    "Control messages are judged by their signer before they are read; nothing is parked "
+    "and a long history is stored once",
+    "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  relay::Relay& rl = *r.relay;
+  REQUIRE(rl.Register(w.genesis));
+  auto post = [&](const std::vector<Bytes>& msgs) {
+    std::vector<std::string_view> views(msgs.begin(), msgs.end());
+    auto out = rl.PostControl(w.ws, views);
+    REQUIRE(out);
+    return *out;
+  };
+  auto parked = [&] {
+    auto p = rl.ParkedControl(w.ws);
+    REQUIRE(p);
+    return std::make_pair(p->count, p->bytes);
+  };
+  // Roster version 3 by the admin while the relay holds version 1, and version 2 by a
+  // stranger: a Trust would park both; the relay refuses them and keeps nothing.
+  sync::RosterBody v3 = w.roster;
+  v3.version = 3;
+  v3.prev = Bytes(sync::kHashBytes, '\x01');
+  Bytes ahead = sync::SignControl(sync::Kind::kRoster, w.ws, w.admin.id, w.admin.ed.sk,
+                                  sync::EncodeRoster(v3));
+  Dev stranger = Dev::Make();
+  sync::RosterBody v2 = w.roster;
+  v2.version = 2;
+  Bytes forged = sync::SignControl(sync::Kind::kRoster, w.ws, stranger.id, stranger.ed.sk,
+                                   sync::EncodeRoster(v2));
+  auto refused = post({ahead, forged});
+  CHECK(refused.added == 0);
+  CHECK(refused.waiting == 0);
+  REQUIRE(refused.rejected.size() == 2);
+  CHECK(Contains(refused.rejected[0].reason, "send the roster history first"));
+  CHECK(Contains(refused.rejected[1].reason, "send the roster history first"));
+  CHECK(parked() == std::make_pair(std::size_t{0}, std::size_t{0}));
+
+  // In one request, a roster version that adds a second admin, then an invite by the new
+  // admin: its author is judged after the version before it has been folded in.
+  Dev second = Dev::Make();
+  sync::RosterBody v2_body = w.roster;
+  v2_body.version = 2;
+  v2_body.prev = Workspace::IdOf(w.genesis);
+  v2_body.members.push_back(second.As(sync::Role::kAdmin, sync::Office::kIslamabad));
+  Bytes v2_second = sync::SignControl(sync::Kind::kRoster, w.ws, w.admin.id, w.admin.ed.sk,
+                                      sync::EncodeRoster(v2_body));
+  sync::InviteBody by_second;
+  by_second.id = sync::RandomBytes(sync::kIdBytes);
+  by_second.key_pk = sync::SigningKeys::Generate().pk;
+  Bytes invite_by_second = sync::SignControl(sync::Kind::kInvite, w.ws, second.id,
+                                             second.ed.sk, sync::EncodeInvite(by_second));
+  auto early = post({invite_by_second});  // before the version that entitles it: refused
+  CHECK(early.added == 0);
+  REQUIRE(early.rejected.size() == 1);
+  CHECK(Contains(early.rejected[0].reason, "send the roster history first"));
+  auto in_order = post({w.genesis, v2_second, invite_by_second});
+  CHECK(in_order.known == 1);
+  CHECK(in_order.added == 2);
+  CHECK(in_order.rejected.empty());
+  CHECK(parked() == std::make_pair(std::size_t{0}, std::size_t{0}));
+
+  // A client sends its whole history every time: 4 rounds of 50 new invites each.
+  std::vector<Bytes> history = {w.genesis, v2_second, invite_by_second};
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 50; ++i) {
+      sync::InviteBody v;
+      v.id = sync::RandomBytes(sync::kIdBytes);
+      v.key_pk = sync::SigningKeys::Generate().pk;
+      v.expires_ms = kT0 + 1000;
+      history.push_back(sync::SignControl(sync::Kind::kInvite, w.ws, w.admin.id, w.admin.ed.sk,
+                                          sync::EncodeInvite(v)));
+    }
+    auto out = post(history);
+    CHECK(out.added == 50);
+    CHECK(out.known == history.size() - 50);
+    CHECK(out.rejected.empty());
+  }
+  uint64_t next = 0;
+  bool more = false;
+  auto stored = rl.ControlAfter(w.ws, 0, 32u << 20, &next, &more);
+  REQUIRE(stored);
+  CHECK(*stored == history);
+  CHECK(parked() == std::make_pair(std::size_t{0}, std::size_t{0}));
+  r.server->Stop();  // rebuilt from the store: everything is known, nothing added twice
+  r.relay.reset();
+  auto reopened = relay::Relay::Open(r.dir);
+  REQUIRE(reopened);
+  std::vector<std::string_view> views(history.begin(), history.end());
+  auto again = (*reopened)->PostControl(w.ws, views);
+  REQUIRE(again);
+  CHECK(again->known == history.size());
+  CHECK(again->added == 0);
+}
+
+TEST_CASE(
+    "Pending challenges: members only, capped per pair, address, device and in all, and "
+    "freed as they expire",
+    "[sync][relay][native]") {
+  Workspace w;
+  relay::RelayOptions ro;
+  ro.max_pending_nonces = 6;
+  ro.max_challenges_per_device = 3;
+  ro.max_challenges_per_address = 4;
+  ro.max_challenges_per_device_address = 2;
+  LiveRelay r(MakeTempDir(), {}, ro);
+  relay::Relay& rl = *r.relay;
+  REQUIRE(rl.Register(w.genesis));
+  auto ask = [&](const Dev& d, const char* client) { return rl.MakeChallenge(w.ws, d.id, client); };
+  auto key = [](const dosti::Result<relay::Challenge>& c) {
+    return c ? std::string() : c.error().key;
+  };
+
+  CHECK_FALSE(rl.MakeChallenge(w.ws, Dev::Make().id, "a"));  // not a member: nothing kept
+  CHECK(rl.PendingChallenges() == 0);
+  // One device from one address: its own oldest makes room, so it is never locked out.
+  auto first = ask(w.office, "a");
+  REQUIRE(first);
+  REQUIRE(ask(w.office, "a"));
+  auto third = ask(w.office, "a");
+  REQUIRE(third);
+  CHECK(rl.PendingChallenges() == 2);
+  auto sign = [&](const relay::Challenge& c) {
+    return rl.SignIn(
+        w.ws, w.office.id, c.nonce, kT0,
+        sync::Sign(w.office.ed.sk, relay::AuthMessage(c.relay_id, w.ws, c.nonce, kT0)));
+  };
+  auto dropped = sign(*first);
+  REQUIRE_FALSE(dropped);
+  CHECK(Contains(dropped.error().message, "unknown or already used"));
+  // Per device (3) from all addresses.
+  REQUIRE(ask(w.office, "b"));
+  CHECK(key(ask(w.office, "c")) == "relay.busy.device");
+  // Per address (4) for all devices.
+  REQUIRE(ask(w.admin, "a"));
+  REQUIRE(ask(w.booth, "a"));
+  auto busy = ask(w.admin, "a");
+  CHECK(key(busy) == "relay.busy.address");
+  CHECK(busy.error().code == ErrorCode::kTooLarge);
+  // In all (6).
+  REQUIRE(ask(w.admin, "d"));
+  CHECK(key(ask(w.booth, "e")) == "relay.busy.relay");
+  CHECK(rl.PendingChallenges() == 6);
+  // Over HTTP a full device answers 429 with Retry-After.
+  auto raw = r.Raw();
+  auto res = raw.Post("/v1/" + sync::ToHex(w.ws) + "/challenge",
+                      "{\"device\":\"" + sync::ToHex(w.office.id) + "\"}", "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 429);
+  CHECK(res->get_header_value("Retry-After") == "60");
+  CHECK(Contains(res->body, "relay.busy.device"));
+
+  // A minute later they have expired: the slots are free again and sign-in works.
+  r.clock.Advance(61'000);
+  auto fresh = ask(w.office, "c");
+  REQUIRE(fresh);
+  CHECK(rl.PendingChallenges() == 1);
+  CHECK(sign(*third).error().code == ErrorCode::kUnauthentic);  // dropped when it expired
+  REQUIRE(sign(*fresh));
+  CHECK(rl.PendingChallenges() == 0);
 }
 
 TEST_CASE("Garbage, oversize and malformed requests get 4xx and the relay keeps answering",

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,10 @@ inline constexpr std::size_t kMaxEnvelopeBytes = 1024 * 1024;  // everything inc
 inline constexpr std::size_t kMaxBodyBytes = kMaxEnvelopeBytes - kHeaderBytes - kSignatureBytes;
 inline constexpr std::size_t kIdBytes = 16;    // device, workspace and invite ids
 inline constexpr std::size_t kHashBytes = 32;  // envelope ids, chain links
+
+// Author (16-byte device id) → the highest changes envelope seq held: what a device has
+// applied (Node::Frontier) or the relay has stored (its pull requests and frontier answers).
+using EnvelopeFrontier = std::map<Bytes, uint64_t>;
 
 // What an author signs for an envelope with this id: "DH-sig-v1" ‖ id.
 std::string SignatureInput(std::string_view id);

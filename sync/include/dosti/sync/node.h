@@ -25,8 +25,7 @@
 
 namespace dosti::sync {
 
-// Author (16-byte device id) → the highest changes envelope applied (or held, for a relay).
-using EnvelopeFrontier = std::map<Bytes, uint64_t>;
+// EnvelopeFrontier (author → the highest changes envelope applied) is in envelope.h.
 
 // What became of one envelope offered to Receive.
 struct Received {

@@ -178,6 +178,30 @@ class Trust {
   // May this device sign in (to the relay) now: a member, active, not expired.
   Result<const Member*> CheckActive(std::string_view device, int64_t now_ms) const;
 
+  // Is a control envelope (kinds 2–5, 7) signed by someone who may sign it, according to this
+  // view as it stands? Made for input from strangers (the relay calls it before Offer): it
+  // costs a map lookup and one or two Ed25519 verifications over the envelope id, and reads
+  // no variable-size body. `env` comes from ParseEnvelope (its id is computed here if it was
+  // not yet). Rules, cheapest first:
+  //   - epoch, roster, invite, grant (kinds 2, 3, 4, 7): the author is an active admin of the
+  //     current roster and the signature is theirs; a roster version is at most
+  //     roster_version() + 1 (its 4-byte version number, read after the signature);
+  //   - join (kind 5; its body has a fixed size): the author is the device its two keys hash
+  //     to, the invite it names is known here, the invite key signed the join proof, and the
+  //     joining key signed the envelope.
+  // Errors: kWrongWorkspace; kDamaged (not a control kind, a join body of the wrong size, a
+  // roster body too short for its version); kUnknownDevice (the signer is not in the roster:
+  // its roster version may not be here yet); kNotPermitted (a member but not an active admin);
+  // kNotFound (a roster version beyond the next, a join whose invite is unknown: send the
+  // history first); kUnauthentic (a signature or the join proof does not verify, a join whose
+  // author is not its keys' device). Keys: signer.* (core/catalog/relay.cat).
+  // Guarantees: an epoch, roster or invite whose author is not in the roster is refused
+  // before anything is hashed (its id is not computed), so a stranger's large message costs a
+  // lookup; and when it succeeds, Offer() of the same bytes, with nothing offered in between,
+  // judges the envelope now (added, known or refused) and never parks it as kWaiting.
+  // Const, like every other check here: it changes nothing.
+  Result<void> CheckSigner(const Envelope& env) const;
+
   // Every control envelope folded in, in an order that Offer() accepts one by one (genesis
   // first), for forwarding to peers and the relay; and the number of them, so that a holder
   // can take only those folded since it last looked.
@@ -191,6 +215,10 @@ class Trust {
   std::optional<Bytes> InviteUsedBy(std::string_view id) const;
   // The next roster version as an admin would issue it: the current members; the caller
   // edits it (approvals, revocations) and signs it.
+  // What waits inside (Offer() answered kWaiting and it is not folded yet): how many control
+  // envelopes and their bytes.
+  std::size_t waiting_count() const { return waiting_.size(); }
+  std::size_t waiting_bytes() const { return waiting_bytes_; }
   RosterBody NextRoster(int64_t now_ms) const;
 
  private:

@@ -1,0 +1,370 @@
+// What strangers cost the relay (group "relay_abuse"; issue 8, §2 items 3 and 4): the real
+// dosti-relay executable (--relay-bin PATH, or the build's own), spoken to over HTTP on
+// 127.0.0.1, its wall time, CPU time and peak memory (VmHWM of /proc/PID/status) measured from
+// outside. Native only. bench/README.md ("Relay abuse figures") has the results, old and new.
+//
+//   relay_abuse_junk_json_<route>_ms        one request whose body is 32,000,000 bytes of "["
+//   relay_abuse_junk_json_<route>_peak_mib  to a JSON route (challenge, session, pull; pull with
+//                                           a valid session token): the request's time as the
+//                                           client sees it (sending included), and the relay's
+//                                           peak memory afterwards; a fresh relay per request.
+//                                           detail: relay CPU ms, peak before, the status.
+//   relay_abuse_rosters_s                   1,000 distinct rosters of 4,096 well-formed members
+//   relay_abuse_rosters_peak_mib            (471 KB each), authored and signed by a device in no
+//   relay_abuse_rosters_member_wait_ms      roster, posted to /control 16 per request from two
+//                                           connections at once (the relay runs with --rate 0,
+//                                           so the rate limit is not what stops them): the
+//                                           time until the last answer, the relay's peak
+//                                           memory, and the longest a member's
+//                                           GET /control?after=1 (which takes the relay's lock,
+//                                           like every workspace operation) waited meanwhile,
+//                                           asked every 50 ms (detail: median, reads).
+//
+// Each figure is the median of 3 runs (--runs N), a fresh relay process and data directory
+// per run.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bench.h"
+
+#ifndef __EMSCRIPTEN__
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "dosti/sync/crypto.h"
+#include "dosti/sync/envelope.h"
+#include "dosti/sync/trust.h"
+#include "dosti/sync/wire.h"
+#include "relay.h"
+#endif
+
+namespace dosti::bench {
+
+#ifndef __EMSCRIPTEN__
+namespace {
+
+using sync::Bytes;
+
+constexpr int64_t kT0 = 1'767'225'600'000;
+constexpr std::size_t kJunkBytes = 32'000'000;
+constexpr int kRosters = 1000;
+constexpr int kRostersPerRequest = 16;
+
+int Runs() { return Opts().runs > 0 ? Opts().runs : 3; }
+
+std::string RelayBin() {
+  if (!Opts().relay_bin.empty()) return Opts().relay_bin;
+#ifdef DOSTI_RELAY_BIN
+  return DOSTI_RELAY_BIN;
+#else
+  return {};
+#endif
+}
+
+// A dosti-relay process on an ephemeral port, with its own data directory.
+struct Process {
+  TempDir dir;
+  pid_t pid = -1;
+  int port = 0;
+
+  explicit Process(const std::vector<std::string>& extra) {
+    std::string bin = RelayBin();
+    int out[2];
+    if (pipe(out) != 0) std::exit(1);
+    pid = fork();
+    if (pid == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      close(out[1]);
+      std::vector<std::string> args = {bin,      "--listen",       "127.0.0.1:0",
+                                       "--data", dir.File("data"), "--quiet"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char ch;
+    while (read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    close(out[0]);
+    auto colon = line.rfind(':');
+    if (colon == std::string::npos) {
+      Note("dosti-relay did not start (" + bin + "): " + line);
+      std::exit(1);
+    }
+    port = std::stoi(line.substr(colon + 1, line.find(' ', colon) - colon - 1));
+  }
+  ~Process() {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(300, 0);
+    c.set_write_timeout(300, 0);
+    return c;
+  }
+  double PeakMiB() const { return StatusKiB("VmHWM") / 1024.0; }
+  long StatusKiB(const std::string& field) const {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+    }
+    return -1;
+  }
+  // User + system CPU time so far, ms (/proc/PID/stat fields 14 and 15).
+  double CpuMs() const {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream rest(all.substr(all.rfind(')') + 2));
+    std::string field;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14) utime = std::stol(field);
+      if (i == 15) stime = std::stol(field);
+    }
+    return (utime + stime) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+};
+
+struct Device {
+  sync::SigningKeys ed = sync::SigningKeys::Generate();
+  sync::BoxKeys x = sync::BoxKeys::Generate();
+  Bytes id = sync::DeviceIdOf(ed.pk, x.pk);
+  sync::Member As(sync::Role role) const {
+    sync::Member m;
+    m.id = id;
+    m.ed_pk = ed.pk;
+    m.x_pk = x.pk;
+    m.role = role;
+    m.invite = Bytes(sync::kIdBytes, '\0');
+    return m;
+  }
+};
+
+struct Workspace {
+  Device admin, office;
+  Bytes genesis, ws;
+  std::string base;
+  Workspace() {
+    sync::RosterBody r;
+    r.version = 1;
+    r.prev = Bytes(sync::kHashBytes, '\0');
+    r.nonce = sync::RandomBytes(16);
+    r.issued_ms = kT0;
+    r.members = {admin.As(sync::Role::kAdmin), office.As(sync::Role::kOffice)};
+    Bytes body = sync::EncodeRoster(r);
+    ws = sync::WorkspaceIdOf(body);
+    genesis = sync::SignControl(sync::Kind::kRoster, ws, admin.id, admin.ed.sk, body);
+    base = "/v1/" + sync::ToHex(ws);
+  }
+};
+
+void Register(const Process& p, const Workspace& w) {
+  auto c = p.Client();
+  auto res = c.Post("/v1/workspaces", w.genesis, "application/octet-stream");
+  if (!res || (res->status != 201 && res->status != 200)) {
+    Note("registration failed");
+    std::exit(1);
+  }
+}
+
+std::string Field(const std::string& json, const std::string& key) {
+  auto at = json.find("\"" + key + "\":\"");
+  if (at == std::string::npos) return {};
+  at += key.size() + 4;
+  return json.substr(at, json.find('"', at) - at);
+}
+
+// A session token for the office device.
+std::string SignIn(const Process& p, const Workspace& w) {
+  auto c = p.Client();
+  auto ch = c.Post(w.base + "/challenge", "{\"device\":\"" + sync::ToHex(w.office.id) + "\"}",
+                   "application/json");
+  if (!ch || ch->status != 200) std::exit(1);
+  std::string nonce = Field(ch->body, "nonce");
+  Bytes relay_id = *sync::FromHex(Field(ch->body, "relay"));
+  Bytes sig =
+      sync::Sign(w.office.ed.sk, relay::AuthMessage(relay_id, w.ws, *sync::FromHex(nonce), kT0));
+  auto s = c.Post(w.base + "/session",
+                  "{\"device\":\"" + sync::ToHex(w.office.id) + "\",\"nonce\":\"" + nonce +
+                      "\",\"time_ms\":" + std::to_string(kT0) + ",\"signature\":\"" +
+                      sync::ToHex(sig) + "\"}",
+                  "application/json");
+  if (!s || s->status != 200) std::exit(1);
+  return Field(s->body, "token");
+}
+
+// [SECTION] 32 MB of "[" to each JSON route
+
+void BenchJunkJson() {
+  const std::string junk(kJunkBytes, '[');
+  for (const char* route : {"challenge", "session", "pull"}) {
+    std::string name = std::string("relay_abuse_junk_json_") + route;
+    if (!Wanted(name + "_ms", "relay_abuse") && !Wanted(name + "_peak_mib", "relay_abuse"))
+      continue;
+    std::vector<double> wall, peak, cpu, before;
+    int status = 0;
+    for (int run = 0; run < Runs(); ++run) {
+      Process p({});
+      Workspace w;
+      Register(p, w);
+      httplib::Headers headers;
+      if (std::string(route) == "pull") headers.emplace("Authorization", "Bearer " + SignIn(p, w));
+      before.push_back(p.PeakMiB());
+      double cpu0 = p.CpuMs();
+      auto c = p.Client();
+      auto start = Clock_::now();
+      auto res = c.Post(w.base + "/" + route, headers, junk, "application/json");
+      wall.push_back(MsSince(start));
+      cpu.push_back(p.CpuMs() - cpu0);
+      peak.push_back(p.PeakMiB());
+      status = res ? res->status : -1;
+    }
+    Detail d;
+    d.Add("body_bytes", static_cast<double>(kJunkBytes)).Add("status", status);
+    d.Add("relay_cpu_ms", Median(cpu)).Add("peak_before_mib", Median(before));
+    d.AddList("runs_ms", wall).AddList("runs_peak_mib", peak).Add("relay", RelayBin());
+    Emit(name + "_ms", Median(wall), "ms", Runs(), d);
+    Emit(name + "_peak_mib", Median(peak), "MiB", Runs(), d);
+  }
+}
+
+// [SECTION] 1,000 unsigned rosters
+
+// A roster of 4,096 members whose ids hash right (what the decoder checks), signed by a
+// device in no roster; `salt` makes each one different.
+Bytes StrangerRoster(const Workspace& w, const Device& stranger, uint32_t salt) {
+  sync::RosterBody r;
+  r.version = 2 + salt % 3;
+  r.prev = Bytes(sync::kHashBytes, '\x11');
+  r.nonce = Bytes(16, '\x22');
+  r.issued_ms = kT0 + salt;
+  for (uint32_t i = 0; i < 4096; ++i) {
+    sync::Member m;
+    sync::Writer wr;
+    wr.U32(i).U32(salt);
+    m.ed_pk = wr.Take() + Bytes(24, '\x33');
+    m.x_pk = Bytes(32, '\x44');
+    m.id = sync::DeviceIdOf(m.ed_pk, m.x_pk);
+    m.invite = Bytes(sync::kIdBytes, '\0');
+    r.members.push_back(m);
+  }
+  return sync::SignControl(sync::Kind::kRoster, w.ws, stranger.id, stranger.ed.sk,
+                           sync::EncodeRoster(r));
+}
+
+void BenchRosters() {
+  if (!Wanted("relay_abuse_rosters_s", "relay_abuse") &&
+      !Wanted("relay_abuse_rosters_peak_mib", "relay_abuse") &&
+      !Wanted("relay_abuse_rosters_member_wait_ms", "relay_abuse"))
+    return;
+  std::vector<double> wall, peak, wait_max, wait_median, cpu;
+  double roster_bytes = 0;
+  int waiting = 0, refused = 0, reads = 0;
+  for (int run = 0; run < Runs(); ++run) {
+    Workspace w;
+    Device stranger;
+    std::vector<std::string> bodies;  // requests of 16 framed rosters
+    for (int i = 0; i < kRosters; i += kRostersPerRequest) {
+      sync::Writer frames;
+      for (int k = i; k < std::min(kRosters, i + kRostersPerRequest); ++k) {
+        Bytes r = StrangerRoster(w, stranger, static_cast<uint32_t>(run * kRosters + k));
+        roster_bytes = static_cast<double>(r.size());
+        frames.Sized(r);
+      }
+      bodies.push_back(frames.Take());
+    }
+    Process p({"--rate", "0"});
+    Register(p, w);
+    double cpu0 = p.CpuMs();
+    std::atomic<std::size_t> next{0};
+    std::atomic<int> run_waiting{0}, run_refused{0};
+    std::atomic<bool> done{false};
+    auto attacker = [&] {
+      auto c = p.Client();
+      for (std::size_t b; (b = next++) < bodies.size();) {
+        auto res = c.Post(w.base + "/control", bodies[b], "application/octet-stream");
+        if (!res) continue;
+        auto at = res->body.find("\"waiting\":");
+        if (at != std::string::npos) run_waiting += std::stoi(res->body.substr(at + 10));
+        for (auto r = res->body.find("\"index\":"); r != std::string::npos;
+             r = res->body.find("\"index\":", r + 1))
+          ++run_refused;
+      }
+    };
+    std::vector<double> waits;
+    std::thread member([&] {
+      auto c = p.Client();
+      while (!done) {
+        auto start = Clock_::now();
+        auto res = c.Get(w.base + "/control?after=1");
+        if (res && res->status == 200) waits.push_back(MsSince(start));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+    auto start = Clock_::now();
+    std::thread a1(attacker), a2(attacker);
+    a1.join();
+    a2.join();
+    wall.push_back(MsSince(start) / 1000);
+    done = true;
+    member.join();
+    cpu.push_back(p.CpuMs() - cpu0);
+    peak.push_back(p.PeakMiB());
+    wait_max.push_back(waits.empty() ? 0 : *std::max_element(waits.begin(), waits.end()));
+    wait_median.push_back(Median(waits));
+    waiting = run_waiting;
+    refused = run_refused;
+    reads = static_cast<int>(waits.size());
+  }
+  Detail d;
+  d.Add("rosters", kRosters).Add("roster_bytes", roster_bytes);
+  d.Add("per_request", kRostersPerRequest).Add("connections", 2);
+  d.Add("answered_waiting", waiting).Add("answered_rejected", refused);
+  d.Add("relay_cpu_ms", Median(cpu)).Add("member_wait_median_ms", Median(wait_median));
+  d.Add("member_reads", reads).AddList("runs_s", wall).AddList("runs_peak_mib", peak);
+  d.AddList("runs_member_wait_max_ms", wait_max).Add("relay", RelayBin());
+  Emit("relay_abuse_rosters_s", Median(wall), "s", Runs(), d);
+  Emit("relay_abuse_rosters_peak_mib", Median(peak), "MiB", Runs(), d);
+  Emit("relay_abuse_rosters_member_wait_ms", Median(wait_max), "ms", Runs(), d);
+}
+
+}  // namespace
+#endif  // __EMSCRIPTEN__
+
+void BenchRelayAbuse() {
+#ifndef __EMSCRIPTEN__
+  bool any = false;
+  for (const char* n : {"relay_abuse_junk_json_challenge_ms", "relay_abuse_junk_json_session_ms",
+                        "relay_abuse_junk_json_pull_ms", "relay_abuse_junk_json_challenge_peak_mib",
+                        "relay_abuse_junk_json_session_peak_mib",
+                        "relay_abuse_junk_json_pull_peak_mib", "relay_abuse_rosters_s",
+                        "relay_abuse_rosters_peak_mib", "relay_abuse_rosters_member_wait_ms"})
+    any = any || Wanted(n, "relay_abuse");
+  if (!any) return;
+  if (RelayBin().empty()) {
+    Note("skipped relay_abuse: no dosti-relay executable (--relay-bin PATH)");
+    return;
+  }
+  Check(sync::InitCrypto(), "libsodium");
+  Note("relay_abuse: measuring " + RelayBin());
+  BenchJunkJson();
+  BenchRosters();
+#endif
+}
+
+}  // namespace dosti::bench
