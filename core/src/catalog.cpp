@@ -121,7 +121,8 @@ const std::string* Arg(const Args& args, std::string_view name) {
   return nullptr;
 }
 
-std::string Render(std::string_view text, std::string_view lang, const Args& args) {
+std::string Render(std::string_view text, std::string_view lang, const Args& args,
+                   int depth = 0) {
   std::string out;
   out.reserve(text.size() + 16);
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -149,6 +150,10 @@ std::string Render(std::string_view text, std::string_view lang, const Args& arg
     const std::string* value = Arg(args, name);
     if (!value) {
       out.append(text.substr(i, close - i + 1));  // left visible: a missing argument is a bug
+    } else if (kind == "msg") {
+      const Entry* nested = value->empty() ? nullptr : Find(*value);
+      // A value that is no key is a text already (a nested error without a key).
+      out += nested && depth < 4 ? Render(Pick(*nested, lang), lang, args, depth + 1) : *value;
     } else if (!kind.empty()) {
       out += std::string(Label(kind, *value, lang));
     } else {
@@ -179,7 +184,27 @@ std::string Translate(std::string_view key, std::string_view lang, const Args& a
 
 std::string Translate(const Error& error, std::string_view lang) {
   if (error.key.empty()) return error.message;
-  return Translate(error.key, lang, error.args);
+  std::string out = Translate(error.key, lang, error.args);
+  for (const Error& d : error.details) out += "\n" + Translate(d, lang);
+  return out;
+}
+
+Message MessageOf(const Error& error) {
+  if (error.key.empty()) return Message{{}, {}, error.message};
+  return Message{error.key, error.args, Translate(error.key, "en", error.args)};
+}
+
+Error WrapError(ErrorCode code, std::string_view key, Args args, const Error& inner) {
+  args.emplace_back("what", inner.key.empty() ? inner.message : inner.key);
+  for (const auto& a : inner.args) args.push_back(a);
+  Error e = MakeError(code, key, std::move(args), inner.field);
+  return WithDetails(std::move(e), inner.details);
+}
+
+Error WithDetails(Error error, std::vector<Error> details) {
+  for (const Error& d : details) error.message += "\n" + d.message;
+  error.details = std::move(details);
+  return error;
 }
 
 std::string Translate(const Message& message, std::string_view lang) {
@@ -194,7 +219,7 @@ Message MakeMessage(std::string_view key, Args args) {
 }
 
 Error MakeError(ErrorCode code, std::string_view key, Args args, std::string field) {
-  Error e{code, std::string(key), std::move(args), {}, std::move(field)};
+  Error e{code, std::string(key), std::move(args), {}, std::move(field), {}};
   e.message = Translate(e.key, "en", e.args);
   return e;
 }

@@ -1,7 +1,6 @@
 // Enterprises and their identifiers.
 #include <algorithm>
 #include <optional>
-#include <regex>
 
 #include "dosti/text.h"
 #include "session_impl.h"
@@ -9,6 +8,22 @@
 namespace dosti {
 namespace {
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+
+// ISIC Rev.4: a section letter A–U, or a division, group or class code of 2–4 digits.
+bool IsIsicCode(std::string_view s) {
+  if (s.size() == 1) return s[0] >= 'A' && s[0] <= 'U';
+  return s.size() >= 2 && s.size() <= 4 && std::all_of(s.begin(), s.end(), IsDigit);
+}
+
+// ISO 3166-2 subdivision: two letters, a dash, one to three letters or digits (upper case).
+bool IsIsoSubdivision(std::string_view s) {
+  if (s.size() < 4 || s.size() > 6 || !IsUpper(s[0]) || !IsUpper(s[1]) || s[2] != '-') {
+    return false;
+  }
+  return std::all_of(s.begin() + 3, s.end(), [](char c) { return IsUpper(c) || IsDigit(c); });
+}
 
 }  // namespace
 
@@ -53,10 +68,8 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
     }
     SetField(row, f, t->empty() ? Value{} : Value{*t});
   }
-  // ISIC Rev.4: a section letter A–U, or a division/group/class code of 2–4 digits.
   if (std::string sector = FieldText(row, "sector"); !sector.empty()) {
-    static const std::regex isic("^([A-U]|[0-9]{2,4})$");
-    if (!std::regex_match(sector, isic) &&
+    if (!IsIsicCode(sector) &&
         fail(MakeErrorText(ErrorCode::kInvalid,
                        "sector must be an ISIC Rev.4 code: a section letter A-U or 2-4 digits "
                        "(e.g. J or 6201); got '" + sector + "'",
@@ -69,8 +82,7 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
     std::string upper = region;
     std::transform(upper.begin(), upper.end(), upper.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    static const std::regex iso("^[A-Z]{2}-[A-Z0-9]{1,3}$");
-    if (!std::regex_match(upper, iso)) {
+    if (!IsIsoSubdivision(upper)) {
       if (fail(MakeErrorText(ErrorCode::kInvalid,
                          "region must be an ISO 3166-2 code such as CN-BJ or PK-IS; got '" +
                              region + "'",

@@ -25,6 +25,15 @@ struct Session::Impl {
   WorkspaceInfo info;
   int utc_offset_minutes = 480;
   Date programme_start{2023, 9, 1};
+  // Session::Interrupt: long calls take a Watch at their start and check it at each row.
+  Cancellation cancel;
+  // SessionOptions::after_commit, and the observers (AddObserver) by id.
+  std::function<Result<void>()> after_commit;
+  std::vector<std::pair<ObserverId, ChangeObserver>> observers;
+  ObserverId next_observer = 1;
+
+  // Run by Db after every outermost COMMIT: the after-commit hook, then the observers.
+  Result<void> AfterCommit();
 
   // kNotInitialised unless `dosti init` has run on this database.
   Result<void> RequireInit() const;

@@ -185,6 +185,16 @@ std::string UsageText(std::string_view group, std::string_view lang);
 // "dosti enterprise add --country CN|PK ...": one command's usage line.
 std::string UsageLine(const CommandSpec& spec);
 
+// [SECTION] Messages of the core and sync in the user's language, with the CLI's hints
+// (hints.cpp). The core's messages name no command; the hint for a message key says what to
+// type (cli.hint.* in core/catalog/cli.cat), empty when there is none.
+std::string Hint(std::string_view key, const Args& args, std::string_view lang);
+// An error's text in `lang` with its hint, then its details, one per line.
+std::string ErrorText(const Error& e, std::string_view lang);
+// A message's, a warning's text in `lang` with its hint.
+std::string MessageText(const Message& m, std::string_view lang);
+std::string IssueText(const Issue& i, std::string_view lang);
+
 // [SECTION] Translations (i18n.cpp): the CLI's own strings in en, zh, ur.
 std::string Tr(std::string_view key, std::string_view lang);
 // Tr with "{0}", "{1}", ... replaced by `args` (translations may reorder them).

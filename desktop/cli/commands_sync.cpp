@@ -13,56 +13,21 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
-#include <fstream>
 #include <ostream>
 #include <set>
-#include <sstream>
 
 #include "cli_internal.h"
+#include "dosti/file.h"
 #include "dosti/text.h"
 
 namespace dosti::cli {
 
 // [SECTION] Files (cli_internal.h)
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeErrorText(ErrorCode::kIo, "cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return MakeErrorText(ErrorCode::kIo, "cannot read " + path);
-  return text.str();
-}
+Result<std::string> ReadFile(const std::string& path) { return dosti::ReadFile(path); }
 
 Result<void> WriteFileWhole(const std::string& path, std::string_view bytes, bool private_file) {
-  std::string tmp = path + ".part";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, private_file ? 0600 : 0644);
-  if (fd < 0) return MakeErrorText(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  // fsync before the rename, so the name never points at a file the disk does not hold.
-  bool ok = done == bytes.size() && ::fsync(fd) == 0;
-  std::string why = std::strerror(errno);
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    if (ok) why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return MakeErrorText(ErrorCode::kIo, "cannot write " + path + ": " + why);
-  }
-  // Read it back: removable media can acknowledge writes they did not keep (SQLite,
-  // "How To Corrupt An SQLite Database File", §3.1 and §4.2).
-  auto back = ReadFile(path);
-  if (!back || *back != bytes) {
-    return MakeErrorText(ErrorCode::kIo, path + " does not read back as written: the medium may be "
-                                            "faulty or full; write it elsewhere");
-  }
-  return {};
+  return WriteFileAtomic(path, bytes, {.private_file = private_file});
 }
 
 namespace {

@@ -5,7 +5,9 @@
 //
 // A message is a key and named arguments. Templates name the arguments ("{date}"), may refer to
 // them by position ("{0}"), and may ask for an argument's label ("{office:office}": the label of
-// kind "office" of the argument's value, e.g. "beijing" → 北京). "{{" is a literal brace.
+// kind "office" of the argument's value, e.g. "beijing" → 北京) or for a nested message
+// ("{what:msg}": the argument's value is a catalog key, rendered with the same arguments, so
+// "line {line}: {what:msg}" wraps any message). "{{" is a literal brace.
 #pragma once
 
 #include <string>
@@ -28,11 +30,18 @@ struct Message {
 };
 // The English message `key` with `args`.
 Message MakeMessage(std::string_view key, Args args = {});
+// An error's message without its code (to nest one in another, or to keep a reason).
+Message MessageOf(const Error& error);
+// The error `key` with `args` wrapping `inner` ("line {line}: {what:msg}"): the wrapper's
+// arguments, then "what" = the inner key, then the inner arguments. An inner error without a
+// key is nested by its English text. Keeps the inner error's field and details.
+Error WrapError(ErrorCode code, std::string_view key, Args args, const Error& inner);
 
 // The text of `key` in `lang` with `args` filled in; English when `lang` lacks it; the key
 // itself when the catalog has no such entry.
 std::string Translate(std::string_view key, std::string_view lang, const Args& args = {});
-// An error's, a message's text in `lang` (their English text when they carry no key).
+// An error's, a message's text in `lang` (their English text when they carry no key); an
+// error's details follow, one per line.
 std::string Translate(const Error& error, std::string_view lang);
 std::string Translate(const Message& message, std::string_view lang);
 
