@@ -110,7 +110,14 @@ std::string_view Pick(const Entry& e, std::string_view lang) {
   return e.text[0];
 }
 
-const std::string* Arg(const Args& args, std::string_view name) {
+// The argument `name`; inside item `item` of a "{x:msgs}" list, "<name>.<item>" first.
+const std::string* Arg(const Args& args, std::string_view name, int item = -1) {
+  if (item >= 0 && !name.empty()) {
+    std::string scoped = std::string(name) + "." + std::to_string(item);
+    for (const auto& [n, v] : args) {
+      if (n == scoped) return &v;
+    }
+  }
   if (!name.empty() && name.size() <= 2 && name.find_first_not_of("0123456789") == std::string_view::npos) {
     std::size_t i = static_cast<std::size_t>(std::stoi(std::string(name)));
     return i < args.size() ? &args[i].second : nullptr;
@@ -122,7 +129,7 @@ const std::string* Arg(const Args& args, std::string_view name) {
 }
 
 std::string Render(std::string_view text, std::string_view lang, const Args& args,
-                   int depth = 0) {
+                   int depth = 0, int item = -1) {
   std::string out;
   out.reserve(text.size() + 16);
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -147,13 +154,33 @@ std::string Render(std::string_view text, std::string_view lang, const Args& arg
       kind = name.substr(colon + 1);
       name = name.substr(0, colon);
     }
-    const std::string* value = Arg(args, name);
+    const std::string* value = Arg(args, name, item);
     if (!value) {
       out.append(text.substr(i, close - i + 1));  // left visible: a missing argument is a bug
     } else if (kind == "msg") {
       const Entry* nested = value->empty() ? nullptr : Find(*value);
       // A value that is no key is a text already (a nested error without a key).
-      out += nested && depth < 4 ? Render(Pick(*nested, lang), lang, args, depth + 1) : *value;
+      out += nested && depth < 4 ? Render(Pick(*nested, lang), lang, args, depth + 1, item)
+                                 : *value;
+    } else if (kind == "msgs") {
+      // Keys separated by commas, each rendered (item i reads "<arg>.<i>" before "<arg>"),
+      // joined with the language's list separator.
+      std::string_view keys = *value;
+      int n = 0;
+      while (!keys.empty()) {
+        std::size_t comma = keys.find(',');
+        std::string_view key = keys.substr(0, comma);
+        if (n > 0) {
+          const Entry* sep = Find("list.separator");
+          out += sep ? std::string(Pick(*sep, lang)) : std::string(", ");
+        }
+        const Entry* nested = Find(key);
+        out += nested && depth < 4 ? Render(Pick(*nested, lang), lang, args, depth + 1, n)
+                                   : std::string(key);
+        ++n;
+        if (comma == std::string_view::npos) break;
+        keys.remove_prefix(comma + 1);
+      }
     } else if (!kind.empty()) {
       out += std::string(Label(kind, *value, lang));
     } else {
@@ -187,6 +214,26 @@ std::string Translate(const Error& error, std::string_view lang) {
   std::string out = Translate(error.key, lang, error.args);
   for (const Error& d : error.details) out += "\n" + Translate(d, lang);
   return out;
+}
+
+void AddMessageList(Args& args, std::string_view name, const std::vector<Message>& items) {
+  std::string keys;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    keys += (i ? "," : "") + items[i].key;
+    for (const auto& [n, v] : items[i].args) args.emplace_back(n + "." + std::to_string(i), v);
+  }
+  args.emplace_back(std::string(name), std::move(keys));
+}
+
+std::string Translate(const Issue& issue, std::string_view lang) {
+  if (issue.key.empty()) return issue.message;
+  return Translate(issue.key, lang, issue.args);
+}
+
+Issue MakeWarning(ErrorCode code, std::string field, std::string_view key, Args args) {
+  Issue i{Severity::kWarning, code, std::move(field), {}, std::string(key), std::move(args)};
+  i.message = Translate(i.key, "en", i.args);
+  return i;
 }
 
 Message MessageOf(const Error& error) {

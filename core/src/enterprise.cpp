@@ -70,9 +70,7 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
   }
   if (std::string sector = FieldText(row, "sector"); !sector.empty()) {
     if (!IsIsicCode(sector) &&
-        fail(MakeErrorText(ErrorCode::kInvalid,
-                       "sector must be an ISIC Rev.4 code: a section letter A-U or 2-4 digits "
-                       "(e.g. J or 6201); got '" + sector + "'",
+        fail(MakeError(ErrorCode::kInvalid, "enterprise.bad_sector", {{"value", sector}},
                        "sector"))) {
       return *first;
     }
@@ -83,17 +81,16 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
     std::transform(upper.begin(), upper.end(), upper.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     if (!IsIsoSubdivision(upper)) {
-      if (fail(MakeErrorText(ErrorCode::kInvalid,
-                         "region must be an ISO 3166-2 code such as CN-BJ or PK-IS; got '" +
-                             region + "'",
+      if (fail(MakeError(ErrorCode::kInvalid, "enterprise.bad_region", {{"value", region}},
                          "region"))) {
         return *first;
       }
     } else {
       SetField(row, "region", upper);
       if (upper.substr(0, 2) != country) {
-        warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "region",
-                            "region " + upper + " is not in the home country " + country});
+        warnings.push_back(MakeWarning(ErrorCode::kInvalid, "region",
+                                       "enterprise.region_elsewhere",
+                                       {{"region", upper}, {"country", country}}));
       }
     }
   }
@@ -110,21 +107,22 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
   if (const Value* v = FindField(row, "founded_year"); v && !IsNull(*v)) {
     int64_t y = FieldInt(row, "founded_year", -1);
     if ((y < 1800 || y > 2100) &&
-        fail(MakeErrorText(ErrorCode::kInvalid, "founded_year must be a year such as 2015",
-                       "founded_year"))) {
+        fail(MakeError(ErrorCode::kInvalid, "enterprise.bad_year", {}, "founded_year"))) {
       return *first;
     }
   }
   if (const Value* v = FindField(row, "employees"); v && !IsNull(*v)) {
     if (FieldInt(row, "employees", -1) < 0 &&
-        fail(MakeErrorText(ErrorCode::kInvalid, "employees must be 0 or more", "employees"))) {
+        fail(MakeError(ErrorCode::kInvalid, "value.zero_or_more", {{"field", "employees"}},
+                       "employees"))) {
       return *first;
     }
   }
   if (const Value* v = FindField(row, "archived"); v && !IsNull(*v)) {
     int64_t a = FieldInt(row, "archived", -1);
     if (a != 0 && a != 1 &&
-        fail(MakeErrorText(ErrorCode::kInvalid, "archived must be 0 or 1", "archived"))) {
+        fail(MakeError(ErrorCode::kInvalid, "value.zero_or_one", {{"field", "archived"}},
+                       "archived"))) {
       return *first;
     }
   }
@@ -158,10 +156,11 @@ Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::stri
         c.value, IdentifierTypeCode(c.type), self_id);
     if (!rows) return rows.error();
     for (const Record& r : *rows) {
-      warnings.push_back({Severity::kWarning, ErrorCode::kInvalid,
-                          std::string(IdentifierField(c.type)),
-                          "possible duplicate: " + Describe(r) + " has the same " +
-                              std::string(IdentifierTypeCode(c.type)) + " " + c.value});
+      Args args = RecordArgs(r);
+      args.emplace_back("type", std::string(IdentifierTypeCode(c.type)));
+      args.emplace_back("value", c.value);
+      warnings.push_back(MakeWarning(ErrorCode::kInvalid, std::string(IdentifierField(c.type)),
+                                     "enterprise.duplicate_identifier", std::move(args)));
     }
   }
   std::string key = NameKey(name);
@@ -172,8 +171,8 @@ Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::stri
         key, self_id);
     if (!rows) return rows.error();
     for (const Record& r : *rows) {
-      warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "name",
-                          "possible duplicate: " + Describe(r) + " has the same name"});
+      warnings.push_back(
+          MakeWarning(ErrorCode::kInvalid, "name", "enterprise.duplicate_name", RecordArgs(r)));
     }
   }
   return {};
@@ -259,9 +258,11 @@ Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view 
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   if (IsReadOnlyField(field) || field == "identifiers") {
-    return MakeErrorText(ErrorCode::kReadOnlyField,
-                     std::string(field) + " cannot be set" +
-                         (field == "identifiers" ? "; add one with --uscc/--ntn/--secp" : ""),
+    if (field == "identifiers") {
+      return MakeError(ErrorCode::kReadOnlyField, "enterprise.identifiers_read_only", {},
+                       "identifiers");
+    }
+    return MakeError(ErrorCode::kReadOnlyField, "field.read_only", {{"field", std::string(field)}},
                      std::string(field));
   }
   auto rec = m.Load("enterprise", id);

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "dosti/catalog.h"
+
 namespace dosti {
 namespace {
 
@@ -180,7 +182,7 @@ Result<void> DecodeRowClock(std::string_view bytes, RowClock& clock) {
   }
   if (!in.ok || !in.AtEnd()) {
     clock.entries.clear();
-    return MakeErrorText(ErrorCode::kStorage, "damaged replication clock in the database");
+    return MakeError(ErrorCode::kStorage, "db.damaged_clock");
   }
   return {};
 }

@@ -107,10 +107,10 @@ Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& i
   return row;
 }
 
-std::string Describe(const Record& r, std::string_view name_field) {
-  std::string name = r.Text(name_field);
+Args RecordArgs(const Record& r, std::string_view name_field) {
   // The whole id: ids made within the same minute share their first characters.
-  return (name.empty() ? std::string("record") : name) + " (" + r.id + ")";
+  std::string name = r.Text(name_field);
+  return {{"name", name.empty() ? std::string("record") : name}, {"id", r.id}};
 }
 
 // [SECTION] Impl

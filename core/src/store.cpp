@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "dosti/catalog.h"
 #include "dosti/hex.h"
 #include "dosti/session.h"
 #include "dosti/text.h"
@@ -147,7 +148,7 @@ Result<const TableInfo*> Store::Table(std::string_view table) {
     info.index.emplace(c.name, static_cast<int>(info.columns.size()));
     info.columns.push_back(std::move(c));
   }
-  if (info.columns.empty()) return MakeErrorText(ErrorCode::kNotFound, "no table " + key);
+  if (info.columns.empty()) return MakeError(ErrorCode::kNotFound, "table.unknown", {{"table", key}});
   info.clock = info.Find("clock");
   info.updated_at = info.Find("updated_at");
   info.name_column = info.Find("name");
@@ -177,14 +178,14 @@ Result<Value> Store::ParseValue(std::string_view table, std::string_view column,
   if (!t) return t.error();
   int i = (*t)->Find(column);
   if (i < 0 || (*t)->columns[i].local) {
-    return MakeErrorText(ErrorCode::kUnknownField,
-                     std::string(table) + " has no field '" + std::string(column) + "'",
+    return MakeError(ErrorCode::kUnknownField, "field.unknown",
+                     {{"table", std::string(table)}, {"field", std::string(column)}},
                      std::string(column));
   }
   if (text.empty()) return Value{};
   if (!(*t)->columns[i].integer) {
     if (!text::IsValidUtf8(text)) {
-      return MakeErrorText(ErrorCode::kInvalid, std::string(column) + " is not valid UTF-8",
+      return MakeError(ErrorCode::kInvalid, "value.not_utf8", {{"field", std::string(column)}},
                        std::string(column));
     }
     return Value{text::Clean(text)};
@@ -193,9 +194,8 @@ Result<Value> Store::ParseValue(std::string_view table, std::string_view column,
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     std::string(column) + " must be a whole number; got '" + std::string(text) +
-                         "'",
+    return MakeError(ErrorCode::kInvalid, "value.not_integer",
+                     {{"field", std::string(column)}, {"value", std::string(text)}},
                      std::string(column));
   }
   return Value{v};
@@ -213,7 +213,7 @@ Result<void> Store::SetDevice(std::string device_id) {
     device_numbers_.emplace(row.Text(1), static_cast<uint32_t>(devices_.size()));
     devices_.push_back(row.Text(1));
   }));
-  if (damaged) return MakeErrorText(ErrorCode::kStorage, "damaged device dictionary in the database");
+  if (damaged) return MakeError(ErrorCode::kStorage, "db.damaged_devices");
   auto self = Intern(device_id_);
   if (!self) return self.error();
   device_n_ = *self;
@@ -801,8 +801,7 @@ Result<void> Store::ApplyRow(RowState& row, std::vector<Change>& changes, int64_
     int col = ch.column;
     if (col >= 0 && (row.table->columns[col].local || ch.name == "id" ||
                      ch.name == "updated_at")) {
-      return MakeErrorText(ErrorCode::kInvalid,
-                       "a change names the local column " + std::string(ch.name));
+      return MakeError(ErrorCode::kInvalid, "commit.local_column", {{"column", std::string(ch.name)}});
     }
     std::string_view name = col >= 0 ? std::string_view() : ch.name;
     if (ch.name == "merged_into") canon_dirty_ = true;
@@ -1003,7 +1002,7 @@ Result<void> Store::Insert(std::string_view table, const std::string& id, const 
   auto row = LoadRow(*t, table, id, {});
   if (!row) return row.error();
   if ((*row)->exists) {
-    return MakeErrorText(ErrorCode::kInternal, std::string(table) + " " + id + " exists already");
+    return MakeError(ErrorCode::kInternal, "store.exists", {{"table", std::string(table)}, {"id", id}});
   }
   const TableInfo& info = **t;
   Value created_at = clock_.NowMs(), origin_device = device_id_;
@@ -1019,8 +1018,8 @@ Result<void> Store::Insert(std::string_view table, const std::string& id, const 
   for (const Field& f : fields) {
     int c = info.Find(f.name);
     if (c < 0 || IsBookkeepingColumn(f.name)) {
-      return MakeErrorText(ErrorCode::kUnknownField,
-                       std::string(table) + " has no field '" + f.name + "'", f.name);
+      return MakeError(ErrorCode::kUnknownField, "field.unknown",
+                       {{"table", std::string(table)}, {"field", f.name}}, f.name);
     }
     Change& ch = changes.emplace_back();
     ch.column = c;
@@ -1041,8 +1040,8 @@ Result<int> Store::Update(std::string_view table, std::string_view id, const Fie
   for (const Field& f : fields) {
     int c = info.Find(f.name);
     if (c < 0 || IsBookkeepingColumn(f.name)) {
-      return MakeErrorText(ErrorCode::kUnknownField,
-                       std::string(table) + " has no field '" + f.name + "'", f.name);
+      return MakeError(ErrorCode::kUnknownField, "field.unknown",
+                       {{"table", std::string(table)}, {"field", f.name}}, f.name);
     }
     columns.push_back(c);
   }
@@ -1050,7 +1049,8 @@ Result<int> Store::Update(std::string_view table, std::string_view id, const Fie
   if (!loaded) return loaded.error();
   RowState& row = **loaded;
   if (!row.exists) {
-    return MakeErrorText(ErrorCode::kNotFound, "no " + std::string(table) + " " + std::string(id));
+    return MakeError(ErrorCode::kNotFound, "store.not_found",
+                     {{"table", std::string(table)}, {"id", std::string(id)}});
   }
   std::vector<Change>& changes = changes_;
   changes.clear();

@@ -211,12 +211,13 @@ std::string PadRight(const std::string& s, size_t width) {
 
 // The reasons commits wait, one per device (the first waiting commit's reason: the others of
 // that device wait behind it).
-std::vector<std::string> HeldReasons(const std::vector<HeldCommit>& waiting) {
+std::vector<std::string> HeldReasons(const std::vector<HeldCommit>& waiting,
+                                     std::string_view lang) {
   std::vector<std::string> out;
   std::string last_device;
   for (const HeldCommit& h : waiting) {
     if (!out.empty() && h.device == last_device) continue;
-    out.push_back(h.reason);
+    out.push_back(MessageText(h.reason, lang));
     last_device = h.device;
   }
   return out;
@@ -227,7 +228,7 @@ std::vector<std::string> HeldReasons(const std::vector<HeldCommit>& waiting) {
 // commits that were already waiting), so the reasons follow under "Still waiting".
 void PrintApplySummary(Context& c, const std::string& summary,
                        const std::vector<HeldCommit>& waiting, bool newly_held = true) {
-  std::vector<std::string> reasons = HeldReasons(waiting);
+  std::vector<std::string> reasons = HeldReasons(waiting, c.lang);
   c.out << summary;
   if (reasons.empty()) {
     c.out << Tr("sep.end", c.lang) << '\n';
@@ -300,7 +301,9 @@ int CmdDuplicatesList(Context& c) {
     c.out << number << p.id_a << "  " << Cell(p.name_a) << '\n';
     c.out << indent << p.id_b << "  " << Cell(p.name_b) << '\n';
     std::string reasons;
-    for (const std::string& r : p.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+    for (const Message& r : p.reasons) {
+      reasons += (reasons.empty() ? "" : "; ") + MessageText(r, c.lang);
+    }
     c.out << indent << why << Tr("sep.colon", c.lang) << Cell(reasons) << '\n';
   }
   c.out << Tr("duplicates.hint", c.lang) << '\n';
@@ -580,7 +583,7 @@ int CmdHeldList(Context& c) {
            FieldLabel("reason", c.lang)});
   t.AlignRight(1);
   for (const HeldCommit& h : *held) {
-    std::string reason = h.reason;
+    std::string reason = MessageText(h.reason, c.lang);
     if (h.accepted) reason = Tr("held.accepted", c.lang) + " " + reason;
     t.Add({short_ids[h.device], std::to_string(h.seq), UtcMinute(h.time_ms), reason});
   }

@@ -19,9 +19,10 @@ constexpr std::pair<std::string_view, std::string_view> kHints[] = {
     {"conflict.keep_range", "cli.hint.conflict.keep_range"},
     {"held.clock_ahead", "cli.hint.held.clock_ahead"},
     {"match.lost_needs_reason", "cli.hint.match.lost_needs_reason"},
+    {"match.back_needs_reason", "cli.hint.match.back_needs_reason"},
+    {"quality.duplicate", "cli.hint.quality.duplicate"},
     {"enrollment.needs_reason", "cli.hint.enrollment.needs_reason"},
     {"enterprise.identifiers_read_only", "cli.hint.enterprise.identifiers_read_only"},
-    {"replication.too_many_waiting", "cli.hint.replication.too_many_waiting"},
 };
 
 }  // namespace

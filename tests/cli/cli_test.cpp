@@ -368,8 +368,11 @@ TEST_CASE("enterprise add saves a USCC failing its check character, with a warni
   Run json = cli.Json({"enterprise", "add", "--country", "CN", "--name", "厦门某公司", "--uscc",
                        "91350203M0001QAY9B"});
   REQUIRE(json.code == 0);
-  CHECK(json.err.empty());  // in --json mode the warnings travel in the output
-  CHECK(json.out.find("\"warnings\": [\n    \"") != std::string::npos);
+  CHECK(json.err.empty());  // in --json mode the warnings travel in the output, with their
+                            // codes and catalog keys
+  CHECK(JsonInt(json.out, "code") == static_cast<int64_t>(dosti::ErrorCode::kBadIdentifier));
+  CHECK(JsonText(json.out, "key") == "identifier.uscc.check");
+  CHECK(JsonText(json.out, "field") == "uscc");
   Run get = cli.Json({"enterprise", "get", Cli::Id(json.out)});
   CHECK(JsonText(get.out, "check") == "checksum_warning");
 }
@@ -975,9 +978,12 @@ TEST_CASE("ToJson writes a record with its id first and NULL as null", "[cli][js
   CHECK(dosti::json::ToJson(r) ==
         R"({"id":"0123456789abcdef0123456789abcdef","name":"华为","employees":207000,)"
         R"("score":0.25,"city":null})");
-  dosti::Saved saved{
-      "abc", {{dosti::Severity::kWarning, dosti::ErrorCode::kInvalid, "uscc", "check \"this\""}}};
-  CHECK(dosti::json::ToJson(saved) == R"({"id":"abc","warnings":["check \"this\""]})");
+  dosti::Saved saved{"abc",
+                     {{dosti::Severity::kWarning, dosti::ErrorCode::kInvalid, "uscc",
+                       "check \"this\"", "some.key", {{"value", "x"}}}}};
+  CHECK(dosti::json::ToJson(saved) ==
+        R"({"id":"abc","warnings":[{"severity":"warning","code":200,"key":"some.key",)"
+        R"("args":{"value":"x"},"field":"uscc","message":"check \"this\""}]})");
   dosti::ProgressReport progress;
   progress.as_of = {2024, 6, 15};
   progress.countries = {{"CN", 100, 3, {{"prospect", 4}, {"selected", 3}}, 1},

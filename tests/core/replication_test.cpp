@@ -164,7 +164,7 @@ TEST_CASE("Changesets arriving out of order wait for the gap and then apply",
   CHECK(held->applied == 0);
   CHECK(held->held == 1);
   REQUIRE(held->waiting.size() == 1);
-  CHECK(held->waiting[0].reason.find("earlier changes") != std::string::npos);
+  CHECK(held->waiting[0].reason.text.find("earlier changes") != std::string::npos);
   for (const std::string& cs : parts) REQUIRE(b->ApplyChangeset(cs));
   CHECK(b->ListHeld()->empty());
   CHECK(Name(*b.session, e->id) == "Later");
@@ -186,7 +186,7 @@ TEST_CASE("A changeset stamped in the future is held with a diagnosis until its 
   REQUIRE(r);
   CHECK(r->held == 1);
   REQUIRE(r->waiting.size() == 1);
-  CHECK(r->waiting[0].reason.find("(islamabad)'s clock is 3 h 5 min ahead") != std::string::npos);
+  CHECK(r->waiting[0].reason.text.find("(islamabad)'s clock is 3 h 5 min ahead") != std::string::npos);
   CHECK(DigestOf(*a.session) == digest_before);
   CHECK_FALSE(a->GetEnterprise(e->id));
 

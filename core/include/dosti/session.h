@@ -177,7 +177,9 @@ struct SearchHit {
 struct DuplicatePair {
   std::string id_a, name_a;  // id_a < id_b
   std::string id_b, name_b;
-  std::vector<std::string> reasons;  // "same CN_USCC 9111…", "same name", "same mobile +92…"
+  // Why they look like one, translatable (keys duplicates.same_*): the English texts are
+  // "same CN_USCC 9111…", "same name", "same mobile +92…".
+  std::vector<Message> reasons;
 };
 
 struct ServiceFilter {
@@ -337,8 +339,14 @@ class Session {
                                                  std::size_t max_bytes = kMaxChangesetBytes);
   // Applies a changeset in one transaction: known commits are skipped, applicable ones merged
   // field by field, the rest held (gap, dependency, future stamp) and applied when they can.
-  // A malformed changeset is refused whole with kInvalid and changes nothing.
+  // A commit whose (device, seq) is already here with other bytes is equivocation: it is kept
+  // as evidence and reported in ApplyReport::equivocations, never applied, and the later
+  // commits of the changeset are dropped with it (core/REPLICATION.md, "Equivocation").
+  // A malformed changeset is refused whole with kInvalid and changes nothing. Interrupt()
+  // stops it before its next commit: kCancelled, nothing applied.
   Result<ApplyReport> ApplyChangeset(std::string_view bytes);
+  // Every equivocating commit kept as evidence, by device and seq, with its bytes.
+  Result<std::vector<Equivocation>> ListEquivocations();
   Result<std::vector<HeldCommit>> ListHeld();
   // Applies held commits whose time has come (and whatever they unblock).
   Result<ApplyReport> ReleaseHeld();
