@@ -1,6 +1,7 @@
 // Enterprises and their identifiers.
 #include <algorithm>
 #include <optional>
+#include <tuple>
 
 #include "dosti/text.h"
 #include "session_impl.h"
@@ -345,6 +346,151 @@ Result<Saved> Session::AddIdentifier(std::string_view enterprise_id,
   });
   if (!r) return r.error();
   return saved;
+}
+
+// [SECTION] Paged lists
+
+namespace {
+
+// The SQL of one sort: its index and its ORDER BY (ascending; descending flips every term).
+struct SortSql {
+  const char* index;
+  std::vector<const char*> terms;
+};
+
+SortSql SortFor(EnterpriseSort sort) {
+  switch (sort) {
+    case EnterpriseSort::kCountry:
+      return {"enterprise_list_country", {"country", "name COLLATE NOCASE", "id"}};
+    case EnterpriseSort::kStage:
+      return {"enterprise_list_stage", {"stage_rank", "name COLLATE NOCASE", "id"}};
+    case EnterpriseSort::kUpdated:
+      return {"enterprise_list_updated", {"updated_at", "id"}};
+    case EnterpriseSort::kName:
+    case EnterpriseSort::kRelevance:
+      break;
+  }
+  return {"enterprise_list_name", {"name COLLATE NOCASE", "id"}};
+}
+
+// Column "stage" of a list row: the stage code, or NULL when not enrolled.
+Value StageOfRank(int64_t rank) {
+  if (rank < 1 || rank > static_cast<int64_t>(kEnrollmentStages.size())) return Value{};
+  return Value{std::string(kEnrollmentStages[static_cast<size_t>(rank - 1)])};
+}
+
+}  // namespace
+
+Result<EnterprisePage> Session::QueryEnterprises(const EnterpriseQuery& q) {
+  Impl& m = *impl_;
+  DOSTI_TRY(CheckOneOf("country", q.country, kCountries));
+  DOSTI_TRY(CheckOneOf("owning_office", q.office, kOffices));
+  int64_t rank = -1;  // any stage
+  if (q.stage == "none") {
+    rank = 0;
+  } else if (!q.stage.empty()) {
+    DOSTI_TRY(CheckOneOf("stage", q.stage, kEnrollmentStages));
+    rank = 1 + (std::find(kEnrollmentStages.begin(), kEnrollmentStages.end(), q.stage) -
+                kEnrollmentStages.begin());
+  }
+  if (q.offset < 0) {
+    return MakeError(ErrorCode::kInvalid, "list.bad_offset", {{"value", std::to_string(q.offset)}},
+                     "offset");
+  }
+  if (q.limit < 1 || q.limit > kMaxPageRows) {
+    return MakeError(ErrorCode::kInvalid, "list.bad_limit",
+                     {{"value", std::to_string(q.limit)}, {"max", std::to_string(kMaxPageRows)}},
+                     "limit");
+  }
+  // Every list shows live records only (merged ones lead to their record).
+  std::string where = " WHERE canon_id IS NULL";
+  if (q.archived == ArchivedFilter::kExclude) where += " AND archived = 0";
+  if (q.archived == ArchivedFilter::kOnly) where += " AND archived = 1";
+  where += " AND (?1 = '' OR country = ?1) AND (?2 < 0 OR stage_rank = ?2)"
+           " AND (?3 = '' OR sector = ?3) AND (?4 = '' OR owning_office = ?4)";
+  EnterprisePage page;
+  page.offset = q.offset;
+  const std::string columns = "SELECT *, stage_rank AS list_stage_rank FROM enterprise";
+
+  if (!q.search.empty()) {
+    // The "already ours?" hits (best first), filtered here, sorted, then paged.
+    auto hits = Search(q.search, kMaxQueryHits);
+    if (!hits) return hits.error();
+    auto st = m.db->Prepare(columns + where + " AND id = ?5");
+    if (!st) return st.error();
+    std::vector<Record> rows;
+    for (const SearchHit& h : *hits) {
+      (*st)->Args(q.country, rank, q.sector, q.office, h.enterprise_id);
+      auto found = m.store->Collect(**st);
+      if (!found) return found.error();
+      for (Record& r : *found) rows.push_back(std::move(r));
+    }
+    std::vector<size_t> order(rows.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (q.sort != EnterpriseSort::kRelevance) {
+      auto key = [&](const Record& r) {
+        std::string name = r.Text("name");
+        for (char& c : name) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        switch (q.sort) {
+          case EnterpriseSort::kCountry:
+            return std::make_tuple(r.Text("country"), name, int64_t{0}, r.id);
+          case EnterpriseSort::kStage:
+            return std::make_tuple(std::string(), name, r.Int("list_stage_rank"), r.id);
+          case EnterpriseSort::kUpdated:
+            return std::make_tuple(std::string(), std::string(), r.Int("updated_at"), r.id);
+          default:
+            return std::make_tuple(std::string(), name, int64_t{0}, r.id);
+        }
+      };
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        auto ka = key(rows[a]), kb = key(rows[b]);
+        // Stage sorts by rank before the name.
+        if (q.sort == EnterpriseSort::kStage && std::get<2>(ka) != std::get<2>(kb)) {
+          return std::get<2>(ka) < std::get<2>(kb);
+        }
+        return ka < kb;
+      });
+    }
+    if (q.descending) std::reverse(order.begin(), order.end());
+    page.total = static_cast<int64_t>(rows.size());
+    for (size_t i = static_cast<size_t>(std::min<int64_t>(q.offset, page.total));
+         i < order.size() && page.rows.size() < static_cast<size_t>(q.limit); ++i) {
+      page.rows.push_back(std::move(rows[order[i]]));
+    }
+  } else {
+    // One index per sort (schema version 5) holds every filter column, so the count and the
+    // page each read one index, and only the page's rows are read from the table.
+    SortSql sort = SortFor(q.sort);
+    std::string order;
+    for (const char* term : sort.terms) {
+      order += std::string(order.empty() ? "" : ", ") + term + (q.descending ? " DESC" : "");
+    }
+    auto count = m.db->Prepare("SELECT count(*) FROM enterprise" + where);
+    if (!count) return count.error();
+    (*count)->Args(q.country, rank, q.sector, q.office);
+    auto counted = (*count)->Step();
+    if (!counted) return counted.error();
+    page.total = (*count)->Int(0);
+    (*count)->Reset();
+    auto st = m.db->Prepare(columns + " WHERE rowid IN (SELECT rowid FROM enterprise INDEXED BY " +
+                            sort.index + where + " ORDER BY " + order +
+                            " LIMIT ?5 OFFSET ?6) ORDER BY " + order);
+    if (!st) return st.error();
+    (*st)->Args(q.country, rank, q.sector, q.office, int64_t{q.limit}, q.offset);
+    auto rows = m.store->Collect(**st);
+    if (!rows) return rows.error();
+    page.rows = std::move(*rows);
+  }
+  for (Record& r : page.rows) {
+    // The local rank becomes the stage's code.
+    auto it = std::find_if(r.fields.begin(), r.fields.end(),
+                           [](const Field& f) { return f.name == "list_stage_rank"; });
+    if (it == r.fields.end()) continue;
+    int64_t stage_rank = std::holds_alternative<int64_t>(it->value) ? std::get<int64_t>(it->value) : 0;
+    it->name = "stage";
+    it->value = StageOfRank(stage_rank);
+  }
+  return page;
 }
 
 }  // namespace dosti
