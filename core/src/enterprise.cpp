@@ -402,12 +402,25 @@ Result<EnterprisePage> Session::QueryEnterprises(const EnterpriseQuery& q) {
                      {{"value", std::to_string(q.limit)}, {"max", std::to_string(kMaxPageRows)}},
                      "limit");
   }
-  // Every list shows live records only (merged ones lead to their record).
-  std::string where = " WHERE canon_id IS NULL";
-  if (q.archived == ArchivedFilter::kExclude) where += " AND archived = 0";
-  if (q.archived == ArchivedFilter::kOnly) where += " AND archived = 1";
-  where += " AND (?1 = '' OR country = ?1) AND (?2 < 0 OR stage_rank = ?2)"
-           " AND (?3 = '' OR sector = ?3) AND (?4 = '' OR owning_office = ?4)";
+  // Every list shows live records only (merged ones lead to their record). Only the filters
+  // given become terms, so that each is an equality the indexes can seek on; the statement
+  // cache keeps one statement per combination.
+  std::string filters;
+  if (q.archived == ArchivedFilter::kExclude) filters += " AND archived = 0";
+  if (q.archived == ArchivedFilter::kOnly) filters += " AND archived = 1";
+  if (!q.country.empty()) filters += " AND country = ?1";
+  if (rank >= 0) filters += " AND stage_rank = ?2";
+  if (!q.sector.empty()) filters += " AND sector = ?3";
+  if (!q.office.empty()) filters += " AND owning_office = ?4";
+  const std::string where = " WHERE canon_id IS NULL" + filters;
+  auto bind = [&](Stmt& st) -> Stmt& {
+    st.Reset();
+    if (!q.country.empty()) st.Bind(1, q.country);
+    if (rank >= 0) st.Bind(2, rank);
+    if (!q.sector.empty()) st.Bind(3, q.sector);
+    if (!q.office.empty()) st.Bind(4, q.office);
+    return st;
+  };
   EnterprisePage page;
   page.offset = q.offset;
   const std::string columns = "SELECT *, stage_rank AS list_stage_rank FROM enterprise";
@@ -420,7 +433,7 @@ Result<EnterprisePage> Session::QueryEnterprises(const EnterpriseQuery& q) {
     if (!st) return st.error();
     std::vector<Record> rows;
     for (const SearchHit& h : *hits) {
-      (*st)->Args(q.country, rank, q.sector, q.office, h.enterprise_id);
+      bind(**st).Bind(5, h.enterprise_id);
       auto found = m.store->Collect(**st);
       if (!found) return found.error();
       for (Record& r : *found) rows.push_back(std::move(r));
@@ -433,23 +446,17 @@ Result<EnterprisePage> Session::QueryEnterprises(const EnterpriseQuery& q) {
         for (char& c : name) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
         switch (q.sort) {
           case EnterpriseSort::kCountry:
-            return std::make_tuple(r.Text("country"), name, int64_t{0}, r.id);
+            return std::make_tuple(r.Text("country"), int64_t{0}, name, r.id);
           case EnterpriseSort::kStage:
-            return std::make_tuple(std::string(), name, r.Int("list_stage_rank"), r.id);
+            return std::make_tuple(std::string(), r.Int("list_stage_rank"), name, r.id);
           case EnterpriseSort::kUpdated:
-            return std::make_tuple(std::string(), std::string(), r.Int("updated_at"), r.id);
+            return std::make_tuple(std::string(), r.Int("updated_at"), std::string(), r.id);
           default:
-            return std::make_tuple(std::string(), name, int64_t{0}, r.id);
+            return std::make_tuple(std::string(), int64_t{0}, name, r.id);
         }
       };
-      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        auto ka = key(rows[a]), kb = key(rows[b]);
-        // Stage sorts by rank before the name.
-        if (q.sort == EnterpriseSort::kStage && std::get<2>(ka) != std::get<2>(kb)) {
-          return std::get<2>(ka) < std::get<2>(kb);
-        }
-        return ka < kb;
-      });
+      std::stable_sort(order.begin(), order.end(),
+                       [&](size_t a, size_t b) { return key(rows[a]) < key(rows[b]); });
     }
     if (q.descending) std::reverse(order.begin(), order.end());
     page.total = static_cast<int64_t>(rows.size());
@@ -458,17 +465,18 @@ Result<EnterprisePage> Session::QueryEnterprises(const EnterpriseQuery& q) {
       page.rows.push_back(std::move(rows[order[i]]));
     }
   } else {
-    // One index per sort (schema version 5) holds every filter column, so the count and the
-    // page each read one index, and only the page's rows are read from the table.
+    // Schema version 5: the count sums the tally of live enterprises by filter columns; the
+    // page walks its sort's index (which carries the filter columns too) and reads only the
+    // page's rows from the table.
     SortSql sort = SortFor(q.sort);
     std::string order;
     for (const char* term : sort.terms) {
       order += std::string(order.empty() ? "" : ", ") + term + (q.descending ? " DESC" : "");
     }
-    auto count = m.db->Prepare("SELECT count(*) FROM enterprise" + where);
+    auto count = m.db->Prepare("SELECT coalesce(sum(n), 0) FROM enterprise_tally WHERE 1" +
+                               filters);
     if (!count) return count.error();
-    (*count)->Args(q.country, rank, q.sector, q.office);
-    auto counted = (*count)->Step();
+    auto counted = bind(**count).Step();
     if (!counted) return counted.error();
     page.total = (*count)->Int(0);
     (*count)->Reset();
@@ -476,7 +484,7 @@ Result<EnterprisePage> Session::QueryEnterprises(const EnterpriseQuery& q) {
                             sort.index + where + " ORDER BY " + order +
                             " LIMIT ?5 OFFSET ?6) ORDER BY " + order);
     if (!st) return st.error();
-    (*st)->Args(q.country, rank, q.sector, q.office, int64_t{q.limit}, q.offset);
+    bind(**st).Bind(5, int64_t{q.limit}).Bind(6, q.offset);
     auto rows = m.store->Collect(**st);
     if (!rows) return rows.error();
     page.rows = std::move(*rows);

@@ -47,6 +47,10 @@ extern const std::vector<std::string_view> kMatchmakingStages;  // proposed … 
 extern const std::vector<std::string_view> kCooperationTypes;   // trade … other
 
 struct SessionOptions {
+  // {&clock, &random} and {&clock, &random, hook} both read as before the hook existed.
+  SessionOptions(Clock* c = nullptr, Random* r = nullptr,
+                 std::function<Result<void>()> hook = {})  // NOLINT: implicit on purpose
+      : clock(c), random(r), after_commit(std::move(hook)) {}
   Clock* clock = nullptr;    // nullptr: the system clock
   Random* random = nullptr;  // nullptr: the operating system's random source
   // The after-commit hook, for a storage layer that must flush before a save is reported (the
