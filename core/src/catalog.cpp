@@ -157,6 +157,8 @@ std::string Render(std::string_view text, std::string_view lang, const Args& arg
     const std::string* value = Arg(args, name, item);
     if (!value) {
       out.append(text.substr(i, close - i + 1));  // left visible: a missing argument is a bug
+    } else if (kind == "omit") {
+      // An argument this language has no use for (an English plural word), left out on purpose.
     } else if (kind == "msg") {
       const Entry* nested = value->empty() ? nullptr : Find(*value);
       // A value that is no key is a text already (a nested error without a key).

@@ -414,7 +414,7 @@ Result<void> Store::RecomputeAllStages() {
   std::string expr;
   for (size_t i = 0; i < rank.size(); ++i) {
     if (rank.compare(i, 2, "?1") == 0) {
-      expr += "enterprise.id";
+      expr += "enterprise.id";  // catalog: not a key (a column)
       ++i;
     } else {
       expr += rank[i];

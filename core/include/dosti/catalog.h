@@ -9,7 +9,9 @@
 // ("{what:msg}": the argument's value is a catalog key, rendered with the same arguments, so
 // "line {line}: {what:msg}" wraps any message) or for a list of them ("{why:msgs}": keys
 // separated by commas, joined with the language's list.separator; item i reads an argument
-// "<name>.<i>" before "<name>", so items of one key may differ). "{{" is a literal brace.
+// "<name>.<i>" before "<name>", so items of one key may differ). "{name:omit}" renders nothing:
+// a translation names an argument it has no use for (an English plural word) so that leaving
+// it out is deliberate. "{{" is a literal brace.
 #pragma once
 
 #include <string>
