@@ -46,7 +46,7 @@ int CmdImportEnterprises(Context& c) {
                {std::to_string(summary->imported), std::to_string(summary->rows)})
         << '\n';
   for (const Issue& i : summary->warnings) {
-    c.err << "warning: " << (i.field.empty() ? "" : i.field + ": ") << Cell(i.message) << '\n';
+    c.err << "warning: " << (i.field.empty() ? "" : i.field + ": ") << Cell(IssueText(i, c.lang)) << '\n';
   }
   return 0;
 }

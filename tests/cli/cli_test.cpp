@@ -993,3 +993,27 @@ TEST_CASE("ToJson writes a record with its id first and NULL as null", "[cli][js
         R"("stages":{"prospect":4,"selected":3},"exits":1},)"
         R"("PK":{"as_of":"2024-06-15","target":100,"selected":0,"stages":{},"exits":0}})");
 }
+
+TEST_CASE("Errors and warnings of the core are printed in the language asked for, with the CLI's hint",
+          "[cli][i18n]") {
+  Cli cli;
+  Run zh = cli({"enterprise", "list", "--lang", "zh"});
+  RequireRefused(zh);
+  CHECK(zh.err == "error: 此数据库还没有工作区；请运行：dosti init --office beijing|islamabad\n");
+  Run ur = cli({"--lang", "ur", "report", "progress"});
+  RequireRefused(ur);
+  CHECK(ur.err.find("ورک اسپیس") != std::string::npos);
+  CHECK(ur.err.find("dosti init --office") != std::string::npos);
+
+  cli.Init();
+  Run warned = cli({"--lang", "zh", "enterprise", "add", "--country", "CN", "--name", "福州某公司",
+                    "--uscc", "91350100M0001TGQXM"});
+  REQUIRE(warned.code == 0);
+  CHECK(warned.err.rfind("warning: 统一社会信用代码的校验码是“M”，应为", 0) == 0);
+  // A refusal whose fix is a flag: the core says what is wrong, the CLI names the flag.
+  std::string id = cli.Add({"--country", "PK", "--name", "Indus"});
+  Run identifiers = cli({"enterprise", "set", id, "identifiers", "x"});
+  RequireRefused(identifiers);
+  CHECK(identifiers.err ==
+        "error: identifiers cannot be set; add one with --uscc/--ntn/--secp\n");
+}

@@ -12,6 +12,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,22 +21,22 @@ namespace dosti {
 class ByteWriter {
  public:
   // Writes into a buffer of its own (bytes(), Take()).
-  ByteWriter() : out_(&own_) {}
+  ByteWriter() : own_(std::make_unique<std::string>()), out_(own_.get()) {}
   // Appends to `out`, which must outlive the writer (reusing a caller's buffer).
   explicit ByteWriter(std::string& out) : out_(&out) {}
   ByteWriter(const ByteWriter&) = delete;
   ByteWriter& operator=(const ByteWriter&) = delete;
 
   ByteWriter& U8(uint8_t v) { out_->push_back(static_cast<char>(v)); return *this; }
-  ByteWriter& U16(uint16_t v) { return Le(v, 2); }
-  ByteWriter& U32(uint32_t v) { return Le(v, 4); }
-  ByteWriter& U64(uint64_t v) { return Le(v, 8); }
-  ByteWriter& I64(int64_t v) { return Le(static_cast<uint64_t>(v), 8); }
+  ByteWriter& U16(uint16_t v) { return Le<2>(v); }
+  ByteWriter& U32(uint32_t v) { return Le<4>(v); }
+  ByteWriter& U64(uint64_t v) { return Le<8>(v); }
+  ByteWriter& I64(int64_t v) { return Le<8>(static_cast<uint64_t>(v)); }
   // An IEEE 754 double, its bits little-endian.
   ByteWriter& F64(double v) {
     uint64_t bits;
     std::memcpy(&bits, &v, 8);  // std::bit_cast: not in emscripten 3.1.6's libc++
-    return Le(bits, 8);
+    return Le<8>(bits);
   }
   // Raw bytes (fixed-size fields).
   ByteWriter& Raw(std::string_view b) { out_->append(b); return *this; }
@@ -46,13 +47,18 @@ class ByteWriter {
   std::string Take() { return std::move(*out_); }
 
  private:
-  ByteWriter& Le(uint64_t v, int n) {
+  template <int n>
+  ByteWriter& Le(uint64_t v) {
     char b[8];
-    for (int i = 0; i < n; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-    out_->append(b, static_cast<std::size_t>(n));
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(b, &v, 8);
+    } else {
+      for (int i = 0; i < n; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+    }
+    out_->append(b, std::size_t{n});
     return *this;
   }
-  std::string own_;
+  std::unique_ptr<std::string> own_;  // a buffer of its own, when not given one
   std::string* out_;
 };
 
