@@ -174,10 +174,7 @@ Result<std::string> Session::Impl::Resolve(std::string_view table, std::string_v
   std::string key = text::Trim(id);
   std::transform(key.begin(), key.end(), key.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  bool hex = !key.empty() && key.size() <= 32 &&
-             std::all_of(key.begin(), key.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-             });
+  bool hex = !key.empty() && key.size() <= 32 && IsLowerHex(key);
   if (!hex) {
     return MakeError(ErrorCode::kInvalid, "id.not_id", {{"value", std::string(id)}, {"table", t}});
   }
