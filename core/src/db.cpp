@@ -14,7 +14,7 @@ namespace {
 // Makes the database file and its companions private to this OS user (mode 0600). A missing
 // database file is created empty (SQLite takes an empty file for a new database) with that
 // mode, so SQLite makes the -wal and -shm files with it too (it gives them the main file's
-// mode). Existing files of this user are tightened with chmod by name. Nothing here opens an
+// mode). Existing files that others may read are tightened with chmod by name. Nothing here opens an
 // existing database file: closing any descriptor of a file releases every POSIX lock this
 // process holds on it, including those of another connection (sqlite.org/howtocorrupt.html §2.2).
 // Failures are left to SQLite's own open to report.
@@ -28,10 +28,11 @@ void MakePrivate(const std::string& path) {
       return;
     }
   }
+  // chmod fails (EPERM) on another user's file, which stays as it is.
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     std::string file = path + suffix;
     if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    if (st.st_uid != ::geteuid() || (st.st_mode & 077) == 0) continue;
+    if ((st.st_mode & 077) == 0) continue;
     (void)::chmod(file.c_str(), st.st_mode & 0600);
   }
 }

@@ -309,7 +309,7 @@ void Store::Note(const TableInfo& table, const std::string& id) {
   t.ids.push_back(id);
   // A row written several times is listed once at the end; past twice the cap the list is
   // given up already (it could not shrink below the cap).
-  if (t.ids.size() > 2 * kMaxObservedIds) {
+  if (t.ids.size() > 2 * kMaxObservedRecords) {
     t.many = true;
     t.ids = {};
   }
@@ -324,7 +324,7 @@ ObservedChanges Store::TakeChanges() {
   for (ObservedTable& t : out.tables) {
     std::sort(t.ids.begin(), t.ids.end());
     t.ids.erase(std::unique(t.ids.begin(), t.ids.end()), t.ids.end());
-    if (t.ids.size() > kMaxObservedIds) {
+    if (t.ids.size() > kMaxObservedRecords) {
       t.many = true;
       t.ids = {};
     }

@@ -22,6 +22,7 @@
 #include "dosti/platform.h"
 #include "dosti/record.h"
 #include "dosti/result.h"
+#include "dosti/session.h"
 #include "row_clock.h"
 
 namespace dosti {
@@ -66,7 +67,7 @@ using FrontierMap = std::map<std::string, int64_t>;
 struct ObservedTable {
   std::string table;
   std::vector<std::string> ids;  // sorted, unique; empty when `many`
-  bool many = false;             // more than kMaxObservedIds rows
+  bool many = false;             // more than kMaxObservedRecords rows (session.h)
 };
 struct ObservedChanges {
   bool local = false;   // this device's writes (captured into its commits)
@@ -74,8 +75,6 @@ struct ObservedChanges {
   std::vector<ObservedTable> tables;  // by table name
   bool empty() const { return tables.empty(); }
 };
-// Past this many rows of one table in one transaction, observers get "many" instead of ids.
-inline constexpr std::size_t kMaxObservedIds = 10000;
 
 class Store {
  public:

@@ -162,11 +162,13 @@ Result<void> CreateIdentity(Context& c, std::string_view office, std::string_vie
 // exit code.
 int OpenNode(Context& c);
 
-// [SECTION] Files (commands_sync.cpp)
+// [SECTION] Files (commands_sync.cpp): thin callers of the core's one reader and atomic writer
+// (dosti/file.h), which say what they guarantee.
 Result<std::string> ReadFile(const std::string& path);
-// Writes `bytes` to a temporary file next to `path`, then renames it over `path`: a reader
-// never sees half a file, and a failed write leaves an older file as it was. `private_file`:
-// readable by this OS user only (0600), for files holding secrets.
+// dosti::WriteFileAtomic: a temporary file beside `path`, fsync, rename, fsync of the
+// directory, read back; a reader never sees half a file, and a failed write leaves an older
+// file as it was. `private_file`: readable by this OS user only (0600), for files holding
+// secrets.
 Result<void> WriteFileWhole(const std::string& path, std::string_view bytes,
                             bool private_file = false);
 

@@ -76,7 +76,11 @@ struct SessionOptions {
 //   (the write would run inside the delivery of the previous one) and must not destroy it.
 //   A std::function given to the Session is copied; what it captures must outlive the Session
 //   or be removed first (RemoveObserver).
-// - Progress callbacks run on the calling thread during the call; the same rules apply.
+// - Progress callbacks run on the calling thread during the call, inside its transaction; they
+//   may call Interrupt() (a single-threaded front end cancels that way, e.g. the booth's Web
+//   Worker after a "cancel" message) and must not write through the Session or destroy it.
+// - A Session on another thread (or process) on the same file sees this one's commits at its
+//   next read; its observers hear only its own writes.
 // - Results (records, reports, pages) are plain values owned by the caller.
 
 // What one committed transaction wrote, for a GUI that refreshes what changed instead of
