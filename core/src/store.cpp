@@ -154,6 +154,8 @@ Result<const TableInfo*> Store::Table(std::string_view table) {
   info.name_column = info.Find("name");
   info.name_key = info.Find("name_key");
   info.derived_name_key = key == "enterprise" && info.name_column >= 0 && info.name_key >= 0;
+  info.stage_source = key == "enrollment";
+  info.stage_all = key == "programme";
   // Rows are read by id once, then written back by rowid (no second index search). A table
   // without rowids (or with a column that hides the rowid) is written back by id.
   info.has_rowid = info.Find("rowid") < 0 && info.Find("oid") < 0 && info.Find("_rowid_") < 0;
@@ -299,8 +301,8 @@ Result<void> Store::OnCommit() {
 // [SECTION] What changed
 
 void Store::Note(const TableInfo& table, const std::string& id) {
-  if (table.name == "enrollment") stage_enrollments_.push_back(id);
-  if (table.name == "programme") stage_all_ = true;
+  if (table.stage_source) stage_enrollments_.push_back(id);
+  if (table.stage_all) stage_all_ = true;
   if (!observe_all_) return;
   auto [it, added] = observed_index_.emplace(table.name, observed_.tables.size());
   if (added) observed_.tables.push_back(ObservedTable{table.name, {}, false});

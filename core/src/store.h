@@ -42,6 +42,8 @@ struct TableInfo {
   int updated_at = -1;
   int name_column = -1, name_key = -1;  // enterprise: name_key = NameKey(name)
   bool derived_name_key = false;        // true for enterprise
+  bool stage_source = false;            // enrollment: its rows move enterprise.stage_rank
+  bool stage_all = false;               // programme: a new one may change every stage_rank
   bool has_rowid = true;         // rows are written back by rowid
   int Find(std::string_view column) const {
     auto it = index.find(std::string(column));
