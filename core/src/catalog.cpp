@@ -110,7 +110,14 @@ std::string_view Pick(const Entry& e, std::string_view lang) {
   return e.text[0];
 }
 
-const std::string* Arg(const Args& args, std::string_view name) {
+// The argument `name`; inside item `item` of a "{x:msgs}" list, "<name>.<item>" first.
+const std::string* Arg(const Args& args, std::string_view name, int item = -1) {
+  if (item >= 0 && !name.empty()) {
+    std::string scoped = std::string(name) + "." + std::to_string(item);
+    for (const auto& [n, v] : args) {
+      if (n == scoped) return &v;
+    }
+  }
   if (!name.empty() && name.size() <= 2 && name.find_first_not_of("0123456789") == std::string_view::npos) {
     std::size_t i = static_cast<std::size_t>(std::stoi(std::string(name)));
     return i < args.size() ? &args[i].second : nullptr;
@@ -121,7 +128,8 @@ const std::string* Arg(const Args& args, std::string_view name) {
   return nullptr;
 }
 
-std::string Render(std::string_view text, std::string_view lang, const Args& args) {
+std::string Render(std::string_view text, std::string_view lang, const Args& args,
+                   int depth = 0, int item = -1) {
   std::string out;
   out.reserve(text.size() + 16);
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -146,9 +154,35 @@ std::string Render(std::string_view text, std::string_view lang, const Args& arg
       kind = name.substr(colon + 1);
       name = name.substr(0, colon);
     }
-    const std::string* value = Arg(args, name);
+    const std::string* value = Arg(args, name, item);
     if (!value) {
       out.append(text.substr(i, close - i + 1));  // left visible: a missing argument is a bug
+    } else if (kind == "omit") {
+      // An argument this language has no use for (an English plural word), left out on purpose.
+    } else if (kind == "msg") {
+      const Entry* nested = value->empty() ? nullptr : Find(*value);
+      // A value that is no key is a text already (a nested error without a key).
+      out += nested && depth < 4 ? Render(Pick(*nested, lang), lang, args, depth + 1, item)
+                                 : *value;
+    } else if (kind == "msgs") {
+      // Keys separated by commas, each rendered (item i reads "<arg>.<i>" before "<arg>"),
+      // joined with the language's list separator.
+      std::string_view keys = *value;
+      int n = 0;
+      while (!keys.empty()) {
+        std::size_t comma = keys.find(',');
+        std::string_view key = keys.substr(0, comma);
+        if (n > 0) {
+          const Entry* sep = Find("list.separator");
+          out += sep ? std::string(Pick(*sep, lang)) : std::string(", ");
+        }
+        const Entry* nested = Find(key);
+        out += nested && depth < 4 ? Render(Pick(*nested, lang), lang, args, depth + 1, n)
+                                   : std::string(key);
+        ++n;
+        if (comma == std::string_view::npos) break;
+        keys.remove_prefix(comma + 1);
+      }
     } else if (!kind.empty()) {
       out += std::string(Label(kind, *value, lang));
     } else {
@@ -179,7 +213,47 @@ std::string Translate(std::string_view key, std::string_view lang, const Args& a
 
 std::string Translate(const Error& error, std::string_view lang) {
   if (error.key.empty()) return error.message;
-  return Translate(error.key, lang, error.args);
+  std::string out = Translate(error.key, lang, error.args);
+  for (const Error& d : error.details) out += "\n" + Translate(d, lang);
+  return out;
+}
+
+void AddMessageList(Args& args, std::string_view name, const std::vector<Message>& items) {
+  std::string keys;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    keys += (i ? "," : "") + items[i].key;
+    for (const auto& [n, v] : items[i].args) args.emplace_back(n + "." + std::to_string(i), v);
+  }
+  args.emplace_back(std::string(name), std::move(keys));
+}
+
+std::string Translate(const Issue& issue, std::string_view lang) {
+  if (issue.key.empty()) return issue.message;
+  return Translate(issue.key, lang, issue.args);
+}
+
+Issue MakeWarning(ErrorCode code, std::string field, std::string_view key, Args args) {
+  Issue i{Severity::kWarning, code, std::move(field), {}, std::string(key), std::move(args)};
+  i.message = Translate(i.key, "en", i.args);
+  return i;
+}
+
+Message MessageOf(const Error& error) {
+  if (error.key.empty()) return Message{{}, {}, error.message};
+  return Message{error.key, error.args, Translate(error.key, "en", error.args)};
+}
+
+Error WrapError(ErrorCode code, std::string_view key, Args args, const Error& inner) {
+  args.emplace_back("what", inner.key.empty() ? inner.message : inner.key);
+  for (const auto& a : inner.args) args.push_back(a);
+  Error e = MakeError(code, key, std::move(args), inner.field);
+  return WithDetails(std::move(e), inner.details);
+}
+
+Error WithDetails(Error error, std::vector<Error> details) {
+  for (const Error& d : details) error.message += "\n" + d.message;
+  error.details = std::move(details);
+  return error;
 }
 
 std::string Translate(const Message& message, std::string_view lang) {
@@ -194,7 +268,7 @@ Message MakeMessage(std::string_view key, Args args) {
 }
 
 Error MakeError(ErrorCode code, std::string_view key, Args args, std::string field) {
-  Error e{code, std::string(key), std::move(args), {}, std::move(field)};
+  Error e{code, std::string(key), std::move(args), {}, std::move(field), {}};
   e.message = Translate(e.key, "en", e.args);
   return e;
 }

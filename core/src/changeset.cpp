@@ -10,6 +10,9 @@
 
 #include <cstring>
 
+#include "dosti/catalog.h"
+#include "dosti/hex.h"
+
 namespace dosti {
 namespace {
 
@@ -17,24 +20,14 @@ constexpr uint32_t kCommitMagic = 0x54494d43;     // "CMIT"
 constexpr uint32_t kChangesetMagic = 0x53435344;  // "DSCS"
 constexpr uint32_t kNone = 0xffffffff;
 
-int Nibble(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
-
-// Record and device ids are lowercase hex; on the wire they are raw bytes (half the size).
+// Record and device ids are lowercase hex in memory; on the wire they are raw bytes (half the
+// size), through the one hex codec (dosti/hex.h). Ids reach a commit only after they were
+// checked (made here, or decoded from bytes); were one not hex, its bytes would be zeros, so
+// that the length written before them still holds.
 void AppendHexAsBytes(std::string& out, std::string_view hex) {
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out += static_cast<char>((Nibble(hex[i]) << 4) | Nibble(hex[i + 1]));
-  }
+  if (!AppendFromHex(out, hex)) out.append(hex.size() / 2, '\0');
 }
-
-void AppendBytesAsHex(std::string& out, std::string_view bytes) {
-  static const char* hex = "0123456789abcdef";
-  size_t at = out.size();
-  out.resize(at + bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out[at++] = hex[b >> 4];
-    out[at++] = hex[b & 15];
-  }
-}
+void AppendBytesAsHex(std::string& out, std::string_view bytes) { AppendHex(out, bytes); }
 
 class Writer {
  public:
@@ -242,8 +235,8 @@ Result<Commit> DecodeCommit(std::string_view bytes) {
     if (r.Get<uint32_t>() != kCommitMagic) throw Malformed{"not a commit"};
     uint16_t format = r.Get<uint16_t>();
     if (format != kCommitFormat) {
-      return MakeErrorText(ErrorCode::kSchemaTooNew,
-                       "commit format " + std::to_string(format) + " is not known to this Dosti");
+      return MakeError(ErrorCode::kSchemaTooNew, "commit.format_unknown",
+                       {{"format", std::to_string(format)}});
     }
     Commit c;
     c.schema = r.Get<int32_t>();
@@ -289,9 +282,9 @@ Result<Commit> DecodeCommit(std::string_view bytes) {
     if (c.seq < 1 || c.device().empty()) throw Malformed{"bad header"};
     return c;
   } catch (const Malformed& m) {
-    return MakeErrorText(ErrorCode::kInvalid, std::string("malformed commit: ") + m.what);
+    return MakeError(ErrorCode::kInvalid, "commit.malformed", {{"reason", m.what}});
   } catch (const std::exception& e) {
-    return MakeErrorText(ErrorCode::kInvalid, std::string("malformed commit: ") + e.what());
+    return MakeError(ErrorCode::kInvalid, "commit.malformed", {{"reason", e.what()}});
   }
 }
 
@@ -315,8 +308,8 @@ Result<ChangesetView> DecodeChangeset(std::string_view bytes) {
     if (r.Get<uint32_t>() != kChangesetMagic) throw Malformed{"not a Dosti changeset"};
     uint16_t format = r.Get<uint16_t>();
     if (format != kChangesetFormat) {
-      return MakeErrorText(ErrorCode::kSchemaTooNew, "changeset format " + std::to_string(format) +
-                                                     " is not known to this Dosti");
+      return MakeError(ErrorCode::kSchemaTooNew, "changeset.format_unknown",
+                       {{"format", std::to_string(format)}});
     }
     ChangesetView cs;
     AppendBytesAsHex(cs.author, r.GetBytes());
@@ -326,9 +319,9 @@ Result<ChangesetView> DecodeChangeset(std::string_view bytes) {
     if (cs.author.empty()) throw Malformed{"no author"};
     return cs;
   } catch (const Malformed& m) {
-    return MakeErrorText(ErrorCode::kInvalid, std::string("malformed changeset: ") + m.what);
+    return MakeError(ErrorCode::kInvalid, "changeset.malformed", {{"reason", m.what}});
   } catch (const std::exception& e) {
-    return MakeErrorText(ErrorCode::kInvalid, std::string("malformed changeset: ") + e.what());
+    return MakeError(ErrorCode::kInvalid, "changeset.malformed", {{"reason", e.what()}});
   }
 }
 

@@ -14,8 +14,7 @@ Result<std::string> CheckEmail(std::string_view raw) {
             e.find('.', at + 2) != std::string::npos && e.back() != '.' &&
             e.find_first_of(" \t,;<>") == std::string::npos;
   if (!ok) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     "email '" + std::string(raw) + "' is not an e-mail address (name@example.com)",
+    return MakeError(ErrorCode::kInvalid, "contact.bad_email", {{"value", std::string(raw)}},
                      "email");
   }
   return e;
@@ -32,7 +31,8 @@ Result<Saved> Session::AddContact(const Fields& input) {
   auto enterprise = m.Load("enterprise", FieldText(row, "enterprise_id"));
   if (!enterprise) {
     if (FieldText(row, "enterprise_id").empty()) {
-      return MakeErrorText(ErrorCode::kRequired, "enterprise_id is required", "enterprise_id");
+      return MakeError(ErrorCode::kRequired, "value.required", {{"field", "enterprise_id"}},
+                       "enterprise_id");
     }
     return enterprise.error();
   }
@@ -83,7 +83,8 @@ Result<Saved> Session::AddContact(const Fields& input) {
   for (std::string_view f : {"is_primary", "consent_contact", "consent_transfer"}) {
     int64_t v = FieldInt(row, f, 0);
     if (v != 0 && v != 1) {
-      return MakeErrorText(ErrorCode::kInvalid, std::string(f) + " must be 0 or 1", std::string(f));
+      return MakeError(ErrorCode::kInvalid, "value.zero_or_one", {{"field", std::string(f)}},
+                       std::string(f));
     }
   }
   if (std::string d = FieldText(row, "consent_date"); !d.empty()) {

@@ -5,12 +5,10 @@
 // enterprise.cpp's ValidateEnterprise, repeated here over the pure validators), and only a
 // file without errors is written, one AddEnterprise per row, through the one write path.
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <regex>
 #include <set>
 
 #include "csv_format.h"
+#include "dosti/file.h"
 #include "dosti/text.h"
 #include "schema.h"
 #include "session_impl.h"
@@ -57,7 +55,10 @@ std::string KnownColumns() {
 
 Result<std::vector<HeaderColumn>> ParseHeader(const csv::Row& row) {
   std::vector<HeaderColumn> columns;
-  std::vector<std::string> errors;
+  std::vector<Error> errors;
+  auto at_line = [&](Error e) {
+    return WrapError(ErrorCode::kBadCsv, "csv.at_line", {{"line", std::to_string(row.line)}}, e);
+  };
   std::set<std::string> seen;
   for (size_t k = 0; k < row.fields.size(); ++k) {
     std::string name = AsciiLower(text::Trim(row.fields[k]));
@@ -72,22 +73,22 @@ Result<std::vector<HeaderColumn>> ParseHeader(const csv::Row& row) {
       }
     }
     if (name.empty()) {
-      errors.push_back("column " + std::to_string(k + 1) + " of the header has no name");
+      errors.push_back(at_line(MakeError(ErrorCode::kBadCsv, "csv.header.no_name",
+                                         {{"column", std::to_string(k + 1)}})));
     } else if (!known) {
-      errors.push_back("unknown column '" + row.fields[k] +
-                       "' in the header (known columns: " + KnownColumns() + ")");
+      errors.push_back(at_line(MakeError(ErrorCode::kBadCsv, "csv.header.unknown",
+                                         {{"name", row.fields[k]}, {"known", KnownColumns()}})));
     } else if (!seen.insert(name).second) {
-      errors.push_back("column '" + name + "' appears twice in the header");
+      errors.push_back(
+          at_line(MakeError(ErrorCode::kBadCsv, "csv.header.twice", {{"name", name}})));
     }
     columns.push_back(std::move(col));
   }
   if (!seen.count("country") || !seen.count("name")) {
-    errors.push_back("the header needs at least the columns country and name");
+    errors.push_back(at_line(MakeError(ErrorCode::kBadCsv, "csv.header.needs")));
   }
   if (errors.empty()) return columns;
-  std::string message = "the header row is not usable; nothing was imported";
-  for (const std::string& e : errors) message += "\nline " + std::to_string(row.line) + ": " + e;
-  return MakeErrorText(ErrorCode::kBadCsv, message);
+  return WithDetails(MakeError(ErrorCode::kBadCsv, "csv.header.unusable"), std::move(errors));
 }
 
 // A row that passed every check, ready for AddEnterprise.
@@ -97,16 +98,18 @@ struct CheckedRow {
   std::vector<IdentifierInput> ids;
 };
 
-std::string ErrorList(const std::vector<std::string>& errors, int64_t rows_with_errors) {
-  std::string message = std::to_string(rows_with_errors) +
-                        (rows_with_errors == 1 ? " row has" : " rows have") +
-                        " errors; nothing was imported";
-  size_t shown = std::min(errors.size(), kMaxListedErrors);
-  for (size_t i = 0; i < shown; ++i) message += "\n" + errors[i];
-  if (errors.size() > shown) {
-    message += "\n… and " + std::to_string(errors.size() - shown) + " more";
+// "N rows have errors; nothing was imported", then the first errors, one per line.
+Error ErrorList(std::vector<Error> errors, int64_t rows_with_errors) {
+  Error e = MakeError(ErrorCode::kBadCsv,
+                      rows_with_errors == 1 ? "csv.row_has_errors" : "csv.rows_have_errors",
+                      {{"rows", std::to_string(rows_with_errors)}});
+  size_t more = errors.size() > kMaxListedErrors ? errors.size() - kMaxListedErrors : 0;
+  errors.resize(std::min(errors.size(), kMaxListedErrors));
+  if (more > 0) {
+    errors.push_back(MakeError(ErrorCode::kBadCsv, "csv.more_errors",
+                               {{"count", std::to_string(more)}}));
   }
-  return message;
+  return WithDetails(std::move(e), std::move(errors));
 }
 
 // A read transaction, so that the exported tables are one consistent snapshot.
@@ -127,73 +130,19 @@ class ReadTx {
   bool open_ = false;
 };
 
-// A file written beside its final name and renamed over it when complete, so that a reader
-// never sees half a file. Bytes are buffered and written in 1 MiB pieces.
-class AtomicFile {
- public:
-  explicit AtomicFile(std::filesystem::path path) : path_(std::move(path)), tmp_(path_) {
-    tmp_ += ".tmp";
-  }
-  ~AtomicFile() {
-    if (open_) {
-      out_.close();
-      std::error_code ignored;
-      std::filesystem::remove(tmp_, ignored);
-    }
-  }
-  Result<void> Open() {
-    out_.open(tmp_, std::ios::binary | std::ios::trunc);
-    if (!out_) return MakeErrorText(ErrorCode::kIo, "cannot write " + tmp_.string() + ": not writable");
-    open_ = true;
-    return {};
-  }
-  std::string& buffer() { return buffer_; }
-  Result<void> FlushIfFull() { return buffer_.size() >= (1u << 20) ? Flush() : Result<void>{}; }
-  Result<void> Commit() {
-    DOSTI_TRY(Flush());
-    out_.close();
-    if (!out_) return MakeErrorText(ErrorCode::kIo, "writing " + tmp_.string() + " failed");
-    open_ = false;
-    std::error_code ec;
-    std::filesystem::rename(tmp_, path_, ec);
-    if (ec) {
-      std::filesystem::remove(tmp_, ec);
-      return MakeErrorText(ErrorCode::kIo, "cannot replace " + path_.string() + ": " + ec.message());
-    }
-    return {};
-  }
-
- private:
-  Result<void> Flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-    if (!out_)
-      return MakeErrorText(ErrorCode::kIo, "writing " + tmp_.string() + " failed (disk full?)");
-    return {};
-  }
-
-  std::filesystem::path path_, tmp_;
-  std::ofstream out_;
-  std::string buffer_;
-  bool open_ = false;
-};
-
 }  // namespace
 
 Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
                                                     const Progress& progress) {
   Impl& m = *impl_;
+  Cancellation::Watch cancelled(m.cancel);
   DOSTI_TRY(m.RequireInit());
   auto parsed = csv::Parse(csv_text);
   if (!parsed) {
-    return MakeErrorText(ErrorCode::kBadCsv, parsed.error().message + "; nothing was imported");
+    return WrapError(ErrorCode::kBadCsv, "csv.nothing_imported", {}, parsed.error());
   }
   std::vector<csv::Row>& rows = *parsed;
-  if (rows.empty()) {
-    return MakeErrorText(ErrorCode::kBadCsv,
-                     "the file is empty; the first line must be a header of column names such "
-                     "as country,name,uscc");
-  }
+  if (rows.empty()) return MakeError(ErrorCode::kBadCsv, "csv.empty");
   auto header = ParseHeader(rows.front());
   if (!header) return header.error();
   const int64_t total = static_cast<int64_t>(rows.size()) - 1;
@@ -201,15 +150,19 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
   // Pass 1: check everything, write nothing.
   std::vector<CheckedRow> checked;
   checked.reserve(rows.size() - 1);
-  std::vector<std::string> errors;
+  std::vector<Error> errors;
   int64_t rows_with_errors = 0;
   for (size_t r = 1; r < rows.size(); ++r) {
+    if (cancelled.Cancelled()) return CancelledError();
     const csv::Row& row = rows[r];
-    std::vector<std::string> row_errors;
+    const std::string line = std::to_string(row.line);
+    std::vector<Error> row_errors;
     CheckedRow out{row.line, {}, {}};
     if (row.fields.size() != header->size()) {
-      row_errors.push_back("has " + std::to_string(row.fields.size()) +
-                           " fields but the header has " + std::to_string(header->size()));
+      row_errors.push_back(MakeError(ErrorCode::kBadCsv, "csv.field_count",
+                                     {{"line", line},
+                                      {"count", std::to_string(row.fields.size())},
+                                      {"expected", std::to_string(header->size())}}));
     } else {
       Fields typed;  // values parsed to the column types, for the checks
       for (size_t k = 0; k < header->size(); ++k) {
@@ -219,7 +172,8 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
         if (col.identifier) {
           auto id = CheckIdentifier(col.type, raw);
           if (!id) {
-            row_errors.push_back(col.name + ": " + id.error().message);
+            row_errors.push_back(WrapError(ErrorCode::kBadCsv, "csv.at_line_column",
+                                           {{"line", line}, {"column", col.name}}, id.error()));
             continue;
           }
           out.ids.push_back({col.type, raw});
@@ -227,7 +181,8 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
         }
         auto v = m.store->ParseValue("enterprise", col.name, raw);
         if (!v) {
-          row_errors.push_back(v.error().message);
+          row_errors.push_back(
+              WrapError(ErrorCode::kBadCsv, "csv.at_line", {{"line", line}}, v.error()));
           continue;
         }
         typed.push_back({col.name, *v});
@@ -240,13 +195,13 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
       std::vector<Issue> warnings;  // reported by the write itself
       std::vector<Error> found;
       (void)ValidateEnterprise(typed, warnings, &found);
-      for (const Error& e : found) row_errors.push_back(e.message);
+      for (const Error& e : found) {
+        row_errors.push_back(WrapError(ErrorCode::kBadCsv, "csv.at_line", {{"line", line}}, e));
+      }
     }
     if (!row_errors.empty()) {
       ++rows_with_errors;
-      for (const std::string& e : row_errors) {
-        errors.push_back("line " + std::to_string(row.line) + ": " + e);
-      }
+      for (Error& e : row_errors) errors.push_back(std::move(e));
     } else {
       checked.push_back(std::move(out));
     }
@@ -254,7 +209,7 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
       progress(static_cast<int64_t>(r), total, "checking");
     }
   }
-  if (!errors.empty()) return MakeErrorText(ErrorCode::kBadCsv, ErrorList(errors, rows_with_errors));
+  if (!errors.empty()) return ErrorList(std::move(errors), rows_with_errors);
 
   // Pass 2: write, one facade call per row, all in one transaction: a row refused here (by a
   // rule that needs the database, or a storage failure) leaves nothing imported.
@@ -262,17 +217,18 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
   summary.rows = total;
   auto written = InTransaction(*m.db, [&]() -> Result<void> {
     for (const CheckedRow& row : checked) {
+      if (cancelled.Cancelled()) return CancelledError();
       auto saved = AddEnterprise(row.fields, row.ids);
       if (!saved) {
-        return MakeErrorText(saved.error().code,
-                         "line " + std::to_string(row.line) + ": " + saved.error().message +
-                             "; nothing was imported",
-                         saved.error().field);
+        if (saved.error().code == ErrorCode::kCancelled) return saved.error();
+        return WrapError(saved.error().code, "csv.at_line_nothing_imported",
+                         {{"line", std::to_string(row.line)}}, saved.error());
       }
       ++summary.imported;
       for (const Issue& w : saved->warnings) {
-        summary.warnings.push_back(
-            {w.severity, w.code, "line " + std::to_string(row.line) + ": " + w.field, w.message});
+        summary.warnings.push_back({w.severity, w.code,
+                                    "line " + std::to_string(row.line) + ": " + w.field,
+                                    w.message, w.key, w.args});
       }
       if (progress && (summary.imported % kProgressEvery == 0 || summary.imported == total)) {
         progress(summary.imported, total, "importing");
@@ -284,17 +240,21 @@ Result<ImportSummary> Session::ImportEnterprisesCsv(std::string_view csv_text,
   return summary;
 }
 
-Result<std::vector<std::string>> Session::ExportCsv(const std::string& dir) {
-  namespace fs = std::filesystem;
+Result<std::vector<std::string>> Session::ExportCsv(const std::string& dir,
+                                                   const Progress& progress) {
   Impl& m = *impl_;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir, ec)) {
-    return MakeErrorText(ErrorCode::kIo,
-                     "cannot create the directory " + dir + (ec ? ": " + ec.message() : ""));
-  }
+  Cancellation::Watch cancelled(m.cancel);
+  DOSTI_TRY(MakeDirectories(dir));
   ReadTx snapshot(*m.db);
   DOSTI_TRY(snapshot.Begin());
+  int64_t total = 0, done = 0;
+  if (progress) {
+    for (std::string_view table : ReplicatedTables()) {
+      auto n = m.db->QueryInt("SELECT count(*) FROM " + std::string(table));
+      if (!n) return n.error();
+      total += *n;
+    }
+  }
   std::vector<std::string> written;
   for (std::string_view table : ReplicatedTables()) {
     auto columns = m.store->Columns(table);
@@ -310,15 +270,19 @@ Result<std::vector<std::string>> Session::ExportCsv(const std::string& dir) {
     sql += " FROM " + std::string(table) + " ORDER BY id";
     auto st = m.db->Prepare(sql);
     if (!st) return st.error();
-    fs::path path = fs::path(dir) / (std::string(table) + ".csv");
-    AtomicFile file(path);
-    DOSTI_TRY(file.Open());
-    std::string& out = file.buffer();
+    std::string path = JoinPath(dir, std::string(table) + ".csv");
+    auto file = AtomicFileWriter::Create(path);
+    if (!file) return file.error();
+    std::string& out = (*file)->buffer();
     out += csv::kUtf8Bom;  // Excel on Chinese Windows reads UTF-8 only with it
     csv::AppendRow(out, names);
     (*st)->Reset();
     std::vector<std::string> fields(names.size());
     for (;;) {
+      if (cancelled.Cancelled()) {
+        (*st)->Reset();
+        return CancelledError();
+      }
       auto row = (*st)->Step();
       if (!row) return row.error();
       if (!*row) break;
@@ -326,14 +290,17 @@ Result<std::vector<std::string>> Session::ExportCsv(const std::string& dir) {
         fields[i] = ValueText((*st)->Get(static_cast<int>(i)));
       }
       csv::AppendRow(out, fields);
-      if (auto r = file.FlushIfFull(); !r) {
+      if (auto r = (*file)->Flush(); !r) {
         (*st)->Reset();
         return r.error();
       }
+      ++done;
+      if (progress && done % 1000 == 0) progress(done, total, table);
     }
     (*st)->Reset();
-    DOSTI_TRY(file.Commit());
-    written.push_back(path.string());
+    DOSTI_TRY((*file)->Commit());
+    written.push_back(path);
+    if (progress) progress(done, total, table);
   }
   return written;
 }

@@ -1,10 +1,13 @@
 #include "csv_format.h"
 
+#include "dosti/catalog.h"
+
 namespace dosti::csv {
 namespace {
 
-Error BadCsv(int64_t line, const std::string& what) {
-  return MakeErrorText(ErrorCode::kBadCsv, "line " + std::to_string(line) + ": " + what);
+Error BadCsv(int64_t line, std::string_view key, size_t field_no) {
+  return MakeError(ErrorCode::kBadCsv, key,
+                   {{"line", std::to_string(line)}, {"number", std::to_string(field_no)}});
 }
 
 }  // namespace
@@ -34,8 +37,7 @@ Result<std::vector<Row>> Parse(std::string_view text) {
         ++i;
         for (;;) {
           if (i >= n) {
-            return BadCsv(opened_on, "the quoted field " + std::to_string(field_no) +
-                                         " is never closed (a missing \")");
+            return BadCsv(opened_on, "csv.parse.unclosed", field_no);
           }
           char c = text[i];
           if (c == '"') {
@@ -53,15 +55,12 @@ Result<std::vector<Row>> Parse(std::string_view text) {
           ++i;
         }
         if (i < n && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
-          return BadCsv(line, "unexpected text after the closing quote of field " +
-                                  std::to_string(field_no) +
-                                  " (a quote inside a quoted field must be doubled: \"\")");
+          return BadCsv(line, "csv.parse.after_quote", field_no);
         }
       } else {
         while (i < n && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
           if (text[i] == '"') {
-            return BadCsv(line, "a quote inside unquoted field " + std::to_string(field_no) +
-                                    "; put the whole field in quotes and double the quote (\"\")");
+            return BadCsv(line, "csv.parse.quote_in_field", field_no);
           }
           field += text[i++];
         }

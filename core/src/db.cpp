@@ -1,6 +1,43 @@
 #include "db.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "dosti/cancel.h"
+
 namespace dosti {
+namespace {
+
+// Makes the database file and its companions private to this OS user (mode 0600). A missing
+// database file is created empty (SQLite takes an empty file for a new database) with that
+// mode, so SQLite makes the -wal and -shm files with it too (it gives them the main file's
+// mode). Existing files that others may read are tightened with chmod by name. Nothing here opens an
+// existing database file: closing any descriptor of a file releases every POSIX lock this
+// process holds on it, including those of another connection (sqlite.org/howtocorrupt.html §2.2).
+// Failures are left to SQLite's own open to report.
+void MakePrivate(const std::string& path) {
+  if (path.empty() || path == ":memory:") return;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::close(fd);
+      return;
+    }
+  }
+  // chmod fails (EPERM) on another user's file, which stays as it is.
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::string file = path + suffix;
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if ((st.st_mode & 077) == 0) continue;
+    (void)::chmod(file.c_str(), st.st_mode & 0600);
+  }
+}
+
+}  // namespace
 
 Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
@@ -120,6 +157,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
   }();
   (void)configured;
+  MakePrivate(path);
   sqlite3* handle = nullptr;
   // NOMUTEX: a connection belongs to one Session, used by one thread at a time, so SQLite's
   // per-call mutexes (Debian builds it thread-safe) would only cost time.
@@ -129,7 +167,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   if (rc != SQLITE_OK) {
     std::string msg = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
     sqlite3_close(handle);
-    return MakeErrorText(ErrorCode::kStorage, "cannot open database " + path + ": " + msg);
+    return MakeError(ErrorCode::kStorage, "db.open_failed", {{"path", path}, {"reason", msg}});
   }
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, 5000);
@@ -175,14 +213,16 @@ Result<void> Db::Exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    return MakeErrorText(ErrorCode::kStorage, "database error: " + msg);
+    if ((rc & 0xff) == SQLITE_INTERRUPT) return CancelledError();
+    return MakeError(ErrorCode::kStorage, "db.error", {{"reason", msg}});
   }
   return {};
 }
 
 Error Db::LastError(std::string_view context) const {
-  return MakeErrorText(ErrorCode::kStorage,
-                   "database error (" + std::string(context) + "): " + sqlite3_errmsg(db_));
+  if ((sqlite3_errcode(db_) & 0xff) == SQLITE_INTERRUPT) return CancelledError();
+  return MakeError(ErrorCode::kStorage, "db.error_in",
+                   {{"context", std::string(context)}, {"reason", sqlite3_errmsg(db_)}});
 }
 
 int64_t Db::Changes() const { return sqlite3_changes64(db_); }
@@ -226,7 +266,7 @@ Result<void> Tx::Begin() {
 }
 Result<void> Tx::Commit() {
   if (db_.doomed_) {
-    return MakeErrorText(ErrorCode::kInternal, "a write inside this transaction failed");
+    return MakeError(ErrorCode::kInternal, "db.inner_write_failed");
   }
   if (db_.depth_ > 1) {
     --db_.depth_;
@@ -237,6 +277,7 @@ Result<void> Tx::Commit() {
   DOSTI_TRY(db_.Exec("COMMIT"));
   --db_.depth_;
   open_ = false;
+  if (db_.after_commit_) return db_.after_commit_();
   return {};
 }
 

@@ -80,6 +80,10 @@ class Stmt {
 
 class Db {
  public:
+  // Opens (creating if needed) the database file at `path` (":memory:" for a private one).
+  // The file, and the -wal and -shm files SQLite makes beside it with the same mode, are
+  // private to this OS user (0600): a new file is created so, an existing one of this user is
+  // tightened to it (see core/README.md, "Private files").
   static Result<std::unique_ptr<Db>> Open(const std::string& path);
   ~Db();
   Db(const Db&) = delete;
@@ -115,6 +119,15 @@ class Db {
     before_commit_ = std::move(before_commit);
     on_rollback_ = std::move(on_rollback);
   }
+  // Run by Tx after the outermost COMMIT succeeded, before Commit returns; its error is
+  // Commit's (the transaction stays committed). The Session flushes the storage layer and
+  // tells its observers here.
+  void SetAfterCommit(std::function<Result<void>()> after_commit) {
+    after_commit_ = std::move(after_commit);
+  }
+  // Any thread: makes the statement running on this connection (if any) fail with
+  // kCancelled, like sqlite3_interrupt. The Db must stay open until this returns.
+  void Interrupt() { sqlite3_interrupt(db_); }
 
  private:
   friend class Tx;
@@ -125,6 +138,7 @@ class Db {
   std::function<void()> on_begin_;
   std::function<Result<void>()> before_commit_;
   std::function<void()> on_rollback_;
+  std::function<Result<void>()> after_commit_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
   uint64_t generation_ = 1;
   int wal_pages_ = 1000;

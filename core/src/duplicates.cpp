@@ -11,13 +11,14 @@ namespace dosti {
 
 Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m) {
   std::map<std::pair<std::string, std::string>, DuplicatePair> pairs;
-  auto add = [&](Stmt& s, std::string reason) {
+  auto add = [&](Stmt& s, Message reason) {
     DuplicatePair& p = pairs[{s.Text(0), s.Text(2)}];
     p.id_a = s.Text(0);
     p.name_a = s.Text(1);
     p.id_b = s.Text(2);
     p.name_b = s.Text(3);
-    if (std::find(p.reasons.begin(), p.reasons.end(), reason) == p.reasons.end()) {
+    if (std::none_of(p.reasons.begin(), p.reasons.end(),
+                     [&](const Message& m) { return m.text == reason.text; })) {
       p.reasons.push_back(std::move(reason));
     }
   };
@@ -30,14 +31,16 @@ Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m) {
       *m.db,
       std::string("WITH k AS (SELECT value, type FROM enterprise_identifier GROUP BY value, type"
                   "  HAVING count(*) > 1) "
-                  "SELECT a.id, a.name, b.id, b.name, k.type || ' ' || k.value FROM k "
+                  "SELECT a.id, a.name, b.id, b.name, k.type, k.value FROM k "
                   "JOIN enterprise_identifier x ON x.value = k.value AND x.type = k.type "
                   "  AND x.archived = 0 "
                   "JOIN enterprise_identifier y ON y.value = k.value AND y.type = k.type "
                   "  AND y.archived = 0 AND y.enterprise_id > x.enterprise_id "
                   "JOIN enterprise a ON a.id = x.enterprise_id "
                   "JOIN enterprise b ON b.id = y.enterprise_id WHERE ") + kBothLive,
-      [&](Stmt& s) { add(s, "same " + s.Text(4)); }));
+      [&](Stmt& s) {
+        add(s, MakeMessage("duplicates.same_identifier", {{"type", s.Text(4)}, {"value", s.Text(5)}}));
+      }));
   DOSTI_TRY(EachRow(
       *m.db,
       std::string("WITH k AS (SELECT name_key FROM enterprise WHERE name_key <> '' "
@@ -45,7 +48,7 @@ Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m) {
                   "SELECT a.id, a.name, b.id, b.name FROM k "
                   "JOIN enterprise a ON a.name_key = k.name_key "
                   "JOIN enterprise b ON b.name_key = k.name_key AND b.id > a.id WHERE ") + kBothLive,
-      [&](Stmt& s) { add(s, "same name"); }));
+      [&](Stmt& s) { add(s, MakeMessage("duplicates.same_name")); }));
   // The same query for each contact channel, with @ standing for its column.
   const std::string contact_sql =
       std::string("WITH k AS (SELECT @ AS v FROM contact WHERE @ <> '' GROUP BY @ "
@@ -56,13 +59,15 @@ Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m) {
                   "  AND y.enterprise_id > x.enterprise_id "
                   "JOIN enterprise a ON a.id = x.enterprise_id "
                   "JOIN enterprise b ON b.id = y.enterprise_id WHERE ") + kBothLive;
-  for (const auto& [column, what] : {std::pair<std::string, std::string>{"mobile", "mobile"},
-                                     {"email", "e-mail"},
-                                     {"wechat", "WeChat id"}}) {
+  for (const auto& [column, key] :
+       {std::pair<std::string, std::string>{"mobile", "duplicates.same_mobile"},
+        {"email", "duplicates.same_email"},
+        {"wechat", "duplicates.same_wechat"}}) {
     std::string sql;
     for (char ch : contact_sql) sql += ch == '@' ? column : std::string(1, ch);
-    const std::string label = what;
-    DOSTI_TRY(EachRow(*m.db, sql, [&](Stmt& s) { add(s, "same " + label + " " + s.Text(4)); }));
+    const std::string reason = key;
+    DOSTI_TRY(EachRow(*m.db, sql,
+                      [&](Stmt& s) { add(s, MakeMessage(reason, {{"value", s.Text(4)}})); }));
   }
   std::vector<DuplicatePair> out;
   out.reserve(pairs.size());
@@ -82,23 +87,21 @@ Result<void> Session::MergeDuplicates(std::string_view keep_id, std::string_view
   if (!keep) return keep.error();
   auto other = m.Load("enterprise", other_id);
   if (!other) return other.error();
-  if (keep->id == other->id) {
-    return MakeErrorText(ErrorCode::kInvalid, "an enterprise cannot be merged into itself");
-  }
+  if (keep->id == other->id) return MakeError(ErrorCode::kInvalid, "duplicates.self");
   for (const Record* r : {&*keep, &*other}) {
     if (r->Int("archived") != 0) {
-      return MakeErrorText(ErrorCode::kInvalid, Describe(*r) + " is archived; unarchive it first");
+      return MakeError(ErrorCode::kInvalid, "duplicates.archived", RecordArgs(*r));
     }
     if (!r->Text("merged_into").empty()) {
-      return MakeErrorText(ErrorCode::kInvalid, Describe(*r) + " is already merged into " +
-                                                r->Text("merged_into") +
-                                                "; unmerge it first (dosti duplicates unmerge)");
+      Args args = RecordArgs(*r);
+      args.emplace_back("target", r->Text("merged_into"));
+      return MakeError(ErrorCode::kInvalid, "duplicates.already_merged", std::move(args));
     }
   }
   if (keep->Text("country") != other->Text("country")) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     Describe(*keep) + " and " + Describe(*other) +
-                         " have different home countries, so they are not the same enterprise");
+    Args args = RecordArgs(*keep);
+    for (auto& [n, v] : RecordArgs(*other)) args.emplace_back("other_" + n, v);
+    return MakeError(ErrorCode::kInvalid, "duplicates.countries", std::move(args));
   }
   return InTransaction(*m.db, [&]() -> Result<void> {
     auto n = m.store->Update("enterprise", other->id, {{"merged_into", keep->id}});
@@ -113,7 +116,7 @@ Result<void> Session::UnmergeDuplicate(std::string_view other_id) {
   auto other = m.Load("enterprise", other_id);
   if (!other) return other.error();
   if (other->Text("merged_into").empty()) {
-    return MakeErrorText(ErrorCode::kInvalid, Describe(*other) + " is not merged into another record");
+    return MakeError(ErrorCode::kInvalid, "duplicates.not_merged", RecordArgs(*other));
   }
   return InTransaction(*m.db, [&]() -> Result<void> {
     auto n = m.store->Update("enterprise", other->id, {{"merged_into", Value{}}});

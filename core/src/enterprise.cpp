@@ -1,7 +1,7 @@
 // Enterprises and their identifiers.
 #include <algorithm>
 #include <optional>
-#include <regex>
+#include <tuple>
 
 #include "dosti/text.h"
 #include "session_impl.h"
@@ -9,6 +9,22 @@
 namespace dosti {
 namespace {
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+
+// ISIC Rev.4: a section letter A–U, or a division, group or class code of 2–4 digits.
+bool IsIsicCode(std::string_view s) {
+  if (s.size() == 1) return s[0] >= 'A' && s[0] <= 'U';
+  return s.size() >= 2 && s.size() <= 4 && std::all_of(s.begin(), s.end(), IsDigit);
+}
+
+// ISO 3166-2 subdivision: two letters, a dash, one to three letters or digits (upper case).
+bool IsIsoSubdivision(std::string_view s) {
+  if (s.size() < 4 || s.size() > 6 || !IsUpper(s[0]) || !IsUpper(s[1]) || s[2] != '-') {
+    return false;
+  }
+  return std::all_of(s.begin() + 3, s.end(), [](char c) { return IsUpper(c) || IsDigit(c); });
+}
 
 }  // namespace
 
@@ -53,13 +69,9 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
     }
     SetField(row, f, t->empty() ? Value{} : Value{*t});
   }
-  // ISIC Rev.4: a section letter A–U, or a division/group/class code of 2–4 digits.
   if (std::string sector = FieldText(row, "sector"); !sector.empty()) {
-    static const std::regex isic("^([A-U]|[0-9]{2,4})$");
-    if (!std::regex_match(sector, isic) &&
-        fail(MakeErrorText(ErrorCode::kInvalid,
-                       "sector must be an ISIC Rev.4 code: a section letter A-U or 2-4 digits "
-                       "(e.g. J or 6201); got '" + sector + "'",
+    if (!IsIsicCode(sector) &&
+        fail(MakeError(ErrorCode::kInvalid, "enterprise.bad_sector", {{"value", sector}},
                        "sector"))) {
       return *first;
     }
@@ -69,19 +81,17 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
     std::string upper = region;
     std::transform(upper.begin(), upper.end(), upper.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    static const std::regex iso("^[A-Z]{2}-[A-Z0-9]{1,3}$");
-    if (!std::regex_match(upper, iso)) {
-      if (fail(MakeErrorText(ErrorCode::kInvalid,
-                         "region must be an ISO 3166-2 code such as CN-BJ or PK-IS; got '" +
-                             region + "'",
+    if (!IsIsoSubdivision(upper)) {
+      if (fail(MakeError(ErrorCode::kInvalid, "enterprise.bad_region", {{"value", region}},
                          "region"))) {
         return *first;
       }
     } else {
       SetField(row, "region", upper);
       if (upper.substr(0, 2) != country) {
-        warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "region",
-                            "region " + upper + " is not in the home country " + country});
+        warnings.push_back(MakeWarning(ErrorCode::kInvalid, "region",
+                                       "enterprise.region_elsewhere",
+                                       {{"region", upper}, {"country", country}}));
       }
     }
   }
@@ -98,21 +108,22 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
   if (const Value* v = FindField(row, "founded_year"); v && !IsNull(*v)) {
     int64_t y = FieldInt(row, "founded_year", -1);
     if ((y < 1800 || y > 2100) &&
-        fail(MakeErrorText(ErrorCode::kInvalid, "founded_year must be a year such as 2015",
-                       "founded_year"))) {
+        fail(MakeError(ErrorCode::kInvalid, "enterprise.bad_year", {}, "founded_year"))) {
       return *first;
     }
   }
   if (const Value* v = FindField(row, "employees"); v && !IsNull(*v)) {
     if (FieldInt(row, "employees", -1) < 0 &&
-        fail(MakeErrorText(ErrorCode::kInvalid, "employees must be 0 or more", "employees"))) {
+        fail(MakeError(ErrorCode::kInvalid, "value.zero_or_more", {{"field", "employees"}},
+                       "employees"))) {
       return *first;
     }
   }
   if (const Value* v = FindField(row, "archived"); v && !IsNull(*v)) {
     int64_t a = FieldInt(row, "archived", -1);
     if (a != 0 && a != 1 &&
-        fail(MakeErrorText(ErrorCode::kInvalid, "archived must be 0 or 1", "archived"))) {
+        fail(MakeError(ErrorCode::kInvalid, "value.zero_or_one", {{"field", "archived"}},
+                       "archived"))) {
       return *first;
     }
   }
@@ -146,10 +157,11 @@ Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::stri
         c.value, IdentifierTypeCode(c.type), self_id);
     if (!rows) return rows.error();
     for (const Record& r : *rows) {
-      warnings.push_back({Severity::kWarning, ErrorCode::kInvalid,
-                          std::string(IdentifierField(c.type)),
-                          "possible duplicate: " + Describe(r) + " has the same " +
-                              std::string(IdentifierTypeCode(c.type)) + " " + c.value});
+      Args args = RecordArgs(r);
+      args.emplace_back("type", std::string(IdentifierTypeCode(c.type)));
+      args.emplace_back("value", c.value);
+      warnings.push_back(MakeWarning(ErrorCode::kInvalid, std::string(IdentifierField(c.type)),
+                                     "enterprise.duplicate_identifier", std::move(args)));
     }
   }
   std::string key = NameKey(name);
@@ -160,8 +172,8 @@ Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::stri
         key, self_id);
     if (!rows) return rows.error();
     for (const Record& r : *rows) {
-      warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "name",
-                          "possible duplicate: " + Describe(r) + " has the same name"});
+      warnings.push_back(
+          MakeWarning(ErrorCode::kInvalid, "name", "enterprise.duplicate_name", RecordArgs(r)));
     }
   }
   return {};
@@ -247,9 +259,11 @@ Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view 
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   if (IsReadOnlyField(field) || field == "identifiers") {
-    return MakeErrorText(ErrorCode::kReadOnlyField,
-                     std::string(field) + " cannot be set" +
-                         (field == "identifiers" ? "; add one with --uscc/--ntn/--secp" : ""),
+    if (field == "identifiers") {
+      return MakeError(ErrorCode::kReadOnlyField, "enterprise.identifiers_read_only", {},
+                       "identifiers");
+    }
+    return MakeError(ErrorCode::kReadOnlyField, "field.read_only", {{"field", std::string(field)}},
                      std::string(field));
   }
   auto rec = m.Load("enterprise", id);
@@ -332,6 +346,159 @@ Result<Saved> Session::AddIdentifier(std::string_view enterprise_id,
   });
   if (!r) return r.error();
   return saved;
+}
+
+// [SECTION] Paged lists
+
+namespace {
+
+// The SQL of one sort: its index and its ORDER BY (ascending; descending flips every term).
+struct SortSql {
+  const char* index;
+  std::vector<const char*> terms;
+};
+
+SortSql SortFor(EnterpriseSort sort) {
+  switch (sort) {
+    case EnterpriseSort::kCountry:
+      return {"enterprise_list_country", {"country", "name COLLATE NOCASE", "id"}};
+    case EnterpriseSort::kStage:
+      return {"enterprise_list_stage", {"stage_rank", "name COLLATE NOCASE", "id"}};
+    case EnterpriseSort::kUpdated:
+      return {"enterprise_list_updated", {"updated_at", "id"}};
+    case EnterpriseSort::kName:
+    case EnterpriseSort::kRelevance:
+      break;
+  }
+  return {"enterprise_list_name", {"name COLLATE NOCASE", "id"}};
+}
+
+// Column "stage" of a list row: the stage code, or NULL when not enrolled.
+Value StageOfRank(int64_t rank) {
+  if (rank < 1 || rank > static_cast<int64_t>(kEnrollmentStages.size())) return Value{};
+  return Value{std::string(kEnrollmentStages[static_cast<size_t>(rank - 1)])};
+}
+
+}  // namespace
+
+Result<EnterprisePage> Session::QueryEnterprises(const EnterpriseQuery& q) {
+  Impl& m = *impl_;
+  DOSTI_TRY(CheckOneOf("country", q.country, kCountries));
+  DOSTI_TRY(CheckOneOf("owning_office", q.office, kOffices));
+  int64_t rank = -1;  // any stage
+  if (q.stage == "none") {
+    rank = 0;
+  } else if (!q.stage.empty()) {
+    DOSTI_TRY(CheckOneOf("stage", q.stage, kEnrollmentStages));
+    rank = 1 + (std::find(kEnrollmentStages.begin(), kEnrollmentStages.end(), q.stage) -
+                kEnrollmentStages.begin());
+  }
+  if (q.offset < 0) {
+    return MakeError(ErrorCode::kInvalid, "list.bad_offset", {{"value", std::to_string(q.offset)}},
+                     "offset");
+  }
+  if (q.limit < 1 || q.limit > kMaxPageRows) {
+    return MakeError(ErrorCode::kInvalid, "list.bad_limit",
+                     {{"value", std::to_string(q.limit)}, {"max", std::to_string(kMaxPageRows)}},
+                     "limit");
+  }
+  // Every list shows live records only (merged ones lead to their record). Only the filters
+  // given become terms, so that each is an equality the indexes can seek on; the statement
+  // cache keeps one statement per combination.
+  std::string filters;
+  if (q.archived == ArchivedFilter::kExclude) filters += " AND archived = 0";
+  if (q.archived == ArchivedFilter::kOnly) filters += " AND archived = 1";
+  if (!q.country.empty()) filters += " AND country = ?1";
+  if (rank >= 0) filters += " AND stage_rank = ?2";
+  if (!q.sector.empty()) filters += " AND sector = ?3";
+  if (!q.office.empty()) filters += " AND owning_office = ?4";
+  const std::string where = " WHERE canon_id IS NULL" + filters;
+  auto bind = [&](Stmt& st) -> Stmt& {
+    st.Reset();
+    if (!q.country.empty()) st.Bind(1, q.country);
+    if (rank >= 0) st.Bind(2, rank);
+    if (!q.sector.empty()) st.Bind(3, q.sector);
+    if (!q.office.empty()) st.Bind(4, q.office);
+    return st;
+  };
+  EnterprisePage page;
+  page.offset = q.offset;
+  const std::string columns = "SELECT *, stage_rank AS list_stage_rank FROM enterprise";
+
+  if (!q.search.empty()) {
+    // The "already ours?" hits (best first), filtered here, sorted, then paged.
+    auto hits = Search(q.search, kMaxQueryHits);
+    if (!hits) return hits.error();
+    auto st = m.db->Prepare(columns + where + " AND id = ?5");
+    if (!st) return st.error();
+    std::vector<Record> rows;
+    for (const SearchHit& h : *hits) {
+      bind(**st).Bind(5, h.enterprise_id);
+      auto found = m.store->Collect(**st);
+      if (!found) return found.error();
+      for (Record& r : *found) rows.push_back(std::move(r));
+    }
+    std::vector<size_t> order(rows.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (q.sort != EnterpriseSort::kRelevance) {
+      auto key = [&](const Record& r) {
+        std::string name = r.Text("name");
+        for (char& c : name) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        switch (q.sort) {
+          case EnterpriseSort::kCountry:
+            return std::make_tuple(r.Text("country"), int64_t{0}, name, r.id);
+          case EnterpriseSort::kStage:
+            return std::make_tuple(std::string(), r.Int("list_stage_rank"), name, r.id);
+          case EnterpriseSort::kUpdated:
+            return std::make_tuple(std::string(), r.Int("updated_at"), std::string(), r.id);
+          default:
+            return std::make_tuple(std::string(), int64_t{0}, name, r.id);
+        }
+      };
+      std::stable_sort(order.begin(), order.end(),
+                       [&](size_t a, size_t b) { return key(rows[a]) < key(rows[b]); });
+    }
+    if (q.descending) std::reverse(order.begin(), order.end());
+    page.total = static_cast<int64_t>(rows.size());
+    for (size_t i = static_cast<size_t>(std::min<int64_t>(q.offset, page.total));
+         i < order.size() && page.rows.size() < static_cast<size_t>(q.limit); ++i) {
+      page.rows.push_back(std::move(rows[order[i]]));
+    }
+  } else {
+    // Schema version 5: the count sums the tally of live enterprises by filter columns; the
+    // page walks its sort's index (which carries the filter columns too) and reads only the
+    // page's rows from the table.
+    SortSql sort = SortFor(q.sort);
+    std::string order;
+    for (const char* term : sort.terms) {
+      order += std::string(order.empty() ? "" : ", ") + term + (q.descending ? " DESC" : "");
+    }
+    auto count = m.db->Prepare("SELECT coalesce(sum(n), 0) FROM enterprise_tally WHERE 1" +
+                               filters);
+    if (!count) return count.error();
+    auto counted = bind(**count).Step();
+    if (!counted) return counted.error();
+    page.total = (*count)->Int(0);
+    (*count)->Reset();
+    auto st = m.db->Prepare(columns + " WHERE rowid IN (SELECT rowid FROM enterprise INDEXED BY " +
+                            sort.index + where + " ORDER BY " + order +
+                            " LIMIT ?5 OFFSET ?6) ORDER BY " + order);
+    if (!st) return st.error();
+    bind(**st).Bind(5, int64_t{q.limit}).Bind(6, q.offset);
+    auto rows = m.store->Collect(**st);
+    if (!rows) return rows.error();
+    page.rows = std::move(*rows);
+  }
+  for (Record& r : page.rows) {
+    // The local rank becomes the stage's code.
+    auto it = std::find_if(r.fields.begin(), r.fields.end(),
+                           [](const Field& f) { return f.name == "list_stage_rank"; });
+    if (it == r.fields.end()) continue;
+    int64_t stage_rank = std::holds_alternative<int64_t>(it->value) ? std::get<int64_t>(it->value) : 0;
+    it->name = "stage";
+    it->value = StageOfRank(stage_rank);
+  }
+  return page;
 }
 
 }  // namespace dosti

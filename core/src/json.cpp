@@ -244,15 +244,36 @@ void Write(Writer& w, const std::vector<Record>& rows) {
   w.EndArray();
 }
 
-void WriteMessages(Writer& w, const std::vector<Issue>& issues) {
+void Write(Writer& w, const Args& args) {
+  w.BeginObject();
+  for (const auto& [name, value] : args) w.Key(name).String(value);
+  w.EndObject();
+}
+
+// A message in the field `name`: "<name>" its English text, "<name>_key", "<name>_args".
+void WriteMessageFields(Writer& w, std::string_view name, const Message& m) {
+  std::string n(name);
+  w.Key(n).String(m.text);
+  w.Key(n + "_key").String(m.key);
+  w.Key(n + "_args");
+  Write(w, m.args);
+}
+
+void Write(Writer& w, const Message& m) {
+  w.BeginObject().Key("key").String(m.key).Key("args");
+  Write(w, m.args);
+  w.Key("text").String(m.text).EndObject();
+}
+
+void Write(Writer& w, const std::vector<Issue>& issues) {
   w.BeginArray();
-  for (const Issue& i : issues) w.String(i.message);
+  for (const Issue& i : issues) Write(w, i);
   w.EndArray();
 }
 
 void Write(Writer& w, const Saved& s) {
   w.BeginObject().Key("id").String(s.id).Key("warnings");
-  WriteMessages(w, s.warnings);
+  Write(w, s.warnings);
   w.EndObject();
 }
 
@@ -260,9 +281,45 @@ void Write(Writer& w, const Issue& issue) {
   w.BeginObject();
   w.Key("severity").String(issue.severity == Severity::kError ? "error" : "warning");
   w.Key("code").Int(static_cast<int64_t>(issue.code));
+  w.Key("key").String(issue.key);
+  w.Key("args");
+  Write(w, issue.args);
   w.Key("field").String(issue.field);
   w.Key("message").String(issue.message);
   w.EndObject();
+}
+
+void Write(Writer& w, const Error& e) {
+  w.BeginObject();
+  w.Key("code").Int(static_cast<int64_t>(e.code));
+  w.Key("key").String(e.key);
+  w.Key("args");
+  Write(w, e.args);
+  w.Key("field").String(e.field);
+  w.Key("message").String(e.message);
+  if (!e.details.empty()) {
+    w.Key("details").BeginArray();
+    for (const Error& d : e.details) Write(w, d);
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+void Write(Writer& w, const EnterprisePage& page) {
+  w.BeginObject().Key("total").Int(page.total).Key("offset").Int(page.offset).Key("rows");
+  Write(w, page.rows);
+  w.EndObject();
+}
+
+void Write(Writer& w, const ChangeEvent& e) {
+  w.BeginObject().Key("local").Bool(e.local).Key("merged").Bool(e.merged).Key("tables");
+  w.BeginArray();
+  for (const ChangedRecords& t : e.tables) {
+    w.BeginObject().Key("table").String(t.table).Key("many").Bool(t.many).Key("ids").BeginArray();
+    for (const std::string& id : t.ids) w.String(id);
+    w.EndArray().EndObject();
+  }
+  w.EndArray().EndObject();
 }
 
 void Write(Writer& w, const Identifier& id) {
@@ -312,11 +369,9 @@ void Write(Writer& w, const WorkspaceInfo& info) {
 
 void Write(Writer& w, const ImportSummary& summary) {
   w.BeginObject().Key("rows").Int(summary.rows).Key("imported").Int(summary.imported);
-  w.Key("warnings").BeginArray();
-  for (const Issue& i : summary.warnings) {
-    w.BeginObject().Key("field").String(i.field).Key("message").String(i.message).EndObject();
-  }
-  w.EndArray().EndObject();
+  w.Key("warnings");
+  Write(w, summary.warnings);
+  w.EndObject();
 }
 
 void Write(Writer& w, const DuplicatePair& pair) {
@@ -324,7 +379,11 @@ void Write(Writer& w, const DuplicatePair& pair) {
   w.Key("id_a").String(pair.id_a).Key("name_a").String(pair.name_a);
   w.Key("id_b").String(pair.id_b).Key("name_b").String(pair.name_b);
   w.Key("reasons").BeginArray();
-  for (const std::string& r : pair.reasons) w.String(r);
+  for (const Message& r : pair.reasons) w.String(r.text);
+  w.EndArray().Key("reason_keys").BeginArray();
+  for (const Message& r : pair.reasons) w.String(r.key);
+  w.EndArray().Key("reason_args").BeginArray();
+  for (const Message& r : pair.reasons) Write(w, r.args);
   w.EndArray().EndObject();
 }
 
@@ -360,7 +419,7 @@ void Write(Writer& w, const HeldCommit& held) {
   w.Key("time_ms").Int(held.time_ms);
   w.Key("time").String(UtcTime(held.time_ms));
   w.Key("accepted").Bool(held.accepted);
-  w.Key("reason").String(held.reason);
+  WriteMessageFields(w, "reason", held.reason);
   w.EndObject();
 }
 
@@ -378,6 +437,20 @@ void Write(Writer& w, const ApplyReport& report) {
   w.Key("changes").Int(report.changes);
   w.Key("waiting");
   Write(w, report.waiting);
+  w.Key("equivocations").BeginArray();
+  for (const Equivocation& e : report.equivocations) Write(w, e);
+  w.EndArray();
+  w.Key("discarded").Int(report.discarded);
+  w.EndObject();
+}
+
+void Write(Writer& w, const Equivocation& e) {
+  w.BeginObject();
+  w.Key("device").String(e.device);
+  w.Key("seq").Int(e.seq);
+  w.Key("digest").String(e.digest);
+  w.Key("received_ms").Int(e.received_ms);
+  w.Key("received").String(UtcTime(e.received_ms));
   w.EndObject();
 }
 
@@ -497,7 +570,7 @@ void Write(Writer& w, const QualityReport& r) {
     w.Key("table").String(i.table);
     w.Key("record_id").String(i.record_id);
     w.Key("label").String(i.label);
-    w.Key("message").String(i.message);
+    WriteMessageFields(w, "message", i.message);
     w.EndObject();
   }
   w.EndArray().EndObject();

@@ -23,17 +23,23 @@ Result<std::optional<std::string>> Session::LocalGet(std::string_view space,
 
 Result<void> Session::LocalPut(std::string_view space, std::string_view key,
                                std::string_view value) {
-  auto st = impl_->db->Prepare(
-      "INSERT INTO local_blob (space, key, value) VALUES (?, ?, ?) "
-      "ON CONFLICT (space, key) DO UPDATE SET value = excluded.value");
-  if (!st) return st.error();
-  return (*st)->Reset().Bind(1, space).BindBlob(2, Blob(key)).BindBlob(3, Blob(value)).Run();
+  // In a transaction of its own (or the caller's, inside Atomically), so that the commit
+  // calls the after-commit hook like every other write.
+  return InTransaction(*impl_->db, [&]() -> Result<void> {
+    auto st = impl_->db->Prepare(
+        "INSERT INTO local_blob (space, key, value) VALUES (?, ?, ?) "
+        "ON CONFLICT (space, key) DO UPDATE SET value = excluded.value");
+    if (!st) return st.error();
+    return (*st)->Reset().Bind(1, space).BindBlob(2, Blob(key)).BindBlob(3, Blob(value)).Run();
+  });
 }
 
 Result<void> Session::LocalDelete(std::string_view space, std::string_view key) {
-  auto st = impl_->db->Prepare("DELETE FROM local_blob WHERE space = ? AND key = ?");
-  if (!st) return st.error();
-  return (*st)->Reset().Bind(1, space).BindBlob(2, Blob(key)).Run();
+  return InTransaction(*impl_->db, [&]() -> Result<void> {
+    auto st = impl_->db->Prepare("DELETE FROM local_blob WHERE space = ? AND key = ?");
+    if (!st) return st.error();
+    return (*st)->Reset().Bind(1, space).BindBlob(2, Blob(key)).Run();
+  });
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> Session::LocalList(

@@ -30,10 +30,10 @@ Result<Saved> Session::AddMatch(std::string_view cn_id, std::string_view pk_id,
   auto b = m.Load("enterprise", pk_id);
   if (!b) return b.error();
   if (a->Text("country") == b->Text("country")) {
-    return MakeErrorText(ErrorCode::kSameCountry,
-                     "a matchmaking pair joins a CN and a PK enterprise; " + Describe(*a) +
-                         " and " + Describe(*b) + " are both " + a->Text("country"),
-                     "pk");
+    Args args = RecordArgs(*a);
+    for (auto& [n, v] : RecordArgs(*b)) args.emplace_back("other_" + n, v);
+    args.emplace_back("country", a->Text("country"));
+    return MakeError(ErrorCode::kSameCountry, "match.same_country", std::move(args), "pk");
   }
   // The pair is the same whichever way round it was given; store it CN first.
   if (a->Text("country") != "CN") std::swap(*a, *b);
@@ -44,9 +44,9 @@ Result<Saved> Session::AddMatch(std::string_view cn_id, std::string_view pk_id,
       a->id, b->id, cooperation_type);
   if (!existing) return existing.error();
   if (!existing->empty()) {
-    saved.warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "pk",
-                              "this pair already has an open " + std::string(cooperation_type) +
-                                  " match (" + existing->front().id + ")"});
+    saved.warnings.push_back(MakeWarning(
+        ErrorCode::kInvalid, "pk", "match.already_open",
+        {{"type", std::string(cooperation_type)}, {"id", existing->front().id}}));
   }
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
     DOSTI_TRY(m.store->Insert("matchmaking", saved.id,
@@ -74,14 +74,11 @@ Result<Saved> Session::SetMatchStage(std::string_view match_id, std::string_view
   int from_i = MatchStageIndex(from), to_i = MatchStageIndex(stage);
   bool forward = from_i < kMatchPipelineLength && to_i > from_i;
   if (stage == "closed_lost" && reason->empty()) {
-    return MakeErrorText(ErrorCode::kRequired, "closing a match as lost needs a reason (--reason TEXT)",
-                     "reason");
+    return MakeError(ErrorCode::kRequired, "match.lost_needs_reason", {}, "reason");
   }
   if (!forward && reason->empty()) {
-    return MakeErrorText(ErrorCode::kTransition,
-                     "moving a match from " + from + " back to " + std::string(stage) +
-                         " needs a reason (--reason TEXT)",
-                     "stage");
+    return MakeError(ErrorCode::kTransition, "match.back_needs_reason",
+                     {{"from", from}, {"to", std::string(stage)}}, "stage");
   }
   Fields changes{{"stage", std::string(stage)}};
   if (stage == "closed_lost") changes.push_back({"lost_reason", *reason});
@@ -122,7 +119,7 @@ Result<Saved> Session::AddEvent(const Fields& input) {
   auto end = CheckDate("end_date", FieldText(row, "end_date"));
   if (!end) return end.error();
   if (*end < *start) {
-    return MakeErrorText(ErrorCode::kBadDate, "end_date must not be before start_date", "end_date");
+    return MakeError(ErrorCode::kBadDate, "event.end_before_start", {}, "end_date");
   }
   if (FieldText(row, "office").empty()) SetField(row, "office", m.info.office);
   DOSTI_TRY(CheckOneOf("office", FieldText(row, "office"), kOffices, true));

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "changeset.h"
 #include "schema.h"
@@ -20,16 +21,17 @@ constexpr int64_t kMaxHeldBytes = 256LL * 1024 * 1024;
 // checkpoint copies them into the database file and syncs it.
 constexpr int kMergeWalPages = 16384;
 
-std::string Duration(int64_t ms) {
+// A duration as a nested message ("{ahead:msg}"): its key and arguments.
+void AddDuration(Args& args, std::string_view name, int64_t ms) {
   int64_t minutes = ms / 60'000;
-  char buf[64];
   if (minutes >= 60) {
-    std::snprintf(buf, sizeof buf, "%lld h %lld min", static_cast<long long>(minutes / 60),
-                  static_cast<long long>(minutes % 60));
+    args.emplace_back(std::string(name), "duration.hours_minutes");
+    args.emplace_back("hours", std::to_string(minutes / 60));
+    args.emplace_back("minutes", std::to_string(minutes % 60));
   } else {
-    std::snprintf(buf, sizeof buf, "%lld min", static_cast<long long>(std::max<int64_t>(minutes, 1)));
+    args.emplace_back(std::string(name), "duration.minutes");
+    args.emplace_back("minutes", std::to_string(std::max<int64_t>(minutes, 1)));
   }
-  return buf;
 }
 
 struct Pending {
@@ -73,7 +75,9 @@ class Session::Impl::Applier {
     return {};
   }
 
-  // Offers one received commit (decoded from `body`): known ones are counted, new ones queued.
+  // Offers one received commit (decoded from `body`): known ones are counted, new ones queued;
+  // one that contradicts a commit here is quarantined (equivocation), and what follows it from
+  // the same author in this offer is dropped.
   Result<void> Offer(Commit&& commit, std::string_view body, ApplyReport& report) {
     const std::string device = commit.device();
     int64_t seq = commit.seq;
@@ -81,17 +85,30 @@ class Session::Impl::Applier {
     int64_t have = f == m_.store->frontier().end() ? 0 : f->second;
     auto& q = queue_[device];
     if (seq <= have) {
-      ++report.known;
+      auto same = SameAsApplied(device, seq, body);
+      if (!same) return same.error();
+      if (*same) {
+        ++report.known;
+        return {};
+      }
+      return Quarantine(commit, body, report);
+    }
+    if (auto held = q.find(seq); held != q.end()) {
+      if (held->second.body != body) return Quarantine(commit, body, report);
+      if (forked_.count(device)) {  // the same bytes, but after this offer's fork
+        ++report.discarded;
+        return {};
+      }
+      offered_.emplace_back(device, seq);  // already waiting here: it still waits, or applies now
       return {};
     }
-    if (q.count(seq)) {  // already waiting here: it still waits, or applies now
-      offered_.emplace_back(device, seq);
+    if (forked_.count(device)) {
+      ++report.discarded;
       return {};
     }
     if (count_ + 1 > kMaxHeldCommits || bytes_ + static_cast<int64_t>(body.size()) > kMaxHeldBytes) {
-      return MakeErrorText(ErrorCode::kInvalid,
-                       "too many changes are waiting for missing ones (" + std::to_string(count_) +
-                           " commits); sync with the device that has them first");
+      return MakeError(ErrorCode::kInvalid, "replication.too_many_waiting",
+                       {{"count", std::to_string(count_)}});
     }
     bytes_ += static_cast<int64_t>(body.size());
     ++count_;
@@ -103,7 +120,7 @@ class Session::Impl::Applier {
 
   // Applies everything that can apply, in each device's order, until nothing moves; then
   // stores what still waits. `report.held` counts the offered commits left waiting.
-  Result<void> Drain(ApplyReport& report) {
+  Result<void> Drain(ApplyReport& report, const Cancellation::Watch* cancelled) {
     int64_t horizon = m_.clock->NowMs() + kMaxClockSkewMs;
     bool progress = true;
     while (progress) {
@@ -119,6 +136,7 @@ class Session::Impl::Applier {
           auto commit = Decoded(it->second);
           if (!commit) return commit.error();
           if (!DepsMet(**commit)) break;
+          if (cancelled && cancelled->Cancelled()) return CancelledError();
           DOSTI_TRY(m_.store->ApplyRemote(**commit, it->second.body));
           ++report.applied;
           report.changes += static_cast<int64_t>((*commit)->FieldCount());
@@ -150,6 +168,33 @@ class Session::Impl::Applier {
     return {};
   }
 
+  // Keeps an equivocating commit as evidence and stops taking its author's later commits in
+  // this offer (they continue the other history).
+  Result<void> Quarantine(const Commit& commit, std::string_view body, ApplyReport& report) {
+    Equivocation e{commit.device(), commit.seq, Sha256Hex(body), m_.clock->NowMs(), {}};
+    auto st = m_.db->Prepare(
+        "INSERT OR IGNORE INTO quarantined_commit(device, seq, digest, hlc, body, received_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st) return st.error();
+    (*st)->Reset();
+    (*st)->Bind(1, e.device).Bind(2, e.seq).Bind(3, e.digest).Bind(4, commit.hlc)
+        .BindBlob(5, body).Bind(6, e.received_ms);
+    DOSTI_TRY((*st)->Run());
+    if (m_.db->Changes() == 0) {  // seen before: report when it first came
+      auto first = m_.db->Prepare(
+          "SELECT received_at FROM quarantined_commit WHERE device = ? AND seq = ? AND digest = ?");
+      if (!first) return first.error();
+      (*first)->Args(e.device, e.seq, e.digest);
+      auto row = (*first)->Step();
+      if (!row) return row.error();
+      if (*row) e.received_ms = (*first)->Int(0);
+      (*first)->Reset();
+    }
+    forked_.insert(e.device);
+    report.equivocations.push_back(std::move(e));
+    return {};
+  }
+
   Result<void> Accept(const std::string& device) {
     auto q = queue_.find(device);
     if (q == queue_.end()) return {};
@@ -168,30 +213,31 @@ class Session::Impl::Applier {
       auto f = fr.find(device);
       int64_t have = f == fr.end() ? 0 : f->second;
       for (auto& [seq, p] : q) {
-        HeldCommit h{device, seq, HlcMs(p.hlc), p.accepted, ""};
-        std::string who = m_.DeviceLabel(device);
+        HeldCommit h{device, seq, HlcMs(p.hlc), p.accepted, {}};
+        Args args = m_.DeviceArgs(device);
         if (seq != have + 1) {
-          h.reason = "waiting for " + who + "'s earlier changes (it has " + std::to_string(have) +
-                     " of them, this is number " + std::to_string(seq) + ")";
+          args.emplace_back("have", std::to_string(have));
+          args.emplace_back("seq", std::to_string(seq));
+          h.reason = MakeMessage("held.gap", std::move(args));
         } else if (HlcMs(p.hlc) > now + kMaxClockSkewMs && !p.accepted) {
-          h.reason = who + "'s clock is " + Duration(HlcMs(p.hlc) - now) +
-                     " ahead; these changes apply when that time comes, or when an admin "
-                     "accepts them (dosti held accept " + device + ")";
+          AddDuration(args, "ahead", HlcMs(p.hlc) - now);
+          h.reason = MakeMessage("held.clock_ahead", std::move(args));
         } else {
           auto commit = Decoded(p);
-          std::string missing;
+          std::optional<Message> missing;
           if (commit) {
             for (const Dependency& dep : (*commit)->deps) {
               const std::string& dep_device = (*commit)->devices[dep.device];
               auto d = fr.find(dep_device);
               if (d == fr.end() || d->second < dep.seq) {
-                missing = m_.DeviceLabel(dep_device) + "'s change " + std::to_string(dep.seq);
+                Args dep_args = m_.DeviceArgs(dep_device);
+                dep_args.emplace_back("dep_seq", std::to_string(dep.seq));
+                missing = MakeMessage("held.dependency", std::move(dep_args));
                 break;
               }
             }
           }
-          h.reason = "waiting for " + (missing.empty() ? std::string("earlier changes") : missing) +
-                     " that it builds on";
+          h.reason = missing ? std::move(*missing) : MakeMessage("held.dependency_unknown");
         }
         out.push_back(std::move(h));
       }
@@ -200,6 +246,19 @@ class Session::Impl::Applier {
   }
 
  private:
+  // True when the commit (device, seq) applied here has exactly these bytes.
+  Result<bool> SameAsApplied(const std::string& device, int64_t seq, std::string_view body) {
+    auto st = m_.db->Prepare("SELECT body FROM commit_log WHERE device = ? AND seq = ?");
+    if (!st) return st.error();
+    (*st)->Args(device, seq);
+    auto row = (*st)->Step();
+    if (!row) return row.error();
+    // A commit below the frontier that the log lacks cannot be compared: taken as known.
+    bool same = !*row || (*st)->BlobView(0) == body;
+    (*st)->Reset();
+    return same;
+  }
+
   bool DepsMet(const Commit& c) const {
     const Frontier& fr = m_.store->frontier();
     for (const Dependency& d : c.deps) {
@@ -218,27 +277,26 @@ class Session::Impl::Applier {
   Session::Impl& m_;
   std::map<std::string, std::map<int64_t, Pending>> queue_;
   std::vector<std::pair<std::string, int64_t>> offered_;
+  std::set<std::string> forked_;  // authors that equivocated in this offer
   int64_t count_ = 0;
   int64_t bytes_ = 0;
 };
 
-std::string Session::Impl::DeviceLabel(const std::string& device) {
+Args Session::Impl::DeviceArgs(const std::string& device) {
   // The whole id: ids made within the same minute share their first characters.
-  std::string label = "device " + device;
+  std::string office;
   auto row = store->Get("device", device);
-  if (row && *row) {
-    std::string office = (*row)->Text("office");
-    if (!office.empty()) label += " (" + office + ")";
-  }
-  return label;
+  if (row && *row) office = (*row)->Text("office");
+  if (office.empty()) return {{"who", "held.device"}, {"device", device}};
+  return {{"who", "held.device_office"}, {"device", device}, {"office", office}};
 }
 
 Result<WorkspaceInfo> Session::JoinAsReplica(std::string_view office, std::string_view device_id,
                                              std::string_view role) {
   Impl& m = *impl_;
   if (m.info.initialised || !m.info.device_id.empty()) {
-    return MakeErrorText(ErrorCode::kAlreadyInitialised,
-                     "this database already belongs to a workspace (office " + m.info.office + ")");
+    return MakeError(ErrorCode::kAlreadyInitialised, "workspace.already_replica",
+                     {{"office", m.info.office}});
   }
   DOSTI_TRY(CheckOneOf("office", office, kOffices, true));
   DOSTI_TRY(CheckOneOf("role", role, {"admin", "office", "booth"}, true));
@@ -296,14 +354,12 @@ Result<std::vector<std::string>> Session::ChangesetsFor(const Frontier& peer, si
 
 Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
   Impl& m = *impl_;
-  if (m.info.device_id.empty()) {
-    return MakeErrorText(ErrorCode::kNotInitialised,
-                     "this database has no device yet; run dosti init or join a workspace first");
-  }
+  Cancellation::Watch cancelled(m.cancel);
+  if (m.info.device_id.empty()) return MakeError(ErrorCode::kNotInitialised, "workspace.no_device");
   if (bytes.size() > kMaxChangesetBytes) {
-    return MakeErrorText(ErrorCode::kInvalid, "changeset of " + std::to_string(bytes.size()) +
-                                              " bytes is over the limit of " +
-                                              std::to_string(kMaxChangesetBytes));
+    return MakeError(ErrorCode::kInvalid, "changeset.too_large",
+                     {{"size", std::to_string(bytes.size())},
+                      {"max", std::to_string(kMaxChangesetBytes)}});
   }
   auto cs = DecodeChangeset(bytes);
   if (!cs) return cs.error();
@@ -315,23 +371,38 @@ Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
     auto c = DecodeCommit(body);
     if (!c) return c.error();
     if (c->device() != cs->author) {
-      return MakeErrorText(ErrorCode::kInvalid, "malformed changeset: a commit of another author");
+      return MakeError(ErrorCode::kInvalid, "changeset.other_author");
     }
     if (!commits.empty() && c->seq != commits.back().seq + 1) {
-      return MakeErrorText(ErrorCode::kInvalid, "malformed changeset: commits are not contiguous");
+      return MakeError(ErrorCode::kInvalid, "changeset.not_contiguous");
     }
     commits.push_back(std::move(*c));
   }
-  return m.RunApplier([&](Impl::Applier& applier, ApplyReport& report) -> Result<void> {
-    for (size_t i = 0; i < commits.size(); ++i) {
-      DOSTI_TRY(applier.Offer(std::move(commits[i]), cs->commits[i], report));
-    }
-    return {};
-  });
+  return m.RunApplier(
+      [&](Impl::Applier& applier, ApplyReport& report) -> Result<void> {
+        for (size_t i = 0; i < commits.size(); ++i) {
+          DOSTI_TRY(applier.Offer(std::move(commits[i]), cs->commits[i], report));
+        }
+        return {};
+      },
+      &cancelled);
+}
+
+Result<std::vector<Equivocation>> Session::ListEquivocations() {
+  Impl& m = *impl_;
+  std::vector<Equivocation> out;
+  DOSTI_TRY(EachRow(*m.db,
+                    "SELECT device, seq, digest, received_at, body FROM quarantined_commit "
+                    "ORDER BY device, seq, received_at, digest",
+                    [&](Stmt& r) {
+                      out.push_back({r.Text(0), r.Int(1), r.Text(2), r.Int(3), r.Blob(4)});
+                    }));
+  return out;
 }
 
 Result<ApplyReport> Session::Impl::RunApplier(
-    const std::function<Result<void>(Applier&, ApplyReport&)>& offer) {
+    const std::function<Result<void>(Applier&, ApplyReport&)>& offer,
+    const Cancellation::Watch* cancelled) {
   ApplyReport report;
   int wal_pages = db->wal_autocheckpoint();
   db->SetWalAutoCheckpoint(std::max(wal_pages, kMergeWalPages));
@@ -339,7 +410,7 @@ Result<ApplyReport> Session::Impl::RunApplier(
     Applier applier(*this);
     DOSTI_TRY(applier.Load());
     DOSTI_TRY(offer(applier, report));
-    DOSTI_TRY(applier.Drain(report));
+    DOSTI_TRY(applier.Drain(report, cancelled));
     auto waiting = applier.Describe();
     if (!waiting) return waiting.error();
     report.waiting = std::move(*waiting);
@@ -372,15 +443,14 @@ Result<ApplyReport> Session::AcceptHeld(std::string_view device_prefix) {
   for (const HeldCommit& h : *held) {
     if (h.device.rfind(std::string(device_prefix), 0) == 0) {
       if (!device.empty() && device != h.device) {
-        return MakeErrorText(ErrorCode::kAmbiguous, "several devices start with " +
-                                                    std::string(device_prefix) + "; give more");
+        return MakeError(ErrorCode::kAmbiguous, "held.device_ambiguous",
+                         {{"prefix", std::string(device_prefix)}});
       }
       device = h.device;
     }
   }
   if (device.empty() || device_prefix.empty()) {
-    return MakeErrorText(ErrorCode::kNotFound,
-                     "no held changes from a device " + std::string(device_prefix));
+    return MakeError(ErrorCode::kNotFound, "held.no_device", {{"prefix", std::string(device_prefix)}});
   }
   return m.RunApplier(
       [&](Impl::Applier& applier, ApplyReport&) -> Result<void> { return applier.Accept(device); });
@@ -525,14 +595,12 @@ Result<Conflict> FindConflict(Session& s, std::string_view id) {
   for (Conflict& c : *all) {
     if (id.empty() || c.id.rfind(std::string(id), 0) != 0) continue;
     if (found) {
-      return MakeErrorText(ErrorCode::kAmbiguous, "several conflicts start with " + std::string(id) +
-                                                  "; give more of the id");
+      return MakeError(ErrorCode::kAmbiguous, "conflict.ambiguous", {{"id", std::string(id)}});
     }
     found = std::move(c);
   }
   if (found) return std::move(*found);
-  return MakeErrorText(ErrorCode::kNotFound, "no open conflict " + std::string(id) +
-                                             " (dosti conflicts list shows them)");
+  return MakeError(ErrorCode::kNotFound, "conflict.not_found", {{"id", std::string(id)}});
 }
 
 }  // namespace
@@ -560,8 +628,8 @@ Result<void> Session::ResolveConflictKeep(std::string_view id, int keep) {
   auto c = FindConflict(*this, id);
   if (!c) return c.error();
   if (keep < 1 || keep > static_cast<int>(c->values.size())) {
-    return MakeErrorText(ErrorCode::kInvalid, "--keep must be between 1 and " +
-                                              std::to_string(c->values.size()));
+    return MakeError(ErrorCode::kInvalid, "conflict.keep_range",
+                     {{"count", std::to_string(c->values.size())}}, "keep");
   }
   const Value& v = c->values[keep - 1].value;
   return InTransaction(*m.db, [&]() -> Result<void> {

@@ -34,7 +34,7 @@ int IndexOf(const std::vector<std::string_view>& codes, std::string_view code) {
 Result<Date> MonthStart(std::string_view month) {
   auto d = ParseMonth(month);
   if (!d) {
-    return MakeErrorText(ErrorCode::kBadDate, "month must be YYYY-MM; got '" + std::string(month) + "'",
+    return MakeError(ErrorCode::kBadDate, "value.not_month", {{"value", std::string(month)}},
                      "month");
   }
   return *d;
@@ -307,8 +307,8 @@ Result<void> OldDrafts(Session::Impl& m, Date as_of, std::vector<QualityItem>& o
         Date created = DateAt(s.Int(2), m.utc_offset_minutes);
         int64_t days = DaysFromCivil(as_of) - DaysFromCivil(created);
         out.push_back({"old_draft", "enterprise", s.Text(0), s.Text(1),
-                       "draft since " + FormatDate(created) + " (" + std::to_string(days) +
-                           " days): complete the record or archive it",
+                       MakeMessage("quality.old_draft", {{"date", FormatDate(created)},
+                                                         {"days", std::to_string(days)}}),
                        s.Text(0), ""});
       },
       cutoff);
@@ -323,12 +323,10 @@ Result<void> IdentifierWarnings(Session::Impl& m, std::vector<QualityItem>& out)
       "'CN_LEGACY_REGNO')",
       [&](Stmt& s) {
         std::string type = s.Text(3), value = s.Text(4);
-        std::string message =
+        Message message =
             type == "CN_LEGACY_REGNO"
-                ? "legacy registration number " + value + ": ask for the 18-character USCC"
-                : type + " " + value +
-                      " fails its check character: compare it with the business licence and "
-                      "correct it (some genuine early codes do fail the check)";
+                ? MakeMessage("quality.legacy_regno", {{"value", value}})
+                : MakeMessage("quality.check_character", {{"type", type}, {"value", value}});
         out.push_back({"identifier_warning", "enterprise_identifier", s.Text(0), s.Text(2),
                        std::move(message), s.Text(1), ""});
       });
@@ -347,17 +345,19 @@ Result<void> MissingSelectionData(Session::Impl& m, std::vector<QualityItem>& ou
       "WHERE n.programme_id = ?1 AND n.archived = 0 AND n.stage IN ('nominated', 'shortlisted')"
       "  AND e.archived = 0 AND e.canon_id IS NULL",
       [&](Stmt& s) {
-        static const char* const kWhat[] = {"an identifier", "sector", "region", "city",
-                                            "a primary contact who consented to be contacted"};
-        std::string missing;
+        static const char* const kWhat[] = {
+            "quality.missing.identifier", "selection.missing.sector", "selection.missing.region",
+            "selection.missing.city", "selection.missing.primary_contact"};
+        std::vector<Message> missing;
         for (int i = 0; i < 5; ++i) {
-          if (s.Int(3 + i) == 0) missing += (missing.empty() ? "" : ", ") + std::string(kWhat[i]);
+          if (s.Int(3 + i) == 0) missing.push_back(MakeMessage(kWhat[i]));
         }
         if (missing.empty()) return;
-        out.push_back(
-            {"missing_selection_data", "enterprise", s.Text(0), s.Text(1),
-             s.Text(2) + " but missing " + missing + ": complete these before the selection",
-             s.Text(0), ""});
+        Args args{{"stage", s.Text(2)}};
+        AddMessageList(args, "missing", missing);
+        out.push_back({"missing_selection_data", "enterprise", s.Text(0), s.Text(1),
+                       MakeMessage("quality.missing_selection_data", std::move(args)), s.Text(0),
+                       ""});
       },
       m.info.programme_id);
 }
@@ -367,13 +367,10 @@ Result<void> DuplicateSuspects(Session::Impl& m, std::vector<QualityItem>& out) 
   auto pairs = FindDuplicatePairs(m);
   if (!pairs) return pairs.error();
   for (const DuplicatePair& p : *pairs) {
-    std::string reasons;
-    for (const std::string& r : p.reasons) reasons += (reasons.empty() ? "" : ", ") + r;
+    Args args{{"other_name", p.name_b}, {"other_id", p.id_b}};
+    AddMessageList(args, "reasons", p.reasons);
     out.push_back({"duplicate_suspect", "enterprise", p.id_a, p.name_a,
-                   "possible duplicate of " + p.name_b + " (" + p.id_b + "): " + reasons +
-                       "; merge the two records if they are the same enterprise "
-                       "(dosti duplicates merge)",
-                   p.id_a, p.id_b});
+                   MakeMessage("quality.duplicate", std::move(args)), p.id_a, p.id_b});
   }
   return {};
 }
@@ -394,9 +391,7 @@ Result<void> ContactIssues(Session::Impl& m, std::vector<QualityItem>& out) {
         std::string label = s.Text(1) + " (" + s.Text(2) + ")";
         if (s.Int(5) == 0) {
           out.push_back({"contact_without_consent", "contact", s.Text(0), label,
-                         "no consent to be contacted: ask for it (and record its date and "
-                         "method) before contacting, or archive the contact",
-                         s.Text(3), ""});
+                         MakeMessage("quality.no_consent"), s.Text(3), ""});
         }
         std::string mobile = s.Text(6);
         if (mobile.empty()) return;
@@ -404,9 +399,8 @@ Result<void> ContactIssues(Session::Impl& m, std::vector<QualityItem>& out) {
         auto phone = NormalisePhone(mobile, s.Text(4));
         if (phone && phone->plausible_mobile) return;
         out.push_back({"implausible_mobile", "contact", s.Text(0), label,
-                       "mobile " + mobile + " is not a plausible " + s.Text(4) +
-                           " mobile number: check it with the contact, or record it as an "
-                           "office phone",
+                       MakeMessage("quality.implausible_mobile",
+                                   {{"value", mobile}, {"country", s.Text(4)}}),
                        s.Text(3), ""});
       });
 }
@@ -425,7 +419,7 @@ Result<QualityReport> Session::ReportQuality(std::optional<Date> as_of_opt) {
   DOSTI_TRY(DuplicateSuspects(m, items));
   DOSTI_TRY(ContactIssues(m, items));
   auto key = [](const QualityItem& q) {
-    return std::tie(q.label, q.record_id, q.other_id, q.message);
+    return std::tie(q.label, q.record_id, q.other_id, q.message.text);
   };
   std::sort(items.begin(), items.end(), [&](const QualityItem& a, const QualityItem& b) {
     int ka = IndexOf(kQualityKinds, a.kind), kb = IndexOf(kQualityKinds, b.kind);

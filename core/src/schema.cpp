@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "dosti/catalog.h"
+
 namespace dosti {
 namespace {
 
@@ -201,7 +203,65 @@ CREATE TABLE local_blob (
   PRIMARY KEY (space, key)) WITHOUT ROWID;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
+// Version 5: lists a GUI can page through (Session::QueryEnterprises) and the quarantine of
+// equivocating commits. enterprise.stage_rank is local, derived by the Store from the DH-2023
+// enrollment (0: none, else 1 + the stage's place in the pipeline) and filled in on open after
+// this migration. The list indexes hold live records only (canon_id IS NULL, as every list
+// asks) and carry every filter column, so a page reads one index and only its own rows; the
+// count is a sum over enterprise_tally, a few hundred rows however many enterprises there are.
+constexpr const char* kV5 = R"sql(
+ALTER TABLE enterprise ADD COLUMN stage_rank INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX enterprise_list_name ON enterprise(
+  name COLLATE NOCASE, id, archived, country, stage_rank, owning_office, sector)
+  WHERE canon_id IS NULL;
+CREATE INDEX enterprise_list_country ON enterprise(
+  country, name COLLATE NOCASE, id, archived, stage_rank, owning_office, sector)
+  WHERE canon_id IS NULL;
+CREATE INDEX enterprise_list_stage ON enterprise(
+  stage_rank, name COLLATE NOCASE, id, archived, country, owning_office, sector)
+  WHERE canon_id IS NULL;
+CREATE INDEX enterprise_list_updated ON enterprise(
+  updated_at, id, archived, country, stage_rank, owning_office, sector)
+  WHERE canon_id IS NULL;
+-- The count of a filtered list without stepping through the rows: live enterprises tallied
+-- by every filter column (NULL written as ''), kept by triggers whatever writes the row.
+CREATE TABLE enterprise_tally (
+  archived INTEGER NOT NULL, country TEXT NOT NULL, stage_rank INTEGER NOT NULL,
+  owning_office TEXT NOT NULL, sector TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (archived, country, stage_rank, owning_office, sector)) WITHOUT ROWID;
+INSERT INTO enterprise_tally
+  SELECT archived, country, stage_rank, coalesce(owning_office, ''), coalesce(sector, ''),
+         count(*) FROM enterprise WHERE canon_id IS NULL GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER enterprise_tally_insert AFTER INSERT ON enterprise
+WHEN new.canon_id IS NULL BEGIN
+  INSERT INTO enterprise_tally VALUES (new.archived, new.country, new.stage_rank,
+    coalesce(new.owning_office, ''), coalesce(new.sector, ''), 1)
+  ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER enterprise_tally_delete AFTER DELETE ON enterprise
+WHEN old.canon_id IS NULL BEGIN
+  UPDATE enterprise_tally SET n = n - 1 WHERE archived = old.archived AND country = old.country
+    AND stage_rank = old.stage_rank AND owning_office = coalesce(old.owning_office, '')
+    AND sector = coalesce(old.sector, '');
+END;
+CREATE TRIGGER enterprise_tally_update
+AFTER UPDATE OF archived, country, stage_rank, owning_office, sector, canon_id ON enterprise BEGIN
+  UPDATE enterprise_tally SET n = n - 1 WHERE old.canon_id IS NULL
+    AND archived = old.archived AND country = old.country AND stage_rank = old.stage_rank
+    AND owning_office = coalesce(old.owning_office, '') AND sector = coalesce(old.sector, '');
+  INSERT INTO enterprise_tally SELECT new.archived, new.country, new.stage_rank,
+    coalesce(new.owning_office, ''), coalesce(new.sector, ''), 1 WHERE new.canon_id IS NULL
+  ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+-- A commit that arrived with the (device, seq) of one already here but other content: kept as
+-- evidence of equivocation, never applied (core/REPLICATION.md, "Equivocation").
+CREATE TABLE quarantined_commit (
+  device TEXT NOT NULL, seq INTEGER NOT NULL, digest TEXT NOT NULL, hlc INTEGER NOT NULL,
+  body BLOB NOT NULL, received_at INTEGER NOT NULL,
+  PRIMARY KEY (device, seq, digest)) WITHOUT ROWID;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace
@@ -225,10 +285,9 @@ Result<void> Migrate(Db& db, int target) {
   auto current = SchemaVersion(db);
   if (!current) return current.error();
   if (*current > kSchemaVersion) {
-    return MakeErrorText(ErrorCode::kSchemaTooNew,
-                     "this database has schema version " + std::to_string(*current) +
-                         " but this Dosti knows only up to " + std::to_string(kSchemaVersion) +
-                         "; install a newer Dosti to open it");
+    return MakeError(ErrorCode::kSchemaTooNew, "schema.too_new",
+                     {{"version", std::to_string(*current)},
+                      {"known", std::to_string(kSchemaVersion)}});
   }
   for (int v = *current + 1; v <= target; ++v) {
     auto r = InTransaction(db, [&]() -> Result<void> {
@@ -236,9 +295,8 @@ Result<void> Migrate(Db& db, int target) {
       return db.Exec("PRAGMA user_version = " + std::to_string(v));
     });
     if (!r) {
-      return MakeErrorText(ErrorCode::kStorage, "migration to schema version " +
-                                                std::to_string(v) + " failed: " +
-                                                r.error().message);
+      return MakeError(ErrorCode::kStorage, "schema.migration_failed",
+                       {{"version", std::to_string(v)}, {"reason", r.error().message}});
     }
   }
   return {};

@@ -104,7 +104,7 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
   Impl& m = *impl_;
   Store& s = *m.store;
   if (!text::IsValidUtf8(raw)) {
-    return MakeErrorText(ErrorCode::kInvalid, "the search text is not valid UTF-8", "search");
+    return MakeError(ErrorCode::kInvalid, "search.not_utf8", {}, "search");
   }
   std::string q = text::Clean(raw);
   Collector found;

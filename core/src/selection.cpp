@@ -24,23 +24,23 @@ std::string HomeOffice(std::string_view country) {
 
 // What selection needs (DOMAIN.md): legal name, an identifier, sector, region, city and a
 // primary contact who consented to be contacted. Returns the missing items.
-Result<std::vector<std::string>> MissingForSelection(Store& store, const Record& e) {
-  std::vector<std::string> missing;
-  if (e.Text("name").empty()) missing.push_back("legal name");
+Result<std::vector<Message>> MissingForSelection(Store& store, const Record& e) {
+  std::vector<Message> missing;
+  if (e.Text("name").empty()) missing.push_back(MakeMessage("selection.missing.legal_name"));
   auto ids = store.Select(
       "SELECT id FROM enterprise_identifier WHERE enterprise_id = ? AND archived = 0 LIMIT 1",
       e.id);
   if (!ids) return ids.error();
-  if (ids->empty()) missing.push_back("an identifier (USCC, NTN or SECP number)");
-  if (e.Text("sector").empty()) missing.push_back("sector");
-  if (e.Text("region").empty()) missing.push_back("region");
-  if (e.Text("city").empty()) missing.push_back("city");
+  if (ids->empty()) missing.push_back(MakeMessage("selection.missing.identifier"));
+  if (e.Text("sector").empty()) missing.push_back(MakeMessage("selection.missing.sector"));
+  if (e.Text("region").empty()) missing.push_back(MakeMessage("selection.missing.region"));
+  if (e.Text("city").empty()) missing.push_back(MakeMessage("selection.missing.city"));
   auto contacts = store.Select(
       "SELECT id FROM contact WHERE enterprise_id = ? AND archived = 0 AND is_primary = 1 "
       "AND consent_contact = 1 LIMIT 1",
       e.id);
   if (!contacts) return contacts.error();
-  if (contacts->empty()) missing.push_back("a primary contact who consented to be contacted");
+  if (contacts->empty()) missing.push_back(MakeMessage("selection.missing.primary_contact"));
   return missing;
 }
 
@@ -70,10 +70,8 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
   int from_i = StageIndex(from), to_i = StageIndex(stage);
   bool forward = !current || (from_i < kPipelineLength && (to_i > from_i));
   if (!forward && reason->empty()) {
-    return MakeErrorText(ErrorCode::kTransition,
-                     "moving from " + from + " back to " + std::string(stage) +
-                         " needs a reason (--reason TEXT)",
-                     "stage");
+    return MakeError(ErrorCode::kTransition, "enrollment.needs_reason",
+                     {{"from", from}, {"to", std::string(stage)}}, "stage");
   }
   std::string country = enterprise->Text("country");
   Fields changes{{"stage", std::string(stage)}};
@@ -81,10 +79,9 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
     auto missing = MissingForSelection(*m.store, *enterprise);
     if (!missing) return missing.error();
     if (!missing->empty()) {
-      std::string list;
-      for (const std::string& s : *missing) list += (list.empty() ? "" : ", ") + s;
-      return MakeErrorText(ErrorCode::kSelectionIncomplete,
-                       "cannot select " + Describe(*enterprise) + ": missing " + list,
+      Args args = RecordArgs(*enterprise);
+      AddMessageList(args, "missing", *missing);
+      return MakeError(ErrorCode::kSelectionIncomplete, "selection.incomplete", std::move(args),
                        "stage");
     }
     // Passing the target is a warning a manager may override, not a limit (DOMAIN.md).
@@ -102,9 +99,10 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
       if (!programme) return programme.error();
       int64_t target = programme->Int(country == "CN" ? "target_cn" : "target_pk");
       if (others + 1 > target) {
-        saved.warnings.push_back({Severity::kWarning, ErrorCode::kInvalid, "stage",
-                                  "this makes " + std::to_string(others + 1) + " selected in " +
-                                      country + ", past the target of " + std::to_string(target)});
+        saved.warnings.push_back(MakeWarning(ErrorCode::kInvalid, "stage", "selection.past_target",
+                                             {{"count", std::to_string(others + 1)},
+                                              {"country", country},
+                                              {"target", std::to_string(target)}}));
       }
     }
     // Programme numbers are allocated only by the home-country office, so the two offices can
@@ -125,9 +123,9 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
                       static_cast<long long>(next));
         changes.push_back({"programme_number", std::string(number)});
       } else {
-        saved.warnings.push_back(
-            {Severity::kWarning, ErrorCode::kInvalid, "programme_number",
-             "the programme number will be assigned by the " + HomeOffice(country) + " office"});
+        saved.warnings.push_back(MakeWarning(ErrorCode::kInvalid, "programme_number",
+                                             "selection.number_elsewhere",
+                                             {{"office", HomeOffice(country)}}));
       }
     }
   }

@@ -8,7 +8,7 @@ Result<std::string> RequireRef(Session::Impl& m, Fields& row, std::string_view f
                                std::string_view table) {
   std::string raw = FieldText(row, field);
   if (raw.empty()) {
-    return MakeErrorText(ErrorCode::kRequired, std::string(field) + " is required",
+    return MakeError(ErrorCode::kRequired, "value.required", {{"field", std::string(field)}},
                      std::string(field));
   }
   auto id = m.Resolve(table, raw);
@@ -33,8 +33,7 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
     auto contact = m.Load("contact", *contact_id);
     if (!contact) return contact.error();
     if (contact->Text("enterprise_id") != *enterprise_id) {
-      return MakeErrorText(ErrorCode::kInvalid, "the contact does not belong to this enterprise",
-                       "contact_id");
+      return MakeError(ErrorCode::kInvalid, "service.contact_elsewhere", {}, "contact_id");
     }
   }
   if (!FieldText(row, "event_id").empty()) {
@@ -59,36 +58,36 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
   // not before its start, not after tomorrow (DOMAIN.md "Dates").
   std::string date_text = FieldText(row, "service_date");
   if (date_text.empty()) {
-    return MakeErrorText(ErrorCode::kRequired, "service_date is required (YYYY-MM-DD)", "service_date");
+    return MakeError(ErrorCode::kRequired, "service.date_required", {}, "service_date");
   }
   auto date = CheckDate("service_date", date_text);
   if (!date) return date.error();
   Date latest = AddDays(m.Today(), 1);
   if (*date < m.programme_start || *date > latest) {
-    return MakeErrorText(ErrorCode::kBadDate,
-                     "service_date must be between the programme start " +
-                         FormatDate(m.programme_start) + " and tomorrow " + FormatDate(latest) +
-                         "; got " + date_text,
+    return MakeError(ErrorCode::kBadDate, "service.date_window",
+                     {{"start", FormatDate(m.programme_start)},
+                      {"latest", FormatDate(latest)},
+                      {"value", date_text}},
                      "service_date");
   }
   const Value* minutes = FindField(row, "minutes");
   if (!minutes || IsNull(*minutes)) {
-    return MakeErrorText(ErrorCode::kRequired, "minutes is required (15 to 1440)", "minutes");
+    return MakeError(ErrorCode::kRequired, "service.minutes_required", {}, "minutes");
   }
   int64_t mins = FieldInt(row, "minutes", -1);
   if (mins < 15 || mins > 1440) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     "minutes must be between 15 and 1440; got " + ValueText(*minutes), "minutes");
+    return MakeError(ErrorCode::kInvalid, "service.minutes_range", {{"value", ValueText(*minutes)}},
+                     "minutes");
   }
   if (FindField(row, "participants") && FieldInt(row, "participants", -1) < 0) {
-    return MakeErrorText(ErrorCode::kInvalid, "participants must be 0 or more", "participants");
+    return MakeError(ErrorCode::kInvalid, "value.zero_or_more", {{"field", "participants"}},
+                     "participants");
   }
   auto summary = CheckText("summary", FieldText(row, "summary"), 4000, true);
   if (!summary) return summary.error();
   SetField(row, "summary", *summary);
   if (follow_up_days && (*follow_up_days < 0 || *follow_up_days > 3650)) {
-    return MakeErrorText(ErrorCode::kInvalid, "follow-up days must be between 0 and 3650",
-                     "follow_up_days");
+    return MakeError(ErrorCode::kInvalid, "service.follow_up_days", {}, "follow_up_days");
   }
 
   Saved saved{m.store->NewId(), {}};
@@ -120,8 +119,7 @@ Result<std::vector<Record>> Session::ListServiceLogs(const ServiceFilter& filter
   if (!filter.month.empty()) {
     auto month = ParseMonth(filter.month);
     if (!month) {
-      return MakeErrorText(ErrorCode::kBadDate, "month must be YYYY-MM; got '" + filter.month + "'",
-                       "month");
+      return MakeError(ErrorCode::kBadDate, "value.not_month", {{"value", filter.month}}, "month");
     }
     from = FormatDate(*month);
     to = FormatDate(AddMonths(*month, 1));

@@ -1,6 +1,7 @@
 // Session: opening, the workspace, ids and the shared validation helpers.
 #include <algorithm>
 
+#include "dosti/hex.h"
 #include "dosti/session.h"
 #include "dosti/text.h"
 #include "schema.h"
@@ -17,12 +18,11 @@ Result<void> CheckOneOf(std::string_view field, std::string_view value,
   std::string list;
   for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
   if (value.empty()) {
-    return MakeErrorText(ErrorCode::kRequired, std::string(field) + " is required (" + list + ")",
-                     std::string(field));
+    return MakeError(ErrorCode::kRequired, "value.required_one_of",
+                     {{"field", std::string(field)}, {"allowed", list}}, std::string(field));
   }
-  return MakeErrorText(ErrorCode::kInvalid,
-                   std::string(field) + " must be one of " + list + "; got '" +
-                       std::string(value) + "'",
+  return MakeError(ErrorCode::kInvalid, "value.not_one_of",
+                   {{"field", std::string(field)}, {"allowed", list}, {"value", std::string(value)}},
                    std::string(field));
 }
 
@@ -35,30 +35,28 @@ Result<std::string> CheckText(std::string_view field, std::string_view value, si
                               bool required) {
   std::string f(field);
   if (!text::IsValidUtf8(value)) {
-    return MakeErrorText(ErrorCode::kInvalid, f + " is not valid UTF-8", f);
+    return MakeError(ErrorCode::kInvalid, "value.not_utf8", {{"field", f}}, f);
   }
   std::string clean = text::Clean(value);
   if (clean.empty()) {
-    if (required) return MakeErrorText(ErrorCode::kRequired, f + " is required", f);
+    if (required) return MakeError(ErrorCode::kRequired, "value.required", {{"field", f}}, f);
     return clean;
   }
   if (text::Length(clean) > max) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     f + " is longer than " + std::to_string(max) + " characters", f);
+    return MakeError(ErrorCode::kInvalid, "value.too_long",
+                     {{"field", f}, {"max", std::to_string(max)}}, f);
   }
   // Control and bidi override characters are refused: they hide or spoof what is displayed.
   for (size_t i = 0; i < clean.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(clean[i]);
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
-      return MakeErrorText(ErrorCode::kInvalid, f + " contains a control character", f);
+      return MakeError(ErrorCode::kInvalid, "value.control_character", {{"field", f}}, f);
     }
     // U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9.
     if (c == 0xE2 && i + 2 < clean.size()) {
       unsigned char c1 = clean[i + 1], c2 = clean[i + 2];
       if ((c1 == 0x80 && c2 >= 0xAA && c2 <= 0xAE) || (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9)) {
-        return MakeErrorText(ErrorCode::kInvalid,
-                         f + " contains a bidi override character, which can spoof the display",
-                         f);
+        return MakeError(ErrorCode::kInvalid, "value.bidi_override", {{"field", f}}, f);
       }
     }
   }
@@ -68,20 +66,16 @@ Result<std::string> CheckText(std::string_view field, std::string_view value, si
 Result<Date> CheckDate(std::string_view field, std::string_view value) {
   auto d = ParseDate(value);
   if (!d) {
-    return MakeErrorText(ErrorCode::kBadDate,
-                     std::string(field) + " must be a date YYYY-MM-DD; got '" +
-                         std::string(value) + "'",
+    return MakeError(ErrorCode::kBadDate, "value.not_date",
+                     {{"field", std::string(field)}, {"value", std::string(value)}},
                      std::string(field));
   }
   return *d;
 }
 
 Result<void> CheckDeviceId(std::string_view device_id) {
-  bool hex = device_id.size() == 32;
-  for (char ch : device_id) hex = hex && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'));
-  if (device_id.empty() || hex) return {};
-  return MakeErrorText(ErrorCode::kInvalid,
-                   "a device id is 32 lowercase hex digits; got '" + std::string(device_id) + "'",
+  if (device_id.empty() || IsLowerHex(device_id, 32)) return {};
+  return MakeError(ErrorCode::kInvalid, "device.bad_id", {{"value", std::string(device_id)}},
                    "device_id");
 }
 
@@ -96,11 +90,11 @@ Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& i
   Fields row;
   for (const Field& f : input) {
     if (IsReadOnlyField(f.name)) {
-      return MakeErrorText(ErrorCode::kReadOnlyField, f.name + " cannot be set", f.name);
+      return MakeError(ErrorCode::kReadOnlyField, "field.read_only", {{"field", f.name}}, f.name);
     }
     if ((*t)->Find(f.name) < 0) {
-      return MakeErrorText(ErrorCode::kUnknownField,
-                       std::string(table) + " has no field '" + f.name + "'", f.name);
+      return MakeError(ErrorCode::kUnknownField, "field.unknown",
+                       {{"table", std::string(table)}, {"field", f.name}}, f.name);
     }
     Value v = f.value;
     if (std::holds_alternative<std::string>(v)) {
@@ -113,24 +107,20 @@ Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& i
   return row;
 }
 
-std::string Describe(const Record& r, std::string_view name_field) {
-  std::string name = r.Text(name_field);
+Args RecordArgs(const Record& r, std::string_view name_field) {
   // The whole id: ids made within the same minute share their first characters.
-  return (name.empty() ? std::string("record") : name) + " (" + r.id + ")";
+  std::string name = r.Text(name_field);
+  return {{"name", name.empty() ? std::string("record") : name}, {"id", r.id}};
 }
 
 // [SECTION] Impl
 
 Result<void> Session::Impl::RequireInit() const {
   if (info.initialised && info.programme_id.empty()) {
-    return MakeErrorText(ErrorCode::kNotInitialised,
-                     "this device has joined the workspace but has not received its records "
-                     "yet; sync with another device first");
+    return MakeError(ErrorCode::kNotInitialised, "workspace.no_records_yet");
   }
   if (info.initialised) return {};
-  return MakeErrorText(ErrorCode::kNotInitialised,
-                   "this database has no workspace yet; run: dosti init --office "
-                   "beijing|islamabad");
+  return MakeError(ErrorCode::kNotInitialised, "workspace.none");
 }
 
 Result<std::optional<std::string>> Session::Impl::Setting(std::string_view key) {
@@ -184,18 +174,12 @@ Result<std::string> Session::Impl::Resolve(std::string_view table, std::string_v
   std::string key = text::Trim(id);
   std::transform(key.begin(), key.end(), key.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  bool hex = !key.empty() && key.size() <= 32 &&
-             std::all_of(key.begin(), key.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-             });
+  bool hex = !key.empty() && key.size() <= 32 && IsLowerHex(key);
   if (!hex) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     "'" + std::string(id) + "' is not a " + t +
-                         " id (32 hexadecimal characters, or a unique prefix of 6 or more)");
+    return MakeError(ErrorCode::kInvalid, "id.not_id", {{"value", std::string(id)}, {"table", t}});
   }
   if (key.size() < 6) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     "the " + t + " id prefix '" + key + "' is too short; give at least 6 characters");
+    return MakeError(ErrorCode::kInvalid, "id.prefix_too_short", {{"value", key}, {"table", t}});
   }
   if (key.size() == 32) {
     auto st = db->Prepare("SELECT 1 FROM " + t + " WHERE id = ?");
@@ -205,7 +189,7 @@ Result<std::string> Session::Impl::Resolve(std::string_view table, std::string_v
     if (!row) return row.error();
     (*st)->Reset();
     if (*row) return key;
-    return MakeErrorText(ErrorCode::kNotFound, "no " + t + " with id " + key);
+    return MakeError(ErrorCode::kNotFound, "id.not_found", {{"table", t}, {"id", key}});
   }
   // Ids are lowercase hex, so a range scan on the primary key finds every id with the prefix.
   auto st = db->Prepare("SELECT id FROM " + t + " WHERE id >= ? AND id < ? LIMIT 2");
@@ -218,10 +202,11 @@ Result<std::string> Session::Impl::Resolve(std::string_view table, std::string_v
     if (!*row) break;
     found.push_back((*st)->Text(0));
   }
-  if (found.empty()) return MakeErrorText(ErrorCode::kNotFound, "no " + t + " with id " + key + "…");
+  if (found.empty()) {
+    return MakeError(ErrorCode::kNotFound, "id.prefix_not_found", {{"table", t}, {"id", key}});
+  }
   if (found.size() > 1) {
-    return MakeErrorText(ErrorCode::kAmbiguous,
-                     "the id prefix " + key + " matches several " + t + " records; give more of it");
+    return MakeError(ErrorCode::kAmbiguous, "id.ambiguous", {{"table", t}, {"id", key}});
   }
   return found.front();
 }
@@ -231,7 +216,10 @@ Result<Record> Session::Impl::Load(std::string_view table, std::string_view id) 
   if (!full) return full.error();
   auto r = store->Get(table, *full);
   if (!r) return r.error();
-  if (!*r) return MakeErrorText(ErrorCode::kNotFound, "no " + std::string(table) + " with id " + *full);
+  if (!*r) {
+    return MakeError(ErrorCode::kNotFound, "id.not_found",
+                     {{"table", std::string(table)}, {"id", *full}});
+  }
   return std::move(**r);
 }
 
@@ -264,28 +252,29 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   auto impl = std::make_unique<Impl>();
   impl->clock = options.clock ? options.clock : &SystemClock();
   impl->random = options.random ? options.random : &SystemRandom();
+  impl->after_commit = std::move(options.after_commit);
   auto db = Db::Open(path);
   if (!db) return db.error();
   impl->db = std::move(*db);
+  // From the first commit on (the migrations below), so that the storage layer flushes them.
+  impl->db->SetAfterCommit([m = impl.get()] { return m->AfterCommit(); });
+  auto not_usable = [&](const Error& e) {
+    return WrapError(e.code, "db.not_dosti", {{"path", path}}, e);
+  };
   auto before = SchemaVersion(*impl->db);
-  if (!before) {
-    return MakeErrorText(before.error().code, path + " is not a usable Dosti database: " +
-                                              before.error().message);
-  }
+  if (!before) return not_usable(before.error());
   if (*before == 0) {
     // A fresh file has no tables; one with tables but no Dosti schema belongs to someone else.
     auto tables = impl->db->QueryInt(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-    if (!tables) return MakeErrorText(ErrorCode::kStorage, path + ": " + tables.error().message);
+    if (!tables) return WrapError(ErrorCode::kStorage, "db.path_error", {{"path", path}}, tables.error());
     if (*tables > 0) {
-      return MakeErrorText(ErrorCode::kStorage,
-                       path + " is a database of another program, not a Dosti database; "
-                              "nothing was changed");
+      return MakeError(ErrorCode::kStorage, "db.other_program", {{"path", path}});
     }
   }
   if (auto r = Migrate(*impl->db); !r) {
     if (r.error().code == ErrorCode::kSchemaTooNew) return r.error();
-    return MakeErrorText(r.error().code, path + " is not a usable Dosti database: " + r.error().message);
+    return not_usable(r.error());
   }
   impl->store = std::make_unique<Store>(*impl->db, *impl->clock, *impl->random);
   impl->store->SetSchemaVersion(kSchemaVersion);
@@ -301,6 +290,12 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   if (*before >= 3 && *before < kSchemaVersion) {
     if (auto r = impl->Upgraded(); !r) return r.error();
   }
+  // Version 5 added the derived stage of each enterprise (sorted lists).
+  if (*before >= 1 && *before < 5) {
+    Store& store = *impl->store;
+    auto staged = InTransaction(*impl->db, [&] { return store.RecomputeAllStages(); });
+    if (!staged) return staged.error();
+  }
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }
 
@@ -308,9 +303,8 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
                                     std::string_view device_id) {
   Impl& m = *impl_;
   if (m.info.initialised) {
-    return MakeErrorText(ErrorCode::kAlreadyInitialised,
-                     "this database already holds the workspace '" + m.info.workspace_name +
-                         "' (office " + m.info.office + ")");
+    return MakeError(ErrorCode::kAlreadyInitialised, "workspace.already",
+                     {{"name", m.info.workspace_name}, {"office", m.info.office}});
   }
   DOSTI_TRY(CheckOneOf("office", office, kOffices, true));
   DOSTI_TRY(CheckDeviceId(device_id));
@@ -356,6 +350,48 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
 }
 
 Result<WorkspaceInfo> Session::Info() { return impl_->info; }
+
+// [SECTION] Observers, cancelling, the after-commit hook
+
+Result<void> Session::Impl::AfterCommit() {
+  Result<void> flushed;
+  if (after_commit) flushed = after_commit();
+  if (store && !observers.empty()) {
+    ObservedChanges changes = store->TakeChanges();
+    if (!changes.empty()) {
+      ChangeEvent event{changes.local, changes.merged, {}};
+      event.tables.reserve(changes.tables.size());
+      for (ObservedTable& t : changes.tables) {
+        event.tables.push_back({std::move(t.table), std::move(t.ids), t.many});
+      }
+      // A copy: an observer may remove itself (or another) while being called.
+      auto listening = observers;
+      for (const auto& [id, observer] : listening) observer(event);
+    }
+  }
+  return flushed;
+}
+
+ObserverId Session::AddObserver(ChangeObserver observer) {
+  Impl& m = *impl_;
+  ObserverId id = m.next_observer++;
+  m.observers.emplace_back(id, std::move(observer));
+  m.store->ObserveAll(true);
+  return id;
+}
+
+void Session::RemoveObserver(ObserverId id) {
+  Impl& m = *impl_;
+  std::erase_if(m.observers, [&](const auto& o) { return o.first == id; });
+  m.store->ObserveAll(!m.observers.empty());
+}
+
+void Session::Interrupt() {
+  impl_->cancel.Cancel();
+  impl_->db->Interrupt();
+}
+
+const Cancellation& Session::cancellation() const { return impl_->cancel; }
 Result<void> Session::RequireWorkspace() { return impl_->RequireInit(); }
 Date Session::Today() { return impl_->Today(); }
 int64_t Session::NowMs() { return impl_->clock->NowMs(); }
@@ -363,7 +399,7 @@ int64_t Session::NowMs() { return impl_->clock->NowMs(); }
 Result<std::string> Session::ResolveId(std::string_view table, std::string_view id) {
   static const std::vector<std::string_view> known = ReplicatedTables();
   if (std::find(known.begin(), known.end(), table) == known.end()) {
-    return MakeErrorText(ErrorCode::kInvalid, "no table " + std::string(table));
+    return MakeError(ErrorCode::kInvalid, "table.unknown", {{"table", std::string(table)}});
   }
   return impl_->Resolve(table, id);
 }

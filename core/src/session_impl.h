@@ -25,6 +25,15 @@ struct Session::Impl {
   WorkspaceInfo info;
   int utc_offset_minutes = 480;
   Date programme_start{2023, 9, 1};
+  // Session::Interrupt: long calls take a Watch at their start and check it at each row.
+  Cancellation cancel;
+  // SessionOptions::after_commit, and the observers (AddObserver) by id.
+  std::function<Result<void>()> after_commit;
+  std::vector<std::pair<ObserverId, ChangeObserver>> observers;
+  ObserverId next_observer = 1;
+
+  // Run by Db after every outermost COMMIT: the after-commit hook, then the observers.
+  Result<void> AfterCommit();
 
   // kNotInitialised unless `dosti init` has run on this database.
   Result<void> RequireInit() const;
@@ -48,9 +57,11 @@ struct Session::Impl {
   class Applier;
   // In one transaction: loads the queue of held commits, lets `offer` add to it (or accept),
   // applies everything that can apply, and reports what still waits.
-  Result<ApplyReport> RunApplier(const std::function<Result<void>(Applier&, ApplyReport&)>& offer);
-  // "device 1a2b3c4d (islamabad)".
-  std::string DeviceLabel(const std::string& device);
+  // `cancelled`: the caller's watch (stops before each commit with kCancelled).
+  Result<ApplyReport> RunApplier(const std::function<Result<void>(Applier&, ApplyReport&)>& offer,
+                                 const Cancellation::Watch* cancelled = nullptr);
+  // A device as a nested message "{who:msg}" ("device 1a2b… (islamabad)"): its arguments.
+  Args DeviceArgs(const std::string& device);
   // Refreshes what merged changesets may have brought (the programme, for a new replica).
   Result<void> AfterMerge();
   // After the schema gained tables or columns: writes the fields that were kept aside for
@@ -85,7 +96,8 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
 // Pairs of live enterprises that look like one (duplicates.cpp); used by the duplicates list
 // and the data-quality report.
 Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m);
-// Human-readable "the enterprise 华为技术有限公司 (0190…)" style reference.
-std::string Describe(const Record& r, std::string_view name_field = "name");
+// A record in a message ("{name} ({id})": 华为技术有限公司 (0190…)): its name ("record" when it
+// has none) and its whole id.
+Args RecordArgs(const Record& r, std::string_view name_field = "name");
 
 }  // namespace dosti

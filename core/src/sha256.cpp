@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "dosti/hex.h"
+
 namespace dosti {
 namespace {
 
@@ -85,13 +87,8 @@ std::array<uint8_t, 32> Sha256::Final() {
 }
 
 std::string Sha256::HexFinal() {
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : Final()) {
-    s += hex[b >> 4];
-    s += hex[b & 15];
-  }
-  return s;
+  std::array<uint8_t, 32> digest = Final();
+  return ToHex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::string Sha256Hex(std::string_view s) {

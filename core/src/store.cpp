@@ -5,13 +5,17 @@
 #include <cstdio>
 #include <cstring>
 
+#include "dosti/catalog.h"
+#include "dosti/hex.h"
+#include "dosti/session.h"
 #include "dosti/text.h"
 #include "dosti/validation.h"
 
 namespace dosti {
 
 bool IsLocalColumn(std::string_view name) {
-  return name == "seq" || name == "name_key" || name == "clock" || name == "canon_id";
+  return name == "seq" || name == "name_key" || name == "clock" || name == "canon_id" ||
+         name == "stage_rank";
 }
 
 bool IsBookkeepingColumn(std::string_view name) {
@@ -119,13 +123,7 @@ std::string Store::NewId() {
   uint64_t ms = static_cast<uint64_t>(clock_.NowMs());
   for (int i = 0; i < 6; ++i) bytes[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
   random_.Fill(bytes + 6, 10);
-  static const char* hex = "0123456789abcdef";
-  std::string id(32, '0');
-  for (int i = 0; i < 16; ++i) {
-    id[2 * i] = hex[bytes[i] >> 4];
-    id[2 * i + 1] = hex[bytes[i] & 15];
-  }
-  return id;
+  return ToHex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 // [SECTION] Schema introspection
@@ -150,12 +148,14 @@ Result<const TableInfo*> Store::Table(std::string_view table) {
     info.index.emplace(c.name, static_cast<int>(info.columns.size()));
     info.columns.push_back(std::move(c));
   }
-  if (info.columns.empty()) return MakeErrorText(ErrorCode::kNotFound, "no table " + key);
+  if (info.columns.empty()) return MakeError(ErrorCode::kNotFound, "table.unknown", {{"table", key}});
   info.clock = info.Find("clock");
   info.updated_at = info.Find("updated_at");
   info.name_column = info.Find("name");
   info.name_key = info.Find("name_key");
   info.derived_name_key = key == "enterprise" && info.name_column >= 0 && info.name_key >= 0;
+  info.stage_source = key == "enrollment";
+  info.stage_all = key == "programme";
   // Rows are read by id once, then written back by rowid (no second index search). A table
   // without rowids (or with a column that hides the rowid) is written back by id.
   info.has_rowid = info.Find("rowid") < 0 && info.Find("oid") < 0 && info.Find("_rowid_") < 0;
@@ -180,14 +180,14 @@ Result<Value> Store::ParseValue(std::string_view table, std::string_view column,
   if (!t) return t.error();
   int i = (*t)->Find(column);
   if (i < 0 || (*t)->columns[i].local) {
-    return MakeErrorText(ErrorCode::kUnknownField,
-                     std::string(table) + " has no field '" + std::string(column) + "'",
+    return MakeError(ErrorCode::kUnknownField, "field.unknown",
+                     {{"table", std::string(table)}, {"field", std::string(column)}},
                      std::string(column));
   }
   if (text.empty()) return Value{};
   if (!(*t)->columns[i].integer) {
     if (!text::IsValidUtf8(text)) {
-      return MakeErrorText(ErrorCode::kInvalid, std::string(column) + " is not valid UTF-8",
+      return MakeError(ErrorCode::kInvalid, "value.not_utf8", {{"field", std::string(column)}},
                        std::string(column));
     }
     return Value{text::Clean(text)};
@@ -196,9 +196,8 @@ Result<Value> Store::ParseValue(std::string_view table, std::string_view column,
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     std::string(column) + " must be a whole number; got '" + std::string(text) +
-                         "'",
+    return MakeError(ErrorCode::kInvalid, "value.not_integer",
+                     {{"field", std::string(column)}, {"value", std::string(text)}},
                      std::string(column));
   }
   return Value{v};
@@ -216,7 +215,7 @@ Result<void> Store::SetDevice(std::string device_id) {
     device_numbers_.emplace(row.Text(1), static_cast<uint32_t>(devices_.size()));
     devices_.push_back(row.Text(1));
   }));
-  if (damaged) return MakeErrorText(ErrorCode::kStorage, "damaged device dictionary in the database");
+  if (damaged) return MakeError(ErrorCode::kStorage, "db.damaged_devices");
   auto self = Intern(device_id_);
   if (!self) return self.error();
   device_n_ = *self;
@@ -262,6 +261,11 @@ bool Store::Before(int64_t hlc_a, uint32_t dev_a, int64_t hlc_b, uint32_t dev_b)
 
 void Store::OnBegin() {
   canon_dirty_ = false;
+  observed_ = {};
+  observed_index_.clear();
+  stage_enrollments_.clear();
+  stage_enterprises_.clear();
+  stage_all_ = false;
   snapshot_ = {next_seq_, frontier_, declared_, devices_.size()};
   pending_.reset();
   pending_rows_.clear();
@@ -281,6 +285,8 @@ void Store::OnRollback() {
   pending_.reset();
   pending_rows_.clear();
   ClearBatch();
+  observed_ = {};
+  observed_index_.clear();
 }
 
 Result<void> Store::OnCommit() {
@@ -288,7 +294,143 @@ Result<void> Store::OnCommit() {
   if (batch_.empty() && spare_rows_.size() > kSpareRowsIdle) spare_rows_.resize(kSpareRowsIdle);
   DOSTI_TRY(FlushRemote());
   if (canon_dirty_) DOSTI_TRY(RecomputeCanon());
+  DOSTI_TRY(UpdateStages());
   return FlushCommit();
+}
+
+// [SECTION] What changed
+
+void Store::Note(const TableInfo& table, const std::string& id) {
+  if (table.stage_source) stage_enrollments_.push_back(id);
+  if (table.stage_all) stage_all_ = true;
+  if (!observe_all_) return;
+  auto [it, added] = observed_index_.emplace(table.name, observed_.tables.size());
+  if (added) observed_.tables.push_back(ObservedTable{table.name, {}, false});
+  ObservedTable& t = observed_.tables[it->second];
+  if (t.many) return;
+  t.ids.push_back(id);
+  // A row written several times is listed once at the end; past twice the cap the list is
+  // given up already (it could not shrink below the cap).
+  if (t.ids.size() > 2 * kMaxObservedRecords) {
+    t.many = true;
+    t.ids = {};
+  }
+}
+
+ObservedChanges Store::TakeChanges() {
+  ObservedChanges out = std::move(observed_);
+  observed_ = {};
+  observed_index_.clear();
+  std::sort(out.tables.begin(), out.tables.end(),
+            [](const ObservedTable& a, const ObservedTable& b) { return a.table < b.table; });
+  for (ObservedTable& t : out.tables) {
+    std::sort(t.ids.begin(), t.ids.end());
+    t.ids.erase(std::unique(t.ids.begin(), t.ids.end()), t.ids.end());
+    if (t.ids.size() > kMaxObservedRecords) {
+      t.many = true;
+      t.ids = {};
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The rank of an enterprise's stage in programme DH-2023, for sorting and filtering lists:
+// 0 not enrolled, then 1 + the stage's place in kEnrollmentStages. The enrollment is the one
+// Session::Enroll moves: the record's own first, then those of records merged into it, oldest
+// first. `?1` is the enterprise's id.
+std::string StageRankSql() {
+  std::string rank = "CASE n.stage";
+  for (size_t i = 0; i < kEnrollmentStages.size(); ++i) {
+    rank += " WHEN '" + std::string(kEnrollmentStages[i]) + "' THEN " + std::to_string(i + 1);
+  }
+  rank += " ELSE 0 END";
+  const std::string live =
+      " AND n.archived = 0 AND n.programme_id = "
+      "(SELECT id FROM programme WHERE code = 'DH-2023' LIMIT 1) ORDER BY n.created_at, n.id "
+      "LIMIT 1)";
+  // (SQLite 3.40 cannot order a subquery by an expression of the outer row, hence two.)
+  return "coalesce((SELECT " + rank + " FROM enrollment n WHERE n.enterprise_id = ?1" + live +
+         ", (SELECT " + rank +
+         " FROM enrollment n JOIN enterprise x ON x.id = n.enterprise_id WHERE x.canon_id = ?1" +
+         live + ", 0)";
+}
+
+}  // namespace
+
+Result<void> Store::UpdateStages() {
+  if (stage_all_) {
+    stage_all_ = false;
+    stage_enrollments_.clear();
+    stage_enterprises_.clear();
+    return RecomputeAllStages();
+  }
+  if (stage_enrollments_.empty() && stage_enterprises_.empty()) return {};
+  std::vector<std::string> ids = std::move(stage_enterprises_);
+  stage_enterprises_.clear();
+  auto owner = db_.Prepare(
+      "SELECT n.enterprise_id, e.canon_id FROM enrollment n "
+      "LEFT JOIN enterprise e ON e.id = n.enterprise_id WHERE n.id = ?");
+  if (!owner) return owner.error();
+  for (const std::string& enrollment : stage_enrollments_) {
+    (*owner)->Args(enrollment);
+    auto row = (*owner)->Step();
+    if (!row) return row.error();
+    if (*row) {
+      ids.push_back((*owner)->Text(0));
+      if (!(*owner)->IsNull(1)) ids.push_back((*owner)->Text(1));
+    }
+    (*owner)->Reset();
+  }
+  stage_enrollments_.clear();
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  auto get = db_.Prepare("SELECT stage_rank, " + StageRankSql() + " FROM enterprise WHERE id = ?1");
+  if (!get) return get.error();
+  auto set = db_.Prepare("UPDATE enterprise SET stage_rank = ?2 WHERE id = ?1");
+  if (!set) return set.error();
+  auto info = Table("enterprise");
+  if (!info) return info.error();
+  for (const std::string& id : ids) {
+    (*get)->Args(id);
+    auto row = (*get)->Step();
+    if (!row) return row.error();
+    if (!*row) {
+      (*get)->Reset();
+      continue;
+    }
+    int64_t before = (*get)->Int(0), after = (*get)->Int(1);
+    (*get)->Reset();
+    if (before == after) continue;
+    DOSTI_TRY((*set)->Args(id, after).Run());
+    Note(**info, id);  // its place in a list sorted by stage moved
+  }
+  return {};
+}
+
+Result<void> Store::RecomputeAllStages() {
+  std::string rank = StageRankSql();
+  // ?1 stands for the row's own id in the correlated subquery (its own tables are aliased, so
+  // "enterprise" there is the row being updated).
+  std::string expr;
+  for (size_t i = 0; i < rank.size(); ++i) {
+    if (rank.compare(i, 2, "?1") == 0) {
+      expr += "enterprise.id";  // catalog: not a key (a column)
+      ++i;
+    } else {
+      expr += rank[i];
+    }
+  }
+  DOSTI_TRY(db_.Exec("UPDATE enterprise SET stage_rank = " + expr + " WHERE stage_rank IS NOT " +
+                     expr));
+  if (observe_all_) {
+    auto [it, added] = observed_index_.emplace("enterprise", observed_.tables.size());
+    if (added) observed_.tables.push_back(ObservedTable{"enterprise", {}, true});
+    observed_.tables[it->second].many = true;
+    observed_.tables[it->second].ids = {};
+  }
+  return {};
 }
 
 Result<void> Store::RecomputeCanon() {
@@ -329,14 +471,21 @@ Result<void> Store::RecomputeCanon() {
   }
   auto set = db_.Prepare("UPDATE enterprise SET canon_id = ? WHERE id = ?");
   if (!set) return set.error();
+  // Every record whose link moved, and the live records it left and joined: their stage
+  // may now come from another enrollment (UpdateStages).
   for (const auto& [id, root] : canon_after) {
     auto it = canon_before.find(id);
     if (it != canon_before.end() && it->second == root) continue;
     DOSTI_TRY((*set)->Args(root, id).Run());
+    stage_enterprises_.push_back(id);
+    stage_enterprises_.push_back(root);
+    if (it != canon_before.end()) stage_enterprises_.push_back(it->second);
   }
   for (const auto& [id, root] : canon_before) {
     if (canon_after.count(id)) continue;
     DOSTI_TRY((*set)->Args(nullptr, id).Run());
+    stage_enterprises_.push_back(id);
+    stage_enterprises_.push_back(root);
   }
   return {};
 }
@@ -654,8 +803,7 @@ Result<void> Store::ApplyRow(RowState& row, std::vector<Change>& changes, int64_
     int col = ch.column;
     if (col >= 0 && (row.table->columns[col].local || ch.name == "id" ||
                      ch.name == "updated_at")) {
-      return MakeErrorText(ErrorCode::kInvalid,
-                       "a change names the local column " + std::string(ch.name));
+      return MakeError(ErrorCode::kInvalid, "commit.local_column", {{"column", std::string(ch.name)}});
     }
     std::string_view name = col >= 0 ? std::string_view() : ch.name;
     if (ch.name == "merged_into") canon_dirty_ = true;
@@ -795,6 +943,7 @@ Result<void> Store::WriteRow(RowState& row) {
     for (int c : row.dirty) s.BindStatic(i++, row.values[c]);
     DOSTI_TRY(s.Run());
     if (!row.exists) row.rowid = db_.LastInsertRowid();
+    Note(t, row.id);
   }
   // Keep the conflict index: fields with two or more heads.
   std::vector<std::string> now = ConflictedFields(row);
@@ -841,6 +990,7 @@ void AddDerived(const TableInfo& t, std::vector<Value>& values, std::vector<uint
 Result<void> Store::WriteLocal(const TableInfo& table, RowState& row,
                                std::vector<Change>& changes) {
   int64_t hlc = OpenCommit();
+  observed_.local = true;
   local_prev_.clear();
   DOSTI_TRY(ApplyRow(row, changes, hlc, device_n_, true));
   AddDerived(table, row.values, row.loaded, changes, row.dirty);
@@ -854,7 +1004,7 @@ Result<void> Store::Insert(std::string_view table, const std::string& id, const 
   auto row = LoadRow(*t, table, id, {});
   if (!row) return row.error();
   if ((*row)->exists) {
-    return MakeErrorText(ErrorCode::kInternal, std::string(table) + " " + id + " exists already");
+    return MakeError(ErrorCode::kInternal, "store.exists", {{"table", std::string(table)}, {"id", id}});
   }
   const TableInfo& info = **t;
   Value created_at = clock_.NowMs(), origin_device = device_id_;
@@ -870,8 +1020,8 @@ Result<void> Store::Insert(std::string_view table, const std::string& id, const 
   for (const Field& f : fields) {
     int c = info.Find(f.name);
     if (c < 0 || IsBookkeepingColumn(f.name)) {
-      return MakeErrorText(ErrorCode::kUnknownField,
-                       std::string(table) + " has no field '" + f.name + "'", f.name);
+      return MakeError(ErrorCode::kUnknownField, "field.unknown",
+                       {{"table", std::string(table)}, {"field", f.name}}, f.name);
     }
     Change& ch = changes.emplace_back();
     ch.column = c;
@@ -892,8 +1042,8 @@ Result<int> Store::Update(std::string_view table, std::string_view id, const Fie
   for (const Field& f : fields) {
     int c = info.Find(f.name);
     if (c < 0 || IsBookkeepingColumn(f.name)) {
-      return MakeErrorText(ErrorCode::kUnknownField,
-                       std::string(table) + " has no field '" + f.name + "'", f.name);
+      return MakeError(ErrorCode::kUnknownField, "field.unknown",
+                       {{"table", std::string(table)}, {"field", f.name}}, f.name);
     }
     columns.push_back(c);
   }
@@ -901,7 +1051,8 @@ Result<int> Store::Update(std::string_view table, std::string_view id, const Fie
   if (!loaded) return loaded.error();
   RowState& row = **loaded;
   if (!row.exists) {
-    return MakeErrorText(ErrorCode::kNotFound, "no " + std::string(table) + " " + std::string(id));
+    return MakeError(ErrorCode::kNotFound, "store.not_found",
+                     {{"table", std::string(table)}, {"id", std::string(id)}});
   }
   std::vector<Change>& changes = changes_;
   changes.clear();
@@ -991,6 +1142,7 @@ Result<void> Store::ApplyRemote(const Commit& commit, std::string_view body) {
   auto author = Intern(commit.device());
   if (!author) return author.error();
   applying_ = &commit;
+  observed_.merged = true;
   remote_devices_.assign(commit.devices.size(), kNoIndex);
   remote_devices_[commit.author] = *author;
   // Names resolve once per commit: tables to their layout, columns to their index.

@@ -22,6 +22,7 @@
 #include "dosti/platform.h"
 #include "dosti/record.h"
 #include "dosti/result.h"
+#include "dosti/session.h"
 #include "row_clock.h"
 
 namespace dosti {
@@ -41,6 +42,8 @@ struct TableInfo {
   int updated_at = -1;
   int name_column = -1, name_key = -1;  // enterprise: name_key = NameKey(name)
   bool derived_name_key = false;        // true for enterprise
+  bool stage_source = false;            // enrollment: its rows move enterprise.stage_rank
+  bool stage_all = false;               // programme: a new one may change every stage_rank
   bool has_rowid = true;         // rows are written back by rowid
   int Find(std::string_view column) const {
     auto it = index.find(std::string(column));
@@ -61,6 +64,19 @@ struct FieldHeads {
 
 // Device → highest seq applied (commits apply in order, so everything up to it is here).
 using FrontierMap = std::map<std::string, int64_t>;
+
+// The rows one transaction wrote, by table (for the Session's change observers).
+struct ObservedTable {
+  std::string table;
+  std::vector<std::string> ids;  // sorted, unique; empty when `many`
+  bool many = false;             // more than kMaxObservedRecords rows (session.h)
+};
+struct ObservedChanges {
+  bool local = false;   // this device's writes (captured into its commits)
+  bool merged = false;  // other devices' commits merged
+  std::vector<ObservedTable> tables;  // by table name
+  bool empty() const { return tables.empty(); }
+};
 
 class Store {
  public:
@@ -126,6 +142,16 @@ class Store {
   // The device id behind a number of the local device dictionary (row clocks use numbers).
   const std::string& DeviceName(uint32_t n) const { return devices_[n]; }
 
+  // [SECTION] What changed
+  // With `on`, every row written is noted for TakeChanges (observers are registered); without,
+  // only what the derived columns need is kept.
+  void ObserveAll(bool on) { observe_all_ = on; }
+  // The rows the last committed transaction wrote (call after COMMIT; the next BEGIN clears
+  // them anyway). Includes enterprises whose derived stage changed.
+  ObservedChanges TakeChanges();
+  // Recomputes the local enterprise.stage_rank of every enterprise (after a migration).
+  Result<void> RecomputeAllStages();
+
   Db& db() { return db_; }
 
  private:
@@ -161,6 +187,11 @@ class Store {
   Result<void> FlushCommit();
   // Recomputes enterprise.canon_id after merged_into changed.
   Result<void> RecomputeCanon();
+  // Recomputes enterprise.stage_rank (the DH-2023 enrollment's stage, for sorted lists) of
+  // the enterprises whose enrollment or merge link changed in this transaction.
+  Result<void> UpdateStages();
+  // Notes a row written in this transaction.
+  void Note(const TableInfo& table, const std::string& id);
   // The local number of a device id, adding it to the dictionary if new.
   Result<uint32_t> Intern(const std::string& device);
   // Stamp order: clock, then device id.
@@ -198,6 +229,14 @@ class Store {
   std::vector<uint32_t> pending_devices_;  // Store device number → index in devices
   size_t pending_bytes_ = 0;
   bool canon_dirty_ = false;  // an enterprise's merged_into changed in this transaction
+  // What this transaction wrote: for observers (all tables, when observe_all_) and for the
+  // derived stage (enrollments written, enterprises whose merge link moved, programmes).
+  bool observe_all_ = false;
+  ObservedChanges observed_;
+  std::unordered_map<std::string, size_t> observed_index_;  // table → index in observed_
+  std::vector<std::string> stage_enrollments_;
+  std::vector<std::string> stage_enterprises_;
+  bool stage_all_ = false;
   // The rows of the remote batch being merged (until FlushRemote), found by (table, id)
   // through an open-addressing index: slot = hash and 1 + index in batch_ (0: empty).
   std::vector<RowPtr> batch_;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dosti/catalog.h"
 #include "dosti/result.h"
 #include "dosti/text.h"
 
@@ -62,9 +63,6 @@ std::string CodePointName(char32_t c) {
   return buf;
 }
 
-Issue Warning(ErrorCode code, std::string_view field, std::string message) {
-  return Issue{Severity::kWarning, code, std::string(field), std::move(message)};
-}
 
 // The field and the words used for each identifier type in messages.
 std::string_view FieldOf(IdentifierType t) {
@@ -85,55 +83,39 @@ std::string_view FieldOf(IdentifierType t) {
   return "identifier";
 }
 
-std::string_view LabelOf(IdentifierType t) {
-  switch (t) {
-    case IdentifierType::kCnUscc:
-      return "USCC";
-    case IdentifierType::kCnLegacyRegno:
-      return "Legacy registration number";
-    case IdentifierType::kPkSecp:
-      return "SECP company number";
-    case IdentifierType::kPkNtn:
-      return "NTN";
-    case IdentifierType::kPkNtnCnic:
-      return "CNIC-form NTN";
-    case IdentifierType::kOther:
-      return "Identifier";
-  }
-  return "Identifier";
-}
+// The identifier type's name in messages, as a nested message ("{label:msg}").
+std::string LabelKey(IdentifierType t) { return "identifier.label." + std::string(FieldOf(t)); }
 
 // "got 'X' at position 3" for the first non-digit, else "got N digits": the part of a
-// digits-only format message that tells the user what to fix.
-std::string DescribeDigits(std::string_view value) {
+// digits-only format message that tells the user what to fix (arguments of "{got:msg}").
+Args DescribeDigits(std::string_view value) {
   const std::u32string cps = text::ToCodePoints(value);
   for (std::size_t i = 0; i < cps.size(); ++i) {
     if (!IsAsciiDigit(cps[i])) {
-      return "got '" + Utf8(cps[i]) + "' at position " + std::to_string(i + 1);
+      return {{"got", "identifier.got_character"},
+              {"char", Utf8(cps[i])},
+              {"position", std::to_string(i + 1)}};
     }
   }
-  return "got " + std::to_string(cps.size()) + (cps.size() == 1 ? " digit" : " digits");
+  return {{"got", cps.size() == 1 ? "identifier.got_digit" : "identifier.got_digits"},
+          {"count", std::to_string(cps.size())}};
 }
 
 Result<CheckedIdentifier> CheckUscc(std::string value) {
   const std::u32string cps = text::ToCodePoints(value);
-  const std::string rule =
-      "USCC must be 18 characters from 0-9 and A-Z without I, O, S, V, Z; got ";
   if (cps.size() != 18) {
-    return MakeErrorText(ErrorCode::kBadIdentifier, rule + std::to_string(cps.size()) + ".", "uscc");
+    return MakeError(ErrorCode::kBadIdentifier, "identifier.uscc.length",
+                     {{"count", std::to_string(cps.size())}}, "uscc");
   }
   for (std::size_t i = 0; i < cps.size(); ++i) {
     if (UsccValue(cps[i]) < 0) {
-      return MakeErrorText(ErrorCode::kBadIdentifier,
-                       rule + "'" + Utf8(cps[i]) + "' at position " + std::to_string(i + 1) + ".",
-                       "uscc");
+      return MakeError(ErrorCode::kBadIdentifier, "identifier.uscc.character",
+                       {{"char", Utf8(cps[i])}, {"position", std::to_string(i + 1)}}, "uscc");
     }
     // Positions 3-8 are the GB/T 2260 administrative division code, always digits.
     if (i >= 2 && i < 8 && !IsAsciiDigit(cps[i])) {
-      return MakeErrorText(ErrorCode::kBadIdentifier,
-                       "USCC characters 3 to 8 are the region code and must be digits; got '" +
-                           Utf8(cps[i]) + "' at position " + std::to_string(i + 1) + ".",
-                       "uscc");
+      return MakeError(ErrorCode::kBadIdentifier, "identifier.uscc.region",
+                       {{"char", Utf8(cps[i])}, {"position", std::to_string(i + 1)}}, "uscc");
     }
   }
   CheckedIdentifier id{IdentifierType::kCnUscc, value, IdentifierCheck::kValid, {}};
@@ -141,19 +123,20 @@ Result<CheckedIdentifier> CheckUscc(std::string value) {
   if (expected != value[17]) {
     // Some genuine codes issued early on fail the check (DOMAIN.md), so this cannot refuse.
     id.check = IdentifierCheck::kChecksumWarning;
-    id.warnings.push_back(Warning(
-        ErrorCode::kBadIdentifier, "uscc",
-        std::string("USCC check character is '") + value[17] + "' where '" + expected +
-            "' was expected; it was saved, but compare the code with the business licence."));
+    id.warnings.push_back(MakeWarning(ErrorCode::kBadIdentifier, "uscc", "identifier.uscc.check",
+                                      {{"found", std::string(1, value[17])},
+                                       {"expected", std::string(1, expected)}}));
   }
   return id;
 }
 
+// `rule`: the key of the sentence that states the format.
 Result<CheckedIdentifier> CheckDigits(IdentifierType type, std::string value, std::size_t length,
                                       std::string_view rule) {
   if (value.size() != length || !AllDigits(value)) {
-    return MakeErrorText(ErrorCode::kBadIdentifier,
-                     std::string(rule) + "; " + DescribeDigits(value) + ".",
+    Args args{{"rule", std::string(rule)}};
+    for (auto& a : DescribeDigits(value)) args.push_back(std::move(a));
+    return MakeError(ErrorCode::kBadIdentifier, "identifier.bad_digits", std::move(args),
                      std::string(FieldOf(type)));
   }
   return CheckedIdentifier{type, std::move(value), IdentifierCheck::kFormatOnly, {}};
@@ -258,8 +241,7 @@ char UsccCheckCharacter(std::string_view first17) {
 
 Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view raw) {
   if (!text::IsValidUtf8(raw)) {
-    return MakeErrorText(ErrorCode::kBadIdentifier,
-                     std::string(LabelOf(type)) + " is not valid UTF-8 text; type it again.",
+    return MakeError(ErrorCode::kBadIdentifier, "identifier.not_utf8", {{"label", LabelKey(type)}},
                      std::string(FieldOf(type)));
   }
   std::string value = NormaliseIdentifier(raw);
@@ -277,8 +259,7 @@ Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view 
     value.erase(0, 4);  // "CUIN-0012345": the dash is already gone
   }
   if (value.empty()) {
-    return MakeErrorText(ErrorCode::kBadIdentifier,
-                     std::string(LabelOf(type)) + " is empty; enter it or remove the identifier.",
+    return MakeError(ErrorCode::kBadIdentifier, "identifier.empty", {{"label", LabelKey(type)}},
                      std::string(FieldOf(type)));
   }
 
@@ -286,48 +267,37 @@ Result<CheckedIdentifier> CheckIdentifier(IdentifierType type, std::string_view 
     case IdentifierType::kCnUscc:
       return CheckUscc(std::move(value));
     case IdentifierType::kCnLegacyRegno: {
-      auto id =
-          CheckDigits(type, std::move(value), 15, "Legacy registration number must be 15 digits");
+      auto id = CheckDigits(type, std::move(value), 15, "identifier.rule.legacy_regno");
       if (id && id->value[0] == '0') {
-        return MakeErrorText(ErrorCode::kBadIdentifier,
-                         "Legacy registration number cannot start with 0; check it, or ask for "
-                         "the 18-character USCC.",
-                         "legacy_regno");
+        return MakeError(ErrorCode::kBadIdentifier, "identifier.legacy_zero", {}, "legacy_regno");
       }
       if (id) {
-        id->warnings.push_back(Warning(ErrorCode::kBadIdentifier, "legacy_regno",
-                                       "This is a legacy 15-digit registration number from "
-                                       "before 2015; ask for the 18-character USCC."));
+        id->warnings.push_back(
+            MakeWarning(ErrorCode::kBadIdentifier, "legacy_regno", "identifier.legacy_warning"));
       }
       return id;
     }
     case IdentifierType::kPkNtn:
-      return CheckDigits(type, std::move(value), 8,
-                         "NTN must be 7 digits and a check digit, written 1234567-8 (or a "
-                         "13-digit CNIC-form NTN)");
+      return CheckDigits(type, std::move(value), 8, "identifier.rule.ntn");
     case IdentifierType::kPkNtnCnic:
-      return CheckDigits(type, std::move(value), 13,
-                         "CNIC-form NTN must be 13 digits, written 12345-1234567-1");
+      return CheckDigits(type, std::move(value), 13, "identifier.rule.ntn_cnic");
     case IdentifierType::kPkSecp:
-      return CheckDigits(type, std::move(value), 7,
-                         "SECP company number must be 7 digits, with or without a CUIN- prefix");
+      return CheckDigits(type, std::move(value), 7, "identifier.rule.secp");
     case IdentifierType::kOther: {
       for (char32_t c : text::ToCodePoints(value)) {
         if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
-          return MakeErrorText(
-              ErrorCode::kBadIdentifier,
-              "Identifier contains the control character " + CodePointName(c) + "; remove it.",
-              "identifier");
+          return MakeError(ErrorCode::kBadIdentifier, "identifier.control",
+                           {{"char", CodePointName(c)}}, "identifier");
         }
       }
       if (text::Length(value) > kMaxOtherIdentifierLength) {
-        return MakeErrorText(ErrorCode::kBadIdentifier,
-                         "Identifier is longer than 64 characters; shorten it.", "identifier");
+        return MakeError(ErrorCode::kBadIdentifier, "identifier.too_long",
+                         {{"max", std::to_string(kMaxOtherIdentifierLength)}}, "identifier");
       }
       return CheckedIdentifier{type, std::move(value), IdentifierCheck::kFormatOnly, {}};
     }
   }
-  return MakeErrorText(ErrorCode::kInternal, "Unknown identifier type.", "identifier");
+  return MakeError(ErrorCode::kInternal, "identifier.unknown_type", {}, "identifier");
 }
 
 std::string DisplayIdentifier(IdentifierType type, std::string_view value) {
@@ -345,8 +315,7 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
                                     std::string_view field) {
   const std::string field_name(field);
   if (!text::IsValidUtf8(raw)) {
-    return MakeErrorText(ErrorCode::kBadPhone, "Phone number is not valid UTF-8 text; type it again.",
-                     field_name);
+    return MakeError(ErrorCode::kBadPhone, "phone.not_utf8", {}, field_name);
   }
   std::string digits;
   bool plus = false;
@@ -356,23 +325,15 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
       digits.push_back(static_cast<char>(c));
     } else if (c == '+') {
       if (plus || !digits.empty()) {
-        return MakeErrorText(ErrorCode::kBadPhone,
-                         "Phone number may contain a + only at its start; remove the others.",
-                         field_name);
+        return MakeError(ErrorCode::kBadPhone, "phone.plus", {}, field_name);
       }
       plus = true;
     } else if (!(IsSpace(c) || IsDash(c) || c == '(' || c == ')' || c == '.' || c == '/')) {
-      return MakeErrorText(ErrorCode::kBadPhone,
-                       "Phone number may contain only digits, spaces, dashes, brackets and a "
-                       "leading +; remove '" +
-                           Utf8(c) + "'.",
-                       field_name);
+      return MakeError(ErrorCode::kBadPhone, "phone.character", {{"char", Utf8(c)}}, field_name);
     }
   }
   if (digits.empty()) {
-    return MakeErrorText(ErrorCode::kBadPhone,
-                     "Phone number has no digits; enter the number with its area code.",
-                     field_name);
+    return MakeError(ErrorCode::kBadPhone, "phone.no_digits", {}, field_name);
   }
 
   std::string international;  // country code and national number, without the +
@@ -390,10 +351,7 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
     } else if (upper == "PK") {
       international = "92" + std::string(national);
     } else {
-      return MakeErrorText(ErrorCode::kBadPhone,
-                       "Phone number has no country code and the enterprise country is not CN "
-                       "or PK; write it with + and the country code.",
-                       field_name);
+      return MakeError(ErrorCode::kBadPhone, "phone.no_country", {}, field_name);
     }
   }
   // Business cards write "+86 (0)10 6512 3456": China and Pakistan numbers never start with
@@ -402,27 +360,18 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
     international.erase(2, 1);
   }
   if (international.empty() || international[0] == '0') {
-    return MakeErrorText(ErrorCode::kBadPhone,
-                     "Phone number has no valid country code after + or 00; check the digits "
-                     "that follow it.",
-                     field_name);
+    return MakeError(ErrorCode::kBadPhone, "phone.bad_country_code", {}, field_name);
   }
   if (international.size() > kMaxE164Digits) {
-    return MakeErrorText(ErrorCode::kBadPhone,
-                     "Phone number has " + std::to_string(international.size()) +
-                         " digits with its country code, more than the 15 E.164 allows; "
-                         "remove the extra digits.",
-                     field_name);
+    return MakeError(ErrorCode::kBadPhone, "phone.too_long",
+                     {{"count", std::to_string(international.size())}}, field_name);
   }
   const std::size_t code_length = CountryCodeLength(international);
   const std::size_t national_digits =
       international.size() > code_length ? international.size() - code_length : 0;
   if (national_digits < kMinNationalDigits) {
-    return MakeErrorText(ErrorCode::kBadPhone,
-                     "Phone number has only " + std::to_string(national_digits) +
-                         " digits after the country code; enter the full number with its area "
-                         "code.",
-                     field_name);
+    return MakeError(ErrorCode::kBadPhone, "phone.too_short",
+                     {{"count", std::to_string(national_digits)}}, field_name);
   }
 
   CheckedPhone phone;
@@ -432,21 +381,11 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
   const bool mobile_field = field.find("mobile") != std::string_view::npos ||
                             field.find("whatsapp") != std::string_view::npos;
   if (!phone.plausible_mobile && mobile_field) {
-    std::string message;
-    if (international.rfind("86", 0) == 0) {
-      message = phone.e164 +
-                " is not a plausible Chinese mobile number (11 digits starting with "
-                "13 to 19); check it, or record it as an office phone.";
-    } else if (international.rfind("92", 0) == 0) {
-      message = phone.e164 +
-                " is not a plausible Pakistani mobile number (03xx followed by 7 "
-                "digits); check it, or record it as an office phone.";
-    } else {
-      message = phone.e164 +
-                " is neither a Chinese nor a Pakistani mobile number; check the "
-                "country code.";
-    }
-    phone.warnings.push_back(Warning(ErrorCode::kBadPhone, field, std::move(message)));
+    std::string_view key = international.rfind("86", 0) == 0   ? "phone.not_cn_mobile"
+                           : international.rfind("92", 0) == 0 ? "phone.not_pk_mobile"
+                                                                : "phone.not_mobile";
+    phone.warnings.push_back(
+        MakeWarning(ErrorCode::kBadPhone, field_name, key, {{"number", phone.e164}}));
   }
   return phone;
 }
@@ -454,34 +393,25 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
 Result<std::string> CheckName(std::string_view raw, std::string_view field) {
   const std::string field_name(field);
   if (!text::IsValidUtf8(raw)) {
-    return MakeErrorText(ErrorCode::kBadName, "Name is not valid UTF-8 text; type it again.",
-                     field_name);
+    return MakeError(ErrorCode::kBadName, "name.not_utf8", {}, field_name);
   }
   std::string name = text::Clean(raw);
-  if (name.empty()) {
-    return MakeErrorText(ErrorCode::kBadName, "Name is empty; enter the name.", field_name);
-  }
+  if (name.empty()) return MakeError(ErrorCode::kBadName, "name.empty", {}, field_name);
   for (char32_t c : text::ToCodePoints(name)) {
     if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
-      return MakeErrorText(ErrorCode::kBadName,
-                       "Name contains the control character " + CodePointName(c) +
-                           "; remove it (names are one line).",
+      return MakeError(ErrorCode::kBadName, "name.control", {{"char", CodePointName(c)}},
                        field_name);
     }
     // Overrides and isolates reorder what follows them, so a name could display as another
     // firm's; marks (U+200E, U+200F, U+061C) stay allowed, Urdu text needs them.
     if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
-      return MakeErrorText(ErrorCode::kBadName,
-                       "Name contains the invisible direction control " + CodePointName(c) +
-                           ", which can disguise how it displays; remove it.",
-                       field_name);
+      return MakeError(ErrorCode::kBadName, "name.bidi", {{"char", CodePointName(c)}}, field_name);
     }
   }
   if (const std::size_t length = text::Length(name); length > kMaxNameLength) {
-    return MakeErrorText(
-        ErrorCode::kBadName,
-        "Name is " + std::to_string(length) + " characters long; shorten it to at most 300.",
-        field_name);
+    return MakeError(ErrorCode::kBadName, "name.too_long",
+                     {{"length", std::to_string(length)}, {"max", std::to_string(kMaxNameLength)}},
+                     field_name);
   }
   return name;
 }

@@ -161,11 +161,13 @@ std::string KeyFileOf(const Context& c);
 // exit code.
 int OpenNode(Context& c);
 
-// [SECTION] Files (commands_sync.cpp)
+// [SECTION] Files (commands_sync.cpp): thin callers of the core's one reader and atomic writer
+// (dosti/file.h), which say what they guarantee.
 Result<std::string> ReadFile(const std::string& path);
-// Writes `bytes` to a temporary file next to `path`, then renames it over `path`: a reader
-// never sees half a file, and a failed write leaves an older file as it was. `private_file`:
-// readable by this OS user only (0600), for files holding secrets.
+// dosti::WriteFileAtomic: a temporary file beside `path`, fsync, rename, fsync of the
+// directory, read back; a reader never sees half a file, and a failed write leaves an older
+// file as it was. `private_file`: readable by this OS user only (0600), for files holding
+// secrets.
 Result<void> WriteFileWhole(const std::string& path, std::string_view bytes,
                             bool private_file = false);
 
@@ -183,6 +185,16 @@ std::optional<std::optional<Date>> AsOfOption(Context& c, int* exit);
 std::string UsageText(std::string_view group, std::string_view lang);
 // "dosti enterprise add --country CN|PK ...": one command's usage line.
 std::string UsageLine(const CommandSpec& spec);
+
+// [SECTION] Messages of the core and sync in the user's language, with the CLI's hints
+// (hints.cpp). The core's messages name no command; the hint for a message key says what to
+// type (cli.hint.* in core/catalog/cli.cat), empty when there is none.
+std::string Hint(std::string_view key, const Args& args, std::string_view lang);
+// An error's text in `lang` with its hint, then its details, one per line.
+std::string ErrorText(const Error& e, std::string_view lang);
+// A message's, a warning's text in `lang` with its hint.
+std::string MessageText(const Message& m, std::string_view lang);
+std::string IssueText(const Issue& i, std::string_view lang);
 
 // [SECTION] Translations (i18n.cpp): the CLI's own strings in en, zh, ur.
 std::string Tr(std::string_view key, std::string_view lang);

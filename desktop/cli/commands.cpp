@@ -207,7 +207,7 @@ bool FileExists(const std::string& path) {
 
 // [SECTION] Outcomes and argument helpers
 
-int Refuse(Context& c, const Error& e) { return Refuse(c, e.message); }
+int Refuse(Context& c, const Error& e) { return Refuse(c, ErrorText(e, c.lang)); }
 
 int Refuse(Context& c, std::string_view message) {
   c.err << "error: " << OneLine(message) << '\n';
@@ -236,7 +236,7 @@ int UsageError(Context& c, std::string_view message) {
 
 void PrintWarnings(Context& c, const std::vector<Issue>& warnings) {
   if (c.json) return;
-  for (const Issue& w : warnings) c.err << "warning: " << OneLine(w.message) << '\n';
+  for (const Issue& w : warnings) c.err << "warning: " << OneLine(IssueText(w, c.lang)) << '\n';
 }
 
 void PrintJson(Context& c, const json::Writer& w) { c.out << w.str() << '\n'; }

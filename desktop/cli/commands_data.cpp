@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <ostream>
-#include <sstream>
 
 #include "cli_internal.h"
+#include "dosti/demo.h"
 
 namespace dosti::cli {
 namespace {
@@ -33,12 +32,9 @@ Progress ProgressPrinter(Context& c, std::string verb, int64_t fixed_step) {
 
 int CmdImportEnterprises(Context& c) {
   const std::string& path = c.positional[0];
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Refuse(c, "cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Refuse(c, "cannot read " + path);
-  auto summary = c.s().ImportEnterprisesCsv(text.str(), ProgressPrinter(c, "imported", 500));
+  auto text = ReadFile(path);
+  if (!text) return Refuse(c, text.error());
+  auto summary = c.s().ImportEnterprisesCsv(*text, ProgressPrinter(c, "imported", 500));
   if (!summary) return Refuse(c, summary.error());
   if (c.json) {
     json::Writer w(true);
@@ -50,7 +46,7 @@ int CmdImportEnterprises(Context& c) {
                {std::to_string(summary->imported), std::to_string(summary->rows)})
         << '\n';
   for (const Issue& i : summary->warnings) {
-    c.err << "warning: " << (i.field.empty() ? "" : i.field + ": ") << Cell(i.message) << '\n';
+    c.err << "warning: " << (i.field.empty() ? "" : i.field + ": ") << Cell(IssueText(i, c.lang)) << '\n';
   }
   return 0;
 }
@@ -86,8 +82,8 @@ int CmdDemoSeed(Context& c) {
     if (*n < 0) return UsageError(c, "--seed must be 0 or more");
     seed = *n;
   }
-  auto written = c.s().SeedDemo(static_cast<int>(enterprises), static_cast<uint64_t>(seed),
-                                ProgressPrinter(c, "seeded", 0));
+  auto written = SeedDemo(c.s(), static_cast<int>(enterprises), static_cast<uint64_t>(seed),
+                          ProgressPrinter(c, "seeded", 0));
   if (!written) return Refuse(c, written.error());
   if (c.json) {
     json::Writer w(true);

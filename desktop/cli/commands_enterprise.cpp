@@ -258,7 +258,7 @@ int CmdContactAdd(Context& c) {
     json::Writer w(true);
     w.BeginObject().Key("id").String(saved->id).Key("mobile").StringOrNull(mobile);
     w.Key("is_primary").Int(primary ? 1 : 0).Key("warnings");
-    json::WriteMessages(w, saved->warnings);
+    json::Write(w, saved->warnings);
     w.EndObject();
     PrintJson(c, w);
     return 0;

@@ -19,7 +19,7 @@ int CmdEnroll(Context& c) {
     json::Writer w(true);
     w.BeginObject().Key("id").String(saved->id).Key("stage").String(now);
     w.Key("programme_number").StringOrNull(number).Key("warnings");
-    json::WriteMessages(w, saved->warnings);
+    json::Write(w, saved->warnings);
     w.EndObject();
     PrintJson(c, w);
     return 0;
@@ -59,7 +59,7 @@ int CmdMatchStage(Context& c) {
   if (c.json) {
     json::Writer w(true);
     w.BeginObject().Key("id").String(saved->id).Key("stage").String(stage).Key("warnings");
-    json::WriteMessages(w, saved->warnings);
+    json::Write(w, saved->warnings);
     w.EndObject();
     PrintJson(c, w);
     return 0;

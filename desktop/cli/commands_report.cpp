@@ -182,7 +182,8 @@ int CmdReportQuality(Context& c) {
            FieldLabel("message", c.lang)});
   t.MaxWidth(1, 32);
   for (const QualityItem& i : r->items) {
-    t.Add({CodeLabel("quality", i.kind, c.lang), i.label, i.record_id, i.message});
+    t.Add({CodeLabel("quality", i.kind, c.lang), i.label, i.record_id,
+           MessageText(i.message, c.lang)});
   }
   t.Print(c.out);
   return 0;

@@ -46,7 +46,7 @@ int CmdServiceAdd(Context& c) {
     json::Writer w(true);
     w.BeginObject().Key("id").String(saved->id).Key("follow_up_due").StringOrNull(due);
     w.Key("warnings");
-    json::WriteMessages(w, saved->warnings);
+    json::Write(w, saved->warnings);
     w.EndObject();
     PrintJson(c, w);
     return 0;

@@ -6,56 +6,21 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
-#include <fstream>
 #include <ostream>
 #include <set>
-#include <sstream>
 
 #include "cli_internal.h"
+#include "dosti/file.h"
 #include "dosti/text.h"
 
 namespace dosti::cli {
 
 // [SECTION] Files (cli_internal.h)
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeErrorText(ErrorCode::kIo, "cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return MakeErrorText(ErrorCode::kIo, "cannot read " + path);
-  return text.str();
-}
+Result<std::string> ReadFile(const std::string& path) { return dosti::ReadFile(path); }
 
 Result<void> WriteFileWhole(const std::string& path, std::string_view bytes, bool private_file) {
-  std::string tmp = path + ".part";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, private_file ? 0600 : 0644);
-  if (fd < 0) return MakeErrorText(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  // fsync before the rename, so the name never points at a file the disk does not hold.
-  bool ok = done == bytes.size() && ::fsync(fd) == 0;
-  std::string why = std::strerror(errno);
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    if (ok) why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return MakeErrorText(ErrorCode::kIo, "cannot write " + path + ": " + why);
-  }
-  // Read it back: removable media can acknowledge writes they did not keep (SQLite,
-  // "How To Corrupt An SQLite Database File", §3.1 and §4.2).
-  auto back = ReadFile(path);
-  if (!back || *back != bytes) {
-    return MakeErrorText(ErrorCode::kIo, path + " does not read back as written: the medium may be "
-                                            "faulty or full; write it elsewhere");
-  }
-  return {};
+  return WriteFileAtomic(path, bytes, {.private_file = private_file});
 }
 
 namespace {
@@ -104,12 +69,13 @@ std::string PadRight(const std::string& s, size_t width) {
 
 // The reasons commits wait, one per device (the first waiting commit's reason: the others of
 // that device wait behind it).
-std::vector<std::string> HeldReasons(const std::vector<HeldCommit>& waiting) {
+std::vector<std::string> HeldReasons(const std::vector<HeldCommit>& waiting,
+                                     std::string_view lang) {
   std::vector<std::string> out;
   std::string last_device;
   for (const HeldCommit& h : waiting) {
     if (!out.empty() && h.device == last_device) continue;
-    out.push_back(h.reason);
+    out.push_back(MessageText(h.reason, lang));
     last_device = h.device;
   }
   return out;
@@ -120,7 +86,7 @@ std::vector<std::string> HeldReasons(const std::vector<HeldCommit>& waiting) {
 // commits that were already waiting), so the reasons follow under "Still waiting".
 void PrintApplySummary(Context& c, const std::string& summary,
                        const std::vector<HeldCommit>& waiting, bool newly_held = true) {
-  std::vector<std::string> reasons = HeldReasons(waiting);
+  std::vector<std::string> reasons = HeldReasons(waiting, c.lang);
   c.out << summary;
   if (reasons.empty()) {
     c.out << Tr("sep.end", c.lang) << '\n';
@@ -193,7 +159,9 @@ int CmdDuplicatesList(Context& c) {
     c.out << number << p.id_a << "  " << Cell(p.name_a) << '\n';
     c.out << indent << p.id_b << "  " << Cell(p.name_b) << '\n';
     std::string reasons;
-    for (const std::string& r : p.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+    for (const Message& r : p.reasons) {
+      reasons += (reasons.empty() ? "" : "; ") + MessageText(r, c.lang);
+    }
     c.out << indent << why << Tr("sep.colon", c.lang) << Cell(reasons) << '\n';
   }
   c.out << Tr("duplicates.hint", c.lang) << '\n';
@@ -345,7 +313,7 @@ int CmdHeldList(Context& c) {
            FieldLabel("reason", c.lang)});
   t.AlignRight(1);
   for (const HeldCommit& h : *held) {
-    std::string reason = h.reason;
+    std::string reason = MessageText(h.reason, c.lang);
     if (h.accepted) reason = Tr("held.accepted", c.lang) + " " + reason;
     t.Add({short_ids[h.device], std::to_string(h.seq), UtcMinute(h.time_ms), reason});
   }

@@ -101,8 +101,8 @@ void PrintReceived(Context& c, const sync::ReceiveReport& r) {
       default: break;
     }
     if (!label) continue;
-    c.out << "  " << label << ": " << Translate(item.what, c.lang) << ": "
-          << Translate(item.reason, c.lang) << '\n';
+    c.out << "  " << label << ": " << MessageText(item.what, c.lang) << ": "
+          << MessageText(item.reason, c.lang) << '\n';
   }
   if (!r.held.empty()) {
     c.out << Fmt("sync.held_back", c.lang, {std::to_string(r.held.size())}) << '\n';
@@ -110,10 +110,10 @@ void PrintReceived(Context& c, const sync::ReceiveReport& r) {
     for (const HeldCommit& h : r.held) {
       if (h.device == last) continue;  // the others of that device wait behind the first
       last = h.device;
-      c.out << "  " << h.reason << '\n';  // MERGE: Translate(h.reason, c.lang)
+      c.out << "  " << MessageText(h.reason, c.lang) << '\n';
     }
   }
-  for (const auto& alarm : r.alarms) c.err << "alarm: " << Translate(alarm.message, c.lang) << '\n';
+  for (const auto& alarm : r.alarms) c.err << "alarm: " << MessageText(alarm.message, c.lang) << '\n';
   if (r.awaiting_approval) c.out << Fmt("sync.awaiting_approval", c.lang, {r.code}) << '\n';
 }
 
@@ -142,7 +142,7 @@ void WriteReceived(json::Writer& w, const sync::ReceiveReport& r) {
   w.Key("held").BeginArray();
   for (const HeldCommit& h : r.held) {
     w.BeginObject().Key("device").String(h.device).Key("seq").Int(h.seq);
-    w.Key("reason").String(h.reason).EndObject();  // MERGE: key
+    w.Key("reason").String(h.reason.text).Key("key").String(h.reason.key).EndObject();
   }
   w.EndArray();
   w.Key("alarms").BeginArray();
@@ -153,17 +153,6 @@ void WriteReceived(json::Writer& w, const sync::ReceiveReport& r) {
   w.EndArray();
   w.Key("awaiting_approval").Bool(r.awaiting_approval);
   w.Key("code").StringOrNull(r.code);
-}
-
-// The command line's words for what the sync layer says in general terms.
-// MERGE: move into the CLI's hint table (hints.cpp) once it exists.
-Error WithHint(Error e) {
-  if (e.key == "sync.keys_need_passphrase") {
-    e.message += " with --key-passphrase-file FILE (- for standard input) or $DOSTI_KEY_PASSPHRASE";
-  } else if (e.key == "sync.keys_missing" || e.key == "sync.no_identity") {
-    e.message += " (dosti init, or dosti join INVITE)";
-  }
-  return e;
 }
 
 }  // namespace
@@ -191,7 +180,7 @@ int OpenNode(Context& c) {
   if (!passphrase) return Refuse(c, passphrase.error());
   auto store = StoreOf(c);
   auto node = sync::OpenDevice(c.s(), Setup(c, *store, *passphrase));
-  if (!node) return Refuse(c, WithHint(node.error()));
+  if (!node) return Refuse(c, node.error());
   c.node = std::move(*node);
   return 0;
 }
@@ -422,7 +411,7 @@ int CmdRosterShow(Context& c) {
   if (!quarantine->empty()) {
     c.out << "\nQuarantined envelopes (never applied; evidence for an admin):\n";
     for (const auto& q : *quarantine) {
-      c.out << "  " << q.id.substr(0, 16) << "  " << Translate(q.reason, c.lang) << '\n';
+      c.out << "  " << q.id.substr(0, 16) << "  " << MessageText(q.reason, c.lang) << '\n';
     }
   }
   return 0;
@@ -473,7 +462,7 @@ int CmdBundleImport(Context& c) {
     PrintReceived(c, report->received);
   }
   if (report->damaged) {
-    c.err << "error: " << c.positional[0] << ": " << Translate(report->damage, c.lang)
+    c.err << "error: " << c.positional[0] << ": " << MessageText(report->damage, c.lang)
           << "; the valid envelopes in it were kept\n";
   } else if (failed) {
     c.err << "error: " << report->received.rejected << " envelopes were rejected\n";
@@ -510,7 +499,7 @@ int CmdSync(Context& c) {
   sync::SyncRound round(*c.node, options);
   auto report = (*transport)->Run(round);
   if (progressed) c.err << '\n';
-  if (!report) return Refuse(c, WithHint(report.error()));
+  if (!report) return Refuse(c, report.error());
   const sync::SyncProgress& p = report->totals;
   if (c.json) {
     json::Writer w(true);
@@ -531,8 +520,8 @@ int CmdSync(Context& c) {
   } else {
     c.out << "Synced with " << report->relay << ": sent " << report->pushed << " envelopes; received: ";
     PrintReceived(c, report->received);
-    for (const Message& m : report->push_refused) c.err << "relay refused: " << Translate(m, c.lang) << '\n';
-    for (const Message& m : report->control_refused) c.out << "  " << Translate(m, c.lang) << '\n';
+    for (const Message& m : report->push_refused) c.err << "relay refused: " << MessageText(m, c.lang) << '\n';
+    for (const Message& m : report->control_refused) c.out << "  " << MessageText(m, c.lang) << '\n';
   }
   return report->received.rejected > 0 || !report->push_refused.empty() ? 1 : 0;
 }

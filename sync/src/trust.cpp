@@ -620,18 +620,6 @@ Result<Trust::Outcome> Trust::Fold(const Envelope& env, int64_t now_ms) {
 
 // ---- checks before folding (relay input from strangers) ----------------------------------
 
-std::vector<Bytes> Trust::ControlMessagesSince(std::size_t n) const {
-  std::vector<Bytes> out;
-  for (std::size_t i = n; i < order_.size(); ++i) out.push_back(control_.at(order_[i]));
-  return out;
-}
-
-std::size_t Trust::waiting_bytes() const {
-  std::size_t n = 0;
-  for (const Bytes& w : waiting_) n += w.size();
-  return n;
-}
-
 // Mirrors what Fold() asks of a signer, in the order that costs a stranger's message least:
 // lookups first, then signatures, and nothing that scales with the body. Whatever Fold() would
 // park (an unknown signer, a roster ahead of the next version, a join before its invite) is
@@ -646,11 +634,12 @@ Result<void> Trust::CheckSigner(const Envelope& env) const {
   switch (h.kind) {
     case Kind::kEpoch:
     case Kind::kRoster:
-    case Kind::kInvite: {
+    case Kind::kInvite:
+    case Kind::kGrant: {
       const Member* m = Find(h.author);
       Args who{{"kind", kind}, {"device", ToHex(h.author)}, {"version", std::to_string(version_)}};
       if (!m) return MakeError(ErrorCode::kUnknownDevice, "signer.unknown", std::move(who));
-      if (m->role != Role::kAdmin || m->status != Status::kActive || m->provisional) {
+      if (m->role != Role::kAdmin || m->status != Status::kActive) {
         return MakeError(ErrorCode::kNotPermitted, "signer.not_admin", std::move(who));
       }
       DOSTI_TRY(CheckSignature(env, m->ed_pk));

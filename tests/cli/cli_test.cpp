@@ -368,8 +368,11 @@ TEST_CASE("enterprise add saves a USCC failing its check character, with a warni
   Run json = cli.Json({"enterprise", "add", "--country", "CN", "--name", "厦门某公司", "--uscc",
                        "91350203M0001QAY9B"});
   REQUIRE(json.code == 0);
-  CHECK(json.err.empty());  // in --json mode the warnings travel in the output
-  CHECK(json.out.find("\"warnings\": [\n    \"") != std::string::npos);
+  CHECK(json.err.empty());  // in --json mode the warnings travel in the output, with their
+                            // codes and catalog keys
+  CHECK(JsonInt(json.out, "code") == static_cast<int64_t>(dosti::ErrorCode::kBadIdentifier));
+  CHECK(JsonText(json.out, "key") == "identifier.uscc.check");
+  CHECK(JsonText(json.out, "field") == "uscc");
   Run get = cli.Json({"enterprise", "get", Cli::Id(json.out)});
   CHECK(JsonText(get.out, "check") == "checksum_warning");
 }
@@ -975,9 +978,12 @@ TEST_CASE("ToJson writes a record with its id first and NULL as null", "[cli][js
   CHECK(dosti::json::ToJson(r) ==
         R"({"id":"0123456789abcdef0123456789abcdef","name":"华为","employees":207000,)"
         R"("score":0.25,"city":null})");
-  dosti::Saved saved{
-      "abc", {{dosti::Severity::kWarning, dosti::ErrorCode::kInvalid, "uscc", "check \"this\""}}};
-  CHECK(dosti::json::ToJson(saved) == R"({"id":"abc","warnings":["check \"this\""]})");
+  dosti::Saved saved{"abc",
+                     {{dosti::Severity::kWarning, dosti::ErrorCode::kInvalid, "uscc",
+                       "check \"this\"", "some.key", {{"value", "x"}}}}};
+  CHECK(dosti::json::ToJson(saved) ==
+        R"({"id":"abc","warnings":[{"severity":"warning","code":200,"key":"some.key",)"
+        R"("args":{"value":"x"},"field":"uscc","message":"check \"this\""}]})");
   dosti::ProgressReport progress;
   progress.as_of = {2024, 6, 15};
   progress.countries = {{"CN", 100, 3, {{"prospect", 4}, {"selected", 3}}, 1},
@@ -986,4 +992,28 @@ TEST_CASE("ToJson writes a record with its id first and NULL as null", "[cli][js
         R"({"CN":{"as_of":"2024-06-15","target":100,"selected":3,)"
         R"("stages":{"prospect":4,"selected":3},"exits":1},)"
         R"("PK":{"as_of":"2024-06-15","target":100,"selected":0,"stages":{},"exits":0}})");
+}
+
+TEST_CASE("Errors and warnings of the core are printed in the language asked for, with the CLI's hint",
+          "[cli][i18n]") {
+  Cli cli;
+  Run zh = cli({"enterprise", "list", "--lang", "zh"});
+  RequireRefused(zh);
+  CHECK(zh.err == "error: 此数据库还没有工作区；请运行：dosti init --office beijing|islamabad\n");
+  Run ur = cli({"--lang", "ur", "report", "progress"});
+  RequireRefused(ur);
+  CHECK(ur.err.find("ورک اسپیس") != std::string::npos);
+  CHECK(ur.err.find("dosti init --office") != std::string::npos);
+
+  cli.Init();
+  Run warned = cli({"--lang", "zh", "enterprise", "add", "--country", "CN", "--name", "福州某公司",
+                    "--uscc", "91350100M0001TGQXM"});
+  REQUIRE(warned.code == 0);
+  CHECK(warned.err.rfind("warning: 统一社会信用代码的校验码是“M”，应为", 0) == 0);
+  // A refusal whose fix is a flag: the core says what is wrong, the CLI names the flag.
+  std::string id = cli.Add({"--country", "PK", "--name", "Indus"});
+  Run identifiers = cli({"enterprise", "set", id, "identifiers", "x"});
+  RequireRefused(identifiers);
+  CHECK(identifiers.err ==
+        "error: identifiers cannot be set; add one with --uscc/--ntn/--secp\n");
 }

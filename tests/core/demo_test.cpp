@@ -4,6 +4,7 @@
 #include <regex>
 #include <set>
 
+#include "dosti/demo.h"
 #include "dosti/session.h"
 
 namespace dosti {
@@ -21,7 +22,7 @@ struct DemoWorkspace {
     REQUIRE(s);
     session = std::move(*s);
     REQUIRE(session->Init("beijing", ""));
-    auto r = session->SeedDemo(enterprises, seed);
+    auto r = SeedDemo(*session, enterprises, seed);
     if (!r) FAIL(r.error().message);
     written = *r;
   }
@@ -118,7 +119,7 @@ TEST_CASE("The demo counts what it wrote and reports progress every ten enterpri
   REQUIRE(s);
   REQUIRE((*s)->Init("islamabad", ""));
   std::vector<int64_t> done;
-  auto r = (*s)->SeedDemo(25, 2, [&](int64_t d, int64_t total, std::string_view what) {
+  auto r = SeedDemo(**s, 25, 2, [&](int64_t d, int64_t total, std::string_view what) {
     CHECK(total == 25);
     if (what == "enterprises") done.push_back(d);
   });
@@ -132,7 +133,7 @@ TEST_CASE("The demo counts what it wrote and reports progress every ten enterpri
   CHECK(static_cast<int64_t>(sum) <= *r);
   CHECK(counts["enterprise"] == 25);
 
-  auto too_few = (*s)->SeedDemo(1, 1);
+  auto too_few = SeedDemo(**s, 1, 1);
   REQUIRE_FALSE(too_few);
   CHECK(too_few.error().code == ErrorCode::kInvalid);
 }
@@ -146,7 +147,7 @@ TEST_CASE("The demo can be seeded on any date, before the programme started or y
     auto s = Session::Open(":memory:", {&clock, &random});
     REQUIRE(s);
     REQUIRE((*s)->Init("beijing", ""));
-    auto r = (*s)->SeedDemo(20, 1);
+    auto r = SeedDemo(**s, 20, 1);
     if (!r) FAIL(r.error().message);
     auto logs = (*s)->ListServiceLogs();
     REQUIRE(logs);

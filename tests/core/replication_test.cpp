@@ -164,7 +164,7 @@ TEST_CASE("Changesets arriving out of order wait for the gap and then apply",
   CHECK(held->applied == 0);
   CHECK(held->held == 1);
   REQUIRE(held->waiting.size() == 1);
-  CHECK(held->waiting[0].reason.find("earlier changes") != std::string::npos);
+  CHECK(held->waiting[0].reason.text.find("earlier changes") != std::string::npos);
   for (const std::string& cs : parts) REQUIRE(b->ApplyChangeset(cs));
   CHECK(b->ListHeld()->empty());
   CHECK(Name(*b.session, e->id) == "Later");
@@ -186,7 +186,7 @@ TEST_CASE("A changeset stamped in the future is held with a diagnosis until its 
   REQUIRE(r);
   CHECK(r->held == 1);
   REQUIRE(r->waiting.size() == 1);
-  CHECK(r->waiting[0].reason.find("(islamabad)'s clock is 3 h 5 min ahead") != std::string::npos);
+  CHECK(r->waiting[0].reason.text.find("(islamabad)'s clock is 3 h 5 min ahead") != std::string::npos);
   CHECK(DigestOf(*a.session) == digest_before);
   CHECK_FALSE(a->GetEnterprise(e->id));
 
@@ -375,5 +375,143 @@ TEST_CASE("Merges made concurrently in both directions leave one live record eve
     REQUIRE(live->size() == 1);
     CHECK(live->front().id == smaller);
   }
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+}
+
+// [SECTION] Equivocation: one author, one sequence number, two contents.
+
+namespace {
+
+// The commits of `from` by its own device after `after`, as encoded commits.
+std::vector<std::string> OwnCommitsAfter(Session& from, int64_t after) {
+  auto info = from.Info();
+  REQUIRE(info);
+  Frontier peer;
+  auto all = from.GetFrontier();
+  REQUIRE(all);
+  for (const auto& [device, seq] : *all) peer[device] = seq;
+  peer[info->device_id] = after;
+  auto changesets = from.ChangesetsFor(peer);
+  REQUIRE(changesets);
+  std::vector<std::string> out;
+  for (const std::string& cs : *changesets) {
+    auto view = DecodeChangeset(cs);
+    REQUIRE(view);
+    for (std::string_view c : view->commits) out.emplace_back(c);
+  }
+  return out;
+}
+
+// `commit` with every text value of the enterprise's name replaced: the same (device, seq),
+// other content.
+std::string Forged(const std::string& commit, const std::string& name) {
+  auto c = DecodeCommit(commit);
+  REQUIRE(c);
+  bool changed = false;
+  for (FieldChange& f : c->fields) {
+    if (c->names[f.column] == "name" && std::holds_alternative<std::string>(f.value)) {
+      f.value = name;
+      changed = true;
+    }
+  }
+  REQUIRE(changed);
+  return EncodeCommit(*c);
+}
+
+}  // namespace
+
+TEST_CASE("A known commit arriving again with other content is quarantined as equivocation",
+          "[core][replication][equivocation]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  Send(*a.session, *b.session);
+  int64_t before = a->GetFrontier()->at(a->Info()->device_id);
+  auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
+  REQUIRE(e);
+  Send(*a.session, *b.session);
+  std::string digest = DigestOf(*b.session);
+  std::vector<std::string> commits = OwnCommitsAfter(*a.session, before);
+  REQUIRE(commits.size() == 1);
+
+  // The same (device, seq) with another name, as a second history of the author would carry.
+  std::string forged = Forged(commits[0], "Indus Forged");
+  std::string bytes = EncodeChangeset({a->Info()->device_id, {forged}});
+  auto report = b->ApplyChangeset(bytes);
+  REQUIRE(report);
+  CHECK(report->known == 0);  // before: counted as known, and the fork went unnoticed
+  CHECK(report->applied == 0);
+  REQUIRE(report->equivocations.size() == 1);
+  CHECK(report->equivocations[0].device == a->Info()->device_id);
+  CHECK(report->equivocations[0].seq == before + 1);
+  CHECK(report->equivocations[0].digest.size() == 64);
+  // Never applied: the record and the digest are as they were.
+  CHECK(Name(*b.session, e->id) == "Indus");
+  CHECK(DigestOf(*b.session) == digest);
+  // Kept as evidence, once however often it arrives.
+  REQUIRE(b->ApplyChangeset(bytes));
+  auto kept = b->ListEquivocations();
+  REQUIRE(kept);
+  REQUIRE(kept->size() == 1);
+  CHECK(kept->front().body == forged);
+  CHECK(kept->front().seq == before + 1);
+
+  // The genuine commit again is a replay, not equivocation.
+  auto replay = b->ApplyChangeset(EncodeChangeset({a->Info()->device_id, {commits[0]}}));
+  REQUIRE(replay);
+  CHECK(replay->known == 1);
+  CHECK(replay->equivocations.empty());
+}
+
+TEST_CASE("Commits after an equivocating one in the same changeset are dropped, not applied",
+          "[core][replication][equivocation]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  Send(*a.session, *b.session);
+  int64_t before = a->GetFrontier()->at(a->Info()->device_id);
+  auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
+  REQUIRE(e);
+  Send(*a.session, *b.session);  // b has the genuine commit before + 1
+  REQUIRE(a->SetEnterpriseField(e->id, "name", "Indus Two"));  // before + 2, not sent yet
+  std::vector<std::string> commits = OwnCommitsAfter(*a.session, before);
+  REQUIRE(commits.size() == 2);
+  std::string bytes =
+      EncodeChangeset({a->Info()->device_id, {Forged(commits[0], "Fork"), commits[1]}});
+  auto report = b->ApplyChangeset(bytes);
+  REQUIRE(report);
+  CHECK(report->equivocations.size() == 1);
+  CHECK(report->discarded == 1);
+  CHECK(report->applied == 0);
+  CHECK(Name(*b.session, e->id) == "Indus");
+  // Sent on its own, the genuine next commit applies.
+  Send(*a.session, *b.session);
+  Send(*b.session, *a.session);
+  CHECK(Name(*b.session, e->id) == "Indus Two");
+  CHECK(DigestOf(*a.session) == DigestOf(*b.session));
+}
+
+TEST_CASE("A commit contradicting one that is held is quarantined too",
+          "[core][replication][equivocation]") {
+  Workspace a;
+  Replica b(2, "islamabad");
+  Send(*a.session, *b.session);
+  int64_t before = a->GetFrontier()->at(a->Info()->device_id);
+  REQUIRE(a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("One")}}));
+  REQUIRE(a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Two")}}));
+  std::vector<std::string> commits = OwnCommitsAfter(*a.session, before);
+  REQUIRE(commits.size() == 2);
+  const std::string author = a->Info()->device_id;
+  // The second alone waits for the first (a gap) ...
+  auto held = b->ApplyChangeset(EncodeChangeset({author, {commits[1]}}));
+  REQUIRE(held);
+  CHECK(held->held == 1);
+  // ... and another version of it is equivocation, while the held one keeps waiting.
+  auto forged = b->ApplyChangeset(EncodeChangeset({author, {Forged(commits[1], "Other")}}));
+  REQUIRE(forged);
+  CHECK(forged->equivocations.size() == 1);
+  CHECK(forged->waiting.size() == 1);
+  auto both = b->ApplyChangeset(EncodeChangeset({author, {commits[0]}}));
+  REQUIRE(both);
+  CHECK(both->applied == 2);
+  Send(*b.session, *a.session);
   CHECK(DigestOf(*a.session) == DigestOf(*b.session));
 }

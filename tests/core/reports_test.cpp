@@ -482,7 +482,7 @@ TEST_CASE("The data-quality report lists every kind of problem", "[core][reports
     CHECK(drafts[0]->record_id == d.cn5);
     CHECK(drafts[0]->table == "enterprise");
     CHECK(drafts[0]->label == "杭州西湖茶业有限公司");
-    CHECK(Contains(drafts[0]->message, "45 days"));
+    CHECK(Contains(drafts[0]->message.text, "45 days"));
     auto next_day = Must(d.s->ReportQuality(Date{2024, 6, 16}));
     CHECK(Items(next_day, "old_draft").size() == 2);
   }
@@ -492,15 +492,15 @@ TEST_CASE("The data-quality report lists every kind of problem", "[core][reports
     std::vector<std::string> enterprises{ids[0]->enterprise_id, ids[1]->enterprise_id};
     CHECK(enterprises == std::vector<std::string>{d.cn5, d.cn4});  // 杭 < 福 in UTF-8
     CHECK(ids[0]->table == "enterprise_identifier");
-    CHECK(Contains(ids[0]->message, "ask for the 18-character USCC"));
-    CHECK(Contains(ids[1]->message, "91350100M0001TGQXM"));
+    CHECK(Contains(ids[0]->message.text, "ask for the 18-character USCC"));
+    CHECK(Contains(ids[1]->message.text, "91350100M0001TGQXM"));
   }
   SECTION("missing selection data lists what is missing") {
     auto missing = Items(r, "missing_selection_data");
     REQUIRE(missing.size() == 1);  // PK4; CN4 is shortlisted but complete
     CHECK(missing[0]->record_id == d.pk4);
     for (const char* what : {"identifier", "sector", "region", "city", "consented"}) {
-      CHECK(Contains(missing[0]->message, what));
+      CHECK(Contains(missing[0]->message.text, what));
     }
   }
   SECTION("duplicate suspects: one item per pair with the reason") {
@@ -516,17 +516,17 @@ TEST_CASE("The data-quality report lists every kind of problem", "[core][reports
     };
     auto* uscc = find(d.cn1, d.cn6);
     REQUIRE(uscc);
-    CHECK(Contains(uscc->message, "same CN_USCC 91110000600037341L"));
+    CHECK(Contains(uscc->message.text, "same CN_USCC 91110000600037341L"));
     auto* name = find(d.pk1, d.pk4);
     REQUIRE(name);
-    CHECK(Contains(name->message, "same name"));
+    CHECK(Contains(name->message.text, "same name"));
     auto* mobile = find(d.pk2, d.pk3);
     REQUIRE(mobile);
-    CHECK(Contains(mobile->message, "same mobile +923001234567"));
-    CHECK(Contains(mobile->message, "same e-mail sales@khantrading.pk"));
+    CHECK(Contains(mobile->message.text, "same mobile +923001234567"));
+    CHECK(Contains(mobile->message.text, "same e-mail sales@khantrading.pk"));
     auto* wechat = find(d.cn2, d.cn6);
     REQUIRE(wechat);
-    CHECK(Contains(wechat->message, "same WeChat id zhangwei_88"));
+    CHECK(Contains(wechat->message.text, "same WeChat id zhangwei_88"));
     for (auto* i : dups) CHECK(i->record_id < i->other_id);
   }
   SECTION("contacts without consent, but not of archived enterprises") {
@@ -541,7 +541,7 @@ TEST_CASE("The data-quality report lists every kind of problem", "[core][reports
     auto mobiles = Items(r, "implausible_mobile");
     REQUIRE(mobiles.size() == 1);
     CHECK(mobiles[0]->enterprise_id == d.cn2);
-    CHECK(Contains(mobiles[0]->message, "+861065123456"));
+    CHECK(Contains(mobiles[0]->message.text, "+861065123456"));
   }
   SECTION("items are ordered by kind, then label") {
     std::vector<std::string> kinds;

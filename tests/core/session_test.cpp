@@ -19,13 +19,16 @@ int64_t CountEnterprises(Workspace& w, bool include_archived = false) {
 
 }  // namespace
 
-TEST_CASE("A database without a workspace refuses writes and says how to start", "[core]") {
+TEST_CASE("A database without a workspace refuses writes and says so without naming a command",
+          "[core]") {
   auto s = Session::Open(":memory:");
   REQUIRE(s);
   auto r = (*s)->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("X")}});
   REQUIRE_FALSE(r);
   CHECK(r.error().code == ErrorCode::kNotInitialised);
-  CHECK(r.error().message.find("dosti init") != std::string::npos);
+  CHECK(r.error().key == "workspace.none");
+  CHECK(r.error().message == "this database has no workspace yet");
+  CHECK(r.error().message.find("dosti") == std::string::npos);
 }
 
 TEST_CASE("Init creates the programme once and refuses a second time", "[core]") {

@@ -35,7 +35,7 @@ std::string SignerKey(const Trust& t, std::string_view bytes) {
 }
 
 Trust::Outcome Offered(Trust& t, std::string_view envelope) {
-  auto r = t.Offer(envelope);
+  auto r = t.Offer(envelope, kT0);
   INFO((r ? std::string("ok") : r.error().message));
   REQUIRE(r);
   return *r;
@@ -144,7 +144,7 @@ TEST_CASE("CheckSigner: a roster version beyond the next is refused, not parked"
   CHECK(Signer(t, stub) == ErrorCode::kDamaged);
 }
 
-TEST_CASE("CheckSigner: a revoked or provisional admin may not sign", "[sync][trust][signer]") {
+TEST_CASE("CheckSigner: a revoked admin or a pending device may not sign", "[sync][trust][signer]") {
   Cast c;
   Trust t = c.Fresh();
   // A second admin, then the first one revoked by it.
@@ -163,15 +163,16 @@ TEST_CASE("CheckSigner: a revoked or provisional admin may not sign", "[sync][tr
   CHECK(Signer(t, late) == ErrorCode::kNotPermitted);
   // History it signed while it was an admin is known by id to the callers that stored it; as
   // a new message it is refused, which is what Offer says too.
-  CHECK(CodeOf(t.Offer(late)) == ErrorCode::kNotPermitted);
+  CHECK(CodeOf(t.Offer(late, kT0)) == ErrorCode::kNotPermitted);
 
-  // A device that joined (provisional, with an invite for an office role) cannot sign.
+  // A device that joined (pending, with an invite for an office role) cannot sign: it is no
+  // member.
   Invitation inv = MakeInvite(c.ws, c.booth, 0x32, Role::kOffice, Office::kBeijing, kT0 + kDay);
   REQUIRE(Offered(t, inv.envelope) == Trust::Outcome::kAdded);
   REQUIRE(Offered(t, MakeJoin(c.ws, inv, c.booth2, kT0)) == Trust::Outcome::kAdded);
-  REQUIRE(t.Find(c.booth2.id)->provisional);
+  REQUIRE(t.FindPending(c.booth2.id));
   Bytes by_joined = MakeInvite(c.ws, c.booth2, 0x33, Role::kBooth, Office::kBeijing, kT0).envelope;
-  CHECK(Signer(t, by_joined) == ErrorCode::kNotPermitted);
+  CHECK(Signer(t, by_joined) == ErrorCode::kUnknownDevice);
 }
 
 TEST_CASE("CheckSigner: a join needs its own keys, a known invite and the invite key's proof",
@@ -238,7 +239,7 @@ TEST_CASE(
     std::vector<Bytes> order = history;
     std::shuffle(order.begin(), order.end(), rng);
     Trust t = c.Fresh();
-    std::size_t seen = t.folded_count();
+    std::size_t seen = t.control_count();
     // Offer only what passes, as the relay does; repeat until nothing more passes (a client
     // that sends its history again). Nothing may ever wait inside.
     for (bool progress = true; progress;) {
@@ -247,23 +248,23 @@ TEST_CASE(
         auto env = ParseEnvelope(m);
         REQUIRE(env);
         if (!t.CheckSigner(*env)) continue;
-        auto outcome = t.Offer(m);
+        auto outcome = t.Offer(m, kT0);
         REQUIRE(outcome);
         CHECK(*outcome != Trust::Outcome::kWaiting);
         CHECK(t.waiting_count() == 0);
         if (*outcome == Trust::Outcome::kAdded) {
           progress = true;
           // The tail since the last look is exactly the message just folded.
-          CHECK(t.ControlMessagesSince(seen) == std::vector<Bytes>{m});
-          seen = t.folded_count();
+          CHECK(t.ControlMessages(seen) == std::vector<Bytes>{m});
+          seen = t.control_count();
         }
       }
     }
     CHECK(t.roster_version() == honest.roster_version());
     CHECK(t.roster_id() == honest.roster_id());
-    CHECK(t.folded_count() == honest.folded_count());
+    CHECK(t.control_count() == honest.control_count());
     CHECK(t.Members().size() == honest.Members().size());
-    CHECK(t.ControlMessagesSince(0) == t.ControlMessages());
+    CHECK(t.ControlMessages(0) == t.ControlMessages());
   }
 }
 

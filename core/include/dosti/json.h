@@ -81,27 +81,40 @@ std::string Number(double v);
 
 // [SECTION] Facade types. Each Write appends one JSON value; each ToJson returns it as text.
 //
+// A message in a field X of an object is three keys: X (the English text), X_key (its catalog
+// key, what a UI translates) and X_args ({name: value}): "reason", "reason_key", "reason_args".
+//
 // Record         {"id": ..., <every field>: ...}
-// Saved          {"id": ..., "warnings": [message, ...]}
+// Saved          {"id": ..., "warnings": [Issue, ...]}
 // EnterpriseView the record's object plus "identifiers": [{"id", "type", "value", "check"}]
 // SearchHit      {"enterprise_id", "country", "name", "reason", "matched", "score"}
 // WorkspaceInfo  {"initialised", "workspace_name", "office", "device_id", "programme_id",
 //                 "schema_version"}
-// ImportSummary  {"rows", "imported", "warnings": [{"field", "message"}]}
-// Issue          {"severity": "error"|"warning", "code": N, "field", "message"}
+// ImportSummary  {"rows", "imported", "warnings": [Issue, ...]} (field "line N: column")
+// Issue          {"severity": "error"|"warning", "code": N, "key", "args": {name: value},
+//                 "field", "message"}
+// Error          {"code": N, "key", "args", "field", "message"[, "details": [Error, ...]]}
+// Message        {"key", "args", "text"}
+// EnterprisePage {"total", "offset", "rows": [Record (with "stage"), ...]}
+// ChangeEvent    {"local", "merged", "tables": [{"table", "many", "ids": [...]}]}
 void Write(Writer& w, const Record& r);
 void Write(Writer& w, const std::vector<Record>& rows);
 void Write(Writer& w, const Saved& s);
 void Write(Writer& w, const Issue& issue);
-// The messages of `issues` as an array of strings (the "warnings" of Saved).
-void WriteMessages(Writer& w, const std::vector<Issue>& issues);
+void Write(Writer& w, const std::vector<Issue>& issues);
+void Write(Writer& w, const Error& error);
+void Write(Writer& w, const Message& message);
+void Write(Writer& w, const Args& args);
+void Write(Writer& w, const EnterprisePage& page);
+void Write(Writer& w, const ChangeEvent& event);
 void Write(Writer& w, const Identifier& id);
 void Write(Writer& w, const EnterpriseView& e);
 void Write(Writer& w, const SearchHit& hit);
 void Write(Writer& w, const std::vector<SearchHit>& hits);
 void Write(Writer& w, const WorkspaceInfo& info);
 void Write(Writer& w, const ImportSummary& summary);
-// DuplicatePair  {"id_a", "name_a", "id_b", "name_b", "reasons": [text, ...]}
+// DuplicatePair  {"id_a", "name_a", "id_b", "name_b", "reasons": [text, ...],
+//                 "reason_keys": [key, ...], "reason_args": [{...}, ...]}
 void Write(Writer& w, const DuplicatePair& pair);
 void Write(Writer& w, const std::vector<DuplicatePair>& pairs);
 
@@ -109,8 +122,11 @@ void Write(Writer& w, const std::vector<DuplicatePair>& pairs);
 // and "time" ("YYYY-MM-DDTHH:MM:SS.mmmZ", the same instant for people and scripts).
 //
 // Frontier       {DEVICE_ID: seq, ...} (device ids in ascending order)
-// HeldCommit     {"device", "seq", "time_ms", "time", "accepted", "reason"}
-// ApplyReport    {"applied", "known", "held", "changes", "waiting": [HeldCommit, ...]}
+// HeldCommit     {"device", "seq", "time_ms", "time", "accepted", "reason", "reason_key",
+//                 "reason_args"}
+// ApplyReport    {"applied", "known", "held", "changes", "waiting": [HeldCommit, ...],
+//                 "equivocations": [Equivocation, ...], "discarded"}
+// Equivocation   {"device", "seq", "digest", "received_ms", "received"}
 // ConflictValue  {"value" (null, number or string), "device", "office", "time_ms", "time",
 //                 "winner"}
 // Conflict       {"id", "table", "record_id", "field", "values": [ConflictValue, ...]}
@@ -119,6 +135,7 @@ void Write(Writer& w, const Frontier& frontier);
 void Write(Writer& w, const HeldCommit& held);
 void Write(Writer& w, const std::vector<HeldCommit>& held);
 void Write(Writer& w, const ApplyReport& report);
+void Write(Writer& w, const Equivocation& e);
 void Write(Writer& w, const ConflictValue& value);
 void Write(Writer& w, const Conflict& conflict);
 void Write(Writer& w, const std::vector<Conflict>& conflicts);
@@ -137,7 +154,8 @@ std::string UtcTime(int64_t ms);
 //                  "median_days"}], "on_hold", "closed_lost"}
 // FollowUpReport  {"as_of", "rows": [{"assignee", "office", "open", "overdue",
 //                  "due_this_week"}], "open", "overdue"}
-// QualityReport   {"as_of", "items": [{"kind", "table", "record_id", "label", "message"}]}
+// QualityReport   {"as_of", "items": [{"kind", "table", "record_id", "label", "message",
+//                  "message_key", "message_args"}]}
 // CoverageReport  {"month", "selected", "unserved_ids": [...], "unserved_names": [...]}
 // LandingReport   {"rows": [{"country", "landing_status", "count"}]}
 void Write(Writer& w, const ServiceCell& cell);

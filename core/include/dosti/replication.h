@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dosti/catalog.h"
 #include "dosti/record.h"
 #include "dosti/result.h"
 
@@ -30,16 +31,34 @@ struct HeldCommit {
   int64_t seq = 0;
   int64_t time_ms = 0;     // the commit's clock, in milliseconds
   bool accepted = false;   // an admin accepted its future stamp
-  std::string reason;      // readable: "device 1a2b3c4d (islamabad)'s clock is 3 h 5 min ahead…"
+  // Why it waits, translatable (keys held.*): reason.text is the English, e.g. "device
+  // 1a2b3c4d… (islamabad)'s clock is 3 h 5 min ahead; these changes apply when …".
+  Message reason;
+};
+
+// A commit that arrived with the (device, seq) of a commit already here (applied or held) but
+// other content: the author signed two histories. It is never applied; its bytes are kept as
+// evidence (ListEquivocations) and the sync layer raises the alarm.
+struct Equivocation {
+  std::string device;
+  int64_t seq = 0;
+  std::string digest;       // SHA-256 of the offending commit's bytes, 64 hex digits
+  int64_t received_ms = 0;  // when it first arrived here
+  std::string body;         // the offending commit's bytes (ListEquivocations only)
 };
 
 // What applying a changeset (or releasing held commits) did.
 struct ApplyReport {
   int64_t applied = 0;  // commits applied now (including earlier held ones released)
-  int64_t known = 0;    // commits that were already here (a replay is a no-op)
+  int64_t known = 0;    // commits that were already here, byte for byte (a replay is a no-op)
   int64_t held = 0;     // commits of this changeset that wait (gap, dependency, future stamp)
   int64_t changes = 0;  // field changes applied
   std::vector<HeldCommit> waiting;  // everything still held after this apply
+  // Commits of this changeset that equivocate (never applied, kept as evidence), and how many
+  // later commits of the same changeset were dropped with them: they continue the other
+  // history, so they are neither applied nor held.
+  std::vector<Equivocation> equivocations;
+  int64_t discarded = 0;
 };
 
 struct ConflictValue {

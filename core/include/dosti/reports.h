@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dosti/catalog.h"
 #include "dosti/date.h"
 
 namespace dosti {
@@ -100,7 +101,7 @@ struct QualityItem {
   std::string table;      // enterprise, contact, ...
   std::string record_id;
   std::string label;      // the record's name, for people
-  std::string message;    // what is wrong and what to do
+  Message message;        // what is wrong and what to do (keys quality.*), translatable
   std::string enterprise_id;  // the enterprise concerned (for every kind)
   std::string other_id;       // duplicate_suspect: the other enterprise of the pair; else ""
 };

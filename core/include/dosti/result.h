@@ -19,7 +19,7 @@ enum class ErrorCode : int32_t {
   // 1xx: the caller asked for something that does not exist or is not allowed now.
   kNotFound = 100,
   kAmbiguous = 101,        // an id prefix matched several records
-  kNotInitialised = 102,   // the database has no workspace yet: run `dosti init`
+  kNotInitialised = 102,   // the database has no workspace yet (or no records from a peer)
   kAlreadyInitialised = 103,
   kReadOnlyField = 104,
   kUnknownField = 105,
@@ -64,8 +64,11 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string key;      // the catalog key of the message (core/catalog): what a UI translates
   Args args;            // the message's named arguments
-  std::string message;  // the English sentence (the catalog's "en" text with the arguments)
+  std::string message;  // the English sentence (the catalog's "en" text with the arguments),
+                        // followed by each detail's message on a line of its own
   std::string field;    // the field at fault, when there is one (e.g. "uscc")
+  std::vector<Error> details;  // the errors behind this one, e.g. one per line of a refused
+                               // import (already included in `message`)
 };
 
 // An error whose message is the catalog entry `key` (dosti/catalog.h) with `args`. Keys are
@@ -75,8 +78,10 @@ Error MakeError(ErrorCode code, std::string_view key, Args args = {}, std::strin
 // TRANSITIONAL: an error with an English sentence and no catalog key. Being replaced by keyed
 // MakeError calls; tests/catalog_test.sh counts what is left.
 inline Error MakeErrorText(ErrorCode code, std::string message, std::string field = {}) {
-  return Error{code, {}, {}, std::move(message), std::move(field)};
+  return Error{code, {}, {}, std::move(message), std::move(field), {}};
 }
+// `error` with `details` attached (their messages appended to its own, one per line).
+Error WithDetails(Error error, std::vector<Error> details);
 
 // A [[nodiscard]] result: either a T or an Error.
 template <typename T>

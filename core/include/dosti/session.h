@@ -8,8 +8,14 @@
 //     a unique prefix of at least 6 characters is accepted too (kAmbiguous when it is not unique);
 //   - text is stored trimmed and in NFC; identifiers and phones normalised (DOMAIN.md);
 //   - warnings do not refuse a write: they come back in Saved::warnings.
-// Threading: a Session is used by one thread at a time (the SQLite connection is not shared).
+// Threading: a Session is used by one thread at a time (the SQLite connection is not shared),
+//   except Interrupt(), which any thread may call while the Session exists. Two threads that
+//   each need the database (a GUI's and a worker's) open a Session each on the same file.
 // Ownership: Open returns the only owner; destroying it closes the database.
+// Lifetimes ([SECTION] Lifetimes below says it all in one place): what SessionOptions points at
+//   (clock, random source) outlives the Session; the Session outlives every thread that may
+//   call Interrupt(); callbacks (observers, the after-commit hook, progress) run on the
+//   Session's thread, inside the call that caused them, and must not destroy the Session.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dosti/cancel.h"
 #include "dosti/catalog.h"
 #include "dosti/date.h"
 #include "dosti/platform.h"
@@ -40,9 +47,60 @@ extern const std::vector<std::string_view> kMatchmakingStages;  // proposed … 
 extern const std::vector<std::string_view> kCooperationTypes;   // trade … other
 
 struct SessionOptions {
+  // {&clock, &random} and {&clock, &random, hook} both read as before the hook existed.
+  SessionOptions(Clock* c = nullptr, Random* r = nullptr,
+                 std::function<Result<void>()> hook = {})  // NOLINT: implicit on purpose
+      : clock(c), random(r), after_commit(std::move(hook)) {}
   Clock* clock = nullptr;    // nullptr: the system clock
   Random* random = nullptr;  // nullptr: the operating system's random source
+  // The after-commit hook, for a storage layer that must flush before a save is reported (the
+  // browser's OPFS file). Called on the Session's thread after every successful COMMIT of this
+  // Session's connection (every write call, import, merge, Local*/Atomically, and the
+  // migrations Open runs), before the call that wrote returns; never after a rollback, never
+  // for a read. Nested writes (Atomically, an import) commit, and call it, once.
+  // Guaranteed: when a write call returns success, the hook has returned success after that
+  // write's COMMIT. Not guaranteed: that the write is undone when the hook fails. SQLite has
+  // committed by then, so the call returns the hook's error (kIo, say) although the change is
+  // in the database and later reads see it; the next commit calls the hook again, and a
+  // storage layer that flushes everything then makes it durable. A front end reports such a
+  // save as "not saved durably", not as "not saved". The hook must not call the Session.
+  std::function<Result<void>()> after_commit;
 };
+
+// [SECTION] Lifetimes
+// - Clock and Random given in SessionOptions outlive the Session.
+// - The Session outlives every thread that may call Interrupt() (Interrupt on a destroyed
+//   Session is undefined, as sqlite3_interrupt on a closed connection is).
+// - Observers and the after-commit hook are called on the Session's thread from inside the
+//   write call that caused them; they may read through the Session, must not write through it
+//   (the write would run inside the delivery of the previous one) and must not destroy it.
+//   A std::function given to the Session is copied; what it captures must outlive the Session
+//   or be removed first (RemoveObserver).
+// - Progress callbacks run on the calling thread during the call, inside its transaction; they
+//   may call Interrupt() (a single-threaded front end cancels that way, e.g. the booth's Web
+//   Worker after a "cancel" message) and must not write through the Session or destroy it.
+// - A Session on another thread (or process) on the same file sees this one's commits at its
+//   next read; its observers hear only its own writes.
+// - Results (records, reports, pages) are plain values owned by the caller.
+
+// What one committed transaction wrote, for a GUI that refreshes what changed instead of
+// re-reading everything. Ids are sorted; a table with more than kMaxObservedRecords changed
+// rows reports `many` instead (re-read it).
+inline constexpr std::size_t kMaxObservedRecords = 10000;
+struct ChangedRecords {
+  std::string table;             // a replicated table: "enterprise", "contact", ...
+  std::vector<std::string> ids;  // the records written (inserted or updated), sorted
+  bool many = false;             // too many to list: treat the whole table as changed
+};
+struct ChangeEvent {
+  bool local = false;   // this device wrote (a facade call, an import, Atomically)
+  bool merged = false;  // other devices' changes were merged (ApplyChangeset, held released)
+  std::vector<ChangedRecords> tables;  // by table name
+};
+// Called after the commit (and after the after-commit hook), once per transaction that wrote
+// records; never for a rolled-back one, nor for writes of local state only (Local*).
+using ChangeObserver = std::function<void(const ChangeEvent&)>;
+using ObserverId = uint64_t;
 
 struct WorkspaceInfo {
   bool initialised = false;
@@ -77,6 +135,38 @@ struct EnterpriseFilter {
   int limit = 0;        // 0: no limit
 };
 
+// A page of the enterprise list (QueryEnterprises): filters, an order, a window.
+enum class EnterpriseSort {
+  kName,       // name (ASCII case ignored), then id
+  kCountry,    // home country, then name
+  kStage,      // DH-2023 enrollment stage in pipeline order (not enrolled first), then name
+  kUpdated,    // last change (the latest stamp applied to the record), then id
+  kRelevance,  // with `search`: best match first (the search's order); else as kName
+};
+enum class ArchivedFilter { kExclude, kOnly, kInclude };
+struct EnterpriseQuery {
+  std::string country;  // "CN", "PK" or "" for both
+  std::string stage;    // an enrollment stage, "none" (not enrolled) or "" for any
+  std::string sector;   // an ISIC code, matched exactly, or ""
+  std::string office;   // owning office (beijing | islamabad) or ""
+  ArchivedFilter archived = ArchivedFilter::kExclude;
+  std::string search;   // "" for all; otherwise the "already ours?" search (Search), whose
+                        // first kMaxQueryHits hits are then filtered, sorted and paged
+  EnterpriseSort sort = EnterpriseSort::kName;
+  bool descending = false;
+  int64_t offset = 0;   // rows to skip
+  int limit = 50;       // rows to return, 1..kMaxPageRows
+};
+inline constexpr int kMaxPageRows = 1000;
+inline constexpr int kMaxQueryHits = 500;
+struct EnterprisePage {
+  // The page's enterprises: every enterprise column (as ListEnterprises gives them) plus
+  // "stage" (the DH-2023 enrollment stage, or NULL when not enrolled).
+  std::vector<Record> rows;
+  int64_t total = 0;   // rows matching the filters, whatever the window
+  int64_t offset = 0;  // the window asked for
+};
+
 // Why a search hit matched, strongest first.
 enum class MatchReason { kIdentifier, kPhone, kEmail, kWechat, kSameName, kSubstring, kSimilarName };
 std::string_view MatchReasonCode(MatchReason r);  // "identifier", "phone", ...
@@ -95,7 +185,9 @@ struct SearchHit {
 struct DuplicatePair {
   std::string id_a, name_a;  // id_a < id_b
   std::string id_b, name_b;
-  std::vector<std::string> reasons;  // "same CN_USCC 9111…", "same name", "same mobile +92…"
+  // Why they look like one, translatable (keys duplicates.same_*): the English texts are
+  // "same CN_USCC 9111…", "same name", "same mobile +92…".
+  std::vector<Message> reasons;
 };
 
 struct ServiceFilter {
@@ -153,6 +245,11 @@ class Session {
   Result<Saved> SetEnterpriseField(std::string_view id, std::string_view field,
                                    std::string_view value);
   Result<std::vector<Record>> ListEnterprises(const EnterpriseFilter& filter = {});
+  // One page of live enterprises (merged records never appear) and the total count, for a
+  // table a user scrolls and sorts. Filters combine with AND. A page of 50 and its count take
+  // a few milliseconds at 100,000 enterprises (core/README.md has the figures). kInvalid for a
+  // filter value out of its domain, a negative offset or a limit outside 1..kMaxPageRows.
+  Result<EnterprisePage> QueryEnterprises(const EnterpriseQuery& query);
   Result<void> ArchiveEnterprise(std::string_view id, bool archived);
   Result<Saved> AddIdentifier(std::string_view enterprise_id, const IdentifierInput& input);
   // "Already ours?": identifier, phone, e-mail, WeChat, same normalised name, substring
@@ -213,15 +310,17 @@ class Session {
   // [SECTION] Import, export, demo data
   // Imports enterprises from CSV text (UTF-8, BOM optional; header row of enterprise column
   // names plus uscc, legacy_regno, ntn, secp). All or nothing: any row with an error refuses
-  // the whole file, with every error listed as "line N: ...".
+  // the whole file (kBadCsv), its `details` listing every error ("line N: ..."). Progress:
+  // "checking" then "importing", per 100 rows. Interrupt() stops it at the next row:
+  // kCancelled, nothing imported.
   Result<ImportSummary> ImportEnterprisesCsv(std::string_view csv, const Progress& progress = {});
-  // Writes one CSV per table into `dir` (UTF-8 with BOM). Returns the files written.
-  Result<std::vector<std::string>> ExportCsv(const std::string& dir);
-  // Seeds `enterprises` demo enterprises (half CN, half PK) with contacts, twelve months of
-  // services, enrollments, matches and events: realistic and deterministic (same seed and date
-  // give the same records). Returns the number of records written.
-  Result<int64_t> SeedDemo(int enterprises, uint64_t seed,
-                           const Progress& progress = {});
+  // Writes one CSV per table into `dir` (created if missing; UTF-8 with BOM), each file
+  // atomically (dosti/file.h), from one consistent snapshot. Returns the files written.
+  // Progress: rows written of all tables, with the table's name. Interrupt() stops it at the
+  // next row: kCancelled; the files already complete stay, the one being written does not
+  // appear. The demo data generator is in dosti/demo.h (library dosti_demo).
+  Result<std::vector<std::string>> ExportCsv(const std::string& dir,
+                                             const Progress& progress = {});
 
   // [SECTION] Duplicates
   // Pairs of live enterprises sharing an identifier, a normalised name, or a contact's mobile,
@@ -248,8 +347,14 @@ class Session {
                                                  std::size_t max_bytes = kMaxChangesetBytes);
   // Applies a changeset in one transaction: known commits are skipped, applicable ones merged
   // field by field, the rest held (gap, dependency, future stamp) and applied when they can.
-  // A malformed changeset is refused whole with kInvalid and changes nothing.
+  // A commit whose (device, seq) is already here with other bytes is equivocation: it is kept
+  // as evidence and reported in ApplyReport::equivocations, never applied, and the later
+  // commits of the changeset are dropped with it (core/REPLICATION.md, "Equivocation").
+  // A malformed changeset is refused whole with kInvalid and changes nothing. Interrupt()
+  // stops it before its next commit: kCancelled, nothing applied.
   Result<ApplyReport> ApplyChangeset(std::string_view bytes);
+  // Every equivocating commit kept as evidence, by device and seq, with its bytes.
+  Result<std::vector<Equivocation>> ListEquivocations();
   Result<std::vector<HeldCommit>> ListHeld();
   // Applies held commits whose time has come (and whatever they unblock).
   Result<ApplyReport> ReleaseHeld();
@@ -278,6 +383,22 @@ class Session {
   // Runs `fn` in one transaction: every write inside it, through the facade or Local*,
   // commits together, or none does when `fn` fails.
   Result<void> Atomically(const std::function<Result<void>()>& fn);
+
+  // [SECTION] Observers, cancelling
+  // Registers `observer` for every later commit of this Session that writes records (see
+  // ChangeEvent); returns its id. Changes made through another Session (another thread's, or
+  // another process's) are not seen here.
+  ObserverId AddObserver(ChangeObserver observer);
+  // Stops calls to the observer `id` (from the next commit on; unknown ids are ignored).
+  void RemoveObserver(ObserverId id);
+  // Any thread: stops the call running on this Session (a long one at its next row: import,
+  // export, demo seed, ApplyChangeset at its next commit; any other at its next SQLite step)
+  // with kCancelled, its transaction rolled back. With no call running, nothing happens
+  // (dosti/cancel.h: the semantics of sqlite3_interrupt).
+  void Interrupt();
+  // The Session's cancellation, for code that runs long work over it (the sync layer's rounds,
+  // dosti_demo): take a Cancellation::Watch at the start and stop when it fires.
+  const Cancellation& cancellation() const;
 
   // The internals, for code inside core/ and its tests (core/src/session_impl.h); front ends
   // never use this.

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "dosti/hex.h"
 #include "dosti/result.h"
 
 namespace dosti::sync {
@@ -82,8 +83,8 @@ Result<Bytes> PasswordKey(std::string_view passphrase, std::string_view salt, ui
 // Constant-time comparison of equal-length byte strings (false when the lengths differ).
 bool SameBytes(std::string_view a, std::string_view b);
 
-std::string ToHex(std::string_view bytes);
-// nullopt unless `hex` is an even number of hex digits.
-std::optional<Bytes> FromHex(std::string_view hex);
+// The core's one hex codec (dosti/hex.h), under the names the sync code has always used.
+using ::dosti::FromHex;  // nullopt unless `hex` is an even number of hex digits
+using ::dosti::ToHex;
 
 }  // namespace dosti::sync

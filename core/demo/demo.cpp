@@ -12,6 +12,8 @@
 // [SECTION] Vocabulary   — cities, name parts, people, service texts
 // [SECTION] Generators   — names, identifiers, phones
 // [SECTION] Seeder       — the plan and the writes
+#include "dosti/demo.h"
+
 #include <algorithm>
 #include <set>
 #include <string>
@@ -439,7 +441,7 @@ class Seeder {
 
   int64_t written() const { return written_; }
 
-  Result<void> Run(int n, const Progress& progress) {
+  Result<void> Run(int n, const Progress& progress, const Cancellation::Watch& cancelled) {
     DOSTI_TRY(AddEvents());
     const int n_cn = n - n / 2, n_pk = n / 2;
     std::vector<std::string> cn_plan =
@@ -448,6 +450,7 @@ class Seeder {
         Plan(dice_, n_pk, kStagePlan, std::size(kStagePlan), "active", n_pk >= 10);
     // Alternate the countries so that any prefix of the run looks like the whole.
     for (int i = 0, c = 0, p = 0; i < n; ++i) {
+      if (cancelled.Cancelled()) return CancelledError();
       bool cn = (i % 2 == 0 && c < n_cn) || p >= n_pk;
       SeededEnterprise e;
       e.country = cn ? "CN" : "PK";
@@ -470,9 +473,9 @@ class Seeder {
   template <typename T>
   Result<T> Do(Result<T> r, int rows, std::string_view what) {
     if (!r) {
-      Error e = r.error();
-      e.message = "demo seed: " + std::string(what) + ": " + e.message;
-      return e;
+      if (r.error().code == ErrorCode::kCancelled) return r.error();
+      return WrapError(r.error().code, "demo.step_failed", {{"step", std::string(what)}},
+                       r.error());
     }
     written_ += rows;
     return r;
@@ -1045,17 +1048,18 @@ class Seeder {
 
 }  // namespace
 
-Result<int64_t> Session::SeedDemo(int enterprises, uint64_t seed, const Progress& progress) {
-  Impl& m = *impl_;
+Result<int64_t> SeedDemo(Session& session, int enterprises, uint64_t seed,
+                         const Progress& progress) {
+  Cancellation::Watch cancelled(session.cancellation());
+  Session::Impl& m = session.impl();
   DOSTI_TRY(m.RequireInit());
   if (enterprises < 2 || enterprises > 100'000) {
-    return MakeErrorText(ErrorCode::kInvalid,
-                     "the demo needs between 2 and 100000 enterprises (half CN, half PK); got " +
-                         std::to_string(enterprises),
-                     "enterprises");
+    return MakeError(ErrorCode::kInvalid, "demo.enterprise_count",
+                     {{"count", std::to_string(enterprises)}}, "enterprises");
   }
-  Seeder seeder(*this, seed, m.Today(), m.programme_start);
-  DOSTI_TRY(seeder.Run(enterprises, progress));
+  Seeder seeder(session, seed, m.Today(), m.programme_start);
+  // One transaction: the demo is there whole or not at all (a cancel rolls everything back).
+  DOSTI_TRY(session.Atomically([&] { return seeder.Run(enterprises, progress, cancelled); }));
   return seeder.written();
 }
 
