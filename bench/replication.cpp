@@ -257,7 +257,7 @@ void BenchCapture() {
                                                            ids[static_cast<size_t>(pw.row)],
                                                            inputs[static_cast<size_t>(w)]);
                                   if (!n) return n.error();
-                                  if (*n != 1) return MakeErrorText(ErrorCode::kInternal, "no change");
+                                  if (*n != 1) return MakeError(ErrorCode::kInternal, "bench.no_change");
                                 }
                                 return {};
                               }),

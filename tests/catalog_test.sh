@@ -18,7 +18,7 @@ set -euo pipefail
 # The folders each rule covers; extend them as other folders are converted.
 KEY_FOLDERS="core sync desktop"
 LITERAL_FOLDERS="core/src core/demo desktop/cli/hints.cpp"
-NO_TEXT_FOLDERS="core"
+NO_TEXT_FOLDERS="core sync desktop"
 
 # Source files under the given folders (paths relative to the tree's root).
 sources() (
@@ -199,8 +199,9 @@ const char* kHelperKey = "good.nothere";
 EOF
 printf 'inline Error MakeErrorText(ErrorCode c, std::string m) { return {}; }\n' \
   >"$fake/core/include/dosti/result.h"
-printf 'Message M() { return MakeMessage("sync.unknown"); }\nError E() { return MakeErrorText(ErrorCode::kIo, "allowed outside core"); }\n' \
-  >"$fake/sync/src/s.cpp"
+printf 'Message M() { return MakeMessage("sync.unknown"); }\n' >"$fake/sync/src/s.cpp"
+mkdir -p "$fake/tests"
+printf 'Error E() { return MakeErrorText(ErrorCode::kIo, "allowed in tests"); }\n' >"$fake/tests/t.cpp"
 check_tree "$fake" >"$tmp/self.out" || true
 expected="core/catalog/a.cat:7: missing.ur has no ur text
 core/catalog/a.cat:11: lost.placeholder: {what} of the en text is missing from the zh text

@@ -142,7 +142,7 @@ int RequireDevice(Context& c) {
   if (info->initialised) return 0;
   auto ready = c.s().RequireWorkspace();
   return Refuse(c, ready
-                       ? MakeErrorText(ErrorCode::kNotInitialised, "this database has no workspace yet")
+                       ? MakeError(ErrorCode::kNotInitialised, "workspace.none")
                        : ready.error());
 }
 

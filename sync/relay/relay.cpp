@@ -35,10 +35,7 @@ std::string HumanBytes(uint64_t n) {
 }
 
 Error NoWorkspace(const Bytes& ws) {
-  return MakeErrorText(ErrorCode::kNotFound,
-                   "workspace " + Hex(ws) +
-                       " is not registered at this relay: register it first (POST /v1/workspaces "
-                       "with its genesis envelope)");
+  return MakeError(ErrorCode::kNotFound, "relay.no_workspace", {{"workspace", Hex(ws)}});
 }
 
 }  // namespace
@@ -79,11 +76,11 @@ bool Relay::HasWorkspace(const Bytes& ws) {
 Result<void> Relay::Load(const Bytes& ws) {
   auto msgs = store_->Control(ws);
   if (!msgs) return msgs.error();
-  if (msgs->empty()) return MakeErrorText(ErrorCode::kStorage, "workspace " + Hex(ws) + " has no genesis");
+  if (msgs->empty()) return MakeError(ErrorCode::kStorage, "relay.store_no_genesis", {{"workspace", Hex(ws)}});
   auto trust = sync::Trust::FromGenesis((*msgs)[0]);
   if (!trust)
-    return MakeErrorText(ErrorCode::kStorage,
-                     "workspace " + Hex(ws) + ": stored genesis refused: " + trust.error().message);
+    return MakeError(ErrorCode::kStorage, "relay.store_genesis_refused",
+                     {{"workspace", Hex(ws)}, {"why", trust.error().message}});
   auto w = std::make_unique<Workspace>();
   w->trust.emplace(std::move(*trust));
   w->trust->set_park(false);  // clients post in folding order: nothing waits at the relay
@@ -282,7 +279,7 @@ Result<Challenge> Relay::MakeChallenge(const Bytes& ws, const Bytes& device,
   auto found = Find(ws);
   if (!found) return found.error();
   if (device.size() != sync::kIdBytes)
-    return MakeErrorText(ErrorCode::kDamaged, "a device id is 16 bytes (32 hex digits)");
+    return MakeError(ErrorCode::kDamaged, "relay.bad_device_id");
   int64_t now = Now();
   // Members only: a stranger's challenge would be a slot of memory for nothing.
   auto member = (*found)->trust->CheckActive(device, now);
@@ -333,25 +330,21 @@ Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes&
   Workspace* w = *found;
   auto it = nonces_.find(nonce);
   if (it == nonces_.end())
-    return MakeErrorText(ErrorCode::kUnauthentic,
-                     "unknown or already used challenge nonce: ask for a new challenge");
+    return MakeError(ErrorCode::kUnauthentic, "relay.nonce_unknown");
   Pending p = it->second;
   DropNonce(nonce);  // single use, whatever follows
   int64_t now = Now();
   if (p.ws != ws || p.device != device)
-    return MakeErrorText(ErrorCode::kUnauthentic,
-                     "this challenge was issued for another device or workspace");
+    return MakeError(ErrorCode::kUnauthentic, "relay.nonce_other");
   if (now > p.expires_ms)
-    return MakeErrorText(ErrorCode::kExpired,
-                     "the challenge expired (it is valid for " +
-                         std::to_string(options_.nonce_ttl_ms / 1000) + " s): ask for a new one");
+    return MakeError(ErrorCode::kExpired, "relay.nonce_expired",
+                     {{"seconds", std::to_string(options_.nonce_ttl_ms / 1000)}});
   auto member = w->trust->CheckActive(device, now);
   if (!member) return member.error();
   if (!sync::Verify((*member)->ed_pk, AuthMessage(store_->relay_id(), ws, nonce, time_ms),
                     signature))
-    return MakeErrorText(ErrorCode::kUnauthentic,
-                     "the sign-in signature does not verify with device " + Hex(device) +
-                         "'s key in roster version " + std::to_string(w->trust->roster_version()));
+    return MakeError(ErrorCode::kUnauthentic, "relay.sign_in_signature",
+                     {{"device", Hex(device)}, {"version", std::to_string(w->trust->roster_version())}});
   if (tokens_.size() > 4 * options_.max_pending_nonces) {
     for (auto t = tokens_.begin(); t != tokens_.end();)
       t = t->second.expires_ms < now ? tokens_.erase(t) : std::next(t);
@@ -367,11 +360,11 @@ Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token) {
   if (!found) return found.error();
   auto it = tokens_.find(sync::Hash("DH-relay-token-v1", {token}));
   if (it == tokens_.end() || it->second.ws != ws)
-    return MakeErrorText(ErrorCode::kUnauthentic, "unknown session token: sign in again");
+    return MakeError(ErrorCode::kUnauthentic, "relay.token_unknown");
   int64_t now = Now();
   if (now > it->second.expires_ms) {
     tokens_.erase(it);
-    return MakeErrorText(ErrorCode::kExpired, "the session expired: sign in again");
+    return MakeError(ErrorCode::kExpired, "relay.token_expired");
   }
   Bytes device = it->second.device;
   auto member = (*found)->trust->CheckActive(device, now);

@@ -166,20 +166,17 @@ Result<std::vector<std::string_view>> ParseFrames(std::string_view body) {
   while (r.remaining() > 0) {
     uint32_t n = r.U32();
     if (!r.ok())
-      return MakeErrorText(ErrorCode::kDamaged,
-                       "the body is not a sequence of frames (u32 little-endian length, bytes)");
+      return MakeError(ErrorCode::kDamaged, "relay.frames_malformed");
     if (n > sync::kMaxEnvelopeBytes)
-      return MakeErrorText(ErrorCode::kTooLarge, "frame " + std::to_string(out.size()) + " is " +
-                                                 std::to_string(n) +
-                                                 " bytes, over the 1 MiB envelope limit");
+      return MakeError(ErrorCode::kTooLarge, "relay.frame_too_large",
+                       {{"frame", std::to_string(out.size())}, {"size", std::to_string(n)}});
     std::string_view bytes = r.Raw(n);
     if (!r.ok())
-      return MakeErrorText(ErrorCode::kDamaged,
-                       "frame " + std::to_string(out.size()) + " is truncated: it announces " +
-                           std::to_string(n) + " bytes");
+      return MakeError(ErrorCode::kDamaged, "relay.frame_truncated",
+                       {{"frame", std::to_string(out.size())}, {"size", std::to_string(n)}});
     if (out.size() >= kMaxFrames)
-      return MakeErrorText(ErrorCode::kTooLarge,
-                       "over " + std::to_string(kMaxFrames) + " frames in one request");
+      return MakeError(ErrorCode::kTooLarge, "relay.too_many_frames",
+                       {{"limit", std::to_string(kMaxFrames)}});
     out.push_back(bytes);
   }
   return out;
@@ -387,19 +384,18 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
   const ServerOptions& o = impl->options;
   if (!o.tls_cert.empty() || !o.tls_key.empty()) {
     if (o.tls_cert.empty() || o.tls_key.empty())
-      return MakeErrorText(ErrorCode::kInvalid, "TLS needs both --tls-cert and --tls-key");
+      return MakeError(ErrorCode::kInvalid, "relay.tls_needs_both");
     auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
     if (!tls->is_valid())
-      return MakeErrorText(ErrorCode::kInvalid, "cannot load the TLS certificate " + o.tls_cert +
-                                                " and key " + o.tls_key +
-                                                " (PEM files, the key unencrypted)");
+      return MakeError(ErrorCode::kInvalid, "relay.tls_load",
+                       {{"cert", o.tls_cert}, {"key", o.tls_key}});
     impl->http = std::move(tls);
   } else {
     impl->http = std::make_unique<httplib::Server>();
   }
   if (!o.web_dir.empty()) {
     if (!IsDirectory(o.web_dir))
-      return MakeErrorText(ErrorCode::kInvalid, "--web " + o.web_dir + " is not a directory");
+      return MakeError(ErrorCode::kInvalid, "relay.web_not_dir", {{"dir", o.web_dir}});
     // httplib refuses paths that climb out of the directory ("..") and lists no directory;
     // "/" and "/dir/" serve index.html.
     impl->http->set_mount_point("/", o.web_dir);
@@ -441,9 +437,8 @@ Result<int> Server::Bind() {
     ok = impl_->http->bind_to_port(o.host, port);
   }
   if (!ok)
-    return MakeErrorText(ErrorCode::kNetwork, "cannot listen on " + o.host + ":" +
-                                              std::to_string(o.port) +
-                                              ": the address is in use or not this machine's");
+    return MakeError(ErrorCode::kNetwork, "relay.cannot_listen",
+                     {{"host", o.host}, {"port", std::to_string(o.port)}});
   return port;
 }
 
@@ -617,7 +612,7 @@ void Server::Impl::Routes() {
       auto token = sync::FromHex(std::string_view(h).substr(prefix.size()));
       if (!token || token->size() != 32) {
         tls_context.token_error =
-            MakeErrorText(ErrorCode::kUnauthentic, "a malformed session token: sign in again");
+            MakeError(ErrorCode::kUnauthentic, "relay.token_malformed");
       } else if (auto device = relay->Authenticate(*ws, *token)) {
         tls_context.token_device = *device;
         tls_context.device = sync::ToHex(*device);

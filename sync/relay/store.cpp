@@ -33,8 +33,8 @@ CREATE TABLE IF NOT EXISTS usage (
 )sql";
 
 Error StorageError(sqlite3* db, const char* what) {
-  return MakeErrorText(ErrorCode::kStorage,
-                   std::string("relay store: ") + what + ": " + (db ? sqlite3_errmsg(db) : "?"));
+  return MakeError(ErrorCode::kStorage, "relay.store_error",
+                   {{"what", std::string(what)}, {"why", db ? sqlite3_errmsg(db) : "?"}});
 }
 
 // One prepared statement, finalized on scope exit. Statements here run rarely enough per
@@ -110,10 +110,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Bytes& 
   std::string lock_path = dir + "/relay.lock";
   s->lock_fd_ = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (s->lock_fd_ < 0)
-    return MakeErrorText(ErrorCode::kIo, "relay store: cannot open " + lock_path);
+    return MakeError(ErrorCode::kIo, "relay.store_lock_open", {{"path", lock_path}});
   if (flock(s->lock_fd_, LOCK_EX | LOCK_NB) != 0)
-    return MakeErrorText(ErrorCode::kIo, "another dosti-relay is already using " + dir +
-                                         ": stop it first or give this one another --data");
+    return MakeError(ErrorCode::kIo, "relay.store_in_use", {{"dir", dir}});
   std::string path = dir + "/relay.db";
   if (sqlite3_open_v2(path.c_str(), &s->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
@@ -150,7 +149,7 @@ Result<void> Store::Exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
     std::string m = msg ? msg : "?";
     sqlite3_free(msg);
-    return MakeErrorText(ErrorCode::kStorage, "relay store: " + m);
+    return MakeError(ErrorCode::kStorage, "relay.store_error", {{"what", "schema"}, {"why", m}});
   }
   return {};
 }

@@ -54,7 +54,7 @@ TEST_CASE("Atomically: record changes and local blobs commit together or not at 
     auto saved = w->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("甲公司")}});
     if (!saved) return saved.error();
     if (auto r = w->LocalPut("log", "k", "v"); !r) return r;
-    return dosti::MakeErrorText(dosti::ErrorCode::kInvalid, "stop");
+    return dosti::MakeError(dosti::ErrorCode::kInvalid, "test.stop");
   });
   CHECK(!failed);
   CHECK(w->ListEnterprises()->size() == before->size());

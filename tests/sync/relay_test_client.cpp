@@ -20,7 +20,12 @@ namespace {
 using Json = nlohmann::json;
 namespace sync = dosti::sync;
 
-Error NetError(std::string message) { return MakeErrorText(ErrorCode::kNetwork, std::move(message)); }
+Error NetError(std::string message) {
+  Error e;
+  e.code = ErrorCode::kNetwork;
+  e.message = std::move(message);
+  return e;
+}
 
 // What went wrong with a request that got no HTTP answer, and what to do about it.
 std::string Describe(httplib::Error e, const std::string& url, int connect_timeout_ms) {

@@ -75,11 +75,6 @@ struct Error {
 // dotted lowercase words ("invite.expired"); a key missing from the catalog is a bug caught by
 // tests/catalog_test.sh and shows as the key itself.
 Error MakeError(ErrorCode code, std::string_view key, Args args = {}, std::string field = {});
-// TRANSITIONAL: an error with an English sentence and no catalog key. Being replaced by keyed
-// MakeError calls; tests/catalog_test.sh counts what is left.
-inline Error MakeErrorText(ErrorCode code, std::string message, std::string field = {}) {
-  return Error{code, {}, {}, std::move(message), std::move(field), {}};
-}
 // `error` with `details` attached (their messages appended to its own, one per line).
 Error WithDetails(Error error, std::vector<Error> details);
 
