@@ -1,131 +1,49 @@
 // The device's identity over a key-store seam (identity.h).
 #include "dosti/sync/identity.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "dosti/file.h"
 #include "dosti/sync/keys.h"
 
 namespace dosti::sync {
 namespace {
 
-Error IoError(std::string_view what, const std::string& path) {
-  return MakeError(ErrorCode::kIo, "sync.keys_io",
-                   {{"what", std::string(what)}, {"path", path}, {"why", std::strerror(errno)}});
-}
-
-// The key file: written to a temporary file beside it, fsynced, then linked into place (link
-// fails when the target exists, so keys are never overwritten), the directory fsynced, and read
-// back before the keys are used.
+// The key file, written by the core's one atomic writer (dosti/file.h): mode 0600, never over
+// an existing file, read back before the keys are used.
 class KeyFile final : public KeyStore {
  public:
   explicit KeyFile(std::string path) : path_(std::move(path)) {}
 
   Result<std::optional<Bytes>> Load() override {
-    int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      if (errno == ENOENT) return std::optional<Bytes>();
-      return IoError("read", path_);
-    }
-    Bytes out;
-    char buf[4096];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        ::close(fd);
-        return IoError("read", path_);
-      }
-      if (n == 0) break;
-      out.append(buf, static_cast<std::size_t>(n));
-      if (out.size() > (1u << 16)) break;  // a key file is ~200 bytes: stop reading junk
-    }
-    ::close(fd);
-    return std::optional<Bytes>(std::move(out));
+    if (::access(path_.c_str(), F_OK) != 0) return std::optional<Bytes>();
+    auto bytes = ReadFile(path_, 1u << 16);  // a key file is ~200 bytes: refuse to read junk
+    if (!bytes) return bytes.error();
+    return std::optional<Bytes>(std::move(*bytes));
   }
 
   Result<void> Create(std::string_view bytes) override {
-    if (::access(path_.c_str(), F_OK) == 0) {
+    auto written = WriteFileAtomic(path_, bytes, {.private_file = true, .no_overwrite = true});
+    if (!written && written.error().key == "file.exists") {
       return MakeError(ErrorCode::kAlreadyInitialised, "sync.keys_exist", {{"path", path_}});
     }
-    std::string tmp = path_ + ".tmp";
-    ::unlink(tmp.c_str());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return IoError("create", tmp);
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return IoError("write", tmp);
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return IoError("write", tmp);
-    }
-    ::close(fd);
-    if (::link(tmp.c_str(), path_.c_str()) != 0) {
-      int link_errno = errno;
-      if (link_errno == EEXIST) {
-        ::unlink(tmp.c_str());
-        return MakeError(ErrorCode::kAlreadyInitialised, "sync.keys_exist", {{"path", path_}});
-      }
-      // A file system without hard links (emscripten's NODERAWFS, some USB sticks): reserve
-      // the name with O_EXCL, then rename over the reservation, which is ours.
-      int reserved = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      if (reserved < 0) {
-        bool exists = errno == EEXIST;
-        ::unlink(tmp.c_str());
-        if (exists) {
-          return MakeError(ErrorCode::kAlreadyInitialised, "sync.keys_exist", {{"path", path_}});
-        }
-        return IoError("create", path_);
-      }
-      ::close(reserved);
-      if (::rename(tmp.c_str(), path_.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        ::unlink(path_.c_str());
-        return IoError("create", path_);
-      }
-    } else {
-      ::unlink(tmp.c_str());
-    }
-    SyncDirectory();
-    auto back = Load();
-    if (!back) return back.error();
-    if (!back->has_value() || **back != bytes) {
-      return MakeError(ErrorCode::kIo, "sync.keys_read_back", {{"path", path_}});
-    }
-    return {};
+    return written;
   }
 
   Result<void> Remove() override {
-    if (::unlink(path_.c_str()) != 0 && errno != ENOENT) return IoError("remove", path_);
-    SyncDirectory();
+    if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
+      return MakeError(ErrorCode::kIo, "sync.keys_io",
+                       {{"what", "remove"}, {"path", path_}, {"why", std::strerror(errno)}});
+    }
     return {};
   }
 
   std::string Where() const override { return path_; }
 
  private:
-  void SyncDirectory() {
-    std::string dir = path_.substr(0, path_.find_last_of('/') + 1);
-    if (dir.empty()) dir = ".";
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
-    }
-  }
   std::string path_;
 };
 
