@@ -40,6 +40,7 @@
 #include "bench.h"
 #include "changeset.h"
 #include "db.h"
+#include "dosti/replica.h"
 #include "dosti/session.h"
 #include "session_impl.h"
 #include "store.h"
@@ -148,10 +149,10 @@ std::vector<std::string> SeedItems(Session& s, int n) {
 
 // Sends everything `from` has that `to` lacks.
 int64_t Send(Session& from, Session& to) {
-  auto frontier = Check(to.GetFrontier(), "frontier");
+  auto frontier = Check(dosti::Replica(to).GetFrontier(), "frontier");
   int64_t changes = 0;
-  for (const std::string& cs : Check(from.ChangesetsFor(frontier), "changesets")) {
-    changes += Check(to.ApplyChangeset(cs), "apply changeset").changes;
+  for (const std::string& cs : Check(dosti::Replica(from).ChangesetsFor(frontier), "changesets")) {
+    changes += Check(dosti::Replica(to).ApplyChangeset(cs), "apply changeset").changes;
   }
   return changes;
 }
@@ -374,7 +375,7 @@ MergeData PrepareMerge(const std::string& dir) {
   AddBenchTable(*a);
   std::vector<std::string> ids = SeedItems(*a, records);
   auto b = OpenFile(d.b_path);
-  Check(b->JoinAsReplica("islamabad"), "join");
+  Check(dosti::Replica(*b).JoinAsReplica("islamabad"), "join");
   AddBenchTable(*b);
   Send(*a, *b);
   Send(*b, *a);
@@ -396,7 +397,7 @@ MergeData PrepareMerge(const std::string& dir) {
     return std::tuple<int, int, Value>(row, field, Val('b', field, row));
   });
   a_edits(edits / 2, edits);
-  d.changesets = Check(a->ChangesetsFor(Check(b->GetFrontier(), "frontier")), "changesets");
+  d.changesets = Check(dosti::Replica(*a).ChangesetsFor(Check(dosti::Replica(*b).GetFrontier(), "frontier")), "changesets");
   a.reset();
   b.reset();
   d.prepare_ms = MsSince(start);
@@ -454,7 +455,7 @@ void WarmUp(const MergeData& d) {
   std::string path = dir.File("warm-up.db");
   CopyFile(d.b_path, path);
   auto m = OpenReceiver(path);
-  Check(m->ApplyChangeset(d.changesets.front()), "warm-up apply");
+  Check(dosti::Replica(*m).ApplyChangeset(d.changesets.front()), "warm-up apply");
 }
 
 MergeRunResult MergeRun(const MergeData& d, const PlainBatches* plain, int run, bool check) {
@@ -470,7 +471,7 @@ MergeRunResult MergeRun(const MergeData& d, const PlainBatches* plain, int run, 
     auto merge = [&] {
       auto start = Clock_::now();
       double cpu = CpuMs();
-      auto report = Check(m->ApplyChangeset(d.changesets[i]), "apply changeset");
+      auto report = Check(dosti::Replica(*m).ApplyChangeset(d.changesets[i]), "apply changeset");
       r.merge_ms += MsSince(start);
       r.merge_cpu_ms += CpuMs() - cpu;
       if (report.held != 0 || report.known != 0) {

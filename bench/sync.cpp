@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "bench.h"
+#include "dosti/replica.h"
 #include "dosti/session.h"
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/envelope.h"
@@ -140,7 +141,7 @@ struct Workload {
   DeviceKeys a_keys = DeviceKeys::Generate(), b_keys = DeviceKeys::Generate();
   int64_t changes = 0;
   Bytes workspace;
-  std::vector<Bytes> changesets;  // A.ChangesetsFor(B): what SealOutgoing seals (≤ 1000 KiB)
+  std::vector<Bytes> changesets;  // dosti::Replica(A).ChangesetsFor(B): what SealOutgoing seals (≤ 1000 KiB)
   std::vector<Bytes> changesets_256k, changesets_64k;
   double edit_ms = 0;
 };
@@ -193,10 +194,10 @@ std::unique_ptr<Workload> MakeWorkload() {
   }
   w->edit_ms = MsSince(edits);
   w->changes = int64_t{kSyncEnterprises} * kSyncRounds;
-  auto peer = Check(b->GetFrontier(), "frontier");
-  w->changesets = Check(a->ChangesetsFor(peer), "changesets");
-  w->changesets_256k = Check(a->ChangesetsFor(peer, 256 * 1024), "changesets");
-  w->changesets_64k = Check(a->ChangesetsFor(peer, 64 * 1024), "changesets");
+  auto peer = Check(dosti::Replica(*b).GetFrontier(), "frontier");
+  w->changesets = Check(dosti::Replica(*a).ChangesetsFor(peer), "changesets");
+  w->changesets_256k = Check(dosti::Replica(*a).ChangesetsFor(peer, 256 * 1024), "changesets");
+  w->changesets_64k = Check(dosti::Replica(*a).ChangesetsFor(peer, 64 * 1024), "changesets");
   bn.reset();
   b.reset();
   an.reset();

@@ -8,7 +8,10 @@
 #   4. the relay protocol lives in sync/ only: outside sync/ (and tests/, bench/) nothing includes
 #      httplib.h or dosti/sync/protocol.h, and no source of desktop/, wasm/ or web/ (C++ or
 #      JavaScript) spells a relay route ("/v1/...") or the sign-in domain ("DH-relay-auth"):
-#      front ends run a SyncRound (dosti/sync/round.h) and move its requests, nothing more.
+#      front ends run a SyncRound (dosti/sync/round.h) and move its requests, nothing more;
+#   5. the replication side of a Session (dosti/replica.h: changesets in and out, the local blobs
+#      of the sync layer) is for sync/ only: desktop/, wasm/ and web/ never include it, so a
+#      front end cannot apply a changeset that no envelope authenticated.
 # Usage: tests/layering_test.sh [source root]   (default: the repository this script is in)
 # It first checks itself on a small tree with known violations, then checks the real tree.
 # Exit 0: clean; 1: violations (each printed as file:line: rule); 2: the self-check failed.
@@ -52,6 +55,10 @@ check_tree() (
         esac ;;
     esac
     case "$name" in
+      dosti/replica.h)
+        case "$rel" in
+          desktop/*|wasm/*|web/*) echo "$rel:$num: includes <$name>: changesets and the sync layer's local state are reached through sync/ only" ;;
+        esac ;;
       httplib.h|*/httplib.h|dosti/sync/protocol.h)
         case "$rel" in
           sync/*|tests/*|bench/*) ;;
@@ -122,9 +129,12 @@ printf '#include <httplib.h>\n' >"$fake/desktop/cli/bad_http.cpp"               
 printf '#include <httplib.h>\n' >"$fake/sync/relay/server.cpp"
 printf 'const r = await fetch(base + "/v1/" + ws + "/push");\n// "/v1/" in a comment is fine\n' >"$fake/web/src/bad_route.js"  # violation 7
 printf '#include "dosti/sync/protocol.h"\n' >"$fake/wasm/bad_protocol.cpp"              # violation 8
+printf '#include "dosti/replica.h"\n' >"$fake/desktop/app/bad_replica.cpp"               # violation 9
+printf '#include "dosti/replica.h"\n' >"$fake/sync/node.cpp"
 check_tree "$fake" >"$tmp/self.out" || true
 expected="core/src/bad_sodium.cpp:1
 desktop/app/CMakeLists.txt:1
+desktop/app/bad_replica.cpp:1
 desktop/cli/bad_http.cpp:1
 desktop/cli/bad_sqlite.cpp:1
 wasm/bad_internal.cpp:1

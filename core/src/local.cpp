@@ -1,5 +1,6 @@
 // Local state of the layers above the core (session.h, [SECTION] Local state): the table
 // local_blob (schema version 4). Never replicated, never in the digest.
+#include "dosti/replica.h"
 #include "session_impl.h"
 
 namespace dosti {
@@ -10,9 +11,9 @@ std::string_view Blob(std::string_view v) { return v.data() ? v : std::string_vi
 
 }  // namespace
 
-Result<std::optional<std::string>> Session::LocalGet(std::string_view space,
+Result<std::optional<std::string>> Replica::LocalGet(std::string_view space,
                                                      std::string_view key) {
-  auto st = impl_->db->Prepare("SELECT value FROM local_blob WHERE space = ? AND key = ?");
+  auto st = session_.impl().db->Prepare("SELECT value FROM local_blob WHERE space = ? AND key = ?");
   if (!st) return st.error();
   (*st)->Reset().Bind(1, space).BindBlob(2, Blob(key));
   auto row = (*st)->Step();
@@ -21,12 +22,12 @@ Result<std::optional<std::string>> Session::LocalGet(std::string_view space,
   return std::optional<std::string>((*st)->Blob(0));
 }
 
-Result<void> Session::LocalPut(std::string_view space, std::string_view key,
+Result<void> Replica::LocalPut(std::string_view space, std::string_view key,
                                std::string_view value) {
   // In a transaction of its own (or the caller's, inside Atomically), so that the commit
   // calls the after-commit hook like every other write.
-  return InTransaction(*impl_->db, [&]() -> Result<void> {
-    auto st = impl_->db->Prepare(
+  return InTransaction(*session_.impl().db, [&]() -> Result<void> {
+    auto st = session_.impl().db->Prepare(
         "INSERT INTO local_blob (space, key, value) VALUES (?, ?, ?) "
         "ON CONFLICT (space, key) DO UPDATE SET value = excluded.value");
     if (!st) return st.error();
@@ -34,15 +35,15 @@ Result<void> Session::LocalPut(std::string_view space, std::string_view key,
   });
 }
 
-Result<void> Session::LocalDelete(std::string_view space, std::string_view key) {
-  return InTransaction(*impl_->db, [&]() -> Result<void> {
-    auto st = impl_->db->Prepare("DELETE FROM local_blob WHERE space = ? AND key = ?");
+Result<void> Replica::LocalDelete(std::string_view space, std::string_view key) {
+  return InTransaction(*session_.impl().db, [&]() -> Result<void> {
+    auto st = session_.impl().db->Prepare("DELETE FROM local_blob WHERE space = ? AND key = ?");
     if (!st) return st.error();
     return (*st)->Reset().Bind(1, space).BindBlob(2, Blob(key)).Run();
   });
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> Session::LocalList(
+Result<std::vector<std::pair<std::string, std::string>>> Replica::LocalList(
     std::string_view space, std::string_view prefix, std::string_view after, std::size_t limit) {
   // Keys are BLOBs, compared bytewise, so the keys starting with `prefix` are those in
   // [prefix, successor) where successor is the prefix with its last byte below 0xff raised by
@@ -50,7 +51,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Session::LocalList(
   std::string upper(prefix);
   while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
   if (!upper.empty()) upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
-  auto st = impl_->db->Prepare(
+  auto st = session_.impl().db->Prepare(
       "SELECT key, value FROM local_blob WHERE space = ?1 AND key >= ?2 "
       "AND (?3 IS NULL OR key < ?3) AND (?4 IS NULL OR key > ?4) ORDER BY key LIMIT ?5");
   if (!st) return st.error();

@@ -8,6 +8,7 @@
 
 #include "changeset.h"
 #include "schema.h"
+#include "dosti/replica.h"
 #include "session_impl.h"
 #include "sha256.h"
 
@@ -291,9 +292,9 @@ Args Session::Impl::DeviceArgs(const std::string& device) {
   return {{"who", "held.device_office"}, {"device", device}, {"office", office}};
 }
 
-Result<WorkspaceInfo> Session::JoinAsReplica(std::string_view office, std::string_view device_id,
+Result<WorkspaceInfo> Replica::JoinAsReplica(std::string_view office, std::string_view device_id,
                                              std::string_view role) {
-  Impl& m = *impl_;
+  Session::Impl& m = session_.impl();
   if (m.info.initialised || !m.info.device_id.empty()) {
     return MakeError(ErrorCode::kAlreadyInitialised, "workspace.already_replica",
                      {{"office", m.info.office}});
@@ -316,10 +317,10 @@ Result<WorkspaceInfo> Session::JoinAsReplica(std::string_view office, std::strin
   return m.info;
 }
 
-Result<Frontier> Session::GetFrontier() { return impl_->store->frontier(); }
+Result<Frontier> Replica::GetFrontier() { return session_.impl().store->frontier(); }
 
-Result<std::vector<std::string>> Session::ChangesetsFor(const Frontier& peer, size_t max_bytes) {
-  Impl& m = *impl_;
+Result<std::vector<std::string>> Replica::ChangesetsFor(const Frontier& peer, size_t max_bytes) {
+  Session::Impl& m = session_.impl();
   std::vector<std::string> out;
   auto st = m.db->Prepare(
       "SELECT seq, body FROM commit_log WHERE device = ? AND seq > ? ORDER BY seq");
@@ -352,8 +353,8 @@ Result<std::vector<std::string>> Session::ChangesetsFor(const Frontier& peer, si
   return out;
 }
 
-Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
-  Impl& m = *impl_;
+Result<ApplyReport> Replica::ApplyChangeset(std::string_view bytes) {
+  Session::Impl& m = session_.impl();
   Cancellation::Watch cancelled(m.cancel);
   if (m.info.device_id.empty()) return MakeError(ErrorCode::kNotInitialised, "workspace.no_device");
   if (bytes.size() > kMaxChangesetBytes) {
@@ -379,7 +380,7 @@ Result<ApplyReport> Session::ApplyChangeset(std::string_view bytes) {
     commits.push_back(std::move(*c));
   }
   return m.RunApplier(
-      [&](Impl::Applier& applier, ApplyReport& report) -> Result<void> {
+      [&](Session::Impl::Applier& applier, ApplyReport& report) -> Result<void> {
         for (size_t i = 0; i < commits.size(); ++i) {
           DOSTI_TRY(applier.Offer(std::move(commits[i]), cs->commits[i], report));
         }

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "dosti/replica.h"
 #include "dosti/session.h"
 #include "dosti/sync/envelope.h"
 
@@ -23,7 +24,7 @@ class AuthorLogs {
     Bytes id;          // id of the envelope at seq
   };
 
-  explicit AuthorLogs(Session& session) : session_(session) {}  // the session outlives this
+  explicit AuthorLogs(Session& session) : replica_(session) {}  // the session outlives this
   Result<void> Load();
 
   Head head(std::string_view author) const;
@@ -41,7 +42,7 @@ class AuthorLogs {
                     const std::function<bool(Bytes&&)>& fn);
 
  private:
-  Session& session_;
+  Replica replica_;
   std::map<Bytes, Head> heads_;
 };
 

@@ -1,4 +1,5 @@
 // Bundle files, for a peer with no link (node.h; the layout in sync/README.md, "Bundle file").
+#include "dosti/replica.h"
 #include "dosti/sync/wire.h"
 #include "node_state.h"
 
@@ -30,7 +31,7 @@ Result<Bytes> Node::ExportBundle(std::string_view for_device) {
   bool first = true;
   for (const Bytes& peer : peers) {
     EnvelopeFrontier theirs;
-    auto rc = s.session.LocalGet(kReceiptSpace, peer);
+    auto rc = s.replica.LocalGet(kReceiptSpace, peer);
     if (!rc) return rc.error();
     if (rc->has_value()) {
       auto env = ParseEnvelope(**rc);

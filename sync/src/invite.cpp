@@ -3,6 +3,7 @@
 // epoch secret: a device that joins with it is pending until an admin approves it.
 #include <sodium.h>
 
+#include "dosti/replica.h"
 #include "dosti/date.h"
 #include "dosti/sync/wire.h"
 #include "node_state.h"
@@ -124,7 +125,7 @@ Result<std::unique_ptr<Node>> Node::Join(Session& session, DeviceKeys keys,
     return MakeError(ErrorCode::kAlreadyUsed, "sync.invite_already_used", {{"device", ToHex(*used)}});
   }
   auto joined = session.Atomically([&]() -> Result<void> {
-    auto info = session.JoinAsReplica(OfficeName(invite->office), ToHex(s.device),
+    auto info = s.replica.JoinAsReplica(OfficeName(invite->office), ToHex(s.device),
                                       RoleName(invite->role));
     if (!info) return info.error();
     JoinBody join{invite_id, s.keys.sign.pk, s.keys.box.pk, s.Now(),
@@ -132,8 +133,8 @@ Result<std::unique_ptr<Node>> Node::Join(Session& session, DeviceKeys keys,
     auto ok = s.trust->Offer(
         SignControl(Kind::kJoin, ws, s.device, s.keys.sign.sk, EncodeJoin(join)), s.Now());
     if (!ok) return ok.error();
-    DOSTI_TRY(session.LocalPut(kSyncSpace, "workspace", ws));
-    if (!relay.empty()) DOSTI_TRY(session.LocalPut(kSyncSpace, "relay", relay));
+    DOSTI_TRY(s.replica.LocalPut(kSyncSpace, "workspace", ws));
+    if (!relay.empty()) DOSTI_TRY(s.replica.LocalPut(kSyncSpace, "relay", relay));
     return s.SaveTrust();
   });
   sodium_memzero(invite_key.sk.data(), invite_key.sk.size());

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "dosti/replica.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/wire.h"
 #include "local_keys.h"
@@ -30,7 +31,7 @@ Keyring::~Keyring() {
 }
 
 Result<void> Keyring::Load() {
-  auto sealed = session_.LocalList(kSecret);
+  auto sealed = replica_.LocalList(kSecret);
   if (!sealed) return sealed.error();
   for (const auto& [key, box] : *sealed) {
     auto secret = OpenSealed(keys_, box);
@@ -42,7 +43,7 @@ Result<void> Keyring::Load() {
 
 Result<void> Keyring::Add(uint32_t epoch, std::string_view secret) {
   if (secrets_.count(epoch)) return {};
-  DOSTI_TRY(session_.LocalPut(kSecret, local::BigEndian(epoch, 4), SealTo(keys_.pk, secret)));
+  DOSTI_TRY(replica_.LocalPut(kSecret, local::BigEndian(epoch, 4), SealTo(keys_.pk, secret)));
   secrets_[epoch] = Bytes(secret);
   return {};
 }

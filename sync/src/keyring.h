@@ -9,6 +9,7 @@
 #include <map>
 #include <string_view>
 
+#include "dosti/replica.h"
 #include "dosti/session.h"
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/trust.h"
@@ -23,7 +24,7 @@ Bytes PreviousSecretAd(std::string_view workspace, uint32_t older, uint32_t newe
 class Keyring {
  public:
   // The session outlives this; `keys` are this device's X25519 keys.
-  Keyring(Session& session, const BoxKeys& keys) : session_(session), keys_(keys) {}
+  Keyring(Session& session, const BoxKeys& keys) : replica_(session), keys_(keys) {}
   ~Keyring();
   // Opens the stored secrets: kUnauthentic when one does not open with this device's key.
   Result<void> Load();
@@ -41,7 +42,7 @@ class Keyring {
 
  private:
   Result<void> TakeSealed(uint32_t epoch, std::string_view sealed, std::string_view workspace);
-  Session& session_;
+  Replica replica_;
   const BoxKeys& keys_;
   std::map<uint32_t, Bytes> secrets_;
 };

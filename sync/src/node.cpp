@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "dosti/replica.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/protocol.h"
 #include "dosti/sync/wire.h"
@@ -88,10 +89,10 @@ Message Node::State::What(const Header& h) const {
 }
 
 Result<void> Node::State::Load() {
-  auto ws = session.LocalGet(kSyncSpace, "workspace");
+  auto ws = replica.LocalGet(kSyncSpace, "workspace");
   if (!ws) return ws.error();
   if (!ws->has_value()) return MakeError(ErrorCode::kNotInitialised, "sync.no_identity");
-  auto control = session.LocalList(kControlSpace);
+  auto control = replica.LocalList(kControlSpace);
   if (!control) return control.error();
   if (control->empty()) return MakeError(ErrorCode::kDamaged, "sync.roster_missing");
   auto t = Trust::FromGenesis((*control)[0].second);
@@ -116,7 +117,7 @@ Result<void> Node::State::SaveTrust() {
   auto saved = session.Atomically([&]() -> Result<void> {
     auto fresh = trust->ControlMessages(persisted_control);
     for (std::size_t i = 0; i < fresh.size(); ++i) {
-      DOSTI_TRY(session.LocalPut(kControlSpace, local::BigEndian(persisted_control + i, 4), fresh[i]));
+      DOSTI_TRY(replica.LocalPut(kControlSpace, local::BigEndian(persisted_control + i, 4), fresh[i]));
     }
     return keyring.Learn(*trust, device);
   });
@@ -203,7 +204,7 @@ Received Node::State::ReceiveReceipt(const Envelope& env, ReceiveReport& report)
   if (auto ok = trust->CheckAuthor(env, Now()); !ok) return Refused(std::move(item), ok.error());
   auto body = DecodeReceipt(env.body());
   if (!body) return Refused(std::move(item), body.error());
-  auto have = session.LocalGet(kReceiptSpace, h.author);
+  auto have = replica.LocalGet(kReceiptSpace, h.author);
   if (!have) return Refused(std::move(item), have.error());
   if (have->has_value()) {
     auto old = ParseEnvelope(**have);
@@ -212,7 +213,7 @@ Received Node::State::ReceiveReceipt(const Envelope& env, ReceiveReport& report)
       return With(std::move(item), Received::Status::kKnown);
     }
   }
-  if (auto r = session.LocalPut(kReceiptSpace, h.author, env.bytes); !r) {
+  if (auto r = replica.LocalPut(kReceiptSpace, h.author, env.bytes); !r) {
     return Refused(std::move(item), r.error());
   }
   for (const auto& [author, seq] : body->applied) {
@@ -296,7 +297,7 @@ Received Node::State::ReceiveChanges(const Envelope& env, ReceiveReport& report)
   // 7. One transaction: the core's merge, the envelope in its author's log, the new head.
   ApplyReport applied;
   auto done = session.Atomically([&]() -> Result<void> {
-    auto r = session.ApplyChangeset(*changeset);
+    auto r = replica.ApplyChangeset(*changeset);
     if (!r) return r.error();
     applied = std::move(*r);
     return logs.Append(env);
@@ -435,7 +436,7 @@ Result<std::unique_ptr<Node>> Node::Create(Session& session, DeviceKeys keys,
         SignControl(Kind::kEpoch, ws, s.device, s.keys.sign.sk, EncodeEpoch(epoch)), s.Now());
     sodium_memzero(secret.data(), secret.size());
     if (!offered) return offered.error();
-    DOSTI_TRY(session.LocalPut(kSyncSpace, "workspace", ws));
+    DOSTI_TRY(s.replica.LocalPut(kSyncSpace, "workspace", ws));
     return s.SaveTrust();  // nests: part of this transaction
   });
   if (!made) return made.error();
@@ -489,18 +490,18 @@ Result<std::vector<Node::Quarantined>> Node::Quarantine() {
 }
 
 std::optional<std::string> Node::RelayUrl() {
-  auto v = s_->session.LocalGet(kSyncSpace, "relay");
+  auto v = s_->replica.LocalGet(kSyncSpace, "relay");
   if (!v || !v->has_value()) return std::nullopt;
   return **v;
 }
 
 Result<void> Node::SetRelayUrl(std::string_view url) {
-  return s_->session.LocalPut(kSyncSpace, "relay", url);
+  return s_->replica.LocalPut(kSyncSpace, "relay", url);
 }
 
 // "relay_cursor": u32 length ‖ the relay's URL ‖ u64 control_after ‖ u64 control_sent (LE).
 Node::RelayCursor Node::relay_cursor(std::string_view url) {
-  auto v = s_->session.LocalGet(kSyncSpace, "relay_cursor");
+  auto v = s_->replica.LocalGet(kSyncSpace, "relay_cursor");
   if (!v || !v->has_value()) return {};
   Reader r(**v);
   std::string_view stored = r.Sized(4096);
@@ -514,7 +515,7 @@ Node::RelayCursor Node::relay_cursor(std::string_view url) {
 Result<void> Node::SetRelayCursor(std::string_view url, const RelayCursor& c) {
   Writer w;
   w.Sized(url).U64(c.control_after).U64(c.control_sent);
-  return s_->session.LocalPut(kSyncSpace, "relay_cursor", w.bytes());
+  return s_->replica.LocalPut(kSyncSpace, "relay_cursor", w.bytes());
 }
 
 int64_t Node::now_ms() const { return s_->Now(); }
@@ -673,9 +674,9 @@ Result<int64_t> Node::SealOutgoing() {
     return 0;  // pending: the commits wait for the epoch secret
   }
   std::string me = ToHex(s.device);
-  auto frontier = s.session.GetFrontier();
+  auto frontier = s.replica.GetFrontier();
   if (!frontier) return frontier.error();
-  auto out = s.session.LocalGet(kSyncSpace, "out_commit");
+  auto out = s.replica.LocalGet(kSyncSpace, "out_commit");
   if (!out) return out.error();
   uint64_t sealed_up_to = out->has_value() ? local::ReadBigEndian(**out) : 0;
   int64_t own = frontier->count(me) ? frontier->at(me) : 0;
@@ -684,7 +685,7 @@ Result<int64_t> Node::SealOutgoing() {
   const Bytes& secret = *s.keyring.Find(e);
   dosti::Frontier peer = *frontier;
   peer[me] = static_cast<int64_t>(sealed_up_to);
-  auto changesets = s.session.ChangesetsFor(peer);
+  auto changesets = s.replica.ChangesetsFor(peer);
   if (!changesets) return changesets.error();
   AuthorLogs::Head head = s.logs.head(s.device);
   int64_t made = 0;
@@ -698,7 +699,7 @@ Result<int64_t> Node::SealOutgoing() {
       head = {head.seq + 1, parsed->Id()};
       ++made;
     }
-    return s.session.LocalPut(kSyncSpace, "out_commit", local::BigEndian(static_cast<uint64_t>(own), 8));
+    return s.replica.LocalPut(kSyncSpace, "out_commit", local::BigEndian(static_cast<uint64_t>(own), 8));
   });
   if (!sealed) return sealed.error();
   s.logs.Commit(s.device, head.seq, head.id);

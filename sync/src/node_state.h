@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "author_logs.h"
+#include "dosti/replica.h"
 #include "dosti/sync/node.h"
 #include "keyring.h"
 #include "quarantine.h"
@@ -26,6 +27,7 @@ inline constexpr std::string_view kReceiptSpace = "rcpt";
 
 struct Node::State {
   Session& session;
+  Replica replica;  // the replication side of `session`: changesets in and out, local blobs
   DeviceKeys keys;
   Clock* clock;
   Bytes device;
@@ -38,6 +40,7 @@ struct Node::State {
 
   State(Session& s, DeviceKeys k, Clock* c)
       : session(s),
+        replica(s),
         keys(std::move(k)),
         clock(c ? c : &SystemClock()),
         device(keys.id()),

@@ -1,5 +1,6 @@
 #include "quarantine.h"
 
+#include "dosti/replica.h"
 #include "dosti/sync/wire.h"
 
 namespace dosti::sync {
@@ -14,11 +15,11 @@ Result<void> Quarantine::Keep(const Envelope& env, const Message& reason) {
   w.Sized(reason.key).Sized(reason.text).U32(static_cast<uint32_t>(reason.args.size()));
   for (const auto& [name, value] : reason.args) w.Sized(name).Sized(value);
   w.Raw(env.bytes);
-  return session_.LocalPut(kQuarantine, env.Id(), w.bytes());
+  return replica_.LocalPut(kQuarantine, env.Id(), w.bytes());
 }
 
 Result<std::vector<Quarantine::Entry>> Quarantine::List() {
-  auto all = session_.LocalList(kQuarantine);
+  auto all = replica_.LocalList(kQuarantine);
   if (!all) return all.error();
   std::vector<Entry> out;
   for (const auto& [id, value] : *all) {

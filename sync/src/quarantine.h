@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dosti/catalog.h"
+#include "dosti/replica.h"
 #include "dosti/session.h"
 #include "dosti/sync/envelope.h"
 
@@ -19,12 +20,12 @@ class Quarantine {
     std::string id;  // hex envelope id
     Message reason;
   };
-  explicit Quarantine(Session& session) : session_(session) {}  // the session outlives this
+  explicit Quarantine(Session& session) : replica_(session) {}  // the session outlives this
   Result<void> Keep(const Envelope& env, const Message& reason);
   Result<std::vector<Entry>> List();
 
  private:
-  Session& session_;
+  Replica replica_;
 };
 
 }  // namespace dosti::sync

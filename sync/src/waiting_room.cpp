@@ -1,3 +1,4 @@
+#include "dosti/replica.h"
 #include "waiting_room.h"
 
 #include "local_keys.h"
@@ -10,7 +11,7 @@ constexpr std::string_view kPending = "pend";
 }  // namespace
 
 Result<void> WaitingRoom::Load() {
-  auto all = session_.LocalList(kPending);
+  auto all = replica_.LocalList(kPending);
   if (!all) return all.error();
   index_.clear();
   count_ = bytes_ = 0;
@@ -32,7 +33,7 @@ Result<void> WaitingRoom::Keep(const Envelope& env) {
     if (seqs.empty()) index_.erase(h.author);
     return MakeError(ErrorCode::kTooLarge, "sync.waiting_full");
   }
-  if (auto r = session_.LocalPut(kPending, local::AuthorSeq(h.author, h.seq), env.bytes); !r) {
+  if (auto r = replica_.LocalPut(kPending, local::AuthorSeq(h.author, h.seq), env.bytes); !r) {
     if (seqs.empty()) index_.erase(h.author);
     return r.error();
   }
@@ -47,7 +48,7 @@ Result<void> WaitingRoom::Drop(std::string_view author, uint64_t seq) {
   if (a == index_.end()) return {};
   auto s = a->second.find(seq);
   if (s == a->second.end()) return {};
-  DOSTI_TRY(session_.LocalDelete(kPending, local::AuthorSeq(author, seq)));
+  DOSTI_TRY(replica_.LocalDelete(kPending, local::AuthorSeq(author, seq)));
   --count_;
   bytes_ -= std::min(bytes_, s->second);
   a->second.erase(s);
@@ -73,7 +74,7 @@ std::size_t WaitingRoom::CountOf(std::string_view author) const {
 }
 
 Result<std::optional<Bytes>> WaitingRoom::Get(std::string_view author, uint64_t seq) {
-  return session_.LocalGet(kPending, local::AuthorSeq(author, seq));
+  return replica_.LocalGet(kPending, local::AuthorSeq(author, seq));
 }
 
 }  // namespace dosti::sync

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dosti/replica.h"
 #include "dosti/session.h"
 #include "dosti/sync/envelope.h"
 
@@ -24,7 +25,7 @@ class WaitingRoom {
   static constexpr std::size_t kMaxEnvelopes = 25'000;
   static constexpr std::size_t kMaxBytes = 64u << 20;
 
-  explicit WaitingRoom(Session& session) : session_(session) {}  // the session outlives this
+  explicit WaitingRoom(Session& session) : replica_(session) {}  // the session outlives this
   Result<void> Load();
 
   // Keeps `env` until it can apply. kTooLarge when the room is full (nothing kept).
@@ -44,7 +45,7 @@ class WaitingRoom {
   std::size_t CountOf(std::string_view author) const;
 
  private:
-  Session& session_;
+  Replica replica_;
   std::map<Bytes, std::map<uint64_t, std::size_t>> index_;  // author → seq → bytes
   std::size_t count_ = 0, bytes_ = 0;
 };

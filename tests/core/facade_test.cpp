@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "db.h"
+#include "dosti/replica.h"
 #include "dosti/demo.h"
 #include "dosti/file.h"
 #include "dosti/session.h"
@@ -326,7 +327,7 @@ TEST_CASE("Observers hear which records a committed write changed, never a rolle
   CHECK_FALSE(failed);
   CHECK(events.empty());
   // Local state is not a record.
-  REQUIRE(w->LocalPut("space", "k", "v"));
+  REQUIRE(dosti::Replica(*w.session).LocalPut("space", "k", "v"));
   CHECK(events.empty());
 
   // One transaction, one event, every table it wrote; the stage derived for lists too.
@@ -353,13 +354,13 @@ TEST_CASE("Observers hear merged changes from other devices", "[core][observer][
   SeededRandom random{7};
   auto b = Session::Open(":memory:", {&clock, &random});
   REQUIRE(b);
-  REQUIRE((*b)->JoinAsReplica("islamabad"));
+  REQUIRE(dosti::Replica(*(*b)).JoinAsReplica("islamabad"));
   std::string e = Add(a, "PK", "Indus");
   std::vector<ChangeEvent> events;
   (*b)->AddObserver([&](const ChangeEvent& ev) { events.push_back(ev); });
-  auto changesets = a->ChangesetsFor(*(*b)->GetFrontier());
+  auto changesets = dosti::Replica(*a.session).ChangesetsFor(*dosti::Replica(*(*b)).GetFrontier());
   REQUIRE(changesets);
-  for (const std::string& cs : *changesets) REQUIRE((*b)->ApplyChangeset(cs));
+  for (const std::string& cs : *changesets) REQUIRE(dosti::Replica(*(*b)).ApplyChangeset(cs));
   REQUIRE_FALSE(events.empty());
   bool seen = false;
   for (const ChangeEvent& ev : events) {
@@ -397,7 +398,7 @@ TEST_CASE("The after-commit hook runs once per commit and its failure is the wri
   REQUIRE((*s)->Atomically([&]() -> Result<void> {
     DOSTI_TRY((*s)->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("A")}}));
     DOSTI_TRY((*s)->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("B")}}));
-    return (*s)->LocalPut("sync", "k", "v");
+    return dosti::Replica(*(*s)).LocalPut("sync", "k", "v");
   }));
   CHECK(calls == 1);
   // Reads and refused writes do not commit.
@@ -405,7 +406,7 @@ TEST_CASE("The after-commit hook runs once per commit and its failure is the wri
   REQUIRE((*s)->ListEnterprises());
   CHECK_FALSE((*s)->AddEnterprise({{"country", std::string("XX")}, {"name", std::string("C")}}));
   CHECK(calls == 0);
-  REQUIRE((*s)->LocalPut("sync", "k2", "v"));
+  REQUIRE(dosti::Replica(*(*s)).LocalPut("sync", "k2", "v"));
   CHECK(calls == 1);
 
   // A failing flush fails the write call; the change is committed all the same.

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "db.h"
+#include "dosti/replica.h"
 #include "dosti/session.h"
 #include "schema.h"
 #include "session_fixture.h"
@@ -73,10 +74,10 @@ TEST_CASE("A version 1 database is upgraded and its enterprises become searchabl
   REQUIRE(hits->size() == 1);
   CHECK(hits->front().name == "中兴通讯股份有限公司");
   // The old rows joined the change log, so they replicate like new ones.
-  auto frontier = (*s)->GetFrontier();
+  auto frontier = dosti::Replica(*(*s)).GetFrontier();
   REQUIRE(frontier);
   CHECK(frontier->at("0123456789abcdef0123456789abcdef") == 1);
-  auto changesets = (*s)->ChangesetsFor({});
+  auto changesets = dosti::Replica(*(*s)).ChangesetsFor({});
   REQUIRE(changesets);
   CHECK(changesets->size() == 1);
 }

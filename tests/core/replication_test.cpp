@@ -1,6 +1,7 @@
 // Change capture and merge between replicas: the six properties of DESIGN.md §3.
 #include <catch2/catch.hpp>
 
+#include "dosti/replica.h"
 #include "dosti/session.h"
 #include "session_fixture.h"
 #include "session_impl.h"
@@ -12,24 +13,24 @@ using dosti::testing::Workspace;
 namespace {
 
 // A further device of the same workspace, on its own clock.
-struct Replica {
+struct Peer {
   ManualClock clock{MsAt({2024, 6, 15})};
   SeededRandom random;
   std::unique_ptr<Session> session;
-  Replica(uint64_t seed, std::string office) : random(seed) {
+  Peer(uint64_t seed, std::string office) : random(seed) {
     session = std::move(*Session::Open(":memory:", {&clock, &random}));
-    REQUIRE(session->JoinAsReplica(office));
+    REQUIRE(dosti::Replica(*session).JoinAsReplica(office));
   }
   Session* operator->() { return session.get(); }
 };
 
 // Sends everything `from` has that `to` lacks; returns the changesets sent.
 std::vector<std::string> Send(Session& from, Session& to) {
-  auto frontier = to.GetFrontier();
+  auto frontier = dosti::Replica(to).GetFrontier();
   REQUIRE(frontier);
-  auto changesets = from.ChangesetsFor(*frontier);
+  auto changesets = dosti::Replica(from).ChangesetsFor(*frontier);
   REQUIRE(changesets);
-  for (const std::string& cs : *changesets) REQUIRE(to.ApplyChangeset(cs));
+  for (const std::string& cs : *changesets) REQUIRE(dosti::Replica(to).ApplyChangeset(cs));
   return *changesets;
 }
 
@@ -50,7 +51,7 @@ std::string Name(Session& s, const std::string& id) {
 TEST_CASE("A new replica receives the workspace and ends with the same digest",
           "[core][replication]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   CHECK_FALSE(b->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("X")}}));
   Send(*a.session, *b.session);
   Send(*b.session, *a.session);
@@ -64,7 +65,7 @@ TEST_CASE("A new replica receives the workspace and ends with the same digest",
 TEST_CASE("Concurrent edits to different fields of one record both survive",
           "[core][replication]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
   REQUIRE(e);
   Send(*a.session, *b.session);
@@ -85,7 +86,7 @@ TEST_CASE("Concurrent edits to different fields of one record both survive",
 TEST_CASE("Concurrent edits to one field pick the same winner and keep the loser",
           "[core][replication]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   auto e = a->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("甲科技")}});
   REQUIRE(e);
   Send(*a.session, *b.session);
@@ -133,11 +134,11 @@ TEST_CASE("Concurrent edits to one field pick the same winner and keep the loser
 
 TEST_CASE("Applying a changeset twice changes nothing", "[core][replication]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   auto sent = Send(*a.session, *b.session);
   std::string before = DigestOf(*b.session);
   for (const std::string& cs : sent) {
-    auto again = b->ApplyChangeset(cs);
+    auto again = dosti::Replica(*b.session).ApplyChangeset(cs);
     REQUIRE(again);
     CHECK(again->applied == 0);
     CHECK(again->known >= 1);
@@ -148,24 +149,24 @@ TEST_CASE("Applying a changeset twice changes nothing", "[core][replication]") {
 TEST_CASE("Changesets arriving out of order wait for the gap and then apply",
           "[core][replication]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   std::vector<std::string> parts;
-  auto first = a->ChangesetsFor({});
+  auto first = dosti::Replica(*a.session).ChangesetsFor({});
   REQUIRE(first);
   parts.insert(parts.end(), first->begin(), first->end());
-  Frontier after_first = *a->GetFrontier();
+  Frontier after_first = *dosti::Replica(*a.session).GetFrontier();
   auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Later")}});
   REQUIRE(e);
-  auto second = a->ChangesetsFor(after_first);
+  auto second = dosti::Replica(*a.session).ChangesetsFor(after_first);
   REQUIRE(second);
   REQUIRE(second->size() == 1);
-  auto held = b->ApplyChangeset(second->front());
+  auto held = dosti::Replica(*b.session).ApplyChangeset(second->front());
   REQUIRE(held);
   CHECK(held->applied == 0);
   CHECK(held->held == 1);
   REQUIRE(held->waiting.size() == 1);
   CHECK(held->waiting[0].reason.text.find("earlier changes") != std::string::npos);
-  for (const std::string& cs : parts) REQUIRE(b->ApplyChangeset(cs));
+  for (const std::string& cs : parts) REQUIRE(dosti::Replica(*b.session).ApplyChangeset(cs));
   CHECK(b->ListHeld()->empty());
   CHECK(Name(*b.session, e->id) == "Later");
   Send(*b.session, *a.session);  // b's own device record
@@ -175,14 +176,14 @@ TEST_CASE("Changesets arriving out of order wait for the gap and then apply",
 TEST_CASE("A changeset stamped in the future is held with a diagnosis until its time",
           "[core][replication]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   Send(*a.session, *b.session);
   Send(*b.session, *a.session);
   b.clock.Advance(int64_t{3} * 3'600'000 + 5 * 60'000);  // b's clock runs 3 h 5 min fast
   auto e = b->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Fast")}});
   REQUIRE(e);
   std::string digest_before = DigestOf(*a.session);
-  auto r = a->ApplyChangeset(b->ChangesetsFor(*a->GetFrontier())->front());
+  auto r = dosti::Replica(*a.session).ApplyChangeset(dosti::Replica(*b.session).ChangesetsFor(*dosti::Replica(*a.session).GetFrontier())->front());
   REQUIRE(r);
   CHECK(r->held == 1);
   REQUIRE(r->waiting.size() == 1);
@@ -208,23 +209,23 @@ TEST_CASE("A changeset stamped in the future is held with a diagnosis until its 
 
 TEST_CASE("A damaged changeset is refused whole and changes nothing", "[core][replication]") {
   Workspace a;
-  Replica b(2, "islamabad");
-  auto cs = a->ChangesetsFor({});
+  Peer b(2, "islamabad");
+  auto cs = dosti::Replica(*a.session).ChangesetsFor({});
   REQUIRE(cs);
   std::string bytes = cs->front();
   std::string before = DigestOf(*b.session);
   for (size_t cut : {size_t{0}, size_t{5}, bytes.size() / 2, bytes.size() - 1}) {
-    CHECK_FALSE(b->ApplyChangeset(bytes.substr(0, cut)));
+    CHECK_FALSE(dosti::Replica(*b.session).ApplyChangeset(bytes.substr(0, cut)));
   }
   for (size_t i = 0; i < bytes.size(); i += 7) {
     std::string flipped = bytes;
     flipped[i] = static_cast<char>(flipped[i] ^ 0x5a);
-    (void)b->ApplyChangeset(flipped);  // either refused or a well-formed variant
+    (void)dosti::Replica(*b.session).ApplyChangeset(flipped);  // either refused or a well-formed variant
   }
-  CHECK_FALSE(b->ApplyChangeset(std::string(2'000'000, 'x')));
-  CHECK_FALSE(b->ApplyChangeset("garbage"));
+  CHECK_FALSE(dosti::Replica(*b.session).ApplyChangeset(std::string(2'000'000, 'x')));
+  CHECK_FALSE(dosti::Replica(*b.session).ApplyChangeset("garbage"));
   // Flipped bytes in values may still decode; the untouched original must apply regardless.
-  REQUIRE(b->ApplyChangeset(bytes));
+  REQUIRE(dosti::Replica(*b.session).ApplyChangeset(bytes));
   (void)before;
 }
 
@@ -239,12 +240,12 @@ TEST_CASE("A bulk write becomes several commits and changesets under the size ca
                               {"service_date", std::string("2024-06-01")},
                               {"minutes", std::string("60")}, {"summary", summary}}));
   }
-  auto small = a->ChangesetsFor({}, 200 * 1024);
+  auto small = dosti::Replica(*a.session).ChangesetsFor({}, 200 * 1024);
   REQUIRE(small);
   CHECK(small->size() >= 6);
   for (const std::string& cs : *small) CHECK(cs.size() <= 200 * 1024);
-  Replica b(2, "islamabad");
-  for (auto it = small->rbegin(); it != small->rend(); ++it) REQUIRE(b->ApplyChangeset(*it));
+  Peer b(2, "islamabad");
+  for (auto it = small->rbegin(); it != small->rend(); ++it) REQUIRE(dosti::Replica(*b.session).ApplyChangeset(*it));
   Send(*b.session, *a.session);
   CHECK(DigestOf(*a.session) == DigestOf(*b.session));
   CHECK(b->ListServiceLogs()->size() == 400);
@@ -252,7 +253,7 @@ TEST_CASE("A bulk write becomes several commits and changesets under the size ca
 
 TEST_CASE("Archiving replicates as an ordinary field", "[core][replication]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
   REQUIRE(e);
   Send(*a.session, *b.session);
@@ -268,11 +269,11 @@ TEST_CASE("Archiving replicates as an ordinary field", "[core][replication]") {
 TEST_CASE("Fields from a newer schema are kept and applied after the upgrade",
           "[core][replication]") {
   Workspace a;
-  Replica newer(2, "islamabad");
-  Replica older(3, "beijing");
+  Peer newer(2, "islamabad");
+  Peer older(3, "beijing");
   auto e = a->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("甲")}});
   REQUIRE(e);
-  for (Replica* r : {&newer, &older}) Send(*a.session, *r->session);
+  for (Peer* r : {&newer, &older}) Send(*a.session, *r->session);
   // `newer` runs a later Dosti whose schema has a column and a table the others lack.
   Session::Impl& n = newer->impl();
   REQUIRE(n.db->Exec("ALTER TABLE enterprise ADD COLUMN wechat_official TEXT;"
@@ -289,8 +290,8 @@ TEST_CASE("Fields from a newer schema are kept and applied after the upgrade",
   }));
   Send(*newer.session, *older.session);
   Send(*newer.session, *a.session);
-  for (Replica* r : {&newer, &older}) Send(*r->session, *a.session);
-  for (Replica* r : {&newer, &older}) Send(*a.session, *r->session);
+  for (Peer* r : {&newer, &older}) Send(*r->session, *a.session);
+  for (Peer* r : {&newer, &older}) Send(*a.session, *r->session);
   // Everyone holds the same fields, whether or not their schema can show them yet.
   CHECK(DigestOf(*a.session) == DigestOf(*newer.session));
   CHECK(DigestOf(*older.session) == DigestOf(*newer.session));
@@ -317,7 +318,7 @@ TEST_CASE("Fields from a newer schema are kept and applied after the upgrade",
 TEST_CASE("Merging duplicates is a replicated link that references follow and can be undone",
           "[core][replication][duplicates]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   Send(*a.session, *b.session);
   // Both offices met the same firm at a fair and entered it offline.
   auto at_a = a->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("星河科技有限公司")}},
@@ -358,7 +359,7 @@ TEST_CASE("Merging duplicates is a replicated link that references follow and ca
 TEST_CASE("Merges made concurrently in both directions leave one live record everywhere",
           "[core][replication][duplicates]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   auto x = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
   auto y = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus Ltd")}});
   REQUIRE((x && y));
@@ -387,11 +388,11 @@ std::vector<std::string> OwnCommitsAfter(Session& from, int64_t after) {
   auto info = from.Info();
   REQUIRE(info);
   Frontier peer;
-  auto all = from.GetFrontier();
+  auto all = dosti::Replica(from).GetFrontier();
   REQUIRE(all);
   for (const auto& [device, seq] : *all) peer[device] = seq;
   peer[info->device_id] = after;
-  auto changesets = from.ChangesetsFor(peer);
+  auto changesets = dosti::Replica(from).ChangesetsFor(peer);
   REQUIRE(changesets);
   std::vector<std::string> out;
   for (const std::string& cs : *changesets) {
@@ -423,9 +424,9 @@ std::string Forged(const std::string& commit, const std::string& name) {
 TEST_CASE("A known commit arriving again with other content is quarantined as equivocation",
           "[core][replication][equivocation]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   Send(*a.session, *b.session);
-  int64_t before = a->GetFrontier()->at(a->Info()->device_id);
+  int64_t before = dosti::Replica(*a.session).GetFrontier()->at(a->Info()->device_id);
   auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
   REQUIRE(e);
   Send(*a.session, *b.session);
@@ -436,7 +437,7 @@ TEST_CASE("A known commit arriving again with other content is quarantined as eq
   // The same (device, seq) with another name, as a second history of the author would carry.
   std::string forged = Forged(commits[0], "Indus Forged");
   std::string bytes = EncodeChangeset({a->Info()->device_id, {forged}});
-  auto report = b->ApplyChangeset(bytes);
+  auto report = dosti::Replica(*b.session).ApplyChangeset(bytes);
   REQUIRE(report);
   CHECK(report->known == 0);  // before: counted as known, and the fork went unnoticed
   CHECK(report->applied == 0);
@@ -448,7 +449,7 @@ TEST_CASE("A known commit arriving again with other content is quarantined as eq
   CHECK(Name(*b.session, e->id) == "Indus");
   CHECK(DigestOf(*b.session) == digest);
   // Kept as evidence, once however often it arrives.
-  REQUIRE(b->ApplyChangeset(bytes));
+  REQUIRE(dosti::Replica(*b.session).ApplyChangeset(bytes));
   auto kept = b->ListEquivocations();
   REQUIRE(kept);
   REQUIRE(kept->size() == 1);
@@ -456,7 +457,7 @@ TEST_CASE("A known commit arriving again with other content is quarantined as eq
   CHECK(kept->front().seq == before + 1);
 
   // The genuine commit again is a replay, not equivocation.
-  auto replay = b->ApplyChangeset(EncodeChangeset({a->Info()->device_id, {commits[0]}}));
+  auto replay = dosti::Replica(*b.session).ApplyChangeset(EncodeChangeset({a->Info()->device_id, {commits[0]}}));
   REQUIRE(replay);
   CHECK(replay->known == 1);
   CHECK(replay->equivocations.empty());
@@ -465,9 +466,9 @@ TEST_CASE("A known commit arriving again with other content is quarantined as eq
 TEST_CASE("Commits after an equivocating one in the same changeset are dropped, not applied",
           "[core][replication][equivocation]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   Send(*a.session, *b.session);
-  int64_t before = a->GetFrontier()->at(a->Info()->device_id);
+  int64_t before = dosti::Replica(*a.session).GetFrontier()->at(a->Info()->device_id);
   auto e = a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
   REQUIRE(e);
   Send(*a.session, *b.session);  // b has the genuine commit before + 1
@@ -476,7 +477,7 @@ TEST_CASE("Commits after an equivocating one in the same changeset are dropped, 
   REQUIRE(commits.size() == 2);
   std::string bytes =
       EncodeChangeset({a->Info()->device_id, {Forged(commits[0], "Fork"), commits[1]}});
-  auto report = b->ApplyChangeset(bytes);
+  auto report = dosti::Replica(*b.session).ApplyChangeset(bytes);
   REQUIRE(report);
   CHECK(report->equivocations.size() == 1);
   CHECK(report->discarded == 1);
@@ -492,24 +493,24 @@ TEST_CASE("Commits after an equivocating one in the same changeset are dropped, 
 TEST_CASE("A commit contradicting one that is held is quarantined too",
           "[core][replication][equivocation]") {
   Workspace a;
-  Replica b(2, "islamabad");
+  Peer b(2, "islamabad");
   Send(*a.session, *b.session);
-  int64_t before = a->GetFrontier()->at(a->Info()->device_id);
+  int64_t before = dosti::Replica(*a.session).GetFrontier()->at(a->Info()->device_id);
   REQUIRE(a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("One")}}));
   REQUIRE(a->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Two")}}));
   std::vector<std::string> commits = OwnCommitsAfter(*a.session, before);
   REQUIRE(commits.size() == 2);
   const std::string author = a->Info()->device_id;
   // The second alone waits for the first (a gap) ...
-  auto held = b->ApplyChangeset(EncodeChangeset({author, {commits[1]}}));
+  auto held = dosti::Replica(*b.session).ApplyChangeset(EncodeChangeset({author, {commits[1]}}));
   REQUIRE(held);
   CHECK(held->held == 1);
   // ... and another version of it is equivocation, while the held one keeps waiting.
-  auto forged = b->ApplyChangeset(EncodeChangeset({author, {Forged(commits[1], "Other")}}));
+  auto forged = dosti::Replica(*b.session).ApplyChangeset(EncodeChangeset({author, {Forged(commits[1], "Other")}}));
   REQUIRE(forged);
   CHECK(forged->equivocations.size() == 1);
   CHECK(forged->waiting.size() == 1);
-  auto both = b->ApplyChangeset(EncodeChangeset({author, {commits[0]}}));
+  auto both = dosti::Replica(*b.session).ApplyChangeset(EncodeChangeset({author, {commits[0]}}));
   REQUIRE(both);
   CHECK(both->applied == 2);
   Send(*b.session, *a.session);

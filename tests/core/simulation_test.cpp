@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "dosti/replica.h"
 #include "dosti/session.h"
 #include "session_fixture.h"
 #include "session_impl.h"
@@ -53,7 +54,7 @@ class Simulation {
       if (i == 0) {
         REQUIRE(r->Init("beijing", "Simulation"));
       } else {
-        REQUIRE(r->JoinAsReplica(i % 2 ? "islamabad" : "beijing"));
+        REQUIRE(dosti::Replica(*r.session).JoinAsReplica(i % 2 ? "islamabad" : "beijing"));
       }
     }
     // The last replica runs a newer Dosti with a column the others do not have.
@@ -93,12 +94,12 @@ class Simulation {
       for (size_t a = 0; a < replicas_.size(); ++a) {
         for (size_t b = 0; b < replicas_.size(); ++b) {
           if (a == b) continue;
-          auto frontier = replicas_[b]->GetFrontier();
+          auto frontier = dosti::Replica(*replicas_[b].session).GetFrontier();
           REQUIRE(frontier);
-          auto changesets = replicas_[a]->ChangesetsFor(*frontier);
+          auto changesets = dosti::Replica(*replicas_[a].session).ChangesetsFor(*frontier);
           REQUIRE(changesets);
           for (const std::string& cs : *changesets) {
-            auto r = replicas_[b]->ApplyChangeset(cs);
+            auto r = dosti::Replica(*replicas_[b].session).ApplyChangeset(cs);
             REQUIRE(r);
             moved = moved || r->applied > 0;
           }
@@ -111,13 +112,13 @@ class Simulation {
   void Check() {
     std::string digest0 = *replicas_[0]->Digest();
     std::string conflicts0 = Conflicts(replicas_[0]);
-    auto frontier0 = *replicas_[0]->GetFrontier();
+    auto frontier0 = *dosti::Replica(*replicas_[0].session).GetFrontier();
     for (size_t i = 0; i < replicas_.size(); ++i) {
       INFO("replica " << i);
       auto held = replicas_[i]->ListHeld();
       REQUIRE(held);
       CHECK(held->empty());
-      CHECK(*replicas_[i]->GetFrontier() == frontier0);
+      CHECK(*dosti::Replica(*replicas_[i].session).GetFrontier() == frontier0);
       CHECK(*replicas_[i]->Digest() == digest0);
       CHECK(Conflicts(replicas_[i]) == conflicts0);
       CHECK(Live(replicas_[i]) == Live(replicas_[0]));
@@ -214,9 +215,9 @@ class Simulation {
   void Send(size_t max_bytes) {
     size_t a = rng_.Below(replicas_.size()), b = rng_.Below(replicas_.size());
     if (a == b || blocked_[a][b]) return;
-    auto frontier = replicas_[b]->GetFrontier();
+    auto frontier = dosti::Replica(*replicas_[b].session).GetFrontier();
     REQUIRE(frontier);
-    auto changesets = replicas_[a]->ChangesetsFor(*frontier, max_bytes);
+    auto changesets = dosti::Replica(*replicas_[a].session).ChangesetsFor(*frontier, max_bytes);
     REQUIRE(changesets);
     for (const std::string& cs : *changesets) {
       inflight_.push_back({b, cs});
@@ -230,7 +231,7 @@ class Simulation {
     Message m = std::move(inflight_[i]);
     inflight_.erase(inflight_.begin() + static_cast<std::ptrdiff_t>(i));
     if (rng_.Below(10) == 0) return;  // dropped: a later send covers it again
-    auto r = replicas_[m.to]->ApplyChangeset(m.bytes);
+    auto r = dosti::Replica(*replicas_[m.to].session).ApplyChangeset(m.bytes);
     INFO((r ? std::string() : r.error().message));
     REQUIRE(r);
   }

@@ -17,6 +17,7 @@
 #include <map>
 #include <tuple>
 
+#include "dosti/replica.h"
 #include "core/session_fixture.h"
 #include "sync/sync_fixture.h"
 
@@ -112,7 +113,7 @@ const Bytes kPayload2Bytes(kPayload2, 33);
 Bytes RealChangeset() {
   dosti::testing::Workspace w("islamabad");
   w.CompleteEnterprise("CN", "乙科技有限公司", "91110108772551611J");
-  auto sets = w->ChangesetsFor({});
+  auto sets = dosti::Replica(*w.session).ChangesetsFor({});
   REQUIRE(sets);
   REQUIRE(!sets->empty());
   return (*sets)[0];

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/session_fixture.h"
+#include "dosti/replica.h"
 #include "dosti/replication.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/node.h"
@@ -241,7 +242,7 @@ TEST_CASE("node: a member cannot pass off another device's commits as its own", 
   auto sealed = OpenSealed(admin_keys.box, epoch->sealed[0].second);
   REQUIRE(sealed);
   Bytes secret = sealed->substr(0, 32);
-  auto all = beijing->ChangesetsFor({});
+  auto all = dosti::Replica(*beijing.session).ChangesetsFor({});
   REQUIRE(all);
   std::string theirs;
   for (const std::string& cs : *all) {
@@ -268,7 +269,7 @@ TEST_CASE("node: a member cannot pass off another device's commits as its own", 
 
   // Equivocation: Islamabad's envelope number `seq` again, with other content. Quarantined,
   // an alarm, nothing applied; the genuine one stays.
-  auto own = islamabad.session->ChangesetsFor({{ToHex(admin_keys.id()), 1 << 30}});
+  auto own = dosti::Replica(*islamabad.session).ChangesetsFor({{ToHex(admin_keys.id()), 1 << 30}});
   REQUIRE(own);
   REQUIRE(!own->empty());
   Bytes twin_prev;

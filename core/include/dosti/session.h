@@ -334,25 +334,8 @@ class Session {
   // Undoes a merge: `other` is its own record again.
   Result<void> UnmergeDuplicate(std::string_view other_id);
 
-  // [SECTION] Replication (core/REPLICATION.md)
-  // Makes this database a further device of an existing workspace: it gets a device id and an
-  // office but no records; those arrive with the first changesets from a member. `role` is
-  // admin | office | booth; `device_id` as for Init.
-  Result<WorkspaceInfo> JoinAsReplica(std::string_view office, std::string_view device_id = {},
-                                      std::string_view role = "office");
-  Result<Frontier> GetFrontier();
-  // Every commit here that a peer whose frontier is `peer` lacks, as changesets of at most
-  // `max_bytes` each (one author per changeset, seq ascending).
-  Result<std::vector<std::string>> ChangesetsFor(const Frontier& peer,
-                                                 std::size_t max_bytes = kMaxChangesetBytes);
-  // Applies a changeset in one transaction: known commits are skipped, applicable ones merged
-  // field by field, the rest held (gap, dependency, future stamp) and applied when they can.
-  // A commit whose (device, seq) is already here with other bytes is equivocation: it is kept
-  // as evidence and reported in ApplyReport::equivocations, never applied, and the later
-  // commits of the changeset are dropped with it (core/REPLICATION.md, "Equivocation").
-  // A malformed changeset is refused whole with kInvalid and changes nothing. Interrupt()
-  // stops it before its next commit: kCancelled, nothing applied.
-  Result<ApplyReport> ApplyChangeset(std::string_view bytes);
+  // [SECTION] Replication (core/REPLICATION.md). Joining, changesets in and out, and the local
+  // blobs of the layers above are dosti/replica.h's (for the sync layer only).
   // Every equivocating commit kept as evidence, by device and seq, with its bytes.
   Result<std::vector<Equivocation>> ListEquivocations();
   Result<std::vector<HeldCommit>> ListHeld();
@@ -369,19 +352,8 @@ class Session {
   Result<void> ResolveConflict(std::string_view id, std::string_view value);
   Result<void> ResolveConflictKeep(std::string_view id, int keep);
 
-  // [SECTION] Local state of the layers above (the sync layer's logs and receipts): named
-  // blobs in "spaces", never replicated and outside the digest, kept in the same database so
-  // that they commit together with the changes they describe (see Atomically).
-  Result<std::optional<std::string>> LocalGet(std::string_view space, std::string_view key);
-  Result<void> LocalPut(std::string_view space, std::string_view key, std::string_view value);
-  Result<void> LocalDelete(std::string_view space, std::string_view key);
-  // The entries of `space` whose keys start with `prefix`, in key (byte) order, starting after
-  // the key `after` (from the first when empty), at most `limit` of them (0: all).
-  Result<std::vector<std::pair<std::string, std::string>>> LocalList(
-      std::string_view space, std::string_view prefix = {}, std::string_view after = {},
-      std::size_t limit = 0);
-  // Runs `fn` in one transaction: every write inside it, through the facade or Local*,
-  // commits together, or none does when `fn` fails.
+  // Runs `fn` in one transaction: every write inside it, through the facade or a Replica's
+  // Local*, commits together, or none does when `fn` fails.
   Result<void> Atomically(const std::function<Result<void>()>& fn);
 
   // [SECTION] Observers, cancelling
