@@ -447,7 +447,13 @@ int CmdBundleImport(Context& c) {
   auto file = ReadFile(c.positional[0]);
   if (!file) return Refuse(c, file.error());
   if (int code = OpenNode(c); code != 0) return code;
-  auto report = c.node->ImportBundle(*file);
+  bool progressed = false;  // a progress line is on stderr, to be ended with a newline
+  auto report = c.node->ImportBundle(*file, [&](int64_t done, int64_t total, std::string_view) {
+    if (total < 256) return;  // small bundles import at once: no progress line
+    progressed = true;
+    c.err << "\rimport: " << done << " of " << total << " envelopes   " << std::flush;
+  });
+  if (progressed) c.err << '\n';
   if (!report) return Refuse(c, report.error());
   bool failed = report->damaged || report->received.rejected > 0;
   if (c.json) {

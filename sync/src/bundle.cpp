@@ -69,7 +69,7 @@ Result<Bytes> Node::ExportBundle(std::string_view for_device) {
   return w.Take();
 }
 
-Result<BundleReport> Node::ImportBundle(std::string_view file) {
+Result<BundleReport> Node::ImportBundle(std::string_view file, const Progress& progress) {
   State& s = *s_;
   BundleReport out;
   Reader r(file);
@@ -107,7 +107,7 @@ Result<BundleReport> Node::ImportBundle(std::string_view file) {
       out.damage = MakeMessage("sync.bundle_altered");
     }
   }
-  auto received = Receive(envelopes);
+  auto received = Receive(envelopes, progress);
   if (!received) return received.error();
   out.received = std::move(*received);
   if (!out.damaged) {

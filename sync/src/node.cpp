@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "dosti/replica.h"
+#include "dosti/cancel.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/protocol.h"
 #include "dosti/sync/wire.h"
@@ -520,6 +521,8 @@ Result<void> Node::SetRelayCursor(std::string_view url, const RelayCursor& c) {
 
 int64_t Node::now_ms() const { return s_->Now(); }
 
+void Node::Interrupt() { s_->session.Interrupt(); }
+
 // ---- administration -----------------------------------------------------------------------
 
 Result<void> Node::Approve(std::string_view device, std::string_view code) {
@@ -757,12 +760,24 @@ Bytes Node::SignRelayAuth(std::string_view relay_id, std::string_view nonce,
 
 // ---- incoming -----------------------------------------------------------------------------
 
-Result<ReceiveReport> Node::Receive(const std::vector<std::string_view>& envelopes) {
+Result<ReceiveReport> Node::Receive(const std::vector<std::string_view>& envelopes,
+                                    const Progress& progress) {
   State& s = *s_;
+  Cancellation::Watch cancelled(s.session.cancellation());
   ReceiveReport report;
   bool roster_changed = false;
   uint32_t version = s.trust->roster_version();
-  for (std::string_view bytes : envelopes) report.Add(s.ReceiveOne(bytes, report));
+  const auto total = static_cast<int64_t>(envelopes.size());
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    if (cancelled.Cancelled()) {
+      return MakeError(ErrorCode::kCancelled, "sync.receive_cancelled",
+                       {{"done", std::to_string(i)}, {"total", std::to_string(total)}});
+    }
+    report.Add(s.ReceiveOne(envelopes[i], report));
+    if (progress && (i % 16 == 15 || i + 1 == envelopes.size())) {
+      progress(static_cast<int64_t>(i + 1), total, "receiving");
+    }
+  }
   s.DrainWaiting(report);
   roster_changed = s.trust->roster_version() != version;
   if (roster_changed) s.RevocationAlarms(report);

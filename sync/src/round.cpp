@@ -432,7 +432,10 @@ SyncRound::SyncRound(Node& node, SyncOptions options)
     : s_(std::make_unique<State>(node, std::move(options))) {}
 SyncRound::~SyncRound() = default;
 
-void SyncRound::Cancel() { cancelled_.store(true, std::memory_order_release); }
+void SyncRound::Cancel() {
+  cancelled_.store(true, std::memory_order_release);
+  s_->node.Interrupt();  // a page being taken in stops at its next envelope
+}
 
 std::optional<HttpRequest> SyncRound::Next() {
   State& s = *s_;

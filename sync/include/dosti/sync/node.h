@@ -145,6 +145,9 @@ class Node {
   Result<void> SetRelayCursor(std::string_view url, const RelayCursor& cursor);
   // This device's clock (milliseconds since 1970).
   int64_t now_ms() const;
+  // Any thread: stops a Receive or ImportBundle in progress before its next envelope
+  // (Session::Interrupt; with none in progress, nothing happens).
+  void Interrupt();
 
   // [SECTION] Administration (admins only: kNotPermitted otherwise)
   struct InviteOptions {
@@ -197,14 +200,18 @@ class Node {
   // Takes envelopes of any kind in any order: control messages fold into the roster view;
   // changes envelopes are checked (cheapest first), decrypted and applied per author in
   // sequence order, each in one transaction with its log entry; gaps wait (bounded).
-  Result<ReceiveReport> Receive(const std::vector<std::string_view>& envelopes);
+  // Progress: envelopes taken so far, of all ("receiving"). Session::Interrupt() (any thread)
+  // stops it before its next envelope with kCancelled; those taken before stay applied.
+  Result<ReceiveReport> Receive(const std::vector<std::string_view>& envelopes,
+                                const Progress& progress = {});
 
   // [SECTION] Bundles (files for a peer with no link)
   // Everything the others may not have (by their receipts), or what `for_device` may not have.
   Result<Bytes> ExportBundle(std::string_view for_device = {});
   // Imports a bundle: every valid envelope in it counts even when the file is damaged; a
-  // bundle of another workspace changes nothing (kWrongWorkspace).
-  Result<BundleReport> ImportBundle(std::string_view file);
+  // bundle of another workspace changes nothing (kWrongWorkspace). Progress and cancelling as
+  // for Receive.
+  Result<BundleReport> ImportBundle(std::string_view file, const Progress& progress = {});
 
   struct State;
 

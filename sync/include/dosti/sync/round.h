@@ -96,8 +96,9 @@ class SyncRound {
   std::optional<HttpRequest> Next();
   // The response to the request Next() returned last.
   void Take(const HttpResponse& response);
-  // Any thread: the round stops before its next request; Finish() then returns kCancelled.
-  // What was received before stays applied (each envelope is its own transaction).
+  // Any thread: the round stops before its next request (and a page being taken in, before
+  // its next envelope); Finish() then returns kCancelled. What was received before stays
+  // applied (each envelope is its own transaction).
   void Cancel();
   // The outcome, once Next() has returned nullopt: the report, or why the round failed
   // (kNetwork with the relay's or the transport's words, kRevoked, kCancelled, …).
