@@ -87,22 +87,22 @@ std::unique_ptr<sync::KeyStore> StoreOf(const Context& c) {
 // The receipt of an exchange: counts, then what needs attention (refused, waiting, no longer
 // valid, held back by the core), alarms on stderr, and the approval state.
 void PrintReceived(Context& c, const sync::ReceiveReport& r) {
-  c.out << "applied " << r.applied << " envelopes (" << r.changes << " field changes), "
-        << "already known " << r.known << ", waiting " << r.waiting << ", rejected "
-        << r.rejected;
-  if (r.stale > 0) c.out << ", no longer valid " << r.stale;
+  c.out << Fmt("received.summary", c.lang,
+               {std::to_string(r.applied), std::to_string(r.changes), std::to_string(r.known),
+                std::to_string(r.waiting), std::to_string(r.rejected)});
+  if (r.stale > 0) c.out << Fmt("received.stale", c.lang, {std::to_string(r.stale)});
   c.out << '\n';
   for (const auto& item : r.items) {
     const char* label = nullptr;
     switch (item.status) {
-      case sync::Received::Status::kRejected: label = "rejected"; break;
-      case sync::Received::Status::kWaiting: label = "waiting"; break;
-      case sync::Received::Status::kStale: label = "no longer valid"; break;
+      case sync::Received::Status::kRejected: label = "received.rejected"; break;
+      case sync::Received::Status::kWaiting: label = "received.waiting"; break;
+      case sync::Received::Status::kStale: label = "received.no_longer_valid"; break;
       default: break;
     }
     if (!label) continue;
-    c.out << "  " << label << ": " << MessageText(item.what, c.lang) << ": "
-          << MessageText(item.reason, c.lang) << '\n';
+    c.out << "  " << Tr(label, c.lang) << Tr("sep.colon", c.lang) << MessageText(item.what, c.lang)
+          << Tr("sep.colon", c.lang) << MessageText(item.reason, c.lang) << '\n';
   }
   if (!r.held.empty()) {
     c.out << Fmt("sync.held_back", c.lang, {std::to_string(r.held.size())}) << '\n';
@@ -222,13 +222,9 @@ int CmdInviteCreate(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  c.out << "Invite for a" << (o.role == sync::Role::kOffice ? "n office" : " booth")
-        << " device of " << c.Value("office") << " written to " << out << " (valid until "
-        << DateOf(expires) << " UTC, for one device).\n"
-        << "Give the file and the passphrase to the new device separately; there:\n"
-        << "  dosti --db NEW.db join " << out << " --passphrase-file FILE\n"
-        << "It then shows a verification code; approve it here once the codes match:\n"
-        << "  dosti device approve DEVICE_ID --code CODE\n";
+  c.out << Fmt(o.role == sync::Role::kOffice ? "invite.written_office" : "invite.written_booth",
+               c.lang, {CodeLabel("office", c.Value("office"), c.lang), out, DateOf(expires)})
+        << '\n' << Fmt("invite.next", c.lang, {out}) << '\n';
   return 0;
 }
 
@@ -261,18 +257,13 @@ int CmdJoin(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  c.out << "Joined workspace " << workspace << " as " << me.role << " device " << me.id << " of "
-        << me.office << ", pending an admin's approval.\n"
-        << "Verification code: " << me.code << "\n"
-        << "Show this code to an admin, who approves this device once it matches theirs:\n"
-        << "  dosti device approve " << me.id << " --code " << me.code << "\n"
-        << "Until then this device holds no records. Send the admin this device's join, either\n"
-        << "  dosti --db " << c.db_path << " bundle export --out FILE   (a file for an admin)\n";
-  if (auto relay = c.node->RelayUrl()) {
-    c.out << "  dosti --db " << c.db_path << " sync --relay " << *relay << '\n';
-  } else {
-    c.out << "  dosti --db " << c.db_path << " sync --relay URL\n";
-  }
+  c.out << Fmt("join.done", c.lang,
+               {workspace, CodeLabel("role", me.role, c.lang), me.id,
+                CodeLabel("office", me.office, c.lang)})
+        << '\n'
+        << Fmt("join.code", c.lang, {me.code}) << '\n'
+        << Fmt("join.next", c.lang, {me.id, me.code, c.db_path, c.node->RelayUrl().value_or("URL")})
+        << '\n';
   if (key_passphrase->empty()) c.out << Fmt("keys.unwrapped", c.lang, {KeyFileOf(c)}) << '\n';
   return 0;
 }
@@ -282,14 +273,17 @@ int CmdJoin(Context& c) {
 namespace {
 
 void PrintDevices(Context& c, const std::vector<sync::DeviceView>& devices) {
-  Table t({"id", "role", "office", "status", "expires", "envelopes", ""});
+  Table t({FieldLabel("id", c.lang), FieldLabel("role", c.lang), FieldLabel("office", c.lang),
+           FieldLabel("status", c.lang), FieldLabel("expires", c.lang),
+           FieldLabel("envelopes", c.lang), ""});
   t.AlignRight(5);
   for (const auto& d : devices) {
-    std::string note = d.self ? "this device" : "";
-    auto add = [&](const std::string& more) { note += (note.empty() ? "" : ", ") + more; };
-    if (d.status == "pending") add("verification code " + d.code);
-    if (d.status == "revoked") add("accepted up to " + std::to_string(d.cutoff));
-    t.Add({d.id, d.role, CodeLabel("office", d.office, c.lang), d.status, DateOf(d.expires_ms),
+    std::string note = d.self ? Tr("device.self", c.lang) : "";
+    auto add = [&](const std::string& more) { note += (note.empty() ? "" : "; ") + more; };
+    if (d.status == "pending") add(Fmt("device.code", c.lang, {d.code}));
+    if (d.status == "revoked") add(Fmt("device.accepted_up_to", c.lang, {std::to_string(d.cutoff)}));
+    t.Add({d.id, CodeLabel("role", d.role, c.lang), CodeLabel("office", d.office, c.lang),
+           CodeLabel("device_status", d.status, c.lang), DateOf(d.expires_ms),
            d.status == "pending" ? "-" : std::to_string(d.applied), note});
   }
   t.Print(c.out);
@@ -338,9 +332,10 @@ int CmdDeviceApprove(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  c.out << "Approved device " << c.positional[0] << ": it is in roster version "
-        << c.node->trust().roster_version() << " and holds epoch " << c.node->epoch()
-        << "'s key once it receives this.\nSync or export a bundle so it learns of it.\n";
+  c.out << Fmt("device.approved", c.lang,
+               {c.positional[0], std::to_string(c.node->trust().roster_version()),
+                std::to_string(c.node->epoch())})
+        << '\n';
   return 0;
 }
 
@@ -365,19 +360,15 @@ int CmdDeviceRevoke(Context& c) {
   }
   if (!*new_epoch) {
     if (cutoff) {
-      c.out << "Device " << c.positional[0] << " stays revoked; its envelopes up to " << *cutoff
-            << " are accepted now. Sync or export a bundle so the others learn of it.\n";
+      c.out << Fmt("device.cutoff_raised", c.lang, {c.positional[0], std::to_string(*cutoff)})
+            << '\n';
     } else {
-      c.out << "Refused the pending device " << c.positional[0]
-            << ": it can no longer be approved. Sync or export a bundle so the others learn of "
-               "it.\n";
+      c.out << Fmt("device.refused", c.lang, {c.positional[0]}) << '\n';
     }
     return 0;
   }
-  c.out << "Revoked device " << c.positional[0] << "; epoch " << c.node->epoch()
-        << " started for the remaining devices.\n"
-        << "Sync or export a bundle so the others learn of it. A revoked device keeps what it "
-           "had already read, and nothing after.\n";
+  c.out << Fmt("device.revoked", c.lang, {c.positional[0], std::to_string(c.node->epoch())})
+        << '\n';
   return 0;
 }
 
@@ -409,7 +400,7 @@ int CmdRosterShow(Context& c) {
   c.out << '\n';
   PrintDevices(c, devices);
   if (!quarantine->empty()) {
-    c.out << "\nQuarantined envelopes (never applied; evidence for an admin):\n";
+    c.out << '\n' << Tr("roster.quarantine", c.lang) << '\n';
     for (const auto& q : *quarantine) {
       c.out << "  " << q.id.substr(0, 16) << "  " << MessageText(q.reason, c.lang) << '\n';
     }
@@ -434,9 +425,7 @@ int CmdBundleExport(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  c.out << "Bundle written to " << out << " (" << Mib(bundle->size())
-        << "), checked by reading it back.\nOn the other device: dosti bundle import " << out
-        << '\n';
+  c.out << Fmt("bundle.written", c.lang, {out, Mib(bundle->size())}) << '\n';
   if (pending) {
     c.out << Fmt("sync.awaiting_approval", c.lang, {c.node->verification_code()}) << '\n';
   }
@@ -464,14 +453,15 @@ int CmdBundleImport(Context& c) {
     w.EndObject();
     PrintJson(c, w);
   } else {
-    c.out << "Bundle from device " << report->exporter << ": ";
+    c.out << Fmt("bundle.from", c.lang, {report->exporter});
     PrintReceived(c, report->received);
   }
   if (report->damaged) {
     c.err << "error: " << c.positional[0] << ": " << MessageText(report->damage, c.lang)
           << "; the valid envelopes in it were kept\n";
   } else if (failed) {
-    c.err << "error: " << report->received.rejected << " envelopes were rejected\n";
+    c.err << "error: " << Fmt("received.rejected_count", c.lang, {std::to_string(report->received.rejected)})
+          << '\n';
   }
   return failed ? 1 : 0;
 }
@@ -524,9 +514,9 @@ int CmdSync(Context& c) {
     w.EndObject();
     PrintJson(c, w);
   } else {
-    c.out << "Synced with " << report->relay << ": sent " << report->pushed << " envelopes; received: ";
+    c.out << Fmt("sync.synced", c.lang, {report->relay, std::to_string(report->pushed)});
     PrintReceived(c, report->received);
-    for (const Message& m : report->push_refused) c.err << "relay refused: " << MessageText(m, c.lang) << '\n';
+    for (const Message& m : report->push_refused) c.err << "warning: " << MessageText(m, c.lang) << '\n';
     for (const Message& m : report->control_refused) c.out << "  " << MessageText(m, c.lang) << '\n';
   }
   return report->received.rejected > 0 || !report->push_refused.empty() ? 1 : 0;
