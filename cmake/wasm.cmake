@@ -74,6 +74,51 @@ function(dosti_wasm_node_executable target)
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${pre_js}")
 endfunction()
 
+# SQLite's options for the wasm builds (cmake/sqlite-wasm.flags; scripts/setup builds the tests'
+# library with them and keeps the amalgamation it generated with them).
+file(STRINGS "${PROJECT_SOURCE_DIR}/cmake/sqlite-wasm.flags" dosti_sqlite_flags REGEX "^[A-Z]")
+file(READ "${PROJECT_SOURCE_DIR}/cmake/sqlite-wasm.flags" flags_text)
+if(EXISTS "${DOSTI_WASM_DEPS}/sqlite3-wasm/flags.hash")
+  file(READ "${DOSTI_WASM_DEPS}/sqlite3-wasm/flags.hash" built_hash)
+  string(STRIP "${built_hash}" built_hash)
+  set(wanted "")
+  foreach(f ${dosti_sqlite_flags})
+    string(APPEND wanted "-D${f} ")
+  endforeach()
+  string(SHA256 wanted_hash "${wanted}")
+  string(SUBSTRING "${wanted_hash}" 0 10 wanted_hash)
+  if(NOT built_hash STREQUAL wanted_hash)
+    message(FATAL_ERROR "The wasm SQLite in ${DOSTI_WASM_DEPS} was built with other options than "
+                        "cmake/sqlite-wasm.flags: run scripts/setup")
+  endif()
+endif()
+target_compile_definitions(dosti_sqlite3 INTERFACE ${dosti_sqlite_flags})
+
+# The booth's engine: SQLite built for size from that amalgamation. SQLITE_OMIT_AUTOINIT too:
+# every connection of the core is opened by Db::Open, which initialises SQLite first.
+add_library(dosti_sqlite3_engine STATIC EXCLUDE_FROM_ALL "${DOSTI_WASM_DEPS}/sqlite3-wasm/sqlite3.c")
+target_include_directories(dosti_sqlite3_engine PUBLIC "${DOSTI_WASM_DEPS}/sqlite3-wasm/include")
+target_compile_options(dosti_sqlite3_engine PRIVATE -Oz -flto)
+target_compile_definitions(dosti_sqlite3_engine PRIVATE ${dosti_sqlite_flags} SQLITE_OMIT_AUTOINIT)
+
+# A target of the booth's engine: built for size (-Oz) and without exceptions (the engine's
+# code returns errors; nothing in it throws), so without the landing pads -fwasm-exceptions
+# adds to every call.
+function(dosti_wasm_engine_target target)
+  get_target_property(opts ${target} COMPILE_OPTIONS)
+  if(opts)
+    list(REMOVE_ITEM opts -fwasm-exceptions)
+    set_target_properties(${target} PROPERTIES COMPILE_OPTIONS "${opts}")
+  endif()
+  get_target_property(link_opts ${target} LINK_OPTIONS)
+  if(link_opts)
+    list(REMOVE_ITEM link_opts -fwasm-exceptions)
+    set_target_properties(${target} PROPERTIES LINK_OPTIONS "${link_opts}")
+  endif()
+  target_compile_options(${target} PRIVATE -Oz -fno-exceptions -fno-rtti -flto)
+  target_link_options(${target} PRIVATE -flto)
+endfunction()
+
 if(DOSTI_TESTS)
   # Catch2's CMake helpers are not visible from the emscripten sysroot; include them by path.
   list(APPEND CMAKE_MODULE_PATH /usr/lib/cmake/Catch2)

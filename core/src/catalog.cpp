@@ -119,7 +119,8 @@ const std::string* Arg(const Args& args, std::string_view name, int item = -1) {
     }
   }
   if (!name.empty() && name.size() <= 2 && name.find_first_not_of("0123456789") == std::string_view::npos) {
-    std::size_t i = static_cast<std::size_t>(std::stoi(std::string(name)));
+    std::size_t i = 0;
+    for (char c : name) i = i * 10 + static_cast<std::size_t>(c - '0');
     return i < args.size() ? &args[i].second : nullptr;
   }
   for (const auto& [n, v] : args) {

@@ -63,10 +63,10 @@ class Writer {
   std::string out_;
 };
 
-struct Malformed {
-  const char* what;
-};
-
+// Reads cereal's portable binary layout with hard bounds. The first fault is kept and every
+// read after it returns zero, so a decoder reads on and checks once at the end (no exceptions:
+// the booth's wasm engine is built without them); counts are bounded by what remains, so a
+// faulty input cannot make a decoder allocate or loop beyond its size.
 class Reader {
  public:
   explicit Reader(std::string_view bytes) : s_(bytes) {
@@ -74,7 +74,7 @@ class Reader {
   }
   template <typename T>
   T Get() {
-    Need(sizeof(T));
+    if (!Need(sizeof(T))) return T{};
     unsigned char b[sizeof(T)];
     std::memcpy(b, s_.data() + pos_, sizeof(T));
     pos_ += sizeof(T);
@@ -96,7 +96,7 @@ class Reader {
   }
   std::string_view GetBytes() {
     uint32_t n = Get<uint32_t>();
-    Need(n);
+    if (!Need(n)) return {};
     std::string_view s = s_.substr(pos_, n);
     pos_ += n;
     return s;
@@ -104,24 +104,35 @@ class Reader {
   // A count of items that each take at least `min_item_bytes`: bounded by what remains.
   uint32_t GetCount(size_t min_item_bytes) {
     uint32_t n = Get<uint32_t>();
-    if (static_cast<uint64_t>(n) * min_item_bytes > Remaining()) throw Malformed{"count too large"};
+    if (static_cast<uint64_t>(n) * min_item_bytes > Remaining()) return Fail("count too large");
     return n;
   }
+  // An index into a dictionary of `size` entries.
+  uint32_t GetIndex(size_t size) {
+    uint32_t i = Get<uint32_t>();
+    if (i >= size) return Fail("index out of range");
+    return i;
+  }
   size_t Remaining() const { return s_.size() - pos_; }
-  void Need(size_t n) const {
-    if (n > Remaining()) throw Malformed{"truncated"};
+  // The first fault ("truncated", …), or nullptr.
+  const char* error() const { return error_; }
+  uint32_t Fail(const char* why) {
+    if (!error_) error_ = why;
+    pos_ = s_.size();  // nothing more is read
+    return 0;
   }
 
  private:
+  bool Need(size_t n) {
+    if (n <= Remaining() && !error_) return true;
+    Fail("truncated");
+    return false;
+  }
   std::string_view s_;
   size_t pos_ = 0;
   bool swap_ = false;
+  const char* error_ = nullptr;
 };
-
-uint32_t Checked(uint32_t i, size_t size) {
-  if (i >= size) throw Malformed{"index out of range"};
-  return i;
-}
 
 void PutValue(Writer& w, const Value& v) {
   w.U8(static_cast<uint8_t>(v.index()));
@@ -139,7 +150,7 @@ void GetValue(Reader& r, Value& out) {
     case 1: out = r.Get<int64_t>(); break;
     case 2: out = r.Get<double>(); break;
     case 3: out.emplace<std::string>(r.GetBytes()); break;
-    default: throw Malformed{"unknown value type"};
+    default: r.Fail("unknown value type");
   }
 }
 
@@ -230,62 +241,61 @@ std::string EncodeCommit(const Commit& c) {
 }
 
 Result<Commit> DecodeCommit(std::string_view bytes) {
-  try {
-    Reader r(bytes);
-    if (r.Get<uint32_t>() != kCommitMagic) throw Malformed{"not a commit"};
-    uint16_t format = r.Get<uint16_t>();
-    if (format != kCommitFormat) {
-      return MakeError(ErrorCode::kSchemaTooNew, "commit.format_unknown",
-                       {{"format", std::to_string(format)}});
-    }
-    Commit c;
-    c.schema = r.Get<int32_t>();
-    c.hlc = r.Get<int64_t>();
-    c.seq = r.Get<int64_t>();
-    c.names.resize(r.GetCount(4));
-    for (std::string& n : c.names) n = r.GetBytes();
-    c.devices.resize(r.GetCount(4));
-    for (std::string& d : c.devices) AppendBytesAsHex(d, r.GetBytes());
-    c.author = Checked(r.Get<uint32_t>(), c.devices.size());
-    c.deps.resize(r.GetCount(12));
-    for (Dependency& d : c.deps) {
-      d.device = Checked(r.Get<uint32_t>(), c.devices.size());
-      d.seq = r.Get<int64_t>();
-    }
-    c.rows.resize(r.GetCount(12));
-    // Most commits hold 16-byte ids and a field or two per row.
-    c.ids.reserve(c.rows.size() * 32);
-    c.fields.reserve(c.rows.size() * 2);
-    c.prevs.reserve(c.rows.size() * 2);
-    for (RowChange& row : c.rows) {
-      row.table = Checked(r.Get<uint32_t>(), c.names.size());
-      std::string_view id = r.GetBytes();
-      row.id_begin = static_cast<uint32_t>(c.ids.size());
-      row.id_size = static_cast<uint32_t>(id.size() * 2);
-      AppendBytesAsHex(c.ids, id);
-      row.field_count = r.GetCount(9);
-      row.field_begin = static_cast<uint32_t>(c.fields.size());
-      for (uint32_t i = 0; i < row.field_count; ++i) {
-        FieldChange& f = c.fields.emplace_back();
-        f.column = Checked(r.Get<uint32_t>(), c.names.size());
-        GetValue(r, f.value);
-        f.prev_count = r.GetCount(12);
-        f.prev_begin = static_cast<uint32_t>(c.prevs.size());
-        for (uint32_t p = 0; p < f.prev_count; ++p) {
-          Stamp& s = c.prevs.emplace_back();
-          s.hlc = r.Get<int64_t>();
-          s.device = Checked(r.Get<uint32_t>(), c.devices.size());
-        }
+  auto malformed = [](const char* why) {
+    return MakeError(ErrorCode::kInvalid, "commit.malformed", {{"reason", why}});
+  };
+  Reader r(bytes);
+  if (r.Get<uint32_t>() != kCommitMagic) return malformed(r.error() ? r.error() : "not a commit");
+  uint16_t format = r.Get<uint16_t>();
+  if (r.error()) return malformed(r.error());
+  if (format != kCommitFormat) {
+    return MakeError(ErrorCode::kSchemaTooNew, "commit.format_unknown",
+                     {{"format", std::to_string(format)}});
+  }
+  Commit c;
+  c.schema = r.Get<int32_t>();
+  c.hlc = r.Get<int64_t>();
+  c.seq = r.Get<int64_t>();
+  c.names.resize(r.GetCount(4));
+  for (std::string& n : c.names) n = r.GetBytes();
+  c.devices.resize(r.GetCount(4));
+  for (std::string& d : c.devices) AppendBytesAsHex(d, r.GetBytes());
+  c.author = r.GetIndex(c.devices.size());
+  c.deps.resize(r.GetCount(12));
+  for (Dependency& d : c.deps) {
+    d.device = r.GetIndex(c.devices.size());
+    d.seq = r.Get<int64_t>();
+  }
+  c.rows.resize(r.GetCount(12));
+  // Most commits hold 16-byte ids and a field or two per row.
+  c.ids.reserve(c.rows.size() * 32);
+  c.fields.reserve(c.rows.size() * 2);
+  c.prevs.reserve(c.rows.size() * 2);
+  for (RowChange& row : c.rows) {
+    row.table = r.GetIndex(c.names.size());
+    std::string_view id = r.GetBytes();
+    row.id_begin = static_cast<uint32_t>(c.ids.size());
+    row.id_size = static_cast<uint32_t>(id.size() * 2);
+    AppendBytesAsHex(c.ids, id);
+    row.field_count = r.GetCount(9);
+    row.field_begin = static_cast<uint32_t>(c.fields.size());
+    for (uint32_t i = 0; i < row.field_count; ++i) {
+      FieldChange& f = c.fields.emplace_back();
+      f.column = r.GetIndex(c.names.size());
+      GetValue(r, f.value);
+      f.prev_count = r.GetCount(12);
+      f.prev_begin = static_cast<uint32_t>(c.prevs.size());
+      for (uint32_t p = 0; p < f.prev_count; ++p) {
+        Stamp& s = c.prevs.emplace_back();
+        s.hlc = r.Get<int64_t>();
+        s.device = r.GetIndex(c.devices.size());
       }
     }
-    if (r.Remaining() != 0) throw Malformed{"trailing bytes"};
-    if (c.seq < 1 || c.device().empty()) throw Malformed{"bad header"};
-    return c;
-  } catch (const Malformed& m) {
-    return MakeError(ErrorCode::kInvalid, "commit.malformed", {{"reason", m.what}});
-  } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kInvalid, "commit.malformed", {{"reason", e.what()}});
   }
+  if (r.error()) return malformed(r.error());
+  if (r.Remaining() != 0) return malformed("trailing bytes");
+  if (c.seq < 1 || c.device().empty()) return malformed("bad header");
+  return c;
 }
 
 // Layout: u32 magic "DSCS", u16 format, byte string author, u32 count, byte strings (commits).
@@ -303,26 +313,27 @@ std::string EncodeChangeset(const Changeset& cs) {
 }
 
 Result<ChangesetView> DecodeChangeset(std::string_view bytes) {
-  try {
-    Reader r(bytes);
-    if (r.Get<uint32_t>() != kChangesetMagic) throw Malformed{"not a Dosti changeset"};
-    uint16_t format = r.Get<uint16_t>();
-    if (format != kChangesetFormat) {
-      return MakeError(ErrorCode::kSchemaTooNew, "changeset.format_unknown",
-                       {{"format", std::to_string(format)}});
-    }
-    ChangesetView cs;
-    AppendBytesAsHex(cs.author, r.GetBytes());
-    cs.commits.resize(r.GetCount(4));
-    for (std::string_view& c : cs.commits) c = r.GetBytes();
-    if (r.Remaining() != 0) throw Malformed{"trailing bytes"};
-    if (cs.author.empty()) throw Malformed{"no author"};
-    return cs;
-  } catch (const Malformed& m) {
-    return MakeError(ErrorCode::kInvalid, "changeset.malformed", {{"reason", m.what}});
-  } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kInvalid, "changeset.malformed", {{"reason", e.what()}});
+  auto malformed = [](const char* why) {
+    return MakeError(ErrorCode::kInvalid, "changeset.malformed", {{"reason", why}});
+  };
+  Reader r(bytes);
+  if (r.Get<uint32_t>() != kChangesetMagic) {
+    return malformed(r.error() ? r.error() : "not a Dosti changeset");
   }
+  uint16_t format = r.Get<uint16_t>();
+  if (r.error()) return malformed(r.error());
+  if (format != kChangesetFormat) {
+    return MakeError(ErrorCode::kSchemaTooNew, "changeset.format_unknown",
+                     {{"format", std::to_string(format)}});
+  }
+  ChangesetView cs;
+  AppendBytesAsHex(cs.author, r.GetBytes());
+  cs.commits.resize(r.GetCount(4));
+  for (std::string_view& c : cs.commits) c = r.GetBytes();
+  if (r.error()) return malformed(r.error());
+  if (r.Remaining() != 0) return malformed("trailing bytes");
+  if (cs.author.empty()) return malformed("no author");
+  return cs;
 }
 
 }  // namespace dosti

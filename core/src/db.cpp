@@ -153,8 +153,11 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   // Nothing here reads them. The setting is process-wide and only possible before SQLite
   // initialises, so it is made once, before the first connection; if SQLite is already in use
   // (SQLITE_MISUSE), it stays as it is.
+  // Then sqlite3_initialize() once, explicitly: the booth's engine builds SQLite with
+  // SQLITE_OMIT_AUTOINIT (cmake/wasm.cmake), where nothing else would call it.
   static const bool configured = [] {
-    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    bool ok = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    return sqlite3_initialize() == SQLITE_OK && ok;
   }();
   (void)configured;
   MakePrivate(path);

@@ -220,7 +220,7 @@ struct SyncRound::State {
         next.find_first_not_of("0123456789") != std::string::npos) {
       return Malformed("control_list");
     }
-    next_index = std::stoull(next);
+    for (char c : next) next_index = next_index * 10 + static_cast<uint64_t>(c - '0');
     report.totals.envelopes_down += frames->size();
     report.totals.bytes_down += r.body.size();
     if (!frames->empty()) {
@@ -469,7 +469,9 @@ void SyncRound::Take(const HttpResponse& r) {
       std::string after = r.Header("Retry-After");
       if (r.status == 429 && !after.empty() && after.size() < 4 &&
           after.find_first_not_of("0123456789") == std::string::npos) {
-        wait = std::max(wait, std::stoi(after) * 1000);
+        int seconds = 0;
+        for (char c : after) seconds = seconds * 10 + (c - '0');
+        wait = std::max(wait, seconds * 1000);
       }
       s.wait_ms = wait;
       ++s.attempt;
