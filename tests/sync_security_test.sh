@@ -7,7 +7,8 @@
 #   used", and the relay refuses the device); a bundle altered in the middle (of a known and of
 #   a new envelope), truncated, of another workspace, replayed, garbage, empty, oversize or with
 #   a lying envelope count; garbage to the relay's API; the key passphrase (missing: says how to
-#   give it; wrong: "wrong key passphrase"); key files 0600; and no record text in plaintext in
+#   give it; wrong: "wrong key passphrase"); key files, databases (with WAL and SHM), bundles and
+#   invites 0600, and init saying so when the keys have no passphrase; and no record text in plaintext in
 #   a bundle file or in the relay's storage, while the sender's own database has it.
 # The expiry of invites and devices needs a clock the CLI does not take from outside: it is
 # checked through RunCli with a manual clock in tests/sync/cli_sync_test.cpp.
@@ -223,11 +224,27 @@ else
   echo "   (no curl: skipped)"
 fi
 
-step "Key passphrase: needed when set, refused when wrong; key files are 0600"
+step "Key passphrase: needed when set, refused when wrong; key files, databases and bundles are 0600"
 DOSTI_KEY_PASSPHRASE='key-pass-123' ok locked init --office islamabad
-for db in bj isb locked; do
+if grep -q 'no passphrase' "$tmp/out"; then fail "init warned of a missing passphrase though one was given"; fi
+ok plain init --office beijing
+says out 'keys .*have no passphrase'
+for db in bj isb locked plain; do
+  for f in "$tmp/$db.db.key" "$tmp/$db.db" "$tmp/$db.db-wal" "$tmp/$db.db-shm"; do
+    [ ! -e "$f" ] || [ "$(stat -c %a "$f")" = 600 ] || fail "$f has mode $(stat -c %a "$f"), not 600"
+  done
+  [ "$(stat -c %a "$tmp/$db.db")" = 600 ] || fail "$db.db has mode $(stat -c %a "$tmp/$db.db")"
   [ "$(stat -c %a "$tmp/$db.db.key")" = 600 ] || fail "$db.db.key has mode $(stat -c %a "$tmp/$db.db.key")"
 done
+checked=0
+# Those dosti wrote (the test's own altered copies are the shell's).
+for f in canary copy early first isb1 join other target trunc; do
+  [ ! -e "$tmp/$f.bundle" ] || [ "$(stat -c %a "$tmp/$f.bundle")" = 600 ] ||
+    fail "$f.bundle has mode $(stat -c %a "$tmp/$f.bundle"), not 600"
+  [ ! -e "$tmp/$f.bundle" ] || checked=$((checked + 1))
+done
+[ "$checked" -ge 3 ] || fail "only $checked of the bundles dosti wrote were found to check"
+[ "$(stat -c %a "$tmp/isb.invite")" = 600 ] || fail "the invite has mode $(stat -c %a "$tmp/isb.invite")"
 refused 1 locked device list
 says err 'key-passphrase-file'
 says err 'DOSTI_KEY_PASSPHRASE'
