@@ -749,7 +749,7 @@ TEST_CASE("enroll in Beijing leaves a PK enterprise's number to Islamabad, with 
   CHECK(json.out.find("\"programme_number\": null") != std::string::npos);
 }
 
-TEST_CASE("match add refuses two CN enterprises; match stage moves a pair along", "[cli]") {
+TEST_CASE("match add refuses two CN enterprises, match stage moves a pair along", "[cli]") {
   Cli cli;
   cli.Init();
   std::string cn1 = cli.Add({"--country", "CN", "--name", "对接甲有限公司"});

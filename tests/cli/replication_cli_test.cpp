@@ -366,7 +366,7 @@ TEST_CASE("Concurrent edits converge whichever way the files travel", "[cli][rep
 
 // [SECTION] Idempotence and damaged files
 
-TEST_CASE("Importing a bundle twice changes nothing; damaged files are reported",
+TEST_CASE("Importing a bundle twice changes nothing, damaged files are reported",
           "[cli][replication]") {
   Pair p;
   p.bj.AddEnterprise(kHuawei);

@@ -110,7 +110,7 @@ TEST_CASE("JSON: huge numbers are valid and say they do not fit", "[core][json]"
   CHECK(Ok(std::string(100, '1'), small).is_number());
 }
 
-TEST_CASE("JSON: escapes and surrogate pairs decode to UTF-8; invalid text is refused",
+TEST_CASE("JSON: escapes and surrogate pairs decode to UTF-8, invalid text is refused",
           "[core][json]") {
   CHECK(Ok(R"("\"\\\/\b\f\n\r\t")").text() == "\"\\/\b\f\n\r\t");
   CHECK(Ok(R"("\u0041\u00e9\u4e2d")").text() == "A\xc3\xa9\xe4\xb8\xad");  // A é 中

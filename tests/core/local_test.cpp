@@ -6,7 +6,7 @@
 
 using dosti::testing::Workspace;
 
-TEST_CASE("local blobs: put, get, list by prefix, delete; outside the digest", "[local]") {
+TEST_CASE("local blobs: put, get, list by prefix, delete, outside the digest", "[local]") {
   Workspace w;
   auto digest = w->Digest();
   REQUIRE(digest);

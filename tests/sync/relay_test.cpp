@@ -531,7 +531,7 @@ TEST_CASE("Control messages are listed after an index and the roster survives a 
 }
 
 TEST_CASE(
-    "Control messages are judged by their signer before they are read; nothing is parked "
+    "Control messages are judged by their signer before they are read, nothing is parked "
     "and a long history is stored once",
     "[sync][relay][native]") {
   Workspace w;

@@ -107,7 +107,7 @@ std::string Add(Device& d, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("A sync round: a pending device posts its join and stops; approved, it gets everything",
+TEST_CASE("A sync round: a pending device posts its join and stops, approved, it gets everything",
           "[sync][round][native]") {
   REQUIRE(InitCrypto());
   LocalRelay relay;

@@ -72,7 +72,7 @@ Bytes BigRosterBy(const Cast& c, const Device& author, uint32_t version) {
 }  // namespace
 
 TEST_CASE(
-    "CheckSigner: an active admin's roster, invite and epoch pass; others are refused "
+    "CheckSigner: an active admin's roster, invite and epoch pass, others are refused "
     "before their body is read",
     "[sync][trust][signer]") {
   Cast c;

@@ -286,7 +286,7 @@ TEST_CASE("A join makes a pending device, not a member, until a roster version l
   CHECK(Offered(t, join) == Trust::Outcome::kKnown);
 }
 
-TEST_CASE("Verification codes: both sides compute the same one; other keys give another",
+TEST_CASE("Verification codes: both sides compute the same one, other keys give another",
           "[sync][trust]") {
   Cast c;
   Bytes invite(kIdBytes, 'i');
