@@ -7,6 +7,7 @@
 #include "dosti/date.h"
 #include "dosti/sync/wire.h"
 #include "node_state.h"
+#include "passphrase_lock.h"
 
 namespace dosti::sync {
 namespace {
@@ -57,16 +58,14 @@ Result<Bytes> Node::CreateInvite(const InviteOptions& o, std::string_view passph
   for (const Bytes& m : control) inner.Sized(m);
   inner.Sized(o.relay_url);
   sodium_memzero(invite_key.sk.data(), invite_key.sk.size());
-  Bytes salt = RandomBytes(kSaltBytes), nonce = RandomBytes(kNonceBytes);
-  auto key = PasswordKey(passphrase, salt, kPwOps, kPwMemKiB);
-  if (!key) return key.error();
   Writer w;
-  w.Raw(kInviteMagic).Raw(s.workspace()).Raw(invite.id).Raw(salt).U32(kPwOps).U32(kPwMemKiB);
-  w.Raw(nonce).Raw(KeyedHash(*key, "DH-commit-v1", {nonce}));
+  Bytes nonce;
+  w.Raw(kInviteMagic).Raw(s.workspace()).Raw(invite.id);
+  auto key = PassphraseLock::Write(w, passphrase, nonce);
+  if (!key) return key.error();
   w.U32(static_cast<uint32_t>(inner.bytes().size() + kTagBytes));
   Bytes ad = w.bytes();
-  w.Raw(Encrypt(*key, nonce, ad, inner.bytes()));
-  sodium_memzero(key->data(), key->size());
+  w.Raw(Encrypt(key->bytes(), nonce, ad, inner.bytes()));
   sodium_memzero(inner.bytes().data(), inner.bytes().size());
   return w.Take();
 }
@@ -77,21 +76,14 @@ Result<std::unique_ptr<Node>> Node::Join(Session& session, DeviceKeys keys,
   DOSTI_TRY(InitCrypto());
   Reader r(file);
   if (r.Raw(kInviteMagic.size()) != kInviteMagic) return Unusable("wrong magic");
-  Bytes ws(r.Raw(kIdBytes)), invite_id(r.Raw(kIdBytes)), salt(r.Raw(kSaltBytes));
-  uint32_t ops = r.U32(), mem = r.U32();
-  Bytes nonce(r.Raw(kNonceBytes)), commit(r.Raw(32));
+  Bytes ws(r.Raw(kIdBytes)), invite_id(r.Raw(kIdBytes));
+  PassphraseLock lock = PassphraseLock::Read(r);
   std::size_t ad_len = r.position() + 4;
   std::string_view cipher = r.Sized(64u << 20);
   if (!r.done()) return Unusable("truncated or padded");
-  auto key = PasswordKey(passphrase, salt, ops, mem);
+  auto key = lock.Open(passphrase, "sync.invite_wrong_passphrase");
   if (!key) return key.error();
-  // Key commitment first (libsodium aead.md, "Robustness"): a wrong passphrase is told apart
-  // before any decryption is attempted.
-  if (!SameBytes(commit, KeyedHash(*key, "DH-commit-v1", {nonce}))) {
-    return MakeError(ErrorCode::kWrongPassphrase, "sync.invite_wrong_passphrase");
-  }
-  auto inner = Decrypt(*key, nonce, file.substr(0, ad_len), cipher);
-  sodium_memzero(key->data(), key->size());
+  auto inner = Decrypt(key->bytes(), lock.nonce, file.substr(0, ad_len), cipher);
   if (!inner) return Unusable("it does not decrypt (altered)");
   Reader in(*inner);
   if (in.U8() != kInviteInnerVersion) return Unusable("unknown inner version");

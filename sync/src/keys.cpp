@@ -5,6 +5,7 @@
 
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
+#include "passphrase_lock.h"
 
 namespace dosti::sync {
 namespace {
@@ -29,13 +30,11 @@ Bytes EncodeKeyFile(const DeviceKeys& keys, std::string_view passphrase) {
   if (passphrase.empty()) {
     w.U8(0).Raw(secret).Raw(Hash("DH-keyfile-v1", {secret}));
   } else {
-    Bytes salt = RandomBytes(kSaltBytes), nonce = RandomBytes(kNonceBytes);
-    Bytes key = *PasswordKey(passphrase, salt, kPwOps, kPwMemKiB);
-    w.U8(1).Raw(salt).U32(kPwOps).U32(kPwMemKiB).Raw(nonce);
-    w.Raw(KeyedHash(key, "DH-commit-v1", {nonce}));
+    Bytes nonce;
+    w.U8(1);
+    LockKey key = *PassphraseLock::Write(w, passphrase, nonce);  // default parameters: cannot fail
     Bytes ad = w.bytes();
-    w.Raw(Encrypt(key, nonce, ad, secret));
-    sodium_memzero(key.data(), key.size());
+    w.Raw(Encrypt(key.bytes(), nonce, ad, secret));
   }
   sodium_memzero(secret.data(), secret.size());
   return w.Take();
@@ -52,24 +51,16 @@ Result<DeviceKeys> DecodeKeyFile(std::string_view bytes, std::string_view passph
     if (!r.done()) return Damaged("wrong length");
     if (!SameBytes(check, Hash("DH-keyfile-v1", {secret}))) return Damaged("its checksum fails");
   } else if (wrapped == 1) {
-    std::string_view salt = r.Raw(kSaltBytes);
-    uint32_t ops = r.U32(), mem = r.U32();
-    std::string_view nonce = r.Raw(kNonceBytes), commit = r.Raw(32);
+    PassphraseLock lock = PassphraseLock::Read(r);
     std::size_t ad_len = r.position();
     std::string_view cipher = r.Raw(kSecretBytes + kTagBytes);
     if (!r.done()) return Damaged("wrong length");
     if (passphrase.empty()) {
       return MakeError(ErrorCode::kWrongPassphrase, "sync.keys_need_passphrase");
     }
-    auto key = PasswordKey(passphrase, salt, ops, mem);
+    auto key = lock.Open(passphrase, "sync.keys_wrong_passphrase");
     if (!key) return key.error();
-    // Key commitment first (libsodium aead.md, "Robustness"): a wrong passphrase is told apart
-    // before any decryption is attempted.
-    if (!SameBytes(commit, KeyedHash(*key, "DH-commit-v1", {nonce}))) {
-      return MakeError(ErrorCode::kWrongPassphrase, "sync.keys_wrong_passphrase");
-    }
-    auto plain = Decrypt(*key, nonce, bytes.substr(0, ad_len), cipher);
-    sodium_memzero(key->data(), key->size());
+    auto plain = Decrypt(key->bytes(), lock.nonce, bytes.substr(0, ad_len), cipher);
     if (!plain) return Damaged("it does not decrypt");
     secret = std::move(*plain);
   } else {

@@ -544,15 +544,7 @@ Result<void> Node::Approve(std::string_view device, std::string_view code) {
   PendingJoin joined = *p;
   auto approved = s.session.Atomically([&]() -> Result<void> {
     RosterBody next = s.trust->NextRoster(s.Now());
-    Member m;
-    m.id = joined.id;
-    m.ed_pk = joined.ed_pk;
-    m.x_pk = joined.x_pk;
-    m.role = joined.role;
-    m.office = joined.office;
-    m.expires_ms = joined.expires_ms;
-    m.invite = joined.invite;
-    next.members.push_back(m);
+    next.members.push_back(joined.AsMember(Status::kActive));
     auto listed = s.trust->Offer(SignControl(Kind::kRoster, s.workspace(), s.device,
                                              s.keys.sign.sk, EncodeRoster(next)), s.Now());
     if (!listed) return listed.error();
@@ -623,15 +615,7 @@ Result<bool> Node::Revoke(std::string_view device, std::optional<uint64_t> cutof
     PendingJoin refused = *p;
     DOSTI_TRY(reload_on_error(issue(
         [&](RosterBody& next) {
-          Member m;
-          m.id = refused.id;
-          m.ed_pk = refused.ed_pk;
-          m.x_pk = refused.x_pk;
-          m.role = refused.role;
-          m.office = refused.office;
-          m.status = Status::kRevoked;
-          m.invite = refused.invite;
-          next.members.push_back(m);
+          next.members.push_back(refused.AsMember(Status::kRevoked));
         },
         false)));
     return false;

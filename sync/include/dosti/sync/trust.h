@@ -50,6 +50,11 @@ struct PendingJoin {
   int64_t expires_ms = 0;          // the device's expiry, from the invite (0: never)
   int64_t joined_ms = 0;           // as the device stamped it (informative only)
   std::string code;                // VerificationCode() of this join
+
+  // The roster entry that approving (kActive) or refusing (kRevoked) this join lists.
+  Member AsMember(Status status) const {
+    return Member{id, ed_pk, x_pk, role, office, status, expires_ms, 0, invite};
+  }
 };
 
 // The device id of a pair of public keys.
