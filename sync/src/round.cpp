@@ -43,6 +43,26 @@ std::optional<uint64_t> Count(const json::Element& j, std::string_view key) {
   return e ? e->Uint64() : std::nullopt;
 }
 
+// The relay's answer to a batch of `size` messages lists what it refused as
+// "rejected": [{"index": i, "reason": "..."}]; nullopt when an index is missing or out of range.
+struct Rejection {
+  std::size_t index = 0;
+  std::string reason;
+};
+std::optional<std::vector<Rejection>> Rejections(const json::Element& answer, std::size_t size) {
+  std::vector<Rejection> out;
+  const json::Element* rejected = answer.Find("rejected");
+  if (!rejected || !rejected->is_array()) return out;
+  for (const json::Element& item : rejected->items()) {
+    auto index = Count(item, "index");
+    if (!index || *index >= size) return std::nullopt;
+    const json::Element* reason = item.Find("reason");
+    out.push_back({static_cast<std::size_t>(*index),
+                   reason && reason->is_string() ? reason->text() : std::string()});
+  }
+  return out;
+}
+
 std::optional<Bytes> HexField(const json::Element& j, std::string_view key, std::size_t bytes) {
   const json::Element* e = j.Find(key);
   if (!e || !e->is_string()) return std::nullopt;
@@ -254,22 +274,18 @@ struct SyncRound::State {
     if (r.status != 200) return Refused("control_post", r);
     auto j = json::Parse(r.body, kAnswerLimits);
     if (!j || !j->is_object()) return Malformed("control_post");
-    if (const json::Element* rejected = j->Find("rejected"); rejected && rejected->is_array()) {
-      for (const json::Element& item : rejected->items()) {
-        auto index = item.Find("index") ? item.Find("index")->Uint64() : std::nullopt;
-        const json::Element* reason = item.Find("reason");
-        std::string why = reason && reason->is_string() ? reason->text() : std::string();
-        if (!index || post_at + *index >= post_end) return Malformed("control_post");
-        auto env = ParseEnvelope(to_post[post_at + *index]);
-        if (!env) return Malformed("control_post");
-        Args args{{"kind", KindName(env->header.kind)}, {"device", ToHex(env->header.author).substr(0, 8)},
-                  {"reason", why}};
-        if (env->header.author == node.device()) {
-          // This device's own message (its join, an admin's roster): the round cannot go on.
-          return Fail(ErrorCode::kNotPermitted, "sync.round.own_refused", std::move(args));
-        }
-        report.control_refused.push_back(MakeMessage("sync.round.control_refused", std::move(args)));
+    auto rejections = Rejections(*j, post_end - post_at);
+    if (!rejections) return Malformed("control_post");
+    for (Rejection& rejection : *rejections) {
+      auto env = ParseEnvelope(to_post[post_at + rejection.index]);
+      if (!env) return Malformed("control_post");
+      Args args{{"kind", KindName(env->header.kind)}, {"device", ToHex(env->header.author).substr(0, 8)},
+                {"reason", std::move(rejection.reason)}};
+      if (env->header.author == node.device()) {
+        // This device's own message (its join, an admin's roster): the round cannot go on.
+        return Fail(ErrorCode::kNotPermitted, "sync.round.own_refused", std::move(args));
       }
+      report.control_refused.push_back(MakeMessage("sync.round.control_refused", std::move(args)));
     }
     post_at = post_end;
     if (post_at < to_post.size()) return;  // the next batch
@@ -348,20 +364,16 @@ struct SyncRound::State {
     report.push_known += static_cast<int64_t>(Count(*j, "known").value_or(0));
     report.totals.envelopes_up += batch.size();
     report.totals.bytes_up += last.body.size();
-    bool refused = false;
-    if (const json::Element* rejected = j->Find("rejected"); rejected && rejected->is_array()) {
-      for (const json::Element& item : rejected->items()) {
-        auto index = item.Find("index") ? item.Find("index")->Uint64() : std::nullopt;
-        const json::Element* reason = item.Find("reason");
-        if (!index || *index >= batch.size()) return Malformed("push");
-        const Node::Outgoing& e = batch[*index];
-        report.push_refused.push_back(MakeMessage(
-            "sync.round.push_refused",
-            {{"seq", std::to_string(e.seq)}, {"device", ToHex(e.author).substr(0, 8)},
-             {"reason", reason && reason->is_string() ? reason->text() : std::string()}}));
-        refused = true;
-      }
+    auto rejections = Rejections(*j, batch.size());
+    if (!rejections) return Malformed("push");
+    for (Rejection& rejection : *rejections) {
+      const Node::Outgoing& e = batch[rejection.index];
+      report.push_refused.push_back(MakeMessage(
+          "sync.round.push_refused", {{"seq", std::to_string(e.seq)},
+                                      {"device", ToHex(e.author).substr(0, 8)},
+                                      {"reason", std::move(rejection.reason)}}));
     }
+    bool refused = !rejections->empty();
     for (const Node::Outgoing& e : batch) {
       relay_frontier[e.author] = std::max(relay_frontier[e.author], e.seq);
     }

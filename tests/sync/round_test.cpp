@@ -244,4 +244,57 @@ TEST_CASE("A sync round signs in again when its session is refused, and can be c
   CHECK(done.report->pushed >= 1);
 }
 
+TEST_CASE("A sync round reports what the relay refused and stops on a malformed refusal",
+          "[sync][round][native]") {
+  REQUIRE(InitCrypto());
+  LocalRelay relay;
+  ManualClock clock(SystemClock().NowMs());  // the relay judges expiry by the real time
+  Device admin(clock, 1);
+  admin.node = std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  Add(admin, "公司");
+  auto answer = [](std::string_view path_part, std::string body) {
+    return [path_part, body](const HttpRequest& q, HttpResponse& r) {
+      if (q.method != "POST" || q.path.find(path_part) == std::string::npos) return false;
+      r.status = 200;
+      r.body = body;
+      return true;
+    };
+  };
+
+  // This device's own control message refused: the round cannot go on, and says why.
+  auto own = Drive(*admin.node, relay.url,
+                   answer("/control", R"({"added":0,"known":0,"waiting":0,"rejected":[{"index":0,"reason":"a test refusal"}]})"));
+  REQUIRE(!own.report);
+  CHECK(own.report.error().code == ErrorCode::kNotPermitted);
+  CHECK(own.report.error().message.find("this device's") != std::string::npos);
+  CHECK(own.report.error().message.find("a test refusal") != std::string::npos);
+
+  // A refused push is listed with its sequence number and reason; the round goes on to pull.
+  auto refused = Drive(*admin.node, relay.url,
+                       answer("/push", R"({"accepted":0,"known":0,"rejected":[{"index":0,"reason":"chain broken"}]})"));
+  REQUIRE(refused.report);
+  REQUIRE(refused.report->push_refused.size() == 1);
+  std::string said = refused.report->push_refused[0].text;
+  CHECK(said.find("refused changes 1 of device") != std::string::npos);
+  CHECK(said.find("chain broken") != std::string::npos);
+  CHECK(refused.paths.back().rfind("/pull", 0) == 0);
+
+  // A refusal naming a message the batch does not hold is a malformed answer. (The relay did
+  // take each push: the answer is replaced on its way back, so each round has a new commit.)
+  for (const char* body : {R"({"accepted":0,"known":0,"rejected":[{"index":7,"reason":"?"}]})",
+                           R"({"accepted":0,"known":0,"rejected":[{"reason":"no index"}]})"}) {
+    Add(admin, "又一家公司");
+    auto odd = Drive(*admin.node, relay.url, answer("/push", body));
+    REQUIRE(!odd.report);
+    CHECK(odd.report.error().code == ErrorCode::kNetwork);
+    CHECK(odd.report.error().message.find("malformed answer") != std::string::npos);
+  }
+  // The real relay's answer then: a new commit arrives, nothing refused.
+  Add(admin, "最后一家公司");
+  auto done = Drive(*admin.node, relay.url);
+  REQUIRE(done.report);
+  CHECK(done.report->pushed == 1);
+  CHECK(done.report->push_refused.empty());
+}
+
 #endif
