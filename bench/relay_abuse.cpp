@@ -44,6 +44,7 @@
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
 #include "relay.h"
+#include "sync/relay_process.h"
 #endif
 
 namespace dosti::bench {
@@ -77,39 +78,15 @@ struct Process {
 
   explicit Process(const std::vector<std::string>& extra) {
     std::string bin = RelayBin();
-    int out[2];
-    if (pipe(out) != 0) std::exit(1);
-    pid = fork();
-    if (pid == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      std::vector<std::string> args = {bin,      "--listen",       "127.0.0.1:0",
-                                       "--data", dir.File("data"), "--quiet"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(bin.c_str(), argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char ch;
-    while (read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
-    close(out[0]);
-    auto colon = line.rfind(':');
-    if (colon == std::string::npos) {
-      Note("dosti-relay did not start (" + bin + "): " + line);
+    testing::SpawnedRelay spawned = testing::SpawnRelay(bin, dir.File("data"), extra);
+    pid = spawned.pid;
+    if (spawned.port == 0) {
+      Note("dosti-relay did not start (" + bin + "): " + spawned.first_line);
       std::exit(1);
     }
-    port = std::stoi(line.substr(colon + 1, line.find(' ', colon) - colon - 1));
+    port = spawned.port;
   }
-  ~Process() {
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-  }
+  ~Process() { testing::StopRelay(pid); }
   httplib::Client Client() const {
     httplib::Client c("127.0.0.1", port);
     c.set_read_timeout(300, 0);
@@ -117,14 +94,7 @@ struct Process {
     return c;
   }
   double PeakMiB() const { return StatusKiB("VmHWM") / 1024.0; }
-  long StatusKiB(const std::string& field) const {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-    }
-    return -1;
-  }
+  long StatusKiB(const std::string& field) const { return testing::ProcStatusKiB(pid, field); }
   // User + system CPU time so far, ms (/proc/PID/stat fields 14 and 15).
   double CpuMs() const {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");

@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,7 +18,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -31,12 +29,14 @@
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
 #include "relay.h"
+#include "sync/relay_process.h"
 
 namespace {
 
 using dosti::sync::Bytes;
 namespace sync = dosti::sync;
 namespace relay = dosti::relay;
+namespace testing = dosti::testing;
 
 constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
@@ -61,51 +61,18 @@ struct RelayProcess {
   int port = 0;
 
   explicit RelayProcess(std::vector<std::string> extra = {}) {
-    int out[2];
-    REQUIRE(pipe(out) == 0);
-    pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      std::vector<std::string> args = {DOSTI_RELAY_BIN, "--listen", "127.0.0.1:0",
-                                       "--data",        dir,        "--quiet"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(DOSTI_RELAY_BIN, argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char ch;
-    while (read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
-    close(out[0]);
-    INFO(line);
-    auto colon = line.rfind(':');
-    REQUIRE(colon != std::string::npos);
-    port = std::stoi(line.substr(colon + 1, line.find(' ', colon) - colon - 1));
+    testing::SpawnedRelay spawned = testing::SpawnRelay(DOSTI_RELAY_BIN, dir, extra);
+    INFO(spawned.first_line);
+    pid = spawned.pid;
+    REQUIRE(spawned.port != 0);
+    port = spawned.port;
   }
   ~RelayProcess() {
-    if (pid > 0) {
-      kill(pid, SIGTERM);
-      int status = 0;
-      waitpid(pid, &status, 0);
-    }
+    testing::StopRelay(pid);
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
   }
-  // A field of /proc/PID/status in KiB (VmRSS: now; VmHWM: the peak so far).
-  long StatusKiB(const std::string& field) const {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-    }
-    return -1;
-  }
+  long StatusKiB(const std::string& field) const { return testing::ProcStatusKiB(pid, field); }
 };
 
 // [SECTION] Raw HTTP/1.1 from a chosen loopback source address

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "sync/relay_process.h"
 #include "sync/relay_test_client.h"
 #include "dosti/platform.h"
 #include "dosti/sync/crypto.h"
@@ -43,6 +44,7 @@ using dosti::sync::Bytes;
 namespace sync = dosti::sync;
 namespace relay = dosti::relay;
 namespace net = dosti::net;
+namespace testing = dosti::testing;
 
 constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
@@ -1022,28 +1024,10 @@ TEST_CASE("Every acknowledged envelope survives kill -9 of dosti-relay during pu
   std::string dir = MakeTempDir();
   // Starts the executable on an ephemeral port; returns (pid, port).
   auto start = [&]() -> std::pair<pid_t, int> {
-    int out[2];
-    REQUIRE(pipe(out) == 0);
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      execl(DOSTI_RELAY_BIN, DOSTI_RELAY_BIN, "--listen", "127.0.0.1:0", "--data", dir.c_str(),
-            "--quiet", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char ch;
-    while (read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
-    close(out[0]);
-    INFO(line);
-    auto colon = line.rfind(':');
-    auto space = line.find(' ', colon);
-    REQUIRE(colon != std::string::npos);
-    return {pid, std::stoi(line.substr(colon + 1, space - colon - 1))};
+    testing::SpawnedRelay spawned = testing::SpawnRelay(DOSTI_RELAY_BIN, dir);
+    INFO(spawned.first_line);
+    REQUIRE(spawned.port != 0);
+    return {spawned.pid, spawned.port};
   };
 
   auto [pid, port] = start();

@@ -1,0 +1,29 @@
+// The dosti-relay executable as a child process, for the tests and benchmarks that need the
+// real process (kill -9, memory peaks, floods): started on an ephemeral port of 127.0.0.1,
+// whose first line on stdout names the port.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace dosti::testing {
+
+struct SpawnedRelay {
+  pid_t pid = -1;
+  int port = 0;            // 0: it did not start (first_line says what it printed)
+  std::string first_line;
+};
+
+// Runs `bin --listen 127.0.0.1:0 --data data_dir --quiet extra...` and waits for its first line.
+SpawnedRelay SpawnRelay(const std::string& bin, const std::string& data_dir,
+                        const std::vector<std::string>& extra = {});
+
+// SIGTERM, then waits for it.
+void StopRelay(pid_t pid);
+
+// A field of /proc/PID/status in KiB (VmRSS: now; VmHWM: the peak so far); -1 if absent.
+long ProcStatusKiB(pid_t pid, const std::string& field);
+
+}  // namespace dosti::testing
