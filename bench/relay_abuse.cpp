@@ -44,6 +44,7 @@
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
 #include "relay.h"
+#include "sync/control_fixture.h"
 #include "sync/relay_process.h"
 #endif
 
@@ -110,35 +111,17 @@ struct Process {
   }
 };
 
-struct Device {
-  sync::SigningKeys ed = sync::SigningKeys::Generate();
-  sync::BoxKeys x = sync::BoxKeys::Generate();
-  Bytes id = sync::DeviceIdOf(ed.pk, x.pk);
-  sync::Member As(sync::Role role) const {
-    sync::Member m;
-    m.id = id;
-    m.ed_pk = ed.pk;
-    m.x_pk = x.pk;
-    m.role = role;
-    m.invite = Bytes(sync::kIdBytes, '\0');
-    return m;
-  }
-};
+using Device = testing::TestDevice;
 
 struct Workspace {
   Device admin, office;
   Bytes genesis, ws;
   std::string base;
   Workspace() {
-    sync::RosterBody r;
-    r.version = 1;
-    r.prev = Bytes(sync::kHashBytes, '\0');
-    r.nonce = sync::RandomBytes(16);
-    r.issued_ms = kT0;
-    r.members = {admin.As(sync::Role::kAdmin), office.As(sync::Role::kOffice)};
-    Bytes body = sync::EncodeRoster(r);
-    ws = sync::WorkspaceIdOf(body);
-    genesis = sync::SignControl(sync::Kind::kRoster, ws, admin.id, admin.ed.sk, body);
+    testing::Genesis g = testing::MakeGenesis(
+        admin, {admin.As(sync::Role::kAdmin), office.As(sync::Role::kOffice)}, kT0);
+    ws = g.ws;
+    genesis = g.envelope;
     base = "/v1/" + sync::ToHex(ws);
   }
 };
@@ -215,28 +198,6 @@ void BenchJunkJson() {
 
 // [SECTION] 1,000 unsigned rosters
 
-// A roster of 4,096 members whose ids hash right (what the decoder checks), signed by a
-// device in no roster; `salt` makes each one different.
-Bytes StrangerRoster(const Workspace& w, const Device& stranger, uint32_t salt) {
-  sync::RosterBody r;
-  r.version = 2 + salt % 3;
-  r.prev = Bytes(sync::kHashBytes, '\x11');
-  r.nonce = Bytes(16, '\x22');
-  r.issued_ms = kT0 + salt;
-  for (uint32_t i = 0; i < 4096; ++i) {
-    sync::Member m;
-    sync::Writer wr;
-    wr.U32(i).U32(salt);
-    m.ed_pk = wr.Take() + Bytes(24, '\x33');
-    m.x_pk = Bytes(32, '\x44');
-    m.id = sync::DeviceIdOf(m.ed_pk, m.x_pk);
-    m.invite = Bytes(sync::kIdBytes, '\0');
-    r.members.push_back(m);
-  }
-  return sync::SignControl(sync::Kind::kRoster, w.ws, stranger.id, stranger.ed.sk,
-                           sync::EncodeRoster(r));
-}
-
 void BenchRosters() {
   if (!Wanted("relay_abuse_rosters_s", "relay_abuse") &&
       !Wanted("relay_abuse_rosters_peak_mib", "relay_abuse") &&
@@ -252,7 +213,8 @@ void BenchRosters() {
     for (int i = 0; i < kRosters; i += kRostersPerRequest) {
       sync::Writer frames;
       for (int k = i; k < std::min(kRosters, i + kRostersPerRequest); ++k) {
-        Bytes r = StrangerRoster(w, stranger, static_cast<uint32_t>(run * kRosters + k));
+        auto salt = static_cast<uint32_t>(run * kRosters + k);
+        Bytes r = testing::StrangerRoster(w.ws, stranger, 2 + salt % 3, salt, kT0 + salt);
         roster_bytes = static_cast<double>(r.size());
         frames.Sized(r);
       }

@@ -29,6 +29,7 @@
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
 #include "relay.h"
+#include "sync/control_fixture.h"
 #include "sync/relay_process.h"
 
 namespace {
@@ -207,21 +208,8 @@ struct HeldPost {
 
 // [SECTION] A workspace and its messages
 
-struct Dev {
-  sync::SigningKeys ed = sync::SigningKeys::Generate();
-  sync::BoxKeys x = sync::BoxKeys::Generate();
-  Bytes id = sync::DeviceIdOf(ed.pk, x.pk);
-  sync::Member As(sync::Role role) const {
-    sync::Member m;
-    m.id = id;
-    m.ed_pk = ed.pk;
-    m.x_pk = x.pk;
-    m.role = role;
-    m.office = sync::Office::kBeijing;
-    m.invite = Bytes(sync::kIdBytes, '\0');
-    return m;
-  }
-};
+using Dev = testing::TestDevice;
+using testing::Framed;
 
 struct Workspace {
   Dev admin, office;
@@ -232,39 +220,16 @@ struct Workspace {
   explicit Workspace(std::size_t extra_members = 0) {
     REQUIRE(sync::InitCrypto());
     more.resize(extra_members);
-    sync::RosterBody r;
-    r.version = 1;
-    r.prev = Bytes(sync::kHashBytes, '\0');
-    r.nonce = sync::RandomBytes(16);
-    r.issued_ms = kT0;
-    r.members = {admin.As(sync::Role::kAdmin), office.As(sync::Role::kOffice)};
-    for (const Dev& d : more) r.members.push_back(d.As(sync::Role::kOffice));
-    Bytes body = sync::EncodeRoster(r);
-    ws = sync::WorkspaceIdOf(body);
-    genesis = sync::SignControl(sync::Kind::kRoster, ws, admin.id, admin.ed.sk, body);
+    std::vector<sync::Member> members = {admin.As(sync::Role::kAdmin), office.As(sync::Role::kOffice)};
+    for (const Dev& d : more) members.push_back(d.As(sync::Role::kOffice));
+    testing::Genesis g = testing::MakeGenesis(admin, std::move(members), kT0);
+    ws = g.ws;
+    genesis = g.envelope;
     base = "/v1/" + sync::ToHex(ws);
   }
 
-  // Roster version `version` of 4,096 well-formed members (each id the hash of its keys, as
-  // the decoder checks), authored by `author`: about 471 KB, the largest a roster can be.
   Bytes StrangerRoster(const Dev& author, uint32_t version, uint32_t salt) const {
-    sync::RosterBody r;
-    r.version = version;
-    r.prev = Bytes(sync::kHashBytes, '\x11');
-    r.nonce = Bytes(16, '\x22');
-    r.issued_ms = kT0 + salt;
-    for (uint32_t i = 0; i < 4096; ++i) {
-      sync::Member m;
-      sync::Writer w;
-      w.U32(i).U32(salt);
-      m.ed_pk = w.Take() + Bytes(24, '\x33');
-      m.x_pk = Bytes(32, '\x44');
-      m.id = sync::DeviceIdOf(m.ed_pk, m.x_pk);
-      m.invite = Bytes(sync::kIdBytes, '\0');
-      r.members.push_back(m);
-    }
-    return sync::SignControl(sync::Kind::kRoster, ws, author.id, author.ed.sk,
-                             sync::EncodeRoster(r));
+    return testing::StrangerRoster(ws, author, version, salt, kT0 + salt);
   }
 
   // An invite signed by the admin; its key (the secret an invite file carries) in *key.
@@ -291,12 +256,6 @@ struct Workspace {
     return sync::SignControl(sync::Kind::kJoin, ws, d.id, d.ed.sk, sync::EncodeJoin(j));
   }
 };
-
-std::string Framed(const std::vector<Bytes>& items) {
-  sync::Writer w;
-  for (const auto& b : items) w.Sized(b);
-  return w.Take();
-}
 
 const std::string kLocal = "127.0.0.1";
 

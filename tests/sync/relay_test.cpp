@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "sync/control_fixture.h"
 #include "sync/relay_process.h"
 #include "sync/relay_test_client.h"
 #include "dosti/platform.h"
@@ -78,30 +79,12 @@ void WriteFile(const std::string& path, const std::string& text) {
   out << text;
 }
 
-struct Dev {
-  sync::SigningKeys ed;
-  sync::BoxKeys x;
-  Bytes id;
-  static Dev Make() {
-    Dev d{sync::SigningKeys::Generate(), sync::BoxKeys::Generate(), {}};
-    d.id = sync::DeviceIdOf(d.ed.pk, d.x.pk);
-    return d;
-  }
-  sync::Member As(sync::Role role, sync::Office office) const {
-    sync::Member m;
-    m.id = id;
-    m.ed_pk = ed.pk;
-    m.x_pk = x.pk;
-    m.role = role;
-    m.office = office;
-    m.invite = Bytes(sync::kIdBytes, '\0');
-    return m;
-  }
-};
+using Dev = testing::TestDevice;
+using testing::Framed;
 
 // A workspace with an admin (Beijing), an office device (Islamabad) and a booth device.
 struct Workspace {
-  Dev admin = Dev::Make(), office = Dev::Make(), booth = Dev::Make();
+  Dev admin, office, booth;
   sync::RosterBody roster;
   Bytes genesis, ws, secret;
 
@@ -154,12 +137,6 @@ struct Workspace {
                              sync::EncodeRoster(next));
   }
 };
-
-std::string Framed(const std::vector<Bytes>& items) {
-  sync::Writer w;
-  for (const auto& b : items) w.Sized(b);
-  return w.Take();
-}
 
 // A relay served in-process on 127.0.0.1:ephemeral, with a clock the test moves.
 struct LiveRelay {
@@ -379,7 +356,7 @@ TEST_CASE("Envelopes from outside the roster, another workspace or past a revoca
   Workspace w, other;
   LiveRelay r;
   auto c = SignedIn(r, w, w.office);
-  Dev stranger = Dev::Make();
+  Dev stranger;
   Bytes from_stranger =
       sync::SealChanges(w.ws, 1, w.secret, stranger.id, stranger.ed.sk, 1, {}, "x");
   Bytes other_ws = other.Chain(other.office, 1, 1)[0];
@@ -420,7 +397,7 @@ TEST_CASE("Sign-in is refused for a wrong signature, an unknown device, a stale 
   CHECK(wrong_key.error().code == ErrorCode::kNetwork);
   CHECK(Contains(wrong_key.error().message, "does not verify"));
 
-  Dev stranger = Dev::Make();
+  Dev stranger;
   auto unknown = c->SignIn(stranger.id, stranger.ed.sk);
   REQUIRE_FALSE(unknown);
   CHECK(Contains(unknown.error().message, "not in the roster"));
@@ -558,7 +535,7 @@ TEST_CASE(
   v3.prev = Bytes(sync::kHashBytes, '\x01');
   Bytes ahead = sync::SignControl(sync::Kind::kRoster, w.ws, w.admin.id, w.admin.ed.sk,
                                   sync::EncodeRoster(v3));
-  Dev stranger = Dev::Make();
+  Dev stranger;
   sync::RosterBody v2 = w.roster;
   v2.version = 2;
   Bytes forged = sync::SignControl(sync::Kind::kRoster, w.ws, stranger.id, stranger.ed.sk,
@@ -573,7 +550,7 @@ TEST_CASE(
 
   // In one request, a roster version that adds a second admin, then an invite by the new
   // admin: its author is judged after the version before it has been folded in.
-  Dev second = Dev::Make();
+  Dev second;
   sync::RosterBody v2_body = w.roster;
   v2_body.version = 2;
   v2_body.prev = Workspace::IdOf(w.genesis);
@@ -646,7 +623,7 @@ TEST_CASE(
     return c ? std::string() : c.error().key;
   };
 
-  CHECK_FALSE(rl.MakeChallenge(w.ws, Dev::Make().id, "a"));  // not a member: nothing kept
+  CHECK_FALSE(rl.MakeChallenge(w.ws, Dev().id, "a"));  // not a member: nothing kept
   CHECK(rl.PendingChallenges() == 0);
   // One device from one address: its own oldest makes room, so it is never locked out.
   auto first = ask(w.office, "a");
