@@ -44,14 +44,16 @@
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
 #include "relay.h"
-#include "sync/control_fixture.h"
 #include "sync/relay_process.h"
+#include "sync/sync_fixture.h"
 #endif
 
 namespace dosti::bench {
 
 #ifndef __EMSCRIPTEN__
 namespace {
+
+namespace testing = dosti::sync::testing;
 
 using sync::Bytes;
 
@@ -111,17 +113,16 @@ struct Process {
   }
 };
 
-using Device = testing::TestDevice;
+using Device = testing::Device;
 
 struct Workspace {
   Device admin, office;
   Bytes genesis, ws;
   std::string base;
   Workspace() {
-    testing::Genesis g = testing::MakeGenesis(
-        admin, {admin.As(sync::Role::kAdmin), office.As(sync::Role::kOffice)}, kT0);
-    ws = g.ws;
-    genesis = g.envelope;
+    genesis = testing::MakeGenesis(
+        admin, {admin.AsMember(sync::Role::kAdmin), office.AsMember(sync::Role::kOffice)}, kT0);
+    ws = testing::WorkspaceOf(genesis);
     base = "/v1/" + sync::ToHex(ws);
   }
 };

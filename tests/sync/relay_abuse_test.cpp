@@ -29,15 +29,15 @@
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
 #include "relay.h"
-#include "sync/control_fixture.h"
 #include "sync/relay_process.h"
+#include "sync/sync_fixture.h"
 
 namespace {
 
 using dosti::sync::Bytes;
 namespace sync = dosti::sync;
 namespace relay = dosti::relay;
-namespace testing = dosti::testing;
+namespace testing = dosti::sync::testing;
 
 constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
@@ -208,7 +208,7 @@ struct HeldPost {
 
 // [SECTION] A workspace and its messages
 
-using Dev = testing::TestDevice;
+using Dev = testing::Device;
 using testing::Framed;
 
 struct Workspace {
@@ -220,11 +220,10 @@ struct Workspace {
   explicit Workspace(std::size_t extra_members = 0) {
     REQUIRE(sync::InitCrypto());
     more.resize(extra_members);
-    std::vector<sync::Member> members = {admin.As(sync::Role::kAdmin), office.As(sync::Role::kOffice)};
-    for (const Dev& d : more) members.push_back(d.As(sync::Role::kOffice));
-    testing::Genesis g = testing::MakeGenesis(admin, std::move(members), kT0);
-    ws = g.ws;
-    genesis = g.envelope;
+    std::vector<sync::Member> members = {admin.AsMember(sync::Role::kAdmin), office.AsMember(sync::Role::kOffice)};
+    for (const Dev& d : more) members.push_back(d.AsMember(sync::Role::kOffice));
+    genesis = testing::MakeGenesis(admin, members, kT0);
+    ws = testing::WorkspaceOf(genesis);
     base = "/v1/" + sync::ToHex(ws);
   }
 

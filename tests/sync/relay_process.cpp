@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string_view>
 
-namespace dosti::testing {
+namespace dosti::sync::testing {
 
 SpawnedRelay SpawnRelay(const std::string& bin, const std::string& data_dir,
                         const std::vector<std::string>& extra) {
@@ -56,4 +56,4 @@ long ProcStatusKiB(pid_t pid, const std::string& field) {
   return -1;
 }
 
-}  // namespace dosti::testing
+}  // namespace dosti::sync::testing

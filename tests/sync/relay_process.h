@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace dosti::testing {
+namespace dosti::sync::testing {
 
 struct SpawnedRelay {
   pid_t pid = -1;
@@ -26,4 +26,4 @@ void StopRelay(pid_t pid);
 // A field of /proc/PID/status in KiB (VmRSS: now; VmHWM: the peak so far); -1 if absent.
 long ProcStatusKiB(pid_t pid, const std::string& field);
 
-}  // namespace dosti::testing
+}  // namespace dosti::sync::testing

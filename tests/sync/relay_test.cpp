@@ -28,8 +28,8 @@
 #include <thread>
 #include <vector>
 
-#include "sync/control_fixture.h"
 #include "sync/relay_process.h"
+#include "sync/sync_fixture.h"
 #include "sync/relay_test_client.h"
 #include "dosti/platform.h"
 #include "dosti/sync/crypto.h"
@@ -45,7 +45,7 @@ using dosti::sync::Bytes;
 namespace sync = dosti::sync;
 namespace relay = dosti::relay;
 namespace net = dosti::net;
-namespace testing = dosti::testing;
+namespace testing = dosti::sync::testing;
 
 constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
@@ -79,7 +79,7 @@ void WriteFile(const std::string& path, const std::string& text) {
   out << text;
 }
 
-using Dev = testing::TestDevice;
+using Dev = testing::Device;
 using testing::Framed;
 
 // A workspace with an admin (Beijing), an office device (Islamabad) and a booth device.
@@ -94,9 +94,9 @@ struct Workspace {
     roster.prev = Bytes(sync::kHashBytes, '\0');
     roster.nonce = sync::RandomBytes(16);
     roster.issued_ms = kT0;
-    roster.members = {admin.As(sync::Role::kAdmin, sync::Office::kBeijing),
-                      office.As(sync::Role::kOffice, sync::Office::kIslamabad),
-                      booth.As(sync::Role::kBooth, sync::Office::kBeijing)};
+    roster.members = {admin.AsMember(sync::Role::kAdmin, sync::Office::kBeijing),
+                      office.AsMember(sync::Role::kOffice, sync::Office::kIslamabad),
+                      booth.AsMember(sync::Role::kBooth, sync::Office::kBeijing)};
     Bytes body = sync::EncodeRoster(roster);
     ws = sync::WorkspaceIdOf(body);
     genesis = sync::SignControl(sync::Kind::kRoster, ws, admin.id, admin.ed.sk, body);
@@ -554,7 +554,7 @@ TEST_CASE(
   sync::RosterBody v2_body = w.roster;
   v2_body.version = 2;
   v2_body.prev = Workspace::IdOf(w.genesis);
-  v2_body.members.push_back(second.As(sync::Role::kAdmin, sync::Office::kIslamabad));
+  v2_body.members.push_back(second.AsMember(sync::Role::kAdmin, sync::Office::kIslamabad));
   Bytes v2_second = sync::SignControl(sync::Kind::kRoster, w.ws, w.admin.id, w.admin.ed.sk,
                                       sync::EncodeRoster(v2_body));
   sync::InviteBody by_second;

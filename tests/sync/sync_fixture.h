@@ -1,7 +1,7 @@
-// Devices with fixed keys and the control messages an admin or a joining device would write, for
-// the sync tests (envelope_test.cpp, trust_test.cpp). Everything is derived from fixed seeds, so
-// the same calls give the same bytes in the native and the wasm build (Ed25519 is deterministic);
-// only sealed boxes and changes envelopes carry fresh randomness.
+// Devices and the control messages an admin or a joining device would write, made by hand, for
+// the sync tests below the Node (envelope_test, trust_test, relay_test, relay_abuse_test) and
+// bench/relay_abuse. Devices made FromSeed give the same bytes in the native and the wasm build
+// (Ed25519 is deterministic); only sealed boxes and changes envelopes carry fresh randomness.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/envelope.h"
+#include "dosti/sync/protocol.h"
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
 
@@ -28,9 +29,10 @@ inline constexpr int64_t kT0 = 1'767'225'600'000;
 inline constexpr int64_t kDay = 86'400'000;
 
 struct Device {
-  SigningKeys ed;
-  BoxKeys x;
-  Bytes id;
+  // Fresh random keys, unless made FromSeed.
+  SigningKeys ed = SigningKeys::Generate();
+  BoxKeys x = BoxKeys::Generate();
+  Bytes id = DeviceIdOf(ed.pk, x.pk);
 
   // Ed25519 seed = 32 × n, X25519 secret = 32 × (n | 0x80).
   static Device FromSeed(uint8_t n) {
@@ -38,7 +40,7 @@ struct Device {
     d.id = DeviceIdOf(d.ed.pk, d.x.pk);
     return d;
   }
-  Member AsMember(Role role, Office office, int64_t expires_ms = 0) const {
+  Member AsMember(Role role, Office office = Office::kBeijing, int64_t expires_ms = 0) const {
     Member m;
     m.id = id;
     m.ed_pk = ed.pk;
@@ -172,5 +174,33 @@ struct Cast {
     return std::move(*t);
   }
 };
+
+// Roster `version` of 4,096 well-formed members (each id the hash of its keys, as the decoder
+// checks) authored by `author`, whoever that is: about 471 KB, the largest a roster can be;
+// `salt` makes each one different.
+inline Bytes StrangerRoster(const Bytes& workspace, const Device& author, uint32_t version,
+                            uint32_t salt, int64_t issued_ms) {
+  RosterBody r;
+  r.version = version;
+  r.prev = Filled(kHashBytes, 0x11);
+  r.nonce = Filled(16, 0x22);
+  r.issued_ms = issued_ms;
+  for (uint32_t i = 0; i < 4096; ++i) {
+    Member m;
+    Writer w;
+    w.U32(i).U32(salt);
+    m.ed_pk = w.Take() + Filled(24, 0x33);
+    m.x_pk = Filled(32, 0x44);
+    m.id = DeviceIdOf(m.ed_pk, m.x_pk);
+    m.invite = Filled(kIdBytes, 0);
+    r.members.push_back(m);
+  }
+  return SignRoster(workspace, author, r);
+}
+
+// A body of frames (u32 length ‖ bytes)*, as the relay's POST routes take.
+inline Bytes Framed(const std::vector<Bytes>& items) {
+  return EncodeFrames(std::vector<std::string_view>(items.begin(), items.end()));
+}
 
 }  // namespace dosti::sync::testing
