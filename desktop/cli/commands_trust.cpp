@@ -440,7 +440,8 @@ int CmdBundleImport(Context& c) {
   auto report = c.node->ImportBundle(*file, [&](int64_t done, int64_t total, std::string_view) {
     if (total < 256) return;  // small bundles import at once: no progress line
     progressed = true;
-    c.err << "\rimport: " << done << " of " << total << " envelopes   " << std::flush;
+    c.err << '\r' << Fmt("bundle.import_progress", c.lang, {std::to_string(done), std::to_string(total)})
+          << "   " << std::flush;
   });
   if (progressed) c.err << '\n';
   if (!report) return Refuse(c, report.error());
@@ -489,8 +490,10 @@ int CmdSync(Context& c) {
   options.on_progress = [&](const sync::SyncProgress& p) {
     if (p.envelopes_up + p.envelopes_down == 0) return;
     progressed = true;
-    c.err << "\rsync: ↑ " << p.envelopes_up << " envelopes, " << Mib(p.bytes_up) << "  ↓ "
-          << p.envelopes_down << " envelopes, " << Mib(p.bytes_down) << "   " << std::flush;
+    c.err << '\r'
+          << Fmt("sync.progress", c.lang, {std::to_string(p.envelopes_up), Mib(p.bytes_up),
+                                           std::to_string(p.envelopes_down), Mib(p.bytes_down)})
+          << "   " << std::flush;
   };
   sync::SyncRound round(*c.node, options);
   auto report = (*transport)->Run(round);
