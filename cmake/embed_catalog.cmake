@@ -1,7 +1,9 @@
 # Embeds the catalog files (core/catalog/*.cat) into a C++ include as raw string literals, so
 # the core carries its text in every build (native and wasm) with no file to find at run time.
-# Usage: cmake -DOUT=file.inc -DDIR=core/catalog [-DEXCLUDE=regex] -P embed_catalog.cmake
-# (every DIR/*.cat by name, less those whose file name matches EXCLUDE)
+# Usage: cmake -DOUT=file.inc -DDIR=core/catalog [-DEXCLUDE=regex] [-DONLY_LANG=en]
+#        -P embed_catalog.cmake
+# (every DIR/*.cat by name, less those whose file name matches EXCLUDE; with ONLY_LANG, the
+# texts of that language alone: Translate falls back to English for the others)
 file(GLOB FILES "${DIR}/*.cat")
 list(SORT FILES)
 if(EXCLUDE)
@@ -14,6 +16,16 @@ foreach(f ${FILES})
   # Comments and blank lines are for the people who edit the files: not carried in the build.
   string(REGEX REPLACE "(^|\n)#[^\n]*" "\\1" content "${content}")
   string(REGEX REPLACE "\n\n+" "\n" content "${content}")
+  if(ONLY_LANG)
+    string(REGEX MATCHALL "\n  [a-z][a-z]: " langs "${content}")
+    list(REMOVE_DUPLICATES langs)
+    foreach(l ${langs})
+      string(REGEX REPLACE "^\n  ([a-z][a-z]): $" "\\1" code "${l}")
+      if(NOT code STREQUAL ONLY_LANG)
+        string(REGEX REPLACE "\n  ${code}: [^\n]*" "" content "${content}")
+      endif()
+    endforeach()
+  endif()
   string(FIND "${content}" ")DOSTICAT\"" clash)
   if(NOT clash EQUAL -1)
     message(FATAL_ERROR "${f} contains the raw-string delimiter )DOSTICAT\"")
