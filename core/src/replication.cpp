@@ -305,6 +305,7 @@ Result<WorkspaceInfo> Replica::JoinAsReplica(std::string_view office, std::strin
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
     std::string device = device_id.empty() ? m.store->NewId() : std::string(device_id);
     DOSTI_TRY(m.store->SetDevice(device));
+    DOSTI_TRY(m.AdoptOldRows());
     DOSTI_TRY(m.SetSetting("device_id", device));
     DOSTI_TRY(m.SetSetting("office", office));
     return m.store->Insert("device", device,

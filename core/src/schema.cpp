@@ -261,7 +261,24 @@ CREATE TABLE quarantined_commit (
   PRIMARY KEY (device, seq, digest)) WITHOUT ROWID;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
+// Version 6: opening and bulk writes that do not grow with the data.
+// - Rows written before change capture (schema 2) are adopted into a first commit once, when
+//   the workspace has a device (Session::Open, Init, JoinAsReplica); the setting says that is
+//   still to be done, so that opening no longer looks through every table for rows without a
+//   clock. Set for every database reaching this version; whoever adopts deletes it.
+// - commit_log by hlc: the clock a device starts from is the highest stamp applied, read from
+//   this index instead of the whole log.
+// - New enterprises enter the search index at COMMIT, written by the Store (Store::IndexNew),
+//   no longer by a trigger: FTS5 writes out its pending terms at every statement savepoint,
+//   and every insert into enterprise opens one (it has triggers), so an import made one index
+//   segment per row. Updates and deletes keep their triggers.
+constexpr const char* kV6 = R"sql(
+INSERT OR REPLACE INTO local_setting(key, value) VALUES ('rows_to_adopt', '1');
+CREATE INDEX commit_log_hlc ON commit_log(hlc);
+DROP TRIGGER enterprise_fts_insert;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

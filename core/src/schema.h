@@ -11,7 +11,7 @@
 
 namespace dosti {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // Migrates `db` up to `target` (default: the current version). Tests pass an older target to
 // build a database of an earlier schema.

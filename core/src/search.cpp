@@ -110,6 +110,8 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
   Collector found;
   if (q.empty()) return found.hits;
   if (limit <= 0) limit = 20;
+  // Inside a transaction, the enterprises it added join the search index only at COMMIT.
+  DOSTI_TRY(s.IndexNew());
 
   auto add_rows = [&](Result<std::vector<Record>> rows, MatchReason reason,
                       std::string_view matched_field) -> Result<void> {

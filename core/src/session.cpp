@@ -167,6 +167,19 @@ Result<void> Session::Impl::LoadInfo() {
   return {};
 }
 
+Result<void> Session::Impl::AdoptOldRows() {
+  auto mark = Setting(kRowsToAdopt);
+  if (!mark) return mark.error();
+  if (!*mark) return {};
+  return InTransaction(*db, [&]() -> Result<void> {
+    auto adopted = store->Adopt(ReplicatedTables());
+    if (!adopted) return adopted.error();
+    auto st = db->Prepare("DELETE FROM local_setting WHERE key = ?");
+    if (!st) return st.error();
+    return (*st)->Args(kRowsToAdopt).Run();
+  });
+}
+
 Date Session::Impl::Today() const { return DateAt(clock->NowMs(), utc_offset_minutes); }
 
 Result<std::string> Session::Impl::Resolve(std::string_view table, std::string_view id) {
@@ -280,11 +293,7 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   impl->store->SetSchemaVersion(kSchemaVersion);
   if (auto r = impl->LoadInfo(); !r) return r.error();
   if (impl->info.initialised) {
-    // Rows written before change capture existed (schema 2) join the log as one first commit,
-    // so they replicate like everything else.
-    Store& store = *impl->store;
-    auto adopted = InTransaction(*impl->db, [&] { return store.Adopt(ReplicatedTables()); });
-    if (!adopted) return adopted.error();
+    if (auto r = impl->AdoptOldRows(); !r) return r.error();
   }
   // Fields that arrived from devices with a newer schema, before this upgrade, now have a home.
   if (*before >= 3 && *before < kSchemaVersion) {
@@ -315,6 +324,7 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
     Store& s = *m.store;
     std::string device = device_id.empty() ? s.NewId() : std::string(device_id);
     DOSTI_TRY(s.SetDevice(device));
+    DOSTI_TRY(m.AdoptOldRows());
     DOSTI_TRY(m.SetSetting("device_id", device));
     DOSTI_TRY(m.SetSetting("office", office));
     DOSTI_TRY(m.SetSetting("workspace_name", ws));

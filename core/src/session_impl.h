@@ -39,6 +39,13 @@ struct Session::Impl {
   Result<void> RequireInit() const;
   // Loads settings and the programme into `info` (after Open and Init).
   Result<void> LoadInfo();
+  // Rows written before change capture (schema 2) join the log as one first commit of this
+  // device, so they replicate like everything else. Once: schema 6 marks every database it
+  // reaches with kRowsToAdopt, and the first to give the workspace a device (Open of an
+  // initialised workspace, Init, JoinAsReplica) adopts them and clears the mark, so that
+  // opening never looks through the tables again. Needs the Store's device set.
+  Result<void> AdoptOldRows();
+  static constexpr std::string_view kRowsToAdopt = "rows_to_adopt";
   Result<std::optional<std::string>> Setting(std::string_view key);
   Result<void> SetSetting(std::string_view key, std::string_view value);
   Date Today() const;

@@ -28,6 +28,9 @@ constexpr uint32_t kNoIndex = 0xffffffff;
 // Rows kept for reuse: enough for a large merge, trimmed after a transaction without one.
 constexpr size_t kSpareRows = 16384;
 constexpr size_t kSpareRowsIdle = 64;
+// The columns of the search index, in its order (schema version 2, enterprise_fts).
+constexpr std::string_view kSearchColumns[] = {"name", "name_en", "name_zh", "name_ur",
+                                               "short_name"};
 
 // A row's hash in the batch index: the table name and the id, 8 bytes at a time.
 uint64_t RowHash(std::string_view table, std::string_view id) {
@@ -156,6 +159,11 @@ Result<const TableInfo*> Store::Table(std::string_view table) {
   info.derived_name_key = key == "enterprise" && info.name_column >= 0 && info.name_key >= 0;
   info.stage_source = key == "enrollment";
   info.stage_all = key == "programme";
+  if (key == "enterprise") {
+    for (std::string_view c : kSearchColumns) {
+      if (int i = info.Find(c); i >= 0) info.search_columns.push_back(i);
+    }
+  }
   // Rows are read by id once, then written back by rowid (no second index search). A table
   // without rowids (or with a column that hides the rowid) is written back by id.
   info.has_rowid = info.Find("rowid") < 0 && info.Find("oid") < 0 && info.Find("_rowid_") < 0;
@@ -219,12 +227,25 @@ Result<void> Store::SetDevice(std::string device_id) {
   auto self = Intern(device_id_);
   if (!self) return self.error();
   device_n_ = *self;
+  // Each device's last commit, found by seeking from one device to the next in the log's
+  // primary key, and the highest stamp from its hlc index: opening reads a few pages per
+  // device, however long the log (a GROUP BY read all of it, bodies included).
   frontier_.clear();
-  DOSTI_TRY(EachRow(db_, "SELECT device, max(seq), max(hlc) FROM commit_log GROUP BY device",
-                    [&](Stmt& row) {
-                      frontier_[row.Text(0)] = row.Int(1);
-                      last_hlc_ = std::max(last_hlc_, row.Int(2));
-                    }));
+  std::optional<std::string> device;
+  auto take = [&](Stmt& row) { device = row.Text(0); };
+  DOSTI_TRY(EachRow(db_, "SELECT device FROM commit_log ORDER BY device LIMIT 1", take));
+  while (device) {
+    std::string d = std::move(*device);
+    device.reset();
+    DOSTI_TRY(EachRow(
+        db_, "SELECT max(seq) FROM commit_log WHERE device = ?",
+        [&](Stmt& row) { frontier_[d] = row.Int(0); }, d));
+    DOSTI_TRY(EachRow(db_, "SELECT device FROM commit_log WHERE device > ? ORDER BY device LIMIT 1",
+                      take, d));
+  }
+  auto hlc = db_.QueryInt("SELECT coalesce(max(hlc), 0) FROM commit_log");
+  if (!hlc) return hlc.error();
+  last_hlc_ = std::max(last_hlc_, *hlc);
   auto it = frontier_.find(device_id_);
   next_seq_ = it == frontier_.end() ? 1 : it->second + 1;
   // The dependencies this device's commits have declared so far (see FlushCommit).
@@ -266,6 +287,7 @@ void Store::OnBegin() {
   stage_enrollments_.clear();
   stage_enterprises_.clear();
   stage_all_ = false;
+  search_new_.clear();
   snapshot_ = {next_seq_, frontier_, declared_, devices_.size()};
   pending_.reset();
   pending_rows_.clear();
@@ -284,6 +306,7 @@ void Store::OnRollback() {
   }
   pending_.reset();
   pending_rows_.clear();
+  search_new_.clear();
   ClearBatch();
   observed_ = {};
   observed_index_.clear();
@@ -295,6 +318,7 @@ Result<void> Store::OnCommit() {
   DOSTI_TRY(FlushRemote());
   if (canon_dirty_) DOSTI_TRY(RecomputeCanon());
   DOSTI_TRY(UpdateStages());
+  DOSTI_TRY(IndexNew());  // after every statement that opens a savepoint (see store.h)
   return FlushCommit();
 }
 
@@ -430,6 +454,34 @@ Result<void> Store::RecomputeAllStages() {
     observed_.tables[it->second].many = true;
     observed_.tables[it->second].ids = {};
   }
+  return {};
+}
+
+Result<void> Store::IndexNew() {
+  if (search_new_.empty()) return {};
+  auto read = db_.Prepare(
+      "SELECT name, name_en, name_zh, name_ur, short_name FROM enterprise WHERE seq = ?");
+  if (!read) return read.error();
+  // One row of VALUES: a statement without triggers that writes one row opens no savepoint.
+  auto write = db_.Prepare(
+      "INSERT INTO enterprise_fts(rowid, name, name_en, name_zh, name_ur, short_name) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!write) return write.error();
+  for (int64_t seq : search_new_) {
+    (*read)->Reset().Bind(1, seq);
+    auto found = (*read)->Step();
+    if (!found) return found.error();
+    if (*found) {
+      (*write)->Reset().Bind(1, seq);
+      for (int i = 0; i < 5; ++i) (*write)->Bind(i + 2, (*read)->Get(i));
+      if (auto r = (*write)->Run(); !r) {
+        (*read)->Reset();
+        return r.error();
+      }
+    }
+    (*read)->Reset();
+  }
+  search_new_.clear();
   return {};
 }
 
@@ -929,6 +981,15 @@ Result<void> Store::WriteRow(RowState& row) {
     const TableInfo& t = *row.table;
     std::sort(row.dirty.begin(), row.dirty.end());
     row.dirty.erase(std::unique(row.dirty.begin(), row.dirty.end()), row.dirty.end());
+    // The search index's update trigger takes the old names out of the index: a row inserted
+    // in this transaction must be in it first.
+    if (row.exists && !search_new_.empty() &&
+        std::any_of(row.dirty.begin(), row.dirty.end(), [&](int c) {
+          return std::find(t.search_columns.begin(), t.search_columns.end(), c) !=
+                 t.search_columns.end();
+        })) {
+      DOSTI_TRY(IndexNew());
+    }
     auto st = RowStatement(t, row.exists ? RowSql::kUpdate : RowSql::kInsert, row.dirty);
     if (!st) return st.error();
     Stmt& s = **st;
@@ -942,7 +1003,10 @@ Result<void> Store::WriteRow(RowState& row) {
     int i = 4;
     for (int c : row.dirty) s.BindStatic(i++, row.values[c]);
     DOSTI_TRY(s.Run());
-    if (!row.exists) row.rowid = db_.LastInsertRowid();
+    if (!row.exists) {
+      row.rowid = db_.LastInsertRowid();
+      if (!t.search_columns.empty()) search_new_.push_back(row.rowid);
+    }
     Note(t, row.id);
   }
   // Keep the conflict index: fields with two or more heads.

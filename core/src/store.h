@@ -44,6 +44,7 @@ struct TableInfo {
   bool derived_name_key = false;        // true for enterprise
   bool stage_source = false;            // enrollment: its rows move enterprise.stage_rank
   bool stage_all = false;               // programme: a new one may change every stage_rank
+  std::vector<int> search_columns;      // enterprise: the columns of the search index
   bool has_rowid = true;         // rows are written back by rowid
   int Find(std::string_view column) const {
     auto it = index.find(std::string(column));
@@ -151,6 +152,12 @@ class Store {
   ObservedChanges TakeChanges();
   // Recomputes the local enterprise.stage_rank of every enterprise (after a migration).
   Result<void> RecomputeAllStages();
+  // Adds the enterprises inserted in this transaction to the search index (enterprise_fts).
+  // Runs at COMMIT, after every other write: FTS5 writes its pending terms out as a new
+  // segment at each statement savepoint once it is part of a transaction, and every insert
+  // into enterprise opens one, so indexing row by row made a segment per row. A search inside
+  // the transaction calls it first, so that it finds them; nothing to do outside one.
+  Result<void> IndexNew();
 
   Db& db() { return db_; }
 
@@ -237,6 +244,7 @@ class Store {
   std::vector<std::string> stage_enrollments_;
   std::vector<std::string> stage_enterprises_;
   bool stage_all_ = false;
+  std::vector<int64_t> search_new_;  // enterprise.seq of rows inserted, not yet in the index
   // The rows of the remote batch being merged (until FlushRemote), found by (table, id)
   // through an open-addressing index: slot = hash and 1 + index in batch_ (0: empty).
   std::vector<RowPtr> batch_;

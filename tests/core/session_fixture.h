@@ -12,6 +12,19 @@ inline int64_t MsAt(Date d, int hour_utc = 4) {
   return DaysFromCivil(d) * 86'400'000 + int64_t{hour_utc} * 3'600'000;
 }
 
+// Takes a database of schema 6 back to schema 5 as the Dosti before it left one: the search
+// index's insert trigger, no hlc index on the log, no mark of rows to adopt. For tests of
+// upgrades (run with Db::Exec on the closed workspace's file).
+inline constexpr const char* kUndoSchema6 = R"sql(
+CREATE TRIGGER enterprise_fts_insert AFTER INSERT ON enterprise BEGIN
+  INSERT INTO enterprise_fts(rowid, name, name_en, name_zh, name_ur, short_name)
+  VALUES (new.seq, new.name, new.name_en, new.name_zh, new.name_ur, new.short_name);
+END;
+DROP INDEX commit_log_hlc;
+DELETE FROM local_setting WHERE key = 'rows_to_adopt';
+PRAGMA user_version = 5;
+)sql";
+
 struct Workspace {
   ManualClock clock{MsAt({2024, 6, 15})};
   SeededRandom random{42};
