@@ -1,6 +1,7 @@
 // Shared helpers of dosti_bench: timing, medians, the JSON-lines output, temporary database
 // directories and the command-line settings. Header-only; one translation unit per area
-// (bench_main.cpp: inserts, search, demo, reports; replication.cpp: capture and merge).
+// (bench_main.cpp: inserts, search, demo, reports; scale.cpp: 100,000 enterprises imported,
+// opened, listed; replication.cpp: capture and merge).
 #pragma once
 
 #include <sys/resource.h>
@@ -174,6 +175,8 @@ T Check(Result<T> r, const char* what) {
   if constexpr (!std::is_void_v<T>) return std::move(*r);
 }
 
+// A workspace of 100,000 enterprises: import, open, list (scale.cpp).
+void BenchScale();
 // The replication benchmarks (replication.cpp).
 void BenchReplication();
 // The sync benchmarks (sync.cpp): envelopes, the relay.

@@ -284,30 +284,6 @@ Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view 
   return saved;
 }
 
-Result<std::vector<Record>> Session::ListEnterprises(const EnterpriseFilter& filter) {
-  Impl& m = *impl_;
-  if (!filter.country.empty()) DOSTI_TRY(CheckOneOf("country", filter.country, kCountries));
-  if (!filter.search.empty()) {
-    auto hits = Search(filter.search, filter.limit > 0 ? filter.limit : 200);
-    if (!hits) return hits.error();
-    std::vector<Record> out;
-    for (const SearchHit& h : *hits) {
-      auto r = m.store->Get("enterprise", h.enterprise_id);
-      if (!r) return r.error();
-      if (!*r) continue;
-      if (!filter.country.empty() && (*r)->Text("country") != filter.country) continue;
-      if (!filter.include_archived && (*r)->Int("archived") != 0) continue;
-      out.push_back(std::move(**r));
-    }
-    return out;
-  }
-  std::string sql =
-      "SELECT * FROM enterprise WHERE (?1 = '' OR country = ?1) AND (?2 OR archived = 0) "
-      "AND canon_id IS NULL ORDER BY country, name, id";
-  if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
-  return m.store->Select(sql, filter.country, int64_t{filter.include_archived ? 1 : 0});
-}
-
 Result<void> Session::ArchiveEnterprise(std::string_view id, bool archived) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
@@ -380,6 +356,36 @@ Value StageOfRank(int64_t rank) {
 }
 
 }  // namespace
+
+Result<std::vector<Record>> Session::ListEnterprises(const EnterpriseFilter& filter) {
+  Impl& m = *impl_;
+  if (!filter.country.empty()) DOSTI_TRY(CheckOneOf("country", filter.country, kCountries));
+  if (!filter.search.empty()) {
+    auto hits = Search(filter.search, filter.limit > 0 ? filter.limit : 200);
+    if (!hits) return hits.error();
+    std::vector<Record> out;
+    for (const SearchHit& h : *hits) {
+      auto r = m.store->Get("enterprise", h.enterprise_id);
+      if (!r) return r.error();
+      if (!*r) continue;
+      if (!filter.country.empty() && (*r)->Text("country") != filter.country) continue;
+      if (!filter.include_archived && (*r)->Int("archived") != 0) continue;
+      out.push_back(std::move(**r));
+    }
+    return out;
+  }
+  // By country, then name (ASCII case ignored), then id: the order of the list index of that
+  // sort, which SQLite walks instead of sorting every enterprise (a page of 100 at 100,000
+  // enterprises took 60 ms by the sort, most of it reading the whole table).
+  SortSql sort = SortFor(EnterpriseSort::kCountry);
+  std::string order;
+  for (const char* term : sort.terms) order += std::string(order.empty() ? "" : ", ") + term;
+  std::string sql = std::string("SELECT * FROM enterprise INDEXED BY ") + sort.index +
+                    " WHERE (?1 = '' OR country = ?1) AND (?2 OR archived = 0) "
+                    "AND canon_id IS NULL ORDER BY " + order;
+  if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
+  return m.store->Select(sql, filter.country, int64_t{filter.include_archived ? 1 : 0});
+}
 
 Result<EnterprisePage> Session::QueryEnterprises(const EnterpriseQuery& q) {
   Impl& m = *impl_;

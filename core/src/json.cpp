@@ -17,14 +17,26 @@ namespace {
 void AppendEscaped(std::string& out, std::string_view s) {
   static const char* hex = "0123456789abcdef";
   // Invalid UTF-8 would make the whole document invalid; such input is decoded with U+FFFD
-  // replacements first. Valid input (the usual case) is copied byte by byte.
+  // replacements first. Valid input (the usual case) is copied as it is.
   std::string repaired;
   if (!text::IsValidUtf8(s)) {
     repaired = text::FromCodePoints(text::ToCodePoints(s));
     s = repaired;
   }
   out += '"';
+  // Bytes that need no escape are copied a run at a time (a list of 100,000 enterprises is
+  // 70 MB of JSON; byte by byte, escaping was half the time of `enterprise list --json`).
+  auto plain = [](unsigned char c) {
+    return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && c != 0xE2;
+  };
   for (size_t i = 0; i < s.size(); ++i) {
+    size_t run = i;
+    while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+    if (run > i) {
+      out.append(s, i, run - i);
+      i = run;
+      if (i == s.size()) break;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"':

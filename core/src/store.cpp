@@ -1152,20 +1152,26 @@ Result<std::optional<Record>> Store::Get(std::string_view table, std::string_vie
 
 Result<std::vector<Record>> Store::Collect(Stmt& st) {
   std::vector<Record> out;
-  int n = st.Columns();
+  // The columns shown, and which one is the id: once per run, at its first row (a statement
+  // that SQLite prepares again there, after a schema change, may have other columns).
+  std::vector<std::pair<int, std::string>> shown;
+  int id_column = -1;
   for (;;) {
     auto row = st.Step();
     if (!row) return row.error();
     if (!*row) break;
-    Record r;
-    r.fields.reserve(n);
-    for (int i = 0; i < n; ++i) {
-      std::string_view name = st.ColumnName(i);
-      if (IsLocalColumn(name)) continue;
-      if (name == "id") r.id = st.Text(i);
-      r.fields.push_back(Field{std::string(name), st.Get(i)});
+    if (out.empty()) {
+      for (int i = 0; i < st.Columns(); ++i) {
+        std::string_view name = st.ColumnName(i);
+        if (IsLocalColumn(name)) continue;
+        if (name == "id") id_column = i;
+        shown.emplace_back(i, std::string(name));
+      }
     }
-    out.push_back(std::move(r));
+    Record& r = out.emplace_back();
+    if (id_column >= 0) r.id = st.Text(id_column);
+    r.fields.reserve(shown.size());
+    for (const auto& [i, name] : shown) r.fields.emplace_back(Field{name, st.Get(i)});
   }
   st.Reset();
   return out;
