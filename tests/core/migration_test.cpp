@@ -13,6 +13,7 @@
 #include "dosti/session.h"
 #include "schema.h"
 #include "session_fixture.h"
+#include "session_impl.h"
 #include "store.h"
 
 using namespace dosti;
@@ -122,4 +123,102 @@ TEST_CASE("Records survive closing and reopening the database file", "[core][mig
   auto e = (*s)->GetEnterprise(id);
   REQUIRE(e);
   CHECK(e->record.Text("name") == "Indus");
+}
+
+namespace {
+
+// How many rows of `sql` (a count query) the database file at `path` holds now.
+int64_t CountIn(const std::string& path, const char* sql) {
+  auto db = Db::Open(path);
+  REQUIRE(db);
+  auto n = (*db)->QueryInt(sql);
+  REQUIRE(n);
+  return *n;
+}
+
+}  // namespace
+
+TEST_CASE("A schema 5 database is upgraded to 6: old rows adopted once, search and clock go on",
+          "[core][migration]") {
+  TempDb file("v5");
+  std::string old_id;
+  std::string device;
+  int64_t last_hlc = 0, last_seq = 0;
+  {
+    dosti::testing::Workspace w("beijing", file.path);
+    auto e = w->AddEnterprise({{"country", std::string("CN")},
+                               {"name", std::string("中兴通讯股份有限公司")}});
+    REQUIRE(e);
+    old_id = e->id;
+    device = w->Info()->device_id;
+  }
+  {
+    // Back to schema 5 as the Dosti before it left it, with one row written before change
+    // capture (no clock) that it had not adopted yet.
+    auto db = Db::Open(file.path);
+    REQUIRE(db);
+    REQUIRE((*db)->Exec(dosti::testing::kUndoSchema6));
+    REQUIRE((*db)->Exec(
+        "INSERT INTO enterprise(id, created_at, updated_at, origin_device, country, name)"
+        " VALUES ('00000000000000000000000000000002', 1, 1, '" + device +
+        "', 'PK', 'Indus Motor Company');"));
+    last_hlc = *(*db)->QueryInt("SELECT max(hlc) FROM commit_log");
+    last_seq = *(*db)->QueryInt("SELECT max(seq) FROM commit_log");
+    REQUIRE(*SchemaVersion(**db) == 5);
+  }
+  {
+    auto s = Session::Open(file.path);
+    REQUIRE(s);
+    CHECK((*s)->Info()->schema_version == kSchemaVersion);
+    // The row without a clock joined the log as this device's next commit.
+    auto frontier = dosti::Replica(**s).GetFrontier();
+    REQUIRE(frontier);
+    CHECK(frontier->at(device) == last_seq + 1);
+    // Enterprises from before and after the upgrade are found; the new one's commit is later.
+    auto added = (*s)->AddEnterprise({{"country", std::string("PK")},
+                                      {"name", std::string("Karakoram Textile Mills")}});
+    REQUIRE(added);
+    for (const char* q : {"中兴通讯", "Indus Motor", "Karakoram"}) {
+      auto hits = (*s)->Search(q);
+      REQUIRE(hits);
+      CHECK(hits->size() == 1);
+    }
+    CHECK((*s)->impl().store->last_hlc() > last_hlc);
+  }
+  // Adopted once: the mark is gone, the hlc index is there, the insert trigger is not.
+  CHECK(CountIn(file.path, "SELECT count(*) FROM local_setting WHERE key = 'rows_to_adopt'") == 0);
+  CHECK(CountIn(file.path, "SELECT count(*) FROM enterprise WHERE clock IS NULL") == 0);
+  CHECK(CountIn(file.path, "SELECT count(*) FROM sqlite_schema WHERE name = 'commit_log_hlc'") ==
+        1);
+  CHECK(CountIn(file.path,
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'enterprise_fts_insert'") == 0);
+}
+
+TEST_CASE("Opening an initialised workspace does not look through its tables",
+          "[core][migration]") {
+  TempDb file("open");
+  std::string device;
+  int64_t last_seq = 0;
+  {
+    dosti::testing::Workspace w("islamabad", file.path);
+    REQUIRE(w->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}}));
+    device = w->Info()->device_id;
+    last_seq = w->impl().store->frontier().at(device);
+  }
+  {
+    // A row without a clock now can only have been written behind Dosti's back: opening
+    // no longer searches every table for such rows (a full scan of each, at every command).
+    auto db = Db::Open(file.path);
+    REQUIRE(db);
+    REQUIRE((*db)->Exec(
+        "INSERT INTO enterprise(id, created_at, updated_at, origin_device, country, name)"
+        " VALUES ('00000000000000000000000000000003', 1, 1, '" + device +
+        "', 'PK', 'Behind the back');"));
+  }
+  auto s = Session::Open(file.path);
+  REQUIRE(s);
+  auto frontier = dosti::Replica(**s).GetFrontier();
+  REQUIRE(frontier);
+  CHECK(frontier->at(device) == last_seq);
+  CHECK(CountIn(file.path, "SELECT count(*) FROM enterprise WHERE clock IS NULL") == 1);
 }

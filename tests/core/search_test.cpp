@@ -1,8 +1,10 @@
 // "Already ours?" search in Chinese, Latin and Urdu script.
 #include <catch2/catch.hpp>
 
+#include "db.h"
 #include "dosti/session.h"
 #include "session_fixture.h"
+#include "session_impl.h"
 
 using namespace dosti;
 using dosti::testing::Workspace;
@@ -56,6 +58,13 @@ struct SearchWorkspace : Workspace {
 bool Has(const std::vector<SearchHit>& hits, const std::string& id, MatchReason reason) {
   for (const SearchHit& h : hits) {
     if (h.enterprise_id == id && h.reason == reason) return true;
+  }
+  return false;
+}
+
+bool Found(const std::vector<SearchHit>& hits, const std::string& id) {
+  for (const SearchHit& h : hits) {
+    if (h.enterprise_id == id) return true;
   }
   return false;
 }
@@ -126,4 +135,56 @@ TEST_CASE("Archived enterprises are not offered and odd input is harmless", "[co
   CHECK(w.Find("%").empty());
   CHECK(w.Find("   ").empty());
   CHECK_FALSE(w->Search(std::string("\xff\xfe", 2)));
+}
+
+// New enterprises join the search index when their transaction commits (Store::IndexNew), not
+// row by row: these check that what a transaction adds, renames or rolls back is indexed once,
+// under its last names, and that a search inside the transaction already sees it.
+TEST_CASE("Enterprises added in a transaction are searchable inside it and after, under their last names",
+          "[core][search]") {
+  SearchWorkspace w;
+  std::string id;
+  REQUIRE(w->Atomically([&]() -> Result<void> {
+    auto e = w->AddEnterprise({{"country", std::string("PK")},
+                               {"name", std::string("Karakoram Textile Mills")}});
+    if (!e) return e.error();
+    id = e->id;
+    auto renamed = w->SetEnterpriseField(id, "name", "Margalla Textile Mills");
+    if (!renamed) return renamed.error();
+    auto more = w->AddEnterprise({{"country", std::string("PK")},
+                                  {"name", std::string("Margalla Motors")}});
+    if (!more) return more.error();
+    auto inside = w->Search("Margalla Textile");
+    if (!inside) return inside.error();
+    CHECK(Found(*inside, id));
+    return {};
+  }));
+  CHECK(w.Find("Karakoram").empty());
+  CHECK(Found(w.Find("Margalla Textile"), id));
+  CHECK(w.Find("Margalla").size() == 2);
+  auto check = w->impl().db->Exec(
+      "INSERT INTO enterprise_fts(enterprise_fts, rank) VALUES ('integrity-check', 1)");
+  CHECK(check);
+}
+
+TEST_CASE("Enterprises of a rolled-back transaction never reach the search index",
+          "[core][search]") {
+  SearchWorkspace w;
+  auto failed = w->Atomically([&]() -> Result<void> {
+    auto e = w->AddEnterprise({{"country", std::string("PK")},
+                               {"name", std::string("Karakoram Textile Mills")}});
+    if (!e) return e.error();
+    return MakeError(ErrorCode::kInvalid, "cancelled");
+  });
+  CHECK_FALSE(failed);
+  CHECK(w.Find("Karakoram").empty());
+  // The next enterprise takes the rolled-back one's place in the table; it is indexed once.
+  auto next = w->AddEnterprise({{"country", std::string("PK")},
+                                {"name", std::string("Karakoram Motors")}});
+  REQUIRE(next);
+  auto hits = w.Find("Karakoram");
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].enterprise_id == next->id);
+  CHECK(w->impl().db->Exec(
+      "INSERT INTO enterprise_fts(enterprise_fts, rank) VALUES ('integrity-check', 1)"));
 }
