@@ -56,7 +56,8 @@ std::string Shown(std::string_view field, const Value& v, std::string_view lang)
   }
   if (field == "country") return CodeLabel("country", t, lang);
   if (field == "owning_office") return CodeLabel("office", t, lang);
-  if (field == "landing_status" || field == "record_state" || field == "source") {
+  if (field == "landing_status" || field == "record_state" || field == "source" ||
+      field == "size_class") {
     return CodeLabel(field, t, lang);
   }
   return t;
