@@ -93,6 +93,15 @@ Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& i
 // collects every error instead of stopping at the first.
 Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
                                 std::vector<Error>* all_errors);
+// Refuses (kReadOnlyField, "enterprise.country_locked") moving `enterprise` to `country` once
+// it holds a programme number, an identifier of its home country or a matchmaking pair
+// (enterprise.cpp): progress and matches would count it for the wrong country.
+Result<void> CheckCountryChange(Store& store, const Record& enterprise, std::string_view country);
+// Refuses (kTransition, "enterprise.archive_selected") archiving an enterprise whose enrollment
+// in `programme_id` is selected, active or completed: it would drop out of progress unseen.
+// An exit (withdrawn, declined, rejected) recorded first makes it archivable (core/README.md).
+Result<void> CheckArchivable(Store& store, const Record& enterprise,
+                             std::string_view programme_id);
 // Pairs of live enterprises that look like one (duplicates.cpp); used by the duplicates list
 // and the data-quality report.
 Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m);
