@@ -187,15 +187,13 @@ bool IsPkMobileNational(std::string_view n) { return n.size() == 10 && n[0] == '
 // 86\d{6} ("8[0-57-9]" elsewhere leaves 86 out): eight digits, or fewer for a local number.
 bool CanBeCnNationalFrom86(std::string_view d) { return d.size() <= 8; }
 
-// Whether digits beginning with 92 can be a Pakistani national number. PK generalDesc admits
-// a leading 92 in [89]\d{7}, [24-9]\d{8}, 92(?:[0-7]\d|8[1-9])\d{6} (8 to 10 digits) and
-// in 9(?:2(?:[01]\d\d|2(?:[06-8]\d|1[01]))\d{7}) (12 digits); "9(?:[013-9]..." leaves 92 out.
+// Whether digits beginning with 92 can be a Pakistani national number: the fixed lines of the
+// 92x areas (9(?:2[2-8]|...)[2-9]\d{5,6}: 9 or 10 digits) and the UAN of Kohat (9(?:...|22|...)
+// 111\d{6}: 922111 and 6 digits). PK's generalDesc is wider (it admits 12 digits from 920 and
+// 921, and libphonenumber keeps "92 0222 812476" as +92 920222812476), but no number type
+// does; here the 0 after 92 is the trunk 0 it is.
 bool CanBePkNationalFrom92(std::string_view d) {
-  if (d.size() <= 10) return true;
-  if (d.size() != 12) return false;
-  if (d[2] == '0' || d[2] == '1') return true;
-  return d[2] == '2' && (d[3] == '0' || (d[3] >= '6' && d[3] <= '8') ||
-                         (d[3] == '1' && (d[4] == '0' || d[4] == '1')));
+  return d.size() <= 10 || (d.size() == 12 && d.rfind("922111", 0) == 0);
 }
 
 // True when the digits of a number written for an enterprise of `country` (CN or PK, upper
