@@ -312,5 +312,5 @@ TEST_CASE("Demo data is refused in a workspace that holds records unless forced"
   Must(real->ArchiveEnterprise(e, true));
   auto refused = SeedDemo(*real.session, 10, 1);
   REQUIRE_FALSE(refused);
-  CHECK_THAT(refused.error().message, Catch::Contains("already holds 1"));
+  CHECK_THAT(refused.error().message, Catch::Contains("already holds records (enterprises and events: 1)"));
 }
