@@ -1048,8 +1048,8 @@ class Seeder {
 
 }  // namespace
 
-Result<int64_t> SeedDemo(Session& session, int enterprises, uint64_t seed,
-                         const Progress& progress, bool force) {
+Result<int64_t> SeedDemo(Session& session, int enterprises, uint64_t seed, const Progress& progress,
+                         bool force) {
   Cancellation::Watch cancelled(session.cancellation());
   Session::Impl& m = session.impl();
   DOSTI_TRY(m.RequireInit());
@@ -1059,8 +1059,8 @@ Result<int64_t> SeedDemo(Session& session, int enterprises, uint64_t seed,
   }
   if (!force) {
     // Every other demo record hangs on an enterprise or an event, archived or merged ones too.
-    auto held = m.db->Prepare(
-        "SELECT (SELECT count(*) FROM enterprise) + (SELECT count(*) FROM event)");
+    auto held =
+        m.db->Prepare("SELECT (SELECT count(*) FROM enterprise) + (SELECT count(*) FROM event)");
     if (!held) return held.error();
     if (auto r = (*held)->Step(); !r) return r.error();
     const int64_t records = (*held)->Int(0);

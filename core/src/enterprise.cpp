@@ -221,8 +221,8 @@ Result<std::vector<Message>> CountryTies(Store& store, const Record& e) {
                               e.id);
   if (!numbers) return numbers.error();
   for (const Record& r : *numbers) {
-    ties.push_back(MakeMessage("enterprise.country_tie.number",
-                               {{"number", r.Text("programme_number")}}));
+    ties.push_back(
+        MakeMessage("enterprise.country_tie.number", {{"number", r.Text("programme_number")}}));
   }
   auto ids = store.Select(std::string("SELECT type, value FROM enterprise_identifier WHERE "
                                       "archived = 0 AND enterprise_id IN ") +
@@ -248,8 +248,7 @@ Result<std::vector<Message>> CountryTies(Store& store, const Record& e) {
 
 }  // namespace
 
-Result<void> CheckCountryChange(Store& store, const Record& enterprise,
-                                std::string_view country) {
+Result<void> CheckCountryChange(Store& store, const Record& enterprise, std::string_view country) {
   const std::string from = enterprise.Text("country");
   if (country == from) return {};
   auto ties = CountryTies(store, enterprise);
@@ -265,11 +264,12 @@ Result<void> CheckCountryChange(Store& store, const Record& enterprise,
 
 Result<void> CheckArchivable(Store& store, const Record& enterprise,
                              std::string_view programme_id) {
-  auto rows = store.Select(std::string("SELECT stage FROM enrollment WHERE archived = 0 AND "
-                                       "programme_id = ?2 AND stage IN "
-                                       "('selected', 'active', 'completed') AND enterprise_id IN ") +
-                               kGroup + " LIMIT 1",
-                           enterprise.id, programme_id);
+  auto rows =
+      store.Select(std::string("SELECT stage FROM enrollment WHERE archived = 0 AND "
+                               "programme_id = ?2 AND stage IN "
+                               "('selected', 'active', 'completed') AND enterprise_id IN ") +
+                       kGroup + " LIMIT 1",
+                   enterprise.id, programme_id);
   if (!rows) return rows.error();
   if (rows->empty()) return {};
   Args args = RecordArgs(enterprise);
@@ -334,31 +334,25 @@ Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view 
                                           std::string_view value) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  if (IsReadOnlyField(field) || field == "identifiers") {
-    if (field == "identifiers") {
-      return MakeError(ErrorCode::kReadOnlyField, "enterprise.identifiers_read_only", {},
-                       "identifiers");
-    }
-    return MakeError(ErrorCode::kReadOnlyField, "field.read_only", {{"field", std::string(field)}},
-                     std::string(field));
+  if (field == "identifiers") {
+    return MakeError(ErrorCode::kReadOnlyField, "enterprise.identifiers_read_only", {},
+                     "identifiers");
   }
-  auto rec = m.Load("enterprise", id);
-  if (!rec) return rec.error();
-  auto parsed = m.store->ParseValue("enterprise", field, value);
-  if (!parsed) return parsed.error();
-  Fields row = rec->fields;
-  SetField(row, field, *parsed);
-  Saved saved{rec->id, {}};
+  auto edit = BeginFieldEdit(m, "enterprise", id, field, value);
+  if (!edit) return edit.error();
+  const Record& rec = edit->record;
+  Fields& row = edit->row;
+  Saved saved{rec.id, {}};
   DOSTI_TRY(ValidateEnterprise(row, saved.warnings, nullptr));
-  if (field == "country") DOSTI_TRY(CheckCountryChange(*m.store, *rec, FieldText(row, field)));
-  if (field == "archived" && FieldInt(row, field) == 1 && rec->Int("archived") == 0) {
-    DOSTI_TRY(CheckArchivable(*m.store, *rec, m.info.programme_id));
+  if (field == "country") DOSTI_TRY(CheckCountryChange(*m.store, rec, FieldText(row, field)));
+  if (field == "archived" && FieldInt(row, field) == 1 && rec.Int("archived") == 0) {
+    DOSTI_TRY(CheckArchivable(*m.store, rec, m.info.programme_id));
   }
   if (field == "name") {
-    DOSTI_TRY(DuplicateWarnings(*m.store, rec->id, FieldText(row, "name"), {}, saved.warnings));
+    DOSTI_TRY(DuplicateWarnings(*m.store, rec.id, FieldText(row, "name"), {}, saved.warnings));
   }
   auto r = InTransaction(*m.db, [&]() -> Result<int> {
-    return m.store->Update("enterprise", rec->id, {{std::string(field), *FindField(row, field)}});
+    return m.store->Update("enterprise", rec.id, {{std::string(field), *FindField(row, field)}});
   });
   if (!r) return r.error();
   return saved;

@@ -454,7 +454,7 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
   if (mobile_field && !phone.plausible_mobile) {
     key = international.rfind("86", 0) == 0   ? "phone.not_cn_mobile"
           : international.rfind("92", 0) == 0 ? "phone.not_pk_mobile"
-                                               : "phone.not_mobile";
+                                              : "phone.not_mobile";
   } else if (!mobile_field && !phone.plausible_mobile) {
     key = MissingAreaCodeKey(international);
   }

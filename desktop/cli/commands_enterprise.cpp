@@ -62,6 +62,15 @@ std::string Shown(std::string_view field, const Value& v, std::string_view lang)
   return t;
 }
 
+// A record as field/value rows for PrintPairs, in the user's language.
+std::vector<std::pair<std::string, std::string>> FieldRows(const Record& r, std::string_view lang) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const Field& f : r.fields) {
+    rows.push_back({FieldLabel(f.name, lang), Shown(f.name, f.value, lang)});
+  }
+  return rows;
+}
+
 int PrintSaved(Context& c, const Saved& saved, std::string_view done_key) {
   if (c.json) {
     json::Writer w(true);
@@ -111,10 +120,7 @@ int CmdEnterpriseGet(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const Field& f : view->record.fields) {
-    rows.push_back({FieldLabel(f.name, c.lang), Shown(f.name, f.value, c.lang)});
-  }
+  std::vector<std::pair<std::string, std::string>> rows = FieldRows(view->record, c.lang);
   for (const Identifier& i : view->identifiers) {
     rows.push_back({FieldLabel("identifier", c.lang),
                     std::string(IdentifierTypeCode(i.type)) + " " +
@@ -279,9 +285,9 @@ namespace {
 // option that sets it (consent, primary, language, title, office-phone, e-mail, ...).
 std::string ContactField(std::string_view word) {
   static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
-      {"consent", "consent_contact"}, {"primary", "is_primary"},
-      {"language", "preferred_language"}, {"name", "full_name"},
-      {"title", "position"}, {"e-mail", "email"}, {"phone", "office_phone"}};
+      {"consent", "consent_contact"}, {"primary", "is_primary"}, {"language", "preferred_language"},
+      {"name", "full_name"},          {"title", "position"},     {"e-mail", "email"},
+      {"phone", "office_phone"}};
   for (const auto& [alias, column] : kAliases) {
     if (word == alias) return std::string(column);
   }
@@ -314,11 +320,7 @@ int CmdContactGet(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const Field& f : contact->fields) {
-    rows.push_back({FieldLabel(f.name, c.lang), Shown(f.name, f.value, c.lang)});
-  }
-  PrintPairs(c.out, rows);
+  PrintPairs(c.out, FieldRows(*contact, c.lang));
   return 0;
 }
 

@@ -605,12 +605,12 @@ TEST_CASE("contact add keeps a country code typed without + once", "[cli][phone]
   REQUIRE(a.code == 0);
   CHECK(JsonText(a.out, "mobile") == "+8613800138000");
   CHECK(a.out.find("\"warnings\": []") != std::string::npos);
-  Run b = cli.Json(
-      {"contact", "add", "--enterprise", pk, "--name", "Ayesha Khan", "--mobile", "92 300 1234567"});
+  Run b = cli.Json({"contact", "add", "--enterprise", pk, "--name", "Ayesha Khan", "--mobile",
+                    "92 300 1234567"});
   CHECK(JsonText(b.out, "mobile") == "+923001234567");
   // An office line without its area code is saved, with a warning on stderr.
-  Run c = cli({"contact", "add", "--enterprise", cn, "--name", "李娜", "--office-phone",
-               "6512 3456"});
+  Run c =
+      cli({"contact", "add", "--enterprise", cn, "--name", "李娜", "--office-phone", "6512 3456"});
   REQUIRE(c.code == 0);
   CHECK(c.err.find("warning: +8665123456 looks like a local number without its area code") !=
         std::string::npos);
@@ -632,10 +632,10 @@ TEST_CASE("contact get shows every column and contact set edits one", "[cli]") {
   REQUIRE_FALSE(first.empty());
   Run get = cli.Json({"contact", "get", first});
   REQUIRE(get.code == 0);
-  for (const char* column : {"id", "enterprise_id", "full_name", "position", "mobile",
-                             "office_phone", "email", "wechat", "whatsapp", "preferred_language",
-                             "is_primary", "consent_contact", "consent_transfer", "consent_date",
-                             "consent_method", "archived", "created_at", "updated_at"}) {
+  for (const char* column :
+       {"id", "enterprise_id", "full_name", "position", "mobile", "office_phone", "email", "wechat",
+        "whatsapp", "preferred_language", "is_primary", "consent_contact", "consent_transfer",
+        "consent_date", "consent_method", "archived", "created_at", "updated_at"}) {
     INFO(column);
     CHECK(HasKey(get.out, column));
   }

@@ -1,6 +1,7 @@
-// The records rules of issue 9: contacts edited after the fact (consent, primary), phones typed
-// with their country code, the country of an enterprise the programme already counts, archiving
-// a selected enterprise, demo data in a real workspace.
+// The records rules of issue 9: contacts edited after the fact (consent,
+// primary), phones typed with their country code, the country of an enterprise
+// the programme already counts, archiving a selected enterprise, demo data in a
+// real workspace.
 #include <catch2/catch.hpp>
 
 #include "dosti/demo.h"
@@ -8,57 +9,35 @@
 #include "session_fixture.h"
 
 using namespace dosti;
+using dosti::testing::Must;
 using dosti::testing::Workspace;
 
 namespace {
 
-template <typename T>
-T Must(Result<T> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-  return std::move(*r);
-}
-
-void Must(Result<void> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-}
-
-std::string AddContact(Workspace& w, const std::string& enterprise, const std::string& name,
+std::string AddContact(Workspace &w, const std::string &enterprise, const std::string &name,
                        Fields more = {}) {
   Fields f{{"enterprise_id", enterprise}, {"full_name", name}};
-  for (Field& x : more) f.push_back(std::move(x));
+  for (Field &x : more) f.push_back(std::move(x));
   return Must(w->AddContact(f)).id;
 }
 
-bool HasWarning(const Saved& saved, std::string_view key) {
-  for (const Issue& i : saved.warnings) {
+bool HasWarning(const Saved &saved, std::string_view key) {
+  for (const Issue &i : saved.warnings) {
     if (i.key == key) return true;
   }
   return false;
-}
-
-// An enterprise with every selection datum but a consenting primary contact.
-std::string AlmostSelectable(Workspace& w, const std::string& country, const std::string& name,
-                             const std::string& identifier) {
-  Fields f{{"country", country}, {"name", name}, {"sector", std::string("6201")},
-           {"region", country == "CN" ? std::string("CN-BJ") : std::string("PK-IS")},
-           {"city", country == "CN" ? std::string("Beijing") : std::string("Islamabad")}};
-  IdentifierInput id{country == "CN" ? IdentifierType::kCnUscc : IdentifierType::kPkNtn,
-                     identifier};
-  return Must(w->AddEnterprise(f, {id})).id;
 }
 
 }  // namespace
 
 // [SECTION] Phones of contacts
 
-TEST_CASE("A contact's phones keep a typed country code once and an office line needs its area code",
-          "[core][records][phone]") {
+TEST_CASE(
+    "A contact's phones keep a typed country code once and an office "
+    "line needs its area code",
+    "[core][records][phone]") {
   Workspace w;
-  std::string cn = Must(w->AddEnterprise({{"country", std::string("CN")},
-                                          {"name", std::string("北京星河科技有限公司")}}))
-                       .id;
+  std::string cn = w.PlainEnterprise("CN", "北京星河科技有限公司");
   Saved saved = Must(w->AddContact({{"enterprise_id", cn},
                                     {"full_name", std::string("王伟")},
                                     {"mobile", std::string("86 138 0013 8000")},
@@ -95,15 +74,18 @@ TEST_CASE("Making a contact primary makes the others of its enterprise not prima
   // A contact added as primary takes the flag from the others too.
   std::string third = AddContact(w, e, "Sana Mir", {{"is_primary", std::string("1")}});
   int primaries = 0;
-  for (const Record& r : Must(w->ListContacts(e))) primaries += r.Int("is_primary") == 1;
+  for (const Record &r : Must(w->ListContacts(e))) primaries += r.Int("is_primary") == 1;
   CHECK(primaries == 1);
   CHECK(Must(w->GetContact(third)).Int("is_primary") == 1);
 }
 
-TEST_CASE("An enterprise whose first contact had no consent can be fixed and selected",
-          "[core][records][contact]") {
+TEST_CASE(
+    "An enterprise whose first contact had no consent can be fixed and "
+    "selected",
+    "[core][records][contact]") {
   Workspace w;
-  std::string e = AlmostSelectable(w, "CN", "上海云帆信息技术有限公司", "91230184MA1BUFLT44");
+  std::string e =
+      w.EnterpriseWithoutContact("CN", "上海云帆信息技术有限公司", "91230184MA1BUFLT44");
   std::string first = AddContact(w, e, "刘洋");  // primary, no consent
   auto refused = w->Enroll(e, "selected");
   REQUIRE_FALSE(refused);
@@ -127,28 +109,30 @@ TEST_CASE("An enterprise whose first contact had no consent can be fixed and sel
   }
 }
 
-TEST_CASE("Contact fields are checked as when adding and a refused edit changes nothing",
-          "[core][records][contact]") {
+TEST_CASE(
+    "Contact fields are checked as when adding and a refused edit "
+    "changes nothing",
+    "[core][records][contact]") {
   Workspace w;
   std::string e = w.CompleteEnterprise("CN", "北京星河科技有限公司", "91110000600037341L");
   std::string id = Must(w->ListContacts(e)).at(0).id;
   Record before = Must(w->GetContact(id));
 
   struct Bad {
-    const char* field;
-    const char* value;
+    const char *field;
+    const char *value;
     ErrorCode code;
   };
-  for (const Bad& b : {Bad{"email", "not an address", ErrorCode::kInvalid},
-                       Bad{"mobile", "call me", ErrorCode::kBadPhone},
-                       Bad{"full_name", "", ErrorCode::kBadName},
-                       Bad{"preferred_language", "fr", ErrorCode::kInvalid},
-                       Bad{"consent_contact", "2", ErrorCode::kInvalid},
-                       Bad{"is_primary", "", ErrorCode::kInvalid},
-                       Bad{"consent_date", "2024-02-30", ErrorCode::kBadDate},
-                       Bad{"colour", "blue", ErrorCode::kUnknownField},
-                       Bad{"enterprise_id", e.c_str(), ErrorCode::kReadOnlyField},
-                       Bad{"created_at", "1", ErrorCode::kReadOnlyField}}) {
+  for (const Bad &b :
+       {Bad{"email", "not an address", ErrorCode::kInvalid},
+        Bad{"mobile", "call me", ErrorCode::kBadPhone}, Bad{"full_name", "", ErrorCode::kBadName},
+        Bad{"preferred_language", "fr", ErrorCode::kInvalid},
+        Bad{"consent_contact", "2", ErrorCode::kInvalid},
+        Bad{"is_primary", "", ErrorCode::kInvalid},
+        Bad{"consent_date", "2024-02-30", ErrorCode::kBadDate},
+        Bad{"colour", "blue", ErrorCode::kUnknownField},
+        Bad{"enterprise_id", e.c_str(), ErrorCode::kReadOnlyField},
+        Bad{"created_at", "1", ErrorCode::kReadOnlyField}}) {
     INFO(b.field << " = " << b.value);
     auto r = w->SetContactField(id, b.field, b.value);
     REQUIRE_FALSE(r);
@@ -163,7 +147,8 @@ TEST_CASE("Contact fields are checked as when adding and a refused edit changes 
   }
   CHECK_FALSE(w->SetContactField("0123456789abcdef0123456789abcdef", "position", "CEO"));
 
-  // Good values are cleaned as AddContact cleans them; "" clears an optional field.
+  // Good values are cleaned as AddContact cleans them; "" clears an optional
+  // field.
   Must(w->SetContactField(id, "email", "  Wang.Wei@Example.COM "));
   Must(w->SetContactField(id, "position", "总经理"));
   Must(w->SetContactField(id, "wechat", "wangwei_88"));
@@ -197,10 +182,10 @@ TEST_CASE("Leaving an enterprise without a primary contact is saved with a warni
 TEST_CASE("The country of an enterprise the programme already counts cannot change",
           "[core][records][country]") {
   Workspace w;
-  auto CountryOf = [&](const std::string& id) {
+  auto CountryOf = [&](const std::string &id) {
     return Must(w->GetEnterprise(id)).record.Text("country");
   };
-  auto RequireLocked = [&](const std::string& id, const char* mentions) {
+  auto RequireLocked = [&](const std::string &id, const char *mentions) {
     auto r = w->SetEnterpriseField(id, "country", "PK");
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::kReadOnlyField);
@@ -211,19 +196,16 @@ TEST_CASE("The country of an enterprise the programme already counts cannot chan
   };
 
   SECTION("a record typed under the wrong country can still be corrected") {
-    std::string e = Must(w->AddEnterprise({{"country", std::string("CN")},
-                                           {"name", std::string("Karachi Textiles")}},
-                                          {{IdentifierType::kOther, "KT-77"}}))
-                        .id;
+    std::string e =
+        w.PlainEnterprise("CN", "Karachi Textiles", {{IdentifierType::kOther, "KT-77"}});
     Must(w->SetEnterpriseField(e, "country", "PK"));
     CHECK(CountryOf(e) == "PK");
-    Must(w->SetEnterpriseField(e, "country", "PK"));  // the same value again changes nothing
+    Must(w->SetEnterpriseField(e, "country",
+                               "PK"));  // the same value again changes nothing
   }
   SECTION("a home-country identifier") {
-    std::string e = Must(w->AddEnterprise({{"country", std::string("CN")},
-                                           {"name", std::string("华为技术有限公司")}},
-                                          {{IdentifierType::kCnUscc, "91110000600037341L"}}))
-                        .id;
+    std::string e = w.PlainEnterprise("CN", "华为技术有限公司",
+                                      {{IdentifierType::kCnUscc, "91110000600037341L"}});
     RequireLocked(e, "CN_USCC 91110000600037341L");
   }
   SECTION("a programme number") {
@@ -235,12 +217,8 @@ TEST_CASE("The country of an enterprise the programme already counts cannot chan
     CHECK(progress.countries[0].selected == 1);
   }
   SECTION("a matchmaking pair") {
-    std::string cn = Must(w->AddEnterprise({{"country", std::string("CN")},
-                                            {"name", std::string("深圳海岸电子有限公司")}}))
-                         .id;
-    std::string pk = Must(w->AddEnterprise({{"country", std::string("PK")},
-                                            {"name", std::string("Lahore Agritech")}}))
-                         .id;
+    std::string cn = w.PlainEnterprise("CN", "深圳海岸电子有限公司");
+    std::string pk = w.PlainEnterprise("PK", "Lahore Agritech");
     Must(w->AddMatch(cn, pk, "trade"));
     RequireLocked(cn, "matchmaking");
     auto r = w->SetEnterpriseField(pk, "country", "CN");
@@ -251,8 +229,10 @@ TEST_CASE("The country of an enterprise the programme already counts cannot chan
 
 // [SECTION] Archiving
 
-TEST_CASE("Archiving an enterprise that counts toward progress is refused until its exit is recorded",
-          "[core][records][archive]") {
+TEST_CASE(
+    "Archiving an enterprise that counts toward progress is refused "
+    "until its exit is recorded",
+    "[core][records][archive]") {
   Workspace w;
   std::string e = w.CompleteEnterprise("PK", "Indus Software", "12345678");
   Must(w->Enroll(e, "selected"));
@@ -261,8 +241,7 @@ TEST_CASE("Archiving an enterprise that counts toward progress is refused until 
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == ErrorCode::kTransition);
   CHECK(refused.error().key == "enterprise.archive_selected");
-  CHECK_THAT(refused.error().message, Catch::Contains("Indus Software") &&
-                                          Catch::Contains("exit"));
+  CHECK_THAT(refused.error().message, Catch::Contains("Indus Software") && Catch::Contains("exit"));
   auto by_field = w->SetEnterpriseField(e, "archived", "1");
   REQUIRE_FALSE(by_field);
   CHECK(by_field.error().key == "enterprise.archive_selected");
@@ -273,16 +252,16 @@ TEST_CASE("Archiving an enterprise that counts toward progress is refused until 
   Must(w->Enroll(e, "completed"));
   CHECK_FALSE(w->ArchiveEnterprise(e, true));
 
-  // Once it has left the programme (its exit is in the numbers), it may be archived.
+  // Once it has left the programme (its exit is in the numbers), it may be
+  // archived.
   Must(w->Enroll(e, "withdrawn", "moved its business to Dubai"));
   Must(w->ArchiveEnterprise(e, true));
   CHECK(Must(w->GetEnterprise(e)).record.Int("archived") == 1);
   Must(w->ArchiveEnterprise(e, false));
 
-  // Earlier stages are not progress yet: a nominated booth draft archives as before.
-  std::string draft = Must(w->AddEnterprise({{"country", std::string("PK")},
-                                             {"name", std::string("Quetta Minerals")}}))
-                          .id;
+  // Earlier stages are not progress yet: a nominated booth draft archives as
+  // before.
+  std::string draft = w.PlainEnterprise("PK", "Quetta Minerals");
   Must(w->Enroll(draft, "nominated"));
   Must(w->ArchiveEnterprise(draft, true));
 }
@@ -306,11 +285,10 @@ TEST_CASE("Demo data is refused in a workspace that holds records unless forced"
 
   // One real record is enough, archived or not.
   Workspace real;
-  std::string e = Must(real->AddEnterprise({{"country", std::string("CN")},
-                                            {"name", std::string("华为技术有限公司")}}))
-                      .id;
+  std::string e = real.PlainEnterprise("CN", "华为技术有限公司");
   Must(real->ArchiveEnterprise(e, true));
   auto refused = SeedDemo(*real.session, 10, 1);
   REQUIRE_FALSE(refused);
-  CHECK_THAT(refused.error().message, Catch::Contains("already holds records (enterprises and events: 1)"));
+  CHECK_THAT(refused.error().message,
+             Catch::Contains("already holds records (enterprises and events: 1)"));
 }

@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "dosti/session.h"
+#include "session_fixture.h"
 
 using dosti::Date;
 using dosti::ErrorCode;
@@ -22,23 +23,12 @@ using dosti::IdentifierInput;
 using dosti::IdentifierType;
 using dosti::Result;
 using dosti::Session;
+using dosti::testing::Must;
 
 namespace {
 
 int64_t MsAt(Date d, int hour_utc = 4) {  // 04:00 UTC is noon in Beijing
   return dosti::DaysFromCivil(d) * 86'400'000 + int64_t{hour_utc} * 3'600'000;
-}
-
-template <typename T>
-T Must(Result<T> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-  return std::move(*r);
-}
-
-void Must(Result<void> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
 }
 
 // The dataset (dates are 2024; the clock stands at noon in Beijing unless said otherwise):

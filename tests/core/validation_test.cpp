@@ -300,7 +300,7 @@ TEST_CASE("A trunk zero written after the country code is dropped", "[core][vali
   CHECK(dosti::NormalisePhone("+92 (0)300 1234567", "CN")->e164 == "+923001234567");
 }
 
-TEST_CASE("A country code typed without + or 00 is recognised, not doubled",
+TEST_CASE("A country code typed without + or 00 is recognised and not doubled",
           "[core][validation][phone]") {
   struct Case {
     const char* raw;
