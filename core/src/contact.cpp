@@ -1,14 +1,12 @@
-// Contacts: people at an enterprise, with phones in E.164, consent, and one
-// primary contact.
+// Contacts: people at an enterprise, with phones in E.164, consent, and one primary contact.
 #include "dosti/text.h"
 #include "session_impl.h"
 
 namespace dosti {
 namespace {
 
-// A plausible e-mail address: one '@', something before it, a dot in the
-// domain, no spaces. Stored lower case (matching by e-mail ignores case in
-// practice).
+// A plausible e-mail address: one '@', something before it, a dot in the domain, no spaces.
+// Stored lower case (matching by e-mail ignores case in practice).
 Result<std::string> CheckEmail(std::string_view raw) {
   std::string e = text::CaseFold(text::Trim(raw));
   auto at = e.find('@');
@@ -29,12 +27,11 @@ constexpr std::string_view kCheckedFields[] = {
     "wechat",          "preferred_language", "consent_method", "is_primary",
     "consent_contact", "consent_transfer",   "consent_date",   "archived"};
 
-// Checks and cleans field `f` of a contact row in place (phones to E.164 with
-// the enterprise's `country`), appending its warnings. Absent fields pass; a
-// NULL clears an optional one.
-Result<void> CheckContactField(std::string_view f, Fields &row, std::string_view country,
-                               std::vector<Issue> &warnings) {
-  const Value *v = FindField(row, f);
+// Checks and cleans field `f` of a contact row in place (phones to E.164 with the enterprise's
+// `country`), appending its warnings. Absent fields pass; a NULL clears an optional one.
+Result<void> CheckContactField(std::string_view f, Fields& row, std::string_view country,
+                               std::vector<Issue>& warnings) {
+  const Value* v = FindField(row, f);
   const std::string field(f);
   if (f == "full_name") {
     auto name = CheckName(v ? ValueText(*v) : std::string(), f);
@@ -63,7 +60,7 @@ Result<void> CheckContactField(std::string_view f, Fields &row, std::string_view
     auto phone = NormalisePhone(raw, country, f);
     if (!phone) return phone.error();
     SetField(row, f, phone->e164);
-    for (const Issue &w : phone->warnings) warnings.push_back(w);
+    for (const Issue& w : phone->warnings) warnings.push_back(w);
   } else if (f == "email") {
     auto e = CheckEmail(raw);
     if (!e) return e.error();
@@ -85,16 +82,15 @@ Result<void> CheckContactField(std::string_view f, Fields &row, std::string_view
   return {};
 }
 
-// Makes `contact_id` the only primary contact of its enterprise: the others
-// that were primary stop being so (inside the caller's transaction).
-Result<void> MakeSolePrimary(Session::Impl &m, const std::string &enterprise_id,
-                             const std::string &contact_id) {
+// Makes `contact_id` the only primary contact of its enterprise: the others that were primary
+// stop being so (inside the caller's transaction).
+Result<void> MakeSolePrimary(Session::Impl& m, const std::string& enterprise_id,
+                             const std::string& contact_id) {
   auto others = m.store->Select(
-      "SELECT id FROM contact WHERE enterprise_id = "
-      "? AND is_primary = 1 AND id <> ?",
+      "SELECT id FROM contact WHERE enterprise_id = ? AND is_primary = 1 AND id <> ?",
       enterprise_id, contact_id);
   if (!others) return others.error();
-  for (const Record &r : *others) {
+  for (const Record& r : *others) {
     auto n = m.store->Update("contact", r.id, {{"is_primary", int64_t{0}}});
     if (!n) return n.error();
   }
@@ -102,15 +98,15 @@ Result<void> MakeSolePrimary(Session::Impl &m, const std::string &enterprise_id,
 }
 
 // The warning that an enterprise is left without a live primary contact.
-Issue NoPrimaryWarning(const Record &enterprise) {
+Issue NoPrimaryWarning(const Record& enterprise) {
   return MakeWarning(ErrorCode::kInvalid, "is_primary", "contact.no_primary",
                      RecordArgs(enterprise));
 }
 
 }  // namespace
 
-Result<Saved> Session::AddContact(const Fields &input) {
-  Impl &m = *impl_;
+Result<Saved> Session::AddContact(const Fields& input) {
+  Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   auto parsed = ParseFields(*m.store, "contact", input);
   if (!parsed) return parsed.error();
@@ -158,14 +154,14 @@ Result<Saved> Session::AddContact(const Fields &input) {
 
 Result<Saved> Session::SetContactField(std::string_view id, std::string_view field,
                                        std::string_view value) {
-  Impl &m = *impl_;
+  Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  // Moving a contact to another enterprise would carry its primary flag and
-  // consent along unnoticed: add a contact there instead.
+  // Moving a contact to another enterprise would carry its primary flag and consent along
+  // unnoticed: add a contact there instead.
   auto edit = BeginFieldEdit(m, "contact", id, field, value, "enterprise_id");
   if (!edit) return edit.error();
-  const Record &contact = edit->record;
-  Fields &row = edit->row;
+  const Record& contact = edit->record;
+  Fields& row = edit->row;
   auto enterprise = m.Load("enterprise", contact.Text("enterprise_id"));
   if (!enterprise) return enterprise.error();
   Saved saved{contact.id, {}};
@@ -183,8 +179,7 @@ Result<Saved> Session::SetContactField(std::string_view id, std::string_view fie
       FieldInt(row, field) == (field == "archived" ? 1 : 0)) {
     saved.warnings.push_back(NoPrimaryWarning(*enterprise));
   }
-  // A consent given now is dated today (one date for both consents, as when
-  // adding).
+  // A consent given now is dated today (one date for both consents, as when adding).
   if ((field == "consent_contact" || field == "consent_transfer") && FieldInt(row, field) == 1 &&
       contact.Int(field) == 0) {
     changes.push_back({"consent_date", FormatDate(m.Today())});
@@ -203,7 +198,7 @@ Result<Saved> Session::SetContactField(std::string_view id, std::string_view fie
 }
 
 Result<std::vector<Record>> Session::ListContacts(std::string_view enterprise_id) {
-  Impl &m = *impl_;
+  Impl& m = *impl_;
   auto enterprise = m.Resolve("enterprise", enterprise_id);
   if (!enterprise) return enterprise.error();
   return m.store->Select(

@@ -1,7 +1,6 @@
-// The records rules of issue 9: contacts edited after the fact (consent,
-// primary), phones typed with their country code, the country of an enterprise
-// the programme already counts, archiving a selected enterprise, demo data in a
-// real workspace.
+// The records rules of issue 9: contacts edited after the fact (consent, primary), phones typed
+// with their country code, the country of an enterprise the programme already counts, archiving a
+// selected enterprise, demo data in a real workspace.
 #include <catch2/catch.hpp>
 
 #include "dosti/demo.h"
@@ -14,15 +13,15 @@ using dosti::testing::Workspace;
 
 namespace {
 
-std::string AddContact(Workspace &w, const std::string &enterprise, const std::string &name,
+std::string AddContact(Workspace& w, const std::string& enterprise, const std::string& name,
                        Fields more = {}) {
   Fields f{{"enterprise_id", enterprise}, {"full_name", name}};
-  for (Field &x : more) f.push_back(std::move(x));
+  for (Field& x : more) f.push_back(std::move(x));
   return Must(w->AddContact(f)).id;
 }
 
-bool HasWarning(const Saved &saved, std::string_view key) {
-  for (const Issue &i : saved.warnings) {
+bool HasWarning(const Saved& saved, std::string_view key) {
+  for (const Issue& i : saved.warnings) {
     if (i.key == key) return true;
   }
   return false;
@@ -74,7 +73,7 @@ TEST_CASE("Making a contact primary makes the others of its enterprise not prima
   // A contact added as primary takes the flag from the others too.
   std::string third = AddContact(w, e, "Sana Mir", {{"is_primary", std::string("1")}});
   int primaries = 0;
-  for (const Record &r : Must(w->ListContacts(e))) primaries += r.Int("is_primary") == 1;
+  for (const Record& r : Must(w->ListContacts(e))) primaries += r.Int("is_primary") == 1;
   CHECK(primaries == 1);
   CHECK(Must(w->GetContact(third)).Int("is_primary") == 1);
 }
@@ -119,11 +118,11 @@ TEST_CASE(
   Record before = Must(w->GetContact(id));
 
   struct Bad {
-    const char *field;
-    const char *value;
+    const char* field;
+    const char* value;
     ErrorCode code;
   };
-  for (const Bad &b :
+  for (const Bad& b :
        {Bad{"email", "not an address", ErrorCode::kInvalid},
         Bad{"mobile", "call me", ErrorCode::kBadPhone}, Bad{"full_name", "", ErrorCode::kBadName},
         Bad{"preferred_language", "fr", ErrorCode::kInvalid},
@@ -147,8 +146,7 @@ TEST_CASE(
   }
   CHECK_FALSE(w->SetContactField("0123456789abcdef0123456789abcdef", "position", "CEO"));
 
-  // Good values are cleaned as AddContact cleans them; "" clears an optional
-  // field.
+  // Good values are cleaned as AddContact cleans them; "" clears an optional field.
   Must(w->SetContactField(id, "email", "  Wang.Wei@Example.COM "));
   Must(w->SetContactField(id, "position", "总经理"));
   Must(w->SetContactField(id, "wechat", "wangwei_88"));
@@ -182,10 +180,10 @@ TEST_CASE("Leaving an enterprise without a primary contact is saved with a warni
 TEST_CASE("The country of an enterprise the programme already counts cannot change",
           "[core][records][country]") {
   Workspace w;
-  auto CountryOf = [&](const std::string &id) {
+  auto CountryOf = [&](const std::string& id) {
     return Must(w->GetEnterprise(id)).record.Text("country");
   };
-  auto RequireLocked = [&](const std::string &id, const char *mentions) {
+  auto RequireLocked = [&](const std::string& id, const char* mentions) {
     auto r = w->SetEnterpriseField(id, "country", "PK");
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::kReadOnlyField);
@@ -200,8 +198,7 @@ TEST_CASE("The country of an enterprise the programme already counts cannot chan
         w.PlainEnterprise("CN", "Karachi Textiles", {{IdentifierType::kOther, "KT-77"}});
     Must(w->SetEnterpriseField(e, "country", "PK"));
     CHECK(CountryOf(e) == "PK");
-    Must(w->SetEnterpriseField(e, "country",
-                               "PK"));  // the same value again changes nothing
+    Must(w->SetEnterpriseField(e, "country", "PK"));  // the same value again changes nothing
   }
   SECTION("a home-country identifier") {
     std::string e = w.PlainEnterprise("CN", "华为技术有限公司",
@@ -252,15 +249,13 @@ TEST_CASE(
   Must(w->Enroll(e, "completed"));
   CHECK_FALSE(w->ArchiveEnterprise(e, true));
 
-  // Once it has left the programme (its exit is in the numbers), it may be
-  // archived.
+  // Once it has left the programme (its exit is in the numbers), it may be archived.
   Must(w->Enroll(e, "withdrawn", "moved its business to Dubai"));
   Must(w->ArchiveEnterprise(e, true));
   CHECK(Must(w->GetEnterprise(e)).record.Int("archived") == 1);
   Must(w->ArchiveEnterprise(e, false));
 
-  // Earlier stages are not progress yet: a nominated booth draft archives as
-  // before.
+  // Earlier stages are not progress yet: a nominated booth draft archives as before.
   std::string draft = w.PlainEnterprise("PK", "Quetta Minerals");
   Must(w->Enroll(draft, "nominated"));
   Must(w->ArchiveEnterprise(draft, true));
