@@ -286,8 +286,7 @@ namespace {
 std::string ContactField(std::string_view word) {
   static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
       {"consent", "consent_contact"}, {"primary", "is_primary"}, {"language", "preferred_language"},
-      {"name", "full_name"},          {"title", "position"},     {"e-mail", "email"},
-      {"phone", "office_phone"}};
+      {"name", "full_name"},          {"title", "position"},     {"e-mail", "email"}};
   for (const auto& [alias, column] : kAliases) {
     if (word == alias) return std::string(column);
   }
