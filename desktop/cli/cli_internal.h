@@ -63,6 +63,8 @@ int CmdEnterpriseUnarchive(Context& c);
 int CmdIdentifierAdd(Context& c);
 int CmdContactAdd(Context& c);
 int CmdContactList(Context& c);
+int CmdContactGet(Context& c);
+int CmdContactSet(Context& c);
 int CmdServiceAdd(Context& c);
 int CmdServiceList(Context& c);
 int CmdFollowUpAdd(Context& c);
