@@ -22,24 +22,8 @@ Result<std::string> CheckEmail(std::string_view raw) {
 
 }  // namespace
 
-Result<Saved> Session::AddContact(const Fields& input) {
-  Impl& m = *impl_;
-  DOSTI_TRY(m.RequireInit());
-  auto parsed = ParseFields(*m.store, "contact", input);
-  if (!parsed) return parsed.error();
-  Fields row = std::move(*parsed);
-  auto enterprise = m.Load("enterprise", FieldText(row, "enterprise_id"));
-  if (!enterprise) {
-    if (FieldText(row, "enterprise_id").empty()) {
-      return MakeError(ErrorCode::kRequired, "value.required", {{"field", "enterprise_id"}},
-                       "enterprise_id");
-    }
-    return enterprise.error();
-  }
-  SetField(row, "enterprise_id", enterprise->id);
-  std::string country = enterprise->Text("country");
-
-  Saved saved;
+Result<void> CheckContactRow(const Session::Impl& m, Fields& row, std::string_view country,
+                             std::vector<Issue>& warnings) {
   auto name = CheckName(FieldText(row, "full_name"), "full_name");
   if (!name) return name.error();
   SetField(row, "full_name", *name);
@@ -63,7 +47,7 @@ Result<Saved> Session::AddContact(const Fields& input) {
     SetField(row, f, phone->e164);
     // Only the mobile must look like a mobile; an office line is a landline by nature.
     if (f != "office_phone") {
-      for (const Issue& w : phone->warnings) saved.warnings.push_back(w);
+      for (const Issue& w : phone->warnings) warnings.push_back(w);
     }
   }
   if (std::string raw = FieldText(row, "email"); !raw.empty()) {
@@ -93,16 +77,43 @@ Result<Saved> Session::AddContact(const Fields& input) {
   } else if (FieldInt(row, "consent_contact") == 1 || FieldInt(row, "consent_transfer") == 1) {
     SetField(row, "consent_date", FormatDate(m.Today()));
   }
+  return {};
+}
 
+Result<bool> IsFirstContact(Session::Impl& m, const std::string& enterprise_id) {
   auto existing = m.db->Prepare(
       "SELECT count(*) FROM contact WHERE enterprise_id = ? AND archived = 0");
   if (!existing) return existing.error();
-  (*existing)->Args(enterprise->id);
+  (*existing)->Args(enterprise_id);
   auto step = (*existing)->Step();
   if (!step) return step.error();
   bool first = (*existing)->Int(0) == 0;
   (*existing)->Reset();
-  if (first) SetField(row, "is_primary", int64_t{1});
+  return first;
+}
+
+Result<Saved> Session::AddContact(const Fields& input) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto parsed = ParseFields(*m.store, "contact", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
+  auto enterprise = m.Load("enterprise", FieldText(row, "enterprise_id"));
+  if (!enterprise) {
+    if (FieldText(row, "enterprise_id").empty()) {
+      return MakeError(ErrorCode::kRequired, "value.required", {{"field", "enterprise_id"}},
+                       "enterprise_id");
+    }
+    return enterprise.error();
+  }
+  SetField(row, "enterprise_id", enterprise->id);
+
+  Saved saved;
+  DOSTI_TRY(CheckContactRow(m, row, enterprise->Text("country"), saved.warnings));
+
+  auto first = IsFirstContact(m, enterprise->id);
+  if (!first) return first.error();
+  if (*first) SetField(row, "is_primary", int64_t{1});
 
   saved.id = m.store->NewId();
   auto r = InTransaction(*m.db, [&]() -> Result<void> {

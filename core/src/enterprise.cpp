@@ -67,6 +67,14 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
       if (fail(t.error())) return *first;
       continue;
     }
+    if (f == "website" && !t->empty()) {
+      auto url = CheckWebsite(*t);
+      if (!url) {
+        if (fail(url.error())) return *first;
+        continue;
+      }
+      *t = std::move(*url);
+    }
     SetField(row, f, t->empty() ? Value{} : Value{*t});
   }
   if (std::string sector = FieldText(row, "sector"); !sector.empty()) {
@@ -144,6 +152,8 @@ std::string_view IdentifierField(IdentifierType t) {
   }
 }
 
+}  // namespace
+
 // Warnings for a record that looks like one already stored (DOMAIN.md: the same identifier on
 // two live enterprises, or the same normalised name, is a duplicate to merge).
 Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::string_view name,
@@ -200,7 +210,11 @@ Result<void> InsertIdentifier(Store& store, const std::string& id,
                        {"check_state", std::string(IdentifierCheckCode(c.check))}});
 }
 
-}  // namespace
+void EnterpriseDefaults(const Session::Impl& m, Fields& row) {
+  if (!FindField(row, "owning_office")) SetField(row, "owning_office", m.info.office);
+  if (!FindField(row, "landing_status")) SetField(row, "landing_status", std::string("none"));
+  if (!FindField(row, "record_state")) SetField(row, "record_state", std::string("complete"));
+}
 
 Result<Saved> Session::AddEnterprise(const Fields& input, const std::vector<IdentifierInput>& ids) {
   Impl& m = *impl_;
@@ -209,9 +223,7 @@ Result<Saved> Session::AddEnterprise(const Fields& input, const std::vector<Iden
   auto parsed = ParseFields(*m.store, "enterprise", input);
   if (!parsed) return parsed.error();
   Fields row = std::move(*parsed);
-  if (!FindField(row, "owning_office")) SetField(row, "owning_office", m.info.office);
-  if (!FindField(row, "landing_status")) SetField(row, "landing_status", std::string("none"));
-  if (!FindField(row, "record_state")) SetField(row, "record_state", std::string("complete"));
+  EnterpriseDefaults(m, row);
   Saved saved;
   DOSTI_TRY(ValidateEnterprise(row, saved.warnings, nullptr));
   auto checked = CheckIdentifiers(ids, saved.warnings);

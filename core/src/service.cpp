@@ -19,12 +19,7 @@ Result<std::string> RequireRef(Session::Impl& m, Fields& row, std::string_view f
 
 }  // namespace
 
-Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> follow_up_days) {
-  Impl& m = *impl_;
-  DOSTI_TRY(m.RequireInit());
-  auto parsed = ParseFields(*m.store, "service_log", input);
-  if (!parsed) return parsed.error();
-  Fields row = std::move(*parsed);
+Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row) {
   auto enterprise_id = RequireRef(m, row, "enterprise_id", "enterprise");
   if (!enterprise_id) return enterprise_id.error();
   if (!FieldText(row, "contact_id").empty()) {
@@ -86,6 +81,20 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
   auto summary = CheckText("summary", FieldText(row, "summary"), 4000, true);
   if (!summary) return summary.error();
   SetField(row, "summary", *summary);
+  return *enterprise_id;
+}
+
+Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> follow_up_days) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto parsed = ParseFields(*m.store, "service_log", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
+  auto enterprise_id = CheckServiceRow(m, row);
+  if (!enterprise_id) return enterprise_id.error();
+  const std::string summary = FieldText(row, "summary");
+  auto date = CheckDate("service_date", FieldText(row, "service_date"));
+  if (!date) return date.error();
   if (follow_up_days && (*follow_up_days < 0 || *follow_up_days > 3650)) {
     return MakeError(ErrorCode::kInvalid, "service.follow_up_days", {}, "follow_up_days");
   }
@@ -100,7 +109,7 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
                             {"enterprise_id", *enterprise_id},
                             {"due_date", FormatDate(AddDays(*date, *follow_up_days))},
                             {"office", FieldText(row, "provider_office")},
-                            {"note", "Follow up: " + *summary},
+                            {"note", "Follow up: " + summary},
                             {"status", std::string("open")}});
   });
   if (!r) return r.error();
@@ -133,12 +142,7 @@ Result<std::vector<Record>> Session::ListServiceLogs(const ServiceFilter& filter
       enterprise, from, to);
 }
 
-Result<Saved> Session::AddFollowUp(const Fields& input) {
-  Impl& m = *impl_;
-  DOSTI_TRY(m.RequireInit());
-  auto parsed = ParseFields(*m.store, "follow_up", input);
-  if (!parsed) return parsed.error();
-  Fields row = std::move(*parsed);
+Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row) {
   std::string type = FieldText(row, "subject_type");
   if (type.empty()) type = "enterprise";
   SetField(row, "subject_type", type);
@@ -159,6 +163,10 @@ Result<Saved> Session::AddFollowUp(const Fields& input) {
   }
   auto due = CheckDate("due_date", FieldText(row, "due_date"));
   if (!due) return due.error();
+  if (std::string done = FieldText(row, "done_on"); !done.empty()) {
+    auto d = CheckDate("done_on", done);
+    if (!d) return d.error();
+  }
   if (FieldText(row, "office").empty()) SetField(row, "office", m.info.office);
   DOSTI_TRY(CheckOneOf("office", FieldText(row, "office"), kOffices, true));
   if (FieldText(row, "status").empty()) SetField(row, "status", std::string("open"));
@@ -166,6 +174,16 @@ Result<Saved> Session::AddFollowUp(const Fields& input) {
   auto note = CheckText("note", FieldText(row, "note"), 2000, false);
   if (!note) return note.error();
   if (!note->empty()) SetField(row, "note", *note);
+  return {};
+}
+
+Result<Saved> Session::AddFollowUp(const Fields& input) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto parsed = ParseFields(*m.store, "follow_up", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
+  DOSTI_TRY(CheckFollowUpRow(m, row));
   Saved saved{m.store->NewId(), {}};
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
     return m.store->Insert("follow_up", saved.id, row);

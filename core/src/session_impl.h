@@ -93,6 +93,35 @@ Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& i
 // collects every error instead of stopping at the first.
 Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
                                 std::vector<Error>* all_errors);
+// The defaults of a new enterprise (enterprise.cpp): this office owns it, landing status none,
+// record state complete.
+void EnterpriseDefaults(const Session::Impl& m, Fields& row);
+// Checks identifiers as typed (errors refuse; warnings appended).
+Result<std::vector<CheckedIdentifier>> CheckIdentifiers(const std::vector<IdentifierInput>& ids,
+                                                        std::vector<Issue>& warnings);
+// Warnings for an enterprise `self_id` whose name or identifiers another live enterprise has.
+Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::string_view name,
+                               const std::vector<CheckedIdentifier>& ids,
+                               std::vector<Issue>& warnings);
+// Inserts identifier row `id` of `enterprise_id` (inside the caller's transaction).
+Result<void> InsertIdentifier(Store& store, const std::string& id, std::string_view enterprise_id,
+                              const CheckedIdentifier& c);
+// The rules of a contact row (contact.cpp) as AddContact applies them, over the whole row:
+// names, position, phones to E.164 with the enterprise's `country`, e-mail, WeChat,
+// vocabularies, flags, consent date (today when consent is given without one). Cleans in
+// place; the first error is returned, warnings appended.
+Result<void> CheckContactRow(const Session::Impl& m, Fields& row, std::string_view country,
+                             std::vector<Issue>& warnings);
+// True when `enterprise_id` has no live contact yet: a new one becomes its primary contact.
+Result<bool> IsFirstContact(Session::Impl& m, const std::string& enterprise_id);
+// The rules of a service log row (service.cpp) as AddServiceLog applies them: references
+// resolved to full ids (enterprise, contact of that enterprise, event), defaults filled in
+// (programme, provider office, mode, outcome, state), vocabularies, the service date within
+// the programme's life, minutes, participants, summary. Returns the enterprise's id.
+Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row);
+// The rules of a follow-up row (service.cpp) as AddFollowUp applies them: the subject resolved
+// and its enterprise noted, the due date (default in 7 days), office, status and note.
+Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row);
 // Pairs of live enterprises that look like one (duplicates.cpp); used by the duplicates list
 // and the data-quality report.
 Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m);

@@ -848,7 +848,7 @@ TEST_CASE("import refuses a file it cannot read", "[cli]") {
   Run r = cli({"import", "enterprises", TempPath(".csv")});
   RequireRefused(r);
   CHECK(r.err.find("cannot read") != std::string::npos);
-  RequireUsage(cli({"import", "contacts", "x.csv"}));
+  RequireUsage(cli({"import", "events", "x.csv"}));
   RequireUsage(cli({"import", "enterprises"}));
 }
 

@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "csv_format.h"
+#include "dosti/csv.h"
 #include "dosti/session.h"
 #include "schema.h"
 
@@ -227,7 +227,7 @@ TEST_CASE("A CSV header with an unknown or repeated column is refused by name", 
 
   auto no_name = w->ImportEnterprisesCsv("country,city\nCN,Beijing\n");
   REQUIRE_FALSE(no_name);
-  CHECK(no_name.error().message.find("country and name") != std::string::npos);
+  CHECK(no_name.error().message.find("the header needs the columns name") != std::string::npos);
 
   auto empty = w->ImportEnterprisesCsv("");
   REQUIRE_FALSE(empty);
