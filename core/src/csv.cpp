@@ -80,8 +80,7 @@ enum class Role {
   kField,       // a field of the record
   kId,          // the record's id: kept for a new record, matched against this workspace's
   kCreatedAt,   // kept for a new record
-  kIgnored,     // the source workspace's bookkeeping (updated_at, origin_device) or a field
-                // the core derives (a follow-up's enterprise_id)
+  kIgnored,     // the source workspace's bookkeeping (updated_at, origin_device)
   kMergedInto,  // an enterprise's merge link, set once every row is in
   kIdentifier,  // an enterprise identifier column
 };
@@ -135,7 +134,6 @@ Result<std::vector<HeaderColumn>> KnownColumns(Store& store, const KindSpec& spe
     if (c.name == "created_at") role = Role::kCreatedAt;
     if (c.name == "updated_at" || c.name == "origin_device") role = Role::kIgnored;
     if (c.name == "merged_into") role = Role::kMergedInto;
-    if (spec.kind == ImportKind::kFollowUps && c.name == "enterprise_id") role = Role::kIgnored;
     known.push_back({c.name, role});
   }
   if (spec.kind == ImportKind::kEnterprises) {
@@ -165,9 +163,14 @@ Result<std::vector<HeaderColumn>> ParseHeader(Store& store, const KindSpec& spec
                                               const csv::Row& row) {
   auto known = KnownColumns(store, spec);
   if (!known) return known.error();
+  // A column by its name, or by the name as people write it in a spreadsheet ("Full Name",
+  // "full-name" for full_name).
   auto find = [&](std::string_view name) -> const HeaderColumn* {
     for (const HeaderColumn& c : *known) {
       if (c.name == name) return &c;
+    }
+    for (const HeaderColumn& c : *known) {
+      if (Loose(c.name) == Loose(name)) return &c;
     }
     return nullptr;
   };
@@ -177,7 +180,8 @@ Result<std::vector<HeaderColumn>> ParseHeader(Store& store, const KindSpec& spec
   std::set<std::string> seen, suggested;
   for (size_t k = 0; k < row.fields.size(); ++k) {
     std::string name = AsciiLower(text::Trim(row.fields[k]));
-    const HeaderColumn* col = find(name);
+    const HeaderColumn* col = name.empty() ? nullptr : find(name);
+    if (col) name = col->name;
     if (name.empty()) {
       errors.push_back(AtLine(row.line, MakeError(ErrorCode::kBadCsv, "csv.header.no_name",
                                                   {{"column", std::to_string(k + 1)}})));
@@ -187,7 +191,7 @@ Result<std::vector<HeaderColumn>> ParseHeader(Store& store, const KindSpec& spec
       const HeaderColumn* best = nullptr;
       size_t best_distance = 3;
       for (const HeaderColumn& c : *known) {
-        size_t d = Loose(c.name) == Loose(name) ? 0 : EditDistance(c.name, name);
+        size_t d = EditDistance(c.name, name);
         if (d < best_distance) {
           best = &c;
           best_distance = d;
@@ -223,8 +227,8 @@ Result<std::vector<HeaderColumn>> ParseHeader(Store& store, const KindSpec& spec
     for (std::string_view sep : {";", "\t"}) {
       if (unknown[0].find(sep) != std::string::npos) {
         return HeaderError({AtLine(
-            row.line, MakeError(ErrorCode::kBadCsv, "csv.header.separator",
-                                {{"separator", sep == ";" ? "semicolon" : "tab"}}))});
+            row.line, MakeError(ErrorCode::kBadCsv,
+                                sep == ";" ? "csv.header.semicolons" : "csv.header.tabs"))});
       }
     }
   }
@@ -362,7 +366,6 @@ class Importer {
       summary_.imported += c.imported;
       summary_.updated += c.updated;
       summary_.unchanged += c.unchanged;
-      summary_.skipped += c.skipped;
     }
     return std::move(summary_);
   }
@@ -394,12 +397,15 @@ class Importer {
       ++more_errors_;
       return;
     }
-    Error at = column.empty()
-                   ? AtLine(line, e)
-                   : WrapError(ErrorCode::kBadCsv, "csv.at_line_column",
-                               {{"line", std::to_string(line)}, {"column", std::string(column)}},
-                               e);
-    errors_.push_back(InFile(at));
+    // One wrapper with every place argument: wrappers do not nest (their arguments are one
+    // flat list, dosti/catalog.h).
+    Args args{{"line", std::to_string(line)}};
+    if (!file_.empty()) args.insert(args.begin(), {"file", file_});
+    if (!column.empty()) args.emplace_back("column", std::string(column));
+    const char* key = file_.empty() ? (column.empty() ? "csv.at_line" : "csv.at_line_column")
+                                    : (column.empty() ? "csv.in_file_at_line"
+                                                      : "csv.in_file_at_line_column");
+    errors_.push_back(WrapError(ErrorCode::kBadCsv, key, std::move(args), e));
   }
   bool Failing() const { return !errors_.empty() || more_errors_ > 0; }
 
@@ -516,7 +522,7 @@ class Importer {
     if (found.error().code == ErrorCode::kNotFound) {
       Fail(row.line, MakeError(ErrorCode::kNotFound, "csv.reference_missing",
                                {{"field", std::string(field)}, {"table", std::string(table)},
-                                {"id", id}}), field);
+                                {"id", id}}));
     } else {
       Fail(row.line, found.error(), field);
     }
@@ -554,7 +560,12 @@ class Importer {
   // The file's fields laid over the matched record's (empty cells clear nothing), or the
   // file's alone for a new record.
   static Fields Overlay(const std::optional<Record>& match, const FileRow& row) {
-    Fields out = match ? match->fields : Fields{};
+    Fields out;
+    if (match) {
+      for (const Field& f : match->fields) {
+        if (!IsNull(f.value)) out.push_back(f);  // as ParseFields gives a new record's
+      }
+    }
     for (const Field& f : row.fields) SetField(out, f.name, f.value);
     return out;
   }
@@ -570,6 +581,18 @@ class Importer {
       case ImportKind::kFollowUps: return ImportFollowUp(row, counts);
     }
     return {};
+  }
+
+  // A link to a record of a table imports do not bring: kept, with a warning when this
+  // workspace lacks the record.
+  void LinkElsewhere(const FileRow& row, std::string_view field, std::string_view table) {
+    std::string id = FieldText(row.fields, field);
+    if (id.empty()) return;
+    auto here = m_.Resolve(table, id);
+    if (here || here.error().code != ErrorCode::kNotFound) return;
+    Warn(row.line, field,
+         MakeWarning(ErrorCode::kNotFound, std::string(field), "csv.link_elsewhere",
+                     {{"field", std::string(field)}, {"id", id}, {"table", std::string(table)}}));
   }
 
   // A record matched by id stays with its enterprise: moving a contact or a service log to
@@ -673,12 +696,12 @@ class Importer {
     // The file's values cleaned as they would be stored (phones in E.164), to match with.
     Fields typed = row.fields;
     if (auto r = CheckContactRow(m_, typed, country, warnings); !r) {
-      Fail(row.line, r.error(), r.error().field);
+      Fail(row.line, r.error());
       return {};
     }
     auto match = Existing("contact", row.id);
     if (!match) return match.error();
-    if (!*match) {
+    if (!*match && row.id.empty()) {
       for (std::string_view f : {"mobile", "email", "wechat"}) {
         std::string v = FieldText(typed, f);
         if (v.empty()) continue;
@@ -697,7 +720,7 @@ class Importer {
     Fields checked = Overlay(*match, FileRow{row.line, typed});
     warnings.clear();
     if (auto r = CheckContactRow(m_, checked, country, warnings); !r) {
-      Fail(row.line, r.error(), r.error().field);
+      Fail(row.line, r.error());
       return {};
     }
     if (!*match && !FindField(row.fields, "is_primary")) {
@@ -719,17 +742,10 @@ class Importer {
       if (!here) return here.error();
       if (!*here) SetField(row.fields, "programme_id", m_.info.programme_id);
     }
-    if (std::string e = FieldText(row.fields, "event_id"); !e.empty()) {
-      auto here = m_.Resolve("event", e);
-      if (!here) {
-        Warn(row.line, "event_id",
-             MakeWarning(ErrorCode::kNotFound, "event_id", "csv.event_dropped", {{"id", e}}));
-        SetField(row.fields, "event_id", Value{});
-      }
-    }
+    LinkElsewhere(row, "event_id", "event");
     auto match = Existing("service_log", row.id);
     if (!match) return match.error();
-    if (!*match) {
+    if (!*match && row.id.empty()) {
       auto enterprise = m_.Resolve("enterprise", FieldText(row.fields, "enterprise_id"));
       if (!enterprise) return enterprise.error();
       auto by = FindBy("service_log",
@@ -742,8 +758,8 @@ class Importer {
     }
     if (!SameEnterprise(row, *match)) return {};
     Fields checked = Overlay(*match, row);
-    if (auto r = CheckServiceRow(m_, checked); !r) {
-      Fail(row.line, r.error(), r.error().field);
+    if (auto r = CheckServiceRow(m_, checked, Links::kMayBeElsewhere); !r) {
+      Fail(row.line, r.error());
       return {};
     }
     return Write("service_log", row, checked, *match, counts);
@@ -753,22 +769,13 @@ class Importer {
     std::string type = FieldText(row.fields, "subject_type");
     if (type.empty()) type = "enterprise";
     std::string subject = FieldText(row.fields, "subject_id");
-    if (type == "matchmaking" && !subject.empty()) {
-      auto here = m_.Resolve("matchmaking", subject);
-      if (!here && here.error().code == ErrorCode::kNotFound) {
-        Warn(row.line, "subject_id",
-             MakeWarning(ErrorCode::kNotFound, "subject_id", "csv.follow_up_skipped",
-                         {{"id", subject}}));
-        ++counts.skipped;
-        return {};
-      }
-    }
+    if (type == "matchmaking") LinkElsewhere(row, "subject_id", "matchmaking");
     if (type == "enterprise" || type == "contact" || type == "service_log") {
       if (!Refers(row, type, "subject_id")) return {};
     }
     auto match = Existing("follow_up", row.id);
     if (!match) return match.error();
-    if (!*match) {
+    if (!*match && row.id.empty()) {
       auto by = FindBy("follow_up", "subject_id = ? AND due_date = ? AND coalesce(note, '') = ? "
                                     "AND archived = 0",
                        subject, FieldText(row.fields, "due_date"), FieldText(row.fields, "note"));
@@ -776,8 +783,8 @@ class Importer {
       *match = std::move(*by);
     }
     Fields checked = Overlay(*match, row);
-    if (auto r = CheckFollowUpRow(m_, checked); !r) {
-      Fail(row.line, r.error(), r.error().field);
+    if (auto r = CheckFollowUpRow(m_, checked, Links::kMayBeElsewhere); !r) {
+      Fail(row.line, r.error());
       return {};
     }
     return Write("follow_up", row, checked, *match, counts);
@@ -913,7 +920,7 @@ class IdentifierCursor {
   Result<void> Open() {
     auto st = db_.Prepare(
         "SELECT enterprise_id, type, value FROM enterprise_identifier WHERE archived = 0 "
-        "ORDER BY enterprise_id, created_at, id");
+        "ORDER BY enterprise_id, type, value");
     if (!st) return st.error();
     st_ = *st;
     st_->Reset();

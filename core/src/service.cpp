@@ -19,7 +19,7 @@ Result<std::string> RequireRef(Session::Impl& m, Fields& row, std::string_view f
 
 }  // namespace
 
-Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row) {
+Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row, Links links) {
   auto enterprise_id = RequireRef(m, row, "enterprise_id", "enterprise");
   if (!enterprise_id) return enterprise_id.error();
   if (!FieldText(row, "contact_id").empty()) {
@@ -33,7 +33,10 @@ Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row) {
   }
   if (!FieldText(row, "event_id").empty()) {
     auto event_id = RequireRef(m, row, "event_id", "event");
-    if (!event_id) return event_id.error();
+    if (!event_id && !(links == Links::kMayBeElsewhere &&
+                       event_id.error().code == ErrorCode::kNotFound)) {
+      return event_id.error();
+    }
   }
   if (FieldText(row, "programme_id").empty()) SetField(row, "programme_id", m.info.programme_id);
   if (FieldText(row, "provider_office").empty()) SetField(row, "provider_office", m.info.office);
@@ -142,13 +145,17 @@ Result<std::vector<Record>> Session::ListServiceLogs(const ServiceFilter& filter
       enterprise, from, to);
 }
 
-Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row) {
+Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row, Links links) {
   std::string type = FieldText(row, "subject_type");
   if (type.empty()) type = "enterprise";
   SetField(row, "subject_type", type);
   DOSTI_TRY(CheckOneOf("subject_type", type,
                        {"enterprise", "contact", "service_log", "matchmaking"}, true));
   auto subject = RequireRef(m, row, "subject_id", type);
+  if (!subject && links == Links::kMayBeElsewhere && type == "matchmaking" &&
+      subject.error().code == ErrorCode::kNotFound) {
+    subject = FieldText(row, "subject_id");
+  }
   if (!subject) return subject.error();
   // The enterprise the follow-up is about, whatever its subject, so lists can name it.
   if (type == "enterprise") {

@@ -114,14 +114,20 @@ Result<void> CheckContactRow(const Session::Impl& m, Fields& row, std::string_vi
                              std::vector<Issue>& warnings);
 // True when `enterprise_id` has no live contact yet: a new one becomes its primary contact.
 Result<bool> IsFirstContact(Session::Impl& m, const std::string& enterprise_id);
+// Whether the links of a row that no rule needs here must be to records of this workspace:
+// a facade call refuses a link to a missing event or matchmaking pair; an import keeps links
+// to the records of another workspace that this one lacks (events and matches are not
+// imported), as a replica keeps references to rows that have not arrived yet.
+enum class Links { kHere, kMayBeElsewhere };
 // The rules of a service log row (service.cpp) as AddServiceLog applies them: references
 // resolved to full ids (enterprise, contact of that enterprise, event), defaults filled in
 // (programme, provider office, mode, outcome, state), vocabularies, the service date within
 // the programme's life, minutes, participants, summary. Returns the enterprise's id.
-Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row);
+Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row, Links links = Links::kHere);
 // The rules of a follow-up row (service.cpp) as AddFollowUp applies them: the subject resolved
-// and its enterprise noted, the due date (default in 7 days), office, status and note.
-Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row);
+// and its enterprise noted, the due date (default in 7 days), office, status and note. With
+// kMayBeElsewhere a matchmaking pair missing here is kept as the subject.
+Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row, Links links = Links::kHere);
 // Pairs of live enterprises that look like one (duplicates.cpp); used by the duplicates list
 // and the data-quality report.
 Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m);

@@ -58,10 +58,9 @@ int CmdImport(Context& c) {
   c.out << Fmt("import.done", c.lang,
                {std::to_string(summary->imported), std::to_string(summary->rows)})
         << '\n';
-  if (summary->updated + summary->unchanged + summary->skipped > 0) {
+  if (summary->updated + summary->unchanged > 0) {
     c.out << Fmt("import.matched", c.lang,
-                 {std::to_string(summary->updated), std::to_string(summary->unchanged),
-                  std::to_string(summary->skipped)})
+                 {std::to_string(summary->updated), std::to_string(summary->unchanged)})
           << '\n';
   }
   // Per table when the file brought more than one kind (enterprises and their identifiers,
@@ -71,7 +70,7 @@ int CmdImport(Context& c) {
     c.out << "  " << Label("table", t.table, c.lang) << ": "
           << Fmt("import.table", c.lang,
                  {std::to_string(t.imported), std::to_string(t.updated),
-                  std::to_string(t.unchanged), std::to_string(t.skipped)})
+                  std::to_string(t.unchanged)})
           << '\n';
   }
   for (const Issue& i : summary->warnings) {

@@ -226,7 +226,6 @@ struct ImportCounts {
   int64_t imported = 0;    // new records
   int64_t updated = 0;     // records here already (matched) whose fields the file changed
   int64_t unchanged = 0;   // records here already, the same as in the file
-  int64_t skipped = 0;     // rows left out, each with a warning
 };
 
 struct ImportSummary {
@@ -235,7 +234,6 @@ struct ImportSummary {
   int64_t imported = 0;
   int64_t updated = 0;
   int64_t unchanged = 0;
-  int64_t skipped = 0;
   std::vector<ImportCounts> tables;  // in the order written
   std::vector<Issue> warnings;       // field "line N: column" ("FILE line N: column")
 };
@@ -346,19 +344,20 @@ class Session {
   // - Encoding: `options.encoding`; by default the bytes must be UTF-8 (a BOM is skipped), and
   //   other bytes are refused as a whole with kBadCsv "text.not_utf8" naming the likely
   //   encoding (dosti/encoding.h).
-  // - Matching: a row whose id is a record here updates it; a row without a known id matches
-  //   by identifier: an enterprise by one of its identifiers (USCC, NTN, ...), a contact by
-  //   mobile, e-mail or WeChat within its enterprise, a service log by enterprise, category,
-  //   date and summary, a follow-up by subject, due date and note. A matched record takes the
+  // - Matching: a row whose id is a record here updates it. An enterprise row without a known
+  //   id matches by one of its identifiers (USCC, NTN, ...); rows without an id (files made by
+  //   hand) match by identifier too: a contact by mobile, e-mail or WeChat within its
+  //   enterprise, a service log by enterprise, category, date and summary, a follow-up by
+  //   subject, due date and note. Other rows are new records (their ids kept). A matched record takes the
   //   file's non-empty values (empty cells clear nothing); importing a file twice changes
   //   nothing the second time. An enterprise row with an id unknown here whose identifier
   //   matches another enterprise is kept under its id and merged into that one (as
   //   MergeDuplicates does), so the records that refer to it find it.
   // - References must be here: the enterprise of a contact, service log or follow-up, the
   //   contact of a service log (import enterprises, then contacts, then services). A service
-  //   log's programme becomes this workspace's DH-2023; a link to an event this workspace
-  //   lacks is dropped with a warning; a follow-up about a matchmaking pair this workspace
-  //   lacks is skipped with a warning.
+  //   log's programme becomes this workspace's DH-2023. Links to records an import does not
+  //   bring (a service log's event, a follow-up's matchmaking pair) are kept as they are, with
+  //   a warning when this workspace lacks the record.
   // - All or nothing, in one transaction: any row with an error refuses the whole file
   //   (kBadCsv), its `details` listing every error ("line N: ...", the first 20). A bad header
   //   is named once (kBadCsv "csv.header.unusable" with one detail per problem).
