@@ -655,6 +655,11 @@ class Importer {
     std::vector<Error> found;
     (void)ValidateEnterprise(checked, warnings, &found);
     for (const Error& e : found) Fail(row.line, e);
+    // A file does not move a selected enterprise to the other country or archive it unseen
+    // (the rules of an edit).
+    if (*match) {
+      if (auto r = CheckEnterpriseChange(m_, **match, checked); !r) Fail(row.line, r.error());
+    }
     if (errors_in_row_ > 0) return {};
     const std::string self = *match ? (*match)->id : row.id;
     if (!*match && alias_of.empty()) {
@@ -729,7 +734,13 @@ class Importer {
       SetField(checked, "is_primary", int64_t{*first ? 1 : 0});
     }
     WarnAll(row.line, warnings);
-    return Write("contact", row, checked, *match, counts);
+    std::string id = *match ? (*match)->id : std::string();
+    DOSTI_TRY(Write("contact", row, checked, *match, counts, &id));
+    // One primary contact per enterprise, as when one is made primary by hand.
+    if (!Failing() && FieldInt(checked, "is_primary") == 1 && FieldInt(checked, "archived") == 0) {
+      DOSTI_TRY(MakeSolePrimary(m_, enterprise->id, id));
+    }
+    return {};
   }
 
   Result<void> ImportService(FileRow& row, ImportCounts& counts) {

@@ -85,6 +85,17 @@ Result<void> CheckDeviceId(std::string_view device_id);
 // Columns no caller sets directly: the id, the stamps, the merge link (set by duplicate
 // merging) and the local columns.
 bool IsReadOnlyField(std::string_view field);
+// The start of a one-field edit (Set*Field): the record of `table` as stored and its fields
+// with `field` set to `value` parsed to the column's type ("" → NULL), for the caller to check
+// and write. kReadOnlyField for a column no caller sets (IsReadOnlyField, or
+// `also_read_only`), kUnknownField, kNotFound, kAmbiguous, the value's parse error.
+struct FieldEdit {
+  Record record;
+  Fields row;
+};
+Result<FieldEdit> BeginFieldEdit(Session::Impl& m, std::string_view table, std::string_view id,
+                                 std::string_view field, std::string_view value,
+                                 std::string_view also_read_only = {});
 // The fields of a new row of `table` from a caller's input: each must be a settable column
 // (not id, the stamps, local columns or merged_into); text is parsed to the column's type;
 // NULLs are dropped.
@@ -112,6 +123,10 @@ Result<void> InsertIdentifier(Store& store, const std::string& id, std::string_v
 // place; the first error is returned, warnings appended.
 Result<void> CheckContactRow(const Session::Impl& m, Fields& row, std::string_view country,
                              std::vector<Issue>& warnings);
+// Makes `contact_id` the only primary contact of `enterprise_id`: the others that were primary
+// stop being so (inside the caller's transaction).
+Result<void> MakeSolePrimary(Session::Impl& m, const std::string& enterprise_id,
+                             const std::string& contact_id);
 // True when `enterprise_id` has no live contact yet: a new one becomes its primary contact.
 Result<bool> IsFirstContact(Session::Impl& m, const std::string& enterprise_id);
 // Whether the links of a row that no rule needs here must be to records of this workspace:
@@ -128,6 +143,18 @@ Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row, Links links =
 // and its enterprise noted, the due date (default in 7 days), office, status and note. With
 // kMayBeElsewhere a matchmaking pair missing here is kept as the subject.
 Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row, Links links = Links::kHere);
+// Refuses (kReadOnlyField, "enterprise.country_locked") moving `enterprise` to `country` once
+// it holds a programme number, an identifier of its home country or a matchmaking pair
+// (enterprise.cpp): progress and matches would count it for the wrong country.
+Result<void> CheckCountryChange(Store& store, const Record& enterprise, std::string_view country);
+// Refuses (kTransition, "enterprise.archive_selected") archiving an enterprise whose enrollment
+// in `programme_id` is selected, active or completed: it would drop out of progress unseen.
+// An exit (withdrawn, declined, rejected) recorded first makes it archivable (core/README.md).
+Result<void> CheckArchivable(Store& store, const Record& enterprise, std::string_view programme_id);
+// Both of the above for an enterprise `before` whose row becomes `after` (an edit or an
+// imported row): a change of country, an archiving.
+Result<void> CheckEnterpriseChange(const Session::Impl& m, const Record& before,
+                                   const Fields& after);
 // Pairs of live enterprises that look like one (duplicates.cpp); used by the duplicates list
 // and the data-quality report.
 Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m);
