@@ -41,6 +41,19 @@ bool HasNonAscii(std::string_view bytes) {
   return false;
 }
 
+// Code page 1256 has no Urdu yeh ی (U+06CC): Windows saves it as the Arabic yeh's byte 0xED
+// (Microsoft's best-fit table for 1256, bestfit1256.txt in unicode.org's WindowsBestFit
+// mappings), which decodes to ي (U+064A). The files this import is for are Urdu (Pakistani
+// Windows), so ي becomes ی again: the names then match what Urdu keyboards type.
+void UrduYeh(std::string& utf8) {
+  static constexpr std::string_view kArabicYeh = "\xD9\x8A";  // U+064A
+  static constexpr std::string_view kUrduYeh = "\xDB\x8C";    // U+06CC
+  for (size_t at = utf8.find(kArabicYeh); at != std::string::npos;
+       at = utf8.find(kArabicYeh, at + kUrduYeh.size())) {
+    utf8.replace(at, kArabicYeh.size(), kUrduYeh);
+  }
+}
+
 }  // namespace
 
 std::optional<TextEncoding> ParseTextEncoding(std::string_view name) {
@@ -135,6 +148,7 @@ Result<std::string> DecodeToUtf8(std::string_view bytes, TextEncoding from) {
   iconv_close(cd);
   if (!result) return result;
   out.resize(used);
+  if (from == TextEncoding::kWindows1256) UrduYeh(out);
   return out;
 }
 

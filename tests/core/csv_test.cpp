@@ -758,6 +758,23 @@ TEST_CASE("A GB18030 or Windows-1256 file is refused with one message naming its
   CHECK(broken.error().key == "text.not_in_encoding");
 }
 
+TEST_CASE("A row with too few fields is named once by its line", "[core][csv]") {
+  CsvWorkspace w;
+  auto r = w->ImportEnterprisesCsv("country,name,city\nPK,Indus Data Systems\n");
+  REQUIRE_FALSE(r);
+  REQUIRE(r.error().details.size() == 1);
+  CHECK(r.error().details[0].message == "line 2: has 2 fields but the header has 3");
+}
+
+TEST_CASE("Urdu from Windows-1256 reads with the Urdu yeh, so it is found as typed",
+          "[core][csv][encoding]") {
+  // کراچی as Excel on Urdu Windows saves it: ی (U+06CC) is not in code page 1256, and Windows
+  // writes the Arabic yeh's byte 0xED for it.
+  auto city = DecodeToUtf8("\x98\xD1\xC7\x8D\xED", TextEncoding::kWindows1256);
+  REQUIRE(city);
+  CHECK(*city == "کراچی");
+}
+
 TEST_CASE("The likely encoding of bytes that are not UTF-8 is guessed from their shape",
           "[core][csv][encoding]") {
   CHECK(GuessEncoding(kGb18030Csv) == TextEncoding::kGb18030);

@@ -39,10 +39,12 @@ TextEncoding GuessEncoding(std::string_view bytes);
 // `bytes` as UTF-8 text (a UTF-8 byte order mark kept as it is).
 // - kAuto, kUtf8: `bytes` must be valid UTF-8; else kBadCsv with key "text.not_utf8" and the
 //   arguments "likely" (GuessEncoding's name) and "offset" (of the first byte that is not).
-// - kGb18030, kWindows1256: converted. kBadCsv "text.not_in_encoding" (with "encoding",
-//   "offset") at a byte sequence the encoding does not have; kBadCsv "text.already_utf8" when
-//   the bytes are UTF-8 with non-ASCII text already (converting them would garble every such
-//   character); kInternal "text.no_converter" when the C library lacks the encoding.
+// - kGb18030, kWindows1256: converted (from Windows-1256 the Arabic yeh ي, U+064A, is read as
+//   the Urdu yeh ی, U+06CC, which Windows saves as ي's byte: code page 1256 lacks ی).
+//   kBadCsv "text.not_in_encoding" (with "encoding", "offset") at a byte sequence the encoding
+//   does not have; kBadCsv "text.already_utf8" when the bytes are UTF-8 with non-ASCII text
+//   already (converting them would garble every such character); kInternal "text.no_converter"
+//   when the C library lacks the encoding.
 Result<std::string> DecodeToUtf8(std::string_view bytes, TextEncoding from);
 
 }  // namespace dosti
