@@ -19,12 +19,7 @@ Result<std::string> RequireRef(Session::Impl& m, Fields& row, std::string_view f
 
 }  // namespace
 
-Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> follow_up_days) {
-  Impl& m = *impl_;
-  DOSTI_TRY(m.RequireInit());
-  auto parsed = ParseFields(*m.store, "service_log", input);
-  if (!parsed) return parsed.error();
-  Fields row = std::move(*parsed);
+Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row, Links links) {
   auto enterprise_id = RequireRef(m, row, "enterprise_id", "enterprise");
   if (!enterprise_id) return enterprise_id.error();
   if (!FieldText(row, "contact_id").empty()) {
@@ -38,7 +33,10 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
   }
   if (!FieldText(row, "event_id").empty()) {
     auto event_id = RequireRef(m, row, "event_id", "event");
-    if (!event_id) return event_id.error();
+    if (!event_id && !(links == Links::kMayBeElsewhere &&
+                       event_id.error().code == ErrorCode::kNotFound)) {
+      return event_id.error();
+    }
   }
   if (FieldText(row, "programme_id").empty()) SetField(row, "programme_id", m.info.programme_id);
   if (FieldText(row, "provider_office").empty()) SetField(row, "provider_office", m.info.office);
@@ -86,6 +84,20 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
   auto summary = CheckText("summary", FieldText(row, "summary"), 4000, true);
   if (!summary) return summary.error();
   SetField(row, "summary", *summary);
+  return *enterprise_id;
+}
+
+Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> follow_up_days) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto parsed = ParseFields(*m.store, "service_log", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
+  auto enterprise_id = CheckServiceRow(m, row);
+  if (!enterprise_id) return enterprise_id.error();
+  const std::string summary = FieldText(row, "summary");
+  auto date = CheckDate("service_date", FieldText(row, "service_date"));
+  if (!date) return date.error();
   if (follow_up_days && (*follow_up_days < 0 || *follow_up_days > 3650)) {
     return MakeError(ErrorCode::kInvalid, "service.follow_up_days", {}, "follow_up_days");
   }
@@ -100,7 +112,7 @@ Result<Saved> Session::AddServiceLog(const Fields& input, std::optional<int> fol
                             {"enterprise_id", *enterprise_id},
                             {"due_date", FormatDate(AddDays(*date, *follow_up_days))},
                             {"office", FieldText(row, "provider_office")},
-                            {"note", "Follow up: " + *summary},
+                            {"note", "Follow up: " + summary},
                             {"status", std::string("open")}});
   });
   if (!r) return r.error();
@@ -133,18 +145,17 @@ Result<std::vector<Record>> Session::ListServiceLogs(const ServiceFilter& filter
       enterprise, from, to);
 }
 
-Result<Saved> Session::AddFollowUp(const Fields& input) {
-  Impl& m = *impl_;
-  DOSTI_TRY(m.RequireInit());
-  auto parsed = ParseFields(*m.store, "follow_up", input);
-  if (!parsed) return parsed.error();
-  Fields row = std::move(*parsed);
+Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row, Links links) {
   std::string type = FieldText(row, "subject_type");
   if (type.empty()) type = "enterprise";
   SetField(row, "subject_type", type);
   DOSTI_TRY(CheckOneOf("subject_type", type,
                        {"enterprise", "contact", "service_log", "matchmaking"}, true));
   auto subject = RequireRef(m, row, "subject_id", type);
+  if (!subject && links == Links::kMayBeElsewhere && type == "matchmaking" &&
+      subject.error().code == ErrorCode::kNotFound) {
+    subject = FieldText(row, "subject_id");
+  }
   if (!subject) return subject.error();
   // The enterprise the follow-up is about, whatever its subject, so lists can name it.
   if (type == "enterprise") {
@@ -159,6 +170,10 @@ Result<Saved> Session::AddFollowUp(const Fields& input) {
   }
   auto due = CheckDate("due_date", FieldText(row, "due_date"));
   if (!due) return due.error();
+  if (std::string done = FieldText(row, "done_on"); !done.empty()) {
+    auto d = CheckDate("done_on", done);
+    if (!d) return d.error();
+  }
   if (FieldText(row, "office").empty()) SetField(row, "office", m.info.office);
   DOSTI_TRY(CheckOneOf("office", FieldText(row, "office"), kOffices, true));
   if (FieldText(row, "status").empty()) SetField(row, "status", std::string("open"));
@@ -166,6 +181,16 @@ Result<Saved> Session::AddFollowUp(const Fields& input) {
   auto note = CheckText("note", FieldText(row, "note"), 2000, false);
   if (!note) return note.error();
   if (!note->empty()) SetField(row, "note", *note);
+  return {};
+}
+
+Result<Saved> Session::AddFollowUp(const Fields& input) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto parsed = ParseFields(*m.store, "follow_up", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
+  DOSTI_TRY(CheckFollowUpRow(m, row));
   Saved saved{m.store->NewId(), {}};
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
     return m.store->Insert("follow_up", saved.id, row);

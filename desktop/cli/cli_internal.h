@@ -81,7 +81,7 @@ int CmdReportFollowUps(Context& c);
 int CmdReportQuality(Context& c);
 int CmdReportCoverage(Context& c);
 int CmdReportLanding(Context& c);
-int CmdImportEnterprises(Context& c);
+int CmdImport(Context& c);
 int CmdExport(Context& c);
 int CmdDemoSeed(Context& c);
 int CmdConflictsList(Context& c);
