@@ -40,7 +40,8 @@ constexpr int kWholeListRuns = 3;
 
 // Rows as offices keep them: Chinese enterprises with a Chinese name, an English name and a
 // USCC (valid check character); Pakistani ones with an English name and an NTN. Names are
-// random (their order is not the file's), and carry the row number, so none repeats.
+// random (their order is not the file's), and carry the row number, so none repeats; so do
+// the identifiers.
 std::string MakeCsv(int rows) {
   static const char* const kHan[] = {"华", "中", "北", "东", "南", "西", "新", "智", "联", "丝",
                                      "路", "数", "据", "科", "技", "信", "息", "电", "子", "机",
@@ -75,7 +76,8 @@ std::string MakeCsv(int rows) {
       for (int k = 0; k < 4; ++k) name += kHan[dice.Below(30)];
       std::string en = latin(3);
       std::string uscc = "91" + std::to_string(110000 + dice.Below(550000));
-      for (int k = 0; k < 9; ++k) uscc += kUsccAlphabet[dice.Below(31)];
+      for (int k = 0; k < 3; ++k) uscc += kUsccAlphabet[dice.Below(31)];
+      for (int k = 0, v = i; k < 6; ++k, v /= 31) uscc += kUsccAlphabet[v % 31];
       uscc += UsccCheckCharacter(uscc);
       out += "CN," + name + "有限公司" + n + "," + en + " Co " + n + "," + sector + "," +
              place[0] + "," + place[1] + ",\"" + place[1] + "路" + number + "号\",http://" + en +
@@ -83,7 +85,9 @@ std::string MakeCsv(int rows) {
     } else {
       const auto& place = kPk[dice.Below(3)];
       std::string name = latin(4);
-      std::string ntn = std::to_string(1'000'000 + dice.Below(9'000'000)) + "-" +
+      // Distinct for every row (7,919 is prime to 9,000,000), in no order: an import
+      // matches rows by identifier, and two rows with one NTN would be one enterprise.
+      std::string ntn = std::to_string(1'000'000 + (int64_t{i} * 7'919) % 9'000'000) + "-" +
                         std::to_string(dice.Below(10));
       out += "PK," + name + " Systems (Pvt) Ltd " + n + ",," + sector + "," + place[0] + "," +
              place[1] + ",\"Plot " + number + ", Block B\",http://" + name + ".pk," + year +

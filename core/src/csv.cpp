@@ -610,9 +610,12 @@ class Importer {
   // The enterprise a row's identifiers name, if one here has any of them.
   Result<std::optional<Record>> ByIdentifier(const std::vector<CheckedIdentifier>& ids) {
     for (const CheckedIdentifier& c : ids) {
+      // "+canon_id": not by the canon_id index, where every live enterprise has NULL (SQLite
+      // walked all of them, once per row: 100,000 rows took over 15 minutes), but by the
+      // identifier's index and then the id's.
       auto found = FindBy("enterprise",
-                          "canon_id IS NULL AND id IN (SELECT enterprise_id FROM "
-                          "enterprise_identifier WHERE value = ? AND type = ? AND archived = 0)",
+                          "id IN (SELECT enterprise_id FROM enterprise_identifier WHERE "
+                          "value = ? AND type = ? AND archived = 0) AND +canon_id IS NULL",
                           c.value, IdentifierTypeCode(c.type));
       if (!found || *found) return found;
     }
