@@ -266,6 +266,11 @@ CREATE TABLE quarantined_commit (
 //   the workspace has a device (Session::Open, Init, JoinAsReplica); the setting says that is
 //   still to be done, so that opening no longer looks through every table for rows without a
 //   clock. Set for every database reaching this version; whoever adopts deletes it.
+// - commit_log becomes a table with rowids, its key (device, seq) an index beside it: in a
+//   table WITHOUT ROWID the body is part of the key, and SQLite reads a key that overflows
+//   its page whole to compare with it (sqlite3BtreeIndexMoveto), so every seek in the log,
+//   opening's included, read whole commits of up to 1000 KiB, and every commit written read
+//   its neighbour's. Now seeks read the small index; a body is read when it is selected.
 // - commit_log by hlc: the clock a device starts from is the highest stamp applied, read from
 //   this index instead of the whole log.
 // - New enterprises enter the search index at COMMIT, written by the Store (Store::IndexNew),
@@ -274,6 +279,13 @@ CREATE TABLE quarantined_commit (
 //   segment per row. Updates and deletes keep their triggers.
 constexpr const char* kV6 = R"sql(
 INSERT OR REPLACE INTO local_setting(key, value) VALUES ('rows_to_adopt', '1');
+CREATE TABLE commit_log_v6 (
+  device TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, body BLOB NOT NULL,
+  PRIMARY KEY (device, seq));
+INSERT INTO commit_log_v6(device, seq, hlc, body)
+  SELECT device, seq, hlc, body FROM commit_log ORDER BY device, seq;
+DROP TABLE commit_log;
+ALTER TABLE commit_log_v6 RENAME TO commit_log;
 CREATE INDEX commit_log_hlc ON commit_log(hlc);
 DROP TRIGGER enterprise_fts_insert;
 )sql";

@@ -17,25 +17,10 @@
 #include "session_fixture.h"
 
 using namespace dosti;
+using dosti::testing::TempDir;
 using dosti::testing::Workspace;
 
 namespace {
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    SeededRandom r(
-        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
-    path = std::filesystem::temp_directory_path() /
-           ("dosti-facade-test-" + std::to_string(r.Next() % 1'000'000'000));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string File(const std::string& name) const { return (path / name).string(); }
-};
 
 int ModeOf(const std::string& path) {
   struct stat st;

@@ -190,6 +190,10 @@ TEST_CASE("A schema 5 database is upgraded to 6: old rows adopted once, search a
   CHECK(CountIn(file.path, "SELECT count(*) FROM enterprise WHERE clock IS NULL") == 0);
   CHECK(CountIn(file.path, "SELECT count(*) FROM sqlite_schema WHERE name = 'commit_log_hlc'") ==
         1);
+  // The log keeps every commit, now in a table with rowids (bodies out of its key).
+  CHECK(CountIn(file.path, "SELECT count(*) FROM commit_log") == last_seq + 2);
+  CHECK(CountIn(file.path, "SELECT count(*) FROM sqlite_schema WHERE name = 'commit_log' AND "
+                           "sql LIKE '%WITHOUT ROWID%'") == 0);
   CHECK(CountIn(file.path,
                 "SELECT count(*) FROM sqlite_schema WHERE name = 'enterprise_fts_insert'") == 0);
 }

@@ -2,12 +2,31 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "dosti/session.h"
 
 namespace dosti::testing {
+
+// A fresh directory under the system's temporary directory, removed with everything in it.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    SeededRandom r(
+        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    path = std::filesystem::temp_directory_path() /
+           ("dosti-test-" + std::to_string(r.Next() % 1'000'000'000));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  std::string File(const std::string& name) const { return (path / name).string(); }
+};
 
 // The value of a result that must have succeeded (the test stops with its message otherwise).
 template <typename T>
@@ -27,14 +46,20 @@ inline int64_t MsAt(Date d, int hour_utc = 4) {
 }
 
 // Takes a database of schema 6 back to schema 5 as the Dosti before it left one: the search
-// index's insert trigger, no hlc index on the log, no mark of rows to adopt. For tests of
-// upgrades (run with Db::Exec on the closed workspace's file).
+// index's insert trigger, the log WITHOUT ROWID and without its hlc index, no mark of rows to
+// adopt. For tests of upgrades (run with Db::Exec on the closed workspace's file).
 inline constexpr const char* kUndoSchema6 = R"sql(
 CREATE TRIGGER enterprise_fts_insert AFTER INSERT ON enterprise BEGIN
   INSERT INTO enterprise_fts(rowid, name, name_en, name_zh, name_ur, short_name)
   VALUES (new.seq, new.name, new.name_en, new.name_zh, new.name_ur, new.short_name);
 END;
 DROP INDEX commit_log_hlc;
+CREATE TABLE commit_log_v5 (
+  device TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, body BLOB NOT NULL,
+  PRIMARY KEY (device, seq)) WITHOUT ROWID;
+INSERT INTO commit_log_v5 SELECT device, seq, hlc, body FROM commit_log;
+DROP TABLE commit_log;
+ALTER TABLE commit_log_v5 RENAME TO commit_log;
 DELETE FROM local_setting WHERE key = 'rows_to_adopt';
 PRAGMA user_version = 5;
 )sql";
