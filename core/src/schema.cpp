@@ -273,6 +273,8 @@ CREATE TABLE quarantined_commit (
 //   its neighbour's. Now seeks read the small index; a body is read when it is selected.
 // - commit_log by hlc: the clock a device starts from is the highest stamp applied, read from
 //   this index instead of the whole log.
+// - follow_up by subject and due date: an import matches a follow-up without an id by its
+//   subject, due date and note, which read every follow-up once per row without an index.
 // - New enterprises enter the search index at COMMIT, written by the Store (Store::IndexNew),
 //   no longer by a trigger: FTS5 writes out its pending terms at every statement savepoint,
 //   and every insert into enterprise opens one (it has triggers), so an import made one index
@@ -287,6 +289,7 @@ INSERT INTO commit_log_v6(device, seq, hlc, body)
 DROP TABLE commit_log;
 ALTER TABLE commit_log_v6 RENAME TO commit_log;
 CREATE INDEX commit_log_hlc ON commit_log(hlc);
+CREATE INDEX follow_up_subject ON follow_up(subject_id, due_date);
 DROP TRIGGER enterprise_fts_insert;
 )sql";
 

@@ -1,6 +1,7 @@
 #include "dosti/text.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <iterator>
 #include <string>
@@ -186,6 +187,26 @@ char32_t Compose(char32_t first, char32_t second) {
   return 0;
 }
 
+// True when `s` is well-formed and every code point is ASCII or a CJK Unified Ideograph
+// (U+3400–U+4DBF, U+4E00–U+9FFF): none of them decomposes, has a combining class or composes
+// with anything (UnicodeData.txt), so such text is its own NFC. That is most names and
+// addresses here, Latin or Chinese; everything else goes the whole way.
+bool IsPlainNfc(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    const Decoded d = DecodeAt(s, i);
+    if (!d.ok || !((d.cp >= 0x3400 && d.cp <= 0x4DBF) || (d.cp >= 0x4E00 && d.cp <= 0x9FFF))) {
+      return false;
+    }
+    i += d.length;
+  }
+  return true;
+}
+
 bool IsTrimmable(char32_t cp) {
   static constexpr char32_t kBlanks[] = {0x09,   0x0A,   0x0B,   0x0C,   0x0D,
                                          0x20,   0x85,   0xA0,   0x1680, 0x2028,
@@ -227,26 +248,33 @@ std::string FromCodePoints(std::u32string_view cps) {
 
 std::string Trim(std::string_view s) {
   // Find the first and last non-blank code points by byte offset, so that the bytes in
-  // between (even ill-formed ones) come out exactly as they went in.
-  std::size_t begin = s.size();
-  std::size_t end = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const Decoded d = DecodeAt(s, i);
-    if (!d.ok || !IsTrimmable(d.cp)) {
-      if (begin == s.size()) begin = i;
-      end = i + d.length;
+  // between (even ill-formed ones) come out exactly as they went in. Both ends are scanned
+  // only as far as their blanks go (text with none stops at once). From the back, a code
+  // point starts at its lead byte; a valid one found there is the one a scan from the front
+  // decodes too (lead bytes are never taken as continuation bytes, valid or not), and a tail
+  // that is not a valid code point is not blank.
+  std::size_t begin = 0;
+  while (begin < s.size()) {
+    const Decoded d = DecodeAt(s, begin);
+    if (!d.ok || !IsTrimmable(d.cp)) break;
+    begin += d.length;
+  }
+  std::size_t end = s.size();
+  while (end > begin) {
+    std::size_t start = end - 1;
+    while (start > begin && end - start < 4 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) {
+      --start;
     }
-    i += d.length;
+    const Decoded d = DecodeAt(s, start);
+    if (!d.ok || start + d.length != end || !IsTrimmable(d.cp)) break;
+    end = start;
   }
   if (begin >= end) return {};
   return std::string(s.substr(begin, end - begin));
 }
 
 std::string Nfc(std::string_view s) {
-  if (std::all_of(s.begin(), s.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    return std::string(s);  // ASCII is always NFC
-  }
+  if (IsPlainNfc(s)) return std::string(s);
   // 1. Full canonical decomposition.
   std::u32string decomposed;
   decomposed.reserve(s.size());
@@ -301,7 +329,10 @@ std::string FoldWidth(std::string_view s) {
 }
 
 std::string CaseFold(std::string_view s) {
-  return MapCodePoints(FoldWidth(s), [](char32_t cp) -> char32_t {
+  // Widths folded first (full-width Latin is case-folded as Latin), in the same pass.
+  return MapCodePoints(s, [](char32_t cp) -> char32_t {
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp = cp - 0xFF01 + 0x21;
+    if (cp == 0x3000) cp = 0x20;
     if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + ('a' - 'A') : cp;
     const auto it = std::lower_bound(std::begin(kCaseFolds), std::end(kCaseFolds), cp,
                                      [](const CaseFoldRow& f, char32_t c) { return f.cp < c; });
@@ -310,14 +341,21 @@ std::string CaseFold(std::string_view s) {
 }
 
 std::vector<std::string> SplitWords(std::string_view s) {
+  // Which ASCII characters separate words, looked up once instead of in the tables each time.
+  static const std::array<bool, 128> kAsciiSeparator = [] {
+    std::array<bool, 128> table{};
+    for (char32_t c = 0; c < 128; ++c) table[c] = InRanges(kSeparatorRanges, c);
+    return table;
+  }();
+  static_assert(kFormatRanges[0].first >= 0x80, "no ASCII character is a format character");
   std::vector<std::string> words;
   std::string word;
   for (std::size_t i = 0; i < s.size();) {
     const Decoded d = DecodeAt(s, i);
-    if (d.ok && InRanges(kSeparatorRanges, d.cp)) {
+    if (d.ok && (d.cp < 0x80 ? kAsciiSeparator[d.cp] : InRanges(kSeparatorRanges, d.cp))) {
       if (!word.empty()) words.push_back(std::move(word));
       word.clear();
-    } else if (!(d.ok && InRanges(kFormatRanges, d.cp))) {
+    } else if (!(d.ok && d.cp >= 0x80 && InRanges(kFormatRanges, d.cp))) {
       // Format characters (ZWNJ, bidi marks) are invisible: a word reads the same without them.
       word.append(s.substr(i, d.length));
     }

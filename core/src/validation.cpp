@@ -494,6 +494,7 @@ Result<std::string> CheckName(std::string_view raw, std::string_view field) {
 std::string NameKey(std::string_view name) {
   std::vector<std::string> words = text::SplitWords(text::Nfc(text::CaseFold(name)));
   for (std::string& word : words) {
+    if (std::all_of(word.begin(), word.end(), [](char c) { return c >= 0; })) continue;  // ASCII
     std::u32string cps = text::ToCodePoints(word);
     // Tatweel only stretches Arabic-script letters; Arabic-Indic digits are digits.
     std::erase(cps, U'\u0640');

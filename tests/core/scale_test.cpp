@@ -9,6 +9,7 @@
 #include <string>
 
 #include "db.h"
+#include "dosti/date.h"
 #include "dosti/session.h"
 #include "dosti/validation.h"
 #include "session_fixture.h"
@@ -202,5 +203,39 @@ TEST_CASE("A page of the enterprise list costs as much on 2000 enterprises as on
   };
   int64_t a = steps_per_page(100), b = steps_per_page(2'000);
   INFO("VM instructions for a page of 50: " << a << " of 100 enterprises, " << b << " of 2,000");
+  CHECK(b < a * 5 / 4);
+}
+
+TEST_CASE("An import of follow-ups spends as much per row on 2000 follow-ups as on 100",
+          "[core][scale][csv]") {
+  TempDir dir;
+  auto steps_per_row = [&](int stored) {
+    Workspace w("beijing", dir.File("followups" + std::to_string(stored) + ".db"));
+    auto e = w->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Indus")}});
+    REQUIRE(e);
+    auto follow_ups = [&](int first, int n) {
+      std::string csv = "subject_id,due_date,note\n";
+      for (int i = first; i < first + n; ++i) {
+        // One enterprise's follow-ups, one a day (a follow-up is matched by its subject, due
+        // date and note).
+        csv += e->id + "," + FormatDate(AddDays({2020, 1, 1}, i)) + ",Call back about visit " +
+               std::to_string(i) + "\n";
+      }
+      return csv;
+    };
+    REQUIRE(w->ImportCsv(ImportKind::kFollowUps, follow_ups(0, stored)));
+    // The rows to time fall on the days of those already stored.
+    CountSteps count(*w.session);
+    std::string more = follow_ups(0, 100);
+    for (size_t at = more.find("visit "); at != std::string::npos; at = more.find("visit ", at + 1)) {
+      more.replace(at, 6, "again ");
+    }
+    auto done = w->ImportCsv(ImportKind::kFollowUps, more);
+    REQUIRE(done);
+    REQUIRE(done->imported == 100);
+    return count.steps / 100;
+  };
+  int64_t a = steps_per_row(100), b = steps_per_row(2'000);
+  INFO("VM instructions per row: " << a << " on 100 follow-ups, " << b << " on 2,000");
   CHECK(b < a * 5 / 4);
 }

@@ -38,6 +38,18 @@ TEST_CASE("Trimming removes Unicode white space at both ends only", "[core][text
   CHECK(text::Trim("").empty());
 }
 
+TEST_CASE("Trimming keeps ill-formed bytes at either end as they are", "[core][text]") {
+  // Each end is scanned only as far as its blanks go; bytes that are no code point are not
+  // blank, and a blank before or after them stays inside.
+  CHECK(text::Trim(std::string(" a\xE5\x8D ")) == "a\xE5\x8D");
+  CHECK(text::Trim(std::string("\xE5\x8D\u3000")) == "\xE5\x8D");
+  CHECK(text::Trim(std::string("\x80\x80\x80\x80 ")) == "\x80\x80\x80\x80");
+  CHECK(text::Trim(std::string(" \xFF\u3000x\xE3\x80")) == "\xFF\u3000x\xE3\x80");
+  CHECK(text::Trim(std::string("\u3000\xE3\x80\x80\x80")) == "\x80");
+  CHECK(text::Trim(std::string("\xE5\u3000")) == "\xE5");
+  CHECK(text::Trim("华\u3000为\u2003") == "华\u3000为");
+}
+
 TEST_CASE("NFC composes a letter and a combining accent", "[core][text][nfc]") {
   CHECK(text::Nfc("e\u0301") == "\u00E9");
   CHECK(text::Nfc("Cafe\u0301") == "Caf\u00E9");
@@ -89,6 +101,16 @@ TEST_CASE("NFC reorders combining marks by canonical combining class", "[core][t
 TEST_CASE("NFC turns ill-formed bytes into U+FFFD instead of passing them on",
           "[core][text][nfc]") {
   CHECK(text::Nfc(std::string("a\xFF") + "e\u0301") == "a\uFFFD\u00E9");
+  CHECK(text::Nfc(std::string("华为\xE5\x8D")) == "华为\uFFFD");
+}
+
+TEST_CASE("NFC of Chinese text with marks or compatibility forms is not taken as it is",
+          "[core][text][nfc]") {
+  // Chinese and ASCII alone are their own NFC; anything else among them is normalised.
+  CHECK(text::Nfc("华为e\u0301") == "华为\u00E9");
+  CHECK(text::Nfc("华\uF900为") == "华\u8C48为");
+  CHECK(text::Nfc("\u4E00\u0323\u0302") == "\u4E00\u0323\u0302");
+  CHECK(text::Nfc("\u3400\u4DBF\u9FFF abc") == "\u3400\u4DBF\u9FFF abc");
 }
 
 TEST_CASE("Cleaning trims and normalises in one step", "[core][text]") {
