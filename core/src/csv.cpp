@@ -680,15 +680,24 @@ class Importer {
     std::string id = self;
     DOSTI_TRY(Write("enterprise", row, checked, *match, counts, &id));
     if (Failing()) return {};
-    // Identifiers the record lacks are added; those it has stay as they are.
-    for (const CheckedIdentifier& c : ids) {
+    // Identifiers the record lacks are added; those it has stay as they are. A record made
+    // just now has only those of this row before this one (no query to ask).
+    for (size_t k = 0; k < ids.size(); ++k) {
+      const CheckedIdentifier& c = ids[k];
       ImportCounts& id_counts = Counts("enterprise_identifier");
       ++id_counts.rows;
-      auto has = FindBy("enterprise_identifier",
-                        "enterprise_id = ? AND type = ? AND value = ? AND archived = 0", id,
-                        IdentifierTypeCode(c.type), c.value);
-      if (!has) return has.error();
-      if (*has) {
+      bool has = std::any_of(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(k),
+                             [&](const CheckedIdentifier& before) {
+                               return before.type == c.type && before.value == c.value;
+                             });
+      if (*match) {
+        auto found = FindBy("enterprise_identifier",
+                            "enterprise_id = ? AND type = ? AND value = ? AND archived = 0", id,
+                            IdentifierTypeCode(c.type), c.value);
+        if (!found) return found.error();
+        has = found->has_value();
+      }
+      if (has) {
         ++id_counts.unchanged;
         continue;
       }

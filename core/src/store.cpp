@@ -599,9 +599,12 @@ Result<void> Store::Capture(const TableInfo& table, std::string_view id,
   OpenCommit();
   Commit& c = *pending_;
   auto name_index = [&](std::string_view name) {
-    key_.assign(name);
-    auto [it, added] = pending_names_.emplace(key_, static_cast<uint32_t>(c.names.size()));
-    if (added) c.names.emplace_back(name);
+    // Looked up before adding: emplace would make a node (and copy the name) every time.
+    auto it = pending_names_.find(name);
+    if (it == pending_names_.end()) {
+      it = pending_names_.emplace(std::string(name), static_cast<uint32_t>(c.names.size())).first;
+      c.names.emplace_back(name);
+    }
     return it->second;
   };
   auto device_index = [&](uint32_t n) {

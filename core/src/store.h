@@ -34,10 +34,19 @@ struct Column {
   bool local = false;    // not replicated, never shown: seq, name_key, updated_at, clock
 };
 
+// Hashes std::string keys so that a string_view finds them without a copy (C++20
+// heterogeneous lookup: with std::equal_to<>).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename T>
+using StringMap = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
+
 struct TableInfo {
   std::string name;
   std::vector<Column> columns;  // in schema order (= SELECT * order)
-  std::unordered_map<std::string, int> index;
+  StringMap<int> index;
   int clock = -1;                // index of the `clock` column
   int updated_at = -1;
   int name_column = -1, name_key = -1;  // enterprise: name_key = NameKey(name)
@@ -47,7 +56,7 @@ struct TableInfo {
   std::vector<int> search_columns;      // enterprise: the columns of the search index
   bool has_rowid = true;         // rows are written back by rowid
   int Find(std::string_view column) const {
-    auto it = index.find(std::string(column));
+    auto it = index.find(column);
     return it == index.end() ? -1 : it->second;
   }
 };
@@ -233,7 +242,7 @@ class Store {
   // are captured.
   std::optional<Commit> pending_;
   std::unordered_map<std::string, uint32_t> pending_rows_;   // table/row → index in rows
-  std::unordered_map<std::string, uint32_t> pending_names_;  // name → index in names
+  StringMap<uint32_t> pending_names_;                        // name → index in names
   std::vector<uint32_t> pending_devices_;  // Store device number → index in devices
   size_t pending_bytes_ = 0;
   bool canon_dirty_ = false;  // an enterprise's merged_into changed in this transaction

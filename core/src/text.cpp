@@ -120,6 +120,11 @@ std::string MapCodePoints(std::string_view s, Map map) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
+    if (const auto b = static_cast<unsigned char>(s[i]); b < 0x80) {  // ASCII: no decoding
+      AppendUtf8(map(b), out);
+      ++i;
+      continue;
+    }
     const Decoded d = DecodeAt(s, i);
     if (d.ok) {
       AppendUtf8(map(d.cp), out);
@@ -232,6 +237,11 @@ std::u32string ToCodePoints(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
+    if (const auto b = static_cast<unsigned char>(s[i]); b < 0x80) {
+      out.push_back(b);
+      ++i;
+      continue;
+    }
     const Decoded d = DecodeAt(s, i);
     out.push_back(d.cp);
     i += d.length;
@@ -328,12 +338,24 @@ std::string FoldWidth(std::string_view s) {
   });
 }
 
+// No script between Coptic and Cyrillic Extended-B has case: Chinese, Japanese and the
+// punctuation between them are not looked up in the table.
+constexpr char32_t kNoCaseFirst = 0x2CF3, kNoCaseLast = 0xA63F;
+constexpr bool NoCaseFoldsIn(char32_t first, char32_t last) {
+  for (const CaseFoldRow& r : kCaseFolds) {
+    if (r.cp >= first && r.cp <= last) return false;
+  }
+  return true;
+}
+static_assert(NoCaseFoldsIn(kNoCaseFirst, kNoCaseLast));
+
 std::string CaseFold(std::string_view s) {
   // Widths folded first (full-width Latin is case-folded as Latin), in the same pass.
   return MapCodePoints(s, [](char32_t cp) -> char32_t {
     if (cp >= 0xFF01 && cp <= 0xFF5E) cp = cp - 0xFF01 + 0x21;
     if (cp == 0x3000) cp = 0x20;
     if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + ('a' - 'A') : cp;
+    if (cp >= kNoCaseFirst && cp <= kNoCaseLast) return cp;
     const auto it = std::lower_bound(std::begin(kCaseFolds), std::end(kCaseFolds), cp,
                                      [](const CaseFoldRow& f, char32_t c) { return f.cp < c; });
     return (it != std::end(kCaseFolds) && it->cp == cp) ? it->folded : cp;
@@ -350,17 +372,25 @@ std::vector<std::string> SplitWords(std::string_view s) {
   static_assert(kFormatRanges[0].first >= 0x80, "no ASCII character is a format character");
   std::vector<std::string> words;
   std::string word;
+  std::size_t run = 0;  // where the bytes not yet added to `word` begin
   for (std::size_t i = 0; i < s.size();) {
-    const Decoded d = DecodeAt(s, i);
-    if (d.ok && (d.cp < 0x80 ? kAsciiSeparator[d.cp] : InRanges(kSeparatorRanges, d.cp))) {
-      if (!word.empty()) words.push_back(std::move(word));
+    const auto b = static_cast<unsigned char>(s[i]);
+    const Decoded d = b < 0x80 ? Decoded{b, 1, true} : DecodeAt(s, i);
+    const bool separator =
+        d.ok && (d.cp < 0x80 ? kAsciiSeparator[d.cp] : InRanges(kSeparatorRanges, d.cp));
+    // Format characters (ZWNJ, bidi marks) are invisible: a word reads the same without them.
+    const bool invisible = !separator && d.ok && d.cp >= 0x80 && InRanges(kFormatRanges, d.cp);
+    if (separator || invisible) {
+      word.append(s.substr(run, i - run));
+      run = i + d.length;
+    }
+    if (separator && !word.empty()) {
+      words.push_back(std::move(word));
       word.clear();
-    } else if (!(d.ok && d.cp >= 0x80 && InRanges(kFormatRanges, d.cp))) {
-      // Format characters (ZWNJ, bidi marks) are invisible: a word reads the same without them.
-      word.append(s.substr(i, d.length));
     }
     i += d.length;
   }
+  word.append(s.substr(run));
   if (!word.empty()) words.push_back(std::move(word));
   return words;
 }

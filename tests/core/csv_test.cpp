@@ -637,6 +637,19 @@ TEST_CASE("Rows without ids match by identifier, and the file's values update th
   CHECK(duplicate_name);
 }
 
+TEST_CASE("A new enterprise whose row gives one identifier twice gets it once", "[core][csv]") {
+  CsvWorkspace w;
+  std::string uscc = Uscc("91110108MA01ABCDE");
+  auto done = w->ImportEnterprisesCsv("country,name,uscc\nCN,北京智联科技有限公司,\"" + uscc +
+                                      "\n" + uscc + "\"\n");
+  REQUIRE(done);
+  CHECK(done->imported == 1);
+  auto list = w->ListEnterprises();
+  REQUIRE(list);
+  REQUIRE(list->size() == 1);
+  CHECK(w->GetEnterprise(list->front().id)->identifiers.size() == 1);
+}
+
 TEST_CASE("An enterprise from another workspace with an identifier known here is merged into "
           "the one here, and its contacts follow",
           "[core][csv][native]") {
