@@ -119,6 +119,7 @@ struct Options {
   std::string merge_dir;       // --merge-dir DIR: keep (or reuse) the prepared merge workload there
   bool no_sync = false;        // --no-sync: the merging database runs with PRAGMA synchronous=OFF
   std::string relay_bin;       // --relay-bin PATH: the dosti-relay that relay_abuse measures
+  int scale_rows = 100'000;    // --scale-rows N: enterprises of scale.cpp's workspace
 };
 
 inline Options& Opts() {

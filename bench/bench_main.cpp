@@ -3,7 +3,7 @@
 // Notes and skipped benchmarks go to stderr. Each figure is the median of several runs, since
 // the machines this runs on are small and shared. Usage:
 //   dosti_bench [--runs N] [--merge-records N] [--merge-edits E] [--merge-dir DIR] [--no-sync]
-//               [--relay-bin PATH] [FILTER]
+//               [--relay-bin PATH] [--scale-rows N] [FILTER]
 // FILTER is a substring of the names wanted, or "replication" for the figures of replication.cpp
 // (change capture and merge; described there), or "sync" for those of sync.cpp (envelope
 // throughput, the relay; described there), or "relay_abuse" for those of relay_abuse.cpp (what
@@ -517,7 +517,7 @@ namespace {
 int Usage() {
   std::fprintf(stderr,
                "usage: dosti_bench [--runs N] [--merge-records N] [--merge-edits E] "
-               "[--merge-dir DIR] [--no-sync] [--relay-bin PATH] "
+               "[--merge-dir DIR] [--no-sync] [--relay-bin PATH] [--scale-rows N] "
                "[NAME-FILTER | replication | sync | relay_abuse]\n");
   return 2;
 }
@@ -540,6 +540,8 @@ int main(int argc, char** argv) {
       if (!number(o.merge_records)) return Usage();
     } else if (a == "--merge-edits") {
       if (!number(o.merge_edits)) return Usage();
+    } else if (a == "--scale-rows") {
+      if (!number(o.scale_rows)) return Usage();
     } else if (a == "--no-sync") {
       o.no_sync = true;
     } else if (a == "--relay-bin") {

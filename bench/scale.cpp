@@ -7,12 +7,13 @@
 //                              detail: that process's peak memory during the import (VmHWM,
 //                              reset before it) and its resident memory before, CPU time.
 //   open_ms_100k               Session::Open + Info on that file: what every command pays
-//                              before its own work (detail: closing, and opening after a
-//                              write by another process).
+//                              before its own work (detail: closing).
 //   list_enterprises_100k_ms   Session::ListEnterprises with a limit of 100 (what
 //                              `dosti enterprise list --limit 100` calls): a page of 100 rows
 //                              in the list's order (detail: by country, the whole list of
 //                              100,000, and the whole list as JSON, as `--json` prints it).
+// --scale-rows N makes the workspace N enterprises instead (the names keep "100k"; the detail
+// says how many); --runs N sets the number of imports (3).
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,8 +33,7 @@
 namespace dosti::bench {
 namespace {
 
-constexpr int kEnterprises = 100'000;
-constexpr int kImportRuns = 3;
+constexpr int kImportRuns = 3;  // unless --runs N
 constexpr int kOpenRuns = 15;
 constexpr int kListRuns = 15;
 constexpr int kWholeListRuns = 3;
@@ -176,9 +176,9 @@ ImportRun ImportOnce(const std::string& path, const std::string& csv) {
     std::exit(1);
   }
 #endif
-  if (run.imported != kEnterprises) {
+  if (run.imported != Opts().scale_rows) {
     Note("the import took " + std::to_string(run.imported) + " rows of " +
-         std::to_string(kEnterprises));
+         std::to_string(Opts().scale_rows));
     std::exit(1);
   }
   return run;
@@ -191,38 +191,40 @@ void BenchScale() {
   const bool open_wanted = Wanted("open_ms_100k", "scale");
   const bool list_wanted = Wanted("list_enterprises_100k_ms", "scale");
   if (!import_wanted && !open_wanted && !list_wanted) return;
-  std::string csv = MakeCsv(kEnterprises);
+  const int rows = Opts().scale_rows;
+  std::string csv = MakeCsv(rows);
   TempDir dir;
   std::string path;  // the last import's file serves the other figures
 
+  const int import_runs = Opts().runs > 0 ? Opts().runs : kImportRuns;
   std::vector<ImportRun> runs;
-  for (int r = 0; r < (import_wanted ? kImportRuns : 1); ++r) {
+  for (int r = 0; r < (import_wanted ? import_runs : 1); ++r) {
     path = dir.File("import" + std::to_string(r) + ".db");
     runs.push_back(ImportOnce(path, csv));
-    Note("imported " + std::to_string(kEnterprises) + " enterprises in " + Number(runs.back().ms) +
+    Note("imported " + std::to_string(rows) + " enterprises in " + Number(runs.back().ms) +
          " ms");
   }
   if (import_wanted) {
     std::vector<double> rates, cpu, peak, before;
     for (const ImportRun& r : runs) {
-      rates.push_back(kEnterprises / (r.ms / 1000));
+      rates.push_back(rows / (r.ms / 1000));
       cpu.push_back(r.cpu_ms);
       peak.push_back(r.peak_mib);
       before.push_back(r.rss_before_mib);
     }
     Detail d;
-    d.Add("rows", kEnterprises).Add("csv_mib", static_cast<double>(csv.size()) / (1 << 20));
+    d.Add("rows", rows).Add("csv_mib", static_cast<double>(csv.size()) / (1 << 20));
     d.AddList("ms", [&] {
       std::vector<double> v;
       for (const ImportRun& r : runs) v.push_back(r.ms);
       return v;
     }());
-    d.Add("rows_per_cpu_s", kEnterprises / (Median(cpu) / 1000));
+    d.Add("rows_per_cpu_s", rows / (Median(cpu) / 1000));
     d.Add("peak_mib", Median(peak)).Add("rss_before_mib", Median(before));
     d.Add("peak_over_before_mib", Median(peak) - Median(before));
     d.AddBool("peak_measured", runs.back().peak_reset);
     d.Add("budget", ">= 20000 rows/s");
-    Emit("import_enterprises_per_s", Median(rates), "rows/s", kImportRuns, d);
+    Emit("import_enterprises_per_s", Median(rates), "rows/s", import_runs, d);
   }
 
   if (open_wanted) {
@@ -238,7 +240,7 @@ void BenchScale() {
       close.push_back(MsSince(start));
     }
     Detail d;
-    d.Add("enterprises", kEnterprises);
+    d.Add("enterprises", rows);
     d.Add("file_mib", static_cast<double>(std::filesystem::file_size(path)) / (1 << 20));
     d.Add("close_ms", Median(close)).Add("budget", "<= 20 ms");
     Emit("open_ms_100k", Median(open), "ms", kOpenRuns, d);
@@ -259,7 +261,7 @@ void BenchScale() {
     };
     double first = page({"", "", false, 100});
     Detail d;
-    d.Add("enterprises", kEnterprises).Add("page_rows", 100);
+    d.Add("enterprises", rows).Add("page_rows", 100);
     d.Add("country_pk_ms", page({"PK", "", false, 100}));
     std::vector<double> whole, whole_json;
     size_t json_bytes = 0;
