@@ -496,12 +496,14 @@ void Write(Writer& w, const ProgressReport& r) {
   w.BeginObject();
   for (const CountryProgress& c : r.countries) {
     w.Key(c.country).BeginObject();
-    w.Key("as_of").String(FormatDate(r.as_of));
+    w.Key("as_of").String(FormatDate(c.as_of));
     w.Key("target").Int(c.target).Key("selected").Int(c.selected);
     w.Key("stages").BeginObject();
     for (const StageCount& s : c.stages) w.Key(s.stage).Int(s.count);
     w.EndObject();
     w.Key("exits").Int(c.exits);
+    w.Key("now").Bool(r.now).Key("calendar").String(c.calendar);
+    w.Key("time_zone").String(c.time_zone);
     w.EndObject();
   }
   w.EndObject();
@@ -534,7 +536,8 @@ void Write(Writer& w, const ServicesReport& r) {
 }
 
 void Write(Writer& w, const FunnelReport& r) {
-  w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("pairs").Int(r.pairs);
+  w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("now").Bool(r.now);
+  w.Key("pairs").Int(r.pairs);
   w.Key("stages").BeginArray();
   for (const FunnelStage& s : r.stages) {
     w.BeginObject();

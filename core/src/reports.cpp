@@ -7,6 +7,7 @@
 //
 // Index: [SECTION] Helpers, Progress, Services, Funnel, Follow-ups, Quality, Coverage, Landing.
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -51,14 +52,23 @@ double Median(std::vector<double> v) {
 
 // [SECTION] Progress
 
-// The stage of each enrollment as of a date is its latest history row on or before that date.
-// An enrollment counts once, whatever the number of rows; one without history by then does not
-// count at all. Archived or merged enterprises are not progress.
+// The stage of each enrollment is its latest history row written before the country's cut
+// (CountryProgress in reports.h says why the cut is the home office's day, or none as of now).
+// An enrollment counts once, whatever the number of rows; one without history by then does
+// not count at all. Archived or merged enterprises are not progress. The cut compares the
+// instant a row was written (changed_at), not its date (changed_on, the writing office's day):
+// a change made in Beijing at 00:40 on 8 December is 7 December in Islamabad.
 Result<ProgressReport> Session::ReportProgress(std::optional<Date> as_of_opt) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   ProgressReport report;
+  report.now = !as_of_opt;
   report.as_of = as_of_opt.value_or(m.Today());
+  const int64_t now_ms = m.clock->NowMs();
+  auto cut = [&](std::string_view country) {
+    return report.now ? std::numeric_limits<int64_t>::max()
+                      : EndOfDayMs(report.as_of, HomeOffice(country));
+  };
 
   auto programme = m.Load("programme", m.info.programme_id);
   if (!programme) return programme.error();
@@ -71,8 +81,8 @@ Result<ProgressReport> Session::ReportProgress(std::optional<Date> as_of_opt) {
       "SELECT country, stage, count(*) FROM ("
       "  SELECT e.country AS country,"
       "    (SELECT h.stage FROM enrollment_stage h WHERE h.enrollment_id = n.id"
-      "     AND h.archived = 0 AND h.changed_on <= ?2"
-      "     ORDER BY h.changed_on DESC, h.changed_at DESC, h.id DESC LIMIT 1) AS stage"
+      "     AND h.archived = 0 AND h.changed_at < CASE e.country WHEN 'PK' THEN ?3 ELSE ?2 END"
+      "     ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) AS stage"
       "  FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id"
       "  WHERE n.programme_id = ?1 AND n.archived = 0 AND e.archived = 0"
       "  AND e.canon_id IS NULL)"
@@ -82,11 +92,15 @@ Result<ProgressReport> Session::ReportProgress(std::optional<Date> as_of_opt) {
         int i = IndexOf(kEnrollmentStages, s.Text(1));
         if (it != counts.end() && i >= 0) it->second[i] += s.Int(2);
       },
-      m.info.programme_id, FormatDate(report.as_of)));
+      m.info.programme_id, cut("CN"), cut("PK")));
 
   for (std::string_view c : kCountries) {
     CountryProgress p;
     p.country = std::string(c);
+    const OfficeCalendar& calendar = CalendarOf(HomeOffice(c));
+    p.calendar = std::string(calendar.office);
+    p.time_zone = std::string(calendar.time_zone);
+    p.as_of = report.now ? DateAt(now_ms, calendar.utc_offset_minutes) : report.as_of;
     p.target = programme->Int(c == "CN" ? "target_cn" : "target_pk");
     const std::vector<int64_t>& n = counts[p.country];
     for (size_t i = 0; i < kEnrollmentStages.size(); ++i) {
@@ -198,10 +212,14 @@ Result<ServicesReport> Session::ReportServices(std::string_view month) {
 // went on hold or was lost keeps the stages it had reached. Every pair has reached proposed.
 // Days in a stage are measured per completed stay (entering the stage to the next history row
 // with another stage); a stay still open at the date does not count.
+// As of now (no date): every history row held, so two devices with the same changes agree
+// whatever their time zones; as of a date: the rows dated (changed_on, the day in the calendar
+// of the office that recorded the change) on or before it, the same rows on every device.
 Result<FunnelReport> Session::ReportFunnel(std::optional<Date> as_of_opt) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   FunnelReport report;
+  report.now = !as_of_opt;
   report.as_of = as_of_opt.value_or(m.Today());
   constexpr int kPipeline = 8;  // proposed … deal_closed; on_hold, closed_lost are exits
   std::vector<int64_t> reached(kPipeline, 0);
@@ -222,7 +240,7 @@ Result<FunnelReport> Session::ReportFunnel(std::optional<Date> as_of_opt) {
       *m.db,
       "SELECT h.matchmaking_id, h.stage, h.changed_at FROM matchmaking_stage h "
       "JOIN matchmaking p ON p.id = h.matchmaking_id "
-      "WHERE p.archived = 0 AND h.archived = 0 AND h.changed_on <= ?1 "
+      "WHERE p.archived = 0 AND h.archived = 0 AND (?2 OR h.changed_on <= ?1) "
       "ORDER BY h.matchmaking_id, h.changed_at, h.id",
       [&](Stmt& s) {
         std::string id = s.Text(0), next = s.Text(1);
@@ -241,7 +259,7 @@ Result<FunnelReport> Session::ReportFunnel(std::optional<Date> as_of_opt) {
         int to = IndexOf(kMatchmakingStages, next);
         if (to >= 0 && to < kPipeline) furthest = std::max(furthest, to);
       },
-      FormatDate(report.as_of)));
+      FormatDate(report.as_of), int64_t{report.now ? 1 : 0}));
   finish();
 
   for (int i = 0; i < kPipeline; ++i) {
@@ -431,8 +449,13 @@ Result<QualityReport> Session::ReportQuality(std::optional<Date> as_of_opt) {
 
 // [SECTION] Coverage
 
-// Live enterprises whose DH-2023 enrollment is now selected or active, without a final service
-// log dated in the month (logs of enterprises merged into it count as its own).
+// Live enterprises whose DH-2023 enrollment was at selected or active at some moment of the
+// month, without a final service log dated in the month (logs of enterprises merged into it
+// count as its own). "Some moment": at selected or active when the month began, or moved there
+// during it; both read from the stage history, whose instants are cut by the calendar of the
+// enterprise's home office, as the progress report cuts them. So an enterprise selected in
+// 2026 is not listed for January 2025, and one that completed in March is still listed for
+// February, when it was selected and may have gone without a service.
 Result<CoverageReport> Session::ReportCoverage(std::string_view month) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
@@ -440,24 +463,35 @@ Result<CoverageReport> Session::ReportCoverage(std::string_view month) {
   if (!start) return start.error();
   CoverageReport report;
   report.month = FormatMonth(*start);
-  DOSTI_TRY(EachRow(
-      *m.db,
-      "WITH served AS (SELECT coalesce(x.canon_id, s.enterprise_id) AS id"
-      "  FROM service_log s LEFT JOIN enterprise x ON x.id = s.enterprise_id"
-      "  WHERE s.service_date >= ?2 AND s.service_date < ?3 AND s.state = 'final'"
-      "  AND s.archived = 0) "
-      "SELECT e.id, e.name, e.id NOT IN (SELECT id FROM served) "
-      "FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id "
-      "WHERE n.programme_id = ?1 AND n.archived = 0 AND n.stage IN ('selected', 'active')"
-      "  AND e.archived = 0 AND e.canon_id IS NULL "
-      "GROUP BY e.id ORDER BY e.country, e.name, e.id",
-      [&](Stmt& s) {
-        ++report.selected;
-        if (s.Int(2) == 0) return;
-        report.unserved_ids.push_back(s.Text(0));
-        report.unserved_names.push_back(s.Text(1));
-      },
-      m.info.programme_id, FormatDate(*start), FormatDate(AddMonths(*start, 1))));
+  const Date next = AddMonths(*start, 1);
+  for (std::string_view country : kCountries) {
+    std::string_view office = HomeOffice(country);
+    DOSTI_TRY(EachRow(
+        *m.db,
+        "WITH served AS (SELECT coalesce(x.canon_id, s.enterprise_id) AS id"
+        "  FROM service_log s LEFT JOIN enterprise x ON x.id = s.enterprise_id"
+        "  WHERE s.service_date >= ?2 AND s.service_date < ?3 AND s.state = 'final'"
+        "  AND s.archived = 0) "
+        "SELECT e.id, e.name, e.id NOT IN (SELECT id FROM served) "
+        "FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id "
+        "WHERE n.programme_id = ?1 AND n.archived = 0 AND e.country = ?4"
+        "  AND e.archived = 0 AND e.canon_id IS NULL"
+        "  AND ((SELECT h.stage FROM enrollment_stage h WHERE h.enrollment_id = n.id"
+        "        AND h.archived = 0 AND h.changed_at < ?5"
+        "        ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) IN ('selected', 'active')"
+        "    OR EXISTS (SELECT 1 FROM enrollment_stage h WHERE h.enrollment_id = n.id"
+        "        AND h.archived = 0 AND h.changed_at >= ?5 AND h.changed_at < ?6"
+        "        AND h.stage IN ('selected', 'active'))) "
+        "GROUP BY e.id ORDER BY e.name, e.id",
+        [&](Stmt& s) {
+          ++report.selected;
+          if (s.Int(2) == 0) return;
+          report.unserved_ids.push_back(s.Text(0));
+          report.unserved_names.push_back(s.Text(1));
+        },
+        m.info.programme_id, FormatDate(*start), FormatDate(next), std::string(country),
+        EndOfDayMs(AddDays(*start, -1), office), EndOfDayMs(AddDays(next, -1), office)));
+  }
   return report;
 }
 

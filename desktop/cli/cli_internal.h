@@ -179,7 +179,8 @@ bool CheckChoice(Context& c, std::string_view what, std::string_view value,
                  const std::vector<std::string_view>& allowed, int* exit);
 // --month YYYY-MM; `fallback` when absent.
 std::optional<std::string> MonthOption(Context& c, std::string_view fallback, int* exit);
-// --as-of YYYY-MM-DD; nullopt (today) when absent.
+// --as-of YYYY-MM-DD, or --month YYYY-MM read as its last day; nullopt (now: everything
+// recorded) when absent, and for a month that has not ended.
 std::optional<std::optional<Date>> AsOfOption(Context& c, int* exit);
 // The full usage text, or a group's.
 std::string UsageText(std::string_view group, std::string_view lang);
@@ -216,9 +217,12 @@ class Table {
   void AlignRight(size_t i);
   // Cuts cells of column `i` longer than `width` columns, ending them with "…".
   void MaxWidth(size_t i, size_t width);
+  // Adds a row; cells are kept whole (Print cuts them, Grid does not).
   void Add(std::vector<std::string> row);
   size_t size() const { return rows_.size(); }
   void Print(std::ostream& out) const;
+  // The headers then every row, cells whole: what a CSV of the table holds.
+  std::vector<std::vector<std::string>> Grid() const;
 
  private:
   std::vector<std::string> headers_;

@@ -98,19 +98,27 @@ const std::vector<CommandSpec>& Commands() {
        {{"reason"}}, true, CmdMatchStage},
       {"match", "list", "", "help.match_list", 0, 0, {}, true, CmdMatchList},
 
-      {"report", "progress", "[--as-of YYYY-MM-DD | --month YYYY-MM]", "help.report_progress",
-       0, 0, {{"as-of"}, {"month"}}, true, CmdReportProgress},
-      {"report", "services", "[--month YYYY-MM | --as-of YYYY-MM-DD]", "help.report_services",
-       0, 0, {{"as-of"}, {"month"}}, true, CmdReportServices},
-      {"report", "funnel", "[--as-of YYYY-MM-DD | --month YYYY-MM]", "help.report_funnel", 0, 0,
-       {{"as-of"}, {"month"}}, true, CmdReportFunnel},
-      {"report", "followups", "[--as-of YYYY-MM-DD | --month YYYY-MM]",
-       "help.report_followups", 0, 0, {{"as-of"}, {"month"}}, true, CmdReportFollowUps},
-      {"report", "quality", "[--as-of YYYY-MM-DD | --month YYYY-MM]", "help.report_quality", 0,
-       0, {{"as-of"}, {"month"}}, true, CmdReportQuality},
-      {"report", "coverage", "[--month YYYY-MM | --as-of YYYY-MM-DD]", "help.report_coverage",
-       0, 0, {{"as-of"}, {"month"}}, true, CmdReportCoverage},
-      {"report", "landing", "", "help.report_landing", 0, 0, {}, true, CmdReportLanding},
+      // Every report: text, --json or --csv (a spreadsheet's table, UTF-8 with BOM).
+      {"report", "progress", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_progress", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportProgress},
+      {"report", "services", "[--month YYYY-MM | --as-of YYYY-MM-DD] [--csv]",
+       "help.report_services", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportServices},
+      {"report", "funnel", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_funnel", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportFunnel},
+      {"report", "followups", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_followups", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportFollowUps},
+      {"report", "quality", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_quality", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportQuality},
+      {"report", "coverage", "[--month YYYY-MM | --as-of YYYY-MM-DD] [--csv]",
+       "help.report_coverage", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportCoverage},
+      {"report", "landing", "[--csv]", "help.report_landing", 0, 0, {{"csv", false}}, true,
+       CmdReportLanding},
 
       {"import", "enterprises", "FILE.csv", "help.import", 1, 1, {}, true,
        CmdImportEnterprises},
@@ -302,10 +310,10 @@ std::optional<std::optional<Date>> AsOfOption(Context& c, int* exit) {
       *exit = UsageError(c, "--month needs a month YYYY-MM; got '" + m + "'");
       return std::nullopt;
     }
-    // A month means "as of its last day", or today while the month is still running.
+    // A month means "as of its last day", or now while the month is still running.
     Date last = AddDays(AddMonths(*first, 1), -1);
-    Date today = c.s().Today();
-    return std::optional<Date>(std::min(last, today));
+    if (last >= c.s().Today()) return std::optional<Date>();
+    return std::optional<Date>(last);
   }
   return std::optional<Date>();
 }

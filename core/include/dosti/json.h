@@ -144,13 +144,15 @@ std::string UtcTime(int64_t ms);
 
 // [SECTION] Reports (reports.h).
 //
-// ProgressReport  {"CN": {"as_of", "target", "selected", "stages": {stage: N, ...}, "exits"},
-//                  "PK": {...}}: keyed by country so scripts can read report.CN.selected.
+// ProgressReport  {"CN": {"as_of", "target", "selected", "stages": {stage: N, ...}, "exits",
+//                  "now", "calendar", "time_zone"}, "PK": {...}}: keyed by country so scripts
+//                  can read report.CN.selected; "as_of" is the country's day in "calendar"
+//                  (reports.h, CountryProgress).
 // ServicesReport  {"month", "categories": {category: {"logs", "enterprises", "hours",
 //                  "by_country": {"CN": cell, "PK": cell},
 //                  "by_office": {"beijing": cell, "islamabad": cell}}, ...},
 //                  "total": cell}   where cell = {"logs", "enterprises", "hours"}
-// FunnelReport    {"as_of", "pairs", "stages": [{"stage", "reached", "conversion",
+// FunnelReport    {"as_of", "now", "pairs", "stages": [{"stage", "reached", "conversion",
 //                  "median_days"}], "on_hold", "closed_lost"}
 // FollowUpReport  {"as_of", "rows": [{"assignee", "office", "open", "overdue",
 //                  "due_this_week"}], "open", "overdue"}
