@@ -364,6 +364,7 @@ void Write(Writer& w, const WorkspaceInfo& info) {
   w.Key("device_id").String(info.device_id);
   w.Key("programme_id").String(info.programme_id);
   w.Key("schema_version").Int(info.schema_version);
+  w.Key("user").String(info.user);
   w.EndObject();
 }
 

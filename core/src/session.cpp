@@ -157,6 +157,9 @@ Result<void> Session::Impl::LoadInfo() {
   auto name = Setting("workspace_name");
   if (!name) return name.error();
   info.workspace_name = name->value_or("");
+  auto user = Setting("user");
+  if (!user) return user.error();
+  info.user = user->value_or("");
   auto programme = store->Select("SELECT * FROM programme WHERE code = 'DH-2023' LIMIT 1");
   if (!programme) return programme.error();
   if (!programme->empty()) {
@@ -367,6 +370,17 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
 }
 
 Result<WorkspaceInfo> Session::Info() { return impl_->info; }
+
+Result<void> Session::SetUser(std::string_view name) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto clean = CheckText("user", name, 200, false);
+  if (!clean) return clean.error();
+  auto r = InTransaction(*m.db, [&]() -> Result<void> { return m.SetSetting("user", *clean); });
+  if (!r) return r.error();
+  m.info.user = *clean;
+  return {};
+}
 
 // [SECTION] Observers, cancelling, the after-commit hook
 

@@ -64,10 +64,16 @@ int CmdIdentifierAdd(Context& c);
 int CmdContactAdd(Context& c);
 int CmdContactList(Context& c);
 int CmdServiceAdd(Context& c);
+int CmdServiceGet(Context& c);
+int CmdServiceSet(Context& c);
 int CmdServiceList(Context& c);
 int CmdFollowUpAdd(Context& c);
 int CmdFollowUpList(Context& c);
+int CmdFollowUpSet(Context& c);
 int CmdFollowUpDone(Context& c);
+int CmdFollowUpCancel(Context& c);
+int CmdUserSet(Context& c);
+int CmdUserShow(Context& c);
 int CmdEnroll(Context& c);
 int CmdMatchAdd(Context& c);
 int CmdMatchStage(Context& c);
@@ -148,6 +154,14 @@ int RequireDevice(Context& c);
 void PrintWarnings(Context& c, const std::vector<Issue>& warnings);
 // Writes one JSON value (pretty, newline-terminated) to stdout.
 void PrintJson(Context& c, const json::Writer& w);
+// A write's outcome: the Saved object with --json; else "<done_key text> ID" and the warnings.
+int PrintSaved(Context& c, const Saved& saved, std::string_view done_key);
+// A field's value for people (commands_enterprise.cpp): codes labelled, flags as yes/no,
+// instants as dates and times in UTC.
+std::string Shown(std::string_view field, const Value& v, std::string_view lang);
+// A record as the field/value rows of `get` commands (PrintPairs), labels and values in `lang`.
+std::vector<std::pair<std::string, std::string>> RecordRows(const Record& r,
+                                                            std::string_view lang);
 
 // [SECTION] The sync identity (commands_trust.cpp)
 // The key passphrase: --key-passphrase-file F (F "-": standard input), else

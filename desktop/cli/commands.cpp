@@ -71,24 +71,33 @@ const std::vector<CommandSpec>& Commands() {
 
       {"service", "add",
        "--enterprise ID --category training|strategy|policy|personnel|legal|exchange|finance "
-       "--date YYYY-MM-DD --minutes N --summary TEXT "
-       "[--outcome completed|partial|referred|no_show|cancelled] [--follow-up-days N] "
-       "[--contact ID] [--mode in_person|online|phone|booth|event] [--participants N] "
-       "[--lead-staff T] [--draft]",
+       "--summary TEXT [--date YYYY-MM-DD] [--minutes N] "
+       "[--outcome completed|partial|referred|no_show|cancelled] "
+       "[--follow-up-days N | --no-follow-up] [--contact ID] [--event ID] "
+       "[--mode in_person|online|phone|booth|event] [--participants N] [--lead-staff T] "
+       "[--draft]",
        "help.service_add", 0, 0,
-       {{"enterprise", true, true}, {"category", true, true}, {"date", true, true},
-        {"minutes", true, true}, {"summary", true, true}, {"outcome"}, {"follow-up-days"},
-        {"contact"}, {"mode"}, {"participants"}, {"lead-staff"}, {"draft", false}},
+       {{"enterprise", true, true}, {"category", true, true}, {"date"}, {"minutes"},
+        {"summary", true, true}, {"outcome"}, {"follow-up-days"}, {"no-follow-up", false},
+        {"contact"}, {"event"}, {"mode"}, {"participants"}, {"lead-staff"}, {"draft", false}},
        true, CmdServiceAdd},
+      {"service", "get", "ID", "help.service_get", 1, 1, {}, true, CmdServiceGet},
+      {"service", "set", "ID FIELD VALUE", "help.service_set", 3, 3, {}, true, CmdServiceSet},
       {"service", "list", "[--enterprise ID] [--month YYYY-MM]", "help.service_list", 0, 0,
        {{"enterprise"}, {"month"}}, true, CmdServiceList},
 
       {"followup", "add", "--enterprise ID [--due YYYY-MM-DD] [--note TEXT] [--assignee T]",
        "help.followup_add", 0, 0,
        {{"enterprise", true, true}, {"due"}, {"note"}, {"assignee"}}, true, CmdFollowUpAdd},
-      {"followup", "list", "[--overdue] [--all]", "help.followup_list", 0, 0,
-       {{"overdue", false}, {"all", false}}, true, CmdFollowUpList},
+      {"followup", "list", "[--overdue] [--week] [--mine] [--all]", "help.followup_list", 0, 0,
+       {{"overdue", false}, {"week", false}, {"mine", false}, {"all", false}}, true,
+       CmdFollowUpList},
+      {"followup", "set", "ID due|assignee|note|office|status VALUE", "help.followup_set", 3, 3,
+       {}, true, CmdFollowUpSet},
       {"followup", "done", "ID", "help.followup_done", 1, 1, {}, true, CmdFollowUpDone},
+      {"followup", "cancel", "ID", "help.followup_cancel", 1, 1, {}, true, CmdFollowUpCancel},
+      {"user", "set", "NAME", "help.user_set", 1, 1, {}, true, CmdUserSet},
+      {"user", "show", "", "help.user_show", 0, 0, {}, true, CmdUserShow},
 
       {"enroll", "", "ENTERPRISE_ID STAGE [--reason TEXT]", "help.enroll", 2, 2, {{"reason"}},
        true, CmdEnroll},
@@ -605,6 +614,7 @@ int CmdInfo(Context& c) {
     rows.push_back({Tr("info.workspace", c.lang), info.workspace_name});
     rows.push_back({Tr("info.office", c.lang), CodeLabel("office", info.office, c.lang)});
     rows.push_back({Tr("info.device", c.lang), info.device_id});
+    if (!info.user.empty()) rows.push_back({Tr("info.user", c.lang), info.user});
     // A replica learns the programme with its first changes (dosti changes import).
     rows.push_back({Tr("info.programme", c.lang), info.programme_id.empty()
                                                       ? Tr("info.not_received", c.lang)

@@ -43,6 +43,8 @@ std::string FormatInstant(int64_t ms) {
   return FormatDate(CivilFromDays(days)) + buf;
 }
 
+}  // namespace
+
 // A field's value for people: codes labelled, flags as yes/no, instants as dates.
 std::string Shown(std::string_view field, const Value& v, std::string_view lang) {
   if (IsNull(v)) return {};
@@ -55,8 +57,12 @@ std::string Shown(std::string_view field, const Value& v, std::string_view lang)
     return std::string(Tr(t == "1" ? "yes" : "no", lang));
   }
   if (field == "country") return CodeLabel("country", t, lang);
-  if (field == "owning_office") return CodeLabel("office", t, lang);
-  if (field == "landing_status" || field == "record_state" || field == "source") {
+  if (field == "owning_office" || field == "provider_office" || field == "office") {
+    return CodeLabel("office", t, lang);
+  }
+  if (field == "category") return CodeLabel("category", t, lang);
+  if (field == "landing_status" || field == "record_state" || field == "source" ||
+      field == "state" || field == "status" || field == "outcome" || field == "delivery_mode") {
     return CodeLabel(field, t, lang);
   }
   return t;
@@ -74,7 +80,12 @@ int PrintSaved(Context& c, const Saved& saved, std::string_view done_key) {
   return 0;
 }
 
-}  // namespace
+std::vector<std::pair<std::string, std::string>> RecordRows(const Record& r,
+                                                            std::string_view lang) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const Field& f : r.fields) rows.push_back({FieldLabel(f.name, lang), Shown(f.name, f.value, lang)});
+  return rows;
+}
 
 int CmdEnterpriseAdd(Context& c) {
   int exit = 0;
@@ -111,10 +122,7 @@ int CmdEnterpriseGet(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const Field& f : view->record.fields) {
-    rows.push_back({FieldLabel(f.name, c.lang), Shown(f.name, f.value, c.lang)});
-  }
+  std::vector<std::pair<std::string, std::string>> rows = RecordRows(view->record, c.lang);
   for (const Identifier& i : view->identifiers) {
     rows.push_back({FieldLabel("identifier", c.lang),
                     std::string(IdentifierTypeCode(i.type)) + " " +

@@ -140,3 +140,132 @@ TEST_CASE("--csv with --json is a usage error", "[cli][reports][csv]") {
   cli.Init();
   RequireUsage(cli({"report", "progress", "--csv", "--json"}));
 }
+
+// [SECTION] Service logs
+
+TEST_CASE("service add takes today, 15 minutes and a follow-up in 7 days unless told otherwise",
+          "[cli][service]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "展位便签有限公司"});
+  Run r = cli.Json({"service", "add", "--enterprise", id, "--category", "policy", "--summary",
+                    "Asked about visas"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(JsonText(r.out, "follow_up_due") == "2024-06-22");
+  std::string log = Cli::Id(r.out);
+  Run got = cli.Json({"service", "get", log});
+  CHECK(JsonText(got.out, "service_date") == "2024-06-15");
+  CHECK(JsonInt(got.out, "minutes") == 15);
+
+  Run none = cli.Json({"service", "add", "--enterprise", id, "--category", "legal", "--summary",
+                       "Contract review", "--no-follow-up"});
+  REQUIRE(none.code == 0);
+  CHECK(Contains(none.out, "\"follow_up_due\": null"));
+  RequireUsage(cli({"service", "add", "--enterprise", id, "--category", "legal", "--summary", "x",
+                    "--no-follow-up", "--follow-up-days", "3"}));
+  CHECK(dosti::testing::CountIds(cli.Json({"followup", "list"}).out) == 1);
+}
+
+TEST_CASE("service set finalises a draft, corrects a final log and never drafts it again",
+          "[cli][service]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "草稿定稿有限公司"});
+  Run added = cli.Json({"service", "add", "--enterprise", id, "--category", "legal", "--date",
+                        "2024-06-03", "--summary", "Booth chat", "--draft", "--no-follow-up"});
+  REQUIRE(added.code == 0);
+  std::string log = Cli::Id(added.out);
+  CHECK(Contains(cli.Json({"report", "services"}).out, "\"legal\": {\n      \"logs\": 0"));
+  REQUIRE(cli({"service", "set", log, "minutes", "60"}).code == 0);
+  Run final = cli({"service", "set", log.substr(0, 12), "state", "final"});
+  INFO(final.err);
+  REQUIRE(final.code == 0);
+  CHECK(final.out.rfind("Saved service log " + log, 0) == 0);
+  Run got = cli.Json({"service", "get", log});
+  CHECK(JsonText(got.out, "state") == "final");
+  CHECK(JsonInt(got.out, "minutes") == 60);
+  CHECK(Contains(cli.Json({"report", "services"}).out, "\"legal\": {\n      \"logs\": 1"));
+
+  Run back = cli({"service", "set", log, "state", "draft"});
+  RequireRefused(back);
+  CHECK(Contains(back.err, "final"));
+  RequireRefused(cli({"service", "set", log, "minutes", "5"}));
+  RequireRefused(cli({"service", "set", log, "colour", "red"}));
+  RequireUsage(cli({"service", "set", log, "minutes"}));
+  CHECK(JsonInt(cli.Json({"service", "get", log}).out, "minutes") == 60);
+  Run zh = cli({"--lang", "zh", "service", "get", log});
+  CHECK(Contains(zh.out, "法律服务"));
+}
+
+// [SECTION] Follow-ups
+
+TEST_CASE("followup set reschedules and reassigns, cancel cancels, list shows the assignee",
+          "[cli][followup]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "跟进改期有限公司"});
+  Run added = cli.Json({"followup", "add", "--enterprise", id, "--due", "2024-06-10"});
+  REQUIRE(added.code == 0);
+  std::string f = Cli::Id(added.out);
+  REQUIRE(cli({"followup", "set", f, "due", "2024-06-18"}).code == 0);
+  REQUIRE(cli({"followup", "set", f, "assignee", "Li Na"}).code == 0);
+  Run list = cli({"followup", "list"});
+  CHECK(Contains(list.out, "Assignee"));
+  CHECK(Contains(list.out, "2024-06-18"));
+  CHECK(Contains(list.out, "Li Na"));
+  RequireRefused(cli({"followup", "set", f, "due", "next Tuesday"}));
+  RequireRefused(cli({"followup", "set", f, "enterprise_id", id}));
+  CHECK(JsonText(cli.Json({"followup", "list"}).out, "due_date") == "2024-06-18");
+
+  Run cancel = cli.Json({"followup", "cancel", f.substr(0, 10)});
+  REQUIRE(cancel.code == 0);
+  CHECK(JsonText(cancel.out, "status") == "cancelled");
+  CHECK(cli.Json({"followup", "list"}).out == "[]\n");
+  CHECK(JsonText(cli.Json({"followup", "list", "--all"}).out, "status") == "cancelled");
+}
+
+TEST_CASE("followup list --mine and --week", "[cli][followup]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "PK", "--name", "Weekly Traders"});
+  auto add = [&](const std::string& due, const std::string& who) {
+    Run r = cli.Json({"followup", "add", "--enterprise", id, "--due", due, "--assignee", who});
+    REQUIRE(r.code == 0);
+    return Cli::Id(r.out);
+  };
+  std::string mine_now = add("2024-06-17", "Ayesha Khan");
+  std::string mine_later = add("2024-07-01", "Ayesha Khan");
+  std::string theirs = add("2024-06-16", "Li Na");
+  Run who = cli({"followup", "list", "--mine"});
+  RequireRefused(who);
+  CHECK(Contains(who.err, "dosti user set"));
+  REQUIRE(cli({"user", "set", "Ayesha Khan"}).code == 0);
+  CHECK(cli({"user", "show"}).out == "Ayesha Khan\n");
+  CHECK(JsonText(cli.Json({"info"}).out, "user") == "Ayesha Khan");
+  Run mine = cli.Json({"followup", "list", "--mine"});
+  CHECK(dosti::testing::CountIds(mine.out) == 2);
+  CHECK(Contains(mine.out, mine_now));
+  CHECK(Contains(mine.out, mine_later));
+  Run week = cli.Json({"followup", "list", "--week"});
+  CHECK(dosti::testing::CountIds(week.out) == 2);
+  CHECK(Contains(week.out, theirs));
+  Run both = cli.Json({"followup", "list", "--mine", "--week"});
+  CHECK(dosti::testing::CountIds(both.out) == 1);
+  CHECK(Contains(both.out, mine_now));
+}
+
+TEST_CASE("The follow-up of a service note is listed in the reader's language", "[cli][followup]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "语言跟进有限公司"});
+  REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "legal", "--date",
+               "2024-06-14", "--summary", "合同审查"})
+              .code == 0);
+  CHECK(Contains(cli({"--lang", "zh", "followup", "list"}).out, "跟进 2024-06-14 的服务（法律服务）"));
+  CHECK(Contains(cli({"followup", "list"}).out, "Follow-up to the service of 2024-06-14"));
+  // Scripts get the structured row: no stored note, the service it follows.
+  Run json = cli.Json({"followup", "list"});
+  CHECK(Contains(json.out, "\"note\": null"));
+  CHECK(JsonText(json.out, "service_category") == "legal");
+}

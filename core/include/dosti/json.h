@@ -89,7 +89,7 @@ std::string Number(double v);
 // EnterpriseView the record's object plus "identifiers": [{"id", "type", "value", "check"}]
 // SearchHit      {"enterprise_id", "country", "name", "reason", "matched", "score"}
 // WorkspaceInfo  {"initialised", "workspace_name", "office", "device_id", "programme_id",
-//                 "schema_version"}
+//                 "schema_version", "user"}
 // ImportSummary  {"rows", "imported", "warnings": [Issue, ...]} (field "line N: column")
 // Issue          {"severity": "error"|"warning", "code": N, "key", "args": {name: value},
 //                 "field", "message"}
