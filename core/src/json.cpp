@@ -601,4 +601,20 @@ void Write(Writer& w, const LandingReport& r) {
   w.EndArray().EndObject();
 }
 
+void Write(Writer& w, const EventYieldReport& r) {
+  w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("now").Bool(r.now);
+  w.Key("events").BeginArray();
+  for (const EventYieldRow& row : r.rows) {
+    w.BeginObject();
+    w.Key("event_id").String(row.event_id).Key("name").String(row.name);
+    w.Key("kind").String(row.kind).Key("start_date").String(row.start_date);
+    w.Key("end_date").String(row.end_date).Key("office").String(row.office);
+    w.Key("registered").Int(row.registered).Key("enterprises").Int(row.enterprises);
+    w.Key("contacts").Int(row.contacts).Key("nominated").Int(row.nominated);
+    w.Key("selected").Int(row.selected);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
 }  // namespace dosti::json

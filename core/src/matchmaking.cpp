@@ -105,10 +105,7 @@ Result<Saved> Session::AddEvent(const Fields& input) {
   auto parsed = ParseFields(*m.store, "event", input);
   if (!parsed) return parsed.error();
   Fields row = std::move(*parsed);
-  DOSTI_TRY(CheckOneOf("kind", FieldText(row, "kind"),
-                       {"trade_fair", "training", "seminar", "b2b_matchmaking",
-                        "delegation_visit", "webinar"},
-                       true));
+  DOSTI_TRY(CheckOneOf("kind", FieldText(row, "kind"), kEventKinds, true));
   auto name = CheckName(FieldText(row, "name"), "name");
   if (!name) return name.error();
   SetField(row, "name", *name);
@@ -139,22 +136,43 @@ Result<Saved> Session::AddParticipation(const Fields& input) {
   Fields row = std::move(*parsed);
   auto event = m.Resolve("event", FieldText(row, "event_id"));
   if (!event) return event.error();
-  auto enterprise = m.Resolve("enterprise", FieldText(row, "enterprise_id"));
+  auto enterprise = m.Load("enterprise", FieldText(row, "enterprise_id"));
   if (!enterprise) return enterprise.error();
   SetField(row, "event_id", *event);
-  SetField(row, "enterprise_id", *enterprise);
+  SetField(row, "enterprise_id", enterprise->id);
   if (!FieldText(row, "contact_id").empty()) {
-    auto contact = m.Resolve("contact", FieldText(row, "contact_id"));
+    auto contact = m.Load("contact", FieldText(row, "contact_id"));
     if (!contact) return contact.error();
-    SetField(row, "contact_id", *contact);
+    if (contact->Text("enterprise_id") != enterprise->id) {
+      return MakeError(ErrorCode::kInvalid, "event.contact_elsewhere", RecordArgs(*enterprise),
+                       "contact_id");
+    }
+    SetField(row, "contact_id", contact->id);
   }
-  if (FieldText(row, "status").empty()) SetField(row, "status", std::string("registered"));
-  DOSTI_TRY(CheckOneOf("status", FieldText(row, "status"),
-                       {"registered", "attended", "no_show", "cancelled"}, true));
-  DOSTI_TRY(CheckOneOf("role", FieldText(row, "role"),
-                       {"visitor", "exhibitor", "speaker", "participant", "organiser"}));
-  Saved saved{m.store->NewId(), {}};
+  DOSTI_TRY(CheckOneOf("status", FieldText(row, "status"), kParticipationStatuses));
+  DOSTI_TRY(CheckOneOf("role", FieldText(row, "role"), kParticipationRoles));
+  // One participation per event and enterprise (merged records are one enterprise): a second
+  // call updates the first, so attending after registering, or twice, makes no duplicate.
+  auto existing = m.store->Select(
+      "SELECT id FROM event_participation WHERE event_id = ?1 AND archived = 0 AND enterprise_id IN"
+      " (SELECT id FROM enterprise WHERE id = ?2 OR canon_id = ?2"
+      "  OR id = (SELECT canon_id FROM enterprise WHERE id = ?2)) ORDER BY created_at, id LIMIT 1",
+      *event, enterprise->id);
+  if (!existing) return existing.error();
+  Saved saved;
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    if (!existing->empty()) {
+      saved.id = existing->front().id;
+      Fields changes;
+      for (const Field& f : row) {
+        if (f.name != "event_id" && f.name != "enterprise_id") changes.push_back(f);
+      }
+      auto n = m.store->Update("event_participation", saved.id, changes);
+      if (!n) return n.error();
+      return {};
+    }
+    if (FieldText(row, "status").empty()) SetField(row, "status", std::string("registered"));
+    saved.id = m.store->NewId();
     return m.store->Insert("event_participation", saved.id, row);
   });
   if (!r) return r.error();
@@ -163,7 +181,10 @@ Result<Saved> Session::AddParticipation(const Fields& input) {
 
 Result<std::vector<Record>> Session::ListEvents() {
   return impl_->store->Select(
-      "SELECT * FROM event WHERE archived = 0 ORDER BY start_date DESC, id");
+      "SELECT v.*, (SELECT count(DISTINCT coalesce(e.canon_id, e.id)) FROM event_participation p"
+      "  JOIN enterprise e ON e.id = p.enterprise_id WHERE p.event_id = v.id"
+      "  AND p.archived = 0 AND p.status = 'attended' AND e.archived = 0) AS attended "
+      "FROM event v WHERE v.archived = 0 ORDER BY v.start_date DESC, v.id");
 }
 
 }  // namespace dosti

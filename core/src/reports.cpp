@@ -5,7 +5,8 @@
 // through indexes: well under 100 ms of processor time on 10,000 enterprises and 100,000 service
 // logs (the "[benchmark]" test).
 //
-// Index: [SECTION] Helpers, Progress, Services, Funnel, Follow-ups, Quality, Coverage, Landing.
+// Index: [SECTION] Helpers, Progress, Services, Funnel, Follow-ups, Quality, Coverage, Landing,
+// Event yield.
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -519,6 +520,52 @@ Result<LandingReport> Session::ReportLanding() {
                       if (c < 0 || st < 0) return;
                       report.rows[c * kStatuses.size() + st].count = s.Int(2);
                     }));
+  return report;
+}
+
+// [SECTION] Event yield
+
+// Per event: enterprises and contacts that attended (status attended; merged records count
+// once, for the record they were merged into; archived enterprises not at all), and how many
+// of those enterprises were later nominated or selected: their DH-2023 stage history (theirs
+// or a merged record's) has a row at that stage or beyond, dated on or after the event's first
+// day. An enterprise selected before the fair is not the fair's yield unless it moved again.
+Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  EventYieldReport report;
+  report.now = !as_of_opt;
+  report.as_of = as_of_opt.value_or(m.Today());
+  // Whether `a.ent` has a history row at one of `stages` after the event began, by the cut.
+  auto later = [](std::string_view stages) {
+    return "(SELECT count(DISTINCT a.ent) FROM attended a WHERE a.event_id = v.id AND EXISTS ("
+           "  SELECT 1 FROM enrollment n JOIN enrollment_stage h ON h.enrollment_id = n.id"
+           "  WHERE n.programme_id = ?1 AND n.archived = 0 AND h.archived = 0"
+           "  AND n.enterprise_id IN (SELECT id FROM enterprise WHERE id = a.ent OR canon_id = a.ent)"
+           "  AND h.stage IN (" +
+           std::string(stages) +
+           ") AND h.changed_on >= v.start_date AND (?2 OR h.changed_on <= ?3)))";
+  };
+  std::string sql =
+      "WITH attended AS (SELECT p.event_id, coalesce(e.canon_id, e.id) AS ent, p.contact_id"
+      "  FROM event_participation p JOIN enterprise e ON e.id = p.enterprise_id"
+      "  WHERE p.archived = 0 AND p.status = 'attended' AND e.archived = 0) "
+      "SELECT v.id, v.name, v.kind, v.start_date, v.end_date, coalesce(v.office, ''),"
+      "  (SELECT count(*) FROM event_participation p WHERE p.event_id = v.id AND p.archived = 0"
+      "   AND p.status = 'registered'),"
+      "  (SELECT count(DISTINCT ent) FROM attended a WHERE a.event_id = v.id),"
+      "  (SELECT count(DISTINCT contact_id) FROM attended a WHERE a.event_id = v.id), " +
+      later("'nominated', 'shortlisted', 'selected', 'active', 'completed'") + ", " +
+      later("'selected', 'active', 'completed'") +
+      " FROM event v WHERE v.archived = 0 AND (?2 OR v.start_date <= ?3)"
+      " ORDER BY v.start_date DESC, v.id";
+  DOSTI_TRY(EachRow(
+      *m.db, sql,
+      [&](Stmt& s) {
+        report.rows.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
+                               s.Int(6), s.Int(7), s.Int(8), s.Int(9), s.Int(10)});
+      },
+      m.info.programme_id, int64_t{report.now ? 1 : 0}, FormatDate(report.as_of)));
   return report;
 }
 

@@ -128,6 +128,23 @@ const std::vector<CommandSpec>& Commands() {
        CmdReportCoverage},
       {"report", "landing", "[--csv]", "help.report_landing", 0, 0, {{"csv", false}}, true,
        CmdReportLanding},
+      {"report", "events", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_events", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportEvents},
+
+      {"event", "add",
+       "--kind trade_fair|training|seminar|b2b_matchmaking|delegation_visit|webinar --name TEXT "
+       "--start YYYY-MM-DD [--end YYYY-MM-DD] [--city T] [--office beijing|islamabad]",
+       "help.event_add", 0, 0,
+       {{"kind", true, true}, {"name", true, true}, {"start", true, true}, {"end"}, {"city"},
+        {"office"}},
+       true, CmdEventAdd},
+      {"event", "list", "", "help.event_list", 0, 0, {}, true, CmdEventList},
+      {"event", "attend",
+       "EVENT_ID ENTERPRISE_ID [--contact ID] "
+       "[--status attended|registered|no_show|cancelled] "
+       "[--role visitor|exhibitor|speaker|participant|organiser]",
+       "help.event_attend", 2, 2, {{"contact"}, {"status"}, {"role"}}, true, CmdEventAttend},
 
       {"import", "enterprises", "FILE.csv", "help.import", 1, 1, {}, true,
        CmdImportEnterprises},

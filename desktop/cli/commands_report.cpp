@@ -1,4 +1,4 @@
-// Reports: report progress|services|funnel|followups|quality|coverage|landing. The numbers
+// Reports: report progress|services|funnel|followups|quality|coverage|landing|events. The numbers
 // come from the core (the desktop and booth apps show the same ones); this file lays them out.
 #include <algorithm>
 #include <cstdio>
@@ -286,6 +286,32 @@ int CmdReportLanding(Context& c) {
       cells.push_back(std::to_string(n));
     }
     t.Add(std::move(cells));
+  }
+  return PrintLayout(c, l);
+}
+
+int CmdReportEvents(Context& c) {
+  int exit = 0;
+  if (!CheckOutput(c, &exit)) return exit;
+  auto as_of = AsOfOption(c, &exit);
+  if (!as_of) return exit;
+  auto r = c.s().ReportEventYield(*as_of);
+  if (!r) return Refuse(c, r.error());
+  if (c.json) return PrintReportJson(c, *r);
+  Layout l{"report.events", r->now ? Tr("report.now", c.lang) : FormatDate(r->as_of), {},
+           Table({FieldLabel("start_date", c.lang), FieldLabel("kind", c.lang),
+                  FieldLabel("name", c.lang), FieldLabel("registered", c.lang),
+                  FieldLabel("attended", c.lang), FieldLabel("contacts", c.lang),
+                  FieldLabel("later_nominated", c.lang), FieldLabel("later_selected", c.lang)})};
+  l.none_if_empty = true;
+  Table& t = l.table;
+  t.MaxWidth(2, 40);
+  for (size_t i = 3; i < 8; ++i) t.AlignRight(i);
+  for (const EventYieldRow& row : r->rows) {
+    t.Add({row.start_date, CodeLabel("event_kind", row.kind, c.lang), row.name,
+           std::to_string(row.registered), std::to_string(row.enterprises),
+           std::to_string(row.contacts), std::to_string(row.nominated),
+           std::to_string(row.selected)});
   }
   return PrintLayout(c, l);
 }

@@ -12,6 +12,18 @@ inline int64_t MsAt(Date d, int hour_utc = 4) {
   return DaysFromCivil(d) * 86'400'000 + int64_t{hour_utc} * 3'600'000;
 }
 
+// Follow-up filters spelled out (a brace list that leaves fields out warns under -Wextra).
+inline FollowUpFilter OverdueOnly() {
+  FollowUpFilter f;
+  f.overdue_only = true;
+  return f;
+}
+inline FollowUpFilter IncludingDone() {
+  FollowUpFilter f;
+  f.include_done = true;
+  return f;
+}
+
 struct Workspace {
   ManualClock clock{MsAt({2024, 6, 15})};
   SeededRandom random{42};

@@ -11,7 +11,9 @@
 #include "session_fixture.h"
 
 using namespace dosti;
+using dosti::testing::IncludingDone;
 using dosti::testing::MsAt;
+using dosti::testing::OverdueOnly;
 using dosti::testing::Workspace;
 
 namespace {
@@ -34,6 +36,13 @@ std::string Enterprise(Workspace& w, const std::string& country, const std::stri
 
 std::vector<Record> FollowUps(Workspace& w, FollowUpFilter filter = {}) {
   return Must(w->ListFollowUps(filter));
+}
+
+FollowUpFilter Assigned(const std::string& assignee, bool this_week) {
+  FollowUpFilter f;
+  f.assignee = assignee;
+  f.this_week = this_week;
+  return f;
 }
 
 // The row of `id` in a list (a copy: the lists are temporaries).
@@ -213,7 +222,7 @@ TEST_CASE("A follow-up is rescheduled, reassigned, cancelled and reopened", "[co
   std::string e = Enterprise(w, "CN", "跟进测试有限公司");
   std::string id = Must(w->AddFollowUp({{"subject_id", e}, {"due_date", std::string("2024-06-10")}}))
                        .id;
-  CHECK(Find(FollowUps(w, {.overdue_only = true}), id));
+  CHECK(Find(FollowUps(w, OverdueOnly()), id));
 
   Must(w->SetFollowUpField(id, "due_date", "2024-06-20"));
   Must(w->SetFollowUpField(id, "assignee", "  Li Na "));
@@ -226,14 +235,14 @@ TEST_CASE("A follow-up is rescheduled, reassigned, cancelled and reopened", "[co
   Must(w->CancelFollowUp(id));
   Must(w->CancelFollowUp(id));  // twice is once
   CHECK_FALSE(Find(FollowUps(w), id));
-  f = Find(FollowUps(w, {.include_done = true}), id);
+  f = Find(FollowUps(w, IncludingDone()), id);
   REQUIRE(f);
   CHECK(f->Text("status") == "cancelled");
   CHECK(f->Text("done_on").empty());
 
   Must(w->SetFollowUpField(id, "status", "open"));
   Must(w->CompleteFollowUp(id));
-  f = Find(FollowUps(w, {.include_done = true}), id);
+  f = Find(FollowUps(w, IncludingDone()), id);
   REQUIRE(f);
   CHECK(f->Text("status") == "done");
   CHECK(f->Text("done_on") == "2024-06-15");
@@ -280,11 +289,11 @@ TEST_CASE("My follow-ups and this week's: by the device's user and the next seve
     for (const Record& r : rows) out.push_back(r.id);
     return out;
   };
-  CHECK(ids(FollowUps(w, {.this_week = true})) ==
+  CHECK(ids(FollowUps(w, Assigned("", true))) ==
         std::vector<std::string>{overdue, today, sixth_day});
-  CHECK(ids(FollowUps(w, {.assignee = "LI NA"})) ==
+  CHECK(ids(FollowUps(w, Assigned("LI NA", false))) ==
         std::vector<std::string>{overdue, today, next_week});
-  CHECK(ids(FollowUps(w, {.assignee = "Li Na", .this_week = true})) ==
+  CHECK(ids(FollowUps(w, Assigned("Li Na", true))) ==
         std::vector<std::string>{overdue, today});
 
   // The device's user is who "mine" means, and who new follow-ups go to when nobody is named.

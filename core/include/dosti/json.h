@@ -160,6 +160,9 @@ std::string UtcTime(int64_t ms);
 //                  "message_key", "message_args"}]}
 // CoverageReport  {"month", "selected", "unserved_ids": [...], "unserved_names": [...]}
 // LandingReport   {"rows": [{"country", "landing_status", "count"}]}
+// EventYieldReport {"as_of", "now", "events": [{"event_id", "name", "kind", "start_date",
+//                  "end_date", "office", "registered", "enterprises", "contacts", "nominated",
+//                  "selected"}]}
 void Write(Writer& w, const ServiceCell& cell);
 void Write(Writer& w, const ProgressReport& r);
 void Write(Writer& w, const ServicesReport& r);
@@ -168,6 +171,7 @@ void Write(Writer& w, const FollowUpReport& r);
 void Write(Writer& w, const QualityReport& r);
 void Write(Writer& w, const CoverageReport& r);
 void Write(Writer& w, const LandingReport& r);
+void Write(Writer& w, const EventYieldReport& r);
 
 // One value as JSON text (pretty: two-space indentation, no trailing newline).
 template <typename T>

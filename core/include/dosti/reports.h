@@ -150,4 +150,24 @@ struct LandingReport {
   std::vector<LandingRow> rows;  // CN then PK, each with the four statuses in order
 };
 
+struct EventYieldRow {
+  std::string event_id;
+  std::string name, kind, start_date, end_date, office;
+  int64_t registered = 0;   // participations still at registered
+  int64_t enterprises = 0;  // distinct live enterprises that attended (merged ones as one)
+  int64_t contacts = 0;     // distinct contacts named in those attendances
+  int64_t nominated = 0;    // of those enterprises, how many reached nominated or a later
+                            // pipeline stage on or after the event's first day
+  int64_t selected = 0;     // ... reached selected, active or completed on or after it
+};
+
+// Event yield (DOMAIN.md): what each event brought in, and what became of it. Events that began
+// on or before the date, latest first. As of now, every stage change held counts; as of a
+// date, those dated (in the recording office's calendar, as the funnel) on or before it.
+struct EventYieldReport {
+  Date as_of;        // the date asked for; as of now, today in this device's office calendar
+  bool now = false;  // no date was asked for: everything recorded counts
+  std::vector<EventYieldRow> rows;
+};
+
 }  // namespace dosti

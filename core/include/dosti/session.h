@@ -45,6 +45,9 @@ extern const std::vector<std::string_view> kServiceCategories;  // training … 
 extern const std::vector<std::string_view> kEnrollmentStages;   // prospect … completed, exits
 extern const std::vector<std::string_view> kMatchmakingStages;  // proposed … deal_closed, exits
 extern const std::vector<std::string_view> kCooperationTypes;   // trade … other
+extern const std::vector<std::string_view> kEventKinds;         // trade_fair … webinar
+extern const std::vector<std::string_view> kParticipationStatuses;  // registered … cancelled
+extern const std::vector<std::string_view> kParticipationRoles;     // visitor … organiser
 
 struct SessionOptions {
   // {&clock, &random} and {&clock, &random, hook} both read as before the hook existed.
@@ -343,11 +346,20 @@ class Session {
   Result<std::vector<Record>> ListMatches();
 
   // [SECTION] Events
+  // Needs kind (kEventKinds), name, start_date; end_date defaults to the start, office to this
+  // office.
   Result<Saved> AddEvent(const Fields& fields);
+  // An enterprise (and optionally one of its contacts) at an event: needs event_id and
+  // enterprise_id; status (kParticipationStatuses) registered by default, role
+  // (kParticipationRoles) optional. One participation per event and enterprise: when the
+  // enterprise (or one merged into it) already has one, the fields given update it (a
+  // registration becomes attended) and its id is returned.
   Result<Saved> AddParticipation(const Fields& fields);
+  // Events, latest first, each with "attended": the distinct live enterprises that attended.
   Result<std::vector<Record>> ListEvents();
 
-  // [SECTION] Reports (DOMAIN.md "Reports"); `as_of` defaults to today.
+  // [SECTION] Reports (DOMAIN.md "Reports"); `as_of` defaults to now (progress, funnel, event
+  // yield: everything recorded) or today (follow-ups, quality); reports.h says what each cuts.
   Result<ProgressReport> ReportProgress(std::optional<Date> as_of = {});
   Result<ServicesReport> ReportServices(std::string_view month);
   Result<FunnelReport> ReportFunnel(std::optional<Date> as_of = {});
@@ -355,6 +367,7 @@ class Session {
   Result<QualityReport> ReportQuality(std::optional<Date> as_of = {});
   Result<CoverageReport> ReportCoverage(std::string_view month);
   Result<LandingReport> ReportLanding();
+  Result<EventYieldReport> ReportEventYield(std::optional<Date> as_of = {});
 
   // [SECTION] Import, export, demo data
   // Imports enterprises from CSV text (UTF-8, BOM optional; header row of enterprise column
