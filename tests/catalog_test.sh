@@ -9,7 +9,9 @@
 #      LITERAL_FOLDERS, every string literal shaped like a key ("word.word") whose first word is
 #      a namespace of the catalog (keys handed to helpers: BadCsv, CheckDigits, hint tables),
 #      except on #include lines and lines marked "catalog: not a key";
-#   5. no MakeErrorText (a sentence without a key) is left in the folders of NO_TEXT_FOLDERS.
+#   5. no MakeErrorText (a sentence without a key) is left in the folders of NO_TEXT_FOLDERS;
+#   6. every kind of label the code asks for, Label("kind", ...) or CodeLabel("kind", ...) in the
+#      folders of KEY_FOLDERS, has label.<kind>.* keys.
 # Usage: tests/catalog_test.sh [source root]   (default: the repository this script is in)
 # It first checks itself on a small tree with known faults, then checks the real tree.
 # Exit 0: clean; 1: faults (each printed as file:line: rule); 2: the self-check failed.
@@ -142,6 +144,18 @@ check_tree() (
     fi
   done
 
+  # Rule 6: kinds of label asked for.
+  sed -n 's/^label\.\([a-z_]*\)\..*/\1/p' "$tmp/keys" | LC_ALL=C sort -u >"$tmp/label_kinds"
+  # shellcheck disable=SC2086
+  for file in $(sources $KEY_FOLDERS); do
+    { grep -noE '(^|[^A-Za-z_:])(CodeLabel|Label)\("[a-z_]+"' "$file" || true; } |
+      sed -E 's/^([0-9]+):.*\("([a-z_]+)"$/\1 \2/' |
+      while read -r num kind; do
+        grep -qxF -- "$kind" "$tmp/label_kinds" ||
+          echo "$file:$num: label kind $kind has no label.$kind.* key"
+      done
+  done
+
   # Rule 5: sentences without a key.
   # shellcheck disable=SC2086
   for file in $(sources $NO_TEXT_FOLDERS); do
@@ -175,6 +189,11 @@ lost.placeholder
   en: line {line}: {what:msg}
   zh: 第 {line} 行
   ur: لائن {line}: {what:msg}
+
+label.good.key
+  en: good
+  zh: 好
+  ur: اچھا
 EOF
 cat >"$fake/core/catalog/b.cat" <<'EOF'
 good.key
@@ -196,6 +215,7 @@ cat >"$fake/core/src/bad.cpp" <<'EOF'
 Error B() { return MakeError(ErrorCode::kIo, "no.such.key"); }
 Error C() { return MakeErrorText(ErrorCode::kIo, "a sentence"); }
 const char* kHelperKey = "good.nothere";
+std::string D() { return CodeLabel("nosuchkind", "x", "en") + Label("good", "key", "en"); }
 EOF
 printf 'inline Error MakeErrorText(ErrorCode c, std::string m) { return {}; }\n' \
   >"$fake/core/include/dosti/result.h"
@@ -213,6 +233,7 @@ core/catalog/b.cat:9: not a text line (en:, zh: or ur: under a key)
 core/src/bad.cpp:1: uses the key no.such.key, which no catalog file has
 core/src/bad.cpp:2: MakeErrorText: give the error a catalog key (MakeError)
 core/src/bad.cpp:3: uses the key good.nothere, which no catalog file has
+core/src/bad.cpp:4: label kind nosuchkind has no label.nosuchkind.* key
 sync/src/s.cpp:1: uses the key sync.unknown, which no catalog file has"
 got=$(LC_ALL=C sort "$tmp/self.out")
 if [ "$got" != "$(echo "$expected" | LC_ALL=C sort)" ]; then

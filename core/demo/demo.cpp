@@ -1048,14 +1048,27 @@ class Seeder {
 
 }  // namespace
 
-Result<int64_t> SeedDemo(Session& session, int enterprises, uint64_t seed,
-                         const Progress& progress) {
+Result<int64_t> SeedDemo(Session& session, int enterprises, uint64_t seed, const Progress& progress,
+                         bool force) {
   Cancellation::Watch cancelled(session.cancellation());
   Session::Impl& m = session.impl();
   DOSTI_TRY(m.RequireInit());
   if (enterprises < 2 || enterprises > 100'000) {
     return MakeError(ErrorCode::kInvalid, "demo.enterprise_count",
                      {{"count", std::to_string(enterprises)}}, "enterprises");
+  }
+  if (!force) {
+    // Every other demo record hangs on an enterprise or an event, archived or merged ones too.
+    auto held =
+        m.db->Prepare("SELECT (SELECT count(*) FROM enterprise) + (SELECT count(*) FROM event)");
+    if (!held) return held.error();
+    if (auto r = (*held)->Step(); !r) return r.error();
+    const int64_t records = (*held)->Int(0);
+    (*held)->Reset();
+    if (records > 0) {
+      return MakeError(ErrorCode::kInvalid, "demo.workspace_has_records",
+                       {{"count", std::to_string(records)}});
+    }
   }
   Seeder seeder(session, seed, m.Today(), m.programme_start);
   // One transaction: the demo is there whole or not at all (a cancel rolls everything back).

@@ -1,4 +1,4 @@
-// Contacts: people at an enterprise, with phones in E.164 and consent.
+// Contacts: people at an enterprise, with phones in E.164, consent, and one primary contact.
 #include "dosti/text.h"
 #include "session_impl.h"
 
@@ -20,6 +20,89 @@ Result<std::string> CheckEmail(std::string_view raw) {
   return e;
 }
 
+// The columns a contact's writer checks, in the order AddContact checks them.
+constexpr std::string_view kCheckedFields[] = {
+    "full_name",       "latin_name",         "name_ur",        "position",
+    "mobile",          "office_phone",       "whatsapp",       "email",
+    "wechat",          "preferred_language", "consent_method", "is_primary",
+    "consent_contact", "consent_transfer",   "consent_date",   "archived"};
+
+// Checks and cleans field `f` of a contact row in place (phones to E.164 with the enterprise's
+// `country`), appending its warnings. Absent fields pass; a NULL clears an optional one.
+Result<void> CheckContactField(std::string_view f, Fields& row, std::string_view country,
+                               std::vector<Issue>& warnings) {
+  const Value* v = FindField(row, f);
+  const std::string field(f);
+  if (f == "full_name") {
+    auto name = CheckName(v ? ValueText(*v) : std::string(), f);
+    if (!name) return name.error();
+    SetField(row, f, *name);
+    return {};
+  }
+  if (!v || IsNull(*v)) {
+    // The flags are NOT NULL columns: "" is no answer for them.
+    if (v && (f == "is_primary" || f == "consent_contact" || f == "consent_transfer" ||
+              f == "archived")) {
+      return MakeError(ErrorCode::kInvalid, "value.zero_or_one", {{"field", field}}, field);
+    }
+    return {};
+  }
+  const std::string raw = ValueText(*v);
+  if (f == "latin_name" || f == "name_ur") {
+    auto n = CheckName(raw, f);
+    if (!n) return n.error();
+    SetField(row, f, *n);
+  } else if (f == "position" || f == "wechat") {
+    auto t = CheckText(f, raw, f == "position" ? 200 : 64, false);
+    if (!t) return t.error();
+    SetField(row, f, *t);
+  } else if (f == "mobile" || f == "office_phone" || f == "whatsapp") {
+    auto phone = NormalisePhone(raw, country, f);
+    if (!phone) return phone.error();
+    SetField(row, f, phone->e164);
+    for (const Issue& w : phone->warnings) warnings.push_back(w);
+  } else if (f == "email") {
+    auto e = CheckEmail(raw);
+    if (!e) return e.error();
+    SetField(row, f, *e);
+  } else if (f == "preferred_language") {
+    return CheckOneOf(f, raw, {"zh", "en", "ur"});
+  } else if (f == "consent_method") {
+    return CheckOneOf(f, raw, {"written", "verbal", "form", "email", "booth"});
+  } else if (f == "is_primary" || f == "consent_contact" || f == "consent_transfer" ||
+             f == "archived") {
+    int64_t n = FieldInt(row, f, -1);
+    if (n != 0 && n != 1) {
+      return MakeError(ErrorCode::kInvalid, "value.zero_or_one", {{"field", field}}, field);
+    }
+  } else if (f == "consent_date") {
+    auto date = CheckDate(f, raw);
+    if (!date) return date.error();
+  }
+  return {};
+}
+
+// Makes `contact_id` the only primary contact of its enterprise: the others that were primary
+// stop being so (inside the caller's transaction).
+Result<void> MakeSolePrimary(Session::Impl& m, const std::string& enterprise_id,
+                             const std::string& contact_id) {
+  auto others = m.store->Select(
+      "SELECT id FROM contact WHERE enterprise_id = ? AND is_primary = 1 AND id <> ?",
+      enterprise_id, contact_id);
+  if (!others) return others.error();
+  for (const Record& r : *others) {
+    auto n = m.store->Update("contact", r.id, {{"is_primary", int64_t{0}}});
+    if (!n) return n.error();
+  }
+  return {};
+}
+
+// The warning that an enterprise is left without a live primary contact.
+Issue NoPrimaryWarning(const Record& enterprise) {
+  return MakeWarning(ErrorCode::kInvalid, "is_primary", "contact.no_primary",
+                     RecordArgs(enterprise));
+}
+
 }  // namespace
 
 Result<Saved> Session::AddContact(const Fields& input) {
@@ -37,65 +120,18 @@ Result<Saved> Session::AddContact(const Fields& input) {
     return enterprise.error();
   }
   SetField(row, "enterprise_id", enterprise->id);
-  std::string country = enterprise->Text("country");
 
   Saved saved;
-  auto name = CheckName(FieldText(row, "full_name"), "full_name");
-  if (!name) return name.error();
-  SetField(row, "full_name", *name);
-  for (std::string_view f : {"latin_name", "name_ur"}) {
-    if (std::string t = FieldText(row, f); !t.empty()) {
-      auto n = CheckName(t, f);
-      if (!n) return n.error();
-      SetField(row, f, *n);
-    }
+  for (std::string_view f : kCheckedFields) {
+    DOSTI_TRY(CheckContactField(f, row, enterprise->Text("country"), saved.warnings));
   }
-  if (std::string t = FieldText(row, "position"); !t.empty()) {
-    auto p = CheckText("position", t, 200, false);
-    if (!p) return p.error();
-    SetField(row, "position", *p);
-  }
-  for (std::string_view f : {"mobile", "office_phone", "whatsapp"}) {
-    std::string raw = FieldText(row, f);
-    if (raw.empty()) continue;
-    auto phone = NormalisePhone(raw, country, f);
-    if (!phone) return phone.error();
-    SetField(row, f, phone->e164);
-    // Only the mobile must look like a mobile; an office line is a landline by nature.
-    if (f != "office_phone") {
-      for (const Issue& w : phone->warnings) saved.warnings.push_back(w);
-    }
-  }
-  if (std::string raw = FieldText(row, "email"); !raw.empty()) {
-    auto e = CheckEmail(raw);
-    if (!e) return e.error();
-    SetField(row, "email", *e);
-  }
-  if (std::string raw = FieldText(row, "wechat"); !raw.empty()) {
-    auto w = CheckText("wechat", raw, 64, false);
-    if (!w) return w.error();
-    SetField(row, "wechat", *w);
-  }
-  DOSTI_TRY(CheckOneOf("preferred_language", FieldText(row, "preferred_language"),
-                       {"zh", "en", "ur"}));
-  DOSTI_TRY(CheckOneOf("consent_method", FieldText(row, "consent_method"),
-                       {"written", "verbal", "form", "email", "booth"}));
-  for (std::string_view f : {"is_primary", "consent_contact", "consent_transfer"}) {
-    int64_t v = FieldInt(row, f, 0);
-    if (v != 0 && v != 1) {
-      return MakeError(ErrorCode::kInvalid, "value.zero_or_one", {{"field", std::string(f)}},
-                       std::string(f));
-    }
-  }
-  if (std::string d = FieldText(row, "consent_date"); !d.empty()) {
-    auto date = CheckDate("consent_date", d);
-    if (!date) return date.error();
-  } else if (FieldInt(row, "consent_contact") == 1 || FieldInt(row, "consent_transfer") == 1) {
+  if (FieldText(row, "consent_date").empty() &&
+      (FieldInt(row, "consent_contact") == 1 || FieldInt(row, "consent_transfer") == 1)) {
     SetField(row, "consent_date", FormatDate(m.Today()));
   }
 
-  auto existing = m.db->Prepare(
-      "SELECT count(*) FROM contact WHERE enterprise_id = ? AND archived = 0");
+  auto existing =
+      m.db->Prepare("SELECT count(*) FROM contact WHERE enterprise_id = ? AND archived = 0");
   if (!existing) return existing.error();
   (*existing)->Args(enterprise->id);
   auto step = (*existing)->Step();
@@ -106,7 +142,56 @@ Result<Saved> Session::AddContact(const Fields& input) {
 
   saved.id = m.store->NewId();
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
-    return m.store->Insert("contact", saved.id, row);
+    DOSTI_TRY(m.store->Insert("contact", saved.id, row));
+    if (FieldInt(row, "is_primary") == 1) {
+      DOSTI_TRY(MakeSolePrimary(m, enterprise->id, saved.id));
+    }
+    return {};
+  });
+  if (!r) return r.error();
+  return saved;
+}
+
+Result<Saved> Session::SetContactField(std::string_view id, std::string_view field,
+                                       std::string_view value) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  // Moving a contact to another enterprise would carry its primary flag and consent along
+  // unnoticed: add a contact there instead.
+  auto edit = BeginFieldEdit(m, "contact", id, field, value, "enterprise_id");
+  if (!edit) return edit.error();
+  const Record& contact = edit->record;
+  Fields& row = edit->row;
+  auto enterprise = m.Load("enterprise", contact.Text("enterprise_id"));
+  if (!enterprise) return enterprise.error();
+  Saved saved{contact.id, {}};
+  DOSTI_TRY(CheckContactField(field, row, enterprise->Text("country"), saved.warnings));
+  Fields changes{{std::string(field), *FindField(row, field)}};
+
+  // The enterprise's live primary contact is what selection relies on.
+  const bool makes_primary = field == "is_primary" && FieldInt(row, field) == 1;
+  if (makes_primary && contact.Int("archived") == 1) {
+    return MakeError(ErrorCode::kInvalid, "contact.primary_archived",
+                     RecordArgs(contact, "full_name"), "is_primary");
+  }
+  const bool live_primary = contact.Int("is_primary") == 1 && contact.Int("archived") == 0;
+  if (live_primary && (field == "is_primary" || field == "archived") &&
+      FieldInt(row, field) == (field == "archived" ? 1 : 0)) {
+    saved.warnings.push_back(NoPrimaryWarning(*enterprise));
+  }
+  // A consent given now is dated today (one date for both consents, as when adding).
+  if ((field == "consent_contact" || field == "consent_transfer") && FieldInt(row, field) == 1 &&
+      contact.Int(field) == 0) {
+    changes.push_back({"consent_date", FormatDate(m.Today())});
+  }
+
+  auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    auto n = m.store->Update("contact", contact.id, changes);
+    if (!n) return n.error();
+    if (makes_primary) {
+      DOSTI_TRY(MakeSolePrimary(m, enterprise->id, contact.id));
+    }
+    return {};
   });
   if (!r) return r.error();
   return saved;

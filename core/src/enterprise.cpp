@@ -200,7 +200,83 @@ Result<void> InsertIdentifier(Store& store, const std::string& id,
                        {"check_state", std::string(IdentifierCheckCode(c.check))}});
 }
 
+// The live records of an enterprise's group: itself and the records merged into it (their
+// enrollments, identifiers and matches count for it).
+constexpr const char* kGroup = "(SELECT id FROM enterprise WHERE id = ?1 OR canon_id = ?1)";
+
+bool IsHomeIdentifier(std::string_view country, std::string_view type) {
+  return type.rfind(country == "CN" ? "CN_" : "PK_", 0) == 0;
+}
+
+// What ties an enterprise to its home country (issue 9): a programme number (allocated by the
+// home office: DH-CN-001), an identifier of that country, a matchmaking pair (the pair would
+// join two enterprises of one country). Empty when the country may still change.
+Result<std::vector<Message>> CountryTies(Store& store, const Record& e) {
+  const std::string country = e.Text("country");
+  std::vector<Message> ties;
+  auto numbers = store.Select(std::string("SELECT programme_number FROM enrollment WHERE "
+                                          "archived = 0 AND programme_number <> '' AND "
+                                          "enterprise_id IN ") +
+                                  kGroup + " LIMIT 1",
+                              e.id);
+  if (!numbers) return numbers.error();
+  for (const Record& r : *numbers) {
+    ties.push_back(
+        MakeMessage("enterprise.country_tie.number", {{"number", r.Text("programme_number")}}));
+  }
+  auto ids = store.Select(std::string("SELECT type, value FROM enterprise_identifier WHERE "
+                                      "archived = 0 AND enterprise_id IN ") +
+                              kGroup + " ORDER BY created_at, id",
+                          e.id);
+  if (!ids) return ids.error();
+  for (const Record& r : *ids) {
+    if (!IsHomeIdentifier(country, r.Text("type"))) continue;
+    ties.push_back(MakeMessage("enterprise.country_tie.identifier",
+                               {{"type", r.Text("type")}, {"value", r.Text("value")}}));
+    break;  // one names the problem
+  }
+  auto matches = store.Select(std::string("SELECT count(*) AS n FROM matchmaking WHERE "
+                                          "archived = 0 AND (cn_enterprise_id IN ") +
+                                  kGroup + " OR pk_enterprise_id IN " + kGroup + ")",
+                              e.id);
+  if (!matches) return matches.error();
+  if (int64_t n = matches->empty() ? 0 : matches->front().Int("n"); n > 0) {
+    ties.push_back(MakeMessage("enterprise.country_tie.matches", {{"count", std::to_string(n)}}));
+  }
+  return ties;
+}
+
 }  // namespace
+
+Result<void> CheckCountryChange(Store& store, const Record& enterprise, std::string_view country) {
+  const std::string from = enterprise.Text("country");
+  if (country == from) return {};
+  auto ties = CountryTies(store, enterprise);
+  if (!ties) return ties.error();
+  if (ties->empty()) return {};
+  Args args = RecordArgs(enterprise);
+  args.emplace_back("from", from);
+  args.emplace_back("to", std::string(country));
+  AddMessageList(args, "ties", *ties);
+  return MakeError(ErrorCode::kReadOnlyField, "enterprise.country_locked", std::move(args),
+                   "country");
+}
+
+Result<void> CheckArchivable(Store& store, const Record& enterprise,
+                             std::string_view programme_id) {
+  auto rows =
+      store.Select(std::string("SELECT stage FROM enrollment WHERE archived = 0 AND "
+                               "programme_id = ?2 AND stage IN "
+                               "('selected', 'active', 'completed') AND enterprise_id IN ") +
+                       kGroup + " LIMIT 1",
+                   enterprise.id, programme_id);
+  if (!rows) return rows.error();
+  if (rows->empty()) return {};
+  Args args = RecordArgs(enterprise);
+  args.emplace_back("stage", rows->front().Text("stage"));
+  return MakeError(ErrorCode::kTransition, "enterprise.archive_selected", std::move(args),
+                   "archived");
+}
 
 Result<Saved> Session::AddEnterprise(const Fields& input, const std::vector<IdentifierInput>& ids) {
   Impl& m = *impl_;
@@ -258,27 +334,25 @@ Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view 
                                           std::string_view value) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  if (IsReadOnlyField(field) || field == "identifiers") {
-    if (field == "identifiers") {
-      return MakeError(ErrorCode::kReadOnlyField, "enterprise.identifiers_read_only", {},
-                       "identifiers");
-    }
-    return MakeError(ErrorCode::kReadOnlyField, "field.read_only", {{"field", std::string(field)}},
-                     std::string(field));
+  if (field == "identifiers") {
+    return MakeError(ErrorCode::kReadOnlyField, "enterprise.identifiers_read_only", {},
+                     "identifiers");
   }
-  auto rec = m.Load("enterprise", id);
-  if (!rec) return rec.error();
-  auto parsed = m.store->ParseValue("enterprise", field, value);
-  if (!parsed) return parsed.error();
-  Fields row = rec->fields;
-  SetField(row, field, *parsed);
-  Saved saved{rec->id, {}};
+  auto edit = BeginFieldEdit(m, "enterprise", id, field, value);
+  if (!edit) return edit.error();
+  const Record& rec = edit->record;
+  Fields& row = edit->row;
+  Saved saved{rec.id, {}};
   DOSTI_TRY(ValidateEnterprise(row, saved.warnings, nullptr));
+  if (field == "country") DOSTI_TRY(CheckCountryChange(*m.store, rec, FieldText(row, field)));
+  if (field == "archived" && FieldInt(row, field) == 1 && rec.Int("archived") == 0) {
+    DOSTI_TRY(CheckArchivable(*m.store, rec, m.info.programme_id));
+  }
   if (field == "name") {
-    DOSTI_TRY(DuplicateWarnings(*m.store, rec->id, FieldText(row, "name"), {}, saved.warnings));
+    DOSTI_TRY(DuplicateWarnings(*m.store, rec.id, FieldText(row, "name"), {}, saved.warnings));
   }
   auto r = InTransaction(*m.db, [&]() -> Result<int> {
-    return m.store->Update("enterprise", rec->id, {{std::string(field), *FindField(row, field)}});
+    return m.store->Update("enterprise", rec.id, {{std::string(field), *FindField(row, field)}});
   });
   if (!r) return r.error();
   return saved;
@@ -313,6 +387,9 @@ Result<void> Session::ArchiveEnterprise(std::string_view id, bool archived) {
   DOSTI_TRY(m.RequireInit());
   auto rec = m.Load("enterprise", id);
   if (!rec) return rec.error();
+  if (archived && rec->Int("archived") == 0) {
+    DOSTI_TRY(CheckArchivable(*m.store, *rec, m.info.programme_id));
+  }
   auto r = InTransaction(*m.db, [&]() -> Result<int> {
     return m.store->Update("enterprise", rec->id, {{"archived", int64_t{archived ? 1 : 0}}});
   });

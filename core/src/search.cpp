@@ -58,18 +58,6 @@ std::string LikeEscape(std::string_view s) {
   return out;
 }
 
-bool LooksLikePhone(std::string_view q) {
-  int digits = 0;
-  for (char c : q) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != ' ' && c != '-' && c != '+' && c != '(' && c != ')' && c != '.') {
-      return false;
-    }
-  }
-  return digits >= 7;
-}
-
 struct Collector {
   std::vector<SearchHit> hits;
   std::unordered_map<std::string, size_t> index;
@@ -135,8 +123,10 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
                                 ident),
                        MatchReason::kIdentifier, "matched"));
   }
-  // 2. Phone, in both countries' national forms (the query has no enterprise to take one from).
-  if (LooksLikePhone(q)) {
+  // 2. Phone, in both countries' national forms (the query has no enterprise to take one from),
+  // read as contact add reads a phone: full-width digits from a Chinese IME and Urdu digits
+  // count as digits. A query that is no phone number (letters, too few digits) gives no form.
+  {
     std::set<std::string> forms;
     for (std::string_view country : kCountries) {
       if (auto p = NormalisePhone(q, country)) forms.insert(p->e164);

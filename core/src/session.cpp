@@ -84,6 +84,22 @@ bool IsReadOnlyField(std::string_view f) {
          f == "merged_into" || IsLocalColumn(f);
 }
 
+Result<FieldEdit> BeginFieldEdit(Session::Impl& m, std::string_view table, std::string_view id,
+                                 std::string_view field, std::string_view value,
+                                 std::string_view also_read_only) {
+  if (IsReadOnlyField(field) || (!also_read_only.empty() && field == also_read_only)) {
+    return MakeError(ErrorCode::kReadOnlyField, "field.read_only", {{"field", std::string(field)}},
+                     std::string(field));
+  }
+  auto record = m.Load(table, id);
+  if (!record) return record.error();
+  auto parsed = m.store->ParseValue(table, field, value);
+  if (!parsed) return parsed.error();
+  FieldEdit edit{*record, record->fields};
+  SetField(edit.row, field, std::move(*parsed));
+  return edit;
+}
+
 Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& input) {
   auto t = store.Table(table);
   if (!t) return t.error();

@@ -101,6 +101,17 @@ Result<void> CheckDeviceId(std::string_view device_id);
 // Columns no caller sets directly: the id, the stamps, the merge link (set by duplicate
 // merging) and the local columns.
 bool IsReadOnlyField(std::string_view field);
+// The start of a one-field edit (Set*Field): the record of `table` as stored and its fields
+// with `field` set to `value` parsed to the column's type ("" → NULL), for the caller to check
+// and write. kReadOnlyField for a column no caller sets (IsReadOnlyField, or
+// `also_read_only`), kUnknownField, kNotFound, kAmbiguous, the value's parse error.
+struct FieldEdit {
+  Record record;
+  Fields row;
+};
+Result<FieldEdit> BeginFieldEdit(Session::Impl& m, std::string_view table, std::string_view id,
+                                 std::string_view field, std::string_view value,
+                                 std::string_view also_read_only = {});
 // The fields of a new row of `table` from a caller's input: each must be a settable column
 // (not id, the stamps, local columns or merged_into); text is parsed to the column's type;
 // NULLs are dropped.
@@ -109,6 +120,14 @@ Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& i
 // collects every error instead of stopping at the first.
 Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
                                 std::vector<Error>* all_errors);
+// Refuses (kReadOnlyField, "enterprise.country_locked") moving `enterprise` to `country` once
+// it holds a programme number, an identifier of its home country or a matchmaking pair
+// (enterprise.cpp): progress and matches would count it for the wrong country.
+Result<void> CheckCountryChange(Store& store, const Record& enterprise, std::string_view country);
+// Refuses (kTransition, "enterprise.archive_selected") archiving an enterprise whose enrollment
+// in `programme_id` is selected, active or completed: it would drop out of progress unseen.
+// An exit (withdrawn, declined, rejected) recorded first makes it archivable (core/README.md).
+Result<void> CheckArchivable(Store& store, const Record& enterprise, std::string_view programme_id);
 // Pairs of live enterprises that look like one (duplicates.cpp); used by the duplicates list
 // and the data-quality report.
 Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m);

@@ -165,6 +165,76 @@ bool IsPkMobile(std::string_view e164) {  // ^\+923\d{9}$
   return e164.size() == 13 && e164.substr(0, 4) == "+923" && AllDigits(e164.substr(1));
 }
 
+// [SECTION] Country codes typed without "+" or "00", and numbers without an area code.
+// The numbering facts are those of libphonenumber's metadata for CN and PK (its
+// resources/PhoneNumberMetadata.xml; read in the copy Debian ships as python3-phonenumbers
+// 8.12.57, data/region_CN.py and region_PK.py), each quoted where it is used. `d` is always a
+// string of ASCII digits.
+
+std::string_view WithoutTrunkZero(std::string_view d) {
+  return !d.empty() && d[0] == '0' ? d.substr(1) : d;
+}
+
+// National (significant) numbers of mobiles as DOMAIN.md has them: CN 1[3-9] and 9 digits,
+// PK 3 and 9 digits (libphonenumber's PK mobile: 3(?:[0-24]\d|3[0-7]|55|64)\d{7}).
+bool IsCnMobileNational(std::string_view n) {
+  return n.size() == 11 && n[0] == '1' && n[1] >= '3' && n[1] <= '9';
+}
+bool IsPkMobileNational(std::string_view n) { return n.size() == 10 && n[0] == '3'; }
+
+// Whether digits beginning with 86 can be a Chinese national number. CN generalDesc:
+// national numbers have 7 to 12 digits, and the only pattern admitting a leading 86 is
+// 86\d{6} ("8[0-57-9]" elsewhere leaves 86 out): eight digits, or fewer for a local number.
+bool CanBeCnNationalFrom86(std::string_view d) { return d.size() <= 8; }
+
+// Whether digits beginning with 92 can be a Pakistani national number: the fixed lines of the
+// 92x areas (9(?:2[2-8]|...)[2-9]\d{5,6}: 9 or 10 digits) and the UAN of Kohat (9(?:...|22|...)
+// 111\d{6}: 922111 and 6 digits). PK's generalDesc is wider (it admits 12 digits from 920 and
+// 921, and libphonenumber keeps "92 0222 812476" as +92 920222812476), but no number type
+// does; here the 0 after 92 is the trunk 0 it is.
+bool CanBePkNationalFrom92(std::string_view d) {
+  return d.size() <= 10 || (d.size() == 12 && d.rfind("922111", 0) == 0);
+}
+
+// True when the digits of a number written for an enterprise of `country` (CN or PK, upper
+// case), without "+", "00" or a trunk 0, begin with a country code: "86 138 0013 8000" is
+// +86 138 0013 8000, not +86 86138…. Two cases:
+// - the country's own code where the digits cannot be a national number (libphonenumber's
+//   rule when it parses a number for a region: the code goes when what remains is a number
+//   and the whole is not, or when the whole is too long);
+// - the other programme country's code before one of its mobiles (a Chinese enterprise's
+//   man in Lahore): "92 300 1234567" has 12 digits beginning with 9, and Chinese numbers
+//   beginning with 9 have at most 11 (CN generalDesc (?:[3-579]\d|8[0-57-9])\d{6,9});
+//   "86 138 0013 8000" has 13, and Pakistani numbers at most 12. Neither can be national.
+bool BeginsWithCountryCode(std::string_view country, std::string_view d) {
+  const bool cn = country == "CN";
+  if (d.rfind(cn ? "86" : "92", 0) == 0) {
+    return cn ? !CanBeCnNationalFrom86(d) : !CanBePkNationalFrom92(d);
+  }
+  if (d.rfind(cn ? "92" : "86", 0) == 0) {
+    const std::string_view rest = WithoutTrunkZero(d.substr(2));
+    return cn ? IsPkMobileNational(rest) : IsCnMobileNational(rest);
+  }
+  return false;
+}
+
+// The warning for a landline written without its area code ("6512 3456" for 010 6512 3456),
+// or "" when the number has one. Landlines are an area code and a subscriber number of 7 or
+// 8 digits in China, 5 to 8 in Pakistan, so a national number of 8 digits or fewer lacks it
+// (CN fixed lines have 9 to 11 digits beyond local-only numbers; PK fixed line
+// possibleLengths 9 and 10, localOnly 5 to 8). Pakistan's toll-free 800\d{5} and premium
+// 900\d{5} numbers have 8 digits and no area code by design.
+std::string_view MissingAreaCodeKey(std::string_view international) {
+  const std::string_view national = international.substr(2);
+  if (national.size() > 8) return {};
+  if (international.rfind("86", 0) == 0) return "phone.no_area_code_cn";
+  if (international.rfind("92", 0) == 0 && national.rfind("800", 0) != 0 &&
+      national.rfind("900", 0) != 0) {
+    return "phone.no_area_code_pk";
+  }
+  return {};
+}
+
 bool IsWord(std::string_view word, std::initializer_list<std::string_view> list) {
   return std::find(list.begin(), list.end(), word) != list.end();
 }
@@ -344,14 +414,13 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
   } else {
     std::string upper(country);
     for (char& ch : upper) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
-    const std::string_view national =
-        std::string_view(digits).substr(digits[0] == '0' ? 1 : 0);  // the trunk prefix
-    if (upper == "CN") {
-      international = "86" + std::string(national);
-    } else if (upper == "PK") {
-      international = "92" + std::string(national);
-    } else {
+    if (upper != "CN" && upper != "PK") {
       return MakeError(ErrorCode::kBadPhone, "phone.no_country", {}, field_name);
+    }
+    if (digits[0] != '0' && BeginsWithCountryCode(upper, digits)) {
+      international = digits;  // the country code without its "+"
+    } else {
+      international = (upper == "CN" ? "86" : "92") + std::string(WithoutTrunkZero(digits));
     }
   }
   // Business cards write "+86 (0)10 6512 3456": China and Pakistan numbers never start with
@@ -377,13 +446,19 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
   CheckedPhone phone;
   phone.e164 = "+" + international;
   phone.plausible_mobile = IsCnMobile(phone.e164) || IsPkMobile(phone.e164);
-  // Landlines are expected in office-phone fields; only mobile fields warn.
+  // Landlines are expected in office-phone fields: only mobile fields warn that a number is
+  // no mobile, and the others that a landline lacks its area code.
   const bool mobile_field = field.find("mobile") != std::string_view::npos ||
                             field.find("whatsapp") != std::string_view::npos;
-  if (!phone.plausible_mobile && mobile_field) {
-    std::string_view key = international.rfind("86", 0) == 0   ? "phone.not_cn_mobile"
-                           : international.rfind("92", 0) == 0 ? "phone.not_pk_mobile"
-                                                                : "phone.not_mobile";
+  std::string_view key;
+  if (mobile_field && !phone.plausible_mobile) {
+    key = international.rfind("86", 0) == 0   ? "phone.not_cn_mobile"
+          : international.rfind("92", 0) == 0 ? "phone.not_pk_mobile"
+                                              : "phone.not_mobile";
+  } else if (!mobile_field && !phone.plausible_mobile) {
+    key = MissingAreaCodeKey(international);
+  }
+  if (!key.empty()) {
     phone.warnings.push_back(
         MakeWarning(ErrorCode::kBadPhone, field_name, key, {{"number", phone.e164}}));
   }

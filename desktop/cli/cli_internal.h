@@ -63,6 +63,8 @@ int CmdEnterpriseUnarchive(Context& c);
 int CmdIdentifierAdd(Context& c);
 int CmdContactAdd(Context& c);
 int CmdContactList(Context& c);
+int CmdContactGet(Context& c);
+int CmdContactSet(Context& c);
 int CmdServiceAdd(Context& c);
 int CmdServiceGet(Context& c);
 int CmdServiceSet(Context& c);
@@ -164,8 +166,7 @@ int PrintSaved(Context& c, const Saved& saved, std::string_view done_key);
 // instants as dates and times in UTC.
 std::string Shown(std::string_view field, const Value& v, std::string_view lang);
 // A record as the field/value rows of `get` commands (PrintPairs), labels and values in `lang`.
-std::vector<std::pair<std::string, std::string>> RecordRows(const Record& r,
-                                                            std::string_view lang);
+std::vector<std::pair<std::string, std::string>> FieldRows(const Record& r, std::string_view lang);
 
 // [SECTION] The sync identity (commands_trust.cpp)
 // The key passphrase: --key-passphrase-file F (F "-": standard input), else
@@ -222,8 +223,7 @@ std::string Fmt(std::string_view key, std::string_view lang,
                 std::initializer_list<std::string> args);
 // A column's header: the core's Label("field", ...) first, then the CLI's table, then the name.
 std::string FieldLabel(std::string_view field, std::string_view lang);
-// A code's label (kinds of dosti::Label plus the CLI's: "landing_status", "status", "reason",
-// "check", "bool"), falling back to the code.
+// A code's label (dosti::Label: core/catalog/labels.cat), falling back to the code.
 std::string CodeLabel(std::string_view kind, std::string_view code, std::string_view lang);
 bool IsLanguage(std::string_view lang);
 

@@ -68,6 +68,8 @@ const std::vector<CommandSpec>& Commands() {
         {"language"}, {"consent", false}, {"consent-transfer", false}, {"consent-method"}},
        true, CmdContactAdd},
       {"contact", "list", "ENTERPRISE_ID", "help.contact_list", 1, 1, {}, true, CmdContactList},
+      {"contact", "get", "ID", "help.contact_get", 1, 1, {}, true, CmdContactGet},
+      {"contact", "set", "ID FIELD VALUE", "help.contact_set", 3, 3, {}, true, CmdContactSet},
 
       {"service", "add",
        "--enterprise ID --category training|strategy|policy|personnel|legal|exchange|finance "
@@ -149,8 +151,8 @@ const std::vector<CommandSpec>& Commands() {
       {"import", "enterprises", "FILE.csv", "help.import", 1, 1, {}, true,
        CmdImportEnterprises},
       {"export", "", "DIR", "help.export", 1, 1, {}, true, CmdExport},
-      {"demo", "seed", "[--enterprises N] [--seed S]", "help.demo", 0, 0,
-       {{"enterprises"}, {"seed"}}, true, CmdDemoSeed},
+      {"demo", "seed", "[--enterprises N] [--seed S] [--force]", "help.demo", 0, 0,
+       {{"enterprises"}, {"seed"}, {"force", false}}, true, CmdDemoSeed},
 
       // Duplicates and replication (commands_sync.cpp). Commands with needs_workspace false
       // here still need a device (RequireDevice): a replica works before its records arrive.

@@ -83,7 +83,7 @@ int CmdDemoSeed(Context& c) {
     seed = *n;
   }
   auto written = SeedDemo(c.s(), static_cast<int>(enterprises), static_cast<uint64_t>(seed),
-                          ProgressPrinter(c, "seeded", 0));
+                          ProgressPrinter(c, "seeded", 0), c.Has("force"));
   if (!written) return Refuse(c, written.error());
   if (c.json) {
     json::Writer w(true);

@@ -1,5 +1,5 @@
 // Enterprises, their identifiers and contacts: enterprise add|get|set|list|search|archive|
-// unarchive, identifier add, contact add|list.
+// unarchive, identifier add, contact add|list|get|set.
 #include <cstdio>
 #include <ostream>
 
@@ -62,10 +62,19 @@ std::string Shown(std::string_view field, const Value& v, std::string_view lang)
   }
   if (field == "category") return CodeLabel("category", t, lang);
   if (field == "landing_status" || field == "record_state" || field == "source" ||
-      field == "state" || field == "status" || field == "outcome" || field == "delivery_mode") {
+      field == "size_class" || field == "state" || field == "status" || field == "outcome" ||
+      field == "delivery_mode") {
     return CodeLabel(field, t, lang);
   }
   return t;
+}
+
+std::vector<std::pair<std::string, std::string>> FieldRows(const Record& r, std::string_view lang) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const Field& f : r.fields) {
+    rows.push_back({FieldLabel(f.name, lang), Shown(f.name, f.value, lang)});
+  }
+  return rows;
 }
 
 int PrintSaved(Context& c, const Saved& saved, std::string_view done_key) {
@@ -78,13 +87,6 @@ int PrintSaved(Context& c, const Saved& saved, std::string_view done_key) {
     PrintWarnings(c, saved.warnings);
   }
   return 0;
-}
-
-std::vector<std::pair<std::string, std::string>> RecordRows(const Record& r,
-                                                            std::string_view lang) {
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const Field& f : r.fields) rows.push_back({FieldLabel(f.name, lang), Shown(f.name, f.value, lang)});
-  return rows;
 }
 
 int CmdEnterpriseAdd(Context& c) {
@@ -122,7 +124,7 @@ int CmdEnterpriseGet(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  std::vector<std::pair<std::string, std::string>> rows = RecordRows(view->record, c.lang);
+  std::vector<std::pair<std::string, std::string>> rows = FieldRows(view->record, c.lang);
   for (const Identifier& i : view->identifiers) {
     rows.push_back({FieldLabel("identifier", c.lang),
                     std::string(IdentifierTypeCode(i.type)) + " " +
@@ -279,6 +281,57 @@ int CmdContactAdd(Context& c) {
   PrintPairs(c.out, rows);
   PrintWarnings(c, saved->warnings);
   return 0;
+}
+
+namespace {
+
+// `contact set`'s FIELD: a column of `contact get --json`, or the word of the `contact add`
+// option that sets it (consent, primary, language, title, office-phone, e-mail, ...).
+std::string ContactField(std::string_view word) {
+  static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
+      {"consent", "consent_contact"}, {"primary", "is_primary"}, {"language", "preferred_language"},
+      {"name", "full_name"},          {"title", "position"},     {"e-mail", "email"}};
+  for (const auto& [alias, column] : kAliases) {
+    if (word == alias) return std::string(column);
+  }
+  return FieldName(word);
+}
+
+// Yes and no for the contact's flags, as people type them; anything else goes to the core.
+std::string FlagValue(std::string_view field, std::string_view value) {
+  if (field != "is_primary" && field != "consent_contact" && field != "consent_transfer" &&
+      field != "archived") {
+    return std::string(value);
+  }
+  for (std::string_view yes : {"yes", "true", "y"}) {
+    if (value == yes) return "1";
+  }
+  for (std::string_view no : {"no", "false", "n"}) {
+    if (value == no) return "0";
+  }
+  return std::string(value);
+}
+
+}  // namespace
+
+int CmdContactGet(Context& c) {
+  auto contact = c.s().GetContact(c.positional[0]);
+  if (!contact) return Refuse(c, contact.error());
+  if (c.json) {
+    json::Writer w(true);
+    json::Write(w, *contact);
+    PrintJson(c, w);
+    return 0;
+  }
+  PrintPairs(c.out, FieldRows(*contact, c.lang));
+  return 0;
+}
+
+int CmdContactSet(Context& c) {
+  const std::string field = ContactField(c.positional[1]);
+  auto saved = c.s().SetContactField(c.positional[0], field, FlagValue(field, c.positional[2]));
+  if (!saved) return Refuse(c, saved.error());
+  return PrintSaved(c, *saved, "contact.saved");
 }
 
 int CmdContactList(Context& c) {

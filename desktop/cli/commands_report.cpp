@@ -37,6 +37,13 @@ int PrintReportJson(Context& c, const T& report) {
 // then the pairs as two-cell rows, through the core's CSV writer (dosti/csv.h), so a
 // spreadsheet gets the same cells, whole, in the same language.
 struct Layout {
+  Layout(std::string_view heading_key, std::string period_text, std::vector<std::string> lines,
+         Table columns)
+      : heading(heading_key),
+        period(std::move(period_text)),
+        above(std::move(lines)),
+        table(std::move(columns)) {}
+
   std::string_view heading;  // the CLI's key of the report's title
   std::string period;        // "2024-06", "2024-06-30 (...)", or ""
   std::vector<std::string> above;

@@ -75,7 +75,7 @@ int CmdServiceGet(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  PrintPairs(c.out, RecordRows(*r, c.lang));
+  PrintPairs(c.out, FieldRows(*r, c.lang));
   return 0;
 }
 

@@ -116,9 +116,9 @@ std::optional<Conflict> FindConflict(Context& c, const std::string& prefix, int*
   }
   if (hits.size() == 1) return std::move(hits.front());
   if (hits.empty()) {
-    *exit = Refuse(c, "no open conflict " + prefix + " (dosti conflicts list shows them)");
+    *exit = Refuse(c, Fmt("conflict.none", c.lang, {prefix}));
   } else {
-    *exit = Refuse(c, "several conflicts start with " + prefix + "; give more of the id");
+    *exit = Refuse(c, Fmt("conflict.ambiguous", c.lang, {prefix}));
   }
   return std::nullopt;
 }
@@ -253,8 +253,8 @@ int CmdConflictsResolve(Context& c) {
   std::string shown;
   if (keep) {
     if (*keep < 1 || *keep > static_cast<int64_t>(conflict->values.size())) {
-      return Refuse(c, "--keep must be between 1 and " + std::to_string(conflict->values.size()) +
-                           " (the values of conflict " + conflict->id + ")");
+      return Refuse(c, Fmt("conflict.keep_range", c.lang,
+                           {std::to_string(conflict->values.size()), conflict->id}));
     }
     if (auto r = c.s().ResolveConflictKeep(conflict->id, static_cast<int>(*keep)); !r) {
       return Refuse(c, r.error());

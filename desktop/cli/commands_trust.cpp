@@ -275,7 +275,7 @@ namespace {
 void PrintDevices(Context& c, const std::vector<sync::DeviceView>& devices) {
   Table t({FieldLabel("id", c.lang), FieldLabel("role", c.lang), FieldLabel("office", c.lang),
            FieldLabel("status", c.lang), FieldLabel("expires", c.lang),
-           FieldLabel("envelopes", c.lang), ""});
+           FieldLabel("envelopes", c.lang), FieldLabel("note", c.lang)});
   t.AlignRight(5);
   for (const auto& d : devices) {
     std::string note = d.self ? Tr("device.self", c.lang) : "";
@@ -393,10 +393,10 @@ int CmdRosterShow(Context& c) {
     PrintJson(c, w);
     return 0;
   }
-  PrintPairs(c.out, {{"workspace", ToHex(t.workspace())},
-                     {"roster version", std::to_string(t.roster_version())},
-                     {"roster id", ToHex(t.roster_id())},
-                     {"epoch (this device)", std::to_string(c.node->epoch())}});
+  PrintPairs(c.out, {{FieldLabel("workspace", c.lang), ToHex(t.workspace())},
+                     {Tr("roster.version", c.lang), std::to_string(t.roster_version())},
+                     {Tr("roster.id", c.lang), ToHex(t.roster_id())},
+                     {Tr("roster.epoch", c.lang), std::to_string(c.node->epoch())}});
   c.out << '\n';
   PrintDevices(c, devices);
   if (!quarantine->empty()) {
@@ -458,8 +458,9 @@ int CmdBundleImport(Context& c) {
     PrintReceived(c, report->received);
   }
   if (report->damaged) {
-    c.err << "error: " << c.positional[0] << ": " << MessageText(report->damage, c.lang)
-          << "; the valid envelopes in it were kept\n";
+    c.err << "error: "
+          << Fmt("bundle.damaged", c.lang, {c.positional[0], MessageText(report->damage, c.lang)})
+          << '\n';
   } else if (failed) {
     c.err << "error: " << Fmt("received.rejected_count", c.lang, {std::to_string(report->received.rejected)})
           << '\n';

@@ -40,11 +40,7 @@ std::string FieldLabel(std::string_view field, std::string_view lang) {
 
 std::string CodeLabel(std::string_view kind, std::string_view code, std::string_view lang) {
   if (code.empty()) return {};
-  std::string_view core = Label(kind, code, lang);
-  if (core != code) return std::string(core);
-  std::string k = CliKey("code." + std::string(kind) + "." + std::string(code));
-  if (HasKey(k)) return Translate(k, lang);
-  return std::string(code);
+  return std::string(Label(kind, code, lang));
 }
 
 }  // namespace dosti::cli

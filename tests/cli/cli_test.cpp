@@ -491,6 +491,142 @@ TEST_CASE("contact add makes an enterprise's first contact primary", "[cli]") {
   CHECK(human.out.find("主要联系人") != std::string::npos);
 }
 
+TEST_CASE("contact add keeps a country code typed without + once", "[cli][phone]") {
+  Cli cli;
+  cli.Init();
+  std::string cn = cli.Add({"--country", "CN", "--name", "北京星河科技有限公司"});
+  std::string pk = cli.Add({"--country", "PK", "--name", "Indus Software (Pvt.) Ltd"});
+  Run a = cli.Json({"contact", "add", "--enterprise", cn, "--name", "王伟", "--mobile",
+                    "86 138 0013 8000", "--office-phone", "86 10 6512 3456"});
+  REQUIRE(a.code == 0);
+  CHECK(JsonText(a.out, "mobile") == "+8613800138000");
+  CHECK(a.out.find("\"warnings\": []") != std::string::npos);
+  Run b = cli.Json({"contact", "add", "--enterprise", pk, "--name", "Ayesha Khan", "--mobile",
+                    "92 300 1234567"});
+  CHECK(JsonText(b.out, "mobile") == "+923001234567");
+  // An office line without its area code is saved, with a warning on stderr.
+  Run c =
+      cli({"contact", "add", "--enterprise", cn, "--name", "李娜", "--office-phone", "6512 3456"});
+  REQUIRE(c.code == 0);
+  CHECK(c.err.find("warning: +8665123456 looks like a local number without its area code") !=
+        std::string::npos);
+  // Searching with the digits a Chinese IME or an Urdu keyboard gives.
+  Run fullwidth = cli.Json({"enterprise", "search", "１３８ ００１３ ８０００"});
+  CHECK(JsonText(fullwidth.out, "enterprise_id") == cn);
+  Run urdu = cli.Json({"enterprise", "search", "۰۳۰۰۱۲۳۴۵۶۷"});
+  CHECK(JsonText(urdu.out, "enterprise_id") == pk);
+  CHECK(JsonText(urdu.out, "reason") == "phone");
+}
+
+TEST_CASE("contact get shows every column and contact set edits one", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::vector<std::string> complete = kCompleteCn;
+  std::string e = cli.Add(complete);
+  Run added = cli.Json({"contact", "add", "--enterprise", e, "--name", "刘洋"});
+  std::string first = Cli::Id(added.out);
+  REQUIRE_FALSE(first.empty());
+  Run get = cli.Json({"contact", "get", first});
+  REQUIRE(get.code == 0);
+  for (const char* column :
+       {"id", "enterprise_id", "full_name", "position", "mobile", "office_phone", "email", "wechat",
+        "whatsapp", "preferred_language", "is_primary", "consent_contact", "consent_transfer",
+        "consent_date", "consent_method", "archived", "created_at", "updated_at"}) {
+    INFO(column);
+    CHECK(HasKey(get.out, column));
+  }
+  CHECK(JsonInt(get.out, "is_primary") == 1);
+  CHECK(JsonInt(get.out, "consent_contact") == 0);
+
+  // The first contact had no consent: selection is refused until it is recorded.
+  RequireRefused(cli({"enroll", e, "selected"}));
+  Run consent = cli.Json({"contact", "set", first, "consent_contact", "1"});
+  REQUIRE(consent.code == 0);
+  CHECK(Cli::Id(consent.out) == first);
+  CHECK(JsonInt(cli.Json({"contact", "get", first}).out, "consent_contact") == 1);
+  CHECK(JsonText(cli.Json({"contact", "get", first}).out, "consent_date") == "2024-06-15");
+  REQUIRE(cli({"enroll", e, "selected"}).code == 0);
+
+  // The words of contact add work as FIELD too, and yes/no for flags.
+  REQUIRE(cli({"contact", "set", first, "title", "总经理"}).code == 0);
+  REQUIRE(cli({"contact", "set", first, "email", "Liu.Yang@Example.com"}).code == 0);
+  REQUIRE(cli({"contact", "set", first, "consent-transfer", "yes"}).code == 0);
+  REQUIRE(cli({"contact", "set", first, "wechat", "liuyang_88"}).code == 0);
+  Run after = cli.Json({"contact", "get", first.substr(0, 10)});
+  CHECK(JsonText(after.out, "position") == "总经理");
+  CHECK(JsonText(after.out, "email") == "liu.yang@example.com");
+  CHECK(JsonInt(after.out, "consent_transfer") == 1);
+  Run human = cli({"contact", "get", first, "--lang", "zh"});
+  REQUIRE(human.code == 0);
+  CHECK(human.out.find("总经理") != std::string::npos);
+
+  // Bad values, unknown fields and unknown contacts are refused and change nothing.
+  RequireRefused(cli({"contact", "set", first, "email", "nobody"}));
+  RequireRefused(cli({"contact", "set", first, "colour", "blue"}));
+  RequireRefused(cli({"contact", "set", first, "enterprise_id", e}));
+  RequireRefused(cli({"contact", "set", "0123456789abcdef0123456789abcdef", "title", "CEO"}));
+  RequireRefused(cli({"contact", "get", "0123456789abcdef0123456789abcdef"}));
+  RequireUsage(cli({"contact", "set", first, "title"}));
+  CHECK(JsonText(cli.Json({"contact", "get", first}).out, "email") == "liu.yang@example.com");
+}
+
+TEST_CASE("contact set primary makes the enterprise's other contacts not primary", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::string e = cli.Add({"--country", "PK", "--name", "Lahore Agritech"});
+  std::string first =
+      Cli::Id(cli.Json({"contact", "add", "--enterprise", e, "--name", "Imran Ali"}).out);
+  std::string second = Cli::Id(
+      cli.Json({"contact", "add", "--enterprise", e, "--name", "Sana Mir", "--consent"}).out);
+  Run r = cli.Json({"contact", "set", second, "primary", "1"});
+  REQUIRE(r.code == 0);
+  CHECK(JsonInt(cli.Json({"contact", "get", first}).out, "is_primary") == 0);
+  CHECK(JsonInt(cli.Json({"contact", "get", second}).out, "is_primary") == 1);
+  Run list = cli.Json({"contact", "list", e});
+  CHECK(JsonText(list.out, "full_name") == "Sana Mir");  // the primary comes first
+  // Taking the flag away leaves none, which is said.
+  Run none = cli({"contact", "set", second, "is_primary", "0"});
+  REQUIRE(none.code == 0);
+  CHECK(none.err.find("has no primary contact now") != std::string::npos);
+  CHECK(none.err.find("dosti contact set") != std::string::npos);
+}
+
+TEST_CASE("enterprise set country is refused once the programme counts the enterprise", "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::vector<std::string> complete = kCompleteCn;
+  std::string e = cli.Add(complete);
+  REQUIRE(cli({"contact", "add", "--enterprise", e, "--name", "陈静", "--consent"}).code == 0);
+  REQUIRE(cli({"enroll", e, "selected"}).code == 0);
+  Run r = cli({"enterprise", "set", e, "country", "PK"});
+  RequireRefused(r);
+  CHECK(r.err.find("DH-CN-001") != std::string::npos);
+  CHECK(JsonText(cli.Json({"enterprise", "get", e}).out, "country") == "CN");
+  Run progress = cli.Json({"report", "progress"});
+  CHECK(progress.out.find("\"selected\": 1") != std::string::npos);
+}
+
+TEST_CASE("enterprise archive refuses a selected enterprise and says how to record its exit",
+          "[cli]") {
+  Cli cli;
+  cli.Init();
+  std::vector<std::string> complete = kCompleteCn;
+  std::string e = cli.Add(complete);
+  REQUIRE(cli({"contact", "add", "--enterprise", e, "--name", "陈静", "--consent"}).code == 0);
+  REQUIRE(cli({"enroll", e, "selected"}).code == 0);
+  Run r = cli({"enterprise", "archive", e});
+  RequireRefused(r);
+  CHECK(r.err.find("counts toward progress") != std::string::npos);
+  CHECK(r.err.find("dosti enroll " + e + " withdrawn --reason") != std::string::npos);
+  RequireRefused(cli({"enterprise", "set", e, "archived", "1"}));
+  CHECK(JsonInt(cli.Json({"enterprise", "get", e}).out, "archived") == 0);
+
+  REQUIRE(cli({"enroll", e, "withdrawn", "--reason", "opened in Dubai instead"}).code == 0);
+  Run archived = cli.Json({"enterprise", "archive", e});
+  REQUIRE(archived.code == 0);
+  CHECK(JsonInt(archived.out, "archived") == 1);
+}
+
 // [SECTION] Services and follow-ups
 
 TEST_CASE("Service add refuses short durations and future dates, saving nothing", "[cli]") {
@@ -814,6 +950,20 @@ TEST_CASE("demo seed fills the workspace and prints progress on stderr", "[cli]"
   CHECK(JsonInt(r.out, "records") > 10);
   CHECK(CountIds(cli.Json({"enterprise", "list", "--country", "CN"}).out) == 5);
   CHECK(r.err.find("seeded ") != std::string::npos);
+}
+
+TEST_CASE("demo seed refuses a workspace that holds records unless --force", "[cli][demo]") {
+  Cli cli;
+  cli.Init();
+  cli.Add({"--country", "PK", "--name", "Lahore Agritech"});
+  Run r = cli({"demo", "seed", "--enterprises", "10"});
+  RequireRefused(r);
+  CHECK(r.err.find("already holds records") != std::string::npos);
+  CHECK(r.err.find("--force") != std::string::npos);
+  CHECK(CountIds(cli.Json({"enterprise", "list"}).out) == 1);
+  Run forced = cli.Json({"demo", "seed", "--enterprises", "10", "--force"});
+  REQUIRE(forced.code == 0);
+  CHECK(CountIds(cli.Json({"enterprise", "list"}).out) == 11);
 }
 
 // [SECTION] The JSON writer shared by the CLI and the wasm facade (core/include/dosti/json.h)

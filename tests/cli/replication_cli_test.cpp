@@ -534,5 +534,5 @@ TEST_CASE("digest prints one line of 64 hex digits, also as JSON", "[cli][replic
   // Help lists the commands in the user's language.
   std::string help = p.bj.Ok({"help", "bundle", "--lang", "zh"});
   CHECK(help.find("dosti bundle import FILE") != std::string::npos);
-  CHECK(help.find("导入包") != std::string::npos);
+  CHECK(help.find("导入同步包") != std::string::npos);
 }

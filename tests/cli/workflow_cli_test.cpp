@@ -135,7 +135,7 @@ TEST_CASE("Every report prints as CSV with a byte order mark, CRLF and its table
   CHECK(Contains(zh.out, "法律服务,1,1,1.5"));
 }
 
-TEST_CASE("--csv with --json is a usage error", "[cli][reports][csv]") {
+TEST_CASE("A report asked for with both --csv and --json is a usage error", "[cli][reports][csv]") {
   Cli cli;
   cli.Init();
   RequireUsage(cli({"report", "progress", "--csv", "--json"}));

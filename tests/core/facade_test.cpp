@@ -186,6 +186,13 @@ TEST_CASE("List totals match the records after every kind of write", "[core][lis
   auto all = w->ListEnterprises({"", "", true, 0});
   REQUIRE(all);
   REQUIRE(all->size() >= 4);
+  // One that counts toward progress records its exit before it can be archived.
+  auto first = w->GetEnrollment((*all)[0].id);
+  REQUIRE(first);
+  const std::string stage = *first ? (*first)->Text("stage") : "";
+  if (stage == "selected" || stage == "active" || stage == "completed") {
+    REQUIRE(w->Enroll((*all)[0].id, "withdrawn", "left the programme"));
+  }
   REQUIRE(w->ArchiveEnterprise((*all)[0].id, true));
   REQUIRE(w->SetEnterpriseField((*all)[1].id, "sector", "6201"));
   REQUIRE(w->SetEnterpriseField((*all)[1].id, "owning_office", "islamabad"));

@@ -12,16 +12,10 @@
 
 using namespace dosti;
 using dosti::testing::MsAt;
+using dosti::testing::Must;
 using dosti::testing::Workspace;
 
 namespace {
-
-template <typename T>
-T Must(Result<T> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-  return std::move(*r);
-}
 
 // A second device of the workspace (the other office), on its own clock.
 struct Peer {

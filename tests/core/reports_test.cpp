@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "dosti/session.h"
+#include "session_fixture.h"
 
 using dosti::Date;
 using dosti::ErrorCode;
@@ -22,23 +23,12 @@ using dosti::IdentifierInput;
 using dosti::IdentifierType;
 using dosti::Result;
 using dosti::Session;
+using dosti::testing::Must;
 
 namespace {
 
 int64_t MsAt(Date d, int hour_utc = 4) {  // 04:00 UTC is noon in Beijing
   return dosti::DaysFromCivil(d) * 86'400'000 + int64_t{hour_utc} * 3'600'000;
-}
-
-template <typename T>
-T Must(Result<T> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-  return std::move(*r);
-}
-
-void Must(Result<void> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
 }
 
 // The dataset (dates are 2024; the clock stands at noon in Beijing unless said otherwise):
@@ -48,7 +38,8 @@ void Must(Result<void> r) {
 //   CN4 福州老字号贸易 USCC failing its check; nominated 05-01, shortlisted 06-01
 //   CN5 杭州西湖茶业  booth draft of 05-01, legacy number, contact without consent; prospect 06-10
 //   CN6 星河科技(北京) the same USCC as CN1; a WeChat id shared with CN2
-//   CN7 archived after being selected on 05-10, with a service and a contact without consent
+//   CN7 selected on 05-10, withdrawn and archived 06-15, with a service and a contact without
+//       consent
 //   PK1 Indus Software (Private) Limited  nominated 05-01, selected 05-10; operating
 //   PK2 Karachi Textiles  nominated 05-01, declined 05-10; mobile and e-mail shared with PK3
 //   PK3 Lahore Agritech   nominated 05-01, shortlisted and selected 06-01 (two rows that day)
@@ -206,6 +197,7 @@ struct Dataset {
     Log(cn3, "strategy", "2024-06-14", 60, "beijing", "draft");
     Log(pk3, "policy", "2024-05-31", 60, "islamabad");
     Log(cn7, "training", "2024-06-06", 60, "beijing");
+    Must(s->Enroll(cn7, "withdrawn", "merged into its parent group"));
     Must(s->ArchiveEnterprise(cn7, true));
 
     FollowUp(cn1, "2024-06-10", "li.wei", "beijing");         // overdue

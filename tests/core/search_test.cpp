@@ -113,6 +113,21 @@ TEST_CASE("Identifiers, phones, e-mail and WeChat match exactly and rank first",
   CHECK(Has(w.Find("wangwei_hw"), w.huawei, MatchReason::kWechat));
 }
 
+TEST_CASE("Phones typed with full-width or Urdu digits find their contact",
+          "[core][search][phone]") {
+  SearchWorkspace w;
+  REQUIRE(w->AddContact({{"enterprise_id", w.zte},
+                         {"full_name", std::string("李娜")},
+                         {"mobile", std::string("139 0013 9000")}}));
+  // What a Chinese IME types, and what an Urdu keyboard types: as contact add accepts them.
+  CHECK(Has(w.Find("１３９ ００１３ ９０００"), w.zte, MatchReason::kPhone));
+  CHECK(Has(w.Find("۰۳۰۰۱۲۳۴۵۶۷"), w.indus, MatchReason::kPhone));
+  CHECK(Has(w.Find("٠٣٠٠-١٢٣٤٥٦٧"), w.indus, MatchReason::kPhone));  // Arabic-Indic
+  // And with the country code typed without its +.
+  CHECK(Has(w.Find("92 300 1234567"), w.indus, MatchReason::kPhone));
+  CHECK(Has(w.Find("86 139 0013 9000"), w.zte, MatchReason::kPhone));
+}
+
 TEST_CASE("A misspelt name is offered as similar", "[core][search]") {
   SearchWorkspace w;
   CHECK(Has(w.Find("Indus Data Sytems"), w.indus, MatchReason::kSimilarName));

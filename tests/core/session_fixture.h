@@ -1,12 +1,26 @@
 // A fresh in-memory workspace with a fixed clock and seeded ids, for core tests.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 
 #include "dosti/session.h"
 
 namespace dosti::testing {
+
+// The value of a result that must have succeeded (the test stops with its message otherwise).
+template <typename T>
+T Must(Result<T> r) {
+  INFO((r ? std::string() : r.error().message));
+  REQUIRE(r);
+  return std::move(*r);
+}
+
+inline void Must(Result<void> r) {
+  INFO((r ? std::string() : r.error().message));
+  REQUIRE(r);
+}
 
 inline int64_t MsAt(Date d, int hour_utc = 4) {
   return DaysFromCivil(d) * 86'400'000 + int64_t{hour_utc} * 3'600'000;
@@ -42,6 +56,16 @@ struct Workspace {
   // primary contact who consented.
   std::string CompleteEnterprise(const std::string& country, const std::string& name,
                                  const std::string& identifier) {
+    std::string id = EnterpriseWithoutContact(country, name, identifier);
+    auto contact = session->AddContact({{"enterprise_id", id},
+                                        {"full_name", std::string("Contact of ") + name},
+                                        {"consent_contact", std::string("1")}});
+    if (!contact) throw std::runtime_error(contact.error().message);
+    return id;
+  }
+  // The same without its contact: everything selection needs but the primary contact.
+  std::string EnterpriseWithoutContact(const std::string& country, const std::string& name,
+                                       const std::string& identifier) {
     Fields f{{"country", country}, {"name", name}, {"sector", std::string("6201")},
              {"region", country == "CN" ? std::string("CN-BJ") : std::string("PK-IS")},
              {"city", country == "CN" ? std::string("Beijing") : std::string("Islamabad")}};
@@ -49,11 +73,12 @@ struct Workspace {
                        identifier};
     auto saved = session->AddEnterprise(f, {id});
     if (!saved) throw std::runtime_error(saved.error().message);
-    auto contact = session->AddContact({{"enterprise_id", saved->id},
-                                        {"full_name", std::string("Contact of ") + name},
-                                        {"consent_contact", std::string("1")}});
-    if (!contact) throw std::runtime_error(contact.error().message);
     return saved->id;
+  }
+  // An enterprise with a country and a name only (and the identifiers given).
+  std::string PlainEnterprise(const std::string& country, const std::string& name,
+                              const std::vector<IdentifierInput>& ids = {}) {
+    return Must(session->AddEnterprise({{"country", country}, {"name", name}}, ids)).id;
   }
 };
 

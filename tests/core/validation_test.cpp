@@ -300,6 +300,84 @@ TEST_CASE("A trunk zero written after the country code is dropped", "[core][vali
   CHECK(dosti::NormalisePhone("+92 (0)300 1234567", "CN")->e164 == "+923001234567");
 }
 
+TEST_CASE("A country code typed without + or 00 is recognised and not doubled",
+          "[core][validation][phone]") {
+  struct Case {
+    const char* raw;
+    const char* country;
+    const char* e164;
+  };
+  // Each as libphonenumber parses it for the region (python3-phonenumbers 8.12.57), except
+  // the last three, which it leaves as national numbers (see below).
+  for (const Case& c : {Case{"86 138 0013 8000", "CN", "+8613800138000"},
+                        Case{"8613800138000", "CN", "+8613800138000"},
+                        Case{"92 300 1234567", "PK", "+923001234567"},
+                        Case{"86 10 6512 3456", "CN", "+861065123456"},
+                        Case{"86 010 6512 3456", "CN", "+861065123456"},
+                        Case{"86 571 8765 4321", "CN", "+8657187654321"},
+                        Case{"92 21 3456 7890", "PK", "+922134567890"},
+                        Case{"92 42 3576 1234", "PK", "+924235761234"},
+                        Case{"92 928 612345", "PK", "+92928612345"},
+                        Case{"92 0300 1234567", "PK", "+923001234567"},
+                        Case{"８６ １３８ ００１３ ８０００", "CN", "+8613800138000"},
+                        Case{"۹۲ ۳۰۰ ۱۲۳۴۵۶۷", "PK", "+923001234567"},
+                        // National numbers that begin like the country code stay national.
+                        Case{"928 612345", "PK", "+92928612345"},
+                        Case{"922 111 123456", "PK", "+92922111123456"},
+                        Case{"8612 3456", "CN", "+8686123456"},
+                        // The other programme country's mobiles, which cannot be national
+                        // numbers here (a 12-digit CN number never begins with 9; PK numbers
+                        // have at most 12 digits).
+                        Case{"92 300 1234567", "CN", "+923001234567"},
+                        Case{"86 138 0013 8000", "PK", "+8613800138000"},
+                        // A trunk 0 after 92: libphonenumber keeps +92 920222812476, which no
+                        // PK number type admits.
+                        Case{"92 0222 812476", "PK", "+92222812476"}}) {
+    INFO(c.raw << " for " << c.country);
+    for (const char* field : {"mobile", "office_phone"}) {
+      const auto r = dosti::NormalisePhone(c.raw, c.country, field);
+      REQUIRE(r);
+      CHECK(r->e164 == c.e164);
+    }
+  }
+  // The DOMAIN.md vectors are unchanged.
+  CHECK(dosti::NormalisePhone("0086 138 0013 8000", "PK")->e164 == "+8613800138000");
+  CHECK(dosti::NormalisePhone("0300-1234567", "CN")->e164 == "+863001234567");
+}
+
+TEST_CASE("An office phone without its area code is saved with a warning",
+          "[core][validation][phone]") {
+  const auto beijing = dosti::NormalisePhone("6512 3456", "CN", "office_phone");
+  REQUIRE(beijing);
+  CHECK(beijing->e164 == "+8665123456");
+  REQUIRE(beijing->warnings.size() == 1);
+  CHECK(beijing->warnings[0].severity == Severity::kWarning);
+  CHECK(beijing->warnings[0].code == ErrorCode::kBadPhone);
+  CHECK(beijing->warnings[0].field == "office_phone");
+  CHECK(beijing->warnings[0].key == "phone.no_area_code_cn");
+  CHECK_THAT(beijing->warnings[0].message, Catch::Contains("+8665123456") &&
+                                               Catch::Contains("without its area code"));
+
+  const auto islamabad = dosti::NormalisePhone("234 5678", "PK", "office_phone");
+  REQUIRE(islamabad);
+  REQUIRE(islamabad->warnings.size() == 1);
+  CHECK(islamabad->warnings[0].key == "phone.no_area_code_pk");
+
+  // With the area code, and Pakistan's toll-free numbers, which have none by design.
+  for (const char* raw : {"010-6512 3456", "+86 10 6512 3456", "0571 8765 4321"}) {
+    INFO(raw);
+    CHECK(dosti::NormalisePhone(raw, "CN", "office_phone")->warnings.empty());
+  }
+  for (const char* raw : {"051 234 5678", "021 3456 7890", "0800 12345", "0300 1234567"}) {
+    INFO(raw);
+    CHECK(dosti::NormalisePhone(raw, "PK", "office_phone")->warnings.empty());
+  }
+  // A mobile field says that it is no mobile, once.
+  const auto mobile = dosti::NormalisePhone("6512 3456", "CN", "mobile");
+  REQUIRE(mobile->warnings.size() == 1);
+  CHECK(mobile->warnings[0].key == "phone.not_cn_mobile");
+}
+
 TEST_CASE("Urdu keyboard digits count as digits in a phone number", "[core][validation][phone]") {
   CHECK(dosti::NormalisePhone("۰۳۰۰-۱۲۳۴۵۶۷", "PK")->e164 == "+923001234567");
 }

@@ -13,22 +13,11 @@
 using namespace dosti;
 using dosti::testing::IncludingDone;
 using dosti::testing::MsAt;
+using dosti::testing::Must;
 using dosti::testing::OverdueOnly;
 using dosti::testing::Workspace;
 
 namespace {
-
-template <typename T>
-T Must(Result<T> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-  return std::move(*r);
-}
-
-void Must(Result<void> r) {
-  INFO((r ? std::string() : r.error().message));
-  REQUIRE(r);
-}
 
 std::string Enterprise(Workspace& w, const std::string& country, const std::string& name) {
   return Must(w->AddEnterprise({{"country", country}, {"name", name}})).id;

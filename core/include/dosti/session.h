@@ -290,9 +290,25 @@ class Session {
 
   // [SECTION] Contacts
   // Needs enterprise_id and full_name. Phones are normalised with the enterprise's country.
-  // The first contact of an enterprise becomes primary.
+  // The first contact of an enterprise becomes primary; a contact added with is_primary 1
+  // becomes its enterprise's only primary contact. A consent given without consent_date is
+  // dated today.
   Result<Saved> AddContact(const Fields& fields);
+  // Sets one field of a contact from its text form ("" clears an optional field), checked as
+  // AddContact checks it: a column of `GetContact` (full_name, position, mobile, office_phone,
+  // whatsapp, email, wechat, preferred_language, consent_contact, consent_transfer,
+  // consent_date, consent_method, is_primary, archived, ...). Flags take 0 or 1.
+  // - is_primary 1 makes it the enterprise's only primary contact (the others get 0, in the
+  //   same transaction); kInvalid ("contact.primary_archived") for an archived contact.
+  // - consent_contact or consent_transfer going from 0 to 1 sets consent_date to today.
+  // - Leaving the enterprise without a live primary contact (is_primary 0, or archiving the
+  //   primary one) is saved with the warning "contact.no_primary": selection needs one.
+  // Errors: kNotFound, kAmbiguous, kUnknownField, kReadOnlyField (id, stamps, enterprise_id),
+  // the field's validation error (kBadPhone, kBadName, kInvalid, kBadDate).
+  Result<Saved> SetContactField(std::string_view id, std::string_view field,
+                                std::string_view value);
   Result<std::vector<Record>> ListContacts(std::string_view enterprise_id);
+  // Every column of the contact (archived ones too); kNotFound, kAmbiguous.
   Result<Record> GetContact(std::string_view id);
 
   // [SECTION] Services and follow-ups

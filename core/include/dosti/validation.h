@@ -74,13 +74,18 @@ struct CheckedPhone {
 // dropped; full-width and Arabic-Indic digits count as digits. "+..." and "00..." keep their own
 // country code whatever `country` says; a national number takes `country` ("CN" → +86,
 // "PK" → +92, either case) after dropping one trunk 0. A trunk 0 written after +86 or +92
-// ("+86 (0)10 ...") is dropped too.
+// ("+86 (0)10 ...") is dropped too. A country code typed without "+" or "00" is recognised
+// where the digits cannot be a national number of `country` (libphonenumber's metadata, cited
+// in validation.cpp): "86 138 0013 8000" and "86 10 6512 3456" for CN, "92 300 1234567" for
+// PK, and the other programme country's code before one of its mobiles ("92 300 1234567"
+// for CN).
 // Error kBadPhone naming `field`: invalid UTF-8, letters or other symbols, a + not at the
 // start, no digits, a national number while `country` is neither CN nor PK, a country code
 // starting with 0, more than 15 digits in all, or fewer than 7 after the country code.
 // plausible_mobile: matches ^\+861[3-9]\d{9}$ or ^\+923\d{9}$. When it does not and `field`
-// names a mobile (contains "mobile" or "whatsapp"), one kBadPhone warning says so; office and
-// other phone fields expect landlines and get no warning.
+// names a mobile (contains "mobile" or "whatsapp"), one kBadPhone warning says so. Office and
+// other phone fields expect landlines: they warn only when a Chinese or Pakistani landline
+// has no area code (8 national digits or fewer, "6512 3456"), keys phone.no_area_code_cn|pk.
 Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view country,
                                     std::string_view field = "mobile");
 
