@@ -603,6 +603,12 @@ void Write(Writer& w, const LandingReport& r) {
 
 void Write(Writer& w, const EventYieldReport& r) {
   w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("now").Bool(r.now);
+  w.Key("cuts").BeginArray();
+  for (const CountryCut& cut : r.cuts) {
+    w.BeginObject().Key("country").String(cut.country).Key("calendar").String(cut.calendar);
+    w.Key("time_zone").String(cut.time_zone).EndObject();
+  }
+  w.EndArray();
   w.Key("events").BeginArray();
   for (const EventYieldRow& row : r.rows) {
     w.BeginObject();

@@ -128,7 +128,7 @@ Result<Saved> Session::AddEvent(const Fields& input) {
   return saved;
 }
 
-Result<Saved> Session::AddParticipation(const Fields& input) {
+Result<ParticipationSaved> Session::AddParticipation(const Fields& input) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   auto parsed = ParseFields(*m.store, "event_participation", input);
@@ -140,26 +140,19 @@ Result<Saved> Session::AddParticipation(const Fields& input) {
   if (!enterprise) return enterprise.error();
   SetField(row, "event_id", *event);
   SetField(row, "enterprise_id", enterprise->id);
-  if (!FieldText(row, "contact_id").empty()) {
-    auto contact = m.Load("contact", FieldText(row, "contact_id"));
-    if (!contact) return contact.error();
-    if (contact->Text("enterprise_id") != enterprise->id) {
-      return MakeError(ErrorCode::kInvalid, "event.contact_elsewhere", RecordArgs(*enterprise),
-                       "contact_id");
-    }
-    SetField(row, "contact_id", contact->id);
-  }
+  DOSTI_TRY(CheckContactOf(m, row, enterprise->id));
   DOSTI_TRY(CheckOneOf("status", FieldText(row, "status"), kParticipationStatuses));
   DOSTI_TRY(CheckOneOf("role", FieldText(row, "role"), kParticipationRoles));
   // One participation per event and enterprise (merged records are one enterprise): a second
   // call updates the first, so attending after registering, or twice, makes no duplicate.
   auto existing = m.store->Select(
       "SELECT id FROM event_participation WHERE event_id = ?1 AND archived = 0 AND enterprise_id IN"
-      " (SELECT id FROM enterprise WHERE id = ?2 OR canon_id = ?2"
-      "  OR id = (SELECT canon_id FROM enterprise WHERE id = ?2)) ORDER BY created_at, id LIMIT 1",
+      " (SELECT id FROM enterprise WHERE coalesce(canon_id, id) ="
+      "  (SELECT coalesce(canon_id, id) FROM enterprise WHERE id = ?2))"
+      " ORDER BY created_at, id LIMIT 1",
       *event, enterprise->id);
   if (!existing) return existing.error();
-  Saved saved;
+  ParticipationSaved saved;
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
     if (!existing->empty()) {
       saved.id = existing->front().id;
@@ -176,6 +169,17 @@ Result<Saved> Session::AddParticipation(const Fields& input) {
     return m.store->Insert("event_participation", saved.id, row);
   });
   if (!r) return r.error();
+  // DOMAIN.md: marking a training attended offers one service log per attending enterprise;
+  // not when the enterprise (or one merged with it) already has a log of this event.
+  auto offer = m.store->Select(
+      "SELECT 1 FROM event v JOIN event_participation p ON p.event_id = v.id"
+      " WHERE p.id = ?1 AND v.kind = 'training' AND p.status = 'attended' AND NOT EXISTS ("
+      "  SELECT 1 FROM service_log l JOIN enterprise e ON e.id = l.enterprise_id"
+      "  WHERE l.event_id = v.id AND l.archived = 0 AND coalesce(e.canon_id, e.id) ="
+      "  (SELECT coalesce(canon_id, id) FROM enterprise WHERE id = p.enterprise_id))",
+      saved.id);
+  if (!offer) return offer.error();
+  saved.offers_service_log = !offer->empty();
   return saved;
 }
 

@@ -528,44 +528,84 @@ Result<LandingReport> Session::ReportLanding() {
 // Per event: enterprises and contacts that attended (status attended; merged records count
 // once, for the record they were merged into; archived enterprises not at all), and how many
 // of those enterprises were later nominated or selected: their DH-2023 stage history (theirs
-// or a merged record's) has a row at that stage or beyond, dated on or after the event's first
-// day. An enterprise selected before the fair is not the fair's yield unless it moved again.
+// or a merged record's) has a row at that stage or beyond written from the start of the
+// event's first day (in the calendar of the office that held it) up to the cut. An enterprise
+// selected before the fair is not the fair's yield unless it moved again. The cut is
+// progress's (CountryProgress): none as of now, else the end of the date in the calendar of
+// the enterprise's home office, so "later selected" never disagrees with progress.
 Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   EventYieldReport report;
   report.now = !as_of_opt;
   report.as_of = as_of_opt.value_or(m.Today());
-  // Whether `a.ent` has a history row at one of `stages` after the event began, by the cut.
-  auto later = [](std::string_view stages) {
-    return "(SELECT count(DISTINCT a.ent) FROM attended a WHERE a.event_id = v.id AND EXISTS ("
-           "  SELECT 1 FROM enrollment n JOIN enrollment_stage h ON h.enrollment_id = n.id"
-           "  WHERE n.programme_id = ?1 AND n.archived = 0 AND h.archived = 0"
-           "  AND n.enterprise_id IN (SELECT id FROM enterprise WHERE id = a.ent OR canon_id = a.ent)"
-           "  AND h.stage IN (" +
-           std::string(stages) +
-           ") AND h.changed_on >= v.start_date AND (?2 OR h.changed_on <= ?3)))";
+  for (std::string_view c : kCountries) {
+    const OfficeCalendar& calendar = CalendarOf(HomeOffice(c));
+    report.cuts.push_back(
+        {std::string(c), std::string(calendar.office), std::string(calendar.time_zone)});
+  }
+  auto cut = [&](std::string_view country) {
+    return report.now ? std::numeric_limits<int64_t>::max()
+                      : EndOfDayMs(report.as_of, HomeOffice(country));
   };
-  std::string sql =
-      "WITH attended AS (SELECT p.event_id, coalesce(e.canon_id, e.id) AS ent, p.contact_id"
-      "  FROM event_participation p JOIN enterprise e ON e.id = p.enterprise_id"
-      "  WHERE p.archived = 0 AND p.status = 'attended' AND e.archived = 0) "
-      "SELECT v.id, v.name, v.kind, v.start_date, v.end_date, coalesce(v.office, ''),"
-      "  (SELECT count(*) FROM event_participation p WHERE p.event_id = v.id AND p.archived = 0"
-      "   AND p.status = 'registered'),"
-      "  (SELECT count(DISTINCT ent) FROM attended a WHERE a.event_id = v.id),"
-      "  (SELECT count(DISTINCT contact_id) FROM attended a WHERE a.event_id = v.id), " +
-      later("'nominated', 'shortlisted', 'selected', 'active', 'completed'") + ", " +
-      later("'selected', 'active', 'completed'") +
-      " FROM event v WHERE v.archived = 0 AND (?2 OR v.start_date <= ?3)"
-      " ORDER BY v.start_date DESC, v.id";
+  // The attendances that count: one row per event, enterprise (the one merged records were
+  // merged into) and contact.
+  const std::string attended =
+      "WITH attended AS (SELECT p.event_id, coalesce(e.canon_id, e.id) AS ent, e.country,"
+      "  p.contact_id FROM event_participation p JOIN enterprise e ON e.id = p.enterprise_id"
+      "  WHERE p.archived = 0 AND p.status = 'attended' AND e.archived = 0) ";
   DOSTI_TRY(EachRow(
-      *m.db, sql,
+      *m.db,
+      attended +
+          "SELECT v.id, v.name, v.kind, v.start_date, v.end_date, coalesce(v.office, ''),"
+          "  (SELECT count(*) FROM event_participation p WHERE p.event_id = v.id"
+          "   AND p.archived = 0 AND p.status = 'registered'),"
+          "  (SELECT count(DISTINCT ent) FROM attended a WHERE a.event_id = v.id),"
+          "  (SELECT count(DISTINCT contact_id) FROM attended a WHERE a.event_id = v.id)"
+          " FROM event v WHERE v.archived = 0 AND (?1 OR v.start_date <= ?2)"
+          " ORDER BY v.start_date DESC, v.id",
       [&](Stmt& s) {
-        report.rows.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
-                               s.Int(6), s.Int(7), s.Int(8), s.Int(9), s.Int(10)});
+        EventYieldRow row;
+        row.event_id = s.Text(0);
+        row.name = s.Text(1);
+        row.kind = s.Text(2);
+        row.start_date = s.Text(3);
+        row.end_date = s.Text(4);
+        row.office = s.Text(5);
+        row.registered = s.Int(6);
+        row.enterprises = s.Int(7);
+        row.contacts = s.Int(8);
+        report.rows.push_back(std::move(row));
       },
-      m.info.programme_id, int64_t{report.now ? 1 : 0}, FormatDate(report.as_of)));
+      int64_t{report.now ? 1 : 0}, FormatDate(report.as_of)));
+
+  // Of an event's enterprises, how many have a history row at one of `stages` from the
+  // event's first day to the cut.
+  auto later = [&](const EventYieldRow& row, int64_t from_ms, std::string_view stages,
+                   int64_t* n) {
+    return EachRow(
+        *m.db,
+        attended +
+            "SELECT count(DISTINCT a.ent) FROM attended a WHERE a.event_id = ?1 AND EXISTS ("
+            "  SELECT 1 FROM enrollment n JOIN enterprise x ON x.id = n.enterprise_id"
+            "  JOIN enrollment_stage h ON h.enrollment_id = n.id"
+            "  WHERE n.programme_id = ?2 AND n.archived = 0 AND h.archived = 0"
+            "  AND coalesce(x.canon_id, x.id) = a.ent AND h.stage IN (" +
+            std::string(stages) +
+            ") AND h.changed_at >= ?3"
+            "  AND h.changed_at < CASE a.country WHEN 'PK' THEN ?5 ELSE ?4 END)",
+        [&](Stmt& s) { *n = s.Int(0); }, row.event_id, m.info.programme_id, from_ms,
+        cut("CN"), cut("PK"));
+  };
+  for (EventYieldRow& row : report.rows) {
+    if (row.enterprises == 0) continue;
+    auto start = ParseDate(row.start_date);
+    if (!start) continue;  // a malformed date from another device: no "later" to measure
+    const int64_t from_ms = EndOfDayMs(*start, row.office) - 86'400'000;
+    DOSTI_TRY(later(row, from_ms, "'nominated', 'shortlisted', 'selected', 'active', 'completed'",
+                    &row.nominated));
+    DOSTI_TRY(later(row, from_ms, "'selected', 'active', 'completed'", &row.selected));
+  }
   return report;
 }
 

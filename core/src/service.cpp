@@ -26,15 +26,7 @@ Result<std::string> RequireRef(Session::Impl& m, Fields& row, std::string_view f
 Result<Date> CheckServiceLog(Session::Impl& m, Fields& row) {
   auto enterprise_id = RequireRef(m, row, "enterprise_id", "enterprise");
   if (!enterprise_id) return enterprise_id.error();
-  if (!FieldText(row, "contact_id").empty()) {
-    auto contact_id = RequireRef(m, row, "contact_id", "contact");
-    if (!contact_id) return contact_id.error();
-    auto contact = m.Load("contact", *contact_id);
-    if (!contact) return contact.error();
-    if (contact->Text("enterprise_id") != *enterprise_id) {
-      return MakeError(ErrorCode::kInvalid, "service.contact_elsewhere", {}, "contact_id");
-    }
-  }
+  DOSTI_TRY(CheckContactOf(m, row, *enterprise_id));
   if (!FieldText(row, "event_id").empty()) {
     auto event_id = RequireRef(m, row, "event_id", "event");
     if (!event_id) return event_id.error();
@@ -111,6 +103,17 @@ std::string DefaultAssignee(Session::Impl& m, const Fields& row, std::string_vie
 }
 
 }  // namespace
+
+Result<void> CheckContactOf(Session::Impl& m, Fields& row, std::string_view enterprise_id) {
+  if (FieldText(row, "contact_id").empty()) return {};
+  auto contact = m.Load("contact", FieldText(row, "contact_id"));
+  if (!contact) return contact.error();
+  if (contact->Text("enterprise_id") != enterprise_id) {
+    return MakeError(ErrorCode::kInvalid, "service.contact_elsewhere", {}, "contact_id");
+  }
+  SetField(row, "contact_id", contact->id);
+  return {};
+}
 
 Result<ServiceSaved> Session::AddServiceLog(const Fields& input,
                                             std::optional<int> follow_up_days) {

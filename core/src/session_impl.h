@@ -112,6 +112,10 @@ struct FieldEdit {
 Result<FieldEdit> BeginFieldEdit(Session::Impl& m, std::string_view table, std::string_view id,
                                  std::string_view field, std::string_view value,
                                  std::string_view also_read_only = {});
+// When `row` names a contact (contact_id, an id or a unique prefix): that it is a contact of
+// `enterprise_id` (kInvalid service.contact_elsewhere otherwise), set to its full id. Service
+// logs and event participations (service.cpp).
+Result<void> CheckContactOf(Session::Impl& m, Fields& row, std::string_view enterprise_id);
 // The fields of a new row of `table` from a caller's input: each must be a settable column
 // (not id, the stamps, local columns or merged_into); text is parsed to the column's type;
 // NULLs are dropped.

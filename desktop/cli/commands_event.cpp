@@ -53,21 +53,26 @@ int CmdEventAttend(Context& c) {
   }
   auto saved = c.s().AddParticipation(fields);
   if (!saved) return Refuse(c, saved.error());
-  int done = PrintSaved(c, *saved, "event.attended");
-  // DOMAIN.md: marking a training attended offers a service log for the enterprise.
-  if (!c.json && status == "attended") {
+  if (c.json) {
+    json::Writer w(true);
+    w.BeginObject().Key("id").String(saved->id);
+    w.Key("offers_service_log").Bool(saved->offers_service_log);
+    w.Key("warnings");
+    json::Write(w, saved->warnings);
+    w.EndObject();
+    PrintJson(c, w);
+    return 0;
+  }
+  PrintSaved(c, *saved, "event.attended");
+  // A training attended: the service log DOMAIN.md offers, as the command that makes it.
+  if (saved->offers_service_log) {
     auto event = c.s().ResolveId("event", c.positional[0]);
     auto enterprise = c.s().ResolveId("enterprise", c.positional[1]);
-    auto events = c.s().ListEvents();
-    if (event && enterprise && events) {
-      for (const Record& e : *events) {
-        if (e.id == *event && e.Text("kind") == "training") {
-          c.out << Fmt("event.offer_service", c.lang, {*enterprise, *event}) << '\n';
-        }
-      }
+    if (event && enterprise) {
+      c.out << Fmt("event.offer_service", c.lang, {*enterprise, *event}) << '\n';
     }
   }
-  return done;
+  return 0;
 }
 
 }  // namespace dosti::cli

@@ -92,19 +92,26 @@ bool CheckOutput(Context& c, int* exit) {
   return true;
 }
 
-}  // namespace
-
-// "2025-12-07 (China by Beijing time, Pakistan by Islamabad time)", or "now".
-std::string ProgressPeriod(Context& c, const ProgressReport& r) {
-  if (r.now) return Tr("report.now", c.lang);
-  std::string cuts;
-  for (const CountryProgress& p : r.countries) {
-    if (!cuts.empty()) cuts += Translate("list.separator", c.lang);
-    cuts += Translate("cli.report.cut_by", c.lang,
-                      {{"country", p.country}, {"office", p.calendar}});
+// A report's period cut per country: "2025-12-07 (China by Beijing time, Pakistan by
+// Islamabad time)", or "now". `cuts` are (country, calendar office) pairs.
+std::string CutPeriod(Context& c, bool now, Date as_of,
+                      const std::vector<std::pair<std::string, std::string>>& cuts) {
+  if (now) return Tr("report.now", c.lang);
+  std::string text;
+  for (const auto& [country, office] : cuts) {
+    if (!text.empty()) text += Translate("list.separator", c.lang);
+    text += Translate("cli.report.cut_by", c.lang, {{"country", country}, {"office", office}});
   }
-  return FormatDate(r.as_of) + " (" + cuts + ")";
+  return FormatDate(as_of) + " (" + text + ")";
 }
+
+std::string ProgressPeriod(Context& c, const ProgressReport& r) {
+  std::vector<std::pair<std::string, std::string>> cuts;
+  for (const CountryProgress& p : r.countries) cuts.push_back({p.country, p.calendar});
+  return CutPeriod(c, r.now, r.as_of, cuts);
+}
+
+}  // namespace
 
 int CmdReportProgress(Context& c) {
   int exit = 0;
@@ -305,7 +312,9 @@ int CmdReportEvents(Context& c) {
   auto r = c.s().ReportEventYield(*as_of);
   if (!r) return Refuse(c, r.error());
   if (c.json) return PrintReportJson(c, *r);
-  Layout l{"report.events", r->now ? Tr("report.now", c.lang) : FormatDate(r->as_of), {},
+  std::vector<std::pair<std::string, std::string>> cuts;
+  for (const CountryCut& cut : r->cuts) cuts.push_back({cut.country, cut.calendar});
+  Layout l{"report.events", CutPeriod(c, r->now, r->as_of, cuts), {},
            Table({FieldLabel("start_date", c.lang), FieldLabel("kind", c.lang),
                   FieldLabel("name", c.lang), FieldLabel("registered", c.lang),
                   FieldLabel("attended", c.lang), FieldLabel("contacts", c.lang),

@@ -160,7 +160,8 @@ std::string UtcTime(int64_t ms);
 //                  "message_key", "message_args"}]}
 // CoverageReport  {"month", "selected", "unserved_ids": [...], "unserved_names": [...]}
 // LandingReport   {"rows": [{"country", "landing_status", "count"}]}
-// EventYieldReport {"as_of", "now", "events": [{"event_id", "name", "kind", "start_date",
+// EventYieldReport {"as_of", "now", "cuts": [{"country", "calendar", "time_zone"}],
+//                  "events": [{"event_id", "name", "kind", "start_date",
 //                  "end_date", "office", "registered", "enterprises", "contacts", "nominated",
 //                  "selected"}]}
 void Write(Writer& w, const ServiceCell& cell);

@@ -157,16 +157,25 @@ struct EventYieldRow {
   int64_t enterprises = 0;  // distinct live enterprises that attended (merged ones as one)
   int64_t contacts = 0;     // distinct contacts named in those attendances
   int64_t nominated = 0;    // of those enterprises, how many reached nominated or a later
-                            // pipeline stage on or after the event's first day
-  int64_t selected = 0;     // ... reached selected, active or completed on or after it
+                            // pipeline stage from the event's first day on
+  int64_t selected = 0;     // ... reached selected, active or completed from that day on
+};
+
+// Which calendar cuts a country's changes in a report as of a date (CountryProgress says why).
+struct CountryCut {
+  std::string country;    // CN | PK
+  std::string calendar;   // beijing | islamabad
+  std::string time_zone;  // Asia/Shanghai | Asia/Karachi
 };
 
 // Event yield (DOMAIN.md): what each event brought in, and what became of it. Events that began
-// on or before the date, latest first. As of now, every stage change held counts; as of a
-// date, those dated (in the recording office's calendar, as the funnel) on or before it.
+// on or before the date (as of now: all), latest first. "Later" counts stage changes written
+// from the start of the event's first day in its office's calendar; the cut is progress's: as
+// of now none, as of a date the end of it in the calendar of each enterprise's home office.
 struct EventYieldReport {
   Date as_of;        // the date asked for; as of now, today in this device's office calendar
   bool now = false;  // no date was asked for: everything recorded counts
+  std::vector<CountryCut> cuts;  // CN, PK
   std::vector<EventYieldRow> rows;
 };
 

@@ -220,6 +220,14 @@ struct ServiceSaved : Saved {
   std::string follow_up_due;  // YYYY-MM-DD; "" when none was made
 };
 
+// What AddParticipation returns: the participation's id and warnings, and whether to offer a
+// service log for it (DOMAIN.md: marking a training attended offers one service log per
+// attending enterprise): the event is a training, the enterprise attended, and neither it nor
+// a record merged with it has a service log of this event yet.
+struct ParticipationSaved : Saved {
+  bool offers_service_log = false;
+};
+
 // The note a person reads for a row of ListFollowUps: its own note, or, for a follow-up made
 // with a service log (which stores no note), "Follow up on <category> of <date>: <summary>" as
 // a message (key followup.note.service, arguments named after the row's columns
@@ -370,7 +378,7 @@ class Session {
   // (kParticipationRoles) optional. One participation per event and enterprise: when the
   // enterprise (or one merged into it) already has one, the fields given update it (a
   // registration becomes attended) and its id is returned.
-  Result<Saved> AddParticipation(const Fields& fields);
+  Result<ParticipationSaved> AddParticipation(const Fields& fields);
   // Events, latest first, each with "attended": the distinct live enterprises that attended.
   Result<std::vector<Record>> ListEvents();
 
