@@ -117,6 +117,8 @@ TEST_CASE("Every report prints as CSV with a byte order mark, CRLF and its table
       {"quality", "Kind,Record,ID,Message", ""},
       {"coverage", "ID,Name", "Selected,1"},
       {"landing", "Landing,China,Pakistan", "none,1,0"},
+      {"events", "Start,Kind,Name,Registered,Attended,Contacts,Later nominated,Later selected",
+       ""},
   };
   for (const Case& k : cases) {
     INFO(k.report);
@@ -268,4 +270,87 @@ TEST_CASE("The follow-up of a service note is listed in the reader's language", 
   Run json = cli.Json({"followup", "list"});
   CHECK(Contains(json.out, "\"note\": null"));
   CHECK(JsonText(json.out, "service_category") == "legal");
+}
+
+// [SECTION] Events
+
+TEST_CASE("event add, list and attend, and the offer of a training's service log",
+          "[cli][events]") {
+  Cli cli;
+  cli.Init();
+  std::string id = cli.Add({"--country", "CN", "--name", "活动参加有限公司"});
+  Run fair = cli.Json({"event", "add", "--kind", "trade_fair", "--name", "中国—巴基斯坦博览会",
+                       "--start", "2024-06-01", "--end", "2024-06-03", "--city", "北京"});
+  INFO(fair.err);
+  REQUIRE(fair.code == 0);
+  std::string fair_id = Cli::Id(fair.out);
+  Run training = cli({"event", "add", "--kind", "training", "--name", "Export compliance",
+                      "--start", "2024-06-10", "--office", "islamabad"});
+  REQUIRE(training.code == 0);
+  CHECK(training.out.rfind("Added event ", 0) == 0);
+  std::string training_id = training.out.substr(training.out.find_last_of(' ') + 1, 32);
+
+  Run registered = cli.Json({"event", "attend", fair_id, id, "--status", "registered"});
+  REQUIRE(registered.code == 0);
+  Run attended = cli.Json({"event", "attend", fair_id.substr(0, 16), id, "--role", "visitor"});
+  INFO(attended.err);
+  REQUIRE(attended.code == 0);
+  CHECK(Cli::Id(attended.out) == Cli::Id(registered.out));  // one participation, updated
+  CHECK(Contains(attended.out, "\"offers_service_log\": false"));
+
+  Run list = cli({"event", "list"});
+  CHECK(list.out.find("Export compliance") < list.out.find("中国—巴基斯坦博览会"));
+  CHECK(Contains(list.out, "Trade fair"));
+  Run json = cli.Json({"event", "list"});
+  CHECK(dosti::testing::CountIds(json.out) == 2);
+  CHECK(Contains(json.out, "\"attended\": 1"));
+  CHECK(Contains(cli({"--lang", "zh", "event", "list"}).out, "展会"));
+
+  // A training attended: the service log is offered, as the command that makes it.
+  Run trained = cli({"event", "attend", training_id, id});
+  REQUIRE(trained.code == 0);
+  CHECK(Contains(trained.out, "dosti service add --enterprise " + id +
+                                  " --category training --event " + training_id));
+  REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "training", "--event",
+               training_id, "--mode", "event", "--summary", "Export compliance"})
+              .code == 0);
+  CHECK_FALSE(Contains(cli({"event", "attend", training_id, id}).out, "dosti service add"));
+
+  RequireUsage(cli({"event", "add", "--kind", "party", "--name", "x", "--start", "2024-06-01"}));
+  RequireUsage(cli({"event", "attend", fair_id, id, "--status", "came"}));
+  RequireRefused(cli({"event", "add", "--kind", "seminar", "--name", "x", "--start",
+                      "2024-06-05", "--end", "2024-06-01"}));
+  RequireRefused(cli({"event", "attend", fair_id, "0123456789abcdef"}));
+  CHECK(dosti::testing::CountIds(cli.Json({"event", "list"}).out) == 2);
+}
+
+TEST_CASE("report events shows each event's yield as of now or cut by the home offices' calendars",
+          "[cli][events][reports]") {
+  Cli cli;
+  cli.Init();
+  std::string fair =
+      Cli::Id(cli.Json({"event", "add", "--kind", "trade_fair", "--name", "中国—巴基斯坦博览会",
+                        "--start", "2024-06-01"})
+                  .out);
+  std::string id = cli.Add(kCompleteCn);
+  REQUIRE(cli({"contact", "add", "--enterprise", id, "--name", "陈静", "--consent"}).code == 0);
+  REQUIRE(cli({"event", "attend", fair, id}).code == 0);
+  REQUIRE(cli({"enroll", id, "selected"}).code == 0);  // 15 June, after the fair
+
+  Run text = cli({"report", "events"});
+  INFO(text.err);
+  REQUIRE(text.code == 0);
+  CHECK(text.out.rfind("Event yield · now", 0) == 0);
+  CHECK(Contains(text.out, "Later selected"));
+  Run json = cli.Json({"report", "events"});
+  CHECK(JsonInt(json.out, "enterprises") == 1);
+  CHECK(JsonInt(json.out, "nominated") == 1);
+  CHECK(JsonInt(json.out, "selected") == 1);
+  CHECK(JsonText(json.out, "calendar") == "beijing");
+
+  Run past = cli({"report", "events", "--as-of", "2024-06-10"});
+  CHECK(Contains(past.out, "2024-06-10 (China by Beijing time"));
+  CHECK(JsonInt(cli.Json({"report", "events", "--as-of", "2024-06-10"}).out, "selected") == 0);
+  Run csv = cli({"--lang", "zh", "report", "events", "--csv"});
+  CHECK(Contains(csv.out, "\r\n2024-06-01,展会,中国—巴基斯坦博览会,0,1,0,1,1\r\n"));
 }
