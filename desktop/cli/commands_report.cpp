@@ -190,7 +190,10 @@ int CmdReportFunnel(Context& c) {
   auto r = c.s().ReportFunnel(*as_of);
   if (!r) return Refuse(c, r.error());
   if (c.json) return PrintReportJson(c, *r);
-  Layout l{"report.funnel", r->now ? Tr("report.now", c.lang) : FormatDate(r->as_of), {},
+  // As of a date, each change counts by the day its recording office gave it (reports.h).
+  std::string period = r->now ? Tr("report.now", c.lang)
+                              : FormatDate(r->as_of) + " (" + Tr("report.cut_recorded", c.lang) + ")";
+  Layout l{"report.funnel", period, {},
            Table({FieldLabel("stage", c.lang), FieldLabel("reached", c.lang),
                   FieldLabel("conversion", c.lang), FieldLabel("median_days", c.lang)})};
   Table& t = l.table;

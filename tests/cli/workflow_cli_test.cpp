@@ -64,6 +64,17 @@ TEST_CASE("report progress says now, or which calendar a past date is cut by", "
   CHECK(JsonText(json.out, "time_zone") == "Asia/Shanghai");
 }
 
+TEST_CASE("report funnel as of a date says each change counts by its recording office's calendar",
+          "[cli][reports]") {
+  Cli cli;
+  cli.Init();
+  CHECK(cli({"report", "funnel"}).out.rfind("Matchmaking funnel · now\n", 0) == 0);
+  Run past = cli({"report", "funnel", "--as-of", "2024-06-14"});
+  CHECK(past.out.rfind("Matchmaking funnel · 2024-06-14 (each change by the calendar of the "
+                       "office that recorded it)\n",
+                       0) == 0);
+}
+
 // The issue's case from the command line: the demo of an office seeded in Beijing at 00:40 on
 // 8 December, read on an Islamabad device, where it is still 7 December.
 TEST_CASE("report progress on a device whose calendar is a day behind counts what it holds",
