@@ -229,10 +229,10 @@ struct ParticipationSaved : Saved {
 };
 
 // The note a person reads for a row of ListFollowUps: its own note, or, for a follow-up made
-// with a service log (which stores no note), "Follow up on <category> of <date>: <summary>" as
-// a message (key followup.note.service, arguments named after the row's columns
-// service_category, service_date, service_summary) that each front end renders in its reader's
-// language (Translate). A row without either gives an empty text.
+// with a service log (which stores no note), "Follow-up to the service of <date>
+// (<category>): <summary>" as a message (key followup.note.service, arguments named after the
+// row's columns service_category, service_date, service_summary) that each front end renders
+// in its reader's language (Translate). A row without either gives an empty text.
 Message FollowUpNote(const Record& follow_up);
 
 // Progress callback for long work (import, demo seed): done, total, what.
