@@ -82,8 +82,14 @@ Result<void> CheckContactField(std::string_view f, Fields& row, std::string_view
   return {};
 }
 
-// Makes `contact_id` the only primary contact of its enterprise: the others that were primary
-// stop being so (inside the caller's transaction).
+// The warning that an enterprise is left without a live primary contact.
+Issue NoPrimaryWarning(const Record& enterprise) {
+  return MakeWarning(ErrorCode::kInvalid, "is_primary", "contact.no_primary",
+                     RecordArgs(enterprise));
+}
+
+}  // namespace
+
 Result<void> MakeSolePrimary(Session::Impl& m, const std::string& enterprise_id,
                              const std::string& contact_id) {
   auto others = m.store->Select(
@@ -97,13 +103,29 @@ Result<void> MakeSolePrimary(Session::Impl& m, const std::string& enterprise_id,
   return {};
 }
 
-// The warning that an enterprise is left without a live primary contact.
-Issue NoPrimaryWarning(const Record& enterprise) {
-  return MakeWarning(ErrorCode::kInvalid, "is_primary", "contact.no_primary",
-                     RecordArgs(enterprise));
+Result<void> CheckContactRow(const Session::Impl& m, Fields& row, std::string_view country,
+                             std::vector<Issue>& warnings) {
+  for (std::string_view f : kCheckedFields) {
+    DOSTI_TRY(CheckContactField(f, row, country, warnings));
+  }
+  if (FieldText(row, "consent_date").empty() &&
+      (FieldInt(row, "consent_contact") == 1 || FieldInt(row, "consent_transfer") == 1)) {
+    SetField(row, "consent_date", FormatDate(m.Today()));
+  }
+  return {};
 }
 
-}  // namespace
+Result<bool> IsFirstContact(Session::Impl& m, const std::string& enterprise_id) {
+  auto existing =
+      m.db->Prepare("SELECT count(*) FROM contact WHERE enterprise_id = ? AND archived = 0");
+  if (!existing) return existing.error();
+  (*existing)->Args(enterprise_id);
+  auto step = (*existing)->Step();
+  if (!step) return step.error();
+  bool first = (*existing)->Int(0) == 0;
+  (*existing)->Reset();
+  return first;
+}
 
 Result<Saved> Session::AddContact(const Fields& input) {
   Impl& m = *impl_;
@@ -122,23 +144,11 @@ Result<Saved> Session::AddContact(const Fields& input) {
   SetField(row, "enterprise_id", enterprise->id);
 
   Saved saved;
-  for (std::string_view f : kCheckedFields) {
-    DOSTI_TRY(CheckContactField(f, row, enterprise->Text("country"), saved.warnings));
-  }
-  if (FieldText(row, "consent_date").empty() &&
-      (FieldInt(row, "consent_contact") == 1 || FieldInt(row, "consent_transfer") == 1)) {
-    SetField(row, "consent_date", FormatDate(m.Today()));
-  }
+  DOSTI_TRY(CheckContactRow(m, row, enterprise->Text("country"), saved.warnings));
 
-  auto existing =
-      m.db->Prepare("SELECT count(*) FROM contact WHERE enterprise_id = ? AND archived = 0");
-  if (!existing) return existing.error();
-  (*existing)->Args(enterprise->id);
-  auto step = (*existing)->Step();
-  if (!step) return step.error();
-  bool first = (*existing)->Int(0) == 0;
-  (*existing)->Reset();
-  if (first) SetField(row, "is_primary", int64_t{1});
+  auto first = IsFirstContact(m, enterprise->id);
+  if (!first) return first.error();
+  if (*first) SetField(row, "is_primary", int64_t{1});
 
   saved.id = m.store->NewId();
   auto r = InTransaction(*m.db, [&]() -> Result<void> {

@@ -114,4 +114,68 @@ Date DateAt(int64_t ms_utc, int utc_offset_minutes) {
   return CivilFromDays(FloorDiv(local_ms, kMillisPerDay));
 }
 
+std::string FormatInstant(int64_t ms_utc, int utc_offset_minutes) {
+  const int64_t local_ms = ms_utc + static_cast<int64_t>(utc_offset_minutes) * 60'000;
+  const int64_t days = FloorDiv(local_ms, kMillisPerDay);
+  const int64_t rest = local_ms - days * kMillisPerDay;
+  const int offset = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03d%c%02d:%02d",
+                FormatDate(CivilFromDays(days)).c_str(), static_cast<int>(rest / 3'600'000),
+                static_cast<int>(rest / 60'000 % 60), static_cast<int>(rest / 1000 % 60),
+                static_cast<int>(rest % 1000), utc_offset_minutes < 0 ? '-' : '+', offset / 60,
+                offset % 60);
+  return buf;
+}
+
+std::optional<int64_t> ParseInstant(std::string_view s) {
+  if (s.size() < 17 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':') {
+    return std::nullopt;
+  }
+  const auto date = ParseDate(s.substr(0, 10));
+  const auto hour = Digits(s, 11, 2);
+  const auto minute = Digits(s, 14, 2);
+  if (!date || !hour || !minute || *hour > 23 || *minute > 59) return std::nullopt;
+  std::size_t i = 16;
+  int second = 0, millis = 0;
+  if (i < s.size() && s[i] == ':') {
+    if (i + 3 > s.size()) return std::nullopt;
+    const auto sec = Digits(s, i + 1, 2);
+    if (!sec || *sec > 59) return std::nullopt;
+    second = *sec;
+    i += 3;
+    if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+      std::size_t digits = 0;
+      for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits) {
+        if (digits < 3) millis = millis * 10 + (s[i] - '0');
+      }
+      if (digits == 0) return std::nullopt;
+      for (; digits < 3; ++digits) millis *= 10;
+    }
+  }
+  int offset = 0;
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size()) {
+    offset = 0;
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    const int sign = s[i] == '-' ? -1 : 1;
+    std::string_view zone = s.substr(i + 1);
+    std::optional<int> zh, zm = 0;
+    if (zone.size() == 2) {
+      zh = Digits(zone, 0, 2);
+    } else if (zone.size() == 4) {
+      zh = Digits(zone, 0, 2);
+      zm = Digits(zone, 2, 2);
+    } else if (zone.size() == 5 && zone[2] == ':') {
+      zh = Digits(zone, 0, 2);
+      zm = Digits(zone, 3, 2);
+    }
+    if (!zh || !zm || *zh > 23 || *zm > 59) return std::nullopt;
+    offset = sign * (*zh * 60 + *zm);
+  } else {
+    return std::nullopt;
+  }
+  return DaysFromCivil(*date) * kMillisPerDay + *hour * 3'600'000LL + *minute * 60'000LL +
+         second * 1000LL + millis - offset * 60'000LL;
+}
+
 }  // namespace dosti

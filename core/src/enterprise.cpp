@@ -67,6 +67,14 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
       if (fail(t.error())) return *first;
       continue;
     }
+    if (f == "website" && !t->empty()) {
+      auto url = CheckWebsite(*t);
+      if (!url) {
+        if (fail(url.error())) return *first;
+        continue;
+      }
+      *t = std::move(*url);
+    }
     SetField(row, f, t->empty() ? Value{} : Value{*t});
   }
   if (std::string sector = FieldText(row, "sector"); !sector.empty()) {
@@ -144,6 +152,8 @@ std::string_view IdentifierField(IdentifierType t) {
   }
 }
 
+}  // namespace
+
 // Warnings for a record that looks like one already stored (DOMAIN.md: the same identifier on
 // two live enterprises, or the same normalised name, is a duplicate to merge).
 Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::string_view name,
@@ -199,6 +209,14 @@ Result<void> InsertIdentifier(Store& store, const std::string& id,
                        {"value", c.value},
                        {"check_state", std::string(IdentifierCheckCode(c.check))}});
 }
+
+void EnterpriseDefaults(const Session::Impl& m, Fields& row) {
+  if (!FindField(row, "owning_office")) SetField(row, "owning_office", m.info.office);
+  if (!FindField(row, "landing_status")) SetField(row, "landing_status", std::string("none"));
+  if (!FindField(row, "record_state")) SetField(row, "record_state", std::string("complete"));
+}
+
+namespace {
 
 // The live records of an enterprise's group: itself and the records merged into it (their
 // enrollments, identifiers and matches count for it).
@@ -278,6 +296,17 @@ Result<void> CheckArchivable(Store& store, const Record& enterprise,
                    "archived");
 }
 
+Result<void> CheckEnterpriseChange(const Session::Impl& m, const Record& before,
+                                   const Fields& after) {
+  if (const Value* country = FindField(after, "country")) {
+    DOSTI_TRY(CheckCountryChange(*m.store, before, ValueText(*country)));
+  }
+  if (FieldInt(after, "archived", 0) == 1 && before.Int("archived") == 0) {
+    DOSTI_TRY(CheckArchivable(*m.store, before, m.info.programme_id));
+  }
+  return {};
+}
+
 Result<Saved> Session::AddEnterprise(const Fields& input, const std::vector<IdentifierInput>& ids) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
@@ -285,9 +314,7 @@ Result<Saved> Session::AddEnterprise(const Fields& input, const std::vector<Iden
   auto parsed = ParseFields(*m.store, "enterprise", input);
   if (!parsed) return parsed.error();
   Fields row = std::move(*parsed);
-  if (!FindField(row, "owning_office")) SetField(row, "owning_office", m.info.office);
-  if (!FindField(row, "landing_status")) SetField(row, "landing_status", std::string("none"));
-  if (!FindField(row, "record_state")) SetField(row, "record_state", std::string("complete"));
+  EnterpriseDefaults(m, row);
   Saved saved;
   DOSTI_TRY(ValidateEnterprise(row, saved.warnings, nullptr));
   auto checked = CheckIdentifiers(ids, saved.warnings);
@@ -344,10 +371,7 @@ Result<Saved> Session::SetEnterpriseField(std::string_view id, std::string_view 
   Fields& row = edit->row;
   Saved saved{rec.id, {}};
   DOSTI_TRY(ValidateEnterprise(row, saved.warnings, nullptr));
-  if (field == "country") DOSTI_TRY(CheckCountryChange(*m.store, rec, FieldText(row, field)));
-  if (field == "archived" && FieldInt(row, field) == 1 && rec.Int("archived") == 0) {
-    DOSTI_TRY(CheckArchivable(*m.store, rec, m.info.programme_id));
-  }
+  DOSTI_TRY(CheckEnterpriseChange(m, rec, row));
   if (field == "name") {
     DOSTI_TRY(DuplicateWarnings(*m.store, rec.id, FieldText(row, "name"), {}, saved.warnings));
   }

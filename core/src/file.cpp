@@ -184,9 +184,18 @@ Result<void> WriteFileAtomic(const std::string& path, std::string_view bytes,
 // [SECTION] Reading and directories
 
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
+  // A directory or a file this user may not read is named as such (in the user's language),
+  // not as the system's English reason, and never read as an empty file.
   auto failed = [&](int err) {
+    if (err == EISDIR) return MakeError(ErrorCode::kIo, "file.is_directory", {{"path", path}});
+    if (err == EACCES || err == EPERM) {
+      return MakeError(ErrorCode::kIo, "file.not_readable", {{"path", path}});
+    }
     return MakeError(ErrorCode::kIo, "file.read_failed", {{"path", path}, {"reason", Reason(err)}});
   };
+  if (struct stat named; ::stat(path.c_str(), &named) == 0 && S_ISDIR(named.st_mode)) {
+    return failed(EISDIR);
+  }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return failed(errno);
   struct stat st;

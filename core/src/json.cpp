@@ -369,8 +369,19 @@ void Write(Writer& w, const WorkspaceInfo& info) {
 }
 
 void Write(Writer& w, const ImportSummary& summary) {
-  w.BeginObject().Key("rows").Int(summary.rows).Key("imported").Int(summary.imported);
-  w.Key("warnings");
+  auto counts = [&w](int64_t rows, int64_t imported, int64_t updated, int64_t unchanged) {
+    w.Key("rows").Int(rows).Key("imported").Int(imported).Key("updated").Int(updated);
+    w.Key("unchanged").Int(unchanged);
+  };
+  w.BeginObject();
+  counts(summary.rows, summary.imported, summary.updated, summary.unchanged);
+  w.Key("tables").BeginArray();
+  for (const ImportCounts& t : summary.tables) {
+    w.BeginObject().Key("table").String(t.table);
+    counts(t.rows, t.imported, t.updated, t.unchanged);
+    w.EndObject();
+  }
+  w.EndArray().Key("warnings");
   Write(w, summary.warnings);
   w.EndObject();
 }

@@ -20,17 +20,66 @@ Result<std::string> RequireRef(Session::Impl& m, Fields& row, std::string_view f
   return *id;
 }
 
-// The rules of a whole service log (DOMAIN.md "Dates" and the model), for a new log and for a
-// log after an edit: the references resolved to full ids and checked, each code in its
-// vocabulary, the service date and duration in range, the summary clean. Returns the date.
-Result<Date> CheckServiceLog(Session::Impl& m, Fields& row) {
+// The rules of a follow-up's own fields, for a new one, an imported one and after an edit.
+Result<void> CheckFollowUpFields(Fields& row) {
+  auto due = CheckDate("due_date", FieldText(row, "due_date"));
+  if (!due) return due.error();
+  if (std::string done = FieldText(row, "done_on"); !done.empty()) {
+    auto d = CheckDate("done_on", done);
+    if (!d) return d.error();
+  }
+  DOSTI_TRY(CheckOneOf("office", FieldText(row, "office"), kOffices, true));
+  DOSTI_TRY(CheckOneOf("status", FieldText(row, "status"), {"open", "done", "cancelled"}, true));
+  for (auto [field, max] : {std::pair<std::string_view, size_t>{"note", 2000}, {"assignee", 200}}) {
+    auto text = CheckText(field, FieldText(row, field), max, false);
+    if (!text) return text.error();
+    if (!text->empty()) {
+      SetField(row, field, *text);
+    } else if (FindField(row, field)) {
+      SetField(row, field, Value{});  // "" clears it
+    }
+  }
+  return {};
+}
+
+// Who a new follow-up is for when nobody was named: the person using this device, if known.
+std::string DefaultAssignee(Session::Impl& m, const Fields& row, std::string_view named_field) {
+  std::string named = FieldText(row, named_field);
+  return named.empty() ? m.info.user : named;
+}
+
+}  // namespace
+
+Result<void> CheckContactOf(Session::Impl& m, Fields& row, std::string_view enterprise_id) {
+  if (FieldText(row, "contact_id").empty()) return {};
+  auto contact = m.Load("contact", FieldText(row, "contact_id"));
+  if (!contact) return contact.error();
+  if (contact->Text("enterprise_id") != enterprise_id) {
+    return MakeError(ErrorCode::kInvalid, "service.contact_elsewhere", {}, "contact_id");
+  }
+  SetField(row, "contact_id", contact->id);
+  return {};
+}
+
+// For a new log, an imported one and a log after an edit (SetServiceField re-checks the
+// whole log).
+Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row, Links links) {
   auto enterprise_id = RequireRef(m, row, "enterprise_id", "enterprise");
   if (!enterprise_id) return enterprise_id.error();
   DOSTI_TRY(CheckContactOf(m, row, *enterprise_id));
   if (!FieldText(row, "event_id").empty()) {
     auto event_id = RequireRef(m, row, "event_id", "event");
-    if (!event_id) return event_id.error();
+    if (!event_id && !(links == Links::kMayBeElsewhere &&
+                       event_id.error().code == ErrorCode::kNotFound)) {
+      return event_id.error();
+    }
   }
+  if (FieldText(row, "programme_id").empty()) SetField(row, "programme_id", m.info.programme_id);
+  if (FieldText(row, "provider_office").empty()) SetField(row, "provider_office", m.info.office);
+  if (FieldText(row, "delivery_mode").empty()) SetField(row, "delivery_mode", std::string("in_person"));
+  if (FieldText(row, "outcome").empty()) SetField(row, "outcome", std::string("completed"));
+  if (FieldText(row, "state").empty()) SetField(row, "state", std::string("final"));
+
   DOSTI_TRY(CheckOneOf("category", FieldText(row, "category"), kServiceCategories, true));
   DOSTI_TRY(CheckOneOf("provider_office", FieldText(row, "provider_office"), kOffices, true));
   DOSTI_TRY(CheckOneOf("delivery_mode", FieldText(row, "delivery_mode"),
@@ -75,44 +124,7 @@ Result<Date> CheckServiceLog(Session::Impl& m, Fields& row) {
   auto lead = CheckText("lead_staff", FieldText(row, "lead_staff"), 200, false);
   if (!lead) return lead.error();
   if (!lead->empty()) SetField(row, "lead_staff", *lead);
-  return *date;
-}
-
-// The rules of a follow-up's own fields, for a new one and after an edit.
-Result<void> CheckFollowUpFields(Fields& row) {
-  auto due = CheckDate("due_date", FieldText(row, "due_date"));
-  if (!due) return due.error();
-  DOSTI_TRY(CheckOneOf("office", FieldText(row, "office"), kOffices, true));
-  DOSTI_TRY(CheckOneOf("status", FieldText(row, "status"), {"open", "done", "cancelled"}, true));
-  for (auto [field, max] : {std::pair<std::string_view, size_t>{"note", 2000}, {"assignee", 200}}) {
-    auto text = CheckText(field, FieldText(row, field), max, false);
-    if (!text) return text.error();
-    if (!text->empty()) {
-      SetField(row, field, *text);
-    } else if (FindField(row, field)) {
-      SetField(row, field, Value{});  // "" clears it
-    }
-  }
-  return {};
-}
-
-// Who a new follow-up is for when nobody was named: the person using this device, if known.
-std::string DefaultAssignee(Session::Impl& m, const Fields& row, std::string_view named_field) {
-  std::string named = FieldText(row, named_field);
-  return named.empty() ? m.info.user : named;
-}
-
-}  // namespace
-
-Result<void> CheckContactOf(Session::Impl& m, Fields& row, std::string_view enterprise_id) {
-  if (FieldText(row, "contact_id").empty()) return {};
-  auto contact = m.Load("contact", FieldText(row, "contact_id"));
-  if (!contact) return contact.error();
-  if (contact->Text("enterprise_id") != enterprise_id) {
-    return MakeError(ErrorCode::kInvalid, "service.contact_elsewhere", {}, "contact_id");
-  }
-  SetField(row, "contact_id", contact->id);
-  return {};
+  return *enterprise_id;
 }
 
 Result<ServiceSaved> Session::AddServiceLog(const Fields& input,
@@ -122,21 +134,19 @@ Result<ServiceSaved> Session::AddServiceLog(const Fields& input,
   auto parsed = ParseFields(*m.store, "service_log", input);
   if (!parsed) return parsed.error();
   Fields row = std::move(*parsed);
-  if (FieldText(row, "programme_id").empty()) SetField(row, "programme_id", m.info.programme_id);
-  if (FieldText(row, "provider_office").empty()) SetField(row, "provider_office", m.info.office);
-  if (FieldText(row, "delivery_mode").empty()) SetField(row, "delivery_mode", std::string("in_person"));
-  if (FieldText(row, "outcome").empty()) SetField(row, "outcome", std::string("completed"));
-  if (FieldText(row, "state").empty()) SetField(row, "state", std::string("final"));
   // The booth's quick note (DOMAIN.md workflow 2): today in the provider office's calendar,
-  // and 15 minutes, unless given.
+  // and 15 minutes, unless given. (Imports take neither: a row without them is an error.)
   if (FieldText(row, "service_date").empty()) {
-    const OfficeCalendar& office = CalendarOf(FieldText(row, "provider_office"));
+    std::string office = FieldText(row, "provider_office");
+    const OfficeCalendar& calendar = CalendarOf(office.empty() ? m.info.office : office);
     SetField(row, "service_date",
-             FormatDate(DateAt(m.clock->NowMs(), office.utc_offset_minutes)));
+             FormatDate(DateAt(m.clock->NowMs(), calendar.utc_offset_minutes)));
   }
   if (!FindField(row, "minutes")) SetField(row, "minutes", int64_t{kDefaultServiceMinutes});
-  auto date = CheckServiceLog(m, row);
-  if (!date) return date.error();
+  auto enterprise_id = CheckServiceRow(m, row);
+  if (!enterprise_id) return enterprise_id.error();
+  auto date = ParseDate(FieldText(row, "service_date"));  // checked by CheckServiceRow
+  if (!date) return MakeError(ErrorCode::kBadDate, "service.date_required", {}, "service_date");
   if (follow_up_days && (*follow_up_days < 0 || *follow_up_days > 3650)) {
     return MakeError(ErrorCode::kInvalid, "service.follow_up_days", {}, "follow_up_days");
   }
@@ -154,7 +164,7 @@ Result<ServiceSaved> Session::AddServiceLog(const Fields& input,
     // (FollowUpNote), not a sentence stored in the language of whoever logged it.
     Fields follow_up{{"subject_type", std::string("service_log")},
                      {"subject_id", saved.id},
-                     {"enterprise_id", FieldText(row, "enterprise_id")},
+                     {"enterprise_id", *enterprise_id},
                      {"due_date", saved.follow_up_due},
                      {"office", FieldText(row, "provider_office")},
                      {"status", std::string("open")}};
@@ -194,8 +204,8 @@ Result<Saved> Session::SetServiceField(std::string_view id, std::string_view fie
   }
   Fields row = rec->fields;
   SetField(row, field, *parsed);
-  auto date = CheckServiceLog(m, row);
-  if (!date) return date.error();
+  auto checked = CheckServiceRow(m, row);
+  if (!checked) return checked.error();
   auto r = InTransaction(*m.db, [&]() -> Result<int> {
     return m.store->Update("service_log", rec->id, {{std::string(field), *FindField(row, field)}});
   });
@@ -229,18 +239,17 @@ Result<std::vector<Record>> Session::ListServiceLogs(const ServiceFilter& filter
       enterprise, from, to);
 }
 
-Result<Saved> Session::AddFollowUp(const Fields& input) {
-  Impl& m = *impl_;
-  DOSTI_TRY(m.RequireInit());
-  auto parsed = ParseFields(*m.store, "follow_up", input);
-  if (!parsed) return parsed.error();
-  Fields row = std::move(*parsed);
+Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row, Links links) {
   std::string type = FieldText(row, "subject_type");
   if (type.empty()) type = "enterprise";
   SetField(row, "subject_type", type);
   DOSTI_TRY(CheckOneOf("subject_type", type,
                        {"enterprise", "contact", "service_log", "matchmaking"}, true));
   auto subject = RequireRef(m, row, "subject_id", type);
+  if (!subject && links == Links::kMayBeElsewhere && type == "matchmaking" &&
+      subject.error().code == ErrorCode::kNotFound) {
+    subject = FieldText(row, "subject_id");
+  }
   if (!subject) return subject.error();
   // The enterprise the follow-up is about, whatever its subject, so lists can name it.
   if (type == "enterprise") {
@@ -255,9 +264,18 @@ Result<Saved> Session::AddFollowUp(const Fields& input) {
   }
   if (FieldText(row, "office").empty()) SetField(row, "office", m.info.office);
   if (FieldText(row, "status").empty()) SetField(row, "status", std::string("open"));
+  return CheckFollowUpFields(row);
+}
+
+Result<Saved> Session::AddFollowUp(const Fields& input) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto parsed = ParseFields(*m.store, "follow_up", input);
+  if (!parsed) return parsed.error();
+  Fields row = std::move(*parsed);
   std::string assignee = DefaultAssignee(m, row, "assignee");
   if (!assignee.empty()) SetField(row, "assignee", assignee);
-  DOSTI_TRY(CheckFollowUpFields(row));
+  DOSTI_TRY(CheckFollowUpRow(m, row));
   Saved saved{m.store->NewId(), {}};
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
     return m.store->Insert("follow_up", saved.id, row);

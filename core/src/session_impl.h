@@ -124,6 +124,45 @@ Result<Fields> ParseFields(Store& store, std::string_view table, const Fields& i
 // collects every error instead of stopping at the first.
 Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
                                 std::vector<Error>* all_errors);
+// The defaults of a new enterprise (enterprise.cpp): this office owns it, landing status none,
+// record state complete.
+void EnterpriseDefaults(const Session::Impl& m, Fields& row);
+// Checks identifiers as typed (errors refuse; warnings appended).
+Result<std::vector<CheckedIdentifier>> CheckIdentifiers(const std::vector<IdentifierInput>& ids,
+                                                        std::vector<Issue>& warnings);
+// Warnings for an enterprise `self_id` whose name or identifiers another live enterprise has.
+Result<void> DuplicateWarnings(Store& store, std::string_view self_id, std::string_view name,
+                               const std::vector<CheckedIdentifier>& ids,
+                               std::vector<Issue>& warnings);
+// Inserts identifier row `id` of `enterprise_id` (inside the caller's transaction).
+Result<void> InsertIdentifier(Store& store, const std::string& id, std::string_view enterprise_id,
+                              const CheckedIdentifier& c);
+// The rules of a contact row (contact.cpp) as AddContact applies them, over the whole row:
+// names, position, phones to E.164 with the enterprise's `country`, e-mail, WeChat,
+// vocabularies, flags, consent date (today when consent is given without one). Cleans in
+// place; the first error is returned, warnings appended.
+Result<void> CheckContactRow(const Session::Impl& m, Fields& row, std::string_view country,
+                             std::vector<Issue>& warnings);
+// Makes `contact_id` the only primary contact of `enterprise_id`: the others that were primary
+// stop being so (inside the caller's transaction).
+Result<void> MakeSolePrimary(Session::Impl& m, const std::string& enterprise_id,
+                             const std::string& contact_id);
+// True when `enterprise_id` has no live contact yet: a new one becomes its primary contact.
+Result<bool> IsFirstContact(Session::Impl& m, const std::string& enterprise_id);
+// Whether the links of a row that no rule needs here must be to records of this workspace:
+// a facade call refuses a link to a missing event or matchmaking pair; an import keeps links
+// to the records of another workspace that this one lacks (events and matches are not
+// imported), as a replica keeps references to rows that have not arrived yet.
+enum class Links { kHere, kMayBeElsewhere };
+// The rules of a service log row (service.cpp) as AddServiceLog applies them: references
+// resolved to full ids (enterprise, contact of that enterprise, event), defaults filled in
+// (programme, provider office, mode, outcome, state), vocabularies, the service date within
+// the programme's life, minutes, participants, summary. Returns the enterprise's id.
+Result<std::string> CheckServiceRow(Session::Impl& m, Fields& row, Links links = Links::kHere);
+// The rules of a follow-up row (service.cpp) as AddFollowUp applies them: the subject resolved
+// and its enterprise noted, the due date (default in 7 days), office, status and note. With
+// kMayBeElsewhere a matchmaking pair missing here is kept as the subject.
+Result<void> CheckFollowUpRow(Session::Impl& m, Fields& row, Links links = Links::kHere);
 // Refuses (kReadOnlyField, "enterprise.country_locked") moving `enterprise` to `country` once
 // it holds a programme number, an identifier of its home country or a matchmaking pair
 // (enterprise.cpp): progress and matches would count it for the wrong country.
@@ -132,6 +171,10 @@ Result<void> CheckCountryChange(Store& store, const Record& enterprise, std::str
 // in `programme_id` is selected, active or completed: it would drop out of progress unseen.
 // An exit (withdrawn, declined, rejected) recorded first makes it archivable (core/README.md).
 Result<void> CheckArchivable(Store& store, const Record& enterprise, std::string_view programme_id);
+// Both of the above for an enterprise `before` whose row becomes `after` (an edit or an
+// imported row): a change of country, an archiving.
+Result<void> CheckEnterpriseChange(const Session::Impl& m, const Record& before,
+                                   const Fields& after);
 // Pairs of live enterprises that look like one (duplicates.cpp); used by the duplicates list
 // and the data-quality report.
 Result<std::vector<DuplicatePair>> FindDuplicatePairs(Session::Impl& m);

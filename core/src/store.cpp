@@ -1007,17 +1007,21 @@ Result<void> Store::Insert(std::string_view table, const std::string& id, const 
     return MakeError(ErrorCode::kInternal, "store.exists", {{"table", std::string(table)}, {"id", id}});
   }
   const TableInfo& info = **t;
+  // created_at is stamped now unless given (an import keeps when the record was made).
+  const Value* given_created = FindField(fields, "created_at");
   Value created_at = clock_.NowMs(), origin_device = device_id_;
   std::vector<Change>& changes = changes_;
   changes.clear();
-  for (auto [name, value] : {std::pair<const char*, const Value*>{"created_at", &created_at},
-                             {"origin_device", &origin_device}}) {
+  for (auto [name, value] :
+       {std::pair<const char*, const Value*>{"created_at", given_created ? given_created : &created_at},
+        {"origin_device", &origin_device}}) {
     Change& ch = changes.emplace_back();
     ch.column = info.Find(name);
     ch.name = name;
     ch.value = value;
   }
   for (const Field& f : fields) {
+    if (&f.value == given_created) continue;
     int c = info.Find(f.name);
     if (c < 0 || IsBookkeepingColumn(f.name)) {
       return MakeError(ErrorCode::kUnknownField, "field.unknown",

@@ -105,7 +105,8 @@ class Store {
   }
 
   // [SECTION] Local writes (inside a transaction; captured into the current commit)
-  // Inserts a row with `fields`; created_at and origin_device are stamped here.
+  // Inserts a row with `fields`; origin_device is stamped here, and created_at unless `fields`
+  // gives it (an import keeps the creation time of the record it copies).
   Result<void> Insert(std::string_view table, const std::string& id, const Fields& fields);
   // Updates the given fields; unchanged values are skipped. Returns how many changed.
   Result<int> Update(std::string_view table, std::string_view id, const Fields& fields);

@@ -196,14 +196,16 @@ bool IsTrimmable(char32_t cp) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view s) {
+std::size_t InvalidUtf8At(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const Decoded d = DecodeAt(s, i);
-    if (!d.ok) return false;
+    if (!d.ok) return i;
     i += d.length;
   }
-  return true;
+  return std::string_view::npos;
 }
+
+bool IsValidUtf8(std::string_view s) { return InvalidUtf8At(s) == std::string_view::npos; }
 
 std::u32string ToCodePoints(std::string_view s) {
   std::u32string out;

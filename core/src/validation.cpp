@@ -542,4 +542,96 @@ std::string NameKey(std::string_view name) {
   return key.empty() ? unstripped : key;
 }
 
+namespace {
+
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// One label of a host name: letters, digits and inner hyphens, 1..63 bytes (RFC 1034 §3.5, with
+// internationalised labels written in their own script, as people type them).
+bool IsHostLabel(std::string_view label) {
+  if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+    return false;
+  }
+  for (char c : label) {
+    if (!IsAsciiAlnum(c) && c != '-' && static_cast<unsigned char>(c) < 0x80) return false;
+  }
+  return true;
+}
+
+bool IsIpv4(const std::vector<std::string_view>& labels) {
+  if (labels.size() != 4) return false;
+  for (std::string_view l : labels) {
+    if (l.empty() || l.size() > 3) return false;
+    int v = 0;
+    for (char c : l) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    if (v > 255) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> CheckWebsite(std::string_view raw) {
+  const std::string value = text::Trim(raw);
+  auto bad = [&]() {
+    return MakeError(ErrorCode::kInvalid, "enterprise.bad_website", {{"value", value}}, "website");
+  };
+  if (!text::IsValidUtf8(value) || value.empty()) return bad();
+  // The ideographic full stop and its half-width form separate labels as a dot does.
+  std::u32string cps = text::ToCodePoints(text::FoldWidth(value));
+  for (char32_t& c : cps) {
+    if (c == 0x3002 || c == 0xFF61) c = '.';
+    // No spaces or controls anywhere, nor the characters RFC 3986 §2 leaves out of URIs that
+    // quote or delimit them in text ("<>\^`{|} and the double quote).
+    if (c <= 0x20 || (c >= 0x7F && c <= 0xA0) || c == 0x3000 ||
+        std::u32string_view(U"\"<>\\^`{|}").find(c) != std::u32string_view::npos) {
+      return bad();
+    }
+  }
+  const std::string url = text::FromCodePoints(cps);
+  std::string_view rest = url;
+  if (size_t sep = rest.find("://"); sep != std::string_view::npos) {
+    std::string given(rest.substr(0, sep));
+    for (char& c : given) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (given != "http" && given != "https") return bad();
+    rest.remove_prefix(sep + 3);
+  }
+  size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  if (authority.find('@') != std::string_view::npos) return bad();
+  std::string_view host = authority;
+  if (size_t colon = authority.find(':'); colon != std::string_view::npos) {
+    std::string_view port = authority.substr(colon + 1);
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string_view::npos) {
+      return bad();
+    }
+    host = authority.substr(0, colon);
+  }
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);  // the root's dot
+  std::vector<std::string_view> labels;
+  for (size_t start = 0;;) {
+    size_t dot = host.find('.', start);
+    labels.push_back(host.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (labels.size() < 2 || host.size() > 253) return bad();
+  if (!IsIpv4(labels)) {
+    for (std::string_view l : labels) {
+      if (!IsHostLabel(l)) return bad();
+    }
+    // A top-level domain is never all digits (RFC 3696 §2).
+    if (labels.back().find_first_not_of("0123456789") == std::string_view::npos) return bad();
+  }
+  return url;
+}
+
 }  // namespace dosti

@@ -91,7 +91,7 @@ int CmdReportEvents(Context& c);
 int CmdEventAdd(Context& c);
 int CmdEventList(Context& c);
 int CmdEventAttend(Context& c);
-int CmdImportEnterprises(Context& c);
+int CmdImport(Context& c);
 int CmdExport(Context& c);
 int CmdDemoSeed(Context& c);
 int CmdConflictsList(Context& c);

@@ -1,4 +1,4 @@
-// Bulk data: import enterprises FILE.csv, export DIR, demo seed. Long work reports progress
+// Bulk data: import enterprises|contacts|services FILE.csv, export DIR, demo seed. Long work reports progress
 // on stderr so that stdout keeps only the result.
 #include <algorithm>
 #include <cerrno>
@@ -30,11 +30,24 @@ Progress ProgressPrinter(Context& c, std::string verb, int64_t fixed_step) {
 
 }  // namespace
 
-int CmdImportEnterprises(Context& c) {
-  const std::string& path = c.positional[0];
-  auto text = ReadFile(path);
-  if (!text) return Refuse(c, text.error());
-  auto summary = c.s().ImportEnterprisesCsv(*text, ProgressPrinter(c, "imported", 500));
+int CmdImport(Context& c) {
+  ImportOptions options;
+  if (c.Has("encoding")) {
+    int exit = 0;
+    std::string name = c.Value("encoding");
+    auto encoding = ParseTextEncoding(name);
+    if (!encoding) {
+      (void)CheckChoice(c, "--encoding", name, kTextEncodings, &exit);
+      return exit;
+    }
+    options.encoding = *encoding;
+  }
+  const std::string_view sub = c.spec->sub;
+  const ImportKind kind = sub == "contacts"   ? ImportKind::kContacts
+                          : sub == "services" ? ImportKind::kServices
+                                              : ImportKind::kEnterprises;
+  options.progress = ProgressPrinter(c, "imported", 500);
+  auto summary = c.s().ImportCsvFile(kind, c.positional[0], options);
   if (!summary) return Refuse(c, summary.error());
   if (c.json) {
     json::Writer w(true);
@@ -45,6 +58,21 @@ int CmdImportEnterprises(Context& c) {
   c.out << Fmt("import.done", c.lang,
                {std::to_string(summary->imported), std::to_string(summary->rows)})
         << '\n';
+  if (summary->updated + summary->unchanged > 0) {
+    c.out << Fmt("import.matched", c.lang,
+                 {std::to_string(summary->updated), std::to_string(summary->unchanged)})
+          << '\n';
+  }
+  // Per table when the file brought more than one kind (enterprises and their identifiers,
+  // services and their follow-ups).
+  for (const ImportCounts& t : summary->tables) {
+    if (summary->tables.size() < 2) break;
+    c.out << "  " << Label("table", t.table, c.lang) << ": "
+          << Fmt("import.table", c.lang,
+                 {std::to_string(t.imported), std::to_string(t.updated),
+                  std::to_string(t.unchanged)})
+          << '\n';
+  }
   for (const Issue& i : summary->warnings) {
     c.err << "warning: " << (i.field.empty() ? "" : i.field + ": ") << Cell(IssueText(i, c.lang)) << '\n';
   }

@@ -58,7 +58,7 @@ int PrintLayout(Context& c, const Layout& l) {
   if (c.Has("csv")) {
     std::vector<std::vector<std::string>> grid = l.table.Grid();
     for (const auto& [label, value] : l.pairs) grid.push_back({label, value});
-    c.out << CsvDocument(grid);
+    c.out << csv::Document(grid);
     return 0;
   }
   c.out << Tr(l.heading, c.lang);

@@ -13,6 +13,7 @@ namespace {
 // " (…)") and may use the message's arguments.
 constexpr std::pair<std::string_view, std::string_view> kHints[] = {
     {"workspace.none", "cli.hint.workspace.none"},
+    {"text.not_utf8", "cli.hint.text.not_utf8"},
     {"workspace.no_device", "cli.hint.workspace.no_device"},
     {"duplicates.already_merged", "cli.hint.duplicates.already_merged"},
     {"conflict.not_found", "cli.hint.conflict.not_found"},

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "dosti/csv.h"
 #include "dosti/date.h"
 #include "dosti/json.h"
 #include "dosti/platform.h"
@@ -879,7 +880,7 @@ TEST_CASE("import refuses a file it cannot read", "[cli]") {
   Run r = cli({"import", "enterprises", TempPath(".csv")});
   RequireRefused(r);
   CHECK(r.err.find("cannot read") != std::string::npos);
-  RequireUsage(cli({"import", "contacts", "x.csv"}));
+  RequireUsage(cli({"import", "events", "x.csv"}));
   RequireUsage(cli({"import", "enterprises"}));
 }
 
@@ -939,6 +940,111 @@ TEST_CASE("export writes one CSV per table into a directory", "[cli]") {
     std::remove((f.rfind('/', 0) == 0 ? f : dir + "/" + f).c_str());
   }
   std::remove(dir.c_str());
+}
+
+// The records of a CSV file written by `dosti export` (header not counted).
+size_t CsvRows(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  auto rows = dosti::csv::Parse(ss.str());
+  REQUIRE(rows);
+  return rows->empty() ? 0 : rows->size() - 1;
+}
+
+// Removes an export directory and its files.
+void RemoveExport(const std::string& dir) {
+  for (const char* t : {"contact", "device", "enrollment", "enrollment_stage", "enterprise",
+                        "enterprise_identifier", "event", "event_participation", "follow_up",
+                        "matchmaking", "matchmaking_stage", "office", "programme", "service_log",
+                        "staff"}) {
+    std::remove((dir + "/" + t + ".csv").c_str());
+  }
+  std::remove(dir.c_str());
+}
+
+TEST_CASE("export then import enterprises, contacts and services into a new workspace gives "
+          "equal counts of every record kind",
+          "[cli][csv]") {
+  Cli bj;
+  bj.Init("beijing");
+  REQUIRE(bj({"demo", "seed", "--enterprises", "16", "--seed", "4"}).code == 0);
+  std::string dir = TempPath("-export");
+  REQUIRE(bj({"export", dir}).code == 0);
+
+  Cli isb;
+  isb.Init("islamabad");
+  Run e = isb.Json({"import", "enterprises", dir + "/enterprise.csv"});
+  INFO(e.err);
+  REQUIRE(e.code == 0);
+  CHECK(JsonInt(e.out, "imported") == 16);
+  Run c = isb({"import", "contacts", dir + "/contact.csv"});
+  INFO(c.err);
+  REQUIRE(c.code == 0);
+  Run s = isb({"import", "services", dir + "/service_log.csv"});  // follow_up.csv rides along
+  INFO(s.err);
+  REQUIRE(s.code == 0);
+  CHECK(s.out.find("follow-ups: ") != std::string::npos);
+
+  std::string again = TempPath("-export");
+  REQUIRE(isb({"export", again}).code == 0);
+  for (const char* t : {"enterprise", "enterprise_identifier", "contact", "service_log",
+                        "follow_up"}) {
+    INFO(t);
+    CHECK(CsvRows(dir + "/" + t + ".csv") > 0);
+    CHECK(CsvRows(again + "/" + t + ".csv") == CsvRows(dir + "/" + t + ".csv"));
+  }
+  // A second import of the same files creates nothing.
+  Run twice = isb.Json({"import", "services", dir + "/service_log.csv"});
+  REQUIRE(twice.code == 0);
+  CHECK(JsonInt(twice.out, "imported") == 0);
+  CHECK(JsonInt(twice.out, "updated") == 0);
+  RemoveExport(dir);
+  RemoveExport(again);
+}
+
+TEST_CASE("import refuses a GB18030 file in one line that names the encoding and the option, "
+          "and reads it with --encoding",
+          "[cli][csv]") {
+  Cli cli;
+  cli.Init();
+  std::string path = TempPath(".csv");
+  {
+    // "country,name,city" and 北京智联科技有限公司, 北京 as Excel on Chinese Windows saves them.
+    std::ofstream f(path, std::ios::binary);
+    f << "country,name,city\r\nCN,"
+         "\xB1\xB1\xBE\xA9\xD6\xC7\xC1\xAA\xBF\xC6\xBC\xBC\xD3\xD0\xCF\xDE\xB9\xAB\xCB\xBE,"
+         "\xB1\xB1\xBE\xA9\r\n";
+  }
+  Run refused = cli({"import", "enterprises", path});
+  RequireRefused(refused);
+  CHECK(refused.err.find("not UTF-8") != std::string::npos);
+  CHECK(refused.err.find("looks like gb18030") != std::string::npos);
+  CHECK(refused.err.find("--encoding gb18030") != std::string::npos);
+  CHECK(refused.err.find("empty") == std::string::npos);
+  Run zh = cli({"import", "enterprises", path, "--lang", "zh"});
+  RequireRefused(zh);
+  CHECK(zh.err.find("--encoding gb18030") != std::string::npos);
+
+  Run ok = cli.Json({"import", "enterprises", path, "--encoding", "gb18030"});
+  INFO(ok.err);
+  REQUIRE(ok.code == 0);
+  CHECK(JsonInt(ok.out, "imported") == 1);
+  CHECK(cli.Json({"enterprise", "search", "北京智联"}).out.find("北京智联科技有限公司") !=
+        std::string::npos);
+  RequireUsage(cli({"import", "enterprises", path, "--encoding", "latin1"}));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("import names a directory as a directory", "[cli][csv]") {
+  Cli cli;
+  cli.Init();
+  std::string dir = TempPath("-dir");
+  REQUIRE(cli({"export", dir}).code == 0);
+  Run r = cli({"import", "contacts", dir});
+  RequireRefused(r);
+  CHECK(r.err.find("is a directory, not a file") != std::string::npos);
+  RemoveExport(dir);
 }
 
 TEST_CASE("demo seed fills the workspace and prints progress on stderr", "[cli]") {

@@ -363,5 +363,6 @@ TEST_CASE("report events shows each event's yield as of now or cut by the home o
   CHECK(Contains(past.out, "2024-06-10 (China by Beijing time"));
   CHECK(JsonInt(cli.Json({"report", "events", "--as-of", "2024-06-10"}).out, "selected") == 0);
   Run csv = cli({"--lang", "zh", "report", "events", "--csv"});
-  CHECK(Contains(csv.out, "\r\n2024-06-01,展会,中国—巴基斯坦博览会,0,1,0,1,1\r\n"));
+  // The date carries the spreadsheets' text mark (dosti/csv.h), so Excel keeps it as written.
+  CHECK(Contains(csv.out, "\r\n'2024-06-01,展会,中国—巴基斯坦博览会,0,1,0,1,1\r\n"));
 }

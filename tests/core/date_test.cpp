@@ -137,3 +137,26 @@ TEST_CASE("The office day of an instant depends on the office's UTC offset", "[c
   CHECK(dosti::DateAt(-1, 0) == Date{1969, 12, 31});
   CHECK(dosti::DateAt(0, -60) == Date{1969, 12, 31});
 }
+
+TEST_CASE("Instants are written as ISO 8601 in an office's time and read back from any zone",
+          "[core][date]") {
+  // 2025-03-15 04:00:00.250 UTC.
+  const int64_t ms = dosti::DaysFromCivil({2025, 3, 15}) * 86'400'000 + 4 * 3'600'000 + 250;
+  CHECK(dosti::FormatInstant(ms, 480) == "2025-03-15T12:00:00.250+08:00");  // Beijing
+  CHECK(dosti::FormatInstant(ms, 300) == "2025-03-15T09:00:00.250+05:00");  // Islamabad
+  CHECK(dosti::FormatInstant(ms, 0) == "2025-03-15T04:00:00.250+00:00");
+  CHECK(dosti::FormatInstant(ms - 5 * 3'600'000, 60 * -3) == "2025-03-14T20:00:00.250-03:00");
+  for (int offset : {480, 300, 0, -180}) {
+    CHECK(dosti::ParseInstant(dosti::FormatInstant(ms, offset)) == ms);
+  }
+  CHECK(dosti::ParseInstant("2025-03-15T04:00:00.25Z") == ms);
+  CHECK(dosti::ParseInstant("2025-03-15 12:00:00.250+0800") == ms);
+  CHECK(dosti::ParseInstant("2025-03-15T12:00+08") == ms - 250);
+  CHECK(dosti::ParseInstant("2025-03-15T12:00:00.2509+08:00") == ms);  // past ms: dropped
+  CHECK_FALSE(dosti::ParseInstant("2025-03-15T12:00:00"));  // no zone: ambiguous
+  CHECK_FALSE(dosti::ParseInstant("2025-03-15"));
+  CHECK_FALSE(dosti::ParseInstant("1742011200000"));
+  CHECK_FALSE(dosti::ParseInstant("2025-03-15T24:00:00Z"));
+  CHECK_FALSE(dosti::ParseInstant("2025-03-15T12:00:00+08:00x"));
+  CHECK_FALSE(dosti::ParseInstant("2025-02-30T12:00:00Z"));
+}

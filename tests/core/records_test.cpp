@@ -175,6 +175,22 @@ TEST_CASE("Leaving an enterprise without a primary contact is saved with a warni
   CHECK(HasWarning(Must(w->SetContactField(other, "is_primary", "0")), "contact.no_primary"));
 }
 
+TEST_CASE("A primary contact imported from a file makes the enterprise's other one not primary",
+          "[core][records][contact][csv]") {
+  Workspace w;
+  std::string e = w.PlainEnterprise("PK", "Lahore Agritech");
+  std::string first = Must(w->AddContact({{"enterprise_id", e},
+                                          {"full_name", std::string("Ayesha Khan")}})).id;
+  CHECK(Must(w->GetContact(first)).Int("is_primary") == 1);
+  Must(w->ImportCsv(ImportKind::kContacts,
+                    "enterprise_id,full_name,is_primary\n" + e + ",Bilal Ahmed,1\n"));
+  CHECK(Must(w->GetContact(first)).Int("is_primary") == 0);
+  auto contacts = Must(w->ListContacts(e));
+  REQUIRE(contacts.size() == 2);
+  CHECK(contacts[0].Text("full_name") == "Bilal Ahmed");
+  CHECK(contacts[0].Int("is_primary") == 1);
+}
+
 // [SECTION] The country of an enterprise
 
 TEST_CASE("The country of an enterprise the programme already counts cannot change",
@@ -222,6 +238,23 @@ TEST_CASE("The country of an enterprise the programme already counts cannot chan
     REQUIRE_FALSE(r);
     CHECK(r.error().key == "enterprise.country_locked");
   }
+}
+
+TEST_CASE("An imported file follows the rules of an edit: no country change, no unseen archiving",
+          "[core][records][country][archive][csv]") {
+  Workspace w;
+  std::string e = w.CompleteEnterprise("CN", "北京星河科技有限公司", "91110000600037341L");
+  Must(w->Enroll(e, "selected"));
+  auto moved = w->ImportEnterprisesCsv("id,country,name\n" + e + ",PK,北京星河科技有限公司\n");
+  REQUIRE_FALSE(moved);
+  CHECK_THAT(moved.error().message, Catch::Contains("DH-CN-001"));
+  auto archived =
+      w->ImportEnterprisesCsv("id,country,name,archived\n" + e + ",CN,北京星河科技有限公司,1\n");
+  REQUIRE_FALSE(archived);
+  CHECK_THAT(archived.error().message, Catch::Contains("exit"));
+  const Record after = Must(w->GetEnterprise(e)).record;
+  CHECK(after.Text("country") == "CN");
+  CHECK(after.Int("archived") == 0);
 }
 
 // [SECTION] Archiving

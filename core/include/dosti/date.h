@@ -34,4 +34,12 @@ int DaysInMonth(int year, int month);
 // Islamabad +300 all year: neither observes daylight saving time.
 Date DateAt(int64_t ms_utc, int utc_offset_minutes);
 
+// An instant as ISO 8601 local time with its offset, to the millisecond:
+// FormatInstant(ms, 480) → "2024-06-15T12:00:00.000+08:00" (the CSV export's times).
+std::string FormatInstant(int64_t ms_utc, int utc_offset_minutes);
+// The UTC milliseconds of an ISO 8601 date and time with a zone: "YYYY-MM-DDTHH:MM[:SS[.f…]]"
+// (a space for the T also) followed by "Z" or "±HH:MM" ("±HHMM", "±HH"); at most
+// millisecond precision is kept. nullopt for anything else (a time without a zone is ambiguous).
+std::optional<int64_t> ParseInstant(std::string_view s);
+
 }  // namespace dosti

@@ -79,8 +79,9 @@ class AtomicFileWriter {
 // Files Dosti reads are bounded: a size past the cap is refused before anything is read.
 inline constexpr std::size_t kMaxReadBytes = std::size_t{1} << 30;  // 1 GiB
 
-// The whole file at `path`. Errors: kIo (missing, unreadable, a directory; key
-// "file.read_failed"), kTooLarge (over `max_bytes`; key "file.too_large").
+// The whole file at `path`. Errors: kIo with key "file.is_directory" (a directory),
+// "file.not_readable" (no permission), "file.read_failed" (missing, or another reason);
+// kTooLarge (over `max_bytes`; key "file.too_large").
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes = kMaxReadBytes);
 
 // Creates the directory `path` and any missing parents (mode 0755 less the umask); an existing

@@ -90,7 +90,9 @@ std::string Number(double v);
 // SearchHit      {"enterprise_id", "country", "name", "reason", "matched", "score"}
 // WorkspaceInfo  {"initialised", "workspace_name", "office", "device_id", "programme_id",
 //                 "schema_version", "user"}
-// ImportSummary  {"rows", "imported", "warnings": [Issue, ...]} (field "line N: column")
+// ImportSummary  {"rows", "imported", "updated", "unchanged", "tables": [{"table", "rows",
+//                 "imported", "updated", "unchanged"}, ...],
+//                 "warnings": [Issue, ...]} (field "line N: column")
 // Issue          {"severity": "error"|"warning", "code": N, "key", "args": {name: value},
 //                 "field", "message"}
 // Error          {"code": N, "key", "args", "field", "message"[, "details": [Error, ...]]}

@@ -29,6 +29,7 @@
 #include "dosti/cancel.h"
 #include "dosti/catalog.h"
 #include "dosti/date.h"
+#include "dosti/encoding.h"
 #include "dosti/platform.h"
 #include "dosti/record.h"
 #include "dosti/replication.h"
@@ -238,10 +239,38 @@ Message FollowUpNote(const Record& follow_up);
 // Progress callback for long work (import, demo seed): done, total, what.
 using Progress = std::function<void(int64_t done, int64_t total, std::string_view what)>;
 
+// What an import reads (Session::ImportCsv): the files Session::ExportCsv writes, or files
+// made by hand or in a spreadsheet with some of their columns.
+enum class ImportKind {
+  kEnterprises,  // enterprise.csv: enterprise columns, and the identifier columns uscc,
+                 // legacy_regno, ntn, secp, other_identifier (several values: one a line)
+  kContacts,     // contact.csv
+  kServices,     // service_log.csv; a follow_up.csv given here imports follow-ups
+  kFollowUps,    // follow_up.csv
+};
+
+struct ImportOptions {
+  TextEncoding encoding = TextEncoding::kAuto;  // of the file's bytes (dosti/encoding.h)
+  Progress progress;  // rows done of all rows, per 100 rows, with what: "importing"
+};
+
+// Rows of one table read from a file, and what became of them.
+struct ImportCounts {
+  std::string table;       // enterprise, enterprise_identifier, contact, service_log, follow_up
+  int64_t rows = 0;        // rows read (identifiers: values read)
+  int64_t imported = 0;    // new records
+  int64_t updated = 0;     // records here already (matched) whose fields the file changed
+  int64_t unchanged = 0;   // records here already, the same as in the file
+};
+
 struct ImportSummary {
+  // The sums over the files' rows (identifiers are counted in `tables` only).
   int64_t rows = 0;
   int64_t imported = 0;
-  std::vector<Issue> warnings;  // field "line N: column"
+  int64_t updated = 0;
+  int64_t unchanged = 0;
+  std::vector<ImportCounts> tables;  // in the order written
+  std::vector<Issue> warnings;       // field "line N: column" ("FILE line N: column")
 };
 
 class Session {
@@ -394,14 +423,47 @@ class Session {
   Result<EventYieldReport> ReportEventYield(std::optional<Date> as_of = {});
 
   // [SECTION] Import, export, demo data
-  // Imports enterprises from CSV text (UTF-8, BOM optional; header row of enterprise column
-  // names plus uscc, legacy_regno, ntn, secp). All or nothing: any row with an error refuses
-  // the whole file (kBadCsv), its `details` listing every error ("line N: ..."). Progress:
-  // "checking" then "importing", per 100 rows. Interrupt() stops it at the next row:
-  // kCancelled, nothing imported.
+  // Imports the records of a CSV file (core/README.md, "Import and export"): a header row of
+  // column names (those of the table, as ExportCsv writes them; unknown ones are refused), then
+  // one record a row. What ExportCsv writes reads back unchanged, ids and creation times
+  // included, into this workspace or another.
+  // - Encoding: `options.encoding`; by default the bytes must be UTF-8 (a BOM is skipped), and
+  //   other bytes are refused as a whole with kBadCsv "text.not_utf8" naming the likely
+  //   encoding (dosti/encoding.h).
+  // - Matching: a row whose id is a record here updates it. An enterprise row without a known
+  //   id matches by one of its identifiers (USCC, NTN, ...); rows without an id (files made by
+  //   hand) match by identifier too: a contact by mobile, e-mail or WeChat within its
+  //   enterprise, a service log by enterprise, category, date and summary, a follow-up by
+  //   subject, due date and note. Other rows are new records (their ids kept). A matched record takes the
+  //   file's non-empty values (empty cells clear nothing); importing a file twice changes
+  //   nothing the second time. An enterprise row with an id unknown here whose identifier
+  //   matches another enterprise is kept under its id and merged into that one (as
+  //   MergeDuplicates does), so the records that refer to it find it.
+  // - References must be here: the enterprise of a contact, service log or follow-up, the
+  //   contact of a service log (import enterprises, then contacts, then services). A service
+  //   log's programme becomes this workspace's DH-2023. Links to records an import does not
+  //   bring (a service log's event, a follow-up's matchmaking pair) are kept as they are, with
+  //   a warning when this workspace lacks the record.
+  // - All or nothing, in one transaction: any row with an error refuses the whole file
+  //   (kBadCsv), its `details` listing every error ("line N: ...", the first 20). A bad header
+  //   is named once (kBadCsv "csv.header.unusable" with one detail per problem).
+  // Interrupt() stops it at the next row: kCancelled, nothing imported.
+  Result<ImportSummary> ImportCsv(ImportKind kind, std::string_view bytes,
+                                  const ImportOptions& options = {});
+  // ImportCsv of the file at `path`. kIo naming a missing, unreadable or directory path
+  // ("file.is_directory", "file.not_readable", "file.read_failed"). A services file named
+  // service_log.csv brings the follow_up.csv beside it (as ExportCsv writes them) in the same
+  // transaction, so that follow-ups ride with services; ImportSummary::tables counts both.
+  Result<ImportSummary> ImportCsvFile(ImportKind kind, const std::string& path,
+                                      const ImportOptions& options = {});
+  // ImportCsv(kEnterprises, csv) with `progress`.
   Result<ImportSummary> ImportEnterprisesCsv(std::string_view csv, const Progress& progress = {});
   // Writes one CSV per table into `dir` (created if missing; UTF-8 with BOM), each file
   // atomically (dosti/file.h), from one consistent snapshot. Returns the files written.
+  // Cells are written for spreadsheets (dosti/csv.h): no cell runs as a formula, phones,
+  // identifiers and dates stay text, instants are ISO 8601 in this office's time
+  // ("2024-06-15T12:00:00.000+08:00"), and enterprise.csv carries each enterprise's live
+  // identifiers in the columns uscc, legacy_regno, ntn, secp, other_identifier (the import's).
   // Progress: rows written of all tables, with the table's name. Interrupt() stops it at the
   // next row: kCancelled; the files already complete stay, the one being written does not
   // appear. The demo data generator is in dosti/demo.h (library dosti_demo).

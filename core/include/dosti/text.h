@@ -13,6 +13,9 @@ namespace dosti::text {
 
 // True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
 bool IsValidUtf8(std::string_view s);
+// The offset of the first byte of `s` that does not start a well-formed UTF-8 sequence, or
+// std::string_view::npos when `s` is well-formed.
+std::size_t InvalidUtf8At(std::string_view s);
 
 // The code points of `s`; each invalid UTF-8 sequence becomes one U+FFFD.
 std::u32string ToCodePoints(std::string_view s);

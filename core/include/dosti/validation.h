@@ -94,6 +94,18 @@ Result<CheckedPhone> NormalisePhone(std::string_view raw, std::string_view count
 // Error kBadName naming `field`.
 Result<std::string> CheckName(std::string_view raw, std::string_view field = "name");
 
+// An enterprise's website (DOMAIN.md: enterprise.website): a web address a browser opens and a
+// spreadsheet shows as text. Optionally "http://" or "https://" (any case), then a host name
+// of two or more dot-separated labels of letters (any script: 华为.中国), digits and inner
+// hyphens, or an IPv4 address, an optional port, then a path, query or fragment without
+// spaces: "https://www.huawei.com", "huawei.com/cn", "www.systemsltd.com:8080/en?x=1".
+// Returned trimmed, full-width characters and the ideographic full stop 。 typed with a Chinese
+// IME made ASCII; otherwise as given.
+// Error kInvalid "enterprise.bad_website" (field "website"): spaces, quotes or angle brackets,
+// another scheme (javascript:, file:, mailto:), a user name before the host (http://a@b),
+// a host without a dot, formula text such as =HYPERLINK(...).
+Result<std::string> CheckWebsite(std::string_view raw);
+
 // The matching key of an enterprise name for "same normalised name": case folded, width folded,
 // NFC, punctuation, symbols and spaces removed, legal suffixes stripped repeatedly from the end
 // (有限公司, 股份有限公司, 有限责任公司, 股份公司, 分公司, 公司, 集团; whole words Limited, Ltd
