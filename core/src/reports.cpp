@@ -556,14 +556,13 @@ Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt
       "  WHERE p.archived = 0 AND p.status = 'attended' AND e.archived = 0) ";
   DOSTI_TRY(EachRow(
       *m.db,
-      attended +
-          "SELECT v.id, v.name, v.kind, v.start_date, v.end_date, coalesce(v.office, ''),"
-          "  (SELECT count(*) FROM event_participation p WHERE p.event_id = v.id"
-          "   AND p.archived = 0 AND p.status = 'registered'),"
-          "  (SELECT count(DISTINCT ent) FROM attended a WHERE a.event_id = v.id),"
-          "  (SELECT count(DISTINCT contact_id) FROM attended a WHERE a.event_id = v.id)"
-          " FROM event v WHERE v.archived = 0 AND (?1 OR v.start_date <= ?2)"
-          " ORDER BY v.start_date DESC, v.id",
+      attended + "SELECT v.id, v.name, v.kind, v.start_date, v.end_date, coalesce(v.office, ''),"
+                 "  (SELECT count(*) FROM event_participation p WHERE p.event_id = v.id"
+                 "   AND p.archived = 0 AND p.status = 'registered'),"
+                 "  (SELECT count(DISTINCT ent) FROM attended a WHERE a.event_id = v.id),"
+                 "  (SELECT count(DISTINCT contact_id) FROM attended a WHERE a.event_id = v.id)"
+                 " FROM event v WHERE v.archived = 0 AND (?1 OR v.start_date <= ?2)"
+                 " ORDER BY v.start_date DESC, v.id",
       [&](Stmt& s) {
         EventYieldRow row;
         row.event_id = s.Text(0);
@@ -581,8 +580,7 @@ Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt
 
   // Of an event's enterprises, how many have a history row at one of `stages` from the
   // event's first day to the cut.
-  auto later = [&](const EventYieldRow& row, int64_t from_ms, std::string_view stages,
-                   int64_t* n) {
+  auto later = [&](const EventYieldRow& row, int64_t from_ms, std::string_view stages, int64_t* n) {
     return EachRow(
         *m.db,
         attended +
@@ -594,8 +592,8 @@ Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt
             std::string(stages) +
             ") AND h.changed_at >= ?3"
             "  AND h.changed_at < CASE a.country WHEN 'PK' THEN ?5 ELSE ?4 END)",
-        [&](Stmt& s) { *n = s.Int(0); }, row.event_id, m.info.programme_id, from_ms,
-        cut("CN"), cut("PK"));
+        [&](Stmt& s) { *n = s.Int(0); }, row.event_id, m.info.programme_id, from_ms, cut("CN"),
+        cut("PK"));
   };
   for (EventYieldRow& row : report.rows) {
     if (row.enterprises == 0) continue;

@@ -196,8 +196,8 @@ Result<Saved> Session::SetServiceField(std::string_view id, std::string_view fie
   auto parsed = m.store->ParseValue("service_log", field, value);
   if (!parsed) return parsed.error();
   if (field == "state" && rec->Text("state") == "final" && ValueText(*parsed) == "draft") {
-    return MakeError(ErrorCode::kTransition, "service.final_stays_final", RecordArgs(*rec, "summary"),
-                     "state");
+    return MakeError(ErrorCode::kTransition, "service.final_stays_final",
+                     RecordArgs(*rec, "summary"), "state");
   }
   if (field == "archived") {
     DOSTI_TRY(CheckOneOf("archived", ValueText(*parsed), {"0", "1"}, true));
@@ -301,9 +301,8 @@ Result<std::vector<Record>> Session::ListFollowUps(const FollowUpFilter& filter)
       "AND (NOT ?3 OR (f.status = 'open' AND f.due_date < ?1)) "
       "AND (?4 = '' OR lower(trim(f.assignee)) = lower(?4)) "
       "AND (NOT ?5 OR (f.status = 'open' AND f.due_date < ?6)) ORDER BY f.due_date, f.id",
-      FormatDate(today), int64_t{filter.include_done ? 1 : 0},
-      int64_t{filter.overdue_only ? 1 : 0}, assignee, int64_t{filter.this_week ? 1 : 0},
-      FormatDate(AddDays(today, 7)));
+      FormatDate(today), int64_t{filter.include_done ? 1 : 0}, int64_t{filter.overdue_only ? 1 : 0},
+      assignee, int64_t{filter.this_week ? 1 : 0}, FormatDate(AddDays(today, 7)));
 }
 
 Message FollowUpNote(const Record& follow_up) {
@@ -352,12 +351,11 @@ Result<Saved> Session::SetFollowUpField(std::string_view id, std::string_view fi
   DOSTI_TRY(CheckFollowUpFields(row));
   Fields changes{{std::string(field), *FindField(row, field)}};
   if (field == "status" && ValueText(*parsed) != rec->Text("status")) {
-    changes.push_back({"done_on", ValueText(*parsed) == "done" ? Value{FormatDate(m.Today())}
-                                                               : Value{}});
+    changes.push_back(
+        {"done_on", ValueText(*parsed) == "done" ? Value{FormatDate(m.Today())} : Value{}});
   }
-  auto r = InTransaction(*m.db, [&]() -> Result<int> {
-    return m.store->Update("follow_up", rec->id, changes);
-  });
+  auto r = InTransaction(
+      *m.db, [&]() -> Result<int> { return m.store->Update("follow_up", rec->id, changes); });
   if (!r) return r.error();
   return Saved{rec->id, {}};
 }

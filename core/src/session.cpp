@@ -356,22 +356,24 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
                        {{"name", std::string(office) + " first device"},
                         {"office", std::string(office)},
                         {"role", std::string("admin")}}));
-    DOSTI_TRY(s.Insert("office", s.NewId(),
-                       {{"code", std::string("beijing")}, {"country", std::string("CN")},
-                        {"name_en", std::string("Beijing office")},
-                        {"name_zh", std::string("北京办公室")},
-                        {"name_ur", std::string("بیجنگ دفتر")},
-                        {"timezone", std::string(CalendarOf("beijing").time_zone)},
-                        {"utc_offset_minutes",
-                         int64_t{CalendarOf("beijing").utc_offset_minutes}}}));
-    DOSTI_TRY(s.Insert("office", s.NewId(),
-                       {{"code", std::string("islamabad")}, {"country", std::string("PK")},
-                        {"name_en", std::string("Islamabad office")},
-                        {"name_zh", std::string("伊斯兰堡办公室")},
-                        {"name_ur", std::string("اسلام آباد دفتر")},
-                        {"timezone", std::string(CalendarOf("islamabad").time_zone)},
-                        {"utc_offset_minutes",
-                         int64_t{CalendarOf("islamabad").utc_offset_minutes}}}));
+    DOSTI_TRY(
+        s.Insert("office", s.NewId(),
+                 {{"code", std::string("beijing")},
+                  {"country", std::string("CN")},
+                  {"name_en", std::string("Beijing office")},
+                  {"name_zh", std::string("北京办公室")},
+                  {"name_ur", std::string("بیجنگ دفتر")},
+                  {"timezone", std::string(CalendarOf("beijing").time_zone)},
+                  {"utc_offset_minutes", int64_t{CalendarOf("beijing").utc_offset_minutes}}}));
+    DOSTI_TRY(
+        s.Insert("office", s.NewId(),
+                 {{"code", std::string("islamabad")},
+                  {"country", std::string("PK")},
+                  {"name_en", std::string("Islamabad office")},
+                  {"name_zh", std::string("伊斯兰堡办公室")},
+                  {"name_ur", std::string("اسلام آباد دفتر")},
+                  {"timezone", std::string(CalendarOf("islamabad").time_zone)},
+                  {"utc_offset_minutes", int64_t{CalendarOf("islamabad").utc_offset_minutes}}}));
     // The programme was launched at CIFTIS in Beijing in September 2023 (DOMAIN.md).
     return s.Insert("programme", s.NewId(),
                     {{"code", std::string("DH-2023")},

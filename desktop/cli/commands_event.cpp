@@ -31,9 +31,9 @@ int CmdEventList(Context& c) {
   t.MaxWidth(3, 40);
   t.AlignRight(6);
   for (const Record& r : *rows) {
-    t.Add({r.Text("start_date"), r.Text("end_date"), CodeLabel("event_kind", r.Text("kind"), c.lang),
-           r.Text("name"), r.Text("city"), CodeLabel("office", r.Text("office"), c.lang),
-           r.Text("attended"), r.id});
+    t.Add({r.Text("start_date"), r.Text("end_date"),
+           CodeLabel("event_kind", r.Text("kind"), c.lang), r.Text("name"), r.Text("city"),
+           CodeLabel("office", r.Text("office"), c.lang), r.Text("attended"), r.id});
   }
   t.Print(c.out);
   return 0;
@@ -43,9 +43,8 @@ int CmdEventAttend(Context& c) {
   int exit = 0;
   std::string status = c.Value("status", "attended");
   if (!CheckChoice(c, "--status", status, kParticipationStatuses, &exit)) return exit;
-  Fields fields{{"event_id", c.positional[0]},
-                {"enterprise_id", c.positional[1]},
-                {"status", status}};
+  Fields fields{
+      {"event_id", c.positional[0]}, {"enterprise_id", c.positional[1]}, {"status", status}};
   if (c.Has("contact")) fields.push_back({"contact_id", c.Value("contact")});
   if (c.Has("role")) {
     if (!CheckChoice(c, "--role", c.Value("role"), kParticipationRoles, &exit)) return exit;

@@ -164,11 +164,14 @@ int CmdReportServices(Context& c) {
   auto r = c.s().ReportServices(*month);
   if (!r) return Refuse(c, r.error());
   if (c.json) return PrintReportJson(c, *r);
-  Layout l{"report.services", r->month, {},
-           Table({FieldLabel("category", c.lang), FieldLabel("logs", c.lang),
-                  FieldLabel("enterprises", c.lang), FieldLabel("hours", c.lang),
-                  CodeLabel("country", "CN", c.lang), CodeLabel("country", "PK", c.lang),
-                  CodeLabel("office", "beijing", c.lang), CodeLabel("office", "islamabad", c.lang)})};
+  Layout l{
+      "report.services",
+      r->month,
+      {},
+      Table({FieldLabel("category", c.lang), FieldLabel("logs", c.lang),
+             FieldLabel("enterprises", c.lang), FieldLabel("hours", c.lang),
+             CodeLabel("country", "CN", c.lang), CodeLabel("country", "PK", c.lang),
+             CodeLabel("office", "beijing", c.lang), CodeLabel("office", "islamabad", c.lang)})};
   l.note = Tr("report.services_note", c.lang);
   Table& t = l.table;
   for (size_t i = 1; i < 8; ++i) t.AlignRight(i);
@@ -191,9 +194,12 @@ int CmdReportFunnel(Context& c) {
   if (!r) return Refuse(c, r.error());
   if (c.json) return PrintReportJson(c, *r);
   // As of a date, each change counts by the day its recording office gave it (reports.h).
-  std::string period = r->now ? Tr("report.now", c.lang)
-                              : FormatDate(r->as_of) + " (" + Tr("report.cut_recorded", c.lang) + ")";
-  Layout l{"report.funnel", period, {},
+  std::string period = r->now
+                           ? Tr("report.now", c.lang)
+                           : FormatDate(r->as_of) + " (" + Tr("report.cut_recorded", c.lang) + ")";
+  Layout l{"report.funnel",
+           period,
+           {},
            Table({FieldLabel("stage", c.lang), FieldLabel("reached", c.lang),
                   FieldLabel("conversion", c.lang), FieldLabel("median_days", c.lang)})};
   Table& t = l.table;
@@ -216,7 +222,9 @@ int CmdReportFollowUps(Context& c) {
   auto r = c.s().ReportFollowUps(*as_of);
   if (!r) return Refuse(c, r.error());
   if (c.json) return PrintReportJson(c, *r);
-  Layout l{"report.followups", FormatDate(r->as_of), {},
+  Layout l{"report.followups",
+           FormatDate(r->as_of),
+           {},
            Table({FieldLabel("assignee", c.lang), FieldLabel("office", c.lang),
                   FieldLabel("open", c.lang), FieldLabel("overdue", c.lang),
                   FieldLabel("due_this_week", c.lang)})};
@@ -241,7 +249,9 @@ int CmdReportQuality(Context& c) {
   if (!r) return Refuse(c, r.error());
   if (c.json) return PrintReportJson(c, *r);
   // The message says what to do: it is the last column and never cut.
-  Layout l{"report.quality", FormatDate(r->as_of), {},
+  Layout l{"report.quality",
+           FormatDate(r->as_of),
+           {},
            Table({FieldLabel("kind", c.lang), FieldLabel("record", c.lang),
                   FieldLabel("id", c.lang), FieldLabel("message", c.lang)})};
   l.none_if_empty = true;
@@ -262,7 +272,9 @@ int CmdReportCoverage(Context& c) {
   auto r = c.s().ReportCoverage(*month);
   if (!r) return Refuse(c, r.error());
   if (c.json) return PrintReportJson(c, *r);
-  Layout l{"report.coverage", r->month, {},
+  Layout l{"report.coverage",
+           r->month,
+           {},
            Table({FieldLabel("id", c.lang), FieldLabel("name", c.lang)})};
   l.pairs = {{FieldLabel("selected", c.lang), std::to_string(r->selected)},
              {FieldLabel("unserved", c.lang), std::to_string(r->unserved_ids.size())}};
@@ -317,7 +329,9 @@ int CmdReportEvents(Context& c) {
   if (c.json) return PrintReportJson(c, *r);
   std::vector<std::pair<std::string, std::string>> cuts;
   for (const CountryCut& cut : r->cuts) cuts.push_back({cut.country, cut.calendar});
-  Layout l{"report.events", CutPeriod(c, r->now, r->as_of, cuts), {},
+  Layout l{"report.events",
+           CutPeriod(c, r->now, r->as_of, cuts),
+           {},
            Table({FieldLabel("start_date", c.lang), FieldLabel("kind", c.lang),
                   FieldLabel("name", c.lang), FieldLabel("registered", c.lang),
                   FieldLabel("attended", c.lang), FieldLabel("contacts", c.lang),

@@ -181,8 +181,7 @@ int CmdFollowUpDone(Context& c) {
 int CmdFollowUpCancel(Context& c) {
   auto id = c.s().ResolveId("follow_up", c.positional[0]);
   if (!id) return Refuse(c, id.error());
-  return PrintFollowUpStatus(c, *id, c.s().CancelFollowUp(*id), "cancelled",
-                             "followup.cancelled");
+  return PrintFollowUpStatus(c, *id, c.s().CancelFollowUp(*id), "cancelled", "followup.cancelled");
 }
 
 int CmdFollowUpSet(Context& c) {

@@ -151,10 +151,10 @@ inline void RequireUsage(const Run& r) {
 }
 
 inline const std::vector<std::string> kCompleteCn = {"--country", "CN",
-                                              "--name",    "北京数字科技有限公司",
-                                              "--uscc",    "91110000600037341L",
-                                              "--sector",  "6201",
-                                              "--region",  "CN-BJ",
-                                              "--city",    "北京"};
+                                                     "--name",    "北京数字科技有限公司",
+                                                     "--uscc",    "91110000600037341L",
+                                                     "--sector",  "6201",
+                                                     "--region",  "CN-BJ",
+                                                     "--city",    "北京"};
 
 }  // namespace dosti::testing

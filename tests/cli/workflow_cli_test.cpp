@@ -2,7 +2,6 @@
 // finalised and edited, follow-ups rescheduled, reassigned and cancelled, events and their
 // yield. Each test runs `dosti` in-process on its own database and manual clock.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -52,8 +51,7 @@ TEST_CASE("report progress says now, or which calendar a past date is cut by", "
         0);
 
   Run past = cli({"report", "progress", "--as-of", "2024-06-14"});
-  CHECK(Contains(past.out,
-                 "2024-06-14 (China by Beijing time, Pakistan by Islamabad time)"));
+  CHECK(Contains(past.out, "2024-06-14 (China by Beijing time, Pakistan by Islamabad time)"));
   CHECK(Contains(past.out, "China 0/100"));
   Run zh = cli({"--lang", "zh", "report", "progress", "--as-of", "2024-06-14"});
   CHECK(Contains(zh.out, "中国按北京时间、巴基斯坦按伊斯兰堡时间"));
@@ -111,8 +109,7 @@ TEST_CASE("Every report prints as CSV with a byte order mark, CRLF and its table
   REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "legal", "--date", "2024-06-03",
                "--minutes", "90", "--summary", "Contract review, \"urgent\""})
               .code == 0);
-  REQUIRE(cli({"followup", "add", "--enterprise", id, "--due", "2024-06-01", "--assignee",
-               "Li Na"})
+  REQUIRE(cli({"followup", "add", "--enterprise", id, "--due", "2024-06-01", "--assignee", "Li Na"})
               .code == 0);
   struct Case {
     std::string report;
@@ -128,8 +125,7 @@ TEST_CASE("Every report prints as CSV with a byte order mark, CRLF and its table
       {"quality", "Kind,Record,ID,Message", ""},
       {"coverage", "ID,Name", "Selected,1"},
       {"landing", "Landing,China,Pakistan", "none,1,0"},
-      {"events", "Start,Kind,Name,Registered,Attended,Contacts,Later nominated,Later selected",
-       ""},
+      {"events", "Start,Kind,Name,Registered,Attended,Contacts,Later nominated,Later selected", ""},
   };
   for (const Case& k : cases) {
     INFO(k.report);
@@ -272,10 +268,11 @@ TEST_CASE("The follow-up of a service note is listed in the reader's language", 
   Cli cli;
   cli.Init();
   std::string id = cli.Add({"--country", "CN", "--name", "语言跟进有限公司"});
-  REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "legal", "--date",
-               "2024-06-14", "--summary", "合同审查"})
+  REQUIRE(cli({"service", "add", "--enterprise", id, "--category", "legal", "--date", "2024-06-14",
+               "--summary", "合同审查"})
               .code == 0);
-  CHECK(Contains(cli({"--lang", "zh", "followup", "list"}).out, "跟进 2024-06-14 的服务（法律服务）"));
+  CHECK(Contains(cli({"--lang", "zh", "followup", "list"}).out,
+                 "跟进 2024-06-14 的服务（法律服务）"));
   CHECK(Contains(cli({"followup", "list"}).out, "Follow-up to the service of 2024-06-14"));
   // Scripts get the structured row: no stored note, the service it follows.
   Run json = cli.Json({"followup", "list"});
@@ -329,8 +326,8 @@ TEST_CASE("event add, list and attend, and the offer of a training's service log
 
   RequireUsage(cli({"event", "add", "--kind", "party", "--name", "x", "--start", "2024-06-01"}));
   RequireUsage(cli({"event", "attend", fair_id, id, "--status", "came"}));
-  RequireRefused(cli({"event", "add", "--kind", "seminar", "--name", "x", "--start",
-                      "2024-06-05", "--end", "2024-06-01"}));
+  RequireRefused(cli({"event", "add", "--kind", "seminar", "--name", "x", "--start", "2024-06-05",
+                      "--end", "2024-06-01"}));
   RequireRefused(cli({"event", "attend", fair_id, "0123456789abcdef"}));
   CHECK(dosti::testing::CountIds(cli.Json({"event", "list"}).out) == 2);
 }
@@ -339,10 +336,9 @@ TEST_CASE("report events shows each event's yield as of now or cut by the home o
           "[cli][events][reports]") {
   Cli cli;
   cli.Init();
-  std::string fair =
-      Cli::Id(cli.Json({"event", "add", "--kind", "trade_fair", "--name", "中国—巴基斯坦博览会",
-                        "--start", "2024-06-01"})
-                  .out);
+  std::string fair = Cli::Id(cli.Json({"event", "add", "--kind", "trade_fair", "--name",
+                                       "中国—巴基斯坦博览会", "--start", "2024-06-01"})
+                                 .out);
   std::string id = cli.Add(kCompleteCn);
   REQUIRE(cli({"contact", "add", "--enterprise", id, "--name", "陈静", "--consent"}).code == 0);
   REQUIRE(cli({"event", "attend", fair, id}).code == 0);

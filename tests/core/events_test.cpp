@@ -2,7 +2,6 @@
 // participation per event and enterprise, the service log a training offers, and what each
 // event brought in, as of now and as of a date.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -24,8 +23,7 @@ std::string Event(Workspace& w, const std::string& kind, const std::string& name
 }
 
 ParticipationSaved Attend(Workspace& w, const std::string& event, const std::string& enterprise,
-                          const std::string& status = "attended",
-                          const std::string& contact = "") {
+                          const std::string& status = "attended", const std::string& contact = "") {
   Fields f{{"event_id", event}, {"enterprise_id", enterprise}, {"status", status}};
   if (!contact.empty()) f.push_back({"contact_id", contact});
   return Must(w->AddParticipation(f));
@@ -47,8 +45,9 @@ const EventYieldRow& Row(const EventYieldReport& r, const std::string& event) {
 
 }  // namespace
 
-TEST_CASE("An enterprise has one participation per event, which attending after registering updates",
-          "[core][events]") {
+TEST_CASE(
+    "An enterprise has one participation per event, which attending after registering updates",
+    "[core][events]") {
   Workspace w("beijing");
   std::string fair = Event(w, "trade_fair", "中国—巴基斯坦博览会", "2024-06-01", "2024-06-03");
   std::string e = w.PlainEnterprise("CN", "博览会参展有限公司");
@@ -76,8 +75,8 @@ TEST_CASE("An enterprise has one participation per event, which attending after 
   std::string other = w.PlainEnterprise("CN", "另一家企业有限公司");
   std::string stranger =
       Must(w->AddContact({{"enterprise_id", other}, {"full_name", std::string("王芳")}})).id;
-  auto wrong = w->AddParticipation(
-      {{"event_id", fair}, {"enterprise_id", e}, {"contact_id", stranger}});
+  auto wrong =
+      w->AddParticipation({{"event_id", fair}, {"enterprise_id", e}, {"contact_id", stranger}});
   REQUIRE_FALSE(wrong);
   CHECK(wrong.error().key == "service.contact_elsewhere");
   auto bad = w->AddParticipation(

@@ -2,7 +2,6 @@
 // zones holding the same changes, and the month of the coverage report. Two real replicas,
 // synced through changesets, on manual clocks.
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 
@@ -58,8 +57,9 @@ std::string Headline(const ProgressReport& r) {
 // 21:40 on 7 December in Islamabad; Islamabad selects a Pakistani enterprise at the same
 // instant. "As of today" used to cut at each office's own calendar day, so Islamabad showed
 // China 0 while Beijing showed China 3 with the same digest.
-TEST_CASE("Two offices holding the same changes report the same progress as of now and as of a date",
-          "[core][reports][progress]") {
+TEST_CASE(
+    "Two offices holding the same changes report the same progress as of now and as of a date",
+    "[core][reports][progress]") {
   const int64_t instant = MsAt({2025, 12, 7}, 16) + 40 * 60'000;  // 16:40 UTC
   Workspace beijing("beijing");
   beijing.clock.Set(instant);
@@ -73,13 +73,12 @@ TEST_CASE("Two offices holding the same changes report the same progress as of n
     Must(beijing->Enroll(cn[i], "selected"));
   }
   Send(*beijing.session, *islamabad.session);
-  std::string pk = Must(islamabad->AddEnterprise(
-                            {{"country", std::string("PK")},
-                             {"name", std::string("Margalla Software")},
-                             {"sector", std::string("6201")},
-                             {"region", std::string("PK-IS")},
-                             {"city", std::string("Islamabad")}},
-                            {{IdentifierType::kPkNtn, "1234567-8"}}))
+  std::string pk = Must(islamabad->AddEnterprise({{"country", std::string("PK")},
+                                                  {"name", std::string("Margalla Software")},
+                                                  {"sector", std::string("6201")},
+                                                  {"region", std::string("PK-IS")},
+                                                  {"city", std::string("Islamabad")}},
+                                                 {{IdentifierType::kPkNtn, "1234567-8"}}))
                        .id;
   Must(islamabad->AddContact({{"enterprise_id", pk},
                               {"full_name", std::string("Ayesha Khan")},
@@ -200,8 +199,8 @@ TEST_CASE("The matchmaking funnel as of now counts the other office's pairs of i
   std::string cn = Must(beijing->AddEnterprise({{"country", std::string("CN")},
                                                 {"name", std::string("对接甲有限公司")}}))
                        .id;
-  std::string pk = Must(beijing->AddEnterprise({{"country", std::string("PK")},
-                                                {"name", std::string("Ravi Foods")}}))
+  std::string pk = Must(beijing->AddEnterprise(
+                            {{"country", std::string("PK")}, {"name", std::string("Ravi Foods")}}))
                        .id;
   Must(beijing->AddMatch(cn, pk, "trade"));
   Send(*beijing.session, *islamabad.session);

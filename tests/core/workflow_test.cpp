@@ -2,7 +2,6 @@
 // defaults, service logs finalised and corrected, follow-ups rescheduled, reassigned,
 // cancelled and listed as "mine" and "this week". Real SQLite in memory, a manual clock.
 #include <catch2/catch.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -142,9 +141,8 @@ TEST_CASE("A draft service log is edited and finalised, and a final log stays fi
   Workspace w("beijing");
   std::string e = Enterprise(w, "CN", "草稿服务有限公司");
   std::string other = Enterprise(w, "CN", "别家有限公司");
-  std::string other_contact = Must(w->AddContact({{"enterprise_id", other},
-                                                  {"full_name", std::string("王芳")}}))
-                                  .id;
+  std::string other_contact =
+      Must(w->AddContact({{"enterprise_id", other}, {"full_name", std::string("王芳")}})).id;
   std::string id = Must(w->AddServiceLog({{"enterprise_id", e},
                                           {"category", std::string("legal")},
                                           {"service_date", std::string("2024-06-10")},
@@ -209,8 +207,8 @@ TEST_CASE("A draft service log is edited and finalised, and a final log stays fi
 TEST_CASE("A follow-up is rescheduled, reassigned, cancelled and reopened", "[core][followup]") {
   Workspace w("beijing");
   std::string e = Enterprise(w, "CN", "跟进测试有限公司");
-  std::string id = Must(w->AddFollowUp({{"subject_id", e}, {"due_date", std::string("2024-06-10")}}))
-                       .id;
+  std::string id =
+      Must(w->AddFollowUp({{"subject_id", e}, {"due_date", std::string("2024-06-10")}})).id;
   CHECK(Find(FollowUps(w, OverdueOnly()), id));
 
   Must(w->SetFollowUpField(id, "due_date", "2024-06-20"));
@@ -244,15 +242,15 @@ TEST_CASE("A follow-up is rescheduled, reassigned, cancelled and reopened", "[co
 
   // Bad edits are refused and change nothing.
   const Fields before = Find(FollowUps(w), id)->fields;
-  for (auto [field, value] : std::vector<std::pair<const char*, const char*>>{
-           {"due_date", "tomorrow"},
-           {"due_date", ""},
-           {"status", "maybe"},
-           {"office", "shanghai"},
-           {"subject_id", e.c_str()},
-           {"enterprise_id", e.c_str()},
-           {"done_on", "2024-06-15"},
-           {"colour", "red"}}) {
+  for (auto [field, value] :
+       std::vector<std::pair<const char*, const char*>>{{"due_date", "tomorrow"},
+                                                        {"due_date", ""},
+                                                        {"status", "maybe"},
+                                                        {"office", "shanghai"},
+                                                        {"subject_id", e.c_str()},
+                                                        {"enterprise_id", e.c_str()},
+                                                        {"done_on", "2024-06-15"},
+                                                        {"colour", "red"}}) {
     INFO(field << " = " << value);
     CHECK_FALSE(w->SetFollowUpField(id, field, value));
   }
@@ -282,8 +280,7 @@ TEST_CASE("My follow-ups and this week's: by the device's user and the next seve
         std::vector<std::string>{overdue, today, sixth_day});
   CHECK(ids(FollowUps(w, Assigned("LI NA", false))) ==
         std::vector<std::string>{overdue, today, next_week});
-  CHECK(ids(FollowUps(w, Assigned("Li Na", true))) ==
-        std::vector<std::string>{overdue, today});
+  CHECK(ids(FollowUps(w, Assigned("Li Na", true))) == std::vector<std::string>{overdue, today});
 
   // The device's user is who "mine" means, and who new follow-ups go to when nobody is named.
   CHECK(Must(w->Info()).user.empty());

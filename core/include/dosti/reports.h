@@ -38,7 +38,7 @@ struct CountryProgress {
 };
 
 struct ProgressReport {
-  Date as_of;     // the date asked for; as of now, today in this device's office calendar
+  Date as_of;        // the date asked for; as of now, today in this device's office calendar
   bool now = false;  // no date was asked for: everything recorded counts
   std::vector<CountryProgress> countries;  // CN, PK
 };

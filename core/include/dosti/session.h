@@ -113,7 +113,7 @@ struct WorkspaceInfo {
   std::string device_id;
   std::string programme_id;  // the DH-2023 programme
   int schema_version = 0;
-  std::string user;          // the person using this device (SetUser), "" when not named
+  std::string user;  // the person using this device (SetUser), "" when not named
 };
 
 struct IdentifierInput {
