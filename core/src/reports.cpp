@@ -42,6 +42,18 @@ Result<Date> MonthStart(std::string_view month) {
   return *d;
 }
 
+// Where a report cuts a home country's stage changes (CountryProgress): nowhere as of now,
+// else at the end of `as_of` in the calendar of the country's home office. Compared with the
+// instant a row was written (changed_at).
+int64_t CutMs(bool now, Date as_of, std::string_view country) {
+  return now ? std::numeric_limits<int64_t>::max() : EndOfDayMs(as_of, HomeOffice(country));
+}
+
+// The first instant of day `d` in the calendar of `office`.
+int64_t StartOfDayMs(Date d, std::string_view office) {
+  return EndOfDayMs(AddDays(d, -1), office);
+}
+
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -66,10 +78,7 @@ Result<ProgressReport> Session::ReportProgress(std::optional<Date> as_of_opt) {
   report.now = !as_of_opt;
   report.as_of = as_of_opt.value_or(m.Today());
   const int64_t now_ms = m.clock->NowMs();
-  auto cut = [&](std::string_view country) {
-    return report.now ? std::numeric_limits<int64_t>::max()
-                      : EndOfDayMs(report.as_of, HomeOffice(country));
-  };
+  auto cut = [&](std::string_view country) { return CutMs(report.now, report.as_of, country); };
 
   auto programme = m.Load("programme", m.info.programme_id);
   if (!programme) return programme.error();
@@ -491,7 +500,7 @@ Result<CoverageReport> Session::ReportCoverage(std::string_view month) {
           report.unserved_names.push_back(s.Text(1));
         },
         m.info.programme_id, FormatDate(*start), FormatDate(next), std::string(country),
-        EndOfDayMs(AddDays(*start, -1), office), EndOfDayMs(AddDays(next, -1), office)));
+        StartOfDayMs(*start, office), StartOfDayMs(next, office)));
   }
   return report;
 }
@@ -544,10 +553,7 @@ Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt
     report.cuts.push_back(
         {std::string(c), std::string(calendar.office), std::string(calendar.time_zone)});
   }
-  auto cut = [&](std::string_view country) {
-    return report.now ? std::numeric_limits<int64_t>::max()
-                      : EndOfDayMs(report.as_of, HomeOffice(country));
-  };
+  auto cut = [&](std::string_view country) { return CutMs(report.now, report.as_of, country); };
   // The attendances that count: one row per event, enterprise (the one merged records were
   // merged into) and contact.
   const std::string attended =
@@ -599,7 +605,7 @@ Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt
     if (row.enterprises == 0) continue;
     auto start = ParseDate(row.start_date);
     if (!start) continue;  // a malformed date from another device: no "later" to measure
-    const int64_t from_ms = EndOfDayMs(*start, row.office) - 86'400'000;
+    const int64_t from_ms = StartOfDayMs(*start, row.office);
     DOSTI_TRY(later(row, from_ms, "'nominated', 'shortlisted', 'selected', 'active', 'completed'",
                     &row.nominated));
     DOSTI_TRY(later(row, from_ms, "'selected', 'active', 'completed'", &row.selected));

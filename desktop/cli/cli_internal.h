@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <map>
@@ -162,6 +163,9 @@ void PrintWarnings(Context& c, const std::vector<Issue>& warnings);
 void PrintJson(Context& c, const json::Writer& w);
 // A write's outcome: the Saved object with --json; else "<done_key text> ID" and the warnings.
 int PrintSaved(Context& c, const Saved& saved, std::string_view done_key);
+// The Saved object as JSON with more keys, written by `more`, between "id" and "warnings".
+void PrintSavedJson(Context& c, const Saved& saved,
+                    const std::function<void(json::Writer&)>& more);
 // A field's value for people (commands_enterprise.cpp): codes labelled, flags as yes/no,
 // instants as dates and times in UTC.
 std::string Shown(std::string_view field, const Value& v, std::string_view lang);

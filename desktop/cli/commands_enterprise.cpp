@@ -77,6 +77,17 @@ std::vector<std::pair<std::string, std::string>> FieldRows(const Record& r, std:
   return rows;
 }
 
+void PrintSavedJson(Context& c, const Saved& saved,
+                    const std::function<void(json::Writer&)>& more) {
+  json::Writer w(true);
+  w.BeginObject().Key("id").String(saved.id);
+  more(w);
+  w.Key("warnings");
+  json::Write(w, saved.warnings);
+  w.EndObject();
+  PrintJson(c, w);
+}
+
 int PrintSaved(Context& c, const Saved& saved, std::string_view done_key) {
   if (c.json) {
     json::Writer w(true);

@@ -53,13 +53,9 @@ int CmdEventAttend(Context& c) {
   auto saved = c.s().AddParticipation(fields);
   if (!saved) return Refuse(c, saved.error());
   if (c.json) {
-    json::Writer w(true);
-    w.BeginObject().Key("id").String(saved->id);
-    w.Key("offers_service_log").Bool(saved->offers_service_log);
-    w.Key("warnings");
-    json::Write(w, saved->warnings);
-    w.EndObject();
-    PrintJson(c, w);
+    PrintSavedJson(c, *saved, [&](json::Writer& w) {
+      w.Key("offers_service_log").Bool(saved->offers_service_log);
+    });
     return 0;
   }
   PrintSaved(c, *saved, "event.attended");

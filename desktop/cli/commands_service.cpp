@@ -48,14 +48,10 @@ int CmdServiceAdd(Context& c) {
   auto saved = c.s().AddServiceLog(fields, follow_up_days);
   if (!saved) return Refuse(c, saved.error());
   if (c.json) {
-    json::Writer w(true);
-    w.BeginObject().Key("id").String(saved->id);
-    w.Key("follow_up_id").StringOrNull(saved->follow_up_id);
-    w.Key("follow_up_due").StringOrNull(saved->follow_up_due);
-    w.Key("warnings");
-    json::Write(w, saved->warnings);
-    w.EndObject();
-    PrintJson(c, w);
+    PrintSavedJson(c, *saved, [&](json::Writer& w) {
+      w.Key("follow_up_id").StringOrNull(saved->follow_up_id);
+      w.Key("follow_up_due").StringOrNull(saved->follow_up_due);
+    });
     return 0;
   }
   c.out << Tr("service.added", c.lang) << ' ' << saved->id << '\n';

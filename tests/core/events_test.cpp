@@ -115,17 +115,8 @@ TEST_CASE("Event yield counts who attended and who was nominated or selected aft
   std::string late = w.CompleteEnterprise("CN", "会后提名有限公司", "91230184MA1BUFLT44");
   std::string registered = w.PlainEnterprise("CN", "报名未到有限公司");
   std::string absent = w.PlainEnterprise("CN", "缺席有限公司");
-  std::string pk = Must(w->AddEnterprise({{"country", std::string("PK")},
-                                          {"name", std::string("Margalla Software")},
-                                          {"sector", std::string("6201")},
-                                          {"region", std::string("PK-IS")},
-                                          {"city", std::string("Islamabad")}},
-                                         {{IdentifierType::kPkNtn, "1234567-8"}}))
-                       .id;
-  std::string ayesha = Must(w->AddContact({{"enterprise_id", pk},
-                                           {"full_name", std::string("Ayesha Khan")},
-                                           {"consent_contact", std::string("1")}}))
-                           .id;
+  std::string pk = w.CompleteEnterprise("PK", "Margalla Software", "1234567-8");
+  std::string ayesha = Must(w->ListContacts(pk)).front().id;
   w.clock.Set(MsAt({2024, 5, 20}));
   Must(w->Enroll(early, "nominated"));
 
