@@ -722,7 +722,9 @@ class Importer {
       }
     }
     if (!SameEnterprise(row, *match)) return {};
-    Fields checked = Overlay(*match, FileRow{row.line, typed});
+    FileRow typed_row = row;
+    typed_row.fields = std::move(typed);
+    Fields checked = Overlay(*match, typed_row);
     warnings.clear();
     if (auto r = CheckContactRow(m_, checked, country, warnings); !r) {
       Fail(row.line, r.error());

@@ -31,9 +31,6 @@ namespace {
 std::string Plural(int64_t n, std::string_view one, std::string_view many) {
   return std::string(n == 1 ? one : many);
 }
-std::string Plural(size_t n, std::string_view one, std::string_view many) {
-  return Plural(static_cast<int64_t>(n), one, many);
-}
 
 // "2024-06-15 04:00 UTC".
 std::string UtcMinute(int64_t ms) {

@@ -717,6 +717,13 @@ const std::string kWindows1256Csv =
 
 }  // namespace
 
+// Import options naming the file's encoding.
+ImportOptions In(TextEncoding encoding) {
+  ImportOptions options;
+  options.encoding = encoding;
+  return options;
+}
+
 TEST_CASE("A GB18030 or Windows-1256 file is refused with one message naming its encoding, and "
           "imported when the encoding is given",
           "[core][csv][encoding]") {
@@ -734,10 +741,10 @@ TEST_CASE("A GB18030 or Windows-1256 file is refused with one message naming its
   }
   CHECK(w->ListEnterprises()->empty());
 
-  auto gb = w->ImportCsv(ImportKind::kEnterprises, kGb18030Csv, {TextEncoding::kGb18030});
+  auto gb = w->ImportCsv(ImportKind::kEnterprises, kGb18030Csv, In(TextEncoding::kGb18030));
   REQUIRE(gb);
   auto ur = w->ImportCsv(ImportKind::kEnterprises, kWindows1256Csv,
-                         {*ParseTextEncoding("WINDOWS-1256")});
+                         In(*ParseTextEncoding("WINDOWS-1256")));
   REQUIRE(ur);
   auto cn = w->Search("北京智联科技有限公司");
   REQUIRE_FALSE(cn->empty());
@@ -750,12 +757,12 @@ TEST_CASE("A GB18030 or Windows-1256 file is refused with one message naming its
 
   // UTF-8 named as GB18030 would garble every Chinese character: refused, saying so.
   auto wrong = w->ImportCsv(ImportKind::kEnterprises, "country,name\nCN,北京丙有限公司\n",
-                            {TextEncoding::kGb18030});
+                            In(TextEncoding::kGb18030));
   REQUIRE_FALSE(wrong);
   CHECK(wrong.error().key == "text.already_utf8");
   // Bytes that are not GB18030 at all.
   auto broken = w->ImportCsv(ImportKind::kEnterprises, "country,name\nCN,\x81\x20\n",
-                             {TextEncoding::kGb18030});
+                             In(TextEncoding::kGb18030));
   REQUIRE_FALSE(broken);
   CHECK(broken.error().key == "text.not_in_encoding");
 }
