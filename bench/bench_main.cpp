@@ -94,7 +94,7 @@ double FacadeRun() {
   std::string today = FormatDate(s->Today());
   auto start = Clock_::now();
   for (int i = 0; i < kFacadeServiceLogs; ++i) {
-    Check(s->AddServiceLog(ServiceRow(enterprises, today, i)), "add service log");
+    Check(s->AddServiceLog(ServiceRow(enterprises, today, i), std::nullopt), "add service log");
   }
   return kFacadeServiceLogs / (MsSince(start) / 1000);
 }

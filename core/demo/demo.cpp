@@ -839,7 +839,7 @@ class Seeder {
                                                 : m < 82 ? "online"
                                                          : "phone")});
     }
-    auto saved = Do(s_.AddServiceLog(f), 1, "service log");
+    auto saved = Do(s_.AddServiceLog(f, std::nullopt), 1, "service log");
     if (!saved) return saved.error();
     // Some services get a follow-up a week or so later: done, still open, or overdue.
     if (dice_.Chance(30)) {

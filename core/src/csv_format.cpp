@@ -219,6 +219,12 @@ void AppendRow(std::string& out, const std::vector<std::string>& fields) {
   out += "\r\n";
 }
 
+std::string Document(const std::vector<std::vector<std::string>>& rows) {
+  std::string out(kUtf8Bom);
+  for (const std::vector<std::string>& row : rows) AppendRow(out, row);
+  return out;
+}
+
 void AppendValues(std::string& out, const std::vector<Value>& values) {
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ',';

@@ -376,6 +376,7 @@ void Write(Writer& w, const WorkspaceInfo& info) {
   w.Key("device_id").String(info.device_id);
   w.Key("programme_id").String(info.programme_id);
   w.Key("schema_version").Int(info.schema_version);
+  w.Key("user").String(info.user);
   w.EndObject();
 }
 
@@ -519,12 +520,14 @@ void Write(Writer& w, const ProgressReport& r) {
   w.BeginObject();
   for (const CountryProgress& c : r.countries) {
     w.Key(c.country).BeginObject();
-    w.Key("as_of").String(FormatDate(r.as_of));
+    w.Key("as_of").String(FormatDate(c.as_of));
     w.Key("target").Int(c.target).Key("selected").Int(c.selected);
     w.Key("stages").BeginObject();
     for (const StageCount& s : c.stages) w.Key(s.stage).Int(s.count);
     w.EndObject();
     w.Key("exits").Int(c.exits);
+    w.Key("now").Bool(r.now).Key("calendar").String(c.calendar);
+    w.Key("time_zone").String(c.time_zone);
     w.EndObject();
   }
   w.EndObject();
@@ -557,7 +560,8 @@ void Write(Writer& w, const ServicesReport& r) {
 }
 
 void Write(Writer& w, const FunnelReport& r) {
-  w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("pairs").Int(r.pairs);
+  w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("now").Bool(r.now);
+  w.Key("pairs").Int(r.pairs);
   w.Key("stages").BeginArray();
   for (const FunnelStage& s : r.stages) {
     w.BeginObject();
@@ -615,6 +619,28 @@ void Write(Writer& w, const LandingReport& r) {
     w.Key("country").String(row.country);
     w.Key("landing_status").String(row.landing_status);
     w.Key("count").Int(row.count);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
+void Write(Writer& w, const EventYieldReport& r) {
+  w.BeginObject().Key("as_of").String(FormatDate(r.as_of)).Key("now").Bool(r.now);
+  w.Key("cuts").BeginArray();
+  for (const CountryCut& cut : r.cuts) {
+    w.BeginObject().Key("country").String(cut.country).Key("calendar").String(cut.calendar);
+    w.Key("time_zone").String(cut.time_zone).EndObject();
+  }
+  w.EndArray();
+  w.Key("events").BeginArray();
+  for (const EventYieldRow& row : r.rows) {
+    w.BeginObject();
+    w.Key("event_id").String(row.event_id).Key("name").String(row.name);
+    w.Key("kind").String(row.kind).Key("start_date").String(row.start_date);
+    w.Key("end_date").String(row.end_date).Key("office").String(row.office);
+    w.Key("registered").Int(row.registered).Key("enterprises").Int(row.enterprises);
+    w.Key("contacts").Int(row.contacts).Key("nominated").Int(row.nominated);
+    w.Key("selected").Int(row.selected);
     w.EndObject();
   }
   w.EndArray().EndObject();

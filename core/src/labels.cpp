@@ -20,5 +20,11 @@ const std::vector<std::string_view> kMatchmakingStages = {
 const std::vector<std::string_view> kCooperationTypes = {
     "trade", "distribution", "outsourcing", "technology_transfer", "joint_venture",
     "investment", "other"};
+const std::vector<std::string_view> kEventKinds = {
+    "trade_fair", "training", "seminar", "b2b_matchmaking", "delegation_visit", "webinar"};
+const std::vector<std::string_view> kParticipationStatuses = {"registered", "attended", "no_show",
+                                                              "cancelled"};
+const std::vector<std::string_view> kParticipationRoles = {"visitor", "exhibitor", "speaker",
+                                                           "participant", "organiser"};
 
 }  // namespace dosti

@@ -105,10 +105,7 @@ Result<Saved> Session::AddEvent(const Fields& input) {
   auto parsed = ParseFields(*m.store, "event", input);
   if (!parsed) return parsed.error();
   Fields row = std::move(*parsed);
-  DOSTI_TRY(CheckOneOf("kind", FieldText(row, "kind"),
-                       {"trade_fair", "training", "seminar", "b2b_matchmaking",
-                        "delegation_visit", "webinar"},
-                       true));
+  DOSTI_TRY(CheckOneOf("kind", FieldText(row, "kind"), kEventKinds, true));
   auto name = CheckName(FieldText(row, "name"), "name");
   if (!name) return name.error();
   SetField(row, "name", *name);
@@ -131,7 +128,7 @@ Result<Saved> Session::AddEvent(const Fields& input) {
   return saved;
 }
 
-Result<Saved> Session::AddParticipation(const Fields& input) {
+Result<ParticipationSaved> Session::AddParticipation(const Fields& input) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   auto parsed = ParseFields(*m.store, "event_participation", input);
@@ -139,31 +136,59 @@ Result<Saved> Session::AddParticipation(const Fields& input) {
   Fields row = std::move(*parsed);
   auto event = m.Resolve("event", FieldText(row, "event_id"));
   if (!event) return event.error();
-  auto enterprise = m.Resolve("enterprise", FieldText(row, "enterprise_id"));
+  auto enterprise = m.Load("enterprise", FieldText(row, "enterprise_id"));
   if (!enterprise) return enterprise.error();
   SetField(row, "event_id", *event);
-  SetField(row, "enterprise_id", *enterprise);
-  if (!FieldText(row, "contact_id").empty()) {
-    auto contact = m.Resolve("contact", FieldText(row, "contact_id"));
-    if (!contact) return contact.error();
-    SetField(row, "contact_id", *contact);
-  }
-  if (FieldText(row, "status").empty()) SetField(row, "status", std::string("registered"));
-  DOSTI_TRY(CheckOneOf("status", FieldText(row, "status"),
-                       {"registered", "attended", "no_show", "cancelled"}, true));
-  DOSTI_TRY(CheckOneOf("role", FieldText(row, "role"),
-                       {"visitor", "exhibitor", "speaker", "participant", "organiser"}));
-  Saved saved{m.store->NewId(), {}};
+  SetField(row, "enterprise_id", enterprise->id);
+  DOSTI_TRY(CheckContactOf(m, row, enterprise->id));
+  DOSTI_TRY(CheckOneOf("status", FieldText(row, "status"), kParticipationStatuses));
+  DOSTI_TRY(CheckOneOf("role", FieldText(row, "role"), kParticipationRoles));
+  // One participation per event and enterprise (merged records are one enterprise): a second
+  // call updates the first, so attending after registering, or twice, makes no duplicate.
+  auto existing = m.store->Select(
+      "SELECT id FROM event_participation WHERE event_id = ?1 AND archived = 0 AND enterprise_id IN"
+      " (SELECT id FROM enterprise WHERE coalesce(canon_id, id) ="
+      "  (SELECT coalesce(canon_id, id) FROM enterprise WHERE id = ?2))"
+      " ORDER BY created_at, id LIMIT 1",
+      *event, enterprise->id);
+  if (!existing) return existing.error();
+  ParticipationSaved saved;
   auto r = InTransaction(*m.db, [&]() -> Result<void> {
+    if (!existing->empty()) {
+      saved.id = existing->front().id;
+      Fields changes;
+      for (const Field& f : row) {
+        if (f.name != "event_id" && f.name != "enterprise_id") changes.push_back(f);
+      }
+      auto n = m.store->Update("event_participation", saved.id, changes);
+      if (!n) return n.error();
+      return {};
+    }
+    if (FieldText(row, "status").empty()) SetField(row, "status", std::string("registered"));
+    saved.id = m.store->NewId();
     return m.store->Insert("event_participation", saved.id, row);
   });
   if (!r) return r.error();
+  // DOMAIN.md: marking a training attended offers one service log per attending enterprise;
+  // not when the enterprise (or one merged with it) already has a log of this event.
+  auto offer = m.store->Select(
+      "SELECT 1 FROM event v JOIN event_participation p ON p.event_id = v.id"
+      " WHERE p.id = ?1 AND v.kind = 'training' AND p.status = 'attended' AND NOT EXISTS ("
+      "  SELECT 1 FROM service_log l JOIN enterprise e ON e.id = l.enterprise_id"
+      "  WHERE l.event_id = v.id AND l.archived = 0 AND coalesce(e.canon_id, e.id) ="
+      "  (SELECT coalesce(canon_id, id) FROM enterprise WHERE id = p.enterprise_id))",
+      saved.id);
+  if (!offer) return offer.error();
+  saved.offers_service_log = !offer->empty();
   return saved;
 }
 
 Result<std::vector<Record>> Session::ListEvents() {
   return impl_->store->Select(
-      "SELECT * FROM event WHERE archived = 0 ORDER BY start_date DESC, id");
+      "SELECT v.*, (SELECT count(DISTINCT coalesce(e.canon_id, e.id)) FROM event_participation p"
+      "  JOIN enterprise e ON e.id = p.enterprise_id WHERE p.event_id = v.id"
+      "  AND p.archived = 0 AND p.status = 'attended' AND e.archived = 0) AS attended "
+      "FROM event v WHERE v.archived = 0 ORDER BY v.start_date DESC, v.id");
 }
 
 }  // namespace dosti

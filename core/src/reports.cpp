@@ -5,8 +5,10 @@
 // through indexes: well under 100 ms of processor time on 10,000 enterprises and 100,000 service
 // logs (the "[benchmark]" test).
 //
-// Index: [SECTION] Helpers, Progress, Services, Funnel, Follow-ups, Quality, Coverage, Landing.
+// Index: [SECTION] Helpers, Progress, Services, Funnel, Follow-ups, Quality, Coverage, Landing,
+// Event yield.
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -40,6 +42,18 @@ Result<Date> MonthStart(std::string_view month) {
   return *d;
 }
 
+// Where a report cuts a home country's stage changes (CountryProgress): nowhere as of now,
+// else at the end of `as_of` in the calendar of the country's home office. Compared with the
+// instant a row was written (changed_at).
+int64_t CutMs(bool now, Date as_of, std::string_view country) {
+  return now ? std::numeric_limits<int64_t>::max() : EndOfDayMs(as_of, HomeOffice(country));
+}
+
+// The first instant of day `d` in the calendar of `office`.
+int64_t StartOfDayMs(Date d, std::string_view office) {
+  return EndOfDayMs(AddDays(d, -1), office);
+}
+
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -51,14 +65,20 @@ double Median(std::vector<double> v) {
 
 // [SECTION] Progress
 
-// The stage of each enrollment as of a date is its latest history row on or before that date.
-// An enrollment counts once, whatever the number of rows; one without history by then does not
-// count at all. Archived or merged enterprises are not progress.
+// The stage of each enrollment is its latest history row written before the country's cut
+// (CountryProgress in reports.h says why the cut is the home office's day, or none as of now).
+// An enrollment counts once, whatever the number of rows; one without history by then does
+// not count at all. Archived or merged enterprises are not progress. The cut compares the
+// instant a row was written (changed_at), not its date (changed_on, the writing office's day):
+// a change made in Beijing at 00:40 on 8 December is 7 December in Islamabad.
 Result<ProgressReport> Session::ReportProgress(std::optional<Date> as_of_opt) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   ProgressReport report;
+  report.now = !as_of_opt;
   report.as_of = as_of_opt.value_or(m.Today());
+  const int64_t now_ms = m.clock->NowMs();
+  auto cut = [&](std::string_view country) { return CutMs(report.now, report.as_of, country); };
 
   auto programme = m.Load("programme", m.info.programme_id);
   if (!programme) return programme.error();
@@ -71,8 +91,8 @@ Result<ProgressReport> Session::ReportProgress(std::optional<Date> as_of_opt) {
       "SELECT country, stage, count(*) FROM ("
       "  SELECT e.country AS country,"
       "    (SELECT h.stage FROM enrollment_stage h WHERE h.enrollment_id = n.id"
-      "     AND h.archived = 0 AND h.changed_on <= ?2"
-      "     ORDER BY h.changed_on DESC, h.changed_at DESC, h.id DESC LIMIT 1) AS stage"
+      "     AND h.archived = 0 AND h.changed_at < CASE e.country WHEN 'PK' THEN ?3 ELSE ?2 END"
+      "     ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) AS stage"
       "  FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id"
       "  WHERE n.programme_id = ?1 AND n.archived = 0 AND e.archived = 0"
       "  AND e.canon_id IS NULL)"
@@ -82,11 +102,15 @@ Result<ProgressReport> Session::ReportProgress(std::optional<Date> as_of_opt) {
         int i = IndexOf(kEnrollmentStages, s.Text(1));
         if (it != counts.end() && i >= 0) it->second[i] += s.Int(2);
       },
-      m.info.programme_id, FormatDate(report.as_of)));
+      m.info.programme_id, cut("CN"), cut("PK")));
 
   for (std::string_view c : kCountries) {
     CountryProgress p;
     p.country = std::string(c);
+    const OfficeCalendar& calendar = CalendarOf(HomeOffice(c));
+    p.calendar = std::string(calendar.office);
+    p.time_zone = std::string(calendar.time_zone);
+    p.as_of = report.now ? DateAt(now_ms, calendar.utc_offset_minutes) : report.as_of;
     p.target = programme->Int(c == "CN" ? "target_cn" : "target_pk");
     const std::vector<int64_t>& n = counts[p.country];
     for (size_t i = 0; i < kEnrollmentStages.size(); ++i) {
@@ -198,10 +222,14 @@ Result<ServicesReport> Session::ReportServices(std::string_view month) {
 // went on hold or was lost keeps the stages it had reached. Every pair has reached proposed.
 // Days in a stage are measured per completed stay (entering the stage to the next history row
 // with another stage); a stay still open at the date does not count.
+// As of now (no date): every history row held, so two devices with the same changes agree
+// whatever their time zones; as of a date: the rows dated (changed_on, the day in the calendar
+// of the office that recorded the change) on or before it, the same rows on every device.
 Result<FunnelReport> Session::ReportFunnel(std::optional<Date> as_of_opt) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
   FunnelReport report;
+  report.now = !as_of_opt;
   report.as_of = as_of_opt.value_or(m.Today());
   constexpr int kPipeline = 8;  // proposed … deal_closed; on_hold, closed_lost are exits
   std::vector<int64_t> reached(kPipeline, 0);
@@ -222,7 +250,7 @@ Result<FunnelReport> Session::ReportFunnel(std::optional<Date> as_of_opt) {
       *m.db,
       "SELECT h.matchmaking_id, h.stage, h.changed_at FROM matchmaking_stage h "
       "JOIN matchmaking p ON p.id = h.matchmaking_id "
-      "WHERE p.archived = 0 AND h.archived = 0 AND h.changed_on <= ?1 "
+      "WHERE p.archived = 0 AND h.archived = 0 AND (?2 OR h.changed_on <= ?1) "
       "ORDER BY h.matchmaking_id, h.changed_at, h.id",
       [&](Stmt& s) {
         std::string id = s.Text(0), next = s.Text(1);
@@ -241,7 +269,7 @@ Result<FunnelReport> Session::ReportFunnel(std::optional<Date> as_of_opt) {
         int to = IndexOf(kMatchmakingStages, next);
         if (to >= 0 && to < kPipeline) furthest = std::max(furthest, to);
       },
-      FormatDate(report.as_of)));
+      FormatDate(report.as_of), int64_t{report.now ? 1 : 0}));
   finish();
 
   for (int i = 0; i < kPipeline; ++i) {
@@ -431,8 +459,13 @@ Result<QualityReport> Session::ReportQuality(std::optional<Date> as_of_opt) {
 
 // [SECTION] Coverage
 
-// Live enterprises whose DH-2023 enrollment is now selected or active, without a final service
-// log dated in the month (logs of enterprises merged into it count as its own).
+// Live enterprises whose DH-2023 enrollment was at selected or active at some moment of the
+// month, without a final service log dated in the month (logs of enterprises merged into it
+// count as its own). "Some moment": at selected or active when the month began, or moved there
+// during it; both read from the stage history, whose instants are cut by the calendar of the
+// enterprise's home office, as the progress report cuts them. So an enterprise selected in
+// 2026 is not listed for January 2025, and one that completed in March is still listed for
+// February, when it was selected and may have gone without a service.
 Result<CoverageReport> Session::ReportCoverage(std::string_view month) {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
@@ -440,24 +473,35 @@ Result<CoverageReport> Session::ReportCoverage(std::string_view month) {
   if (!start) return start.error();
   CoverageReport report;
   report.month = FormatMonth(*start);
-  DOSTI_TRY(EachRow(
-      *m.db,
-      "WITH served AS (SELECT coalesce(x.canon_id, s.enterprise_id) AS id"
-      "  FROM service_log s LEFT JOIN enterprise x ON x.id = s.enterprise_id"
-      "  WHERE s.service_date >= ?2 AND s.service_date < ?3 AND s.state = 'final'"
-      "  AND s.archived = 0) "
-      "SELECT e.id, e.name, e.id NOT IN (SELECT id FROM served) "
-      "FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id "
-      "WHERE n.programme_id = ?1 AND n.archived = 0 AND n.stage IN ('selected', 'active')"
-      "  AND e.archived = 0 AND e.canon_id IS NULL "
-      "GROUP BY e.id ORDER BY e.country, e.name, e.id",
-      [&](Stmt& s) {
-        ++report.selected;
-        if (s.Int(2) == 0) return;
-        report.unserved_ids.push_back(s.Text(0));
-        report.unserved_names.push_back(s.Text(1));
-      },
-      m.info.programme_id, FormatDate(*start), FormatDate(AddMonths(*start, 1))));
+  const Date next = AddMonths(*start, 1);
+  for (std::string_view country : kCountries) {
+    std::string_view office = HomeOffice(country);
+    DOSTI_TRY(EachRow(
+        *m.db,
+        "WITH served AS (SELECT coalesce(x.canon_id, s.enterprise_id) AS id"
+        "  FROM service_log s LEFT JOIN enterprise x ON x.id = s.enterprise_id"
+        "  WHERE s.service_date >= ?2 AND s.service_date < ?3 AND s.state = 'final'"
+        "  AND s.archived = 0) "
+        "SELECT e.id, e.name, e.id NOT IN (SELECT id FROM served) "
+        "FROM enrollment n JOIN enterprise e ON e.id = n.enterprise_id "
+        "WHERE n.programme_id = ?1 AND n.archived = 0 AND e.country = ?4"
+        "  AND e.archived = 0 AND e.canon_id IS NULL"
+        "  AND ((SELECT h.stage FROM enrollment_stage h WHERE h.enrollment_id = n.id"
+        "        AND h.archived = 0 AND h.changed_at < ?5"
+        "        ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) IN ('selected', 'active')"
+        "    OR EXISTS (SELECT 1 FROM enrollment_stage h WHERE h.enrollment_id = n.id"
+        "        AND h.archived = 0 AND h.changed_at >= ?5 AND h.changed_at < ?6"
+        "        AND h.stage IN ('selected', 'active'))) "
+        "GROUP BY e.id ORDER BY e.name, e.id",
+        [&](Stmt& s) {
+          ++report.selected;
+          if (s.Int(2) == 0) return;
+          report.unserved_ids.push_back(s.Text(0));
+          report.unserved_names.push_back(s.Text(1));
+        },
+        m.info.programme_id, FormatDate(*start), FormatDate(next), std::string(country),
+        StartOfDayMs(*start, office), StartOfDayMs(next, office)));
+  }
   return report;
 }
 
@@ -485,6 +529,87 @@ Result<LandingReport> Session::ReportLanding() {
                       if (c < 0 || st < 0) return;
                       report.rows[c * kStatuses.size() + st].count = s.Int(2);
                     }));
+  return report;
+}
+
+// [SECTION] Event yield
+
+// Per event: enterprises and contacts that attended (status attended; merged records count
+// once, for the record they were merged into; archived enterprises not at all), and how many
+// of those enterprises were later nominated or selected: their DH-2023 stage history (theirs
+// or a merged record's) has a row at that stage or beyond written from the start of the
+// event's first day (in the calendar of the office that held it) up to the cut. An enterprise
+// selected before the fair is not the fair's yield unless it moved again. The cut is
+// progress's (CountryProgress): none as of now, else the end of the date in the calendar of
+// the enterprise's home office, so "later selected" never disagrees with progress.
+Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  EventYieldReport report;
+  report.now = !as_of_opt;
+  report.as_of = as_of_opt.value_or(m.Today());
+  for (std::string_view c : kCountries) {
+    const OfficeCalendar& calendar = CalendarOf(HomeOffice(c));
+    report.cuts.push_back(
+        {std::string(c), std::string(calendar.office), std::string(calendar.time_zone)});
+  }
+  auto cut = [&](std::string_view country) { return CutMs(report.now, report.as_of, country); };
+  // The attendances that count: one row per event, enterprise (the one merged records were
+  // merged into) and contact.
+  const std::string attended =
+      "WITH attended AS (SELECT p.event_id, coalesce(e.canon_id, e.id) AS ent, e.country,"
+      "  p.contact_id FROM event_participation p JOIN enterprise e ON e.id = p.enterprise_id"
+      "  WHERE p.archived = 0 AND p.status = 'attended' AND e.archived = 0) ";
+  DOSTI_TRY(EachRow(
+      *m.db,
+      attended + "SELECT v.id, v.name, v.kind, v.start_date, v.end_date, coalesce(v.office, ''),"
+                 "  (SELECT count(*) FROM event_participation p WHERE p.event_id = v.id"
+                 "   AND p.archived = 0 AND p.status = 'registered'),"
+                 "  (SELECT count(DISTINCT ent) FROM attended a WHERE a.event_id = v.id),"
+                 "  (SELECT count(DISTINCT contact_id) FROM attended a WHERE a.event_id = v.id)"
+                 " FROM event v WHERE v.archived = 0 AND (?1 OR v.start_date <= ?2)"
+                 " ORDER BY v.start_date DESC, v.id",
+      [&](Stmt& s) {
+        EventYieldRow row;
+        row.event_id = s.Text(0);
+        row.name = s.Text(1);
+        row.kind = s.Text(2);
+        row.start_date = s.Text(3);
+        row.end_date = s.Text(4);
+        row.office = s.Text(5);
+        row.registered = s.Int(6);
+        row.enterprises = s.Int(7);
+        row.contacts = s.Int(8);
+        report.rows.push_back(std::move(row));
+      },
+      int64_t{report.now ? 1 : 0}, FormatDate(report.as_of)));
+
+  // Of an event's enterprises, how many have a history row at one of `stages` from the
+  // event's first day to the cut.
+  auto later = [&](const EventYieldRow& row, int64_t from_ms, std::string_view stages, int64_t* n) {
+    return EachRow(
+        *m.db,
+        attended +
+            "SELECT count(DISTINCT a.ent) FROM attended a WHERE a.event_id = ?1 AND EXISTS ("
+            "  SELECT 1 FROM enrollment n JOIN enterprise x ON x.id = n.enterprise_id"
+            "  JOIN enrollment_stage h ON h.enrollment_id = n.id"
+            "  WHERE n.programme_id = ?2 AND n.archived = 0 AND h.archived = 0"
+            "  AND coalesce(x.canon_id, x.id) = a.ent AND h.stage IN (" +
+            std::string(stages) +
+            ") AND h.changed_at >= ?3"
+            "  AND h.changed_at < CASE a.country WHEN 'PK' THEN ?5 ELSE ?4 END)",
+        [&](Stmt& s) { *n = s.Int(0); }, row.event_id, m.info.programme_id, from_ms, cut("CN"),
+        cut("PK"));
+  };
+  for (EventYieldRow& row : report.rows) {
+    if (row.enterprises == 0) continue;
+    auto start = ParseDate(row.start_date);
+    if (!start) continue;  // a malformed date from another device: no "later" to measure
+    const int64_t from_ms = StartOfDayMs(*start, row.office);
+    DOSTI_TRY(later(row, from_ms, "'nominated', 'shortlisted', 'selected', 'active', 'completed'",
+                    &row.nominated));
+    DOSTI_TRY(later(row, from_ms, "'selected', 'active', 'completed'", &row.selected));
+  }
   return report;
 }
 

@@ -18,10 +18,6 @@ bool CountsAsSelected(std::string_view stage) {
   return stage == "selected" || stage == "active" || stage == "completed";
 }
 
-std::string HomeOffice(std::string_view country) {
-  return country == "CN" ? "beijing" : "islamabad";
-}
-
 // What selection needs (DOMAIN.md): legal name, an identifier, sector, region, city and a
 // primary contact who consented to be contacted. Returns the missing items.
 Result<std::vector<Message>> MissingForSelection(Store& store, const Record& e) {
@@ -125,7 +121,7 @@ Result<Saved> Session::Enroll(std::string_view enterprise_id, std::string_view s
       } else {
         saved.warnings.push_back(MakeWarning(ErrorCode::kInvalid, "programme_number",
                                              "selection.number_elsewhere",
-                                             {{"office", HomeOffice(country)}}));
+                                             {{"office", std::string(HomeOffice(country))}}));
       }
     }
   }

@@ -173,13 +173,16 @@ Result<void> Session::Impl::LoadInfo() {
   auto name = Setting("workspace_name");
   if (!name) return name.error();
   info.workspace_name = name->value_or("");
+  auto user = Setting("user");
+  if (!user) return user.error();
+  info.user = user->value_or("");
   auto programme = store->Select("SELECT * FROM programme WHERE code = 'DH-2023' LIMIT 1");
   if (!programme) return programme.error();
   if (!programme->empty()) {
     info.programme_id = programme->front().id;
     if (auto d = ParseDate(programme->front().Text("start_date"))) programme_start = *d;
   }
-  utc_offset_minutes = info.office == "islamabad" ? 300 : 480;
+  utc_offset_minutes = CalendarOf(info.office).utc_offset_minutes;
   return {};
 }
 
@@ -194,6 +197,21 @@ Result<void> Session::Impl::AdoptOldRows() {
     if (!st) return st.error();
     return (*st)->Args(kRowsToAdopt).Run();
   });
+}
+
+const OfficeCalendar& CalendarOf(std::string_view office) {
+  static constexpr OfficeCalendar kBeijing{"beijing", "CN", "Asia/Shanghai", 480};
+  static constexpr OfficeCalendar kIslamabad{"islamabad", "PK", "Asia/Karachi", 300};
+  return office == "islamabad" ? kIslamabad : kBeijing;
+}
+
+std::string_view HomeOffice(std::string_view country) {
+  return country == "PK" ? "islamabad" : "beijing";
+}
+
+int64_t EndOfDayMs(Date d, std::string_view office) {
+  return (DaysFromCivil(d) + 1) * 86'400'000 -
+         int64_t{CalendarOf(office).utc_offset_minutes} * 60'000;
 }
 
 Date Session::Impl::Today() const { return DateAt(clock->NowMs(), utc_offset_minutes); }
@@ -348,20 +366,24 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
                        {{"name", std::string(office) + " first device"},
                         {"office", std::string(office)},
                         {"role", std::string("admin")}}));
-    DOSTI_TRY(s.Insert("office", s.NewId(),
-                       {{"code", std::string("beijing")}, {"country", std::string("CN")},
-                        {"name_en", std::string("Beijing office")},
-                        {"name_zh", std::string("北京办公室")},
-                        {"name_ur", std::string("بیجنگ دفتر")},
-                        {"timezone", std::string("Asia/Shanghai")},
-                        {"utc_offset_minutes", int64_t{480}}}));
-    DOSTI_TRY(s.Insert("office", s.NewId(),
-                       {{"code", std::string("islamabad")}, {"country", std::string("PK")},
-                        {"name_en", std::string("Islamabad office")},
-                        {"name_zh", std::string("伊斯兰堡办公室")},
-                        {"name_ur", std::string("اسلام آباد دفتر")},
-                        {"timezone", std::string("Asia/Karachi")},
-                        {"utc_offset_minutes", int64_t{300}}}));
+    DOSTI_TRY(
+        s.Insert("office", s.NewId(),
+                 {{"code", std::string("beijing")},
+                  {"country", std::string("CN")},
+                  {"name_en", std::string("Beijing office")},
+                  {"name_zh", std::string("北京办公室")},
+                  {"name_ur", std::string("بیجنگ دفتر")},
+                  {"timezone", std::string(CalendarOf("beijing").time_zone)},
+                  {"utc_offset_minutes", int64_t{CalendarOf("beijing").utc_offset_minutes}}}));
+    DOSTI_TRY(
+        s.Insert("office", s.NewId(),
+                 {{"code", std::string("islamabad")},
+                  {"country", std::string("PK")},
+                  {"name_en", std::string("Islamabad office")},
+                  {"name_zh", std::string("伊斯兰堡办公室")},
+                  {"name_ur", std::string("اسلام آباد دفتر")},
+                  {"timezone", std::string(CalendarOf("islamabad").time_zone)},
+                  {"utc_offset_minutes", int64_t{CalendarOf("islamabad").utc_offset_minutes}}}));
     // The programme was launched at CIFTIS in Beijing in September 2023 (DOMAIN.md).
     return s.Insert("programme", s.NewId(),
                     {{"code", std::string("DH-2023")},
@@ -376,6 +398,17 @@ Result<WorkspaceInfo> Session::Init(std::string_view office, std::string_view wo
 }
 
 Result<WorkspaceInfo> Session::Info() { return impl_->info; }
+
+Result<void> Session::SetUser(std::string_view name) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto clean = CheckText("user", name, 200, false);
+  if (!clean) return clean.error();
+  auto r = InTransaction(*m.db, [&]() -> Result<void> { return m.SetSetting("user", *clean); });
+  if (!r) return r.error();
+  m.info.user = *clean;
+  return {};
+}
 
 // [SECTION] Observers, cancelling, the after-commit hook
 

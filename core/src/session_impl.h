@@ -76,6 +76,22 @@ struct Session::Impl {
   Result<int64_t> Upgraded();
 };
 
+// The offices' calendars (DOMAIN.md reference data). Beijing is UTC+8 and Islamabad UTC+5 all
+// year: neither observes daylight saving time, so a fixed offset is the whole rule.
+struct OfficeCalendar {
+  std::string_view office;     // beijing | islamabad
+  std::string_view country;    // its country: CN | PK
+  std::string_view time_zone;  // the IANA zone: Asia/Shanghai | Asia/Karachi
+  int utc_offset_minutes = 0;
+};
+// The calendar of `office` (Beijing's for a code this version does not know).
+const OfficeCalendar& CalendarOf(std::string_view office);
+// The office of a home country: beijing for CN, islamabad for PK. It allocates the country's
+// programme numbers, and its calendar dates the country's progress.
+std::string_view HomeOffice(std::string_view country);
+// The first instant (UTC milliseconds) after the calendar day `d` of `office` ends.
+int64_t EndOfDayMs(Date d, std::string_view office);
+
 // Validation helpers shared by the record areas.
 // kInvalid unless `value` is one of `allowed` ("" passes when !required).
 Result<void> CheckOneOf(std::string_view field, std::string_view value,
@@ -103,6 +119,10 @@ struct FieldEdit {
 Result<FieldEdit> BeginFieldEdit(Session::Impl& m, std::string_view table, std::string_view id,
                                  std::string_view field, std::string_view value,
                                  std::string_view also_read_only = {});
+// When `row` names a contact (contact_id, an id or a unique prefix): that it is a contact of
+// `enterprise_id` (kInvalid service.contact_elsewhere otherwise), set to its full id. Service
+// logs and event participations (service.cpp).
+Result<void> CheckContactOf(Session::Impl& m, Fields& row, std::string_view enterprise_id);
 // The fields of a new row of `table` from a caller's input: each must be a settable column
 // (not id, the stamps, local columns or merged_into); text is parsed to the column's type;
 // NULLs are dropped.

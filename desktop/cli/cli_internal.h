@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <map>
@@ -66,10 +67,16 @@ int CmdContactList(Context& c);
 int CmdContactGet(Context& c);
 int CmdContactSet(Context& c);
 int CmdServiceAdd(Context& c);
+int CmdServiceGet(Context& c);
+int CmdServiceSet(Context& c);
 int CmdServiceList(Context& c);
 int CmdFollowUpAdd(Context& c);
 int CmdFollowUpList(Context& c);
+int CmdFollowUpSet(Context& c);
 int CmdFollowUpDone(Context& c);
+int CmdFollowUpCancel(Context& c);
+int CmdUserSet(Context& c);
+int CmdUserShow(Context& c);
 int CmdEnroll(Context& c);
 int CmdMatchAdd(Context& c);
 int CmdMatchStage(Context& c);
@@ -81,6 +88,10 @@ int CmdReportFollowUps(Context& c);
 int CmdReportQuality(Context& c);
 int CmdReportCoverage(Context& c);
 int CmdReportLanding(Context& c);
+int CmdReportEvents(Context& c);
+int CmdEventAdd(Context& c);
+int CmdEventList(Context& c);
+int CmdEventAttend(Context& c);
 int CmdImport(Context& c);
 int CmdExport(Context& c);
 int CmdDemoSeed(Context& c);
@@ -150,6 +161,16 @@ int RequireDevice(Context& c);
 void PrintWarnings(Context& c, const std::vector<Issue>& warnings);
 // Writes one JSON value (pretty, newline-terminated) to stdout.
 void PrintJson(Context& c, const json::Writer& w);
+// A write's outcome: the Saved object with --json; else "<done_key text> ID" and the warnings.
+int PrintSaved(Context& c, const Saved& saved, std::string_view done_key);
+// The Saved object as JSON with more keys, written by `more`, between "id" and "warnings".
+void PrintSavedJson(Context& c, const Saved& saved,
+                    const std::function<void(json::Writer&)>& more);
+// A field's value for people (commands_enterprise.cpp): codes labelled, flags as yes/no,
+// instants as dates and times in UTC.
+std::string Shown(std::string_view field, const Value& v, std::string_view lang);
+// A record as the field/value rows of `get` commands (PrintPairs), labels and values in `lang`.
+std::vector<std::pair<std::string, std::string>> FieldRows(const Record& r, std::string_view lang);
 
 // [SECTION] The sync identity (commands_trust.cpp)
 // The key passphrase: --key-passphrase-file F (F "-": standard input), else
@@ -181,7 +202,8 @@ bool CheckChoice(Context& c, std::string_view what, std::string_view value,
                  const std::vector<std::string_view>& allowed, int* exit);
 // --month YYYY-MM; `fallback` when absent.
 std::optional<std::string> MonthOption(Context& c, std::string_view fallback, int* exit);
-// --as-of YYYY-MM-DD; nullopt (today) when absent.
+// --as-of YYYY-MM-DD, or --month YYYY-MM read as its last day; nullopt (now: everything
+// recorded) when absent, and for a month that has not ended.
 std::optional<std::optional<Date>> AsOfOption(Context& c, int* exit);
 // The full usage text, or a group's.
 std::string UsageText(std::string_view group, std::string_view lang);
@@ -217,9 +239,12 @@ class Table {
   void AlignRight(size_t i);
   // Cuts cells of column `i` longer than `width` columns, ending them with "…".
   void MaxWidth(size_t i, size_t width);
+  // Adds a row; cells are kept whole (Print cuts them, Grid does not).
   void Add(std::vector<std::string> row);
   size_t size() const { return rows_.size(); }
   void Print(std::ostream& out) const;
+  // The headers then every row, cells whole: what a CSV of the table holds.
+  std::vector<std::vector<std::string>> Grid() const;
 
  private:
   std::vector<std::string> headers_;

@@ -73,24 +73,33 @@ const std::vector<CommandSpec>& Commands() {
 
       {"service", "add",
        "--enterprise ID --category training|strategy|policy|personnel|legal|exchange|finance "
-       "--date YYYY-MM-DD --minutes N --summary TEXT "
-       "[--outcome completed|partial|referred|no_show|cancelled] [--follow-up-days N] "
-       "[--contact ID] [--mode in_person|online|phone|booth|event] [--participants N] "
-       "[--lead-staff T] [--draft]",
+       "--summary TEXT [--date YYYY-MM-DD] [--minutes N] "
+       "[--outcome completed|partial|referred|no_show|cancelled] "
+       "[--follow-up-days N | --no-follow-up] [--contact ID] [--event ID] "
+       "[--mode in_person|online|phone|booth|event] [--participants N] [--lead-staff T] "
+       "[--draft]",
        "help.service_add", 0, 0,
-       {{"enterprise", true, true}, {"category", true, true}, {"date", true, true},
-        {"minutes", true, true}, {"summary", true, true}, {"outcome"}, {"follow-up-days"},
-        {"contact"}, {"mode"}, {"participants"}, {"lead-staff"}, {"draft", false}},
+       {{"enterprise", true, true}, {"category", true, true}, {"date"}, {"minutes"},
+        {"summary", true, true}, {"outcome"}, {"follow-up-days"}, {"no-follow-up", false},
+        {"contact"}, {"event"}, {"mode"}, {"participants"}, {"lead-staff"}, {"draft", false}},
        true, CmdServiceAdd},
+      {"service", "get", "ID", "help.service_get", 1, 1, {}, true, CmdServiceGet},
+      {"service", "set", "ID FIELD VALUE", "help.service_set", 3, 3, {}, true, CmdServiceSet},
       {"service", "list", "[--enterprise ID] [--month YYYY-MM]", "help.service_list", 0, 0,
        {{"enterprise"}, {"month"}}, true, CmdServiceList},
 
       {"followup", "add", "--enterprise ID [--due YYYY-MM-DD] [--note TEXT] [--assignee T]",
        "help.followup_add", 0, 0,
        {{"enterprise", true, true}, {"due"}, {"note"}, {"assignee"}}, true, CmdFollowUpAdd},
-      {"followup", "list", "[--overdue] [--all]", "help.followup_list", 0, 0,
-       {{"overdue", false}, {"all", false}}, true, CmdFollowUpList},
+      {"followup", "list", "[--overdue] [--week] [--mine] [--all]", "help.followup_list", 0, 0,
+       {{"overdue", false}, {"week", false}, {"mine", false}, {"all", false}}, true,
+       CmdFollowUpList},
+      {"followup", "set", "ID due|assignee|note|office|status VALUE", "help.followup_set", 3, 3,
+       {}, true, CmdFollowUpSet},
       {"followup", "done", "ID", "help.followup_done", 1, 1, {}, true, CmdFollowUpDone},
+      {"followup", "cancel", "ID", "help.followup_cancel", 1, 1, {}, true, CmdFollowUpCancel},
+      {"user", "set", "NAME", "help.user_set", 1, 1, {}, true, CmdUserSet},
+      {"user", "show", "", "help.user_show", 0, 0, {}, true, CmdUserShow},
 
       {"enroll", "", "ENTERPRISE_ID STAGE [--reason TEXT]", "help.enroll", 2, 2, {{"reason"}},
        true, CmdEnroll},
@@ -100,19 +109,44 @@ const std::vector<CommandSpec>& Commands() {
        {{"reason"}}, true, CmdMatchStage},
       {"match", "list", "", "help.match_list", 0, 0, {}, true, CmdMatchList},
 
-      {"report", "progress", "[--as-of YYYY-MM-DD | --month YYYY-MM]", "help.report_progress",
-       0, 0, {{"as-of"}, {"month"}}, true, CmdReportProgress},
-      {"report", "services", "[--month YYYY-MM | --as-of YYYY-MM-DD]", "help.report_services",
-       0, 0, {{"as-of"}, {"month"}}, true, CmdReportServices},
-      {"report", "funnel", "[--as-of YYYY-MM-DD | --month YYYY-MM]", "help.report_funnel", 0, 0,
-       {{"as-of"}, {"month"}}, true, CmdReportFunnel},
-      {"report", "followups", "[--as-of YYYY-MM-DD | --month YYYY-MM]",
-       "help.report_followups", 0, 0, {{"as-of"}, {"month"}}, true, CmdReportFollowUps},
-      {"report", "quality", "[--as-of YYYY-MM-DD | --month YYYY-MM]", "help.report_quality", 0,
-       0, {{"as-of"}, {"month"}}, true, CmdReportQuality},
-      {"report", "coverage", "[--month YYYY-MM | --as-of YYYY-MM-DD]", "help.report_coverage",
-       0, 0, {{"as-of"}, {"month"}}, true, CmdReportCoverage},
-      {"report", "landing", "", "help.report_landing", 0, 0, {}, true, CmdReportLanding},
+      // Every report: text, --json or --csv (a spreadsheet's table, UTF-8 with BOM).
+      {"report", "progress", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_progress", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportProgress},
+      {"report", "services", "[--month YYYY-MM | --as-of YYYY-MM-DD] [--csv]",
+       "help.report_services", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportServices},
+      {"report", "funnel", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_funnel", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportFunnel},
+      {"report", "followups", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_followups", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportFollowUps},
+      {"report", "quality", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_quality", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportQuality},
+      {"report", "coverage", "[--month YYYY-MM | --as-of YYYY-MM-DD] [--csv]",
+       "help.report_coverage", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportCoverage},
+      {"report", "landing", "[--csv]", "help.report_landing", 0, 0, {{"csv", false}}, true,
+       CmdReportLanding},
+      {"report", "events", "[--as-of YYYY-MM-DD | --month YYYY-MM] [--csv]",
+       "help.report_events", 0, 0, {{"as-of"}, {"month"}, {"csv", false}}, true,
+       CmdReportEvents},
+
+      {"event", "add",
+       "--kind trade_fair|training|seminar|b2b_matchmaking|delegation_visit|webinar --name TEXT "
+       "--start YYYY-MM-DD [--end YYYY-MM-DD] [--city T] [--office beijing|islamabad]",
+       "help.event_add", 0, 0,
+       {{"kind", true, true}, {"name", true, true}, {"start", true, true}, {"end"}, {"city"},
+        {"office"}},
+       true, CmdEventAdd},
+      {"event", "list", "", "help.event_list", 0, 0, {}, true, CmdEventList},
+      {"event", "attend",
+       "EVENT_ID ENTERPRISE_ID [--contact ID] "
+       "[--status attended|registered|no_show|cancelled] "
+       "[--role visitor|exhibitor|speaker|participant|organiser]",
+       "help.event_attend", 2, 2, {{"contact"}, {"status"}, {"role"}}, true, CmdEventAttend},
 
       {"import", "enterprises", "FILE.csv [--encoding utf-8|gb18030|windows-1256]",
        "help.import", 1, 1, {{"encoding"}}, true, CmdImport},
@@ -308,10 +342,10 @@ std::optional<std::optional<Date>> AsOfOption(Context& c, int* exit) {
       *exit = UsageError(c, "--month needs a month YYYY-MM; got '" + m + "'");
       return std::nullopt;
     }
-    // A month means "as of its last day", or today while the month is still running.
+    // A month means "as of its last day", or now while the month is still running.
     Date last = AddDays(AddMonths(*first, 1), -1);
-    Date today = c.s().Today();
-    return std::optional<Date>(std::min(last, today));
+    if (last >= c.s().Today()) return std::optional<Date>();
+    return std::optional<Date>(last);
   }
   return std::optional<Date>();
 }
@@ -603,6 +637,7 @@ int CmdInfo(Context& c) {
     rows.push_back({Tr("info.workspace", c.lang), info.workspace_name});
     rows.push_back({Tr("info.office", c.lang), CodeLabel("office", info.office, c.lang)});
     rows.push_back({Tr("info.device", c.lang), info.device_id});
+    if (!info.user.empty()) rows.push_back({Tr("info.user", c.lang), info.user});
     // A replica learns the programme with its first changes (dosti changes import).
     rows.push_back({Tr("info.programme", c.lang), info.programme_id.empty()
                                                       ? Tr("info.not_received", c.lang)

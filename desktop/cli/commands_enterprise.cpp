@@ -43,6 +43,8 @@ std::string FormatInstant(int64_t ms) {
   return FormatDate(CivilFromDays(days)) + buf;
 }
 
+}  // namespace
+
 // A field's value for people: codes labelled, flags as yes/no, instants as dates.
 std::string Shown(std::string_view field, const Value& v, std::string_view lang) {
   if (IsNull(v)) return {};
@@ -55,21 +57,35 @@ std::string Shown(std::string_view field, const Value& v, std::string_view lang)
     return std::string(Tr(t == "1" ? "yes" : "no", lang));
   }
   if (field == "country") return CodeLabel("country", t, lang);
-  if (field == "owning_office") return CodeLabel("office", t, lang);
+  if (field == "owning_office" || field == "provider_office" || field == "office") {
+    return CodeLabel("office", t, lang);
+  }
+  if (field == "category") return CodeLabel("category", t, lang);
   if (field == "landing_status" || field == "record_state" || field == "source" ||
-      field == "size_class") {
+      field == "size_class" || field == "state" || field == "status" || field == "outcome" ||
+      field == "delivery_mode") {
     return CodeLabel(field, t, lang);
   }
   return t;
 }
 
-// A record as field/value rows for PrintPairs, in the user's language.
 std::vector<std::pair<std::string, std::string>> FieldRows(const Record& r, std::string_view lang) {
   std::vector<std::pair<std::string, std::string>> rows;
   for (const Field& f : r.fields) {
     rows.push_back({FieldLabel(f.name, lang), Shown(f.name, f.value, lang)});
   }
   return rows;
+}
+
+void PrintSavedJson(Context& c, const Saved& saved,
+                    const std::function<void(json::Writer&)>& more) {
+  json::Writer w(true);
+  w.BeginObject().Key("id").String(saved.id);
+  more(w);
+  w.Key("warnings");
+  json::Write(w, saved.warnings);
+  w.EndObject();
+  PrintJson(c, w);
 }
 
 int PrintSaved(Context& c, const Saved& saved, std::string_view done_key) {
@@ -83,8 +99,6 @@ int PrintSaved(Context& c, const Saved& saved, std::string_view done_key) {
   }
   return 0;
 }
-
-}  // namespace
 
 int CmdEnterpriseAdd(Context& c) {
   int exit = 0;

@@ -53,15 +53,22 @@ void Table::MaxWidth(size_t i, size_t width) {
 
 void Table::Add(std::vector<std::string> row) {
   row.resize(headers_.size());
-  for (size_t i = 0; i < row.size(); ++i) row[i] = Truncate(Cell(row[i]), max_[i]);
   rows_.push_back(std::move(row));
 }
 
 void Table::Print(std::ostream& out) const {
   const size_t n = headers_.size();
+  // Cells are kept whole (CSV wants them so); the terminal gets them cut and on one line.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(rows_.size());
+  for (const auto& full : rows_) {
+    std::vector<std::string> row(n);
+    for (size_t i = 0; i < n; ++i) row[i] = Truncate(Cell(full[i]), max_[i]);
+    rows.push_back(std::move(row));
+  }
   std::vector<size_t> width(n, 0);
   for (size_t i = 0; i < n; ++i) width[i] = text::DisplayWidth(headers_[i]);
-  for (const auto& row : rows_) {
+  for (const auto& row : rows) {
     for (size_t i = 0; i < n; ++i) width[i] = std::max(width[i], text::DisplayWidth(row[i]));
   }
   auto line = [&](const std::vector<std::string>& cells) {
@@ -78,7 +85,15 @@ void Table::Print(std::ostream& out) const {
   std::vector<std::string> rule(n);
   for (size_t i = 0; i < n; ++i) rule[i] = std::string(width[i], '-');
   line(rule);
-  for (const auto& row : rows_) line(row);
+  for (const auto& row : rows) line(row);
+}
+
+std::vector<std::vector<std::string>> Table::Grid() const {
+  std::vector<std::vector<std::string>> grid;
+  grid.reserve(rows_.size() + 1);
+  grid.push_back(headers_);
+  for (const auto& row : rows_) grid.push_back(row);
+  return grid;
 }
 
 void PrintPairs(std::ostream& out, const std::vector<std::pair<std::string, std::string>>& rows) {

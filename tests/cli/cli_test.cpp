@@ -27,121 +27,17 @@ using dosti::testing::TempPath;
 using dosti::cli::Environment;
 using dosti::cli::RunCli;
 
-// 2024-06-15 04:00 UTC: noon in Beijing, 09:00 in Islamabad.
-constexpr int64_t kDay = 86'400'000;
-int64_t MsAt(dosti::Date d, int hour_utc = 4) {
-  return dosti::DaysFromCivil(d) * kDay + int64_t{hour_utc} * 3'600'000;
-}
-
-bool Exists(const std::string& path) {
-  std::ifstream f(path);
-  return f.good();
-}
-
-// A command line on its own temporary database ($DOSTI_DB), removed afterwards.
-class Cli {
- public:
-  Cli() : path_(TempPath(".db")) {
-    env_.dosti_db = path_;
-    env_.clock = &clock;
-  }
-  ~Cli() {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal", ".key"}) {
-      std::remove((path_ + suffix).c_str());
-    }
-  }
-  Cli(const Cli&) = delete;
-  Cli& operator=(const Cli&) = delete;
-
-  Run operator()(std::vector<std::string> args) { return RunWith(args, env_); }
-  Run Json(std::vector<std::string> args) {
-    args.push_back("--json");
-    return RunWith(args, env_);
-  }
-  Run RunWith(const std::vector<std::string>& args, const Environment& env) {
-    std::ostringstream out, err;
-    Run r;
-    r.code = RunCli(args, out, err, env);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-  }
-
-  // `dosti init --office OFFICE`, which must succeed.
-  void Init(const std::string& office = "beijing") {
-    Run r = (*this)({"init", "--office", office});
-    REQUIRE(r.code == 0);
-  }
-  // Adds an enterprise and returns its id.
-  std::string Add(std::vector<std::string> args) {
-    args.insert(args.begin(), {"enterprise", "add"});
-    Run r = Json(args);
-    INFO(r.err);
-    REQUIRE(r.code == 0);
-    return Id(r.out);
-  }
-
-  static std::string Id(const std::string& json) {
-    std::smatch m;
-    static const std::regex id("\"id\":\\s*\"([0-9a-f]{32})\"");
-    return std::regex_search(json, m, id) ? m[1].str() : std::string();
-  }
-
-  const std::string& path() const { return path_; }
-  const Environment& env() const { return env_; }
-  dosti::ManualClock clock{MsAt({2024, 6, 15})};
-
- private:
-  std::string path_;
-  Environment env_;
-};
-
-// The value of "key": "..." (first occurrence), or "<absent>".
-std::string JsonText(const std::string& json, const std::string& key) {
-  std::smatch m;
-  std::regex re("\"" + key + "\":\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-  return std::regex_search(json, m, re) ? m[1].str() : std::string("<absent>");
-}
-// The value of "key": N (first occurrence), or -999.
-long long JsonInt(const std::string& json, const std::string& key) {
-  std::smatch m;
-  std::regex re("\"" + key + "\":\\s*(-?[0-9]+)");
-  return std::regex_search(json, m, re) ? std::stoll(m[1].str()) : -999;
-}
-bool HasKey(const std::string& json, const std::string& key) {
-  return json.find("\"" + key + "\":") != std::string::npos;
-}
-// Number of objects with an "id" in a JSON array of records.
-size_t CountIds(const std::string& json) {
-  static const std::regex id("\"id\":\\s*\"[0-9a-f]{32}\"");
-  return static_cast<size_t>(
-      std::distance(std::sregex_iterator(json.begin(), json.end(), id), std::sregex_iterator()));
-}
-
-// A refusal: exit 1, nothing on stdout, exactly one "error: " line on stderr.
-void RequireRefused(const Run& r) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE(r.code == 1);
-  REQUIRE(r.out.empty());
-  REQUIRE(r.ErrLines().size() == 1);
-  REQUIRE(r.err.rfind("error: ", 0) == 0);
-}
-
-// A usage error: exit 2, nothing on stdout, "error: ..." then a usage hint on stderr.
-void RequireUsage(const Run& r) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE(r.code == 2);
-  REQUIRE(r.out.empty());
-  REQUIRE(r.err.rfind("error: ", 0) == 0);
-  REQUIRE(r.err.find("usage: ") != std::string::npos);
-}
-
-const std::vector<std::string> kCompleteCn = {"--country", "CN",
-                                              "--name",    "北京数字科技有限公司",
-                                              "--uscc",    "91110000600037341L",
-                                              "--sector",  "6201",
-                                              "--region",  "CN-BJ",
-                                              "--city",    "北京"};
+using dosti::testing::Cli;
+using dosti::testing::CountIds;
+using dosti::testing::Exists;
+using dosti::testing::HasKey;
+using dosti::testing::JsonInt;
+using dosti::testing::JsonText;
+using dosti::testing::kCompleteCn;
+using dosti::testing::kDay;
+using dosti::testing::MsAt;
+using dosti::testing::RequireRefused;
+using dosti::testing::RequireUsage;
 
 }  // namespace
 
@@ -751,7 +647,6 @@ TEST_CASE("Service add refuses short durations and future dates, saving nothing"
   RequireRefused(with({"--date", "2024-06-20", "--minutes", "60"}));  // after tomorrow
   RequireRefused(with({"--date", "2023-08-31", "--minutes", "60"}));  // before the programme
   RequireUsage(with({"--date", "2024-06-14", "--minutes", "an hour"}));
-  RequireUsage(with({"--date", "2024-06-14"}));  // no --minutes
   RequireUsage(cli({"service", "add", "--enterprise", id, "--category", "cooking", "--date",
                     "2024-06-14", "--minutes", "60", "--summary", "x"}));
   CHECK(cli.Json({"service", "list"}).out == "[]\n");
@@ -1242,12 +1137,16 @@ TEST_CASE("ToJson writes a record with its id first and NULL as null", "[cli][js
         R"("args":{"value":"x"},"field":"uscc","message":"check \"this\""}]})");
   dosti::ProgressReport progress;
   progress.as_of = {2024, 6, 15};
-  progress.countries = {{"CN", 100, 3, {{"prospect", 4}, {"selected", 3}}, 1},
-                        {"PK", 100, 0, {}, 0}};
+  progress.countries = {
+      {"CN", 100, 3, {{"prospect", 4}, {"selected", 3}}, 1, {2024, 6, 15}, "beijing",
+       "Asia/Shanghai"},
+      {"PK", 100, 0, {}, 0, {2024, 6, 15}, "islamabad", "Asia/Karachi"}};
   CHECK(dosti::json::ToJson(progress) ==
         R"({"CN":{"as_of":"2024-06-15","target":100,"selected":3,)"
-        R"("stages":{"prospect":4,"selected":3},"exits":1},)"
-        R"("PK":{"as_of":"2024-06-15","target":100,"selected":0,"stages":{},"exits":0}})");
+        R"("stages":{"prospect":4,"selected":3},"exits":1,"now":false,"calendar":"beijing",)"
+        R"("time_zone":"Asia/Shanghai"},)"
+        R"("PK":{"as_of":"2024-06-15","target":100,"selected":0,"stages":{},"exits":0,)"
+        R"("now":false,"calendar":"islamabad","time_zone":"Asia/Karachi"}})");
 }
 
 TEST_CASE("Errors and warnings of the core are printed in the language asked for, with the CLI's hint",

@@ -15,6 +15,7 @@
 #include "dosti/encoding.h"
 #include "dosti/session.h"
 #include "schema.h"
+#include "session_fixture.h"
 
 namespace dosti {
 namespace {
@@ -579,7 +580,8 @@ TEST_CASE("Export then import into another workspace keeps every enterprise, ide
   // Lists and search see the imported records as the first workspace does.
   CHECK(isb->ListEnterprises()->size() == bj->ListEnterprises()->size());
   CHECK(isb->ListServiceLogs()->size() == bj->ListServiceLogs()->size());
-  CHECK(isb->ListFollowUps({false, true})->size() == bj->ListFollowUps({false, true})->size());
+  CHECK(isb->ListFollowUps(testing::IncludingDone())->size() ==
+        bj->ListFollowUps(testing::IncludingDone())->size());
   CHECK(isb->ListContacts(pk[0])->size() == bj->ListContacts(pk[0])->size());
 }
 

@@ -6,6 +6,7 @@
 
 #include "dosti/demo.h"
 #include "dosti/session.h"
+#include "session_fixture.h"
 
 namespace dosti {
 namespace {
@@ -68,7 +69,7 @@ std::map<std::string, size_t> Counts(Session& s) {
   auto services = s.ListServiceLogs();
   REQUIRE(services);
   n["service_log"] = services->size();
-  auto follow_ups = s.ListFollowUps({false, true});
+  auto follow_ups = s.ListFollowUps(testing::IncludingDone());
   REQUIRE(follow_ups);
   n["follow_up"] = follow_ups->size();
   auto matches = s.ListMatches();
@@ -259,13 +260,13 @@ TEST_CASE("Demo services cover the seven categories and the twelve months ending
   for (int back = 0; back < 12; ++back) expected.insert(FormatMonth(AddMonths(kToday, -back)));
   CHECK(months == expected);
 
-  auto follow_ups = w->ListFollowUps({false, true});
+  auto follow_ups = w->ListFollowUps(testing::IncludingDone());
   REQUIRE(follow_ups);
   std::set<std::string> statuses;
   for (const Record& f : *follow_ups) statuses.insert(f.Text("status"));
   CHECK(statuses.count("done"));
   CHECK(statuses.count("open"));
-  auto overdue = w->ListFollowUps({true, false});
+  auto overdue = w->ListFollowUps(testing::OverdueOnly());
   REQUIRE(overdue);
   CHECK_FALSE(overdue->empty());
 }

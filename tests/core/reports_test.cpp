@@ -563,9 +563,12 @@ TEST_CASE("Coverage lists selected enterprises without a final service in the mo
   CHECK(june.unserved_ids == std::vector<std::string>{d.cn3, d.pk3});
   CHECK(june.unserved_names == std::vector<std::string>{"深圳海岸电子有限公司", "Lahore Agritech"});
 
+  // May counts who was selected in May (from 05-10), not who is selected now: CN3 and PK3
+  // were selected only on 06-01.
   auto may = Must(d.s->ReportCoverage("2024-05"));
-  CHECK(may.selected == 5);  // who is selected now, not then
-  CHECK(may.unserved_ids == std::vector<std::string>{d.cn2, d.cn1, d.cn3, d.pk1});
+  CHECK(may.selected == 3);
+  CHECK(may.unserved_ids == std::vector<std::string>{d.cn2, d.cn1, d.pk1});
+  CHECK(Must(d.s->ReportCoverage("2024-04")).selected == 0);
 }
 
 TEST_CASE("Landing lists every status for both countries", "[core][reports]") {
@@ -615,8 +618,10 @@ TEST_CASE("A merged enterprise counts for the enterprise it was merged into",
     };
     std::string survivor = add("北京星河科技有限公司", "91110000600037341L");
     std::string merged = add("北京星河科技股份有限公司", "91230184MA1BUFLT44");
+    clock.Set(MsAt({2024, 5, 2}));  // selected in May, so that May's coverage lists them
     Must(s->Enroll(survivor, "selected"));
     Must(s->Enroll(merged, "selected"));
+    clock.Set(MsAt({2024, 6, 15}));
     for (const std::string& e : {survivor, merged}) {
       Must(s->AddServiceLog({{"enterprise_id", e},
                              {"category", std::string("training")},

@@ -47,7 +47,8 @@ inline int64_t MsAt(Date d, int hour_utc = 4) {
 
 // Takes a database of schema 6 back to schema 5 as the Dosti before it left one: the search
 // index's insert trigger, the log WITHOUT ROWID and without its hlc index, no follow-up index
-// by subject, no mark of rows to adopt. For tests of upgrades (run with Db::Exec on the closed workspace's file).
+// by subject, no mark of rows to adopt. For tests of upgrades (run with Db::Exec on the closed
+// workspace's file).
 inline constexpr const char* kUndoSchema6 = R"sql(
 CREATE TRIGGER enterprise_fts_insert AFTER INSERT ON enterprise BEGIN
   INSERT INTO enterprise_fts(rowid, name, name_en, name_zh, name_ur, short_name)
@@ -64,6 +65,18 @@ ALTER TABLE commit_log_v5 RENAME TO commit_log;
 DELETE FROM local_setting WHERE key = 'rows_to_adopt';
 PRAGMA user_version = 5;
 )sql";
+
+// Follow-up filters spelled out (a brace list that leaves fields out warns under -Wextra).
+inline FollowUpFilter OverdueOnly() {
+  FollowUpFilter f;
+  f.overdue_only = true;
+  return f;
+}
+inline FollowUpFilter IncludingDone() {
+  FollowUpFilter f;
+  f.include_done = true;
+  return f;
+}
 
 struct Workspace {
   ManualClock clock{MsAt({2024, 6, 15})};

@@ -219,9 +219,9 @@ TEST_CASE("Follow-ups become overdue as days pass and can be completed", "[core]
   REQUIRE(e);
   auto f = w->AddFollowUp({{"subject_id", e->id}, {"due_date", std::string("2024-06-20")}});
   REQUIRE(f);
-  CHECK(w->ListFollowUps({true, false})->empty());
+  CHECK(w->ListFollowUps(testing::OverdueOnly())->empty());
   w.clock.Advance(int64_t{10} * 86'400'000);
-  CHECK(w->ListFollowUps({true, false})->size() == 1);
+  CHECK(w->ListFollowUps(testing::OverdueOnly())->size() == 1);
   REQUIRE(w->CompleteFollowUp(f->id));
   CHECK(w->ListFollowUps({})->empty());
 }

@@ -81,4 +81,10 @@ void AppendValue(std::string& out, const Value& value);
 void AppendRow(std::string& out, const std::vector<std::string>& fields);
 void AppendValues(std::string& out, const std::vector<Value>& values);
 
+// A table of text (the header row first) as a whole CSV document for a spreadsheet: the byte
+// order mark (Excel on Chinese and Pakistani Windows reads UTF-8 only with one), then each row
+// by AppendRow. Rows may differ in length; nothing is added to fill them. The reports' CSV, so
+// that every front end writes the same bytes.
+std::string Document(const std::vector<std::vector<std::string>>& rows);
+
 }  // namespace dosti::csv

@@ -89,7 +89,7 @@ std::string Number(double v);
 // EnterpriseView the record's object plus "identifiers": [{"id", "type", "value", "check"}]
 // SearchHit      {"enterprise_id", "country", "name", "reason", "matched", "score"}
 // WorkspaceInfo  {"initialised", "workspace_name", "office", "device_id", "programme_id",
-//                 "schema_version"}
+//                 "schema_version", "user"}
 // ImportSummary  {"rows", "imported", "updated", "unchanged", "tables": [{"table", "rows",
 //                 "imported", "updated", "unchanged"}, ...],
 //                 "warnings": [Issue, ...]} (field "line N: column")
@@ -146,13 +146,15 @@ std::string UtcTime(int64_t ms);
 
 // [SECTION] Reports (reports.h).
 //
-// ProgressReport  {"CN": {"as_of", "target", "selected", "stages": {stage: N, ...}, "exits"},
-//                  "PK": {...}}: keyed by country so scripts can read report.CN.selected.
+// ProgressReport  {"CN": {"as_of", "target", "selected", "stages": {stage: N, ...}, "exits",
+//                  "now", "calendar", "time_zone"}, "PK": {...}}: keyed by country so scripts
+//                  can read report.CN.selected; "as_of" is the country's day in "calendar"
+//                  (reports.h, CountryProgress).
 // ServicesReport  {"month", "categories": {category: {"logs", "enterprises", "hours",
 //                  "by_country": {"CN": cell, "PK": cell},
 //                  "by_office": {"beijing": cell, "islamabad": cell}}, ...},
 //                  "total": cell}   where cell = {"logs", "enterprises", "hours"}
-// FunnelReport    {"as_of", "pairs", "stages": [{"stage", "reached", "conversion",
+// FunnelReport    {"as_of", "now", "pairs", "stages": [{"stage", "reached", "conversion",
 //                  "median_days"}], "on_hold", "closed_lost"}
 // FollowUpReport  {"as_of", "rows": [{"assignee", "office", "open", "overdue",
 //                  "due_this_week"}], "open", "overdue"}
@@ -160,6 +162,10 @@ std::string UtcTime(int64_t ms);
 //                  "message_key", "message_args"}]}
 // CoverageReport  {"month", "selected", "unserved_ids": [...], "unserved_names": [...]}
 // LandingReport   {"rows": [{"country", "landing_status", "count"}]}
+// EventYieldReport {"as_of", "now", "cuts": [{"country", "calendar", "time_zone"}],
+//                  "events": [{"event_id", "name", "kind", "start_date",
+//                  "end_date", "office", "registered", "enterprises", "contacts", "nominated",
+//                  "selected"}]}
 void Write(Writer& w, const ServiceCell& cell);
 void Write(Writer& w, const ProgressReport& r);
 void Write(Writer& w, const ServicesReport& r);
@@ -168,6 +174,7 @@ void Write(Writer& w, const FollowUpReport& r);
 void Write(Writer& w, const QualityReport& r);
 void Write(Writer& w, const CoverageReport& r);
 void Write(Writer& w, const LandingReport& r);
+void Write(Writer& w, const EventYieldReport& r);
 
 // One value as JSON text (pretty: two-space indentation, no trailing newline).
 template <typename T>

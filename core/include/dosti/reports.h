@@ -18,19 +18,28 @@ struct StageCount {
   int64_t count = 0;
 };
 
-// Progress to 100 for one home country, as of a date (from the stage history): each DH-2023
-// enrollment is at the stage of its latest history row dated on or before the date (ties by the
-// instant written, then id); an enrollment with no history by then is not counted.
+// Progress to 100 for one home country, from the stage history: each DH-2023 enrollment is at
+// the stage of its latest history row written before the cut (ties by id); an enrollment with
+// no history by then is not counted.
+// The cut. As of now (no date asked for): none, every change this database holds counts, so
+// two devices holding the same changes (the same digest) show the same numbers wherever they
+// are. As of a date: the end of that day in the calendar of the country's home office
+// (`calendar`: Beijing's for CN, Islamabad's for PK, the offices that select and number the
+// country's enterprises), an instant that is the same on every device.
 struct CountryProgress {
   std::string country;             // CN | PK
   int64_t target = 0;
-  int64_t selected = 0;            // enrollments now at selected, active or completed
+  int64_t selected = 0;            // enrollments at selected, active or completed
   std::vector<StageCount> stages;  // every stage, pipeline order then exits
   int64_t exits = 0;               // declined + withdrawn + rejected
+  Date as_of;                      // the day counted through; as of now, today in `calendar`
+  std::string calendar;            // the office whose calendar cuts: beijing | islamabad
+  std::string time_zone;           // its zone: Asia/Shanghai | Asia/Karachi
 };
 
 struct ProgressReport {
-  Date as_of;
+  Date as_of;        // the date asked for; as of now, today in this device's office calendar
+  bool now = false;  // no date was asked for: everything recorded counts
   std::vector<CountryProgress> countries;  // CN, PK
 };
 
@@ -69,8 +78,11 @@ struct FunnelStage {
 // The matchmaking funnel as of a date, from the stage history up to it. A pair that skipped
 // stages counts as having reached every stage before the furthest pipeline stage it reached,
 // whatever happened later. Median days are per completed stay in the stage.
+// As of now (no date asked for) every change held counts; as of a date, the changes dated on or
+// before it in the calendar of the office that recorded each of them.
 struct FunnelReport {
-  Date as_of;
+  Date as_of;        // the date asked for; as of now, today in this device's office calendar
+  bool now = false;  // no date was asked for: everything recorded counts
   int64_t pairs = 0;
   std::vector<FunnelStage> stages;  // proposed … deal_closed
   int64_t on_hold = 0;
@@ -118,8 +130,9 @@ struct QualityReport {
   std::vector<QualityItem> items;
 };
 
-// Enterprises whose enrollment is now selected or active, and those of them without a final
-// service log dated in the month (ordered by country, then name).
+// Enterprises whose enrollment was selected or active at some moment of the month (the stage
+// history cut by the home office's calendar, as progress is), and those of them without a
+// final service log dated in the month (ordered by country, then name).
 struct CoverageReport {
   std::string month;
   int64_t selected = 0;
@@ -135,6 +148,35 @@ struct LandingRow {
 
 struct LandingReport {
   std::vector<LandingRow> rows;  // CN then PK, each with the four statuses in order
+};
+
+struct EventYieldRow {
+  std::string event_id;
+  std::string name, kind, start_date, end_date, office;
+  int64_t registered = 0;   // participations still at registered
+  int64_t enterprises = 0;  // distinct live enterprises that attended (merged ones as one)
+  int64_t contacts = 0;     // distinct contacts named in those attendances
+  int64_t nominated = 0;    // of those enterprises, how many reached nominated or a later
+                            // pipeline stage from the event's first day on
+  int64_t selected = 0;     // ... reached selected, active or completed from that day on
+};
+
+// Which calendar cuts a country's changes in a report as of a date (CountryProgress says why).
+struct CountryCut {
+  std::string country;    // CN | PK
+  std::string calendar;   // beijing | islamabad
+  std::string time_zone;  // Asia/Shanghai | Asia/Karachi
+};
+
+// Event yield (DOMAIN.md): what each event brought in, and what became of it. Events that began
+// on or before the date (as of now: all), latest first. "Later" counts stage changes written
+// from the start of the event's first day in its office's calendar; the cut is progress's: as
+// of now none, as of a date the end of it in the calendar of each enterprise's home office.
+struct EventYieldReport {
+  Date as_of;        // the date asked for; as of now, today in this device's office calendar
+  bool now = false;  // no date was asked for: everything recorded counts
+  std::vector<CountryCut> cuts;  // CN, PK
+  std::vector<EventYieldRow> rows;
 };
 
 }  // namespace dosti

@@ -46,6 +46,9 @@ extern const std::vector<std::string_view> kServiceCategories;  // training … 
 extern const std::vector<std::string_view> kEnrollmentStages;   // prospect … completed, exits
 extern const std::vector<std::string_view> kMatchmakingStages;  // proposed … deal_closed, exits
 extern const std::vector<std::string_view> kCooperationTypes;   // trade … other
+extern const std::vector<std::string_view> kEventKinds;         // trade_fair … webinar
+extern const std::vector<std::string_view> kParticipationStatuses;  // registered … cancelled
+extern const std::vector<std::string_view> kParticipationRoles;     // visitor … organiser
 
 struct SessionOptions {
   // {&clock, &random} and {&clock, &random, hook} both read as before the hook existed.
@@ -110,6 +113,7 @@ struct WorkspaceInfo {
   std::string device_id;
   std::string programme_id;  // the DH-2023 programme
   int schema_version = 0;
+  std::string user;  // the person using this device (SetUser), "" when not named
 };
 
 struct IdentifierInput {
@@ -199,7 +203,38 @@ struct ServiceFilter {
 struct FollowUpFilter {
   bool overdue_only = false;
   bool include_done = false;
+  // Only those assigned to this person (as written in assignee: case of ASCII letters and
+  // surrounding spaces ignored); "" for everyone's.
+  std::string assignee;
+  // Only open ones due within the next seven days (today … today + 6), the overdue included:
+  // the week's work (DOMAIN.md workflow 6).
+  bool this_week = false;
 };
+
+// What the booth's quick service note takes when not told otherwise (DOMAIN.md workflow 2).
+inline constexpr int kDefaultServiceMinutes = 15;
+inline constexpr int kDefaultFollowUpDays = 7;
+
+// What AddServiceLog returns: the log's id and warnings, and the follow-up it made, if any.
+struct ServiceSaved : Saved {
+  std::string follow_up_id;   // "" when none was made
+  std::string follow_up_due;  // YYYY-MM-DD; "" when none was made
+};
+
+// What AddParticipation returns: the participation's id and warnings, and whether to offer a
+// service log for it (DOMAIN.md: marking a training attended offers one service log per
+// attending enterprise): the event is a training, the enterprise attended, and neither it nor
+// a record merged with it has a service log of this event yet.
+struct ParticipationSaved : Saved {
+  bool offers_service_log = false;
+};
+
+// The note a person reads for a row of ListFollowUps: its own note, or, for a follow-up made
+// with a service log (which stores no note), "Follow-up to the service of <date>
+// (<category>): <summary>" as a message (key followup.note.service, arguments named after the
+// row's columns service_category, service_date, service_summary) that each front end renders
+// in its reader's language (Translate). A row without either gives an empty text.
+Message FollowUpNote(const Record& follow_up);
 
 // Progress callback for long work (import, demo seed): done, total, what.
 using Progress = std::function<void(int64_t done, int64_t total, std::string_view what)>;
@@ -257,6 +292,9 @@ class Session {
   Result<WorkspaceInfo> Init(std::string_view office, std::string_view workspace_name,
                              std::string_view device_id = {});
   Result<WorkspaceInfo> Info();
+  // Names the person using this device (as they are written in follow-ups' assignee), kept on
+  // this device only, never synced; "" forgets it. Trimmed, at most 200 characters.
+  Result<void> SetUser(std::string_view name);
   // kNotInitialised (saying what to do) unless this database holds a workspace whose records
   // have arrived; reads do not check this themselves and return empty results.
   Result<void> RequireWorkspace();
@@ -311,14 +349,36 @@ class Session {
   Result<Record> GetContact(std::string_view id);
 
   // [SECTION] Services and follow-ups
-  // Needs enterprise_id, category, service_date, minutes, summary. Defaults: programme DH-2023,
-  // provider_office = this office, delivery_mode in_person, outcome completed, state final.
-  // `follow_up_days` (≥ 0) adds a follow-up due that many days after the service date.
-  Result<Saved> AddServiceLog(const Fields& fields, std::optional<int> follow_up_days = {});
+  // Needs enterprise_id, category, summary. Defaults: programme DH-2023, provider_office =
+  // this office, service_date today in the provider office's calendar, minutes 15,
+  // delivery_mode in_person, outcome completed, state final.
+  // `follow_up_days` (0..3650): a follow-up due that many days after the service date, 7 unless
+  // told otherwise (DOMAIN.md workflow 2); nullopt: none. The follow-up stores no note (see
+  // FollowUpNote) and is assigned to lead_staff, else to this device's user (SetUser), else to
+  // nobody.
+  Result<ServiceSaved> AddServiceLog(const Fields& fields,
+                                     std::optional<int> follow_up_days = kDefaultFollowUpDays);
+  Result<Record> GetServiceLog(std::string_view id);
+  // Sets one field of a service log from its text form ("" clears an optional one) and
+  // re-checks the whole log under AddServiceLog's rules. A draft may change in every way,
+  // `state final` finalises it; a final log may be corrected but not put back to draft
+  // (kTransition): it has been counted in reports. Read-only: id, the stamps, programme_id.
+  Result<Saved> SetServiceField(std::string_view id, std::string_view field,
+                                std::string_view value);
   Result<std::vector<Record>> ListServiceLogs(const ServiceFilter& filter = {});
+  // Needs subject_id (an enterprise, contact, service log or matchmaking; subject_type says
+  // which, enterprise by default). Defaults: due in 7 days, this office, open, assigned to this
+  // device's user (SetUser) when nobody is named.
   Result<Saved> AddFollowUp(const Fields& fields);
   Result<std::vector<Record>> ListFollowUps(const FollowUpFilter& filter = {});
+  // Sets one field from its text form: due_date (reschedule), assignee (reassign; "" for
+  // nobody), note, office, status (open | done | cancelled; done stamps done_on with today),
+  // archived. Read-only: id, the stamps, subject_type, subject_id, enterprise_id, done_on.
+  Result<Saved> SetFollowUpField(std::string_view id, std::string_view field,
+                                 std::string_view value);
+  // SetFollowUpField(id, "status", "done"), "cancelled": twice is the same as once.
   Result<void> CompleteFollowUp(std::string_view id);
+  Result<void> CancelFollowUp(std::string_view id);
 
   // [SECTION] Selection
   // Moves an enterprise's DH-2023 enrollment to `stage` (creating it at that stage if absent).
@@ -339,11 +399,20 @@ class Session {
   Result<std::vector<Record>> ListMatches();
 
   // [SECTION] Events
+  // Needs kind (kEventKinds), name, start_date; end_date defaults to the start, office to this
+  // office.
   Result<Saved> AddEvent(const Fields& fields);
-  Result<Saved> AddParticipation(const Fields& fields);
+  // An enterprise (and optionally one of its contacts) at an event: needs event_id and
+  // enterprise_id; status (kParticipationStatuses) registered by default, role
+  // (kParticipationRoles) optional. One participation per event and enterprise: when the
+  // enterprise (or one merged into it) already has one, the fields given update it (a
+  // registration becomes attended) and its id is returned.
+  Result<ParticipationSaved> AddParticipation(const Fields& fields);
+  // Events, latest first, each with "attended": the distinct live enterprises that attended.
   Result<std::vector<Record>> ListEvents();
 
-  // [SECTION] Reports (DOMAIN.md "Reports"); `as_of` defaults to today.
+  // [SECTION] Reports (DOMAIN.md "Reports"); `as_of` defaults to now (progress, funnel, event
+  // yield: everything recorded) or today (follow-ups, quality); reports.h says what each cuts.
   Result<ProgressReport> ReportProgress(std::optional<Date> as_of = {});
   Result<ServicesReport> ReportServices(std::string_view month);
   Result<FunnelReport> ReportFunnel(std::optional<Date> as_of = {});
@@ -351,6 +420,7 @@ class Session {
   Result<QualityReport> ReportQuality(std::optional<Date> as_of = {});
   Result<CoverageReport> ReportCoverage(std::string_view month);
   Result<LandingReport> ReportLanding();
+  Result<EventYieldReport> ReportEventYield(std::optional<Date> as_of = {});
 
   // [SECTION] Import, export, demo data
   // Imports the records of a CSV file (core/README.md, "Import and export"): a header row of
