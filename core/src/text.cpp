@@ -224,6 +224,10 @@ bool IsTrimmable(char32_t cp) {
 
 std::size_t InvalidUtf8At(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII: nothing to decode
+      ++i;
+      continue;
+    }
     const Decoded d = DecodeAt(s, i);
     if (!d.ok) return i;
     i += d.length;
@@ -402,9 +406,19 @@ std::size_t Length(std::string_view s) {
 }
 
 std::size_t DisplayWidth(std::string_view s) {
+  static_assert(kZeroWidthRanges[0].first >= 0x80 && kWideRanges[0].first >= 0x80,
+                "printable ASCII is one column");
   std::size_t width = 0;
-  for (char32_t cp : ToCodePoints(s)) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const Decoded d = b < 0x80 ? Decoded{b, 1, true} : DecodeAt(s, i);
+    i += d.length;
+    const char32_t cp = d.cp;  // U+FFFD for ill-formed bytes, one column each, as before
     if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) continue;  // controls occupy no cell
+    if (cp < 0x7F) {
+      ++width;
+      continue;
+    }
     if (InRanges(kZeroWidthRanges, cp)) continue;
     width += InRanges(kWideRanges, cp) ? 2 : 1;
   }
