@@ -166,6 +166,8 @@ TEST_CASE("Display width counts wide CJK as two columns and marks as none", "[co
   CHECK(text::DisplayWidth("e\u0301") == 1);       // combining acute
   CHECK(text::DisplayWidth("\u1100\u1161") == 2);  // conjoining jamo: one syllable's width
   CHECK(text::DisplayWidth("a\u200Bb") == 2);      // zero width space
+  CHECK(text::DisplayWidth("a\tb\x7f~") == 3);     // controls take no column
+  CHECK(text::DisplayWidth(std::string("a\xE5\x8D")) == 2);  // one U+FFFD for the bad bytes
   CHECK(text::DisplayWidth("بِسْمِ") == 3);           // harakat take no column
   CHECK(text::DisplayWidth("😀") == 2);
   CHECK(text::DisplayWidth("\U00030000") == 2);  // CJK Extension G
