@@ -647,9 +647,11 @@ class Importer {
     // Rows without a record here match by identifier. A row that has an id of its own is
     // kept under it and merged into the match, so that what refers to that id finds it.
     std::string alias_of;
+    bool identifiers_known = true;  // to a live enterprise here, as far as we know
     if (!*match) {
       auto by_id = ByIdentifier(ids);
       if (!by_id) return by_id.error();
+      identifiers_known = by_id->has_value();
       if (*by_id && (*by_id)->Text("country") == FieldText(row.fields, "country")) {
         if (row.id.empty()) {
           *match = std::move(*by_id);
@@ -674,7 +676,10 @@ class Importer {
     if (errors_in_row_ > 0) return {};
     const std::string self = *match ? (*match)->id : row.id;
     if (!*match && alias_of.empty()) {
-      DOSTI_TRY(DuplicateWarnings(*m_.store, self, FieldText(checked, "name"), ids, warnings));
+      // Identifiers no live enterprise has (ByIdentifier looked) need no second look.
+      DOSTI_TRY(DuplicateWarnings(*m_.store, self, FieldText(checked, "name"),
+                                  identifiers_known ? ids : std::vector<CheckedIdentifier>(),
+                                  warnings));
     }
     WarnAll(row.line, warnings);
     std::string id = self;

@@ -126,7 +126,9 @@ std::string Store::NewId() {
   uint64_t ms = static_cast<uint64_t>(clock_.NowMs());
   for (int i = 0; i < 6; ++i) bytes[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
   random_.Fill(bytes + 6, 10);
-  return ToHex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+  std::string id = ToHex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+  minted_[minted_next_++ % minted_.size()] = id;
+  return id;
 }
 
 // [SECTION] Schema introspection
@@ -720,7 +722,8 @@ Result<Stmt*> Store::RowStatement(const TableInfo& t, RowSql kind,
 }
 
 Result<Store::RowPtr> Store::LoadRow(const TableInfo* table, std::string_view table_name,
-                                     std::string_view id, const std::vector<int>& columns) {
+                                     std::string_view id, const std::vector<int>& columns,
+                                     bool is_new) {
   RowPtr row;
   if (spare_rows_.empty()) {
     row = std::make_unique<RowState>();
@@ -740,7 +743,11 @@ Result<Store::RowPtr> Store::LoadRow(const TableInfo* table, std::string_view ta
   row->updated_ms = 0;
   row->conflicted_before.clear();
   Result<void> decoded;
-  if (table) {
+  if (table && is_new) {
+    row->values.resize(table->columns.size());
+    row->clock.entries.clear();
+    row->loaded.assign(table->columns.size(), 1);  // every value is NULL
+  } else if (table) {
     row->values.resize(table->columns.size());
     row->loaded.assign(table->columns.size(), 0);
     // Only the clock and the columns asked for: merging rarely needs the old values.
@@ -1068,7 +1075,10 @@ Result<void> Store::WriteLocal(const TableInfo& table, RowState& row,
 Result<void> Store::Insert(std::string_view table, const std::string& id, const Fields& fields) {
   auto t = Table(table);
   if (!t) return t.error();
-  auto row = LoadRow(*t, table, id, {});
+  auto minted = std::find(minted_.begin(), minted_.end(), id);
+  const bool is_new = minted != minted_.end() && !id.empty();
+  if (is_new) minted->clear();  // once
+  auto row = LoadRow(*t, table, id, {}, is_new);
   if (!row) return row.error();
   if ((*row)->exists) {
     return MakeError(ErrorCode::kInternal, "store.exists", {{"table", std::string(table)}, {"id", id}});

@@ -9,6 +9,7 @@
 // Threading: owned by one Session; single-threaded.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -175,9 +176,11 @@ class Store {
   struct RowState;
   struct Change;
   using RowPtr = std::unique_ptr<RowState>;
-  // Reads a row's clock and the `columns` asked for (others load when needed).
+  // Reads a row's clock and the `columns` asked for (others load when needed). `is_new`: the
+  // row cannot exist yet (nothing to read).
   Result<RowPtr> LoadRow(const TableInfo* table, std::string_view table_name,
-                         std::string_view id, const std::vector<int>& columns);
+                         std::string_view id, const std::vector<int>& columns,
+                         bool is_new = false);
   Result<RowState*> CachedRow(const TableInfo* table, std::string_view table_name,
                               std::string_view id);
   Result<void> EnsureLoaded(RowState& row, int column);
@@ -221,6 +224,10 @@ class Store {
   Db& db_;
   Clock& clock_;
   Random& random_;
+  // The last ids NewId made: an insert under one of them needs no look for an existing row
+  // (80 random bits; were one to exist all the same, the id's UNIQUE index refuses the insert).
+  std::array<std::string, 4> minted_;
+  size_t minted_next_ = 0;
   std::string device_id_;
   uint32_t device_n_ = 0;
   int schema_version_ = 0;

@@ -15,6 +15,7 @@
 #include "dosti/validation.h"
 #include "session_fixture.h"
 #include "session_impl.h"
+#include "store.h"
 
 using namespace dosti;
 using dosti::testing::TempDir;
@@ -247,4 +248,20 @@ TEST_CASE("An import of follow-ups spends as much per row on 2000 follow-ups as 
   int64_t a = steps_per_row(100), b = steps_per_row(2'000);
   INFO("VM instructions per row: " << a << " on 100 follow-ups, " << b << " on 2,000");
   CHECK(b < a * 5 / 4);
+}
+
+TEST_CASE("An insert under an id just made skips the look for an existing row but not the check",
+          "[core][scale]") {
+  Workspace w;
+  Store& store = *w->impl().store;
+  Fields fields{{"country", std::string("PK")}, {"name", std::string("Indus")}};
+  std::string id = store.NewId();
+  REQUIRE(w->Atomically([&] { return store.Insert("enterprise", id, fields); }));
+  // The same id again, made or not: refused, and nothing changes.
+  auto again = w->Atomically([&] { return store.Insert("enterprise", id, fields); });
+  CHECK_FALSE(again);
+  CHECK(again.error().key == "store.exists");
+  auto list = w->ListEnterprises();
+  REQUIRE(list);
+  CHECK(list->size() == 1);
 }
