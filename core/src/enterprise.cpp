@@ -582,6 +582,8 @@ Result<EnterprisePage> Session::QueryEnterprises(const EnterpriseQuery& q) {
     for (const char* term : sort.terms) {
       order += std::string(order.empty() ? "" : ", ") + term + (q.descending ? " DESC" : "");
     }
+    // Inside a transaction, the enterprises it added join the tally only at COMMIT.
+    DOSTI_TRY(m.store->FlushNewEnterprises());
     auto count = m.db->Prepare("SELECT coalesce(sum(n), 0) FROM enterprise_tally WHERE 1" +
                                filters);
     if (!count) return count.error();

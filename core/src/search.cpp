@@ -99,7 +99,7 @@ Result<std::vector<SearchHit>> Session::Search(std::string_view raw, int limit) 
   if (q.empty()) return found.hits;
   if (limit <= 0) limit = 20;
   // Inside a transaction, the enterprises it added join the search index only at COMMIT.
-  DOSTI_TRY(s.IndexNew());
+  DOSTI_TRY(s.FlushNewEnterprises());
 
   auto add_rows = [&](Result<std::vector<Record>> rows, MatchReason reason,
                       std::string_view matched_field) -> Result<void> {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <tuple>
 
 #include "dosti/catalog.h"
 #include "dosti/hex.h"
@@ -28,9 +29,12 @@ constexpr uint32_t kNoIndex = 0xffffffff;
 // Rows kept for reuse: enough for a large merge, trimmed after a transaction without one.
 constexpr size_t kSpareRows = 16384;
 constexpr size_t kSpareRowsIdle = 64;
-// The columns of the search index, in its order (schema version 2, enterprise_fts).
+// The columns of the search index, in its order (schema version 2, enterprise_fts), and the
+// replicated columns enterprise_tally counts by (schema version 5; stage_rank and canon_id are
+// local, written by UpdateStages and RecomputeCanon).
 constexpr std::string_view kSearchColumns[] = {"name", "name_en", "name_zh", "name_ur",
                                                "short_name"};
+constexpr std::string_view kTallyColumns[] = {"archived", "country", "owning_office", "sector"};
 
 // A row's hash in the batch index: the table name and the id, 8 bytes at a time.
 uint64_t RowHash(std::string_view table, std::string_view id) {
@@ -162,8 +166,12 @@ Result<const TableInfo*> Store::Table(std::string_view table) {
   info.stage_source = key == "enrollment";
   info.stage_all = key == "programme";
   if (key == "enterprise") {
+    info.new_row_columns.assign(info.columns.size(), 0);
     for (std::string_view c : kSearchColumns) {
-      if (int i = info.Find(c); i >= 0) info.search_columns.push_back(i);
+      if (int i = info.Find(c); i >= 0) info.new_row_columns[i] = 1;
+    }
+    for (std::string_view c : kTallyColumns) {
+      if (int i = info.Find(c); i >= 0) info.new_row_columns[i] = 1;
     }
   }
   // Rows are read by id once, then written back by rowid (no second index search). A table
@@ -289,7 +297,7 @@ void Store::OnBegin() {
   stage_enrollments_.clear();
   stage_enterprises_.clear();
   stage_all_ = false;
-  search_new_.clear();
+  new_enterprises_.clear();
   snapshot_ = {next_seq_, frontier_, declared_, devices_.size()};
   pending_.reset();
   pending_rows_.clear();
@@ -308,7 +316,7 @@ void Store::OnRollback() {
   }
   pending_.reset();
   pending_rows_.clear();
-  search_new_.clear();
+  new_enterprises_.clear();
   ClearBatch();
   observed_ = {};
   observed_index_.clear();
@@ -318,9 +326,9 @@ Result<void> Store::OnCommit() {
   // Spare rows serve merges; after a transaction without one, most go back to the heap.
   if (batch_.empty() && spare_rows_.size() > kSpareRowsIdle) spare_rows_.resize(kSpareRowsIdle);
   DOSTI_TRY(FlushRemote());
+  DOSTI_TRY(FlushNewEnterprises());  // before the derived columns' UPDATEs (see store.h)
   if (canon_dirty_) DOSTI_TRY(RecomputeCanon());
   DOSTI_TRY(UpdateStages());
-  DOSTI_TRY(IndexNew());  // after every statement that opens a savepoint (see store.h)
   return FlushCommit();
 }
 
@@ -436,6 +444,7 @@ Result<void> Store::UpdateStages() {
 }
 
 Result<void> Store::RecomputeAllStages() {
+  DOSTI_TRY(FlushNewEnterprises());  // the tally's update trigger needs them counted
   std::string rank = StageRankSql();
   // ?1 stands for the row's own id in the correlated subquery (its own tables are aliased, so
   // "enterprise" there is the row being updated).
@@ -459,31 +468,45 @@ Result<void> Store::RecomputeAllStages() {
   return {};
 }
 
-Result<void> Store::IndexNew() {
-  if (search_new_.empty()) return {};
+Result<void> Store::FlushNewEnterprises() {
+  if (new_enterprises_.empty()) return {};
   auto read = db_.Prepare(
-      "SELECT name, name_en, name_zh, name_ur, short_name FROM enterprise WHERE seq = ?");
+      "SELECT name, name_en, name_zh, name_ur, short_name, canon_id IS NULL, archived, country, "
+      "stage_rank, coalesce(owning_office, ''), coalesce(sector, '') FROM enterprise "
+      "WHERE seq = ?");
   if (!read) return read.error();
   // One row of VALUES: a statement without triggers that writes one row opens no savepoint.
-  auto write = db_.Prepare(
+  auto index = db_.Prepare(
       "INSERT INTO enterprise_fts(rowid, name, name_en, name_zh, name_ur, short_name) "
       "VALUES (?, ?, ?, ?, ?, ?)");
-  if (!write) return write.error();
-  for (int64_t seq : search_new_) {
-    (*read)->Reset().Bind(1, seq);
-    auto found = (*read)->Step();
+  if (!index) return index.error();
+  // Live enterprises by the tally's key (archived, country, stage, office, sector).
+  std::map<std::tuple<int64_t, std::string, int64_t, std::string, std::string>, int64_t> counts;
+  for (int64_t seq : new_enterprises_) {
+    Stmt& r = **read;
+    r.Reset().Bind(1, seq);
+    auto found = r.Step();
     if (!found) return found.error();
     if (*found) {
-      (*write)->Reset().Bind(1, seq);
-      for (int i = 0; i < 5; ++i) (*write)->Bind(i + 2, (*read)->Get(i));
-      if (auto r = (*write)->Run(); !r) {
-        (*read)->Reset();
-        return r.error();
+      (*index)->Reset().Bind(1, seq);
+      for (int i = 0; i < 5; ++i) (*index)->Bind(i + 2, r.Get(i));
+      if (auto done = (*index)->Run(); !done) {
+        r.Reset();
+        return done.error();
       }
+      if (r.Int(5) != 0) ++counts[{r.Int(6), r.Text(7), r.Int(8), r.Text(9), r.Text(10)}];
     }
-    (*read)->Reset();
+    r.Reset();
   }
-  search_new_.clear();
+  new_enterprises_.clear();
+  auto tally = db_.Prepare(
+      "INSERT INTO enterprise_tally VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT DO UPDATE SET n = n + excluded.n");
+  if (!tally) return tally.error();
+  for (const auto& [key, n] : counts) {
+    const auto& [archived, country, stage, office, sector] = key;
+    DOSTI_TRY((*tally)->Args(archived, country, stage, office, sector, n).Run());
+  }
   return {};
 }
 
@@ -991,14 +1014,14 @@ Result<void> Store::WriteRow(RowState& row) {
     const TableInfo& t = *row.table;
     std::sort(row.dirty.begin(), row.dirty.end());
     row.dirty.erase(std::unique(row.dirty.begin(), row.dirty.end()), row.dirty.end());
-    // The search index's update trigger takes the old names out of the index: a row inserted
-    // in this transaction must be in it first.
-    if (row.exists && !search_new_.empty() &&
-        std::any_of(row.dirty.begin(), row.dirty.end(), [&](int c) {
-          return std::find(t.search_columns.begin(), t.search_columns.end(), c) !=
-                 t.search_columns.end();
-        })) {
-      DOSTI_TRY(IndexNew());
+    // The update triggers of the search index and the tally take the row's old values out: a
+    // row inserted in this transaction must be in them first. Rows inserted since the first
+    // pending one have higher seqs (enterprises are never deleted; SQLite gives max + 1).
+    if (row.exists && !t.new_row_columns.empty() && !new_enterprises_.empty() &&
+        row.rowid >= new_enterprises_.front() &&
+        std::any_of(row.dirty.begin(), row.dirty.end(),
+                    [&](int c) { return t.new_row_columns[c] != 0; })) {
+      DOSTI_TRY(FlushNewEnterprises());
     }
     auto st = RowStatement(t, row.exists ? RowSql::kUpdate : RowSql::kInsert, row.dirty);
     if (!st) return st.error();
@@ -1015,7 +1038,7 @@ Result<void> Store::WriteRow(RowState& row) {
     DOSTI_TRY(s.Run());
     if (!row.exists) {
       row.rowid = db_.LastInsertRowid();
-      if (!t.search_columns.empty()) search_new_.push_back(row.rowid);
+      if (!t.new_row_columns.empty()) new_enterprises_.push_back(row.rowid);
     }
     Note(t, row.id);
   }

@@ -46,13 +46,19 @@ inline int64_t MsAt(Date d, int hour_utc = 4) {
 }
 
 // Takes a database of schema 6 back to schema 5 as the Dosti before it left one: the search
-// index's insert trigger, the log WITHOUT ROWID and without its hlc index, no follow-up index
+// index's and the tally's insert triggers, the log WITHOUT ROWID and without its hlc index, no follow-up index
 // by subject, no mark of rows to adopt. For tests of upgrades (run with Db::Exec on the closed
 // workspace's file).
 inline constexpr const char* kUndoSchema6 = R"sql(
 CREATE TRIGGER enterprise_fts_insert AFTER INSERT ON enterprise BEGIN
   INSERT INTO enterprise_fts(rowid, name, name_en, name_zh, name_ur, short_name)
   VALUES (new.seq, new.name, new.name_en, new.name_zh, new.name_ur, new.short_name);
+END;
+CREATE TRIGGER enterprise_tally_insert AFTER INSERT ON enterprise
+WHEN new.canon_id IS NULL BEGIN
+  INSERT INTO enterprise_tally VALUES (new.archived, new.country, new.stage_rank,
+    coalesce(new.owning_office, ''), coalesce(new.sector, ''), 1)
+  ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 DROP INDEX commit_log_hlc;
 DROP INDEX follow_up_subject;
