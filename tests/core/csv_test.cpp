@@ -36,21 +36,7 @@ struct CsvWorkspace {
   Session* operator->() { return session.get(); }
 };
 
-// A fresh directory under the system's temporary directory, removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    SeededRandom r(
-        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
-    path = std::filesystem::temp_directory_path() /
-           ("dosti-csv-test-" + std::to_string(r.Next() % 1'000'000'000));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
+using testing::TempDir;
 
 std::string ReadFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
