@@ -81,9 +81,9 @@ std::string MakeCsv(int rows) {
       for (int k = 0; k < 3; ++k) uscc += kUsccAlphabet[dice.Below(31)];
       for (int k = 0, v = i; k < 6; ++k, v /= 31) uscc += kUsccAlphabet[v % 31];
       uscc += UsccCheckCharacter(uscc);
-      out += "CN," + name + "有限公司" + n + "," + en + " Co " + n + "," + sector + "," +
-             place[0] + "," + place[1] + ",\"" + place[1] + "路" + number + "号\",http://" + en +
-             ".cn," + year + "," + staff + "," + uscc + ",\n";
+      out += "CN," + name + "有限公司" + n + "," + en + " Co " + n + "," + sector + "," + place[0] +
+             "," + place[1] + ",\"" + place[1] + "路" + number + "号\",http://" + en + ".cn," +
+             year + "," + staff + "," + uscc + ",\n";
     } else {
       const auto& place = kPk[dice.Below(3)];
       std::string name = latin(4);
@@ -92,8 +92,8 @@ std::string MakeCsv(int rows) {
       std::string ntn = std::to_string(1'000'000 + (int64_t{i} * 7'919) % 9'000'000) + "-" +
                         std::to_string(dice.Below(10));
       out += "PK," + name + " Systems (Pvt) Ltd " + n + ",," + sector + "," + place[0] + "," +
-             place[1] + ",\"Plot " + number + ", Block B\",http://" + name + ".pk," + year +
-             "," + staff + ",," + ntn + "\n";
+             place[1] + ",\"Plot " + number + ", Block B\",http://" + name + ".pk," + year + "," +
+             staff + ",," + ntn + "\n";
     }
   }
   return out;
@@ -201,8 +201,7 @@ void BenchScale() {
   for (int r = 0; r < (import_wanted ? import_runs : 1); ++r) {
     path = dir.File("import" + std::to_string(r) + ".db");
     runs.push_back(ImportOnce(path, csv));
-    Note("imported " + std::to_string(rows) + " enterprises in " + Number(runs.back().ms) +
-         " ms");
+    Note("imported " + std::to_string(rows) + " enterprises in " + Number(runs.back().ms) + " ms");
   }
   if (import_wanted) {
     std::vector<double> rates, cpu, peak, before;
@@ -256,7 +255,9 @@ void BenchScale() {
         rows = Check(s->ListEnterprises(f), "list").size();
         ms.push_back(MsSince(start));
       }
-      if (rows != static_cast<size_t>(f.limit)) Note("a list page had " + std::to_string(rows) + " rows");
+      if (rows != static_cast<size_t>(f.limit)) {
+        Note("a list page had " + std::to_string(rows) + " rows");
+      }
       return Median(ms);
     };
     double first = page({"", "", false, 100});

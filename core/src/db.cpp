@@ -12,13 +12,14 @@ namespace dosti {
 namespace {
 
 // Inside a transaction, SQLite keeps a statement journal for every statement that may write
-// several rows (an INSERT with triggers: the search index, the tally) so that the statement
-// alone can be undone. The journal holds every page the statement changes; past SQLite's default
-// of 64 KiB it becomes a temporary file, and stays one until the transaction ends, so an
-// import of 100,000 enterprises in one transaction made about 30 write system calls per row
-// (27 of them to /var/tmp/etilqs_*, counted with strace). One enterprise touches 12–16
-// pages; 4 MiB keeps any statement of up to 1,000 pages in memory, and that memory is given
-// back when the statement ends (sqlite.org/tempfiles.html §2.5, SQLITE_CONFIG_STMTJRNL_SPILL).
+// several rows (one with triggers, such as an UPDATE of enterprise: the search index, the
+// tally) so that the statement alone can be undone. The journal holds every page the
+// statement changes; past SQLite's default of 64 KiB it becomes a temporary file, and stays
+// one until the transaction ends, so an import of 100,000 enterprises in one transaction (its
+// inserts had triggers then) made about 30 write system calls per row (27 of them to
+// /var/tmp/etilqs_*, counted with strace). One enterprise touches 12–16 pages; 4 MiB keeps any
+// statement of up to 1,000 pages in memory, and that memory is given back when the statement
+// ends (sqlite.org/tempfiles.html §2.5, SQLITE_CONFIG_STMTJRNL_SPILL).
 constexpr int kStatementJournalSpillBytes = 4 << 20;
 
 // Makes the database file and its companions private to this OS user (mode 0600). A missing
@@ -167,7 +168,8 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   // SQLITE_OMIT_AUTOINIT (cmake/wasm.cmake), where nothing else would call it.
   static const bool configured = [] {
     bool ok = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
-    ok = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes) == SQLITE_OK && ok;
+    ok = ok &&
+         sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes) == SQLITE_OK;
     return sqlite3_initialize() == SQLITE_OK && ok;
   }();
   (void)configured;

@@ -483,8 +483,8 @@ Result<std::vector<Record>> Session::ListEnterprises(const EnterpriseFilter& fil
   for (const char* term : sort.terms) order += std::string(order.empty() ? "" : ", ") + term;
   // A country is a range of that index (under "?1 = '' OR country = ?1" SQLite walked the
   // countries before it).
-  std::string sql = std::string("SELECT * FROM enterprise INDEXED BY ") + sort.index +
-                    " WHERE " + (filter.country.empty() ? "?1 = ''" : "country = ?1") +
+  std::string sql = std::string("SELECT * FROM enterprise INDEXED BY ") + sort.index + " WHERE " +
+                    (filter.country.empty() ? "?1 = ''" : "country = ?1") +
                     " AND (?2 OR archived = 0) AND canon_id IS NULL ORDER BY " + order;
   if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
   return m.store->Select(sql, filter.country, int64_t{filter.include_archived ? 1 : 0});

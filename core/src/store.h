@@ -183,9 +183,8 @@ class Store {
   using RowPtr = std::unique_ptr<RowState>;
   // Reads a row's clock and the `columns` asked for (others load when needed). `is_new`: the
   // row cannot exist yet (nothing to read).
-  Result<RowPtr> LoadRow(const TableInfo* table, std::string_view table_name,
-                         std::string_view id, const std::vector<int>& columns,
-                         bool is_new = false);
+  Result<RowPtr> LoadRow(const TableInfo* table, std::string_view table_name, std::string_view id,
+                         const std::vector<int>& columns, bool is_new = false);
   Result<RowState*> CachedRow(const TableInfo* table, std::string_view table_name,
                               std::string_view id);
   Result<void> EnsureLoaded(RowState& row, int column);

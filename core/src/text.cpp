@@ -276,7 +276,8 @@ std::string Trim(std::string_view s) {
   std::size_t end = s.size();
   while (end > begin) {
     std::size_t start = end - 1;
-    while (start > begin && end - start < 4 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) {
+    while (start > begin && end - start < 4 &&
+           (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) {
       --start;
     }
     const Decoded d = DecodeAt(s, start);

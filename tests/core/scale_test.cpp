@@ -74,9 +74,8 @@ int ShmUnmap(sqlite3_file* f, int del) { return Real(f)->pMethods->xShmUnmap(Rea
 
 // Version 2: no xFetch, so that SQLite reads every page through xRead (no memory map).
 const sqlite3_io_methods kCountingMethods = {
-    2,        Close,    Read,       Write,           Truncate, Sync,     FileSize,
-    Lock,     Unlock,   CheckLock,  Control,         SectorSize, Characteristics,
-    ShmMap,   ShmLock,  ShmBarrier, ShmUnmap,        nullptr,  nullptr};
+    2, Close, Read, Write, Truncate, Sync, FileSize, Lock, Unlock, CheckLock, Control, SectorSize,
+    Characteristics, ShmMap, ShmLock, ShmBarrier, ShmUnmap, nullptr, nullptr};
 
 int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* out_flags) {
   auto* file = reinterpret_cast<CountingFile*>(f);
