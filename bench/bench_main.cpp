@@ -7,7 +7,8 @@
 // FILTER is a substring of the names wanted, or "replication" for the figures of replication.cpp
 // (change capture and merge; described there), or "sync" for those of sync.cpp (envelope
 // throughput, the relay; described there), or "relay_abuse" for those of relay_abuse.cpp (what
-// strangers cost the dosti-relay executable, the build's own or --relay-bin PATH).
+// strangers cost the dosti-relay executable, the build's own or --relay-bin PATH), or "scale"
+// for those of scale.cpp (a workspace of 100,000 enterprises imported, opened, listed).
 //
 // Write benchmarks, service logs into a fresh file-backed database (WAL) per run:
 //   insert_service_logs_per_s         Session::AddServiceLog: validation, id resolution and one
