@@ -236,6 +236,11 @@ struct ParticipationSaved : Saved {
 // in its reader's language (Translate). A row without either gives an empty text.
 Message FollowUpNote(const Record& follow_up);
 
+// The name of an enterprise for a reader of `lang`: name_zh for zh, name_ur for ur, name_en for
+// en when the record has one, else its legal name (`name`). Takes a row of GetEnterprise,
+// ListEnterprises or QueryEnterprises.
+std::string EnterpriseNameIn(const Record& enterprise, std::string_view lang);
+
 // Progress callback for long work (import, demo seed): done, total, what.
 using Progress = std::function<void(int64_t done, int64_t total, std::string_view what)>;
 
@@ -469,6 +474,16 @@ class Session {
   // appear. The demo data generator is in dosti/demo.h (library dosti_demo).
   Result<std::vector<std::string>> ExportCsv(const std::string& dir,
                                              const Progress& progress = {});
+
+  // [SECTION] Text shown
+  // Every code point of the free text that the records hold and front ends show: enterprises'
+  // names (all four), short names, cities and addresses; contacts' names and positions; service
+  // summaries and lead staff; follow-ups' assignees and notes; stage reasons; matchmaking notes
+  // and reasons; events' names and cities; staff, offices, programmes and devices. Archived and
+  // merged records included. Sorted, each once. A desktop font atlas bakes exactly these
+  // (DOMAIN.md, i18n facts: the "common" Chinese set misses everyday name characters). It
+  // reads every such row: on a large database, call it from a worker's Session.
+  Result<std::u32string> CharactersInUse();
 
   // [SECTION] Duplicates
   // Pairs of live enterprises sharing an identifier, a normalised name, or a contact's mobile,
