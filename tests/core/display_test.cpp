@@ -84,3 +84,34 @@ TEST_CASE("An enterprise's name for a reader is the one in the reader's language
   e.fields[1].value = std::string();
   CHECK(dosti::EnterpriseNameIn(e, "en") == "华为技术有限公司");
 }
+
+TEST_CASE("Follow-ups filter by enterprise, a record merged into it included", "[core][display]") {
+  Workspace w;
+  std::string a = w.PlainEnterprise("CN", "甲科技有限公司");
+  std::string dup = w.PlainEnterprise("CN", "甲科技");
+  std::string b = w.PlainEnterprise("PK", "Beta Systems (Pvt) Ltd");
+  std::string fa = Must(w->AddFollowUp({{"subject_id", a}, {"note", std::string("call")}})).id;
+  std::string fd = Must(w->AddFollowUp({{"subject_id", dup}, {"note", std::string("visit")}})).id;
+  Must(w->AddFollowUp({{"subject_id", b}, {"note", std::string("mail")}}));
+  Must(w->MergeDuplicates(a, dup));
+
+  dosti::FollowUpFilter of_a;
+  of_a.enterprise_id = a.substr(0, 20);  // a prefix, as every id argument takes
+  std::vector<std::string> ids;
+  for (const dosti::Record& f : Must(w->ListFollowUps(of_a))) ids.push_back(f.id);
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::string> want{fa, fd};
+  std::sort(want.begin(), want.end());
+  CHECK(ids == want);
+
+  dosti::FollowUpFilter of_b;
+  of_b.enterprise_id = b;
+  CHECK(Must(w->ListFollowUps(of_b)).size() == 1);
+  CHECK(Must(w->ListFollowUps()).size() == 3);
+
+  dosti::FollowUpFilter unknown;
+  unknown.enterprise_id = "ffffffffffffffffffffffffffffffff";
+  auto r = w->ListFollowUps(unknown);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == dosti::ErrorCode::kNotFound);
+}

@@ -209,6 +209,9 @@ struct FollowUpFilter {
   // Only open ones due within the next seven days (today … today + 6), the overdue included:
   // the week's work (DOMAIN.md workflow 6).
   bool this_week = false;
+  // Only those about this enterprise (an id or a unique prefix) or a record merged into it;
+  // "" for every enterprise's. kNotFound, kAmbiguous as for ResolveId.
+  std::string enterprise_id;
 };
 
 // What the booth's quick service note takes when not told otherwise (DOMAIN.md workflow 2).
