@@ -19,7 +19,7 @@ set -euo pipefail
 
 # The folders each rule covers; extend them as other folders are converted.
 KEY_FOLDERS="core sync desktop"
-LITERAL_FOLDERS="core/src core/demo desktop/cli/hints.cpp"
+LITERAL_FOLDERS="core/src core/demo desktop/cli/hints.cpp desktop/app"
 NO_TEXT_FOLDERS="core sync desktop"
 
 # Source files under the given folders (paths relative to the tree's root).

@@ -16,7 +16,7 @@ const en = read("en"), zh = read("zh"), ur = read("ur");
 const fail = (m) => { console.error(`lang_files_test: ${m}`); process.exit(1); };
 // Every key of the catalog files the web app gets, and no other.
 const keys = new Set();
-for (const f of fs.readdirSync(catDir).filter((f) => f.endsWith(".cat") && !/^(cli|relay)/.test(f))) {
+for (const f of fs.readdirSync(catDir).filter((f) => f.endsWith(".cat") && !/^(cli|relay|desktop)/.test(f))) {
   for (const line of fs.readFileSync(path.join(catDir, f), "utf8").split("\n")) {
     if (line.trim() && !line.startsWith("#") && !/^[ \t]/.test(line)) keys.add(line.trim());
   }

@@ -1,7 +1,7 @@
 // What front ends show of the records: names in the reader's language and the characters a
 // font atlas must bake (Session::CharactersInUse).
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "core/session_fixture.h"
@@ -70,9 +70,10 @@ TEST_CASE("The characters in use of the demo data cover every enterprise and con
   }
 }
 
-TEST_CASE("An enterprise's name for a reader is the one in the reader's language, else the legal "
-          "name",
-          "[core][display]") {
+TEST_CASE(
+    "An enterprise's name for a reader is the one in the reader's language, else the legal "
+    "name",
+    "[core][display]") {
   dosti::Record e;
   e.fields = {{"name", std::string("华为技术有限公司")},
               {"name_en", std::string("Huawei Technologies")},
