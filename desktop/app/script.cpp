@@ -163,17 +163,26 @@ ScriptRequest ScriptPlayer::Inject(ImGuiIO& io, const Targets& targets) {
     io.KeyCtrl = ctrl;
     key_down_ = key;
   };
-  // Steps that act on a widget first wait for it to be drawn.
+  // Steps that act on a widget first wait for it to be drawn in the same place two frames in
+  // a row (a window that fits itself to its content, a popup that centres itself, moves in its
+  // first frames).
   if (phase_ == 0 && (step.kind == Kind::kClick || step.kind == Kind::kDoubleClick ||
                       step.kind == Kind::kFill || step.kind == Kind::kExpect)) {
     auto it = targets.find(step.target);
-    if (it == targets.end()) {
+    const bool settled =
+        it != targets.end() && seen_before_ && it->second.min.x == last_seen_.min.x &&
+        it->second.min.y == last_seen_.min.y && it->second.max.x == last_seen_.max.x &&
+        it->second.max.y == last_seen_.max.y;
+    seen_before_ = it != targets.end();
+    if (seen_before_) last_seen_ = it->second;
+    if (!settled) {
       if (++waited_ > kPatienceFrames) {
         Fail(MakeError(ErrorCode::kNotFound, "desktop.script.no_target",
                        {{"line", std::to_string(step.line)}, {"target", step.target}}));
       }
       return request;
     }
+    seen_before_ = false;
     if (step.kind == Kind::kExpect) {
       Next();
       return request;

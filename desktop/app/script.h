@@ -74,6 +74,8 @@ class ScriptPlayer {
   bool done_ = false;
   std::optional<Error> failure_;
   ImVec2 mouse_{-1, -1};
+  Rect last_seen_{};  // where the awaited target was in the frame before
+  bool seen_before_ = false;
   int key_down_ = -1;  // a key held since the last frame
 };
 
