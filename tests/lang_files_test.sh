@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web app's language files are made from the one catalog (core/catalog/lang-files.mjs):
-# three JSON files with the same keys, every key of the catalog's non-CLI, non-relay files,
-# translations where the catalog has them, English where it does not, placeholders intact.
+# three JSON files with the same keys, every key of the catalog's files but the CLI's, the
+# relay's and the desktop app's, translations where the catalog has them, English where it does
+# not, placeholders intact.
 # Exit 0: ok; 1: the files are wrong (what is printed says how).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +27,7 @@ for (const [name, o] of [["en", en], ["zh", zh], ["ur", ur]]) {
   if (k.length !== keys.size) fail(`${name}.json has ${k.length} keys, the catalog ${keys.size}`);
   for (const key of keys) if (!(key in o)) fail(`${name}.json lacks ${key}`);
   if (k.some((x) => x.startsWith("cli."))) fail(`${name}.json carries the CLI's words`);
+  if (k.some((x) => x.startsWith("desktop."))) fail(`${name}.json carries the desktop app's words`);
 }
 // Translations, placeholders and escapes as the core reads them.
 if (zh["label.office.beijing"] !== "北京") fail(`zh label.office.beijing is ${zh["label.office.beijing"]}`);
