@@ -209,6 +209,7 @@ class EnterprisesScreen : public Screen {
       }
     }
     ImGui::EndTable();
+    ui.Mark("enterprises.table");
   }
 
   void DrawNewEnterprise(App& app) {

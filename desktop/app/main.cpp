@@ -6,8 +6,10 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cfloat>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -45,9 +47,46 @@ dosti::Result<void> Screenshot(GLFWwindow* window, const std::string& path) {
   return dosti::desktop::WritePng(path, pixels.data(), w, h, /*bottom_up=*/true);
 }
 
+// --timings: each frame's time, and how long the first one took from the start of the
+// process (bench/README.md, "Desktop figures").
+class Timings {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // The UI thread's CPU time so far, in milliseconds (a loaded machine's waits are not in it).
+  static double ThreadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+  }
+  void Add(Clock::time_point started, Clock::time_point frame_start, Clock::time_point app_done,
+           double cpu_at_start, double cpu_at_app_done, bool idle) {
+    const auto now = Clock::now();
+    if (first_frame_ms_ < 0) first_frame_ms_ = Ms(now - started);
+    if (idle && settled_ms_ < 0) settled_ms_ = Ms(now - started);
+    lines_ += "frame " + std::to_string(Ms(now - frame_start)) + " " +
+              std::to_string(Ms(app_done - frame_start)) + " " +
+              std::to_string(cpu_at_app_done - cpu_at_start) + "\n";
+  }
+  dosti::Result<void> Write(const std::string& path) const {
+    return dosti::WriteFileAtomic(path, "first_frame " + std::to_string(first_frame_ms_) +
+                                            "\nsettled " + std::to_string(settled_ms_) + "\n" +
+                                            lines_);
+  }
+
+ private:
+  static double Ms(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+  }
+  double first_frame_ms_ = -1;
+  double settled_ms_ = -1;  // the end of the first frame begun with the Worker idle
+  // "frame <whole frame, ms> <the app's part, up to the draw data, ms> <its UI-thread CPU, ms>"
+  std::string lines_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto started = std::chrono::steady_clock::now();
   namespace d = dosti::desktop;
   std::vector<std::string> args(argv + 1, argv + argc);
   const std::string prefs_dir = d::PreferencesDir();
@@ -119,7 +158,13 @@ int main(int argc, char** argv) {
     } else {
       App& app = **opened;
       int idle_frames = 0;  // consecutive frames with no work pending (--screenshot waits)
+      Timings timings;
+      const bool timed = !options->timings.empty();
       while (!glfwWindowShouldClose(window)) {
+        const auto frame_start = std::chrono::steady_clock::now();
+        const double cpu_start = timed ? Timings::ThreadCpuMs() : 0;
+        // Nothing left for the Worker: this frame shows everything asked for so far.
+        const bool settled = !app.worker().Busy();
         glfwPollEvents();
         if (app.PrepareFrame()) {
           ImGui_ImplOpenGL3_DestroyFontsTexture();
@@ -137,6 +182,8 @@ int main(int argc, char** argv) {
         app.Frame();
         ImGui::Render();
         app.EndFrame(ImGui::GetDrawData());
+        const auto app_done = std::chrono::steady_clock::now();
+        const double cpu_app_done = timed ? Timings::ThreadCpuMs() : 0;
         int fb_w = 0, fb_h = 0;
         glfwGetFramebufferSize(window, &fb_w, &fb_h);
         glViewport(0, 0, fb_w, fb_h);
@@ -165,7 +212,14 @@ int main(int argc, char** argv) {
         }
         if (options->frames > 0 && app.frame() >= options->frames) quit = true;
         glfwSwapBuffers(window);
+        if (timed) {
+          glFinish();  // the frame is drawn (llvmpipe draws on the CPU, after the swap is asked)
+          timings.Add(started, frame_start, app_done, cpu_start, cpu_app_done, settled);
+        }
         if (quit) break;
+      }
+      if (timed) {
+        if (auto r = timings.Write(options->timings); !r) status = Fail(r.error(), lang, 1);
       }
     }
   }

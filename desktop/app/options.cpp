@@ -43,7 +43,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args, const char* e
     }
     static const std::vector<std::string> kWithValue = {
         "--db",         "--screen", "--lang", "--font-size", "--enterprise",
-        "--screenshot", "--script", "--size", "--frames"};
+        "--screenshot", "--script", "--size", "--frames",    "--timings"};
     bool known = false;
     for (const std::string& k : kWithValue) known = known || k == a;
     if (!known) {
@@ -74,6 +74,8 @@ Result<Options> ParseOptions(const std::vector<std::string>& args, const char* e
       o.screenshot = v;
     } else if (a == "--script") {
       o.script = v;
+    } else if (a == "--timings") {
+      o.timings = v;
     } else if (a == "--size") {
       std::size_t x = v.find('x');
       auto w = x == std::string::npos ? std::nullopt : Number(v.substr(0, x), 320, 8192);

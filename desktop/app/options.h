@@ -20,7 +20,9 @@ struct Options {
   std::string script;      // --script FILE: replay UI actions, then quit (README.md, "Scripts")
   int width = 1400, height = 900;  // --size WxH: the window's size in pixels
   int frames = 0;                  // --frames N: quit after N frames (0: when the window is closed)
-  bool help = false;               // --help
+  std::string timings;  // --timings FILE: each frame's time and the first frame's, written
+                        // at exit (scripts/bench; bench/README.md, "Desktop figures")
+  bool help = false;    // --help
 };
 
 // Reads `args` (without the program's name). kInvalid with "desktop.usage.*" keys: an unknown

@@ -76,9 +76,11 @@ Result<std::vector<ScriptStep>> ParseScript(std::string_view text, std::string_v
     if (verb == "screen" && !rest.empty()) {
       step.kind = Kind::kScreen;
       step.target = std::string(rest);
-    } else if ((verb == "click" || verb == "double-click" || verb == "expect") && !rest.empty()) {
+    } else if ((verb == "click" || verb == "double-click" || verb == "hover" || verb == "expect") &&
+               !rest.empty()) {
       step.kind = verb == "click"    ? Kind::kClick
                   : verb == "expect" ? Kind::kExpect
+                  : verb == "hover"  ? Kind::kHover
                                      : Kind::kDoubleClick;
       step.target = std::string(rest);
     } else if (verb == "fill" && !rest.empty()) {
@@ -101,17 +103,21 @@ Result<std::vector<ScriptStep>> ParseScript(std::string_view text, std::string_v
         if (k.name == name) step.key = k.key;
       }
       ok = step.key >= 0;
-    } else if (verb == "wait") {
-      step.kind = Kind::kWait;
+    } else if (verb == "wait" || verb == "wheel") {
+      step.kind = verb == "wait" ? Kind::kWait : Kind::kWheel;
+      std::string_view digits = rest;
+      const bool negative = verb == "wheel" && !digits.empty() && digits.front() == '-';
+      if (negative) digits.remove_prefix(1);
       step.frames = 0;
-      for (char c : rest) {
+      for (char c : digits) {
         if (c < '0' || c > '9' || step.frames > 100000) {
           ok = false;
           break;
         }
         step.frames = step.frames * 10 + (c - '0');
       }
-      ok = ok && !rest.empty();
+      if (negative) step.frames = -step.frames;
+      ok = ok && !digits.empty();
     } else if (verb == "screenshot" && !rest.empty()) {
       step.kind = Kind::kScreenshot;
       step.text = TextArgument(rest);
@@ -166,8 +172,9 @@ ScriptRequest ScriptPlayer::Inject(ImGuiIO& io, const Targets& targets) {
   // Steps that act on a widget first wait for it to be drawn in the same place two frames in
   // a row (a window that fits itself to its content, a popup that centres itself, moves in its
   // first frames).
-  if (phase_ == 0 && (step.kind == Kind::kClick || step.kind == Kind::kDoubleClick ||
-                      step.kind == Kind::kFill || step.kind == Kind::kExpect)) {
+  if (phase_ == 0 &&
+      (step.kind == Kind::kClick || step.kind == Kind::kDoubleClick || step.kind == Kind::kHover ||
+       step.kind == Kind::kFill || step.kind == Kind::kExpect)) {
     auto it = targets.find(step.target);
     const bool settled =
         it != targets.end() && seen_before_ && it->second.min.x == last_seen_.min.x &&
@@ -207,6 +214,13 @@ ScriptRequest ScriptPlayer::Inject(ImGuiIO& io, const Targets& targets) {
       break;
     case Kind::kExpect:
       break;  // handled above
+    case Kind::kHover:
+      Next();  // the pointer is there now (phase 0)
+      break;
+    case Kind::kWheel:
+      io.MouseWheel = static_cast<float>(step.frames);
+      Next();
+      break;
     case Kind::kType:
       io.AddInputCharactersUTF8(step.text.c_str());
       Next();

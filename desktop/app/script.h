@@ -22,6 +22,8 @@ struct ScriptStep {
     kScreen,
     kClick,
     kDoubleClick,
+    kHover,
+    kWheel,
     kFill,
     kType,
     kKey,
@@ -31,11 +33,11 @@ struct ScriptStep {
   };
   Kind kind = Kind::kWait;
   int line = 0;
-  std::string target;  // kClick, kDoubleClick, kFill, kExpect; the screen (kScreen)
+  std::string target;  // kClick, kDoubleClick, kHover, kFill, kExpect; the screen (kScreen)
   std::string text;    // kFill, kType; the file (kScreenshot)
   int key = -1;        // kKey: an ImGuiKey_
   bool ctrl = false;   // kKey: with Ctrl held
-  int frames = 0;      // kWait
+  int frames = 0;      // kWait: frames; kWheel: lines (negative: down, towards the end)
 };
 
 // Parses a script; kInvalid ("desktop.script.bad_line", naming `file` and the line) for a line
