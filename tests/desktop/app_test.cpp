@@ -305,12 +305,16 @@ TEST_CASE("Scripts are parsed line by line and a line that is no action is named
   CHECK(steps[2].text == " padded ");
   CHECK(steps[3].ctrl);
   CHECK(steps[4].frames == 3);
-  auto bad = dosti::desktop::ParseScript("click a\nhover b\n", "s.txt");
+  auto bad = dosti::desktop::ParseScript("click a\ndrag b\n", "s.txt");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().key == "desktop.script.bad_line");
   CHECK(bad.error().message.find("s.txt line 2") != std::string::npos);
   CHECK_FALSE(dosti::desktop::ParseScript("key f13\n", "s"));
   CHECK_FALSE(dosti::desktop::ParseScript("wait many\n", "s"));
+  CHECK_FALSE(dosti::desktop::ParseScript("wait -2\n", "s"));
+  auto wheel = Must(dosti::desktop::ParseScript("hover t\nwheel -10\n", "s"));
+  CHECK(wheel[0].kind == dosti::desktop::ScriptStep::Kind::kHover);
+  CHECK(wheel[1].frames == -10);
   // A screen that does not exist is refused when the app opens it.
   TempDir dir;
   std::string db = dir.File("w.db");
