@@ -195,12 +195,7 @@ void App::Dispatch(const ChangeEvent& event) {
 }
 
 void App::RefreshInUse() {
-  // One read at a time; a change meanwhile asks for another when it ends.
-  if (in_use_queued_) {
-    in_use_again_ = true;
-    return;
-  }
-  in_use_queued_ = true;
+  if (!in_use_read_.Ask()) return;
   worker_->Post([shared = shared_](Session& s) {
     auto chars = s.CharactersInUse();
     std::lock_guard<std::mutex> lock(shared->mutex);
@@ -209,11 +204,7 @@ void App::RefreshInUse() {
 }
 
 void App::RefreshProgress() {
-  if (progress_queued_) {
-    progress_again_ = true;
-    return;
-  }
-  progress_queued_ = true;
+  if (!progress_read_.Ask()) return;
   worker_->Post([shared = shared_](Session& s) {
     auto report = s.ReportProgress();
     Shared::Progress p;
@@ -242,20 +233,18 @@ bool App::PrepareFrame() {
     progress = std::exchange(shared_->progress, std::nullopt);
   }
   if (in_use) {
-    in_use_queued_ = false;
     GlyphSet more;
     more.AddAll(*in_use);
     if (glyphs_.Merge(more)) atlas_dirty_ = true;
-    if (std::exchange(in_use_again_, false)) RefreshInUse();
+    if (in_use_read_.Done()) RefreshInUse();
   }
   if (progress) {
-    progress_queued_ = false;
     progress_line_ =
         ui_.T("desktop.progress_line", {{"cn", std::to_string(progress->cn)},
                                         {"cn_target", std::to_string(progress->cn_target)},
                                         {"pk", std::to_string(progress->pk)},
                                         {"pk_target", std::to_string(progress->pk_target)}});
-    if (std::exchange(progress_again_, false)) RefreshProgress();
+    if (progress_read_.Done()) RefreshProgress();
   }
   if (std::string typed = ui_.TakeNeeded(); !typed.empty()) {
     GlyphSet more;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dosti/session.h"
@@ -117,8 +118,27 @@ class App {
   std::vector<ChangeEvent> pending_changes_;  // from the UI thread's Session
   struct Shared;                              // results of the Worker's jobs
   std::shared_ptr<Shared> shared_;
-  bool in_use_queued_ = false, in_use_again_ = false;
-  bool progress_queued_ = false, progress_again_ = false;
+  // A read on the Worker runs one at a time: asked for again while it runs, it runs once more
+  // when its result has been taken in.
+  class OneAtATime {
+   public:
+    bool Ask() {  // true: post it now
+      if (queued_) {
+        again_ = true;
+        return false;
+      }
+      queued_ = true;
+      return true;
+    }
+    bool Done() {  // its result is in; true: ask again
+      queued_ = false;
+      return std::exchange(again_, false);
+    }
+
+   private:
+    bool queued_ = false, again_ = false;
+  };
+  OneAtATime in_use_read_, progress_read_;
   std::string progress_line_;
   std::string status_;
   bool status_error_ = false;

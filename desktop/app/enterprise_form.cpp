@@ -18,26 +18,16 @@ Result<void> NameCheck(std::string_view value, std::string_view field, bool requ
   return {};
 }
 
-}  // namespace
-
-std::string IdentifierLabelKey(std::string_view type_code) {
-  auto type = ParseIdentifierType(type_code);
-  switch (type.value_or(IdentifierType::kOther)) {
-    case IdentifierType::kCnUscc:
-      return "identifier.label.uscc";
-    case IdentifierType::kCnLegacyRegno:
-      return "identifier.label.legacy_regno";
-    case IdentifierType::kPkSecp:
-      return "identifier.label.secp";
-    case IdentifierType::kPkNtn:
-      return "identifier.label.ntn";
-    case IdentifierType::kPkNtnCnic:
-      return "identifier.label.ntn_cnic";
-    case IdentifierType::kOther:
-      return "identifier.label.identifier";
-  }
-  return "identifier.label.identifier";
+// A new row of the form's table: its label, then the cell of its field.
+void LabelCell(Ui& ui, const std::string& drawn) {
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::AlignTextToFramePadding();
+  ui.Text(drawn);
+  ImGui::TableNextColumn();
 }
+
+}  // namespace
 
 void EnterpriseForm::Reset(const std::string& country) {
   *this = EnterpriseForm();
@@ -48,11 +38,7 @@ void EnterpriseForm::Reset(const std::string& country) {
 void EnterpriseForm::Row(App& app, std::string_view field, std::string& value,
                          const Result<void>& check, const std::vector<Issue>& warnings) {
   Ui& ui = app.ui();
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ImGui::AlignTextToFramePadding();
-  ui.Text(ui.Field(field));
-  ImGui::TableNextColumn();
+  LabelCell(ui, ui.Field(field));
   ImGui::SetNextItemWidth(-1);
   if (ui.Input("new." + std::string(field), value)) refused_.reset();
   // Errors refuse the save; warnings are saved with the record (DOMAIN.md, "Validation").
@@ -77,11 +63,7 @@ std::string EnterpriseForm::Draw(App& app, bool* cancelled) {
     ImGui::TableSetupColumn("##label", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 9);
     ImGui::TableSetupColumn("##field", ImGuiTableColumnFlags_WidthStretch);
 
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::AlignTextToFramePadding();
-    ui.Text(ui.Field("country"));
-    ImGui::TableNextColumn();
+    LabelCell(ui, ui.Field("country"));
     std::vector<std::pair<std::string, std::string>> countries;
     for (std::string_view c : kCountries) countries.emplace_back(c, ui.L("country", c));
     if (ui.Combo("new.country", country_, countries, -1)) {
@@ -105,16 +87,12 @@ std::string EnterpriseForm::Draw(App& app, bool* cancelled) {
 
     // One identifier: its type, then its value checked as typed (a wrong USCC check character
     // is a warning: some genuine early codes fail it).
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::AlignTextToFramePadding();
-    ui.Text(ui.T("identifier.label.identifier"));
-    ImGui::TableNextColumn();
+    LabelCell(ui, ui.T("identifier.label.identifier"));
     std::vector<std::pair<std::string, std::string>> types;
     for (auto t : {IdentifierType::kCnUscc, IdentifierType::kCnLegacyRegno, IdentifierType::kPkNtn,
                    IdentifierType::kPkNtnCnic, IdentifierType::kPkSecp, IdentifierType::kOther}) {
       std::string code(IdentifierTypeCode(t));
-      types.emplace_back(code, ui.T(IdentifierLabelKey(code)));
+      types.emplace_back(code, ui.T(IdentifierLabelKey(t)));
     }
     ui.Combo("new.identifier_type", id_type_, types, -1);
     Result<void> id_check;

@@ -35,7 +35,4 @@ class EnterpriseForm {
   std::optional<Error> refused_;  // the core's answer to the last Save
 };
 
-// The catalog key of an identifier type's label ("CN_USCC" → "identifier.label.uscc").
-std::string IdentifierLabelKey(std::string_view type_code);
-
 }  // namespace dosti::desktop

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "app.h"
-#include "enterprise_form.h"
 #include "screens.h"
 
 namespace dosti::desktop {
@@ -186,9 +185,8 @@ class EnterpriseScreen : public Screen {
       return;
     }
     for (const Identifier& id : view_->identifiers) {
-      std::string code(IdentifierTypeCode(id.type));
       ImGui::TableNextColumn();
-      ui.Text(ui.T(IdentifierLabelKey(code)));
+      ui.Text(ui.T(IdentifierLabelKey(id.type)));
       ImGui::TableNextColumn();
       ui.Text(ui.Show(DisplayIdentifier(id.type, id.value)));
       ImGui::TableNextColumn();
@@ -198,20 +196,17 @@ class EnterpriseScreen : public Screen {
   }
 
   void DrawContacts(App& app) {
-    if (!Section(app, "desktop.enterprise.contacts", "detail.contacts", contacts_.size())) {
-      return;
-    }
-    Table(app, "##contacts",
-          {{"full_name", ""},
-           {"name_ur", ""},
-           {"position", ""},
-           {"mobile", ""},
-           {"email", ""},
-           {"wechat", ""},
-           {"is_primary", "flag"},
-           {"consent_contact", "flag"},
-           {"consent_transfer", "flag"}},
-          contacts_);
+    SectionTable(app, "desktop.enterprise.contacts", "detail.contacts",
+                 {{"full_name", ""},
+                  {"name_ur", ""},
+                  {"position", ""},
+                  {"mobile", ""},
+                  {"email", ""},
+                  {"wechat", ""},
+                  {"is_primary", "flag"},
+                  {"consent_contact", "flag"},
+                  {"consent_transfer", "flag"}},
+                 contacts_);
   }
 
   void DrawEnrollment(App& app) {
@@ -232,26 +227,28 @@ class EnterpriseScreen : public Screen {
   }
 
   void DrawServices(App& app) {
-    if (!Section(app, "desktop.enterprise.services", "detail.services", services_.size())) {
-      return;
-    }
-    Table(app, "##services",
-          {{"service_date", ""},
-           {"category", "category"},
-           {"minutes", ""},
-           {"summary", ""},
-           {"outcome", "outcome"},
-           {"state", "state"}},
-          services_);
+    SectionTable(app, "desktop.enterprise.services", "detail.services",
+                 {{"service_date", ""},
+                  {"category", "category"},
+                  {"minutes", ""},
+                  {"summary", ""},
+                  {"outcome", "outcome"},
+                  {"state", "state"}},
+                 services_);
   }
 
   void DrawFollowUps(App& app) {
-    if (!Section(app, "desktop.enterprise.follow_ups", "detail.follow_ups", follow_ups_.size())) {
-      return;
+    SectionTable(app, "desktop.enterprise.follow_ups", "detail.follow_ups",
+                 {{"due_date", ""}, {"status", "status"}, {"assignee", ""}, {"note", "note"}},
+                 follow_ups_);
+  }
+
+  // A section of records: its header with their count, then their table.
+  void SectionTable(App& app, const char* key, const std::string& target,
+                    const std::vector<Col>& cols, const std::vector<Record>& rows) {
+    if (Section(app, key, target.c_str(), rows.size())) {
+      Table(app, ("##" + target).c_str(), cols, rows);
     }
-    Table(app, "##follow_ups",
-          {{"due_date", ""}, {"status", "status"}, {"assignee", ""}, {"note", "note"}},
-          follow_ups_);
   }
 
   std::string loaded_id_;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/session_fixture.h"
+#include "dosti/catalog.h"
 #include "dosti/demo.h"
 #include "dosti/session.h"
 #include "dosti/text.h"
@@ -115,4 +116,14 @@ TEST_CASE("Follow-ups filter by enterprise, a record merged into it included", "
   auto r = w->ListFollowUps(unknown);
   REQUIRE_FALSE(r);
   CHECK(r.error().code == dosti::ErrorCode::kNotFound);
+}
+
+TEST_CASE("Each identifier type has the label key its messages nest", "[core][display]") {
+  using dosti::IdentifierType;
+  CHECK(dosti::IdentifierLabelKey(IdentifierType::kCnUscc) == "identifier.label.uscc");
+  CHECK(dosti::IdentifierLabelKey(IdentifierType::kOther) == "identifier.label.identifier");
+  for (auto t : {IdentifierType::kCnUscc, IdentifierType::kCnLegacyRegno, IdentifierType::kPkSecp,
+                 IdentifierType::kPkNtn, IdentifierType::kPkNtnCnic, IdentifierType::kOther}) {
+    CHECK(dosti::HasKey(dosti::IdentifierLabelKey(t)));
+  }
 }

@@ -25,9 +25,8 @@ using dosti::testing::Script;
 using dosti::testing::TempDir;
 
 TEST_CASE("Every screen draws in every language", "[desktop][app]") {
-  TempDir dir;
-  std::string db = dir.File("demo.db");
-  dosti::testing::MakeWorkspace(db, 60);
+  dosti::testing::WorkspaceFile w(60);
+  const std::string& db = w.path;
   for (std::string lang : {"en", "zh", "ur"}) {
     Headless h(db, lang);
     for (ScreenId id : dosti::desktop::kAllScreens) {
@@ -45,9 +44,8 @@ TEST_CASE("Every screen draws in every language", "[desktop][app]") {
 
 TEST_CASE("A script creates an enterprise through the New enterprise form",
           "[desktop][app][script]") {
-  TempDir dir;
-  std::string db = dir.File("w.db");
-  dosti::testing::MakeWorkspace(db, 20);
+  dosti::testing::WorkspaceFile w(20);
+  const std::string& db = w.path;
   Headless h(db, "en", ScreenId::kEnterprises, Script(R"(
 # A Beijing officer records an enterprise met at a fair.
 screen enterprises
@@ -78,9 +76,8 @@ TEST_CASE(
     "The New enterprise form tells errors from warnings as they are typed, and saves nothing "
     "with an error",
     "[desktop][app][script]") {
-  TempDir dir;
-  std::string db = dir.File("w.db");
-  dosti::testing::MakeWorkspace(db, 0);
+  dosti::testing::WorkspaceFile w(0);
+  const std::string& db = w.path;
   // A name with a bidi override character (U+202E) is refused as typed.
   Headless h(db, "en", ScreenId::kEnterprises,
              Script("click enterprises.new\n"
@@ -106,9 +103,8 @@ TEST_CASE(
 
 TEST_CASE("The enterprise table filters and searches on the Worker, and a row opens its enterprise",
           "[desktop][app][script]") {
-  TempDir dir;
-  std::string db = dir.File("demo.db");
-  dosti::testing::MakeWorkspace(db, 80);
+  dosti::testing::WorkspaceFile w(80);
+  const std::string& db = w.path;
   Headless h(db, "en", ScreenId::kEnterprises, Script(R"(
 click enterprises.country
 click enterprises.country.PK
@@ -193,9 +189,8 @@ TEST_CASE("The enterprise list pages through thousands of rows and a new query s
 
 TEST_CASE("A job on the Worker stops when interrupted and its changes reach the UI thread",
           "[desktop][app][native]") {
-  TempDir dir;
-  std::string db = dir.File("w.db");
-  dosti::testing::MakeWorkspace(db, 0);
+  dosti::testing::WorkspaceFile w(0);
+  const std::string& db = w.path;
   auto worker = Must(dosti::desktop::Worker::Start(db));
   auto outcome = std::make_shared<std::atomic<int>>(-1);  // the error code, 0 for success
   worker->Post([outcome](dosti::Session& s) {
@@ -225,17 +220,17 @@ TEST_CASE("A job on the Worker stops when interrupted and its changes reach the 
 
 TEST_CASE("In Urdu the layout is mirrored and a text field is moved, not mirrored",
           "[desktop][app][rtl]") {
-  TempDir dir;
-  std::string db = dir.File("w.db");
-  dosti::testing::MakeWorkspace(db, 5);
+  dosti::testing::WorkspaceFile w(5);
+  const std::string& db = w.path;
   Headless h(db, "ur", ScreenId::kEnterprises, Script("fill enterprises.search ab\nwait 2\n"));
   h.RunScript();
   h.Frame();
-  const float w = ImGui::GetIO().DisplaySize.x;
-  // The navigation is laid out at the left in ImGui's coordinates, and drawn at the right.
+  const float width = ImGui::GetIO().DisplaySize.x;
+  // The navigation is laid out at the left in ImGui's coordinates (and drawn at the right:
+  // the next test).
   const auto& targets = h.app().ui().targets();
   REQUIRE(targets.count("nav.enterprises") == 1);
-  CHECK(targets.at("nav.enterprises").max.x < w / 2);
+  CHECK(targets.at("nav.enterprises").max.x < width / 2);
   ImDrawData* data = ImGui::GetDrawData();
   REQUIRE(data != nullptr);
   // The search field's text: "a" before "b", left to right, drawn with the upright font.
@@ -244,21 +239,55 @@ TEST_CASE("In Urdu the layout is mirrored and a text field is moved, not mirrore
   const ImFontGlyph* gb = upright->FindGlyphNoFallback('b');
   REQUIRE(ga != nullptr);
   REQUIRE(gb != nullptr);
-  float xa = -1, xb = -1, nav_max_x = 0;
+  float xa = -1, xb = -1;
   for (int n = 0; n < data->CmdListsCount; ++n) {
     for (const ImDrawVert& v : data->CmdLists[n]->VtxBuffer) {
       if (v.uv.x == ga->U0 && v.uv.y == ga->V0) xa = v.pos.x;
       if (v.uv.x == gb->U0 && v.uv.y == gb->V0) xb = v.pos.x;
-      nav_max_x = std::max(nav_max_x, v.pos.x);
     }
   }
   REQUIRE(xa >= 0);
   REQUIRE(xb >= 0);
   CHECK(xa < xb);
   const dosti::desktop::Rect field = targets.at("enterprises.search");
-  CHECK(xa >= w - field.max.x);  // within the field's mirrored place
-  CHECK(xb <= w - field.min.x);
-  CHECK(nav_max_x > w - 20);  // something is drawn at the right edge: the navigation's frame
+  CHECK(xa >= width - field.max.x);  // within the field's mirrored place
+  CHECK(xb <= width - field.min.x);
+}
+
+TEST_CASE("A right-to-left frame maps every vertex and clip rectangle across the display",
+          "[desktop][rtl]") {
+  ImGuiContext* context = ImGui::CreateContext();
+  ImDrawList list(ImGui::GetDrawListSharedData());
+  list._ResetForNewFrame();
+  list.PushClipRect(ImVec2(100, 0), ImVec2(400, 500));
+  list.AddRectFilled(ImVec2(110, 20), ImVec2(130, 40), 0xFFFFFFFF);
+  ImDrawList* lists[] = {&list};
+  ImDrawData data;
+  data.Valid = true;
+  data.CmdLists = lists;
+  data.CmdListsCount = 1;
+  data.DisplayPos = ImVec2(0, 0);
+  data.DisplaySize = ImVec2(1000, 500);
+  dosti::desktop::Ui ltr, rtl;
+  ltr.SetLanguage("zh");
+  ltr.Mirror(&data);  // left to right: nothing moves
+  REQUIRE(list.VtxBuffer.Size == 4);
+  CHECK(list.VtxBuffer[0].pos.x == 110);
+  rtl.SetLanguage("ur");
+  rtl.Mirror(&data);
+  float low = 1e9f, high = -1e9f;
+  for (const ImDrawVert& v : list.VtxBuffer) {
+    low = std::min(low, v.pos.x);
+    high = std::max(high, v.pos.x);
+    CHECK(v.pos.y >= 20);  // only x changes
+  }
+  CHECK(low == 870);
+  CHECK(high == 890);
+  REQUIRE(list.CmdBuffer.Size >= 1);
+  CHECK(list.CmdBuffer[0].ClipRect.x == 600);
+  CHECK(list.CmdBuffer[0].ClipRect.z == 900);
+  CHECK(list.CmdBuffer[0].ClipRect.y == 0);
+  ImGui::DestroyContext(context);
 }
 
 TEST_CASE("The command line takes the options of the issue and refuses the rest",
@@ -316,16 +345,14 @@ TEST_CASE("Scripts are parsed line by line and a line that is no action is named
   CHECK(wheel[0].kind == dosti::desktop::ScriptStep::Kind::kHover);
   CHECK(wheel[1].frames == -10);
   // A screen that does not exist is refused when the app opens it.
-  TempDir dir;
-  std::string db = dir.File("w.db");
-  dosti::testing::MakeWorkspace(db, 0);
+  dosti::testing::WorkspaceFile w(0);
+  const std::string& db = w.path;
   CHECK_THROWS(Headless(db, "en", ScreenId::kEnterprises, Script("screen home\n")));
 }
 
 TEST_CASE("A script step whose widget never appears fails, naming its line", "[desktop][script]") {
-  TempDir dir;
-  std::string db = dir.File("w.db");
-  dosti::testing::MakeWorkspace(db, 0);
+  dosti::testing::WorkspaceFile w(0);
+  const std::string& db = w.path;
   Headless h(db, "en", ScreenId::kSettings, Script("wait 1\nclick nowhere.at.all\n"));
   for (int i = 0; i < dosti::desktop::ScriptPlayer::kPatienceFrames + 10; ++i) h.Frame();
   REQUIRE(h.app().script_done());
@@ -351,18 +378,17 @@ TEST_CASE("Preferences are kept per user and a value not understood falls back",
 
 TEST_CASE("Choosing a language in Settings rebuilds the atlas for it and saves it",
           "[desktop][app][script]") {
-  TempDir dir;
-  std::string db = dir.File("w.db");
-  dosti::testing::MakeWorkspace(db, 0);
+  dosti::testing::WorkspaceFile w(0);
+  const std::string& db = w.path;
   Headless h(db, "", ScreenId::kSettings,
              Script("click settings.lang.ur\nwait 2\nclick settings.font.larger\nwait 2\n"),
-             dir.File("config"));
+             w.dir.File("config"));
   h.RunScript();
   CHECK(h.app().ui().lang() == "ur");
   CHECK(h.app().ui().rtl());
   CHECK(h.app().preferences().font_size == dosti::desktop::kDefaultFontSize + 1);
   CHECK(ImGui::GetIO().Fonts->Fonts.Size == 2);  // mirrored and upright
-  auto saved = dosti::desktop::LoadPreferences(dir.File("config"));
+  auto saved = dosti::desktop::LoadPreferences(w.dir.File("config"));
   CHECK(saved.lang == "ur");
   CHECK(saved.font_size == dosti::desktop::kDefaultFontSize + 1);
 }

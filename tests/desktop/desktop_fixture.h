@@ -56,6 +56,15 @@ inline void MakeWorkspace(const std::string& path, int enterprises, uint64_t see
   }
 }
 
+// A workspace file (MakeWorkspace) in a folder of its own, removed afterwards.
+struct WorkspaceFile {
+  TempDir dir;
+  std::string path;
+  explicit WorkspaceFile(int enterprises) : path(dir.File("w.db")) {
+    MakeWorkspace(path, enterprises);
+  }
+};
+
 // The fonts, read once for the whole test run.
 inline std::shared_ptr<const desktop::FontFiles> Fonts() {
   static std::shared_ptr<const desktop::FontFiles> fonts = [] {

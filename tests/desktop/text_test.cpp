@@ -89,9 +89,8 @@ TEST_CASE("A right-to-left layout reverses each line, and knows which text start
 
 TEST_CASE("Every stored name of the demo data and every catalog text draws with no missing glyph",
           "[desktop][text][glyphs]") {
-  TempDir dir;
-  std::string db = dir.File("demo.db");
-  dosti::testing::MakeWorkspace(db, 200);  // the demo workspace of scripts/run
+  dosti::testing::WorkspaceFile w(200);  // the demo workspace of scripts/run
+  const std::string& db = w.path;
   for (std::string lang : {"en", "zh", "ur"}) {
     Headless h(db, lang);
     REQUIRE(h.Frame());  // the first frame builds the atlas
@@ -131,9 +130,8 @@ TEST_CASE("Every stored name of the demo data and every catalog text draws with 
 
 TEST_CASE("A name that arrives later joins the font atlas between frames",
           "[desktop][text][glyphs]") {
-  TempDir dir;
-  std::string db = dir.File("w.db");
-  dosti::testing::MakeWorkspace(db, 10);
+  dosti::testing::WorkspaceFile w(10);
+  const std::string& db = w.path;
   Headless h(db, "zh");
   h.Settle();
   const char32_t rare = U'龘';  // in no demo name and no catalog text
