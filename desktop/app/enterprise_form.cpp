@@ -10,14 +10,6 @@
 namespace dosti::desktop {
 namespace {
 
-// A name is checked when given; the legal name is needed.
-Result<void> NameCheck(std::string_view value, std::string_view field, bool required) {
-  if (value.empty() && !required) return {};
-  auto r = CheckName(value, field);
-  if (!r) return r.error();
-  return {};
-}
-
 // A new row of the form's table: its label, then the cell of its field.
 void LabelCell(Ui& ui, const std::string& drawn) {
   ImGui::TableNextRow();
@@ -35,25 +27,43 @@ void EnterpriseForm::Reset(const std::string& country) {
   id_type_ = country_ == "PK" ? "PK_NTN" : "CN_USCC";
 }
 
-void EnterpriseForm::Row(App& app, std::string_view field, std::string& value,
-                         const Result<void>& check, const std::vector<Issue>& warnings) {
+Result<void> CheckTyped(std::string_view field, std::string_view value) {
+  if (field == "name" || field == "name_en" || field == "name_zh" || field == "name_ur" ||
+      field == "short_name") {
+    if (value.empty() && field != "name") return {};
+    if (auto r = CheckName(value, field); !r) return r.error();
+  } else if (field == "website" && !value.empty()) {
+    if (auto r = CheckWebsite(value); !r) return r.error();
+  }
+  return {};
+}
+
+bool EditRow(App& app, std::string_view prefix, std::string_view field, std::string& value,
+             const Result<void>& check, const std::vector<Issue>& warnings,
+             const std::optional<Error>& refused) {
   Ui& ui = app.ui();
   LabelCell(ui, ui.Field(field));
   ImGui::SetNextItemWidth(-1);
-  if (ui.Input("new." + std::string(field), value)) refused_.reset();
+  const std::string base = std::string(prefix) + "." + std::string(field);
+  const bool changed = ui.Input(base, value);
   // Errors refuse the save; warnings are saved with the record (DOMAIN.md, "Validation").
-  std::string base = "new." + std::string(field);
   if (!check) {
     ui.TextError(ui.ShowError(check.error()));
     ui.Mark(base + ".error");
-  } else if (refused_ && refused_->field == field) {
-    ui.TextError(ui.ShowError(*refused_));
+  } else if (refused && refused->field == field) {
+    ui.TextError(ui.ShowError(*refused));
     ui.Mark(base + ".error");
   }
   for (const Issue& w : warnings) {
     ui.TextWarning(ui.Show(Translate(w, ui.lang())));
     ui.Mark(base + ".warning");
   }
+  return changed;
+}
+
+void EnterpriseForm::Row(App& app, std::string_view field, std::string& value,
+                         const Result<void>& check, const std::vector<Issue>& warnings) {
+  if (EditRow(app, "new", field, value, check, warnings, refused_)) refused_.reset();
 }
 
 std::string EnterpriseForm::Draw(App& app, bool* cancelled) {
@@ -71,19 +81,17 @@ std::string EnterpriseForm::Draw(App& app, bool* cancelled) {
       id_type_ = country_ == "PK" ? "PK_NTN" : "CN_USCC";
     }
 
-    Row(app, "name", name_, NameCheck(name_, "name", true));
-    Row(app, "name_en", name_en_, NameCheck(name_en_, "name_en", false));
-    Row(app, "name_zh", name_zh_, NameCheck(name_zh_, "name_zh", false));
-    Row(app, "name_ur", name_ur_, NameCheck(name_ur_, "name_ur", false));
-    Row(app, "short_name", short_name_, NameCheck(short_name_, "short_name", false));
-    Row(app, "sector", sector_, Result<void>());
-    Row(app, "region", region_, Result<void>());
-    Row(app, "city", city_, Result<void>());
-    Result<void> website;
-    if (!website_.empty()) {
-      if (auto w = CheckWebsite(website_); !w) website = w.error();
+    for (auto [field, value] : {std::pair<const char*, std::string*>{"name", &name_},
+                                {"name_en", &name_en_},
+                                {"name_zh", &name_zh_},
+                                {"name_ur", &name_ur_},
+                                {"short_name", &short_name_},
+                                {"sector", &sector_},
+                                {"region", &region_},
+                                {"city", &city_},
+                                {"website", &website_}}) {
+      Row(app, field, *value, CheckTyped(field, *value));
     }
-    Row(app, "website", website_, website);
 
     // One identifier: its type, then its value checked as typed (a wrong USCC check character
     // is a warning: some genuine early codes fail it).

@@ -1,7 +1,8 @@
-// The form of a new enterprise (the enterprise table's "New enterprise"): country, names,
-// sector, region, city, website and one identifier, each checked as it is typed by the core's
-// own rules (dosti/validation.h), errors and warnings apart; saved with Session::AddEnterprise,
-// whose verdict is final.
+// Enterprise fields as they are typed: the form of a new enterprise (the enterprise table's
+// "New enterprise": country, names, sector, region, city, website and one identifier) and the
+// rows the enterprise page edits. Each field is checked as it is typed by the core's own rules
+// (dosti/validation.h), errors and warnings apart; the save (Session::AddEnterprise,
+// SetEnterpriseField) has the final word, and its refusal shows by the field it names.
 // Threading: the UI thread.
 #pragma once
 
@@ -15,6 +16,19 @@ namespace dosti::desktop {
 
 class App;
 
+// What the core's rules say of an enterprise field as typed: names (CheckName; the legal name
+// `name` is needed), the website (CheckWebsite). The other fields are the core's to judge when
+// saved (a year, a number of employees, a country that may be locked).
+Result<void> CheckTyped(std::string_view field, std::string_view value);
+
+// One row of a two-column edit table: the field's label, its text field (marked
+// "<prefix>.<field>"), then in red what `check` refuses or the save refused (`refused`, when it
+// names this field), in amber `warnings` (saved with the record); marked
+// "<prefix>.<field>.error" and ".warning". True when the text changed this frame.
+bool EditRow(App& app, std::string_view prefix, std::string_view field, std::string& value,
+             const Result<void>& check, const std::vector<Issue>& warnings,
+             const std::optional<Error>& refused);
+
 class EnterpriseForm {
  public:
   // Clears the form for a new enterprise.
@@ -25,7 +39,7 @@ class EnterpriseForm {
   std::string Draw(App& app, bool* cancelled);
 
  private:
-  // One field: its label, its text field, and what the core's rules say of it now.
+  // EditRow for the form ("new.<field>"); a change clears the last save's refusal.
   void Row(App& app, std::string_view field, std::string& value, const Result<void>& check,
            const std::vector<Issue>& warnings = {});
 

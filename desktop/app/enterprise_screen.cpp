@@ -1,13 +1,17 @@
 // One enterprise: its record, identifiers (with their check state), contacts (with consent),
-// its DH-2023 enrollment with the stage history, services and follow-ups. Read-only for now:
-// editing comes with the next step of issue 11 (README.md, "What remains").
+// its DH-2023 enrollment with the stage history, services and follow-ups. The record's text
+// fields are edited in place ("Edit"), checked as typed and saved together in one transaction
+// (Session::Atomically over SetEnterpriseField); the rest is read-only for now (README.md,
+// "What remains").
 // Each piece is one quick facade read on the UI thread's Session, done when the enterprise
 // changes, not every frame.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app.h"
+#include "enterprise_form.h"
 #include "screens.h"
 
 namespace dosti::desktop {
@@ -50,6 +54,7 @@ class EnterpriseScreen : public Screen {
   void Load(App& app) {
     Session& s = app.session();
     stale_ = false;
+    if (loaded_id_ != app.enterprise_id()) editing_ = false;  // another enterprise
     loaded_id_ = app.enterprise_id();
     error_.reset();
     view_.reset();
@@ -135,6 +140,11 @@ class EnterpriseScreen : public Screen {
     ui.Mark("detail.name");
     if (EnterpriseNameIn(e, ui.lang()) != e.Text("name")) ui.TextDisabled(ui.Show(e.Text("name")));
     if (e.Int("archived") != 0) ui.TextDisabled(ui.T("desktop.enterprises.archived_mark"));
+    if (editing_) {
+      DrawEdit(app);
+      return;
+    }
+    if (ui.Button("desktop.action.edit", "detail.edit")) StartEdit();
     ImGui::Spacing();
     // Two pairs of (label, value) a row.
     static const std::vector<Col> kFields = {{"country", "country"},
@@ -167,6 +177,73 @@ class EnterpriseScreen : public Screen {
       ui.Mark("detail.field." + c.field);
     }
     ImGui::EndTable();
+  }
+
+  // The text fields the page edits; codes (country, size, landing, source, state) come with
+  // the next step, with their lists from the core.
+  static constexpr const char* kEditable[] = {"name",       "name_en", "name_zh",      "name_ur",
+                                              "short_name", "sector",  "region",       "city",
+                                              "address",    "website", "founded_year", "employees"};
+
+  void StartEdit() {
+    editing_ = true;
+    refused_.reset();
+    edits_.clear();
+    for (const char* f : kEditable) edits_[f] = view_->record.Text(f);
+  }
+
+  void DrawEdit(App& app) {
+    Ui& ui = app.ui();
+    if (ImGui::BeginTable("##edit", 2, ImGuiTableFlags_SizingStretchProp)) {
+      ImGui::TableSetupColumn("##label", ImGuiTableColumnFlags_WidthFixed,
+                              ImGui::GetFontSize() * 9);
+      ImGui::TableSetupColumn("##field", ImGuiTableColumnFlags_WidthStretch);
+      for (const char* f : kEditable) {
+        std::string& value = edits_[f];
+        if (EditRow(app, "edit", f, value, CheckTyped(f, value), {}, refused_)) refused_.reset();
+      }
+      ImGui::EndTable();
+    }
+    if (refused_ && refused_->field.empty()) {
+      ui.TextError(ui.ShowError(*refused_));
+      ui.Mark("edit.error");
+    }
+    if (ui.Button("desktop.action.save", "detail.save")) Save(app);
+    ImGui::SameLine();
+    if (ui.Button("desktop.action.cancel", "detail.cancel")) editing_ = false;
+    ImGui::Separator();
+  }
+
+  // Every changed field in one transaction: all are saved, or none (the first refusal is
+  // shown by its field).
+  void Save(App& app) {
+    Session& s = app.session();
+    const std::string id = view_->record.id;
+    std::vector<Issue> warnings;
+    std::string failed;
+    auto saved = s.Atomically([&]() -> Result<void> {
+      for (const char* f : kEditable) {
+        if (edits_[f] == view_->record.Text(f)) continue;
+        auto r = s.SetEnterpriseField(id, f, edits_[f]);
+        if (!r) {
+          failed = f;
+          return r.error();
+        }
+        warnings.insert(warnings.end(), r->warnings.begin(), r->warnings.end());
+      }
+      return {};
+    });
+    if (!saved) {
+      refused_ = saved.error();
+      if (refused_->field.empty()) refused_->field = failed;
+      return;
+    }
+    Ui& ui = app.ui();
+    std::string notice = ui.T("desktop.enterprise.saved", {{"name", edits_["name"]}});
+    for (const Issue& w : warnings) notice += "  " + ui.Show(Translate(w, ui.lang()));
+    app.Notify(notice);
+    editing_ = false;
+    stale_ = true;
   }
 
   void DrawIdentifiers(App& app) {
@@ -253,6 +330,9 @@ class EnterpriseScreen : public Screen {
 
   std::string loaded_id_;
   bool stale_ = true;
+  bool editing_ = false;
+  std::map<std::string, std::string> edits_;  // field → text being edited
+  std::optional<Error> refused_;              // the last save's refusal
   std::optional<Error> error_;
   std::optional<EnterpriseView> view_;
   std::vector<Record> contacts_;

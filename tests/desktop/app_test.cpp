@@ -392,3 +392,44 @@ TEST_CASE("Choosing a language in Settings rebuilds the atlas for it and saves i
   CHECK(saved.lang == "ur");
   CHECK(saved.font_size == dosti::desktop::kDefaultFontSize + 1);
 }
+
+TEST_CASE("The enterprise page saves its edits together, and a refusal saves none of them",
+          "[desktop][app][script]") {
+  dosti::testing::WorkspaceFile w(10);
+  std::string id;
+  std::string city_before;
+  {
+    Headless h(w.path, "en", ScreenId::kEnterprise, Script(R"(
+click detail.edit
+fill edit.city Rawalpindi
+fill edit.founded_year nineteen
+click detail.save
+expect edit.founded_year.error
+)"));
+    h.RunScript();
+    id = h.app().enterprise_id();
+    REQUIRE_FALSE(id.empty());
+    // The city was not saved either: one transaction.
+    auto e = Must(h.app().session().GetEnterprise(id));
+    CHECK(e.record.Text("city") != "Rawalpindi");
+    CHECK(h.app().ui().targets().count("detail.save") == 1);  // still editing
+  }
+  Headless h(w.path, "en", ScreenId::kEnterprise, Script(R"(
+click detail.edit
+fill edit.city Rawalpindi
+fill edit.founded_year 1999
+fill edit.website javascript:alert(1)
+expect edit.website.error
+fill edit.website www.example.pk
+fill edit.name_ur راولپنڈی ٹیکنالوجی
+click detail.save
+expect detail.edit
+)"));
+  h.RunScript();
+  REQUIRE(h.app().enterprise_id() == id);
+  auto e = Must(h.app().session().GetEnterprise(id));
+  CHECK(e.record.Text("city") == "Rawalpindi");
+  CHECK(e.record.Int("founded_year") == 1999);
+  CHECK(e.record.Text("website") == "www.example.pk");
+  CHECK(e.record.Text("name_ur") == "راولپنڈی ٹیکنالوجی");
+}
