@@ -3,6 +3,7 @@
 #include <string>
 
 #include "app.h"
+#include "dosti/catalog.h"
 #include "screens.h"
 
 namespace dosti::desktop {
@@ -43,10 +44,12 @@ class SettingsScreen : public Screen {
     ImGui::Separator();
     // What this device is: the workspace, office, device and database (Info).
     const WorkspaceInfo& info = app.info();
-    ui.Text(ui.T("desktop.settings.device", {{"workspace", info.workspace_name},
-                                             {"office", info.office},
-                                             {"device", info.device_id},
-                                             {"user", info.user}}));
+    ui.Text(ui.T("desktop.settings.device",
+                 {{"workspace", info.workspace_name},
+                  {"office", info.office},
+                  {"device", info.device_id},
+                  {"user", info.user.empty() ? Translate("desktop.settings.no_user", ui.lang())
+                                             : info.user}}));
     ui.Mark("settings.device");
     ImGui::Spacing();
     ui.TextDisabled(ui.T("desktop.settings.glyphs", {{"n", std::to_string(app.glyphs().size())}}));
