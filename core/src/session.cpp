@@ -269,7 +269,7 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   impl->clock = options.clock ? options.clock : &SystemClock();
   impl->random = options.random ? options.random : &SystemRandom();
   impl->after_commit = std::move(options.after_commit);
-  auto db = Db::Open(path);
+  auto db = Db::Open(path, options.vfs);
   if (!db) return db.error();
   impl->db = std::move(*db);
   // From the first commit on (the migrations below), so that the storage layer flushes them.
