@@ -45,18 +45,20 @@ void WriteReceivedKeys(json::Writer& w, const ReceiveReport& r) {
   w.Key("code").StringOrNull(r.code);
 }
 
+void WriteDevice(json::Writer& w, const DeviceView& d) {
+  w.BeginObject().Key("id").String(d.id).Key("role").String(d.role);
+  w.Key("office").String(d.office).Key("status").String(d.status);
+  w.Key("expires").StringOrNull(d.expires_ms ? FormatDate(DateAt(d.expires_ms, 0)) : "");
+  w.Key("self").Bool(d.self);
+  w.Key("envelopes").Int(static_cast<int64_t>(d.applied));
+  if (d.status == "pending") w.Key("code").String(d.code);
+  if (d.status == "revoked") w.Key("cutoff").Int(static_cast<int64_t>(d.cutoff));
+  w.EndObject();
+}
+
 void WriteDevices(json::Writer& w, const std::vector<DeviceView>& devices) {
   w.BeginArray();
-  for (const auto& d : devices) {
-    w.BeginObject().Key("id").String(d.id).Key("role").String(d.role);
-    w.Key("office").String(d.office).Key("status").String(d.status);
-    w.Key("expires").StringOrNull(d.expires_ms ? FormatDate(DateAt(d.expires_ms, 0)) : "");
-    w.Key("self").Bool(d.self);
-    w.Key("envelopes").Int(static_cast<int64_t>(d.applied));
-    if (d.status == "pending") w.Key("code").String(d.code);
-    if (d.status == "revoked") w.Key("cutoff").Int(static_cast<int64_t>(d.cutoff));
-    w.EndObject();
-  }
+  for (const auto& d : devices) WriteDevice(w, d);
   w.EndArray();
 }
 

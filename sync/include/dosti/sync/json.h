@@ -17,8 +17,10 @@ namespace dosti::sync {
 // "alarms" ([{"code", "key", "message"}]), "awaiting_approval", "code" (null unless pending).
 void WriteReceivedKeys(json::Writer& w, const ReceiveReport& r);
 
-// [{"id", "role", "office", "status", "expires" (YYYY-MM-DD or null), "self", "envelopes",
-//   "code" (pending only), "cutoff" (revoked only)}]
+// {"id", "role", "office", "status", "expires" (YYYY-MM-DD or null), "self", "envelopes",
+//  "code" (pending only), "cutoff" (revoked only)}
+void WriteDevice(json::Writer& w, const DeviceView& d);
+// [WriteDevice's object, ...]
 void WriteDevices(json::Writer& w, const std::vector<DeviceView>& devices);
 
 // {"exporter", "damaged", "damage" (text or null), <the received keys>}
