@@ -372,6 +372,12 @@ Result<WorkspaceInfo> Session::Info() { return impl_->info; }
 Result<void> Session::Impl::AfterCommit() {
   Result<void> flushed;
   if (after_commit) flushed = after_commit();
+  // A replica's first changes bring the programme (AfterMerge). Merged rows reach their tables
+  // at the outermost COMMIT (the Store writes them then), so when the merge ran inside a larger
+  // transaction (the sync layer's, with its log entry) AfterMerge could not see them yet.
+  if (store && info.initialised && info.programme_id.empty()) {
+    if (auto loaded = LoadInfo(); !loaded && flushed) flushed = loaded.error();
+  }
   if (store && !observers.empty()) {
     ObservedChanges changes = store->TakeChanges();
     if (!changes.empty()) {
