@@ -23,7 +23,7 @@ const SLOTS = 8;                 // files of the pool: database, WAL, journal, k
 const LOCK = 'dosti-database';
 const FETCH_TIMEOUT_MS = 60000;
 
-let module = null;               // the engine's emscripten module
+let engine = null;               // the engine: its emscripten module instance
 let ready = null;                // the promise of start()
 let storage = '';                // 'opfs', 'idbfs' or 'memory'
 let locked = false;
@@ -36,7 +36,7 @@ let round = null;                // the running sync round's promise
 // [SECTION] Calling the engine
 
 function call(method, args, bytes) {
-  return self.dostiCall(module, method, args, bytes);
+  return self.dostiCall(engine, method, args, bytes);
 }
 
 function isCancelled(id) {
@@ -49,7 +49,7 @@ let persisting = null;
 let persistAgain = false;
 function syncfs() {
   return new Promise((resolve, reject) =>
-    module.FS.syncfs(false, (err) => (err ? reject(err) : resolve())));
+    engine.FS.syncfs(false, (err) => (err ? reject(err) : resolve())));
 }
 // Resolves once everything committed before the call is in IndexedDB.
 async function persist() {
@@ -113,18 +113,18 @@ async function start(init, args) {
   };
   locked = await holdLock();
   if (!locked) {
-    module = await self.createDostiEngine(options);
+    engine = await self.createDostiEngine(options);
     return;
   }
   let want = (args && args.storage) || 'auto';
   if (want === 'auto') want = hasOpfs() ? 'opfs' : (self.indexedDB ? 'idbfs' : 'none');
   if (want === 'opfs') options.dostiSlots = await opfsSlots();
-  module = await self.createDostiEngine(options);
+  engine = await self.createDostiEngine(options);
   if (want === 'idbfs') {
-    module.FS.mkdir('/dosti');
-    module.FS.mount(module.FS.filesystems.IDBFS, {}, '/dosti');
+    engine.FS.mkdir('/dosti');
+    engine.FS.mount(engine.FS.filesystems.IDBFS, {}, '/dosti');
     await new Promise((resolve, reject) =>
-      module.FS.syncfs(true, (err) => (err ? reject(err) : resolve())));
+      engine.FS.syncfs(true, (err) => (err ? reject(err) : resolve())));
   }
   storage = want;
   if (self.navigator.storage && self.navigator.storage.persist) {

@@ -27,7 +27,8 @@ const dir = mkdtempSync(join(tmpdir(), 'dosti-engine-test-'));
 const adminDb = join(dir, 'admin.db');
 function dosti(...args) {
   return execFileSync(process.execPath, ['--no-experimental-fetch', cliJs, '--db', adminDb, ...args],
-                      { encoding: 'utf8', env: { ...process.env, DOSTI_INVITE_PASSPHRASE: 'booth passphrase 1' } });
+                      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+                        env: { ...process.env, DOSTI_INVITE_PASSPHRASE: 'booth passphrase 1' } });
 }
 
 let failures = 0;
