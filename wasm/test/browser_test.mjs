@@ -17,108 +17,18 @@
 //        (defaults: this checkout's build/wasm/wasm/site and build/native-debug binaries;
 //        DOSTI_CHROMIUM overrides /usr/bin/chromium)
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { booth, call, close, dostiCli, kill, launch as launchWith, openPage, programs, startRelay,
+         value } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const option = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? resolve(process.argv[i + 1]) : fallback;
-};
-const site = option('--site', join(root, 'build/wasm/wasm/site'));
-const dostiBin = option('--dosti', join(root, 'build/native-debug/desktop/cli/dosti'));
-const relayBin = option('--relay', join(root, 'build/native-debug/sync/relay/dosti-relay'));
-const chromiumBin = process.env.DOSTI_CHROMIUM || '/usr/bin/chromium';
-for (const [what, path] of [['site', join(site, 'engine/dosti_engine.wasm')], ['dosti', dostiBin],
-                            ['dosti-relay', relayBin], ['chromium', chromiumBin]]) {
-  if (!existsSync(path)) {
-    console.error(`browser_test: no ${what} at ${path} (build both presets first)`);
-    process.exit(2);
-  }
-}
-
+const bins = programs(process.argv);
+const launch = (profile) => launchWith(bins.chromium, profile);
 const work = mkdtempSync(join(tmpdir(), 'dosti-browser-test-'));
 const adminDb = join(work, 'admin.db');
 const passphrase = 'booth passphrase at CIFTIS';
-function dosti(...args) {
-  return execFileSync(dostiBin, ['--db', adminDb, ...args],
-                      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-                        env: { ...process.env, DOSTI_INVITE_PASSPHRASE: passphrase } });
-}
-
-// [SECTION] The relay and the browser
-
-async function startRelay() {
-  const relay = spawn(relayBin, ['--listen', '127.0.0.1:0', '--data', join(work, 'relay'), '--web', site,
-                                 '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolveUrl, reject) => {
-    let out = '';
-    relay.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/[^ \n]+)/.exec(out);
-      if (m) resolveUrl(m[1]);
-    });
-    relay.on('exit', (code) => reject(new Error('dosti-relay exited with ' + code)));
-  });
-  return { relay, url };
-}
-
-// Chromium as its own process (so that a test can kill it), reached over the DevTools protocol.
-async function launch(profile) {
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                '--disable-background-networking', '--disable-component-update', '--disable-sync',
-                '--no-default-browser-check', '--remote-debugging-port=0',
-                `--user-data-dir=${profile}`, 'about:blank'];
-  rmSync(join(profile, 'DevToolsActivePort'), { force: true });
-  const proc = spawn(chromiumBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  let port = null;
-  for (let i = 0; i < 200 && !port; i++) {
-    await sleep(50);
-    const file = join(profile, 'DevToolsActivePort');
-    if (existsSync(file)) port = readFileSync(file, 'utf8').split('\n')[0];
-  }
-  if (!port) throw new Error('chromium did not start: ' + stderr.slice(-500));
-  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
-  const context = browser.contexts()[0];
-  return { proc, browser, context };
-}
-
-async function close(b) {
-  await b.browser.close().catch(() => {});
-  if (b.proc.exitCode === null) {
-    b.proc.kill('SIGTERM');
-    await new Promise((r) => b.proc.once('exit', r));
-  }
-}
-
-async function kill(b) {
-  const exited = new Promise((r) => b.proc.once('exit', r));
-  b.proc.kill('SIGKILL');
-  await exited;
-}
-
-async function openPage(b, url) {
-  const page = await b.context.newPage();
-  page.on('pageerror', (e) => console.log('  page error: ' + e.message));
-  await page.goto(url + '/test/index.html');
-  await page.waitForFunction(() => window.booth !== undefined);
-  return page;
-}
-
-const booth = (page, method, ...args) => page.evaluate(([m, a]) => window.booth[m](...a), [method, args]);
-async function value(page, method, ...args) {
-  const r = await booth(page, method, ...args);
-  assert.equal(r.ok, true, `${method}: ${r.key} ${r.message}`);
-  return r.value;
-}
-const call = (page, method, args = {}) => value(page, 'call', method, args);
+const dosti = dostiCli(bins.dosti, adminDb, { DOSTI_INVITE_PASSPHRASE: passphrase });
 
 let failures = 0;
 async function check(name, fn) {
@@ -134,7 +44,7 @@ async function check(name, fn) {
 
 // [SECTION] The tests
 
-const { relay, url } = await startRelay();
+const { relay, url } = await startRelay(bins.relay, join(work, 'relay'), bins.site);
 const profile = join(work, 'profile-a');
 let b = null;
 try {
