@@ -113,7 +113,7 @@ export async function startEngine({ base = new URL('./', import.meta.url), stora
     const status = await engine.call('open', { storage, keyPassphrase }, { init });
     return { engine, status };
   } catch (e) {
-    if (e.key !== 'booth.other_tab') worker.terminate();
+    worker.terminate();  // a later startEngine() tries again (the other tab may be gone)
     throw e;
   }
 }

@@ -166,6 +166,25 @@ try {
     assert.equal(await call(page, 'digest'), dosti('digest').trim());
   });
 
+  await check('a long bundle import reports progress and can be cancelled, keeping what it took', async () => {
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), true,
+                 'the relay makes the page cross-origin isolated (a cancel reaches a long step)');
+    dosti('demo', 'seed', '--enterprises', '300', '--seed', '2', '--force');
+    const me = (await call(page, 'status')).device.id;
+    dosti('bundle', 'export', '--for', me, '--out', join(work, 'big.bundle'));
+    const bytes = readFileSync(join(work, 'big.bundle')).toString('base64');
+    const cancelled = await booth(page, 'importBundle', bytes, { cancelAtProgress: true });
+    assert.equal(cancelled.ok, false, 'the import was cancelled');
+    assert.equal(cancelled.code, 500);
+    assert.equal(cancelled.key, 'cancelled');
+    assert.ok(cancelled.progress.length >= 1 && cancelled.progress[0].total > 1);
+    assert.notEqual(await call(page, 'digest'), dosti('digest').trim());
+    const whole = await booth(page, 'importBundle', bytes);
+    assert.equal(whole.ok, true, whole.message);
+    assert.ok(whole.value.known >= 1, 'what the cancelled import took stays');
+    assert.equal(await call(page, 'digest'), dosti('digest').trim());
+  });
+
   await check('where OPFS is not used, IndexedDB keeps what was saved across a reload', async () => {
     await close(b);
     b = await launch(join(work, 'profile-idb'));
