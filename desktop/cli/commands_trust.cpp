@@ -177,10 +177,13 @@ int CmdInviteCreate(Context& c) {
   if (auto w = WriteFileWhole(out, *file, true); !w) return Refuse(c, w.error());
   int64_t expires = (c.env.clock ? c.env.clock->NowMs() : SystemClock().NowMs()) +
                     int64_t{o.expires_days} * 86'400'000;
+  // A booth's browser joins from a link that carries the invite in its fragment (sync/README).
+  std::string link = o.relay_url.empty() ? "" : sync::InviteLink(o.relay_url, *file);
   if (c.json) {
     json::Writer w(true);
     w.BeginObject().Key("file").String(out).Key("role").String(c.Value("role"));
     w.Key("office").String(c.Value("office")).Key("expires").String(DateOf(expires));
+    w.Key("link").StringOrNull(link);
     w.EndObject();
     PrintJson(c, w);
     return 0;
@@ -188,6 +191,7 @@ int CmdInviteCreate(Context& c) {
   c.out << Fmt(o.role == sync::Role::kOffice ? "invite.written_office" : "invite.written_booth",
                c.lang, {CodeLabel("office", c.Value("office"), c.lang), out, DateOf(expires)})
         << '\n' << Fmt("invite.next", c.lang, {out}) << '\n';
+  if (!link.empty()) c.out << Fmt("invite.link", c.lang, {link}) << '\n';
   return 0;
 }
 
