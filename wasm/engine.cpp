@@ -133,6 +133,14 @@ Fields FieldsOf(const Element* object) {
   }
   return out;
 }
+// A call's result as the answer's value, or its error.
+template <typename T>
+Result<void> WriteValue(Writer& w, const Result<T>& r) {
+  if (!r) return r.error();
+  json::Write(w, *r);
+  return {};
+}
+
 Error Needs(std::string_view call, std::string_view what) {
   return MakeError(ErrorCode::kInvalid, "booth.bad_arguments",
                    {{"call", std::string(call)}, {"what", std::string(what)}});
@@ -305,44 +313,29 @@ Result<void> CallAddEnterprise(Engine& e, const Element& args, std::string_view,
       ids.push_back({*type, Text(item, "value")});
     }
   }
-  auto saved = e.session->AddEnterprise(FieldsOf(Arg(args, "fields")), ids);
-  if (!saved) return saved.error();
-  json::Write(w, *saved);
-  return {};
+  return WriteValue(w, e.session->AddEnterprise(FieldsOf(Arg(args, "fields")), ids));
 }
 
 Result<void> CallAddIdentifier(Engine& e, const Element& args, std::string_view, Writer& w) {
   DOSTI_TRY(RequireOpen(e));
   auto type = ParseIdentifierType(Text(args, "type"));
   if (!type) return Needs("addIdentifier", "type");
-  auto saved = e.session->AddIdentifier(Text(args, "enterpriseId"), {*type, Text(args, "value")});
-  if (!saved) return saved.error();
-  json::Write(w, *saved);
-  return {};
+  return WriteValue(w, e.session->AddIdentifier(Text(args, "enterpriseId"), {*type, Text(args, "value")}));
 }
 
 Result<void> CallAddContact(Engine& e, const Element& args, std::string_view, Writer& w) {
   DOSTI_TRY(RequireOpen(e));
-  auto saved = e.session->AddContact(FieldsOf(Arg(args, "fields")));
-  if (!saved) return saved.error();
-  json::Write(w, *saved);
-  return {};
+  return WriteValue(w, e.session->AddContact(FieldsOf(Arg(args, "fields"))));
 }
 
 Result<void> CallSetEnterpriseField(Engine& e, const Element& args, std::string_view, Writer& w) {
   DOSTI_TRY(RequireOpen(e));
-  auto saved = e.session->SetEnterpriseField(Text(args, "id"), Text(args, "field"), Text(args, "value"));
-  if (!saved) return saved.error();
-  json::Write(w, *saved);
-  return {};
+  return WriteValue(w, e.session->SetEnterpriseField(Text(args, "id"), Text(args, "field"), Text(args, "value")));
 }
 
 Result<void> CallSearch(Engine& e, const Element& args, std::string_view, Writer& w) {
   DOSTI_TRY(RequireOpen(e));
-  auto hits = e.session->Search(Text(args, "query"), static_cast<int>(Int(args, "limit").value_or(10)));
-  if (!hits) return hits.error();
-  json::Write(w, *hits);
-  return {};
+  return WriteValue(w, e.session->Search(Text(args, "query"), static_cast<int>(Int(args, "limit").value_or(10))));
 }
 
 Result<void> CallEnterprises(Engine& e, const Element& args, std::string_view, Writer& w) {
@@ -364,10 +357,7 @@ Result<void> CallEnterprises(Engine& e, const Element& args, std::string_view, W
   q.descending = Flag(args, "descending");
   q.offset = Int(args, "offset").value_or(0);
   q.limit = static_cast<int>(Int(args, "limit").value_or(50));
-  auto page = e.session->QueryEnterprises(q);
-  if (!page) return page.error();
-  json::Write(w, *page);
-  return {};
+  return WriteValue(w, e.session->QueryEnterprises(q));
 }
 
 // The enterprise card: the record with its identifiers, its contacts, its latest services
@@ -447,10 +437,7 @@ Result<void> CallFollowUps(Engine& e, const Element& args, std::string_view, Wri
   FollowUpFilter f;
   f.overdue_only = Flag(args, "overdueOnly");
   f.include_done = Flag(args, "includeDone");
-  auto rows = e.session->ListFollowUps(f);
-  if (!rows) return rows.error();
-  json::Write(w, *rows);
-  return {};
+  return WriteValue(w, e.session->ListFollowUps(f));
 }
 
 Result<void> CallCompleteFollowUp(Engine& e, const Element& args, std::string_view, Writer& w) {
@@ -490,10 +477,7 @@ Result<void> CallVocabulary(Engine&, const Element&, std::string_view, Writer& w
 
 Result<void> CallConflicts(Engine& e, const Element&, std::string_view, Writer& w) {
   DOSTI_TRY(RequireOpen(e));
-  auto conflicts = e.session->ListConflicts();
-  if (!conflicts) return conflicts.error();
-  json::Write(w, *conflicts);
-  return {};
+  return WriteValue(w, e.session->ListConflicts());
 }
 
 Result<void> CallDigest(Engine& e, const Element&, std::string_view, Writer& w) {
