@@ -58,8 +58,8 @@ class OpfsSlots final : public SlotStorage {
  public:
   int Count() const override { return dosti_slot_count(); }
   int64_t Read(int slot, char* out, int64_t n, int64_t offset) override {
-    return static_cast<int64_t>(dosti_slot_read(slot, out, static_cast<double>(n),
-                                                static_cast<double>(offset)));
+    return static_cast<int64_t>(
+        dosti_slot_read(slot, out, static_cast<double>(n), static_cast<double>(offset)));
   }
   bool Write(int slot, const char* data, int64_t n, int64_t offset) override {
     return dosti_slot_write(slot, data, static_cast<double>(n), static_cast<double>(offset)) == 1;
@@ -212,7 +212,8 @@ void WriteStatus(Engine& e, Writer& w) {
   }
   w.Key("pending_changes").Int(status.pending_changes);
   w.Key("last_synced_ms").Int(status.last_synced_ms);
-  w.Key("last_synced").StringOrNull(status.last_synced_ms ? json::UtcTime(status.last_synced_ms) : "");
+  w.Key("last_synced")
+      .StringOrNull(status.last_synced_ms ? json::UtcTime(status.last_synced_ms) : "");
   w.EndObject();
 }
 
@@ -320,7 +321,8 @@ Result<void> CallAddIdentifier(Engine& e, const Element& args, std::string_view,
   DOSTI_TRY(RequireOpen(e));
   auto type = ParseIdentifierType(Text(args, "type"));
   if (!type) return Needs("addIdentifier", "type");
-  return WriteValue(w, e.session->AddIdentifier(Text(args, "enterpriseId"), {*type, Text(args, "value")}));
+  return WriteValue(
+      w, e.session->AddIdentifier(Text(args, "enterpriseId"), {*type, Text(args, "value")}));
 }
 
 Result<void> CallAddContact(Engine& e, const Element& args, std::string_view, Writer& w) {
@@ -330,12 +332,14 @@ Result<void> CallAddContact(Engine& e, const Element& args, std::string_view, Wr
 
 Result<void> CallSetEnterpriseField(Engine& e, const Element& args, std::string_view, Writer& w) {
   DOSTI_TRY(RequireOpen(e));
-  return WriteValue(w, e.session->SetEnterpriseField(Text(args, "id"), Text(args, "field"), Text(args, "value")));
+  return WriteValue(
+      w, e.session->SetEnterpriseField(Text(args, "id"), Text(args, "field"), Text(args, "value")));
 }
 
 Result<void> CallSearch(Engine& e, const Element& args, std::string_view, Writer& w) {
   DOSTI_TRY(RequireOpen(e));
-  return WriteValue(w, e.session->Search(Text(args, "query"), static_cast<int>(Int(args, "limit").value_or(10))));
+  return WriteValue(
+      w, e.session->Search(Text(args, "query"), static_cast<int>(Int(args, "limit").value_or(10))));
 }
 
 Result<void> CallEnterprises(Engine& e, const Element& args, std::string_view, Writer& w) {
@@ -345,13 +349,16 @@ Result<void> CallEnterprises(Engine& e, const Element& args, std::string_view, W
   q.search = Text(args, "search");
   std::string sort = Text(args, "sort");
   const std::pair<const char*, EnterpriseSort> sorts[] = {
-      {"name", EnterpriseSort::kName},       {"country", EnterpriseSort::kCountry},
-      {"stage", EnterpriseSort::kStage},     {"updated", EnterpriseSort::kUpdated},
+      {"name", EnterpriseSort::kName},
+      {"country", EnterpriseSort::kCountry},
+      {"stage", EnterpriseSort::kStage},
+      {"updated", EnterpriseSort::kUpdated},
       {"relevance", EnterpriseSort::kRelevance}};
   if (!sort.empty()) {
     auto it = std::find_if(std::begin(sorts), std::end(sorts),
                            [&](const auto& s) { return sort == s.first; });
-    if (it == std::end(sorts)) return Needs("enterprises", "sort: name, country, stage, updated or relevance");
+    if (it == std::end(sorts))
+      return Needs("enterprises", "sort: name, country, stage, updated or relevance");
     q.sort = it->second;
   }
   q.descending = Flag(args, "descending");
@@ -375,7 +382,8 @@ Result<void> CallEnterprise(Engine& e, const Element& args, std::string_view, Wr
   if (!services) return services.error();
   // ListServiceLogs gives them oldest first (by date, then id).
   std::reverse(services->begin(), services->end());
-  std::size_t keep = static_cast<std::size_t>(std::max<int64_t>(0, Int(args, "services").value_or(10)));
+  std::size_t keep =
+      static_cast<std::size_t>(std::max<int64_t>(0, Int(args, "services").value_or(10)));
   if (services->size() > keep) services->resize(keep);
   auto follow_ups = e.session->ListFollowUps({});
   if (!follow_ups) return follow_ups.error();
@@ -424,7 +432,8 @@ Result<void> CallAddService(Engine& e, const Element& args, std::string_view, Wr
   if (FieldText(fields, "minutes").empty()) SetField(fields, "minutes", int64_t{kBoothMinutes});
   std::optional<int> days = kBoothFollowUpDays;
   if (const Element* d = Arg(args, "followUpDays")) {
-    days = d->is_null() ? std::nullopt : std::optional<int>(static_cast<int>(d->Int64().value_or(-1)));
+    days =
+        d->is_null() ? std::nullopt : std::optional<int>(static_cast<int>(d->Int64().value_or(-1)));
   }
   auto saved = e.session->AddServiceLog(fields, days);
   if (!saved) return saved.error();
@@ -501,7 +510,8 @@ Result<void> CallSyncBegin(Engine& e, const Element& args, std::string_view, Wri
   o.on_progress = [&e](const sync::SyncProgress& p) {
     static const char* phases[] = {"control", "sign_in", "push", "pull", "done"};
     Writer pw;
-    pw.BeginObject().Key("what").String("sync").Key("phase").String(phases[static_cast<int>(p.phase)]);
+    pw.BeginObject().Key("what").String("sync").Key("phase").String(
+        phases[static_cast<int>(p.phase)]);
     pw.Key("envelopes_up").Int(static_cast<int64_t>(p.envelopes_up));
     pw.Key("bytes_up").Int(static_cast<int64_t>(p.bytes_up));
     pw.Key("envelopes_down").Int(static_cast<int64_t>(p.envelopes_down));
@@ -545,7 +555,8 @@ Result<void> CallSyncTake(Engine& e, const Element& args, std::string_view body,
   r.body = std::string(body);
   if (const Element* headers = Arg(args, "headers"); headers && headers->is_array()) {
     for (const Element& h : headers->items()) {
-      if (h.is_array() && h.size() == 2) r.headers.emplace_back(h.items()[0].text(), h.items()[1].text());
+      if (h.is_array() && h.size() == 2)
+        r.headers.emplace_back(h.items()[0].text(), h.items()[1].text());
     }
   }
   e.round->Take(r);
@@ -691,10 +702,11 @@ const std::string& Dispatch(std::string_view method, std::string_view args_text,
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE const char* dosti_call(const char* method, const char* args,
-                                            const char* in, int in_size) {
-  return dosti::wasm::Dispatch(method ? method : "", args ? args : "",
-                               std::string_view(in ? in : "", in ? static_cast<size_t>(in_size) : 0))
+EMSCRIPTEN_KEEPALIVE const char* dosti_call(const char* method, const char* args, const char* in,
+                                            int in_size) {
+  return dosti::wasm::Dispatch(
+             method ? method : "", args ? args : "",
+             std::string_view(in ? in : "", in ? static_cast<size_t>(in_size) : 0))
       .c_str();
 }
 

@@ -12,8 +12,8 @@ Result<VisitorSaved> CaptureVisitor(Session& session, const VisitorCapture& capt
     if (!capture.identifier.empty()) {
       // The identifier a booth asks for is the home country's: USCC in China, NTN in Pakistan.
       std::string country = FieldText(capture.enterprise, "country");
-      ids.push_back({country == "PK" ? IdentifierType::kPkNtn : IdentifierType::kCnUscc,
-                     capture.identifier});
+      ids.push_back(
+          {country == "PK" ? IdentifierType::kPkNtn : IdentifierType::kCnUscc, capture.identifier});
     }
     auto enterprise = session.AddEnterprise(capture.enterprise, ids);
     if (!enterprise) return enterprise.error();

@@ -156,7 +156,7 @@ int Truncate(sqlite3_file* f, sqlite3_int64 size) {
     return SQLITE_OK;
   }
   return p.pool->slots.Truncate(p.slot, kSlotHeaderBytes + size) ? SQLITE_OK
-                                                                  : SQLITE_IOERR_TRUNCATE;
+                                                                 : SQLITE_IOERR_TRUNCATE;
 }
 
 int Sync(sqlite3_file* f, int) {
@@ -191,11 +191,11 @@ int DeviceCharacteristics(sqlite3_file*) {
   return SQLITE_IOCAP_UNDELETABLE_WHEN_OPEN | SQLITE_IOCAP_POWERSAFE_OVERWRITE;
 }
 
-const sqlite3_io_methods kMethods = {
-    1,           Close, Read, Write, Truncate, Sync, FileSize, Lock, Lock, CheckReservedLock,
-    FileControl, SectorSize, DeviceCharacteristics,
-    // iVersion 1: no shared memory, no mmap.
-    nullptr,     nullptr, nullptr, nullptr, nullptr, nullptr};
+const sqlite3_io_methods kMethods = {1, Close, Read, Write, Truncate, Sync, FileSize, Lock, Lock,
+                                     CheckReservedLock, FileControl, SectorSize,
+                                     DeviceCharacteristics,
+                                     // iVersion 1: no shared memory, no mmap.
+                                     nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
 
 // [SECTION] SQLite's VFS methods
 
@@ -286,7 +286,8 @@ Result<std::unique_ptr<FilePool>> FilePool::Open(SlotStorage& slots, std::string
   std::string header(kSlotHeaderBytes, '\0');
   for (int i = 0; i < slots.Count(); ++i) {
     int64_t got = slots.Read(i, header.data(), kSlotHeaderBytes, 0);
-    if (got < 0) return MakeError(ErrorCode::kIo, "storage.read_failed", {{"slot", std::to_string(i)}});
+    if (got < 0)
+      return MakeError(ErrorCode::kIo, "storage.read_failed", {{"slot", std::to_string(i)}});
     if (got < kSlotHeaderBytes) continue;  // empty or torn: free
     std::string name = NameIn(header);
     // Two slots naming one file cannot come from this code; the first one wins.
@@ -323,8 +324,8 @@ Result<std::optional<std::string>> FilePool::ReadFile(std::string_view name) {
     return MakeError(ErrorCode::kIo, "storage.read_failed", {{"slot", std::to_string(slot)}});
   }
   std::string bytes(static_cast<size_t>(size - kSlotHeaderBytes), '\0');
-  int64_t got = s_->slots.Read(slot, bytes.data(), static_cast<int64_t>(bytes.size()),
-                               kSlotHeaderBytes);
+  int64_t got =
+      s_->slots.Read(slot, bytes.data(), static_cast<int64_t>(bytes.size()), kSlotHeaderBytes);
   if (got != static_cast<int64_t>(bytes.size())) {
     return MakeError(ErrorCode::kIo, "storage.read_failed", {{"slot", std::to_string(slot)}});
   }

@@ -531,7 +531,8 @@ Result<Node::SyncStatus> Node::Status() {
   uint64_t held = 0;
   if (synced->has_value() && (*synced)->size() == 16) {
     held = local::ReadBigEndian(std::string_view(**synced).substr(0, 8));
-    out.last_synced_ms = static_cast<int64_t>(local::ReadBigEndian(std::string_view(**synced).substr(8)));
+    out.last_synced_ms =
+        static_cast<int64_t>(local::ReadBigEndian(std::string_view(**synced).substr(8)));
   }
   auto own = frontier->find(ToHex(s.device));
   int64_t made = own == frontier->end() ? 0 : own->second;
@@ -552,9 +553,9 @@ Result<void> Node::NoteSynced(bool relay_has_all) {
     if (!out) return out.error();
     if (out->has_value()) held = std::max(held, local::ReadBigEndian(**out));
   }
-  return s.replica.LocalPut(kSyncSpace, "synced",
-                            local::BigEndian(held, 8) +
-                                local::BigEndian(static_cast<uint64_t>(s.Now()), 8));
+  return s.replica.LocalPut(
+      kSyncSpace, "synced",
+      local::BigEndian(held, 8) + local::BigEndian(static_cast<uint64_t>(s.Now()), 8));
 }
 
 int64_t Node::now_ms() const { return s_->Now(); }

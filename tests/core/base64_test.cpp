@@ -32,11 +32,11 @@ TEST_CASE("base64url decodes what it encodes with every byte value", "[core][bas
 
 TEST_CASE("base64url refuses padding and other alphabets and stray bits and impossible lengths",
           "[core][base64]") {
-  CHECK_FALSE(Base64UrlDecode("Zg=="));   // padding
-  CHECK_FALSE(Base64UrlDecode("+/8"));    // base64, not base64url
+  CHECK_FALSE(Base64UrlDecode("Zg=="));     // padding
+  CHECK_FALSE(Base64UrlDecode("+/8"));      // base64, not base64url
   CHECK_FALSE(Base64UrlDecode("Zm9v Yg"));  // white space is the caller's to remove
-  CHECK_FALSE(Base64UrlDecode("Zh"));     // "f" is "Zg": the unused bits must be zero
-  CHECK_FALSE(Base64UrlDecode("Zm9vY"));  // 5 characters cannot end a byte string
+  CHECK_FALSE(Base64UrlDecode("Zh"));       // "f" is "Zg": the unused bits must be zero
+  CHECK_FALSE(Base64UrlDecode("Zm9vY"));    // 5 characters cannot end a byte string
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ TEST_CASE("A quick capture saves the enterprise with its identifier and contact 
   VisitorCapture c;
   c.enterprise = {{"country", std::string("CN")}, {"name", std::string("北京测试科技有限公司")}};
   c.identifier = "91110000600037341L";
-  c.contact = {{"full_name", std::string("王伟")}, {"mobile", std::string("138 0013 8000")},
+  c.contact = {{"full_name", std::string("王伟")},
+               {"mobile", std::string("138 0013 8000")},
                {"consent_contact", std::string("1")}};
   auto saved = Must(CaptureVisitor(*w.session, c));
   CHECK(OwnCommits(w) == before + 1);

@@ -41,7 +41,9 @@ TEST_CASE("A database kept in a file pool reads back after it is closed and open
     auto pool = Must(FilePool::Open(slots, "pool-reopen"));
     auto s = Must(Session::Open("dosti.db", c.Options(*pool)));
     Must(s->Init("beijing", "Booth"));
-    id = Must(s->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("华为技术有限公司")}})).id;
+    id = Must(s->AddEnterprise(
+                  {{"country", std::string("CN")}, {"name", std::string("华为技术有限公司")}}))
+             .id;
     auto files = pool->Files();
     CHECK(std::find(files.begin(), files.end(), "dosti.db") != files.end());
   }
@@ -60,8 +62,12 @@ TEST_CASE("A save reported done survives a crash right after it", "[core][storag
     auto pool = Must(FilePool::Open(slots, "pool-crash"));
     auto s = Must(Session::Open("dosti.db", c.Options(*pool)));
     Must(s->Init("islamabad", "Booth"));
-    first = Must(s->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("Lahore Textiles")}})).id;
-    second = Must(s->AddEnterprise({{"country", std::string("PK")}, {"name", std::string("کراچی اسٹیل")}})).id;
+    first = Must(s->AddEnterprise(
+                     {{"country", std::string("PK")}, {"name", std::string("Lahore Textiles")}}))
+                .id;
+    second = Must(s->AddEnterprise(
+                      {{"country", std::string("PK")}, {"name", std::string("کراچی اسٹیل")}}))
+                 .id;
     // The crash comes now: only what was flushed by then is kept. (Closing the session below
     // would checkpoint and flush more; the crash does not wait for that.)
     at_crash = slots.durable;
@@ -173,7 +179,8 @@ TEST_CASE("Slots as plain files keep a database across pools", "[core][storage][
     auto pool = Must(FilePool::Open(*slots, "pool-posix"));
     auto s = Must(Session::Open("dosti.db", c.Options(*pool)));
     Must(s->Init("beijing", "Booth"));
-    id = Must(s->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("Slot Co")}})).id;
+    id = Must(s->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("Slot Co")}}))
+             .id;
   }
   auto slots = Must(SlotFilesIn(dir, 4));
   auto pool = Must(FilePool::Open(*slots, "pool-posix"));
@@ -182,7 +189,8 @@ TEST_CASE("Slots as plain files keep a database across pools", "[core][storage][
   s.reset();
   pool.reset();
   slots.reset();
-  for (int i = 0; i < 4; ++i) std::remove((std::string(dir) + "/slot-" + std::to_string(i)).c_str());
+  for (int i = 0; i < 4; ++i)
+    std::remove((std::string(dir) + "/slot-" + std::to_string(i)).c_str());
   ::rmdir(dir);
 }
 

@@ -112,8 +112,8 @@ TEST_CASE("invite create with a relay prints the link a booth's browser joins fr
   admin.Ok({"init", "--office", "beijing"});
   TempFile invite;
   std::string json = admin.Ok({"--json", "invite", "create", "--role", "booth", "--office",
-                               "beijing", "--passphrase", "booth-passphrase", "--out",
-                               invite.path, "--relay", "http://127.0.0.1:8787"});
+                               "beijing", "--passphrase", "booth-passphrase", "--out", invite.path,
+                               "--relay", "http://127.0.0.1:8787"});
   std::string link = JsonString(json, "link");
   REQUIRE(link.rfind("http://127.0.0.1:8787/#invite=", 0) == 0);
   auto file = dosti::ReadFile(invite.path);
@@ -123,9 +123,9 @@ TEST_CASE("invite create with a relay prints the link a booth's browser joins fr
   CHECK(*carried == *file);  // the link is the file, nothing more
   // Plainly too; without a relay there is no link.
   TempFile plain, bare;
-  std::string text = admin.Ok({"invite", "create", "--role", "booth", "--office", "beijing",
-                               "--passphrase", "booth-passphrase", "--out", plain.path,
-                               "--relay", "http://127.0.0.1:8787"});
+  std::string text =
+      admin.Ok({"invite", "create", "--role", "booth", "--office", "beijing", "--passphrase",
+                "booth-passphrase", "--out", plain.path, "--relay", "http://127.0.0.1:8787"});
   CHECK(text.find("http://127.0.0.1:8787/#invite=") != std::string::npos);
   std::string none = admin.Ok({"--json", "invite", "create", "--role", "booth", "--office",
                                "beijing", "--passphrase", "booth-passphrase", "--out", bare.path});

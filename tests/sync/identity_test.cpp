@@ -66,8 +66,7 @@ TEST_CASE("An invite link carries the invite file in its fragment and reads back
   CHECK(Must(InviteFromText("https://booth.example/#lang=zh&invite=" + text + "&x=1")) == file);
 }
 
-TEST_CASE("Text that is not an invite is refused with words a booth can show",
-          "[sync][identity]") {
+TEST_CASE("Text that is not an invite is refused with words a booth can show", "[sync][identity]") {
   for (std::string bad : {"", "   ", "http://127.0.0.1:8787/", "http://relay/#lang=ur",
                           "http://relay/#xinvite=Zm9v", "not base64!", "Zg=="}) {
     INFO(bad);

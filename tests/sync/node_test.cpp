@@ -87,7 +87,8 @@ struct TwoOfficesAndABundle {
   Bytes bundle;
   explicit TwoOfficesAndABundle(int envelopes) {
     REQUIRE(InitCrypto());
-    beijing.node = std::move(*Node::Create(*beijing.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+    beijing.node =
+        std::move(*Node::Create(*beijing.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
     Node::InviteOptions o;
     o.role = Role::kOffice;
     o.office = Office::kIslamabad;
@@ -372,9 +373,10 @@ TEST_CASE("node: a cancel that comes as a bundle import ends leaves the session 
   TwoOfficesAndABundle t(5);
   Device& beijing = t.beijing;
   Device& islamabad = t.islamabad;
-  auto late = islamabad.node->ImportBundle(t.bundle, [&](int64_t done, int64_t total, std::string_view) {
-    if (done == total) islamabad.node->Interrupt();
-  });
+  auto late =
+      islamabad.node->ImportBundle(t.bundle, [&](int64_t done, int64_t total, std::string_view) {
+        if (done == total) islamabad.node->Interrupt();
+      });
   INFO((late ? std::string("imported") : late.error().message));
   // No statement is left running between calls (it would hold a read transaction and keep
   // the interrupt in force).

@@ -303,7 +303,8 @@ TEST_CASE("A device's changes wait until a relay took them and the status says w
   LocalRelay relay;
   ManualClock clock(SystemClock().NowMs());
   Device admin(clock, 11);
-  admin.node = std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  admin.node =
+      std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
   auto before = admin.node->Status();
   REQUIRE(before);
   CHECK(before->last_synced_ms == 0);
