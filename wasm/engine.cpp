@@ -217,8 +217,18 @@ void WriteStatus(Engine& e, Writer& w) {
   w.EndObject();
 }
 
-Result<void> CallOpen(Engine& e, const Element& args, std::string_view, Writer& w) {
-  if (e.session) return MakeError(ErrorCode::kAlreadyInitialised, "booth.already_open");
+// Closes whatever is open, in the order the lifetimes ask for (vfs.h, round.h, node.h).
+void Reset(Engine& e) {
+  e.round.reset();
+  e.node.reset();
+  e.session.reset();
+  e.keys.reset();
+  e.pool.reset();
+  e.slots.reset();
+  e.storage.clear();
+}
+
+Result<void> OpenStorage(Engine& e, const Element& args) {
   std::string storage = Text(args, "storage");
   e.key_passphrase = Text(args, "keyPassphrase");
   if (storage == "opfs") {
@@ -253,6 +263,16 @@ Result<void> CallOpen(Engine& e, const Element& args, std::string_view, Writer& 
     if (!node) return node.error();
     e.node = std::move(*node);
   }
+  return {};
+}
+
+// A failed open leaves nothing open (a wrong key passphrase may be tried again).
+Result<void> CallOpen(Engine& e, const Element& args, std::string_view, Writer& w) {
+  if (e.session) return MakeError(ErrorCode::kAlreadyInitialised, "booth.already_open");
+  if (auto opened = OpenStorage(e, args); !opened) {
+    Reset(e);
+    return opened.error();
+  }
   WriteStatus(e, w);
   return {};
 }
@@ -276,13 +296,7 @@ Result<void> CallJoin(Engine& e, const Element& args, std::string_view, Writer& 
 }
 
 Result<void> CallClose(Engine& e, const Element&, std::string_view, Writer& w) {
-  e.round.reset();
-  e.node.reset();
-  e.session.reset();
-  e.keys.reset();
-  e.pool.reset();
-  e.slots.reset();
-  e.storage.clear();
+  Reset(e);
   w.Null();
   return {};
 }

@@ -205,6 +205,10 @@ try {
   await check('closed and opened again, the pool gives back the device and its records', () => {
     const digest = value('digest');
     value('close');
+    // An open that fails (a pool of one slot cannot hold the database, its WAL and the keys)
+    // leaves nothing open: the next one succeeds.
+    refusal('open', { storage: 'idbfs', slots: 1 });
+    assert.equal(refusal('status').key, 'booth.not_open');
     const s = value('open', { storage: 'idbfs' });
     assert.equal(s.approved, true);
     assert.equal(value('digest'), digest);
