@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,6 +22,8 @@ if (!engineJs || !cliJs) {
 }
 const { dostiCall } = require(join(here, '..', 'engine-call.js'));
 const createDostiEngine = require(resolve(engineJs));
+// The language files the site carries beside the engine (wasm/CMakeLists.txt).
+const langDir = join(dirname(resolve(engineJs)), 'site', 'lang');
 
 const dir = mkdtempSync(join(tmpdir(), 'dosti-engine-test-'));
 const adminDb = join(dir, 'admin.db');
@@ -54,10 +56,12 @@ const value = (method, args, bytes) => {
   assert.equal(answer.ok, true, `${method}: ${answer.key} ${answer.message}`);
   return answer.value;
 };
+const refusals = [];
 const refusal = (method, args) => {
   const { answer } = call(method, args);
   assert.equal(answer.ok, false, `${method} should be refused`);
   assert.equal(answer.value, null);
+  refusals.push(answer);
   return answer;
 };
 
@@ -212,6 +216,19 @@ try {
     const s = value('open', { storage: 'idbfs' });
     assert.equal(s.approved, true);
     assert.equal(value('digest'), digest);
+  });
+  await check('the page\'s translate() says what the engine says, and in Chinese and Urdu too', async () => {
+    const { messageText } = await import(pathToFileURL(join(here, '..', 'engine-client.js')).href);
+    const lang = (code) => ({ lang: code, texts: JSON.parse(readFileSync(join(langDir, code + '.json'), 'utf8')) });
+    const en = lang('en');
+    assert.ok(refusals.length >= 10);
+    for (const answer of refusals) {
+      if (!answer.key) continue;
+      assert.equal(messageText(en, answer), answer.message, answer.key);
+    }
+    const otherTab = refusal('otherTab');
+    assert.match(messageText(lang('zh'), otherTab), /标签页/);
+    assert.match(messageText(lang('ur'), otherTab), /ٹیب/);
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });
