@@ -69,6 +69,11 @@ struct SessionOptions {
   // storage layer that flushes everything then makes it durable. A front end reports such a
   // save as "not saved durably", not as "not saved". The hook must not call the Session.
   std::function<Result<void>()> after_commit;
+  // The SQLite VFS to open the database through: "" for the platform's own files; the name of
+  // a dosti/vfs.h FilePool for the browser's storage. The database is then opened in exclusive
+  // locking mode (one connection owns it) and every COMMIT is flushed before the write call
+  // returns (synchronous=FULL).
+  std::string vfs;
 };
 
 // [SECTION] Lifetimes
