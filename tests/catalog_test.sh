@@ -18,9 +18,9 @@
 set -euo pipefail
 
 # The folders each rule covers; extend them as other folders are converted.
-KEY_FOLDERS="core sync desktop"
-LITERAL_FOLDERS="core/src core/demo desktop/cli/hints.cpp"
-NO_TEXT_FOLDERS="core sync desktop"
+KEY_FOLDERS="core sync desktop wasm"
+LITERAL_FOLDERS="core/src core/demo desktop/cli/hints.cpp desktop/app"
+NO_TEXT_FOLDERS="core sync desktop wasm"
 
 # Source files under the given folders (paths relative to the tree's root).
 sources() (

@@ -2,8 +2,8 @@
 // zh.json and ur.json, each {"key": "template"} with the English text wherever a language lacks
 // one, so a page translates a core or sync message (its key and arguments) exactly as the
 // native front ends do (core/src/catalog.cpp: same escapes, "{name}", "{0}", "{name:kind}").
-// The command line's and the relay's words (cli*.cat, relay*.cat) are left out, as in the
-// booth's engine. Usage: node core/catalog/lang-files.mjs OUTDIR [--all]
+// The command line's, the relay's and the desktop app's words (cli*.cat, relay*.cat,
+// desktop*.cat) are left out, as in the booth's engine. Usage: node core/catalog/lang-files.mjs OUTDIR [--all]
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +21,7 @@ const unescape = (t) => t.replace(/\\([ns\\])/g, (_, c) => (c === "n" ? "\n" : c
 
 const entries = new Map();  // key → {en, zh, ur}
 const files = readdirSync(here).filter((f) => f.endsWith(".cat")).sort()
-  .filter((f) => flag === "--all" || !/^(cli|relay)/.test(f));
+  .filter((f) => flag === "--all" || !/^(cli|relay|desktop)/.test(f));
 for (const file of files) {
   let key = null;
   for (const line of readFileSync(join(here, file), "utf8").split("\n")) {

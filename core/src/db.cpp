@@ -158,7 +158,7 @@ Value Stmt::Get(int i) const {
   }
 }
 
-Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
+bool Db::InitialiseSqlite() {
   // SQLite's allocation statistics take a global mutex around every malloc and free (Debian's
   // library is thread-safe and built without lookaside memory, so that is every row value).
   // Nothing here reads them. The setting is process-wide and only possible before SQLite
@@ -168,18 +168,22 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   // SQLITE_OMIT_AUTOINIT (cmake/wasm.cmake), where nothing else would call it.
   static const bool configured = [] {
     bool ok = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
-    ok = ok &&
-         sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes) == SQLITE_OK;
-    return sqlite3_initialize() == SQLITE_OK && ok;
+    const bool spill_set =
+        sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes) == SQLITE_OK;
+    return sqlite3_initialize() == SQLITE_OK && ok && spill_set;
   }();
-  (void)configured;
-  MakePrivate(path);
+  return configured;
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const std::string& vfs) {
+  (void)InitialiseSqlite();
+  if (vfs.empty()) MakePrivate(path);
   sqlite3* handle = nullptr;
   // NOMUTEX: a connection belongs to one Session, used by one thread at a time, so SQLite's
   // per-call mutexes (Debian builds it thread-safe) would only cost time.
   int rc = sqlite3_open_v2(path.c_str(), &handle,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+                           vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     std::string msg = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
     sqlite3_close(handle);
@@ -188,17 +192,26 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, 5000);
   auto db = std::unique_ptr<Db>(new Db(handle));
+  // A pool VFS has no shared memory: WAL works in exclusive locking mode only, which must be
+  // set before the first access (sqlite.org/wal.html, "Use of WAL Without Shared-Memory").
+  if (!vfs.empty()) {
+    if (auto r = db->Exec("PRAGMA locking_mode=EXCLUSIVE"); !r) return r.error();
+  }
   // WAL: readers never block the writer and a crash never loses a committed transaction.
   // synchronous=NORMAL is durable across application crashes in WAL mode; an OS crash can lose
   // the last commits but never corrupts the file (sqlite.org/pragma.html#pragma_synchronous).
+  // Through a pool VFS (the browser) FULL: the WAL is flushed at every COMMIT, so a save is
+  // durable when it is reported, whatever happens to the browser or the machine after it.
   // A file that is not a database fails here with a clear message.
   if (path != ":memory:") {
     if (auto r = db->Exec("PRAGMA journal_mode=WAL"); !r) return r.error();
   }
   // A 32 MiB page cache (the default is 2 MiB): reports scan whole tables.
-  if (auto r = db->Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                        "PRAGMA cache_size=-32768;");
+  if (auto r = db->Exec(vfs.empty() ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
       !r) {
+    return r.error();
+  }
+  if (auto r = db->Exec("PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;"); !r) {
     return r.error();
   }
   return db;

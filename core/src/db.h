@@ -84,7 +84,13 @@ class Db {
   // The file, and the -wal and -shm files SQLite makes beside it with the same mode, are
   // private to this OS user (0600): a new file is created so, an existing one of this user is
   // tightened to it (see core/README.md, "Private files").
-  static Result<std::unique_ptr<Db>> Open(const std::string& path);
+  // With `vfs` (a VFS registered by dosti/vfs.h's FilePool: the browser's storage), the file is
+  // opened through it in exclusive locking mode (that VFS has no shared memory: WAL then keeps
+  // its index in the heap) with synchronous=FULL, so that a COMMIT has been flushed (xSync)
+  // when it returns.
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, const std::string& vfs = {});
+  // sqlite3_initialize(), once per process, after the settings that must precede it.
+  static bool InitialiseSqlite();
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

@@ -18,8 +18,13 @@ Result<std::optional<std::string>> Replica::LocalGet(std::string_view space,
   (*st)->Reset().Bind(1, space).BindBlob(2, Blob(key));
   auto row = (*st)->Step();
   if (!row) return row.error();
-  if (!*row) return std::optional<std::string>{};
-  return std::optional<std::string>((*st)->Blob(0));
+  std::optional<std::string> value;
+  if (*row) value = (*st)->Blob(0);
+  // Reset now, not at the next use: a statement left stepping keeps a read transaction open
+  // and makes an interrupt that comes between calls stick (SQLite clears one only when no
+  // statement is running), so every later call would fail as cancelled.
+  (*st)->Reset();
+  return value;
 }
 
 Result<void> Replica::LocalPut(std::string_view space, std::string_view key,

@@ -291,6 +291,12 @@ Result<std::vector<Record>> Session::ListFollowUps(const FollowUpFilter& filter)
   Impl& m = *impl_;
   Date today = m.Today();
   std::string assignee = text::Trim(filter.assignee);
+  std::string enterprise;
+  if (!filter.enterprise_id.empty()) {
+    auto id = m.Resolve("enterprise", filter.enterprise_id);
+    if (!id) return id.error();
+    enterprise = *id;
+  }
   return m.store->Select(
       "SELECT f.*, e.name AS enterprise_name, (f.status = 'open' AND f.due_date < ?1) AS overdue,"
       "  s.category AS service_category, s.service_date AS service_date,"
@@ -300,9 +306,11 @@ Result<std::vector<Record>> Session::ListFollowUps(const FollowUpFilter& filter)
       "WHERE f.archived = 0 AND (?2 OR f.status = 'open') "
       "AND (NOT ?3 OR (f.status = 'open' AND f.due_date < ?1)) "
       "AND (?4 = '' OR lower(trim(f.assignee)) = lower(?4)) "
-      "AND (NOT ?5 OR (f.status = 'open' AND f.due_date < ?6)) ORDER BY f.due_date, f.id",
+      "AND (NOT ?5 OR (f.status = 'open' AND f.due_date < ?6)) "
+      "AND (?7 = '' OR f.enterprise_id IN (SELECT id FROM enterprise WHERE id = ?7 OR "
+      "canon_id = ?7)) ORDER BY f.due_date, f.id",
       FormatDate(today), int64_t{filter.include_done ? 1 : 0}, int64_t{filter.overdue_only ? 1 : 0},
-      assignee, int64_t{filter.this_week ? 1 : 0}, FormatDate(AddDays(today, 7)));
+      assignee, int64_t{filter.this_week ? 1 : 0}, FormatDate(AddDays(today, 7)), enterprise);
 }
 
 Message FollowUpNote(const Record& follow_up) {

@@ -300,7 +300,7 @@ Result<std::unique_ptr<Session>> Session::Open(const std::string& path, SessionO
   impl->clock = options.clock ? options.clock : &SystemClock();
   impl->random = options.random ? options.random : &SystemRandom();
   impl->after_commit = std::move(options.after_commit);
-  auto db = Db::Open(path);
+  auto db = Db::Open(path, options.vfs);
   if (!db) return db.error();
   impl->db = std::move(*db);
   // From the first commit on (the migrations below), so that the storage layer flushes them.
@@ -415,6 +415,12 @@ Result<void> Session::SetUser(std::string_view name) {
 Result<void> Session::Impl::AfterCommit() {
   Result<void> flushed;
   if (after_commit) flushed = after_commit();
+  // A replica's first changes bring the programme (AfterMerge). Merged rows reach their tables
+  // at the outermost COMMIT (the Store writes them then), so when the merge ran inside a larger
+  // transaction (the sync layer's, with its log entry) AfterMerge could not see them yet.
+  if (store && info.initialised && info.programme_id.empty()) {
+    if (auto loaded = LoadInfo(); !loaded && flushed) flushed = loaded.error();
+  }
   if (store && !observers.empty()) {
     ObservedChanges changes = store->TakeChanges();
     if (!changes.empty()) {

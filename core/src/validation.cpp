@@ -245,6 +245,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
+std::string IdentifierLabelKey(IdentifierType t) { return LabelKey(t); }
+
 std::string_view IdentifierTypeCode(IdentifierType t) {
   switch (t) {
     case IdentifierType::kCnUscc:

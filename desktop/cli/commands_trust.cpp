@@ -10,6 +10,7 @@
 #include "cli_internal.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/identity.h"
+#include "dosti/sync/json.h"
 #if DOSTI_WITH_NET
 #include "dosti/net/http_transport.h"
 #endif
@@ -117,44 +118,6 @@ void PrintReceived(Context& c, const sync::ReceiveReport& r) {
   if (r.awaiting_approval) c.out << Fmt("sync.awaiting_approval", c.lang, {r.code}) << '\n';
 }
 
-void WriteMessage(json::Writer& w, const Message& m) {
-  w.BeginObject().Key("key").String(m.key).Key("text").String(m.text).Key("args").BeginObject();
-  for (const auto& [name, value] : m.args) w.Key(name).String(value);
-  w.EndObject().EndObject();
-}
-
-void WriteReceived(json::Writer& w, const sync::ReceiveReport& r) {
-  w.Key("applied").Int(r.applied).Key("known").Int(r.known).Key("waiting").Int(r.waiting);
-  w.Key("stale").Int(r.stale).Key("rejected").Int(r.rejected).Key("changes").Int(r.changes);
-  w.Key("items").BeginArray();
-  for (const auto& item : r.items) {
-    static const char* names[] = {"applied", "known", "waiting", "stale", "rejected"};
-    if (item.status == sync::Received::Status::kApplied ||
-        item.status == sync::Received::Status::kKnown) {
-      continue;  // counted above; only what needs attention is listed
-    }
-    w.BeginObject().Key("what").String(item.what.text);
-    w.Key("status").String(names[static_cast<int>(item.status)]);
-    w.Key("reason").String(item.reason.text).Key("key").String(item.reason.key);
-    w.Key("code").Int(static_cast<int64_t>(item.code)).EndObject();
-  }
-  w.EndArray();
-  w.Key("held").BeginArray();
-  for (const HeldCommit& h : r.held) {
-    w.BeginObject().Key("device").String(h.device).Key("seq").Int(h.seq);
-    w.Key("reason").String(h.reason.text).Key("key").String(h.reason.key).EndObject();
-  }
-  w.EndArray();
-  w.Key("alarms").BeginArray();
-  for (const auto& a : r.alarms) {
-    w.BeginObject().Key("code").Int(static_cast<int64_t>(a.code));
-    w.Key("key").String(a.message.key).Key("message").String(a.message.text).EndObject();
-  }
-  w.EndArray();
-  w.Key("awaiting_approval").Bool(r.awaiting_approval);
-  w.Key("code").StringOrNull(r.code);
-}
-
 }  // namespace
 
 std::string KeyFileOf(const Context& c) { return InMemory(c) ? "(memory)" : c.db_path + ".key"; }
@@ -214,10 +177,13 @@ int CmdInviteCreate(Context& c) {
   if (auto w = WriteFileWhole(out, *file, true); !w) return Refuse(c, w.error());
   int64_t expires = (c.env.clock ? c.env.clock->NowMs() : SystemClock().NowMs()) +
                     int64_t{o.expires_days} * 86'400'000;
+  // A booth's browser joins from a link that carries the invite in its fragment (sync/README).
+  std::string link = o.relay_url.empty() ? "" : sync::InviteLink(o.relay_url, *file);
   if (c.json) {
     json::Writer w(true);
     w.BeginObject().Key("file").String(out).Key("role").String(c.Value("role"));
     w.Key("office").String(c.Value("office")).Key("expires").String(DateOf(expires));
+    w.Key("link").StringOrNull(link);
     w.EndObject();
     PrintJson(c, w);
     return 0;
@@ -225,6 +191,7 @@ int CmdInviteCreate(Context& c) {
   c.out << Fmt(o.role == sync::Role::kOffice ? "invite.written_office" : "invite.written_booth",
                c.lang, {CodeLabel("office", c.Value("office"), c.lang), out, DateOf(expires)})
         << '\n' << Fmt("invite.next", c.lang, {out}) << '\n';
+  if (!link.empty()) c.out << Fmt("invite.link", c.lang, {link}) << '\n';
   return 0;
 }
 
@@ -289,21 +256,6 @@ void PrintDevices(Context& c, const std::vector<sync::DeviceView>& devices) {
   t.Print(c.out);
 }
 
-void WriteDevices(json::Writer& w, const std::vector<sync::DeviceView>& devices) {
-  w.BeginArray();
-  for (const auto& d : devices) {
-    w.BeginObject().Key("id").String(d.id).Key("role").String(d.role);
-    w.Key("office").String(d.office).Key("status").String(d.status);
-    w.Key("expires").StringOrNull(d.expires_ms ? DateOf(d.expires_ms) : "");
-    w.Key("self").Bool(d.self);
-    w.Key("envelopes").Int(static_cast<int64_t>(d.applied));
-    if (d.status == "pending") w.Key("code").String(d.code);
-    if (d.status == "revoked") w.Key("cutoff").Int(static_cast<int64_t>(d.cutoff));
-    w.EndObject();
-  }
-  w.EndArray();
-}
-
 }  // namespace
 
 int CmdDeviceList(Context& c) {
@@ -311,7 +263,7 @@ int CmdDeviceList(Context& c) {
   auto devices = c.node->Devices();
   if (c.json) {
     json::Writer w(true);
-    WriteDevices(w, devices);
+    sync::WriteDevices(w, devices);
     PrintJson(c, w);
     return 0;
   }
@@ -383,7 +335,7 @@ int CmdRosterShow(Context& c) {
     w.BeginObject().Key("workspace").String(ToHex(t.workspace()));
     w.Key("version").Int(t.roster_version()).Key("roster_id").String(ToHex(t.roster_id()));
     w.Key("epoch").Int(c.node->epoch()).Key("devices");
-    WriteDevices(w, devices);
+    sync::WriteDevices(w, devices);
     w.Key("quarantine").BeginArray();
     for (const auto& q : *quarantine) {
       w.BeginObject().Key("envelope").String(q.id).Key("reason").String(q.reason.text);
@@ -448,10 +400,7 @@ int CmdBundleImport(Context& c) {
   bool failed = report->damaged || report->received.rejected > 0;
   if (c.json) {
     json::Writer w(true);
-    w.BeginObject().Key("exporter").String(report->exporter);
-    w.Key("damaged").Bool(report->damaged).Key("damage").StringOrNull(report->damage.text);
-    WriteReceived(w, report->received);
-    w.EndObject();
+    sync::WriteBundleReport(w, *report);
     PrintJson(c, w);
   } else {
     c.out << Fmt("bundle.from", c.lang, {report->exporter});
@@ -500,22 +449,9 @@ int CmdSync(Context& c) {
   auto report = (*transport)->Run(round);
   if (progressed) c.err << '\n';
   if (!report) return Refuse(c, report.error());
-  const sync::SyncProgress& p = report->totals;
   if (c.json) {
     json::Writer w(true);
-    w.BeginObject().Key("relay").String(report->relay).Key("registered").Bool(report->registered);
-    w.Key("pushed").Int(report->pushed);
-    w.Key("push_rejected").Int(static_cast<int64_t>(report->push_refused.size()));
-    w.Key("up_envelopes").Int(static_cast<int64_t>(p.envelopes_up));
-    w.Key("up_bytes").Int(static_cast<int64_t>(p.bytes_up));
-    w.Key("down_envelopes").Int(static_cast<int64_t>(p.envelopes_down));
-    w.Key("down_bytes").Int(static_cast<int64_t>(p.bytes_down));
-    w.Key("refused").BeginArray();
-    for (const Message& m : report->push_refused) WriteMessage(w, m);
-    for (const Message& m : report->control_refused) WriteMessage(w, m);
-    w.EndArray();
-    WriteReceived(w, report->received);
-    w.EndObject();
+    sync::WriteSyncReport(w, *report);
     PrintJson(c, w);
   } else {
     c.out << Fmt("sync.synced", c.lang, {report->relay, std::to_string(report->pushed)});

@@ -414,6 +414,19 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
         {"woff2", "font/woff2"},
     };
     for (const auto& [ext, mime] : types) impl->http->set_file_extension_and_mimetype_mapping(ext, mime);
+    // Every file goes out with the booth app's policy (README.md, "Static files"): scripts,
+    // workers, fetches and everything else from this origin only, no inline script, wasm
+    // allowed to compile ('wasm-unsafe-eval'); cross-origin isolation (COOP + COEP), which
+    // gives the engine's worker shared memory to hear a cancel during a long step; and no
+    // caching without asking (the service worker keeps the offline copy).
+    impl->http->set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Security-Policy", kWebContentPolicy);
+      res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+      res.set_header("Cross-Origin-Embedder-Policy", "require-corp");
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_header("Referrer-Policy", "no-referrer");
+      res.set_header("Cache-Control", "no-cache");
+    });
   }
   // httplib's own ceiling: an announced body over it is skipped by httplib itself (413). Each
   // route's own, lower limit is checked by ReadBody.

@@ -17,6 +17,14 @@ namespace dosti::relay {
 
 class Relay;
 
+// The Content-Security-Policy of every static file (--web): the booth app's own origin only,
+// no inline script, no plugins, no framing; WebAssembly may compile.
+inline constexpr const char* kWebContentPolicy =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
+    "connect-src 'self'; img-src 'self' data:; style-src 'self'; font-src 'self'; "
+    "manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'";
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;                 // 0: an ephemeral port (Bind() returns it)

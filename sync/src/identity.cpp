@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "dosti/base64.h"
 #include "dosti/file.h"
 #include "dosti/sync/keys.h"
 
@@ -65,6 +66,30 @@ class MemoryKeys final : public KeyStore {
   std::optional<Bytes> bytes_;
 };
 
+// The browser's key file: a file of the database's pool (dosti/vfs.h), never overwritten.
+class PoolKeyFile final : public KeyStore {
+ public:
+  PoolKeyFile(FilePool& pool, std::string name) : pool_(pool), name_(std::move(name)) {}
+
+  Result<std::optional<Bytes>> Load() override { return pool_.ReadFile(name_); }
+
+  Result<void> Create(std::string_view bytes) override {
+    auto created = pool_.CreateFile(name_, bytes);
+    if (!created && created.error().key == "storage.file_exists") {
+      return MakeError(ErrorCode::kAlreadyInitialised, "sync.keys_exist", {{"path", name_}});
+    }
+    return created;
+  }
+
+  Result<void> Remove() override { return pool_.RemoveFile(name_); }
+
+  std::string Where() const override { return name_; }
+
+ private:
+  FilePool& pool_;
+  std::string name_;
+};
+
 // Fresh keys stored first (a crash after this leaves keys and no node: the next attempt says
 // keys exist rather than silently making a second identity), then `make`; undone on failure.
 template <typename Make>
@@ -85,6 +110,39 @@ std::unique_ptr<KeyStore> KeyFileBeside(const std::string& db_path) {
 }
 
 std::unique_ptr<KeyStore> KeysInMemory() { return std::make_unique<MemoryKeys>(); }
+
+std::unique_ptr<KeyStore> KeyFileInPool(FilePool& pool, std::string name) {
+  return std::make_unique<PoolKeyFile>(pool, std::move(name));
+}
+
+std::string InviteLink(std::string_view relay_url, std::string_view invite_file) {
+  std::string link(relay_url);
+  while (!link.empty() && link.back() == '/') link.pop_back();
+  return link + "/#invite=" + Base64UrlEncode(invite_file);
+}
+
+Result<Bytes> InviteFromText(std::string_view text) {
+  constexpr std::string_view kField = "invite=";
+  std::string_view body = text;
+  if (auto hash = text.find('#'); hash != std::string_view::npos) {
+    // A link: the fragment's invite field, up to the next field ('&').
+    std::string_view fragment = text.substr(hash + 1);
+    std::size_t at = fragment.find(kField);
+    while (at != std::string_view::npos && at > 0 && fragment[at - 1] != '&') {
+      at = fragment.find(kField, at + 1);
+    }
+    if (at == std::string_view::npos) return MakeError(ErrorCode::kDamaged, "sync.invite_not_text");
+    body = fragment.substr(at + kField.size());
+    body = body.substr(0, body.find('&'));
+  }
+  std::string compact;
+  for (char c : body) {
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact.push_back(c);
+  }
+  auto bytes = Base64UrlDecode(compact);
+  if (!bytes || bytes->empty()) return MakeError(ErrorCode::kDamaged, "sync.invite_not_text");
+  return std::move(*bytes);
+}
 
 Result<std::unique_ptr<Node>> CreateWorkspace(Session& session, const DeviceSetup& setup,
                                               std::string_view office,

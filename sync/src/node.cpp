@@ -519,6 +519,45 @@ Result<void> Node::SetRelayCursor(std::string_view url, const RelayCursor& c) {
   return s_->replica.LocalPut(kSyncSpace, "relay_cursor", w.bytes());
 }
 
+// "synced": u64 BE the last own core commit a relay holds (sealed in envelopes it took) ‖
+// u64 BE the time the last round ended well.
+Result<Node::SyncStatus> Node::Status() {
+  State& s = *s_;
+  auto frontier = s.replica.GetFrontier();
+  if (!frontier) return frontier.error();
+  auto synced = s.replica.LocalGet(kSyncSpace, "synced");
+  if (!synced) return synced.error();
+  SyncStatus out;
+  uint64_t held = 0;
+  if (synced->has_value() && (*synced)->size() == 16) {
+    held = local::ReadBigEndian(std::string_view(**synced).substr(0, 8));
+    out.last_synced_ms =
+        static_cast<int64_t>(local::ReadBigEndian(std::string_view(**synced).substr(8)));
+  }
+  auto own = frontier->find(ToHex(s.device));
+  int64_t made = own == frontier->end() ? 0 : own->second;
+  out.pending_changes = std::max<int64_t>(0, made - static_cast<int64_t>(held));
+  return out;
+}
+
+Result<void> Node::NoteSynced(bool relay_has_all) {
+  State& s = *s_;
+  uint64_t held = 0;
+  auto before = s.replica.LocalGet(kSyncSpace, "synced");
+  if (!before) return before.error();
+  if (before->has_value() && (*before)->size() == 16) {
+    held = local::ReadBigEndian(std::string_view(**before).substr(0, 8));
+  }
+  if (relay_has_all) {
+    auto out = s.replica.LocalGet(kSyncSpace, "out_commit");
+    if (!out) return out.error();
+    if (out->has_value()) held = std::max(held, local::ReadBigEndian(**out));
+  }
+  return s.replica.LocalPut(
+      kSyncSpace, "synced",
+      local::BigEndian(held, 8) + local::BigEndian(static_cast<uint64_t>(s.Now()), 8));
+}
+
 int64_t Node::now_ms() const { return s_->Now(); }
 
 void Node::Interrupt() { s_->session.Interrupt(); }

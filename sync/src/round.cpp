@@ -419,6 +419,11 @@ struct SyncRound::State {
   void Finish() {
     if (auto r = node.SetRelayUrl(o.relay_url); !r) return Fail(r.error());
     if (auto r = node.SetRelayCursor(o.relay_url, cursor); !r) return Fail(r.error());
+    // The relay holds every envelope sealed so far unless it refused one (or this device,
+    // still pending, sealed none and pushed nothing).
+    if (auto r = node.NoteSynced(!node.pending() && report.push_refused.empty()); !r) {
+      return Fail(r.error());
+    }
     report.received.awaiting_approval = node.pending();
     report.received.code = node.verification_code();
     step = Step::kDone;

@@ -48,6 +48,29 @@ std::string Name(Session& s, const std::string& id) {
 
 }  // namespace
 
+TEST_CASE("A new replica whose first changes arrive inside a larger transaction can write at once",
+          "[core][replication]") {
+  // The sync layer applies each envelope's changeset inside Session::Atomically (with its log
+  // entry); the replica must know the programme as soon as that transaction commits, not only
+  // after the next changeset or a reopen (the booth's browser keeps one Session open).
+  Workspace a;
+  Peer b(3, "beijing");
+  auto frontier = dosti::Replica(*b.session).GetFrontier();
+  REQUIRE(frontier);
+  auto changesets = dosti::Replica(*a.session).ChangesetsFor(*frontier);
+  REQUIRE(changesets);
+  REQUIRE(b->Atomically([&]() -> Result<void> {
+    for (const std::string& cs : *changesets) {
+      auto applied = dosti::Replica(*b.session).ApplyChangeset(cs);
+      if (!applied) return applied.error();
+    }
+    return {};
+  }));
+  CHECK(b->Info()->programme_id == a->Info()->programme_id);
+  CHECK(b->RequireWorkspace());
+  CHECK(b->AddEnterprise({{"country", std::string("CN")}, {"name", std::string("At once Ltd")}}));
+}
+
 TEST_CASE("A new replica receives the workspace and ends with the same digest",
           "[core][replication]") {
   Workspace a;

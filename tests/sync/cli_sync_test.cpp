@@ -14,7 +14,9 @@
 #include "cli.h"
 #include "cli/cli_fixture.h"
 #include "core/session_fixture.h"
+#include "dosti/file.h"
 #include "dosti/platform.h"
+#include "dosti/sync/identity.h"
 
 namespace {
 
@@ -102,6 +104,33 @@ void JoinAndApprove(Device& admin, Device& device, const std::string& invite,
 }
 
 }  // namespace
+
+TEST_CASE("invite create with a relay prints the link a booth's browser joins from",
+          "[sync][cli][native]") {
+  const int64_t t0 = dosti::testing::MsAt({2024, 6, 15});
+  Device admin(t0);
+  admin.Ok({"init", "--office", "beijing"});
+  TempFile invite;
+  std::string json = admin.Ok({"--json", "invite", "create", "--role", "booth", "--office",
+                               "beijing", "--passphrase", "booth-passphrase", "--out", invite.path,
+                               "--relay", "http://127.0.0.1:8787"});
+  std::string link = JsonString(json, "link");
+  REQUIRE(link.rfind("http://127.0.0.1:8787/#invite=", 0) == 0);
+  auto file = dosti::ReadFile(invite.path);
+  REQUIRE(file);
+  auto carried = dosti::sync::InviteFromText(link);
+  REQUIRE(carried);
+  CHECK(*carried == *file);  // the link is the file, nothing more
+  // Plainly too; without a relay there is no link.
+  TempFile plain, bare;
+  std::string text =
+      admin.Ok({"invite", "create", "--role", "booth", "--office", "beijing", "--passphrase",
+                "booth-passphrase", "--out", plain.path, "--relay", "http://127.0.0.1:8787"});
+  CHECK(text.find("http://127.0.0.1:8787/#invite=") != std::string::npos);
+  std::string none = admin.Ok({"--json", "invite", "create", "--role", "booth", "--office",
+                               "beijing", "--passphrase", "booth-passphrase", "--out", bare.path});
+  CHECK(none.find("\"link\": null") != std::string::npos);
+}
 
 TEST_CASE("An invite used after it expired is refused at join and leaves no database or key",
           "[sync][cli][native]") {

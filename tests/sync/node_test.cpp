@@ -6,6 +6,8 @@
 #include <random>
 
 #include "core/session_fixture.h"
+#include "session_impl.h"
+#include <sqlite3.h>
 #include "dosti/replica.h"
 #include "dosti/replication.h"
 #include "dosti/sync/envelope.h"
@@ -76,6 +78,28 @@ std::string AddEnterprise(Device& d, const std::string& name) {
   REQUIRE(saved);
   return saved->id;
 }
+
+// Beijing's admin and an approved Islamabad office, and a bundle of Beijing's holding at least
+// `envelopes` changes envelopes (one enterprise each, sealed one by one).
+struct TwoOfficesAndABundle {
+  ManualClock clock{testing::MsAt({2024, 6, 15})};
+  Device beijing{clock, 1}, islamabad{clock, 2};
+  Bytes bundle;
+  explicit TwoOfficesAndABundle(int envelopes) {
+    REQUIRE(InitCrypto());
+    beijing.node =
+        std::move(*Node::Create(*beijing.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+    Node::InviteOptions o;
+    o.role = Role::kOffice;
+    o.office = Office::kIslamabad;
+    JoinApproved(beijing, islamabad, *beijing.node->CreateInvite(o, "passphrase!"), "passphrase!");
+    for (int i = 0; i < envelopes; ++i) {
+      AddEnterprise(beijing, "公司 " + std::to_string(i));
+      REQUIRE(beijing.node->SealOutgoing());
+    }
+    bundle = beijing.Export();
+  }
+};
 
 }  // namespace
 
@@ -342,22 +366,41 @@ TEST_CASE("node: envelopes of a revoked device that reached an office first are 
   CHECK(beijing.Digest() == islamabad.Digest());
 }
 
+TEST_CASE("node: a cancel that comes as a bundle import ends leaves the session usable",
+          "[sync][node]") {
+  // A page's cancel reaches the engine a little late: at the last progress report, or after
+  // the call returned. Whatever the call answers, the next calls must not be cancelled too.
+  TwoOfficesAndABundle t(5);
+  Device& beijing = t.beijing;
+  Device& islamabad = t.islamabad;
+  auto late =
+      islamabad.node->ImportBundle(t.bundle, [&](int64_t done, int64_t total, std::string_view) {
+        if (done == total) islamabad.node->Interrupt();
+      });
+  INFO((late ? std::string("imported") : late.error().message));
+  // No statement is left running between calls (it would hold a read transaction and keep
+  // the interrupt in force).
+  sqlite3* h = islamabad.session->impl().db->handle();
+  for (sqlite3_stmt* p = sqlite3_next_stmt(h, nullptr); p; p = sqlite3_next_stmt(h, p)) {
+    INFO(sqlite3_sql(p));
+    CHECK_FALSE(sqlite3_stmt_busy(p));
+  }
+  CHECK(islamabad->Digest());
+  CHECK(islamabad->ListConflicts());
+  islamabad.node->Interrupt();  // after the call: no call in progress, nothing happens
+  CHECK(islamabad->Digest());
+  auto again = islamabad.node->ImportBundle(t.bundle);
+  REQUIRE(again);
+  beijing.Import(islamabad.Export());
+  CHECK(beijing.Digest() == islamabad.Digest());
+}
+
 TEST_CASE("node: a bundle import reports progress and stops when interrupted, keeping what it took",
           "[sync][node]") {
-  REQUIRE(InitCrypto());
-  ManualClock clock(testing::MsAt({2024, 6, 15}));
-  Device beijing(clock, 1), islamabad(clock, 2);
-  beijing.node = std::move(*Node::Create(*beijing.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
-  Node::InviteOptions o;
-  o.role = Role::kOffice;
-  o.office = Office::kIslamabad;
-  JoinApproved(beijing, islamabad, *beijing.node->CreateInvite(o, "passphrase!"), "passphrase!");
-  for (int i = 0; i < 40; ++i) {
-    // One envelope per commit batch: seal after each so the bundle holds many envelopes.
-    AddEnterprise(beijing, "公司 " + std::to_string(i));
-    REQUIRE(beijing.node->SealOutgoing());
-  }
-  Bytes bundle = beijing.Export();
+  TwoOfficesAndABundle t(40);
+  Device& beijing = t.beijing;
+  Device& islamabad = t.islamabad;
+  const Bytes& bundle = t.bundle;
   std::vector<int64_t> seen;
   auto stopped = islamabad.node->ImportBundle(bundle, [&](int64_t done, int64_t total, std::string_view what) {
     CHECK(what == "receiving");

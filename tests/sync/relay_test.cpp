@@ -919,6 +919,20 @@ TEST_CASE("Static files are served with their types, and nothing outside the web
     CHECK(Contains(res->get_header_value("Content-Type"), type));
   }
   CHECK(raw.Get("/core.wasm")->body.size() == 8);
+  // Every file carries the booth app's policy: same origin only, no inline script, wasm may
+  // compile; cross-origin isolated (the engine's worker gets shared memory for cancels).
+  for (const char* path : {"/", "/app.js", "/core.wasm"}) {
+    INFO(path);
+    auto res = raw.Get(path);
+    REQUIRE(res);
+    std::string csp = res->get_header_value("Content-Security-Policy");
+    CHECK(Contains(csp, "default-src 'self'"));
+    CHECK(Contains(csp, "script-src 'self' 'wasm-unsafe-eval'"));
+    CHECK_FALSE(Contains(csp, "unsafe-inline"));
+    CHECK(res->get_header_value("Cross-Origin-Opener-Policy") == "same-origin");
+    CHECK(res->get_header_value("Cross-Origin-Embedder-Policy") == "require-corp");
+    CHECK(res->get_header_value("X-Content-Type-Options") == "nosniff");
+  }
   for (const char* path : {"/../secret.txt", "/icons/../../secret.txt", "/%2e%2e/secret.txt",
                            "/icons", "/icons/", "/missing.js"}) {
     INFO(path);

@@ -297,4 +297,45 @@ TEST_CASE("A sync round reports what the relay refused and stops on a malformed 
   CHECK(done.report->push_refused.empty());
 }
 
+TEST_CASE("A device's changes wait until a relay took them and the status says when it last synced",
+          "[sync][round][native]") {
+  REQUIRE(InitCrypto());
+  LocalRelay relay;
+  ManualClock clock(SystemClock().NowMs());
+  Device admin(clock, 11);
+  admin.node =
+      std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  auto before = admin.node->Status();
+  REQUIRE(before);
+  CHECK(before->last_synced_ms == 0);
+  int64_t made = before->pending_changes;  // the workspace's own first commits
+  CHECK(made >= 1);
+  Add(admin, "等待公司");
+  Add(admin, "Waiting Traders");
+  CHECK(admin.node->Status()->pending_changes == made + 2);
+
+  clock.Advance(1000);
+  auto round = Drive(*admin.node, relay.url);
+  REQUIRE(round.report);
+  auto after = admin.node->Status();
+  REQUIRE(after);
+  CHECK(after->pending_changes == 0);
+  CHECK(after->last_synced_ms == clock.NowMs());
+
+  // A save after the round waits again; a round the relay cannot be reached for keeps it
+  // waiting and the last good round's time.
+  Add(admin, "Later Ltd");
+  CHECK(admin.node->Status()->pending_changes == 1);
+  int64_t synced_at = clock.NowMs();
+  clock.Advance(1000);
+  auto down = Drive(*admin.node, relay.url, [](const HttpRequest&, HttpResponse& r) {
+    r = HttpResponse{};
+    r.failure = "connection refused";
+    return true;
+  });
+  CHECK_FALSE(down.report);
+  CHECK(admin.node->Status()->pending_changes == 1);
+  CHECK(admin.node->Status()->last_synced_ms == synced_at);
+}
+
 #endif

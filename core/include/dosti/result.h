@@ -38,6 +38,7 @@ enum class ErrorCode : int32_t {
   kStorage = 300,          // SQLite reported an error
   kIo = 301,               // a file could not be read or written
   kSchemaTooNew = 302,     // the database was written by a newer Dosti
+  kInUse = 303,            // the database is open elsewhere (a booth's other browser tab)
   kInternal = 399,
   // 4xx: sync (sync/README.md): input from other devices, the relay or a file is refused.
   kUnauthentic = 400,      // a signature, MAC or hash does not match: tampered or forged

@@ -69,6 +69,11 @@ struct SessionOptions {
   // storage layer that flushes everything then makes it durable. A front end reports such a
   // save as "not saved durably", not as "not saved". The hook must not call the Session.
   std::function<Result<void>()> after_commit;
+  // The SQLite VFS to open the database through: "" for the platform's own files; the name of
+  // a dosti/vfs.h FilePool for the browser's storage. The database is then opened in exclusive
+  // locking mode (one connection owns it) and every COMMIT is flushed before the write call
+  // returns (synchronous=FULL).
+  std::string vfs;
 };
 
 // [SECTION] Lifetimes
@@ -209,6 +214,9 @@ struct FollowUpFilter {
   // Only open ones due within the next seven days (today … today + 6), the overdue included:
   // the week's work (DOMAIN.md workflow 6).
   bool this_week = false;
+  // Only those about this enterprise (an id or a unique prefix) or a record merged into it;
+  // "" for every enterprise's. kNotFound, kAmbiguous as for ResolveId.
+  std::string enterprise_id;
 };
 
 // What the booth's quick service note takes when not told otherwise (DOMAIN.md workflow 2).
@@ -235,6 +243,11 @@ struct ParticipationSaved : Saved {
 // row's columns service_category, service_date, service_summary) that each front end renders
 // in its reader's language (Translate). A row without either gives an empty text.
 Message FollowUpNote(const Record& follow_up);
+
+// The name of an enterprise for a reader of `lang`: name_zh for zh, name_ur for ur, name_en for
+// en when the record has one, else its legal name (`name`). Takes a row of GetEnterprise,
+// ListEnterprises or QueryEnterprises.
+std::string EnterpriseNameIn(const Record& enterprise, std::string_view lang);
 
 // Progress callback for long work (import, demo seed): done, total, what.
 using Progress = std::function<void(int64_t done, int64_t total, std::string_view what)>;
@@ -469,6 +482,16 @@ class Session {
   // appear. The demo data generator is in dosti/demo.h (library dosti_demo).
   Result<std::vector<std::string>> ExportCsv(const std::string& dir,
                                              const Progress& progress = {});
+
+  // [SECTION] Text shown
+  // Every code point of the free text that the records hold and front ends show: enterprises'
+  // names (all four), short names, cities and addresses; contacts' names and positions; service
+  // summaries and lead staff; follow-ups' assignees and notes; stage reasons; matchmaking notes
+  // and reasons; events' names and cities; staff, offices, programmes and devices. Archived and
+  // merged records included. Sorted, each once. A desktop font atlas bakes exactly these
+  // (DOMAIN.md, i18n facts: the "common" Chinese set misses everyday name characters). It
+  // reads every such row: on a large database, call it from a worker's Session.
+  Result<std::u32string> CharactersInUse();
 
   // [SECTION] Duplicates
   // Pairs of live enterprises sharing an identifier, a normalised name, or a contact's mobile,

@@ -30,6 +30,9 @@ enum class IdentifierCheck { kValid, kChecksumWarning, kFormatOnly };
 // "CN_USCC", "CN_LEGACY_REGNO", "PK_SECP", "PK_NTN", "PK_NTN_CNIC", "OTHER" and back.
 std::string_view IdentifierTypeCode(IdentifierType t);
 std::optional<IdentifierType> ParseIdentifierType(std::string_view code);
+// The catalog key of the type's name ("identifier.label.uscc", ... "identifier.label.identifier"
+// for kOther), which messages nest and front ends show as a label.
+std::string IdentifierLabelKey(IdentifierType t);
 // "valid", "checksum_warning", "format_only".
 std::string_view IdentifierCheckCode(IdentifierCheck c);
 

@@ -16,6 +16,7 @@
 #include "dosti/result.h"
 #include "dosti/session.h"
 #include "dosti/sync/node.h"
+#include "dosti/vfs.h"
 
 namespace dosti::sync {
 
@@ -39,6 +40,19 @@ class KeyStore {
 std::unique_ptr<KeyStore> KeyFileBeside(const std::string& db_path);
 // Keys kept in memory only (tests, ":memory:" databases).
 std::unique_ptr<KeyStore> KeysInMemory();
+// The browser's: file `name` ("dosti.db.key") in the FilePool that holds the database
+// (dosti/vfs.h), written once and flushed before Create returns. The pool outlives the store.
+std::unique_ptr<KeyStore> KeyFileInPool(FilePool& pool, std::string name);
+
+// An invite as a link: `relay_url` + "/#invite=" + the invite file in unpadded base64url
+// (dosti/base64.h). The invite rides in the URL's fragment, which a browser never sends to the
+// server, so it stays out of the relay's logs.
+std::string InviteLink(std::string_view relay_url, std::string_view invite_file);
+// The invite file in what a person pastes or opens: such a link (any text whose fragment
+// holds "invite=..."), or the base64url text alone; spaces and line breaks are ignored.
+// kDamaged ("sync.invite_not_text") when it is neither; whether the bytes are a valid invite is
+// JoinWorkspace's to judge.
+Result<Bytes> InviteFromText(std::string_view text);
 
 struct DeviceSetup {
   KeyStore* keys = nullptr;       // required

@@ -143,6 +143,18 @@ class Node {
   };
   RelayCursor relay_cursor(std::string_view url);
   Result<void> SetRelayCursor(std::string_view url, const RelayCursor& cursor);
+  // Where this device stands for its user ("last synced, N changes waiting", DOMAIN.md
+  // workflow 8). A change is one of this device's commits (one save: a captured enterprise
+  // with its contact is one when saved together); it waits until a relay took the envelope
+  // carrying it. Bundles do not count as synced: nothing says the file arrived.
+  struct SyncStatus {
+    int64_t pending_changes = 0;  // this device's commits no relay is known to hold
+    int64_t last_synced_ms = 0;   // when a round with a relay last ended well; 0: never
+  };
+  Result<SyncStatus> Status();
+  // SyncRound calls it when a round ends well: the time, and, when `relay_has_all`, that the
+  // relay now holds every envelope this device has sealed.
+  Result<void> NoteSynced(bool relay_has_all);
   // This device's clock (milliseconds since 1970).
   int64_t now_ms() const;
   // Any thread: stops a Receive or ImportBundle in progress before its next envelope
