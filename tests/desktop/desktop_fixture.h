@@ -23,25 +23,7 @@
 
 namespace dosti::testing {
 
-// A fresh folder under $TMPDIR (or /tmp), removed with its files afterwards.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/dosti-desktop-test.XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    if (mkdtemp(buf.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = buf.data();
-  }
-  ~TempDir() {
-    std::string cmd = "rm -rf '" + path + "'";
-    if (std::system(cmd.c_str()) != 0) {
-      // Leaving a temporary folder behind fails no test.
-    }
-  }
-  std::string File(const std::string& name) const { return path + "/" + name; }
-};
+// TempDir: core/session_fixture.h.
 
 // A workspace of the Beijing office with `enterprises` demo enterprises (seed 1, as
 // scripts/run makes it) in a database file at `path`.
