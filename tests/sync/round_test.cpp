@@ -67,6 +67,12 @@ struct Device {
     REQUIRE(s);
     session = std::move(*s);
   }
+  // Makes this device the admin of a new workspace (Beijing, programme DH).
+  void CreateWorkspace() {
+    auto n = Node::Create(*session, DeviceKeys::Generate(), "beijing", "DH", clock);
+    REQUIRE(n);
+    node = std::move(*n);
+  }
 };
 
 // A response replaced on its way back to the round: return true when `r` was changed.
@@ -113,7 +119,7 @@ TEST_CASE("A sync round: a pending device posts its join and stops, approved, it
   LocalRelay relay;
   ManualClock clock(SystemClock().NowMs());  // the relay judges expiry by the real time
   Device admin(clock, 1), office(clock, 2);
-  admin.node = std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  admin.CreateWorkspace();
   std::string shared = Add(admin, "共享公司");
   Node::InviteOptions io;
   io.role = Role::kOffice;
@@ -172,7 +178,7 @@ TEST_CASE("A sync round retries a failing relay with a growing delay, and says w
   LocalRelay relay;
   ManualClock clock(SystemClock().NowMs());  // the relay judges expiry by the real time
   Device admin(clock, 1);
-  admin.node = std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  admin.CreateWorkspace();
   Add(admin, "公司");
 
   // Two 503s and a broken connection on the first push, then the relay's real answer.
@@ -212,7 +218,7 @@ TEST_CASE("A sync round signs in again when its session is refused, and can be c
   LocalRelay relay;
   ManualClock clock(SystemClock().NowMs());  // the relay judges expiry by the real time
   Device admin(clock, 1);
-  admin.node = std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  admin.CreateWorkspace();
   Add(admin, "公司");
 
   // The relay "restarted" (tokens forgotten) just before the push: 401, sign-in, push again.
@@ -250,7 +256,7 @@ TEST_CASE("A sync round reports what the relay refused and stops on a malformed 
   LocalRelay relay;
   ManualClock clock(SystemClock().NowMs());  // the relay judges expiry by the real time
   Device admin(clock, 1);
-  admin.node = std::move(*Node::Create(*admin.session, DeviceKeys::Generate(), "beijing", "DH", &clock));
+  admin.CreateWorkspace();
   Add(admin, "公司");
   auto answer = [](std::string_view path_part, std::string body) {
     return [path_part, body](const HttpRequest& q, HttpResponse& r) {
