@@ -13,6 +13,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${DOSTI_BUILD_DIR:-$root/build/native-debug}
 cli=${DOSTI_CLI:-$build/desktop/cli/dosti}
 app=$build/desktop/app/dosti-desktop
+# Under AddressSanitizer (the native-asan preset) Mesa's software driver, swrast_dri.so, leaks
+# 240 bytes and is unloaded before LeakSanitizer reports, so no suppression can name it: the
+# app runs here without the leak check. The headless desktop tests check its code for leaks
+# (tests/RELIABILITY.md, "Sanitizers").
+if [ -n "${ASAN_OPTIONS:-}" ]; then export ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0"; fi
 say() { echo "desktop_smoke_test: $*"; }
 if ! command -v xvfb-run >/dev/null 2>&1; then
   say "SKIPPED: xvfb-run is missing (scripts/setup installs the Debian package xvfb)"

@@ -59,12 +59,14 @@ SigningKeys SigningKeys::Generate() {
 }
 
 SigningKeys SigningKeys::FromSeed(std::string_view seed32) {
+  if (seed32.size() != crypto_sign_SEEDBYTES) return {};
   SigningKeys k{Bytes(crypto_sign_PUBLICKEYBYTES, '\0'), Bytes(crypto_sign_SECRETKEYBYTES, '\0')};
   crypto_sign_seed_keypair(U(k.pk), U(k.sk), U(seed32));
   return k;
 }
 
 Bytes Sign(std::string_view sk, std::string_view message) {
+  if (sk.size() != crypto_sign_SECRETKEYBYTES) return {};
   Bytes sig(crypto_sign_BYTES, '\0');
   crypto_sign_detached(U(sig), nullptr, U(message), message.size(), U(sk));
   return sig;
@@ -84,19 +86,24 @@ BoxKeys BoxKeys::Generate() {
 }
 
 BoxKeys BoxKeys::FromSecret(std::string_view sk32) {
+  if (sk32.size() != crypto_box_SECRETKEYBYTES) return {};
   BoxKeys k{Bytes(crypto_box_PUBLICKEYBYTES, '\0'), Bytes(sk32)};
   crypto_scalarmult_base(U(k.pk), U(k.sk));
   return k;
 }
 
 Bytes SealTo(std::string_view x_pk, std::string_view message) {
+  if (x_pk.size() != crypto_box_PUBLICKEYBYTES) return {};
   Bytes out(message.size() + crypto_box_SEALBYTES, '\0');
   crypto_box_seal(U(out), U(message), message.size(), U(x_pk));
   return out;
 }
 
 std::optional<Bytes> OpenSealed(const BoxKeys& keys, std::string_view sealed) {
-  if (sealed.size() < crypto_box_SEALBYTES) return std::nullopt;
+  if (sealed.size() < crypto_box_SEALBYTES || keys.pk.size() != crypto_box_PUBLICKEYBYTES ||
+      keys.sk.size() != crypto_box_SECRETKEYBYTES) {
+    return std::nullopt;
+  }
   Bytes out(sealed.size() - crypto_box_SEALBYTES, '\0');
   if (crypto_box_seal_open(U(out), U(sealed), sealed.size(), U(keys.pk), U(keys.sk)) != 0) {
     return std::nullopt;

@@ -119,6 +119,31 @@ TEST_CASE("Base-point multiples agree with libsodium's variable-base multiplicat
   }
 }
 
+TEST_CASE("Keys of the wrong size give empty keys, signatures and boxes, never a read past them",
+          "[sync][crypto]") {
+  // Found by AddressSanitizer: Sign with a default-constructed SigningKeys (an empty sk) read
+  // 64 bytes of a string's inline buffer and signed them (tests/RELIABILITY.md).
+  RequireCrypto();
+  SigningKeys none;
+  CHECK(Sign(none.sk, "join").empty());
+  CHECK(Sign(Filled(63, 1), "join").empty());
+  CHECK(Sign(Filled(65, 1), "join").empty());
+  CHECK(!Verify(SigningKeys::FromSeed(Filled(32, 1)).pk, "join", Sign(none.sk, "join")));
+  CHECK(SigningKeys::FromSeed(Filled(31, 1)).sk.empty());
+  CHECK(SigningKeys::FromSeed(Filled(31, 1)).pk.empty());
+  CHECK(SigningKeys::FromSeed("").sk.empty());
+  CHECK(BoxKeys::FromSecret(Filled(33, 1)).pk.empty());
+  CHECK(BoxKeys::FromSecret("").sk.empty());
+  BoxKeys to = BoxKeys::FromSecret(Filled(32, 0x81));
+  CHECK(SealTo(to.pk.substr(0, 31), "secret").empty());
+  CHECK(SealTo("", "secret").empty());
+  Bytes sealed = SealTo(to.pk, "secret");
+  CHECK(!OpenSealed(BoxKeys{to.pk, to.sk.substr(0, 31)}, sealed));
+  CHECK(!OpenSealed(BoxKeys{to.pk.substr(0, 31), to.sk}, sealed));
+  CHECK(!OpenSealed(BoxKeys{}, sealed));
+  CHECK(OpenSealed(to, sealed) == Bytes("secret"));
+}
+
 TEST_CASE("Ed25519: a changed message, signature or key does not verify", "[sync][crypto]") {
   RequireCrypto();
   SigningKeys a = SigningKeys::FromSeed(Filled(32, 7));

@@ -418,7 +418,7 @@ TEST_CASE("Abuse: a join for an unknown invite is refused, not parked, in order 
   CHECK(Count(early->body, "added") == 0);
   CHECK(Contains(early->body, "send the roster history first"));
   // A join for an invite nobody made, from a stranger with a key of its own.
-  sync::SigningKeys own;
+  sync::SigningKeys own = sync::SigningKeys::Generate();
   auto forged = Http(kLocal, r.port, "POST", w.base + "/control",
                      Framed({w.Join(Dev(), Bytes(sync::kIdBytes, '\x62'), own)}));
   REQUIRE(forged);

@@ -29,7 +29,9 @@ Bytes Hash(std::string_view domain, std::initializer_list<std::string_view> part
 Bytes KeyedHash(std::string_view key, std::string_view domain,
                 std::initializer_list<std::string_view> parts);
 
-// Ed25519 (crypto_sign_detached: pure Ed25519, never the ph variant).
+// Ed25519 (crypto_sign_detached: pure Ed25519, never the ph variant). A seed or secret key of
+// the wrong size gives empty keys or an empty signature (which verifies nowhere); nothing here
+// reads past the bytes it is given.
 struct SigningKeys {
   Bytes pk;  // 32
   Bytes sk;  // 64 (seed ‖ pk)
@@ -39,7 +41,8 @@ struct SigningKeys {
 Bytes Sign(std::string_view sk, std::string_view message);  // 64 bytes
 bool Verify(std::string_view pk, std::string_view message, std::string_view signature);
 
-// X25519 for sealed boxes (a separate key pair: never converted from Ed25519).
+// X25519 for sealed boxes (a separate key pair: never converted from Ed25519). Keys of the
+// wrong size: FromSecret gives empty keys, SealTo an empty box, OpenSealed nullopt.
 struct BoxKeys {
   Bytes pk;  // 32
   Bytes sk;  // 32
