@@ -70,17 +70,19 @@ async function persist() {
 
 // [SECTION] Starting: the lock, the storage, the engine
 
+// A page that is reloading still has its old worker for a moment, holding the lock: the new
+// worker waits for it up to LOCK_WAIT_MS before it says another tab has the database.
+const LOCK_WAIT_MS = 2000;
 function holdLock() {
   if (!self.navigator.locks) return Promise.resolve(true);  // no Web Locks: nothing to share
   return new Promise((resolve) => {
-    self.navigator.locks.request(LOCK, { ifAvailable: true }, (lock) => {
-      if (!lock) {
-        resolve(false);
-        return undefined;
-      }
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), LOCK_WAIT_MS);
+    self.navigator.locks.request(LOCK, { signal: timeout.signal }, () => {
+      clearTimeout(timer);
       resolve(true);
       return new Promise(() => {});  // held until the worker ends
-    });
+    }).catch(() => resolve(false));  // aborted: another tab holds it
   });
 }
 

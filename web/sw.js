@@ -33,10 +33,10 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== location.origin) return;
-  // A page of the app (the booth opened at "/", "/index.html", "/?…" or from an invite link)
-  // is the app's index.html.
+  // The app's page, however it was opened ("/", "/?…", or an invite link "/#invite=…": the
+  // fragment never reaches here), is its index.html.
   let path = url.pathname;
-  if (request.mode === 'navigate' && (path === new URL(APP).pathname || path.endsWith('/index.html'))) {
+  if (request.mode === 'navigate' && path === new URL(APP).pathname) {
     path = new URL('index.html', APP).pathname;
   }
   const key = new URL(path, url.origin).href;

@@ -3,9 +3,12 @@
 // switches only when asked (a capture half typed is never thrown away by a reload).
 export function watchForUpdates(offer) {
   if (!('serviceWorker' in navigator)) return;
+  // Reloads only for the update the reader asked for: the first install also changes the
+  // controller (clients.claim), and that must not reload a page that is working.
+  let asked = false;
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (reloading) return;
+    if (!asked || reloading) return;
     reloading = true;
     location.reload();
   });
@@ -13,7 +16,10 @@ export function watchForUpdates(offer) {
     const waiting = (worker) => {
       // Only an update: the first install has no version to replace.
       if (worker && navigator.serviceWorker.controller) {
-        offer(() => worker.postMessage({ type: 'skip-waiting' }));
+        offer(() => {
+          asked = true;
+          worker.postMessage({ type: 'skip-waiting' });
+        });
       }
     };
     if (registration.waiting) waiting(registration.waiting);

@@ -76,13 +76,14 @@ async function capture(page, { country, name, identifier = '', contact = '', mob
   await page.locator('[data-testid="saved-toast"]', { hasText: name }).waitFor();
 }
 
-// The search screen's results for `query`: their texts.
+// The search screen's results for `query`: their texts, once one names `expect`.
 async function search(page, query, expect) {
   await id(page, 'nav-search').click();
   await id(page, 'search-input').fill(query);
-  if (expect) await page.locator('[data-testid="search-result"]', { hasText: expect }).first().waitFor();
+  if (expect) await result(page, expect).waitFor();
   return id(page, 'search-result').allTextContents();
 }
+const result = (page, name) => page.locator('[data-testid="search-result"]', { hasText: name }).first();
 
 async function pending(page) {
   await id(page, 'nav-sync').click();
@@ -167,9 +168,10 @@ try {
     await capture(page, { country: 'PK', name: 'Sialkot Surgical Works', contact: 'Bilal Ahmed',
                           mobile: '0321 7654321', consent: true });
     await search(page, '华强', '深圳华强电子有限公司');
-    await id(page, 'search-result').first().click();
+    await result(page, '深圳华强电子有限公司').click();
     assert.equal((await id(page, 'card-name').textContent()).trim(), '深圳华强电子有限公司');
     await id(page, 'card-service-add').click();
+    await id(page, 'service-category').waitFor();
     const categories = await id(page, 'service-category').locator('option').evaluateAll(
         (os) => os.map((o) => o.value));
     assert.deepEqual(categories.sort(), ['exchange', 'finance', 'legal', 'personnel', 'policy',
@@ -266,7 +268,9 @@ try {
     b2 = await launch(join(work, 'profile-b'));
     const other = await openPage(b2, url);
     await value(other, 'start');
-    const joined = await call(other, 'join', { invite: invite.link, passphrase });
+    const second = JSON.parse(dosti('--json', 'invite', 'create', '--role', 'booth', '--office', 'beijing',
+                                    '--out', join(work, 'booth-b.invite'), '--relay', url));
+    const joined = await call(other, 'join', { invite: second.link, passphrase });
     await value(other, 'sync', { relayUrl: url });
     dosti('sync');
     dosti('device', 'approve', JSON.parse(dosti('--json', 'device', 'list'))
@@ -311,7 +315,7 @@ try {
         await assertWords(page, `${nav} in ${lang}`);
       }
       await search(page, '华强', '深圳华强电子有限公司');
-      await id(page, 'search-result').first().click();
+      await result(page, '深圳华强电子有限公司').click();
       await id(page, 'card-name').waitFor();
       await assertWords(page, `card in ${lang}`);
       await id(page, 'card-service-add').click();
