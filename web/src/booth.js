@@ -99,6 +99,14 @@ export class Booth {
   // asked for while one runs joins it (the worker gives both the one report).
   async syncNow() {
     clearTimeout(this.timer);
+    if (navigator.onLine === false) {
+      // No network at all: say so at once rather than after the round's retries.
+      this.sync = { running: false, progress: null, error: { key: 'web.sync.no_network' },
+                    report: null, finished: Date.now() };
+      this.emit();
+      this.schedule();
+      throw this.sync.error;
+    }
     const wasApproved = this.status && this.status.approved;
     this.controller = new AbortController();
     this.sync = Object.assign({}, this.sync, { running: true, progress: null });

@@ -16,6 +16,14 @@ import { TodayScreen } from './screens/today.js';
 import { SyncScreen } from './screens/sync.js';
 import { watchForUpdates } from './update.js';
 
+// The screen in the address's fragment ("#search", "#card/ID"), so that the browser's back
+// button and a bookmark work; "#invite=…" is the join screen's, not a route.
+const ROUTES = new Set(['capture', 'search', 'card', 'service', 'followups', 'today', 'sync']);
+function routeFromHash() {
+  const [name, id] = location.hash.replace(/^#/, '').split('/');
+  return ROUTES.has(name) ? { name, id: id || null } : { name: 'capture' };
+}
+
 const NAV = [
   ['capture', 'web.nav.capture'],
   ['search', 'web.nav.search'],
@@ -93,7 +101,7 @@ function App() {
   const [text, setText] = useState(null);
   const [phase, setPhase] = useState('starting');  // starting, other_tab, failed, ready
   const [failure, setFailure] = useState(null);
-  const [route, setRoute] = useState({ name: 'capture' });
+  const [route, setRoute] = useState(routeFromHash);
   const [toast, setToast] = useState(null);
   const [update, setUpdate] = useState(null);
   const b = useBooth();
@@ -107,14 +115,21 @@ function App() {
 
   const start = () => {
     setPhase('starting');
-    booth.start().then(() => setPhase('ready'), (e) => {
+    booth.start().then(() => {
+      setPhase('ready');
+      performance.mark('dosti-ready');
+    }, (e) => {
       setFailure(e);
       setPhase(e.key === 'booth.other_tab' ? 'other_tab' : 'failed');
     });
   };
   useEffect(() => {
-    start();
-    watchForUpdates((apply) => setUpdate(() => apply));
+    // The first visit lets the service worker take the page before the engine starts, so the
+    // engine's files come once (into its cache) rather than twice (src/update.js).
+    watchForUpdates((apply) => setUpdate(() => apply)).then(start);
+    const follow = () => setRoute(routeFromHash());
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
   }, []);
 
   if (!text) return html`<p class="loading">…</p>`;
@@ -123,7 +138,7 @@ function App() {
     setLangState(l);
   };
   const go = (r) => {
-    setRoute(r);
+    location.hash = r.id ? `${r.name}/${r.id}` : r.name;  // hashchange sets the route
     scrollTo(0, 0);
   };
   const saved = (words) => setToast((t) => ({ n: (t ? t.n : 0) + 1,

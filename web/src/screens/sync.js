@@ -122,7 +122,8 @@ export function SyncScreen() {
 
     <h3>${text.t('web.device.title')}</h3>
     <dl class="pairs">
-      <dt>${text.t('web.device.workspace')}</dt><dd><bdi>${s.workspace.workspace_name}</bdi></dd>
+      ${s.workspace.workspace_name ? html`<dt>${text.t('web.device.workspace')}</dt>
+        <dd><bdi>${s.workspace.workspace_name}</bdi></dd>` : null}
       <dt>${text.t('web.device.office')}</dt><dd>${text.label('office', s.device.office)}</dd>
       <dt>${text.t('web.device.role')}</dt><dd>${text.label('role', s.device.role)}</dd>
       ${s.device.expires ? html`<dt>${text.t('web.device.expires')}</dt><dd dir="ltr">${s.device.expires}</dd>` : null}
