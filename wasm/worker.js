@@ -86,13 +86,29 @@ function holdLock() {
   });
 }
 
+// The worker of a page just left or reloaded can still hold its access handles for a moment
+// after it let the lock go (Chromium closes them as it tears the worker down): an access
+// handle refused as taken is asked for again for up to HANDLE_WAIT_MS.
+const HANDLE_WAIT_MS = 3000;
+async function accessHandle(file) {
+  const until = Date.now() + HANDLE_WAIT_MS;
+  for (;;) {
+    try {
+      return await file.createSyncAccessHandle();
+    } catch (e) {
+      if (e.name !== 'NoModificationAllowedError' || Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 async function opfsSlots() {
   const root = await self.navigator.storage.getDirectory();
   const dir = await root.getDirectoryHandle('dosti', { create: true });
   const handles = [];
   for (let i = 0; i < SLOTS; i++) {
     const file = await dir.getFileHandle('slot-' + i, { create: true });
-    handles.push(await file.createSyncAccessHandle());
+    handles.push(await accessHandle(file));
   }
   return handles;
 }
@@ -113,15 +129,18 @@ async function start(init, args) {
     },
     dostiCommitted: () => { committed = true; },
   };
+  // The engine's wasm is fetched and compiled while the lock and the storage are taken: the
+  // library reads Module.dostiSlots only when the database is opened (library.js).
+  const compiled = self.createDostiEngine(options);
   locked = await holdLock();
   if (!locked) {
-    engine = await self.createDostiEngine(options);
+    engine = await compiled;
     return;
   }
   let want = (args && args.storage) || 'auto';
   if (want === 'auto') want = hasOpfs() ? 'opfs' : (self.indexedDB ? 'idbfs' : 'none');
   if (want === 'opfs') options.dostiSlots = await opfsSlots();
-  engine = await self.createDostiEngine(options);
+  engine = await compiled;
   if (want === 'idbfs') {
     engine.FS.mkdir('/dosti');
     engine.FS.mount(engine.FS.filesystems.IDBFS, {}, '/dosti');

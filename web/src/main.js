@@ -24,6 +24,21 @@ function routeFromHash() {
   return ROUTES.has(name) ? { name, id: id || null } : { name: 'capture' };
 }
 
+// The service worker, and the engine started as early as it may be: at once when a service
+// worker controls the page already, on a first visit once it does (src/update.js).
+let updateWaiting = null;        // an update offered before the app listened
+let offerUpdate = (apply) => { updateWaiting = apply; };
+const serviceWorkerReady = watchForUpdates((apply) => offerUpdate(apply));
+let engineStarting = null;
+function startEngineOnce() {
+  engineStarting = engineStarting || serviceWorkerReady.then(() => {
+    performance.mark('dosti-sw-ready');
+    return booth.start();
+  });
+  return engineStarting;
+}
+startEngineOnce();
+
 const NAV = [
   ['capture', 'web.nav.capture'],
   ['search', 'web.nav.search'],
@@ -107,15 +122,19 @@ function App() {
   const b = useBooth();
 
   useEffect(() => {
-    useLanguage(lang).then(setText, (e) => {
+    useLanguage(lang).then((t) => {
+      performance.mark('dosti-language');
+      setText(t);
+    }, (e) => {
       setFailure({ message: String(e.message || e) });
       setPhase('failed');
     });
   }, [lang]);
 
-  const start = () => {
+  const start = (again) => {
     setPhase('starting');
-    booth.start().then(() => {
+    if (again) engineStarting = null;
+    startEngineOnce().then(() => {
       setPhase('ready');
       performance.mark('dosti-ready');
     }, (e) => {
@@ -126,7 +145,9 @@ function App() {
   useEffect(() => {
     // The first visit lets the service worker take the page before the engine starts, so the
     // engine's files come once (into its cache) rather than twice (src/update.js).
-    watchForUpdates((apply) => setUpdate(() => apply)).then(start);
+    offerUpdate = (apply) => setUpdate(() => apply);
+    if (updateWaiting) offerUpdate(updateWaiting);
+    start(false);
     const follow = () => setRoute(routeFromHash());
     addEventListener('hashchange', follow);
     return () => removeEventListener('hashchange', follow);
@@ -152,11 +173,11 @@ function App() {
     body = html`<section class="panel">
       <p class="big" data-testid="other-tab-message">${text.message(failure)}</p>
       <p>${text.t('web.other_tab.what_to_do')}</p>
-      <button type="button" onClick=${start}>${text.t('web.other_tab.retry')}</button>
+      <button type="button" onClick=${() => start(true)}>${text.t('web.other_tab.retry')}</button>
     </section>`;
   } else if (phase === 'failed') {
     body = html`<section class="panel"><${ErrorBox} error=${failure} />
-      <button type="button" onClick=${start}>${text.t('web.other_tab.retry')}</button></section>`;
+      <button type="button" onClick=${() => start(true)}>${text.t('web.other_tab.retry')}</button></section>`;
   } else if (!b.status.joined) {
     body = html`<${JoinScreen} />`;
   } else if (!b.status.approved) {
@@ -173,4 +194,5 @@ function App() {
     <main>${body}</main></${AppContext.Provider}>`;
 }
 
+performance.mark('dosti-script');
 render(html`<${App} />`, document.getElementById('app'));

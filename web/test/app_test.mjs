@@ -17,11 +17,13 @@
 //   7. a bundle exported in the app imports with the CLI, and the other way;
 //   8. the app, a second browser profile and the CLI sync to equal digests, a field edited on
 //      two of them showing the same kept value everywhere;
-//   9. no screen shows a catalog key instead of words, in any of the three languages.
+//   9. no screen shows a catalog key instead of words, in any of the three languages;
+//  10. a new version of the site is offered ("new version available") and taken only when
+//      asked, keeping the records.
 //
 // Usage: node web/test/app_test.mjs [--site DIR] [--dosti BIN] [--relay BIN] [--screenshots DIR]
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -113,7 +115,10 @@ async function shot(page, name) {
 
 // [SECTION] The tests
 
-const { relay, url } = await startRelay(bins.relay, join(work, 'relay'), bins.site);
+// The relay serves a copy of the site, so that a test can publish a new version of it.
+const site = join(work, 'site');
+cpSync(bins.site, site, { recursive: true });
+const { relay, url } = await startRelay(bins.relay, join(work, 'relay'), site);
 const profile = join(work, 'profile-a');
 let b = null;
 let b2 = null;
@@ -324,11 +329,30 @@ try {
     }
     await id(page, 'lang-select').selectOption('en');
   });
+
+  await check('a new version is offered, and taken only when asked, keeping the records', async () => {
+    // A new version as build.mjs would publish it: a changed file, a new version in sw.js.
+    appendFileSync(join(site, 'app.css'), '\n.v2-marker { color: inherit; }\n');
+    const sw = readFileSync(join(site, 'sw.js'), 'utf8');
+    writeFileSync(join(site, 'sw.js'), sw.replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-v2"'));
+    await capture(page, { country: 'CN', name: '杭州新版本测试公司' });
+    await page.reload();   // a navigation makes the browser look for a new service worker
+    const banner = page.locator('.update button');
+    await banner.waitFor({ timeout: 30000 });
+    await shot(page, 'update-en');
+    assert.equal(await page.evaluate(() => [...document.styleSheets].some((s) =>
+        [...s.cssRules].some((r) => r.selectorText === '.v2-marker'))), false, 'the old version runs meanwhile');
+    await banner.click();
+    await page.waitForFunction(() => [...document.styleSheets].some((s) =>
+        [...s.cssRules].some((r) => r.selectorText === '.v2-marker')), null, { timeout: 30000 });
+    await id(page, 'nav-capture').waitFor({ timeout: 15000 });
+    await search(page, '新版本', '杭州新版本测试公司');
+  });
 } finally {
   if (b) await close(b).catch(() => {});
   if (b2) await close(b2).catch(() => {});
   relay.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true, maxRetries: 5 });
 }
 
 console.log(failures ? `app_test: ${failures} failed` : 'app_test: all passed');

@@ -158,5 +158,5 @@ try {
 } finally {
   if (b) await close(b).catch(() => {});
   relay.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true, maxRetries: 5 });
 }
