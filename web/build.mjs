@@ -5,9 +5,11 @@
 // Writes SITE/index.html, app.js (src/ bundled by esbuild with Preact and htm, minified unless
 // --dev), app.css, manifest.webmanifest, icons/, and sw.js with the list of every file the
 // booth needs offline (the app, engine/, lang/; not test/) and a version that is a hash of
-// their contents, so any change to any of them is a new version for the service worker.
+// their contents, so any change to any of them is a new version for the service worker; and
+// FILE.gz beside each text or wasm file for the relay to send to browsers that accept gzip.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +58,7 @@ function filesUnder(dir) {
 }
 const files = filesUnder(out)
   .map((p) => relative(out, p).split(sep).join('/'))
-  .filter((p) => p !== 'sw.js' && !p.startsWith('test/'))
+  .filter((p) => p !== 'sw.js' && !p.startsWith('test/') && !p.endsWith('.gz'))
   .sort();
 const hash = createHash('sha256');
 for (const f of files) hash.update(f).update('\0').update(readFileSync(join(out, f)));
@@ -65,4 +67,19 @@ const worker = readFileSync(join(here, 'sw.js'), 'utf8')
   .replace("'__VERSION__'", JSON.stringify(version))
   .replace('__FILES__', JSON.stringify(files));
 writeFileSync(join(out, 'sw.js'), worker);
-console.log(`web: the booth app in ${out} (${files.length} files, version ${version})`);
+
+// Each text or wasm file also gzipped beside it (FILE.gz, level 9), which dosti-relay sends to
+// a browser that accepts gzip (sync/relay/README.md, "Static files"): compressed once here, not
+// on every request. The PNGs are compressed already.
+let plain = 0;
+let gzipped = 0;
+for (const f of [...files, 'sw.js']) {
+  if (!/\.(html|js|css|json|webmanifest|wasm|svg)$/.test(f)) continue;
+  const bytes = readFileSync(join(out, f));
+  const gz = gzipSync(bytes, { level: 9 });
+  plain += bytes.length;
+  gzipped += gz.length;
+  writeFileSync(join(out, f + '.gz'), gz);
+}
+console.log(`web: the booth app in ${out} (${files.length} files, version ${version}; ` +
+            `${plain} bytes, ${gzipped} gzipped)`);

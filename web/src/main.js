@@ -172,7 +172,6 @@ function App() {
   } else if (phase === 'other_tab') {
     body = html`<section class="panel">
       <p class="big" data-testid="other-tab-message">${text.message(failure)}</p>
-      <p>${text.t('web.other_tab.what_to_do')}</p>
       <button type="button" onClick=${() => start(true)}>${text.t('web.other_tab.retry')}</button>
     </section>`;
   } else if (phase === 'failed') {

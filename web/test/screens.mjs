@@ -42,6 +42,11 @@ try {
   // A screen wider than the phone is a bug: it is named, and the run fails at the end.
   const overflows = [];
   const shot = async (name, lang, p = page) => {
+    if (name !== 'capture-saved') {
+      // The last save's toast has faded (3 s), so that it hides nothing of the screen.
+      await p.waitForFunction(() => [...document.querySelectorAll('.toast')]
+        .every((t) => getComputedStyle(t).visibility === 'hidden'), null, { timeout: 10000 });
+    }
     await p.evaluate(() => scrollTo(0, 0));
     await sleep(300);
     const wide = await p.evaluate(() => {

@@ -42,7 +42,7 @@ export function JoinScreen() {
     <${Field} id="join-invite" label=${text.t('web.join.invite')} hint=${text.t('web.join.invite_hint')}
               error=${fieldError('invite')}>
       <textarea id="join-invite" data-testid="join-invite" rows="3" autocomplete="off"
-                spellcheck="false" value=${invite} onInput=${(e) => setInvite(e.currentTarget.value)} />
+                spellcheck="false" dir="ltr" class="code-text" value=${invite} onInput=${(e) => setInvite(e.currentTarget.value)} />
     </${Field}>
     <${Field} id="join-passphrase" label=${text.t('web.join.passphrase')}
               hint=${text.t('web.join.passphrase_hint')}>
