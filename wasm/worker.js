@@ -105,12 +105,16 @@ async function accessHandle(file) {
 async function opfsSlots() {
   const root = await self.navigator.storage.getDirectory();
   const dir = await root.getDirectoryHandle('dosti', { create: true });
-  const handles = [];
-  for (let i = 0; i < SLOTS; i++) {
-    const file = await dir.getFileHandle('slot-' + i, { create: true });
-    handles.push(await accessHandle(file));
+  // All at once: one by one, the eight took 30-70 ms of every start.
+  const slots = Array.from({ length: SLOTS }, (_, i) =>
+    dir.getFileHandle('slot-' + i, { create: true }).then(accessHandle));
+  const settled = await Promise.allSettled(slots);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) {
+    for (const r of settled) if (r.status === 'fulfilled') r.value.close();
+    throw failed.reason;
   }
-  return handles;
+  return settled.map((r) => r.value);
 }
 
 function hasOpfs() {

@@ -6,7 +6,7 @@
 // --dev), app.css, manifest.webmanifest, icons/, and sw.js with the list of every file the
 // booth needs offline (the app, engine/, lang/; not test/) and a version that is a hash of
 // their contents, so any change to any of them is a new version for the service worker; and
-// FILE.gz beside each text or wasm file for the relay to send to browsers that accept gzip.
+// FILE.wasm.gz beside the engine for the relay to send to browsers that accept gzip.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -68,18 +68,12 @@ const worker = readFileSync(join(here, 'sw.js'), 'utf8')
   .replace('__FILES__', JSON.stringify(files));
 writeFileSync(join(out, 'sw.js'), worker);
 
-// Each text or wasm file also gzipped beside it (FILE.gz, level 9), which dosti-relay sends to
-// a browser that accepts gzip (sync/relay/README.md, "Static files"): compressed once here, not
-// on every request. The PNGs are compressed already.
-let plain = 0;
-let gzipped = 0;
-for (const f of [...files, 'sw.js']) {
-  if (!/\.(html|js|css|json|webmanifest|wasm|svg)$/.test(f)) continue;
+// The engine's wasm also gzipped beside it (FILE.gz, level 9): dosti-relay sends it to a browser
+// that accepts gzip (sync/relay/README.md, "Static files"; the text files it gzips itself).
+for (const f of files.filter((f) => f.endsWith('.wasm'))) {
   const bytes = readFileSync(join(out, f));
   const gz = gzipSync(bytes, { level: 9 });
-  plain += bytes.length;
-  gzipped += gz.length;
   writeFileSync(join(out, f + '.gz'), gz);
+  console.log(`web: ${f}: ${bytes.length} bytes, ${gz.length} gzipped`);
 }
-console.log(`web: the booth app in ${out} (${files.length} files, version ${version}; ` +
-            `${plain} bytes, ${gzipped} gzipped)`);
+console.log(`web: the booth app in ${out} (${files.length} files, version ${version})`);

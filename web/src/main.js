@@ -31,10 +31,14 @@ let offerUpdate = (apply) => { updateWaiting = apply; };
 const serviceWorkerReady = watchForUpdates((apply) => offerUpdate(apply));
 let engineStarting = null;
 function startEngineOnce() {
-  engineStarting = engineStarting || serviceWorkerReady.then(() => {
+  if (engineStarting) return engineStarting;
+  const go = () => {
     performance.mark('dosti-sw-ready');
     return booth.start();
-  });
+  };
+  // Controlled already (every visit but the first): now, before the first render.
+  engineStarting = 'serviceWorker' in navigator && navigator.serviceWorker.controller
+    ? go() : serviceWorkerReady.then(go);
   return engineStarting;
 }
 startEngineOnce();
