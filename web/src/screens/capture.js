@@ -7,6 +7,9 @@ import { html } from '../html.js';
 import { Field, Warnings, useApp, useDebounced } from '../ui.js';
 
 const EMPTY = { name: '', identifier: '', contact: '', mobile: '', consent: false };
+// The fields a refused contact names (the engine's `capture`: "contact." and the column).
+const CONTACT_NAME = 'contact.full_name';  // catalog: not a key
+const CONTACT_MOBILE = 'contact.mobile';   // catalog: not a key
 
 export function CaptureScreen() {
   const { booth, text, go, saved } = useApp();
@@ -86,7 +89,7 @@ export function CaptureScreen() {
           <option value="PK">${text.label('country', 'PK')}</option>
         </select>
       </${Field}>
-      <${Field} id="capture-name" label=${text.t('web.capture.name')} error=${on('name', 'enterprise.name')}>
+      <${Field} id="capture-name" label=${text.t('web.capture.name')} error=${on('name')}>
         <input id="capture-name" data-testid="capture-name" ref=${nameInput} autocomplete="off"
                value=${form.name} onInput=${set('name')} required />
       </${Field}>
@@ -106,11 +109,11 @@ export function CaptureScreen() {
     <fieldset>
       <legend>${text.t('web.capture.contact')}</legend>
       <${Field} id="capture-contact-name" label=${text.t('web.capture.contact_name')}
-                error=${on('contact.full_name')}>
+                error=${on(CONTACT_NAME)}>
         <input id="capture-contact-name" data-testid="capture-contact-name" autocomplete="off"
                value=${form.contact} onInput=${set('contact')} />
       </${Field}>
-      <${Field} id="capture-mobile" label=${text.t('label.field.mobile')} error=${on('contact.mobile')}>
+      <${Field} id="capture-mobile" label=${text.t('label.field.mobile')} error=${on(CONTACT_MOBILE)}>
         <input id="capture-mobile" data-testid="capture-mobile" type="tel" inputmode="tel"
                autocomplete="off" dir="ltr" value=${form.mobile} onInput=${set('mobile')} />
       </${Field}>
