@@ -10,7 +10,8 @@
 //      (a Chinese and a Pakistani enterprise with contacts, a service note), records survive a
 //      reload and a browser restart with the same profile;
 //   3. the browser process killed right after "saved" appears keeps the record;
-//   4. a second tab gets the "open in another tab" message;
+//   4. a second tab gets the "open in another tab" message; a pinyin input method types into
+//      capture and "already ours?" finds the Chinese name;
 //   5. back online, the booth's records reach the CLI through the relay;
 //   6. Urdu puts the document right to left and capture still works; a Chinese name is found by
 //      a two-character search; the language is remembered;
@@ -221,6 +222,27 @@ try {
     assert.equal(await id(second, 'nav-capture').count(), 0);
     await second.close();
     await search(page, 'Faisalabad', 'Faisalabad Weavers');
+  });
+
+  await check('a pinyin input method types a Chinese name into capture, and "already ours?" finds it', async () => {
+    // What an IME does (Chrome DevTools Protocol, Input domain): a composition of Latin
+    // letters shown in the field, then the chosen characters committed in its place.
+    const cdp = await b.context.newCDPSession(page);
+    await id(page, 'nav-capture').click();
+    await id(page, 'capture-country').selectOption('CN');
+    await id(page, 'capture-name').click();
+    for (const [composing, chosen] of [['shen', '深圳'], ['huaqiang', '华强']]) {
+      for (let i = 1; i <= composing.length; i++) {
+        await cdp.send('Input.imeSetComposition', { text: composing.slice(0, i), selectionStart: i, selectionEnd: i });
+      }
+      await cdp.send('Input.insertText', { text: chosen });
+    }
+    assert.equal(await id(page, 'capture-name').inputValue(), '深圳华强');
+    const hint = id(page, 'capture-duplicate-hint');
+    await hint.waitFor();
+    assert.match(await hint.innerText(), /深圳华强电子有限公司/);
+    await id(page, 'capture-name').fill('');
+    await cdp.detach();
   });
 
   await check('back online, the booth\'s records reach the CLI through the relay', async () => {
