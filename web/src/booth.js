@@ -142,10 +142,13 @@ export class Booth {
     return this.engine.exportBundle();
   }
 
-  async importBundle(file, onProgress) {
-    const report = await this.engine.importBundle(file, { onProgress });
-    this.changed();
-    return report;
+  // `signal` stops it as soon as the engine can; what it had applied stays.
+  async importBundle(file, onProgress, signal) {
+    try {
+      return await this.engine.importBundle(file, { onProgress, signal });
+    } finally {
+      this.changed();
+    }
   }
 }
 

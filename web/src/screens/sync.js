@@ -60,9 +60,11 @@ export function SyncScreen() {
     const input = e.currentTarget;
     const file = input.files && input.files[0];
     if (!file) return;
-    setBundle({ running: true, progress: null });
+    const stop = new AbortController();
+    setBundle({ running: true, progress: null, stop });
     try {
-      const report = await booth.importBundle(file, (p) => setBundle({ running: true, progress: p }));
+      const report = await booth.importBundle(file, (p) => setBundle({ running: true, progress: p, stop }),
+                                              stop.signal);
       const words = report.damaged ? text.t('web.bundle.damaged', { n: report.applied })
                                    : text.t('web.bundle.imported', { n: report.applied });
       setBundle({ done: words, damaged: report.damaged });
@@ -107,7 +109,9 @@ export function SyncScreen() {
                disabled=${bundle && bundle.running} onChange=${importBundle} />
       </label>
     </div>
-    ${bundle && bundle.running ? html`<p role="status">${progressWords(text, bundle.progress)}</p>` : null}
+    ${bundle && bundle.running ? html`<p role="status">${progressWords(text, bundle.progress)}</p>
+      ${bundle.stop ? html`<button type="button" onClick=${() => bundle.stop.abort()}>
+        ${text.t('web.sync.cancel')}</button>` : null}` : null}
     ${bundle && bundle.done ? html`<p role="status" class=${bundle.damaged ? 'error' : 'ok'}>${bundle.done}</p>` : null}
     ${bundle && bundle.error ? html`<${ErrorBox} error=${bundle.error} testid="bundle-error" />` : null}
 
