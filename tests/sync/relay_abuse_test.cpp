@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -62,7 +63,11 @@ struct RelayProcess {
   int port = 0;
 
   explicit RelayProcess(std::vector<std::string> extra = {}) {
-    testing::SpawnedRelay spawned = testing::SpawnRelay(DOSTI_RELAY_BIN, dir, extra);
+    // DOSTI_TEST_RELAY_BIN runs these attacks on another build (an older relay, to show that
+    // they worked there).
+    const char* other = std::getenv("DOSTI_TEST_RELAY_BIN");
+    testing::SpawnedRelay spawned =
+        testing::SpawnRelay(other && *other ? other : DOSTI_RELAY_BIN, dir, extra);
     INFO(spawned.first_line);
     pid = spawned.pid;
     REQUIRE(spawned.port != 0);
@@ -701,6 +706,126 @@ TEST_CASE("Abuse: one address cannot make the relay hold more than 64 MiB of bod
   REQUIRE(d);
   CHECK(d->status == 200);
   CHECK(Occurrences(d->body, "\"index\":") == 30);
+}
+
+// [SECTION] Slow clients (issue 12 §1)
+
+// Milliseconds since `t0`.
+long MsSince(std::chrono::steady_clock::time_point t0) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - t0)
+                               .count());
+}
+
+// True when the relay has closed `fd` (EOF or reset), whatever it sent before; false while the
+// connection is still open. Does not wait.
+bool ClosedByRelay(int fd) {
+  char buf[4096];
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0) return true;
+    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+  }
+}
+
+TEST_CASE(
+    "Abuse: 200 connections sending a header byte every 2 s hold nobody up, and are closed at "
+    "the header deadline",
+    "[sync][relay][native][abuse][slow]") {
+  RelayProcess r({"--rate", "0"});
+  // 200 slow-loris connections from four addresses (50 each: under the per-address cap, so
+  // what is tested is that waiting for a request head costs no worker).
+  constexpr int kSlow = 200;
+  std::vector<int> slow;
+  for (int i = 0; i < kSlow; ++i) {
+    int fd = Connect("127.0.1." + std::to_string(10 + i / 50), r.port);
+    REQUIRE(fd >= 0);
+    slow.push_back(fd);
+  }
+  const std::string head = "GET /v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  std::atomic<bool> done{false};
+  std::atomic<int> trickled{0};
+  std::thread trickler([&] {
+    // One byte of the head on every connection every 2 s: never a whole head in 14 s.
+    for (std::size_t at = 0; at < 7 && !done; ++at) {
+      for (int fd : slow) (void)send(fd, head.data() + at, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      ++trickled;
+      for (int t = 0; t < 20 && !done; ++t) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  // Meanwhile another client asks every 200 ms: each answer within a second.
+  auto start = std::chrono::steady_clock::now();
+  long worst = 0;
+  int answered = 0, asked = 0;
+  while (MsSince(start) < 13000) {
+    auto t0 = std::chrono::steady_clock::now();
+    int fd = Connect(kLocal, r.port);
+    REQUIRE(fd >= 0);
+    timeval tv{3, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    SendAll(fd, RequestHead("GET", "/v1/status", {}) + "\r\n");
+    auto reply = ReadReply(fd);
+    ++asked;
+    if (reply && reply->status == 200) ++answered;
+    worst = std::max(worst, MsSince(t0));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  INFO("asked " << asked << ", answered " << answered << ", slowest " << worst << " ms");
+  CHECK(answered == asked);
+  CHECK(worst < 1000);
+  // The header deadline (10 s) has passed for all of them: the relay closed every one.
+  int closed = 0;
+  for (int fd : slow) closed += ClosedByRelay(fd) ? 1 : 0;
+  done = true;
+  trickler.join();
+  for (int fd : slow) close(fd);
+  CHECK(closed == kSlow);
+}
+
+TEST_CASE("Abuse: one address cannot hold more than 64 connections open",
+          "[sync][relay][native][abuse][slow]") {
+  RelayProcess r({"--rate", "0"});
+  std::vector<int> idle;
+  for (int i = 0; i < 100; ++i) {
+    int fd = Connect("127.0.2.1", r.port);
+    REQUIRE(fd >= 0);
+    idle.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  int closed = 0;
+  for (int fd : idle) closed += ClosedByRelay(fd) ? 1 : 0;
+  CHECK(closed == 100 - 64);
+  // Other addresses are served meanwhile.
+  auto other = Http("127.0.2.2", r.port, "GET", "/v1/status");
+  REQUIRE(other);
+  CHECK(other->status == 200);
+  for (int fd : idle) close(fd);
+  // Closed connections no longer count.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto again = Http("127.0.2.1", r.port, "GET", "/v1/status");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+}
+
+TEST_CASE("Abuse: a request head that never ends is refused at 64 KiB and costs no memory",
+          "[sync][relay][native][abuse][slow]") {
+  RelayProcess r({"--rate", "0"});
+  long before = r.StatusKiB("VmHWM");
+  int fd = Connect(kLocal, r.port);
+  REQUIRE(fd >= 0);
+  timeval tv{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto t0 = std::chrono::steady_clock::now();
+  // 8 MiB of request line, no newline: the relay answers 431 and closes long before the end.
+  std::thread writer([fd] { SendAll(fd, "GET /" + std::string(8u << 20, 'a')); });
+  auto reply = ReadReply(fd);
+  writer.join();
+  REQUIRE(reply);
+  CHECK(reply->status == 431);
+  CHECK(MsSince(t0) < 5000);
+  long after = r.StatusKiB("VmHWM");
+  INFO("VmHWM " << before << " KiB -> " << after << " KiB");
+  CHECK(after - before < 2048);
 }
 
 #endif  // !defined(__EMSCRIPTEN__)
