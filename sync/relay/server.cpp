@@ -22,6 +22,7 @@
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/wire.h"
+#include "front.h"
 #include "relay.h"
 
 namespace dosti::relay {
@@ -315,7 +316,36 @@ bool IsDirectory(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// An IP address in one spelling (IPv4 also when mapped into IPv6), or "" when it is none.
+std::string CanonicalAddress(std::string a) {
+  if (a.size() > 2 && a.front() == '[' && a.back() == ']') a = a.substr(1, a.size() - 2);
+  in_addr a4{};
+  char out[INET6_ADDRSTRLEN];
+  if (inet_pton(AF_INET, a.c_str(), &a4) == 1)
+    return inet_ntop(AF_INET, &a4, out, sizeof out) ? out : "";
+  in6_addr a6{};
+  if (inet_pton(AF_INET6, a.c_str(), &a6) != 1) return "";
+  if (IN6_IS_ADDR_V4MAPPED(&a6)) return inet_ntop(AF_INET, &a6.s6_addr[12], out, sizeof out) ? out : "";
+  return inet_ntop(AF_INET6, &a6, out, sizeof out) ? out : "";
+}
+
 }  // namespace
+
+std::string CallerAddress(const std::string& remote_addr, const std::string& trusted_proxy,
+                          const std::vector<std::string>& forwarded_for) {
+  if (trusted_proxy.empty() || CanonicalAddress(remote_addr) != CanonicalAddress(trusted_proxy))
+    return remote_addr;
+  // The proxy appends the address it saw to whatever the client sent (nginx's
+  // $proxy_add_x_forwarded_for): only the last entry is the proxy's word.
+  if (forwarded_for.empty()) return "unknown";
+  const std::string& h = forwarded_for.back();
+  std::string last = h.substr(h.rfind(',') == std::string::npos ? 0 : h.rfind(',') + 1);
+  auto first = last.find_first_not_of(" \t");
+  auto end = last.find_last_not_of(" \t");
+  if (first == std::string::npos) return "unknown";
+  std::string a = CanonicalAddress(last.substr(first, end - first + 1));
+  return a.empty() ? "unknown" : a;
+}
 
 bool IsLoopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
@@ -347,6 +377,16 @@ struct Server::Impl {
       : relay(r), options(std::move(o)), limiter(options.rate_per_s, options.rate_burst) {}
 
   void Routes();
+  // The caller's address (CallerAddress: through the trusted proxy, the address it names).
+  std::string Caller(const httplib::Request& req) const {
+    std::vector<std::string> forwarded;
+    if (!options.trusted_proxy.empty()) {
+      std::size_t n = req.get_header_value_count("X-Forwarded-For");
+      for (std::size_t i = 0; i < n; ++i)
+        forwarded.push_back(req.get_header_value("X-Forwarded-For", i));
+    }
+    return CallerAddress(req.remote_addr, options.trusted_proxy, forwarded);
+  }
   // The device of the bearer token (checked in the pre-routing handler), or nullopt after
   // answering 401/403.
   std::optional<Bytes> Auth(httplib::Response& res);
@@ -391,7 +431,13 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
                        {{"cert", o.tls_cert}, {"key", o.tls_key}});
     impl->http = std::move(tls);
   } else {
-    impl->http = std::make_unique<httplib::Server>();
+    // Plain HTTP: the front waits for request heads without holding a worker (front.h).
+    FrontOptions f;
+    f.workers = o.threads;
+    f.max_connections_per_address = o.max_connections_per_address;
+    f.exempt_address = o.trusted_proxy;
+    f.address_key = AddressKey;
+    impl->http = std::make_unique<FrontServer>(std::move(f));
   }
   if (!o.web_dir.empty()) {
     if (!IsDirectory(o.web_dir))
@@ -431,10 +477,13 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
   // httplib's own ceiling: an announced body over it is skipped by httplib itself (413). Each
   // route's own, lower limit is checked by ReadBody.
   impl->http->set_payload_max_length(o.max_body_bytes);
-  // httplib's default pool has 8 threads: a few slow clients would hold them all. Idle
-  // connections are closed after the keep-alive timeout (5 s) and slow reads after 5 s more.
-  std::size_t threads = o.threads;
-  impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // TLS stays on httplib's own connection handling (README.md, "Slow clients"): its default
+  // pool has 8 threads, so it gets ours; idle connections close after the keep-alive timeout
+  // (5 s) and stalled reads after 5 s more.
+  if (!o.tls_cert.empty()) {
+    std::size_t threads = o.threads;
+    impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  }
   impl->Routes();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -472,7 +521,7 @@ void Server::Impl::Log(const httplib::Request& req, const httplib::Response& res
                                std::chrono::steady_clock::now() - tls_context.start)
                                .count());
   std::size_t in = std::max(tls_context.in_bytes, req.body.size());
-  std::string line = UtcNow() + " " + req.remote_addr + " " + req.method + " " + req.path + " " +
+  std::string line = UtcNow() + " " + Caller(req) + " " + req.method + " " + req.path + " " +
                      std::to_string(res.status) + " in=" + std::to_string(in) +
                      " out=" + std::to_string(res.body.size()) + " " + std::to_string(ms) + "ms";
   if (!tls_context.device.empty()) line += " device=" + tls_context.device;
@@ -590,7 +639,7 @@ void Server::Impl::Post(const std::string& pattern, std::size_t limit, bool auth
                // Bodies are charged like requests: to the signed-in device, else the address.
                const std::string client = tls_context.token_device
                                               ? "device:" + *tls_context.token_device
-                                              : "addr:" + AddressKey(req.remote_addr);
+                                              : "addr:" + AddressKey(Caller(req));
                std::size_t reserved = 0;
                {
                  std::string body;
@@ -635,7 +684,7 @@ void Server::Impl::Routes() {
     }
     int retry = 1;
     if (limiter.Allow(tls_context.token_device ? "device:" + *tls_context.token_device
-                                               : "addr:" + AddressKey(req.remote_addr),
+                                               : "addr:" + AddressKey(Caller(req)),
                       &retry))
       return httplib::Server::HandlerResponse::Unhandled;
     // Refused. A request with a body is answered by its route's handler, which reads and drops
@@ -674,7 +723,11 @@ void Server::Impl::Routes() {
 
   Post("/v1/workspaces", sync::kMaxEnvelopeBytes, false,
        [this](const httplib::Request& req, httplib::Response& res, std::string&& body) {
-         if (!IsLoopback(options.host)) {
+         // Open to loopback callers: behind a named proxy the caller is the address it
+         // forwards for (the relay itself then listens on loopback), else the listen address.
+         bool open = options.trusted_proxy.empty() ? IsLoopback(options.host)
+                                                   : IsLoopback(Caller(req));
+         if (!open) {
            if (options.registration_token.empty()) {
              SendError(res, 403,
                        "registration is closed at this relay (the operator can open it "
@@ -738,7 +791,7 @@ void Server::Impl::Routes() {
          if (!j) return;
          auto device = HexField(*j, "device", sync::kIdBytes);
          if (!device) return SendError(res, 400, "\"device\": the device id, 32 hex digits");
-         auto c = relay->MakeChallenge(ws, *device, AddressKey(req.remote_addr));
+         auto c = relay->MakeChallenge(ws, *device, AddressKey(Caller(req)));
          if (!c) return SendResultError(res, c.error());
          json::Writer w;
          w.BeginObject().Key("relay").String(sync::ToHex(c->relay_id));
