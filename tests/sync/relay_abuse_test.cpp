@@ -30,6 +30,7 @@
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
 #include "relay.h"
+#include "server.h"
 #include "sync/relay_process.h"
 #include "sync/sync_fixture.h"
 
@@ -826,6 +827,64 @@ TEST_CASE("Abuse: a request head that never ends is refused at 64 KiB and costs 
   long after = r.StatusKiB("VmHWM");
   INFO("VmHWM " << before << " KiB -> " << after << " KiB");
   CHECK(after - before < 2048);
+}
+
+TEST_CASE("Behind a named proxy, registration and rate limits go by the forwarded address",
+          "[sync][relay][native][abuse]") {
+  Workspace w;
+  // The relay listens on loopback behind a proxy at 127.0.0.1: without --trust-proxy anyone
+  // the proxy forwards would be a loopback caller, free to register.
+  RelayProcess r({"--rate", "1", "--trust-proxy", "127.0.0.1"});
+  auto from = [](const std::string& client) { return std::vector<std::string>{"X-Forwarded-For: " + client}; };
+  auto reg = Http(kLocal, r.port, "POST", "/v1/workspaces", w.genesis, from("203.0.113.5"));
+  REQUIRE(reg);
+  CHECK(reg->status == 403);
+  // What a client wrote before the proxy's own entry is not believed.
+  reg = Http(kLocal, r.port, "POST", "/v1/workspaces", w.genesis, from("127.0.0.1, 203.0.113.5"));
+  REQUIRE(reg);
+  CHECK(reg->status == 403);
+  // Forwarded without a header: not a loopback caller either.
+  reg = Http(kLocal, r.port, "POST", "/v1/workspaces", w.genesis);
+  REQUIRE(reg);
+  CHECK(reg->status == 403);
+  // A caller on the relay's own host (forwarded as loopback) may register.
+  reg = Http(kLocal, r.port, "POST", "/v1/workspaces", w.genesis, from("127.0.0.1"));
+  REQUIRE(reg);
+  CHECK(reg->status == 201);
+
+  // Rate limits (1 per second, a burst of 4) per forwarded address, not per proxy.
+  int limited_a = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto a = Http(kLocal, r.port, "GET", "/v1/status", {}, from("198.51.100.7"));
+    REQUIRE(a);
+    limited_a += a->status == 429 ? 1 : 0;
+  }
+  CHECK(limited_a >= 1);
+  auto b = Http(kLocal, r.port, "GET", "/v1/status", {}, from("198.51.100.8"));
+  REQUIRE(b);
+  CHECK(b->status == 200);
+  // A client that is not the proxy is its own address, whatever header it sends.
+  int limited_direct = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto d = Http("127.0.3.1", r.port, "GET", "/v1/status", {},
+                  from("198.51.100." + std::to_string(20 + i)));
+    REQUIRE(d);
+    limited_direct += d->status == 429 ? 1 : 0;
+  }
+  CHECK(limited_direct >= 1);
+}
+
+TEST_CASE("The caller's address comes from the trusted proxy's last X-Forwarded-For entry",
+          "[sync][relay][native]") {
+  using relay::CallerAddress;
+  CHECK(CallerAddress("10.0.0.9", "", {"1.2.3.4"}) == "10.0.0.9");
+  CHECK(CallerAddress("10.0.0.9", "10.0.0.1", {"1.2.3.4"}) == "10.0.0.9");
+  CHECK(CallerAddress("10.0.0.1", "10.0.0.1", {"1.2.3.4"}) == "1.2.3.4");
+  CHECK(CallerAddress("::ffff:10.0.0.1", "10.0.0.1", {"5.6.7.8, 1.2.3.4"}) == "1.2.3.4");
+  CHECK(CallerAddress("10.0.0.1", "10.0.0.1", {"9.9.9.9", " 2001:db8::1 "}) == "2001:db8::1");
+  CHECK(CallerAddress("10.0.0.1", "10.0.0.1", {}) == "unknown");
+  CHECK(CallerAddress("10.0.0.1", "10.0.0.1", {"localhost"}) == "unknown");
+  CHECK(CallerAddress("10.0.0.1", "10.0.0.1", {"1.2.3.4,"}) == "unknown");
 }
 
 #endif  // !defined(__EMSCRIPTEN__)
