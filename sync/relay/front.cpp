@@ -548,6 +548,10 @@ std::size_t FrontServer::open_connections() const {
   return engine_->open;
 }
 
+void FrontServer::WidenBacklog(int n) {
+  if (svr_sock_ != INVALID_SOCKET) (void)::listen(svr_sock_, n);
+}
+
 bool FrontServer::process_and_close_socket(socket_t sock) {
   if (!engine_) {
     close(sock);

@@ -46,6 +46,9 @@ class FrontServer : public httplib::Server {
 
   // Connections open now (waiting for a head, queued or being served); for tests.
   std::size_t open_connections() const;
+  // After binding: a listen backlog of `n` (httplib's is 5, so a burst of new connections
+  // waits for the kernel's SYN retries, a second or more).
+  void WidenBacklog(int n);
 
   struct Engine;
 

@@ -501,6 +501,7 @@ Result<int> Server::Bind() {
   if (!ok)
     return MakeError(ErrorCode::kNetwork, "relay.cannot_listen",
                      {{"host", o.host}, {"port", std::to_string(o.port)}});
+  if (auto* front = dynamic_cast<FrontServer*>(impl_->http.get())) front->WidenBacklog(1024);
   return port;
 }
 
