@@ -119,6 +119,9 @@ struct Options {
   std::string merge_dir;       // --merge-dir DIR: keep (or reuse) the prepared merge workload there
   bool no_sync = false;        // --no-sync: the merging database runs with PRAGMA synchronous=OFF
   std::string relay_bin;       // --relay-bin PATH: the dosti-relay that relay_abuse measures
+  // --relay-bin-before PATH: an older dosti-relay that relay_push_per_s measures side by side
+  // with this build's
+  std::string relay_bin_before;
   int scale_rows = 100'000;    // --scale-rows N: enterprises of scale.cpp's workspace
 };
 

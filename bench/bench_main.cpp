@@ -3,7 +3,7 @@
 // Notes and skipped benchmarks go to stderr. Each figure is the median of several runs, since
 // the machines this runs on are small and shared. Usage:
 //   dosti_bench [--runs N] [--merge-records N] [--merge-edits E] [--merge-dir DIR] [--no-sync]
-//               [--relay-bin PATH] [--scale-rows N] [FILTER]
+//               [--relay-bin PATH] [--relay-bin-before PATH] [--scale-rows N] [FILTER]
 // FILTER is a substring of the names wanted, or "replication" for the figures of replication.cpp
 // (change capture and merge; described there), or "sync" for those of sync.cpp (envelope
 // throughput, the relay; described there), or "relay_abuse" for those of relay_abuse.cpp (what
@@ -518,7 +518,7 @@ namespace {
 int Usage() {
   std::fprintf(stderr,
                "usage: dosti_bench [--runs N] [--merge-records N] [--merge-edits E] "
-               "[--merge-dir DIR] [--no-sync] [--relay-bin PATH] [--scale-rows N] "
+               "[--merge-dir DIR] [--no-sync] [--relay-bin PATH] [--relay-bin-before PATH] [--scale-rows N] "
                "[NAME-FILTER | replication | sync | relay_abuse]\n");
   return 2;
 }
@@ -548,6 +548,9 @@ int main(int argc, char** argv) {
     } else if (a == "--relay-bin") {
       if (i + 1 >= argc) return Usage();
       o.relay_bin = argv[++i];
+    } else if (a == "--relay-bin-before") {
+      if (i + 1 >= argc) return Usage();
+      o.relay_bin_before = argv[++i];
     } else if (a == "--merge-dir") {
       if (i + 1 >= argc) return Usage();
       o.merge_dir = argv[++i];

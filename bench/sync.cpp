@@ -54,6 +54,7 @@
 
 #include "dosti/net/http_transport.h"
 #include "dosti/sync/round.h"
+#include "sync/relay_process.h"
 #include "sync/relay_test_client.h"
 #include "relay.h"
 #include "server.h"
@@ -65,6 +66,9 @@ namespace {
 using sync::Bytes;
 using sync::DeviceKeys;
 using sync::Node;
+#ifndef __EMSCRIPTEN__
+namespace testing = dosti::sync::testing;
+#endif
 
 constexpr int kSyncEnterprises = 1'000;
 constexpr int kSyncRounds = 100;  // edits per enterprise: 100,000 field changes in all
@@ -622,11 +626,37 @@ struct PushRun {
   int64_t accepted = 0, requests = 0;
 };
 
-// A fresh relay that knows the workspace, every device and the admin's envelopes; then every
-// device at once: sign in, frontier, push (one envelope per request, or all in one).
-PushRun PushOnce(PushSetup& p, bool one_per_request) {
+// A dosti-relay executable on an ephemeral port with its own data directory (--quiet: no
+// log, as LocalRelay).
+struct RelayExe {
+  pid_t pid = -1;
+  std::string url;
+  RelayExe(const std::string& bin, const std::string& dir) {
+    testing::SpawnedRelay spawned = testing::SpawnRelay(bin, dir);
+    if (spawned.port == 0) {
+      Note("dosti-relay did not start (" + bin + "): " + spawned.first_line);
+      std::exit(1);
+    }
+    pid = spawned.pid;
+    url = "http://127.0.0.1:" + std::to_string(spawned.port);
+  }
+  ~RelayExe() { testing::StopRelay(pid); }
+};
+
+std::string ThisRelayBin() {
+#ifdef DOSTI_RELAY_BIN
+  return DOSTI_RELAY_BIN;
+#else
+  return {};
+#endif
+}
+
+// A fresh relay (the executable `bin`) that knows the workspace, every device and the admin's
+// envelopes; then every device at once: sign in, frontier, push (one envelope per request, or
+// all in one). The relay's CPU time is not in cpu_ms (another process).
+PushRun PushOnce(PushSetup& p, bool one_per_request, const std::string& bin) {
   TempDir dir;
-  LocalRelay relay(dir.File("relay"));
+  RelayExe relay(bin, dir.File("relay"));
   {
     auto admin = CheckNet(net::RelayClient::Open(relay.url, p.admin_node->trust().workspace()),
                           "relay client");
@@ -683,17 +713,26 @@ PushRun PushOnce(PushSetup& p, bool one_per_request) {
 }
 
 void BenchRelayPush() {
+  const std::string after_bin = ThisRelayBin();
+  const std::string before_bin = Opts().relay_bin_before;
+  if (after_bin.empty()) {
+    Note("relay_push_per_s: no dosti-relay executable in this build; skipped");
+    return;
+  }
   auto p = MakePushSetup();
   int runs = Runs(kPushRuns);
-  std::vector<double> single, batch, single_cpu, batch_cpu;
+  std::vector<double> single, batch, before, before_batch;
   for (int r = 0; r < runs; ++r) {
-    // The two ways alternate which goes first.
+    // The ways alternate which goes first; the relay before (when given) runs beside each.
     for (int k = 0; k < 2; ++k) {
       bool one = (k == 0) == (r % 2 == 0);
-      PushRun run = PushOnce(*p, one);
-      double rate = run.accepted / (run.ms / 1000);
-      (one ? single : batch).push_back(rate);
-      (one ? single_cpu : batch_cpu).push_back(run.cpu_ms);
+      auto rate = [&](const std::string& bin) {
+        PushRun run = PushOnce(*p, one, bin);
+        return run.accepted / (run.ms / 1000);
+      };
+      if (!before_bin.empty() && r % 2 == 1) (one ? before : before_batch).push_back(rate(before_bin));
+      (one ? single : batch).push_back(rate(after_bin));
+      if (!before_bin.empty() && r % 2 == 0) (one ? before : before_batch).push_back(rate(before_bin));
     }
   }
   const double per_envelope = kPushChangesPerEnvelope;
@@ -708,16 +747,23 @@ void BenchRelayPush() {
       .Add("min", *lo)
       .Add("max", *hi)
       .AddList("runs", single)
-      .Add("cpu_ms", Median(single_cpu))
       .Add("batched_envelopes_per_s", Median(batch))
       .Add("batched_changes_per_s", Median(batch) * per_envelope)
       .Add("batched_min", *blo)
-      .Add("batched_max", *bhi)
-      .Add("batched_cpu_ms", Median(batch_cpu))
+      .Add("batched_max", *bhi);
+  if (!before.empty()) {
+    d.Add("before_relay", before_bin)
+        .Add("before_envelopes_per_s", Median(before))
+        .AddList("before_runs", before)
+        .Add("before_batched_envelopes_per_s", Median(before_batch))
+        .Add("after_over_before", Median(single) / Median(before));
+  }
+  d.Add("relay", after_bin)
+      .Add("budget", ">= 2000 envelopes/s")
       .Add("how",
            "20 threads, each its own Session, Node and RelayClient, start together: sign in, "
            "frontier, then one push request per envelope (batched_*: all 25 in one request); "
-           "a fresh relay (in this process, dosti-relay's defaults) per run");
+           "a fresh dosti-relay process (--quiet) per run");
   Emit("relay_push_per_s", Median(single), "envelopes/s", runs, d);
 }
 

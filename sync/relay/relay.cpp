@@ -19,8 +19,21 @@ struct Relay::Workspace {
   std::set<Bytes> control_ids;         // ids of the stored control messages
   std::set<Bytes> control_authors;     // their authors
   std::size_t stored_folded = 0;       // trust->control_count() when the store last caught up
-  std::map<Bytes, Store::Head> heads;  // author → highest stored seq
-  std::map<Bytes, uint64_t> usage;     // uploader → stored bytes
+  std::map<Bytes, Store::Head> heads;  // author → highest committed seq
+  // Judged and queued for a group commit, not committed yet: the highest seq per author, and
+  // every such envelope's id. Pushes judge chains against these first; pulls and frontiers
+  // see committed heads only.
+  std::map<Bytes, Store::Head> pending;
+  std::map<std::pair<Bytes, uint64_t>, Bytes> pending_ids;
+  std::map<Bytes, uint64_t> usage;     // uploader → stored bytes (queued ones included)
+};
+
+struct Relay::Queued {
+  Store::Batch batch;
+  std::map<Bytes, Store::Head> heads;  // this batch's new heads
+  int64_t now = 0;
+  bool done = false;
+  Result<void> result;
 };
 
 namespace {
@@ -244,10 +257,12 @@ Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
 Result<std::vector<Bytes>> Relay::ControlAfter(const Bytes& ws, uint64_t after,
                                                std::size_t max_bytes, uint64_t* next,
                                                bool* more) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto found = Find(ws);
-  if (!found) return found.error();
-  return store_->ControlAfter(ws, after, max_bytes, next, more);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);
+    if (!found) return found.error();
+  }
+  return store_->ControlAfter(ws, after, max_bytes, next, more);  // a read connection
 }
 
 void Relay::DropNonce(const Bytes& nonce) {
@@ -386,125 +401,243 @@ Result<sync::EnvelopeFrontier> Relay::GetFrontier(const Bytes& ws) {
 
 Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
                                 const std::vector<std::string_view>& envelopes) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto found = Find(ws);
-  if (!found) return found.error();
-  Workspace* w = *found;
-  int64_t now = Now();
-  PushOutcome out;
-  std::map<Bytes, Store::Head> staged;                 // heads after this batch's additions
-  std::map<std::pair<Bytes, uint64_t>, Bytes> staged_ids;  // (author, seq) → id added now
-  std::vector<Store::NewEnvelope> add;
-  std::vector<Store::Evidence> evidence;
-  uint64_t used = w->usage.count(uploader) ? w->usage[uploader] : 0;
-  const Bytes zeros(sync::kHashBytes, '\0');
-
-  for (std::size_t i = 0; i < envelopes.size(); ++i) {
-    auto reject = [&](std::string reason) { out.rejected.push_back({i, std::move(reason)}); };
-    // Cheapest checks first: layout, workspace, kind, then the roster and the signature.
+  const std::size_t n = envelopes.size();
+  std::vector<std::optional<sync::Envelope>> envs(n);
+  std::vector<std::string> refused(n);
+  // Phase 1, outside the lock: layout, workspace, kind, and the id (one hash of every byte).
+  for (std::size_t i = 0; i < n; ++i) {
     auto env = sync::ParseEnvelope(envelopes[i]);
     if (!env) {
-      reject(env.error().message);
+      refused[i] = env.error().message;
       continue;
     }
     const sync::Header& h = env->header;
     if (h.workspace != ws) {
-      reject("it belongs to workspace " + Hex(h.workspace) + ", not " + Hex(ws));
-      continue;
+      refused[i] = "it belongs to workspace " + Hex(h.workspace) + ", not " + Hex(ws);
+    } else if (h.kind != sync::Kind::kChanges) {
+      refused[i] = std::string("a ") + sync::KindName(h.kind) +
+                   " envelope does not belong in a push (control messages go to /control)";
+    } else {
+      env->Id();
+      envs[i] = std::move(*env);
     }
-    if (h.kind != sync::Kind::kChanges) {
-      reject(std::string("a ") + sync::KindName(h.kind) +
-             " envelope does not belong in a push (control messages go to /control)");
-      continue;
-    }
-    auto author_ok = w->trust->CheckAuthor(*env, now);
-    if (!author_ok) {
-      reject(author_ok.error().message);
-      continue;
-    }
-    Bytes id = env->Id();
-    Store::Head head;
-    if (auto s = staged.find(h.author); s != staged.end()) {
-      head = s->second;
-    } else if (auto s2 = w->heads.find(h.author); s2 != w->heads.end()) {
-      head = s2->second;
-    }
-    std::string who = "author " + Hex(h.author);
-    if (h.seq <= head.seq) {
-      std::optional<Bytes> have;
-      if (h.seq == head.seq) {
-        have = head.id;
-      } else if (auto s = staged_ids.find({h.author, h.seq}); s != staged_ids.end()) {
-        have = s->second;
+  }
+  // Phase 2, under the lock: the roster's verdict (lookups), and the key to check with.
+  std::vector<Bytes> keys(n);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);
+    if (!found) return found.error();
+    int64_t now = Now();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!envs[i]) continue;
+      auto standing = (*found)->trust->CheckAuthorStanding(*envs[i], now);
+      if (!standing) {
+        refused[i] = standing.error().message;
+        envs[i].reset();
       } else {
-        auto stored = store_->IdAt(ws, h.author, h.seq);
-        if (!stored) return stored.error();
-        have = *stored;
+        keys[i] = (*standing)->ed_pk;
       }
-      if (have && *have == id) {
-        ++out.known;  // a replay: nothing to do
+    }
+  }
+  // Phase 3, outside the lock: the signatures (~60 µs each), in parallel with other pushes.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!envs[i]) continue;
+    if (auto ok = sync::CheckSignature(*envs[i], keys[i]); !ok) {
+      refused[i] = ok.error().message;
+      envs[i].reset();
+    }
+  }
+  // Phase 4, under the lock: the roster again (it may have moved since phase 2), the chains
+  // against committed and queued envelopes, the quota; then queued for the group commit.
+  PushOutcome out;
+  Queued q;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);
+    if (!found) return found.error();
+    Workspace* w = *found;
+    int64_t now = Now();
+    q.now = now;
+    q.batch.ws = ws;
+    q.batch.uploader = uploader;
+    uint64_t used = w->usage.count(uploader) ? w->usage[uploader] : 0;
+    const Bytes zeros(sync::kHashBytes, '\0');
+    for (std::size_t i = 0; i < n; ++i) {
+      auto reject = [&](std::string reason) { out.rejected.push_back({i, std::move(reason)}); };
+      if (!envs[i]) {
+        reject(refused[i]);
         continue;
       }
-      std::string why = "equivocation: " + who + " already has a different envelope at seq " +
-                        std::to_string(h.seq) + " (this one is kept as evidence)";
-      std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
-                << Hex(uploader) << "\n";
-      evidence.push_back({h.author, h.seq, id, envelopes[i], "same seq, different content"});
-      reject(why);
-      continue;
+      const sync::Envelope& env = *envs[i];
+      const sync::Header& h = env.header;
+      auto standing = w->trust->CheckAuthorStanding(env, now);
+      if (!standing) {
+        reject(standing.error().message);
+        continue;
+      }
+      if ((*standing)->ed_pk != keys[i]) {  // ids hash the keys, so never; but never trusted
+        if (auto ok = sync::CheckSignature(env, (*standing)->ed_pk); !ok) {
+          reject(ok.error().message);
+          continue;
+        }
+      }
+      const Bytes& id = env.Id();
+      Store::Head head;
+      if (auto s1 = q.heads.find(h.author); s1 != q.heads.end()) {
+        head = s1->second;
+      } else if (auto s2 = w->pending.find(h.author); s2 != w->pending.end()) {
+        head = s2->second;
+      } else if (auto s3 = w->heads.find(h.author); s3 != w->heads.end()) {
+        head = s3->second;
+      }
+      std::string who = "author " + Hex(h.author);
+      if (h.seq <= head.seq) {
+        std::optional<Bytes> have;
+        if (h.seq == head.seq) {
+          have = head.id;
+        } else if (auto s = w->pending_ids.find({h.author, h.seq}); s != w->pending_ids.end()) {
+          have = s->second;
+        } else {
+          auto stored = store_->IdAt(ws, h.author, h.seq);
+          if (!stored) return stored.error();
+          have = *stored;
+        }
+        if (have && *have == id) {
+          ++out.known;  // a replay: nothing to do
+          continue;
+        }
+        std::string why = "equivocation: " + who + " already has a different envelope at seq " +
+                          std::to_string(h.seq) + " (this one is kept as evidence)";
+        std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
+                  << Hex(uploader) << "\n";
+        q.batch.evidence.push_back({h.author, h.seq, id, envelopes[i], "same seq, different content"});
+        used += envelopes[i].size();  // an upper bound; the store is exact
+        reject(why);
+        continue;
+      }
+      if (h.seq > head.seq + 1) {
+        reject("gap: the relay has seq " + std::to_string(head.seq) + " of " + who +
+               " and this is seq " + std::to_string(h.seq) + "; push seq " +
+               std::to_string(head.seq + 1) + " first");
+        continue;
+      }
+      const Bytes& expected_prev = head.seq == 0 ? zeros : head.id;
+      if (h.prev != expected_prev) {
+        // A signed successor of a seq-N the relay does not have: the author signed two seq N.
+        std::string why = "equivocation: " + who + "'s seq " + std::to_string(h.seq) +
+                          " does not follow the relay's seq " + std::to_string(head.seq) +
+                          " (its prev hash differs; kept as evidence)";
+        std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
+                  << Hex(uploader) << "\n";
+        q.batch.evidence.push_back(
+            {h.author, h.seq, id, envelopes[i], "prev does not match the chain"});
+        used += envelopes[i].size();
+        reject(why);
+        continue;
+      }
+      if (used + envelopes[i].size() > options_.device_quota_bytes) {
+        reject("quota: device " + Hex(uploader) + " has stored " + HumanBytes(used) + " of its " +
+               HumanBytes(options_.device_quota_bytes) + " at this relay");
+        continue;
+      }
+      used += envelopes[i].size();
+      q.heads[h.author] = Store::Head{h.seq, id};
+      w->pending_ids[{h.author, h.seq}] = id;
+      q.batch.add.push_back({h.author, h.seq, id, h.epoch, envelopes[i]});
+      ++out.accepted;
     }
-    if (h.seq > head.seq + 1) {
-      reject("gap: the relay has seq " + std::to_string(head.seq) + " of " + who +
-             " and this is seq " + std::to_string(h.seq) + "; push seq " +
-             std::to_string(head.seq + 1) + " first");
-      continue;
-    }
-    const Bytes& expected_prev = head.seq == 0 ? zeros : head.id;
-    if (h.prev != expected_prev) {
-      // A signed successor of a seq-N the relay does not have: the author signed two seq N.
-      std::string why = "equivocation: " + who + "'s seq " + std::to_string(h.seq) +
-                        " does not follow the relay's seq " + std::to_string(head.seq) +
-                        " (its prev hash differs; kept as evidence)";
-      std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
-                << Hex(uploader) << "\n";
-      evidence.push_back({h.author, h.seq, id, envelopes[i], "prev does not match the chain"});
-      reject(why);
-      continue;
-    }
-    if (used + envelopes[i].size() > options_.device_quota_bytes) {
-      reject("quota: device " + Hex(uploader) + " has stored " + HumanBytes(used) + " of its " +
-             HumanBytes(options_.device_quota_bytes) + " at this relay");
-      continue;
-    }
-    used += envelopes[i].size();
-    staged[h.author] = Store::Head{h.seq, id};
-    staged_ids[{h.author, h.seq}] = id;
-    add.push_back({h.author, h.seq, id, h.epoch, envelopes[i]});
-    ++out.accepted;
+    if (q.batch.add.empty() && q.batch.evidence.empty()) return out;
+    for (const auto& [author, head] : q.heads) w->pending[author] = head;
+    w->usage[uploader] = used;
+    std::lock_guard<std::mutex> group(group_mu_);
+    queue_.push_back(&q);
   }
-  for (const auto& e : evidence) used += e.bytes.size();  // an upper bound; the store is exact
-  auto committed = store_->Commit(ws, uploader, add, evidence, now);
-  if (!committed) {
-    (void)Load(ws);
-    return committed.error();
-  }
-  for (auto& [author, head] : staged) w->heads[author] = head;
-  if (!add.empty() || !evidence.empty()) {
-    auto usage = store_->Usage(ws);
-    if (usage) w->usage = std::move(*usage);
-  }
+  // Committed (with whatever else was queued meanwhile) before the answer goes out.
+  auto committed = CommitInGroup(&q);
+  if (!committed) return committed.error();
   return out;
+}
+
+Result<void> Relay::CommitInGroup(Queued* mine) {
+  std::unique_lock<std::mutex> g(group_mu_);
+  while (!mine->done) {
+    if (committing_) {  // another thread is committing; ours may be in its group or the next
+      group_cv_.wait(g);
+      continue;
+    }
+    // This thread commits everything queued now, in judging order, in one transaction.
+    committing_ = true;
+    std::vector<Queued*> group;
+    group.swap(queue_);
+    g.unlock();
+    std::vector<const Store::Batch*> batches;
+    for (Queued* q : group) batches.push_back(&q->batch);
+    Result<void> r = store_->Commit(batches, group.front()->now);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      std::set<Bytes> reload;
+      for (Queued* q : group) {
+        auto found = Find(q->batch.ws);
+        if (!found) continue;
+        Workspace* w = *found;
+        if (!r) {
+          reload.insert(q->batch.ws);
+          continue;
+        }
+        for (const auto& [author, head] : q->heads) {
+          Store::Head& committed = w->heads[author];
+          if (committed.seq < head.seq) committed = head;
+          auto p = w->pending.find(author);
+          if (p != w->pending.end() && p->second.seq <= head.seq) w->pending.erase(p);
+        }
+        for (const auto& e : q->batch.add) w->pending_ids.erase({e.author, e.seq});
+        if (!q->batch.evidence.empty()) {  // evidence already kept is not counted twice
+          auto usage = store_->Usage(q->batch.ws);
+          if (usage) w->usage = std::move(*usage);
+        }
+      }
+      g.lock();
+      if (!r) {
+        // Pushes queued after the failed ones were judged against them: they fail too, and
+        // the workspaces go back to what is on disk.
+        for (Queued* q : queue_) {
+          reload.insert(q->batch.ws);
+          q->result = r.error();
+          q->done = true;
+        }
+        queue_.clear();
+        for (const Bytes& ws : reload) (void)Load(ws);
+      }
+      for (Queued* q : group) {
+        q->result = r;
+        q->done = true;
+      }
+      if (r) {
+        commit_counts_.pushes += group.size();
+        ++commit_counts_.commits;
+      }
+      committing_ = false;
+    }
+    group_cv_.notify_all();
+  }
+  return mine->result;
 }
 
 Result<std::vector<Bytes>> Relay::Pull(const Bytes& ws, const sync::EnvelopeFrontier& frontier,
                                        std::size_t max_bytes, bool* more) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto found = Find(ws);
-  if (!found) return found.error();
+  std::map<Bytes, Store::Head> heads;  // committed: what a read connection sees
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);
+    if (!found) return found.error();
+    heads = (*found)->heads;
+  }
+  // The pages are read outside the lock, on a read connection of their own.
   std::vector<Bytes> out;
   std::size_t used = 0;
   *more = false;
-  for (const auto& [author, head] : (*found)->heads) {
+  for (const auto& [author, head] : heads) {
     auto f = frontier.find(author);
     uint64_t from = f == frontier.end() ? 0 : f->second;
     if (head.seq <= from) continue;
@@ -516,6 +649,11 @@ Result<std::vector<Bytes>> Relay::Pull(const Bytes& ws, const sync::EnvelopeFron
     }
   }
   return out;
+}
+
+Relay::CommitCounts Relay::Commits() {
+  std::lock_guard<std::mutex> g(group_mu_);
+  return commit_counts_;
 }
 
 Result<std::vector<Relay::EvidenceRow>> Relay::Evidence(const Bytes& ws) {

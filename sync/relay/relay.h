@@ -3,10 +3,14 @@
 // receiving checks (everything but decryption: it holds no workspace key) and paged pull.
 // Input from strangers is judged before it is kept: a control message's signer is checked
 // (Trust::CheckSigner) before its body is decoded, and challenges go to roster members only.
-// Threading: every public method may be called from any thread; one mutex serialises them.
+// Threading: every public method may be called from any thread. One mutex guards the relay's
+// state in memory and is held for lookups only: signatures are checked, envelopes hashed and
+// pages read outside it, and pushes are committed in groups (one fsync for all the pushes
+// waiting at that moment) by whichever pushing thread comes first (README.md, "Push").
 // The clock is read under that mutex (a test moving a ManualClock does so between requests).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -151,6 +155,13 @@ class Relay {
   Result<std::vector<EvidenceRow>> Evidence(const Bytes& ws);
   Result<Parked> ParkedControl(const Bytes& ws);
   std::size_t PendingChallenges();
+  // Pushes committed so far, and the transactions (fsyncs) they took: fewer when concurrent
+  // pushes were committed in groups.
+  struct CommitCounts {
+    uint64_t pushes = 0;
+    uint64_t commits = 0;
+  };
+  CommitCounts Commits();
 
  private:
   struct Workspace;
@@ -170,10 +181,23 @@ class Relay {
   void DropNonce(const Bytes& nonce);
   void DropExpiredNonces(int64_t now);
 
+  // A judged push waiting for its group's commit.
+  struct Queued;
+  // Commits `mine` with whatever else is queued (or waits for the commit that takes it);
+  // the commit's result.
+  Result<void> CommitInGroup(Queued* mine);
+
   RelayOptions options_;
   Clock* clock_ = nullptr;
   std::unique_ptr<Store> store_;
+  // Lock order: mu_ before group_mu_; the thread committing a group holds neither while it
+  // writes, and takes mu_ then group_mu_ after.
   std::mutex mu_;
+  std::mutex group_mu_;
+  std::condition_variable group_cv_;
+  std::vector<Queued*> queue_;  // judged, in judging order (chains depend on it)
+  bool committing_ = false;
+  CommitCounts commit_counts_;  // under group_mu_
   std::map<Bytes, std::unique_ptr<Workspace>> workspaces_;
   std::map<Bytes, Pending> nonces_;             // nonce → who asked, from where, until when
   std::multimap<int64_t, Bytes> nonce_expiry_;  // expiry → nonce: expired ones go first
