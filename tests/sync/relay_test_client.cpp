@@ -211,6 +211,8 @@ Result<std::unique_ptr<RelayClient>> RelayClient::Open(const std::string& url,
   return c;
 }
 
+const std::string& RelayClient::session_token() const { return impl_->token; }
+
 namespace {
 
 // "the relay at URL refused to WHAT (HTTP n): its message"
