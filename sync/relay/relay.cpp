@@ -25,6 +25,8 @@ struct Relay::Workspace {
   // see committed heads only.
   std::map<Bytes, Store::Head> pending;
   std::map<std::pair<Bytes, uint64_t>, Bytes> pending_ids;
+  // Evidence ids judged and queued, not committed yet, per (author, seq).
+  std::map<std::pair<Bytes, uint64_t>, std::vector<Bytes>> pending_evidence;
   std::map<Bytes, uint64_t> usage;     // uploader → stored bytes (queued ones included)
 };
 
@@ -365,7 +367,16 @@ Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes&
       t = t->second.expires_ms < now ? tokens_.erase(t) : std::next(t);
   }
   Session s{options_.random(32), now + options_.session_ttl_ms};
-  tokens_[sync::Hash("DH-relay-token-v1", {s.token})] = Token{ws, device, s.expires_ms};
+  Bytes hash = sync::Hash("DH-relay-token-v1", {s.token});
+  tokens_[hash] = Token{ws, device, s.expires_ms};
+  // A device holds a few sessions at once (a client per window or thread); signing in over
+  // and over ends its oldest, so tokens_ cannot grow with sign-ins.
+  std::deque<Bytes>& mine = tokens_per_device_[{ws, device}];
+  mine.push_back(hash);
+  while (mine.size() > kMaxSessionsPerDevice) {
+    tokens_.erase(mine.front());
+    mine.pop_front();
+  }
   return s;
 }
 
@@ -463,6 +474,18 @@ Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
     q.batch.uploader = uploader;
     uint64_t used = w->usage.count(uploader) ? w->usage[uploader] : 0;
     const Bytes zeros(sync::kHashBytes, '\0');
+    // A storage error midway: what this push marked pending goes, as it will not be queued.
+    auto fail = [&](Error e) -> Result<PushOutcome> {
+      for (const auto& a : q.batch.add) w->pending_ids.erase({a.author, a.seq});
+      for (const auto& ev : q.batch.evidence) {
+        auto it = w->pending_evidence.find({ev.author, ev.seq});
+        if (it == w->pending_evidence.end()) continue;
+        auto& ids = it->second;
+        ids.erase(std::remove(ids.begin(), ids.end(), ev.id), ids.end());
+        if (ids.empty()) w->pending_evidence.erase(it);
+      }
+      return e;
+    };
     for (std::size_t i = 0; i < n; ++i) {
       auto reject = [&](std::string reason) { out.rejected.push_back({i, std::move(reason)}); };
       if (!envs[i]) {
@@ -500,19 +523,22 @@ Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
           have = s->second;
         } else {
           auto stored = store_->IdAt(ws, h.author, h.seq);
-          if (!stored) return stored.error();
+          if (!stored) return fail(stored.error());
           have = *stored;
         }
         if (have && *have == id) {
           ++out.known;  // a replay: nothing to do
           continue;
         }
+        auto kept = KeepEvidence(w, q, h, id, envelopes[i], "same seq, different content");
+        if (!kept) return fail(kept.error());
         std::string why = "equivocation: " + who + " already has a different envelope at seq " +
-                          std::to_string(h.seq) + " (this one is kept as evidence)";
+                          std::to_string(h.seq) +
+                          (*kept ? " (this one is kept as evidence)"
+                                 : " (the relay keeps evidence of it already)");
         std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
                   << Hex(uploader) << "\n";
-        q.batch.evidence.push_back({h.author, h.seq, id, envelopes[i], "same seq, different content"});
-        used += envelopes[i].size();  // an upper bound; the store is exact
+        if (*kept) used += envelopes[i].size();  // an upper bound; the store is exact
         reject(why);
         continue;
       }
@@ -525,14 +551,15 @@ Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
       const Bytes& expected_prev = head.seq == 0 ? zeros : head.id;
       if (h.prev != expected_prev) {
         // A signed successor of a seq-N the relay does not have: the author signed two seq N.
+        auto kept = KeepEvidence(w, q, h, id, envelopes[i], "prev does not match the chain");
+        if (!kept) return fail(kept.error());
         std::string why = "equivocation: " + who + "'s seq " + std::to_string(h.seq) +
                           " does not follow the relay's seq " + std::to_string(head.seq) +
-                          " (its prev hash differs; kept as evidence)";
+                          (*kept ? " (its prev hash differs; kept as evidence)"
+                                 : " (its prev hash differs; the relay keeps evidence of it already)");
         std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
                   << Hex(uploader) << "\n";
-        q.batch.evidence.push_back(
-            {h.author, h.seq, id, envelopes[i], "prev does not match the chain"});
-        used += envelopes[i].size();
+        if (*kept) used += envelopes[i].size();
         reject(why);
         continue;
       }
@@ -557,6 +584,28 @@ Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
   auto committed = CommitInGroup(&q);
   if (!committed) return committed.error();
   return out;
+}
+
+Result<bool> Relay::KeepEvidence(Workspace* w, Queued& q, const sync::Header& h, const Bytes& id,
+                                 std::string_view bytes, const char* reason) {
+  std::pair<Bytes, uint64_t> key{h.author, h.seq};
+  std::vector<Bytes>& pending = w->pending_evidence[key];
+  auto stored = store_->EvidenceIdsAt(q.batch.ws, h.author, h.seq);
+  if (!stored) {
+    if (pending.empty()) w->pending_evidence.erase(key);
+    return stored.error();
+  }
+  auto has = [&](const std::vector<Bytes>& ids) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  bool fresh = !has(*stored) && !has(pending);
+  if (!fresh || stored->size() + pending.size() >= kMaxEvidencePerSeq) {
+    if (pending.empty()) w->pending_evidence.erase(key);
+    return false;  // kept already, or enough kept
+  }
+  pending.push_back(id);
+  q.batch.evidence.push_back({h.author, h.seq, id, bytes, reason});
+  return true;
 }
 
 Result<void> Relay::CommitInGroup(Queued* mine) {
@@ -592,6 +641,7 @@ Result<void> Relay::CommitInGroup(Queued* mine) {
           if (p != w->pending.end() && p->second.seq <= head.seq) w->pending.erase(p);
         }
         for (const auto& e : q->batch.add) w->pending_ids.erase({e.author, e.seq});
+        for (const auto& e : q->batch.evidence) w->pending_evidence.erase({e.author, e.seq});
         if (!q->batch.evidence.empty()) {  // evidence already kept is not counted twice
           auto usage = store_->Usage(q->batch.ws);
           if (usage) w->usage = std::move(*usage);

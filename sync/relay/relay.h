@@ -55,6 +55,11 @@ struct RelayOptions {
 // practice; these caps hold whatever a Trust might still park.
 inline constexpr std::size_t kMaxParkedMessages = 16;
 inline constexpr std::size_t kMaxParkedBytes = std::size_t{2} << 20;
+// Equivocation evidence kept per (author, seq): two different envelopes besides the stored one
+// prove the fork; more would only let a member make the relay keep bytes (README, "Limits").
+inline constexpr std::size_t kMaxEvidencePerSeq = 2;
+// Live session tokens per device of a workspace: a new sign-in past it ends the oldest.
+inline constexpr std::size_t kMaxSessionsPerDevice = 16;
 
 // The per-envelope verdict of a batch: its index in the request and a readable reason.
 struct Rejection {
@@ -186,6 +191,10 @@ class Relay {
   // Commits `mine` with whatever else is queued (or waits for the commit that takes it);
   // the commit's result.
   Result<void> CommitInGroup(Queued* mine);
+  // Queues `bytes` (a changes envelope of h.author at h.seq that forks the chain) as evidence
+  // in q, unless it is kept already or kMaxEvidencePerSeq are (false then). Under mu_.
+  Result<bool> KeepEvidence(Workspace* w, Queued& q, const sync::Header& h, const Bytes& id,
+                            std::string_view bytes, const char* reason);
 
   RelayOptions options_;
   Clock* clock_ = nullptr;
@@ -209,6 +218,8 @@ class Relay {
     int64_t expires_ms = 0;
   };
   std::map<Bytes, Token> tokens_;  // BLAKE2b of the token → session
+  // (ws, device) → its tokens' hashes, oldest first (some may have expired since).
+  std::map<std::pair<Bytes, Bytes>, std::deque<Bytes>> tokens_per_device_;
 };
 
 }  // namespace dosti::relay

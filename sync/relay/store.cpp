@@ -320,6 +320,20 @@ Result<std::optional<Bytes>> Store::IdAt(const Bytes& ws, const Bytes& author, u
   return std::optional<Bytes>();
 }
 
+Result<std::vector<Bytes>> Store::EvidenceIdsAt(const Bytes& ws, const Bytes& author,
+                                                uint64_t seq) {
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
+  Stmt q(r.db(), "SELECT id FROM equivocation WHERE workspace=? AND author=? AND seq=?");
+  if (!q.ok()) return StorageError(r.db(), "read evidence");
+  q.Blob(1, ws).Blob(2, author).Int(3, static_cast<int64_t>(seq));
+  std::vector<Bytes> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.ColBlob(0));
+  if (rc != SQLITE_DONE) return StorageError(r.db(), "read evidence");
+  return out;
+}
+
 Result<void> Store::Commit(const std::vector<const Batch*>& batches, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(write_mu_);
   Txn txn(db_);

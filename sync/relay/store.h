@@ -61,6 +61,8 @@ class Store {
   Result<std::map<Bytes, uint64_t>> Usage(const Bytes& ws);
   // The id stored for (author, seq), or nullopt.
   Result<std::optional<Bytes>> IdAt(const Bytes& ws, const Bytes& author, uint64_t seq);
+  // The ids of the evidence kept for (author, seq).
+  Result<std::vector<Bytes>> EvidenceIdsAt(const Bytes& ws, const Bytes& author, uint64_t seq);
 
   struct NewEnvelope {
     Bytes author;

@@ -351,6 +351,48 @@ TEST_CASE("A replay is a no-op, a gap is rejected, an equivocation is rejected a
   for (int i = 0; i < 4; ++i) CHECK(page->envelopes[i] == chain[i]);
 }
 
+TEST_CASE("Equivocation evidence is kept twice per author and seq, no more",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  auto c = SignedIn(r, w, w.office);
+  std::vector<Bytes> chain = w.Chain(w.office, 1, 2);
+  REQUIRE(c->Push(chain)->accepted == 2);
+  // A member signing one different seq 2 after another: each is refused; two are evidence
+  // enough of the fork, the rest would only be bytes a member makes the relay keep.
+  for (int k = 0; k < 6; ++k) {
+    Bytes other = sync::SealChanges(w.ws, 1, w.secret, w.office.id, w.office.ed.sk, 2,
+                                    Workspace::IdOf(chain[0]), "history " + std::to_string(k));
+    auto eq = c->Push({other, other});  // the same one twice in a push: kept once
+    REQUIRE(eq);
+    REQUIRE(eq->rejected.size() == 2);
+    CHECK(Contains(eq->rejected[0].reason, "equivocation"));
+  }
+  auto evidence = r.relay->Evidence(w.ws);
+  REQUIRE(evidence);
+  CHECK(evidence->size() == relay::kMaxEvidencePerSeq);
+}
+
+TEST_CASE("Signing in over and over ends a device's oldest sessions, 16 stay",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  REQUIRE(r.relay->Register(w.genesis));
+  std::vector<Bytes> tokens;
+  for (int i = 0; i < 20; ++i) {
+    auto ch = r.relay->MakeChallenge(w.ws, w.office.id, "127.0.0.1");
+    REQUIRE(ch);
+    Bytes sig = sync::Sign(w.office.ed.sk, relay::AuthMessage(ch->relay_id, w.ws, ch->nonce, kT0));
+    auto s = r.relay->SignIn(w.ws, w.office.id, ch->nonce, kT0, sig);
+    REQUIRE(s);
+    tokens.push_back(s->token);
+  }
+  for (int i = 0; i < 20; ++i) {
+    INFO("session " << i);
+    CHECK(static_cast<bool>(r.relay->Authenticate(w.ws, tokens[i])) == (i >= 20 - 16));
+  }
+}
+
 TEST_CASE("Envelopes from outside the roster, another workspace or past a revocation are refused",
           "[sync][relay][native]") {
   Workspace w, other;
