@@ -75,6 +75,8 @@ Result<std::unique_ptr<HttpTransport>> HttpTransport::Open(const std::string& ur
                                                            TransportOptions options) {
   auto parsed = ParseUrl(url);
   if (!parsed) return MakeError(ErrorCode::kInvalid, "net.bad_url", {{"url", url}}, "relay");
+  if (parsed->scheme == "http" && !options.allow_plain_http && !IsLoopbackUrl(url))
+    return MakeError(ErrorCode::kNotPermitted, "net.plain_http", {{"url", url}}, "relay");
   if (!options.sleep) {
     options.sleep = [](int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
   }

@@ -311,6 +311,51 @@ class RateLimiter {
   std::map<std::string, Bucket> buckets_;
 };
 
+// Control characters (NUL to 0x1f, DEL) and backslashes as \xNN, for the log: a request path
+// (httplib decodes %0a into a newline) can then neither forge a log line nor drive a terminal.
+std::string LogSafe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// May the static file (or directory index) at `path` under `dir` be served? Not when the
+// decoded path holds a control character (a NUL would cut the file name short: "/a.html%00.png"
+// would serve a.html as an image), nor when any component under `dir` is a symbolic link
+// (a link in the web directory must not lend out a file from elsewhere). Missing components
+// are left to httplib's 404.
+bool StaticPathOk(const std::string& dir, const std::string& path) {
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  std::string at = dir;
+  std::size_t from = 0;
+  while (from <= path.size()) {
+    std::size_t to = path.find('/', from);
+    if (to == std::string::npos) to = path.size();
+    std::string part = path.substr(from, to - from);
+    from = to + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") return false;
+    at += "/" + part;
+    struct stat st {};
+    if (lstat(at.c_str(), &st) != 0) return true;
+    if (S_ISLNK(st.st_mode)) return false;
+  }
+  struct stat st {};
+  std::string index = at + "/index.html";  // what httplib serves for a directory
+  return !(lstat(index.c_str(), &st) == 0 && S_ISLNK(st.st_mode));
+}
+
 bool IsDirectory(const std::string& path) {
   struct stat st {};
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -522,7 +567,8 @@ void Server::Impl::Log(const httplib::Request& req, const httplib::Response& res
                                std::chrono::steady_clock::now() - tls_context.start)
                                .count());
   std::size_t in = std::max(tls_context.in_bytes, req.body.size());
-  std::string line = UtcNow() + " " + Caller(req) + " " + req.method + " " + req.path + " " +
+  std::string line = UtcNow() + " " + LogSafe(Caller(req)) + " " + LogSafe(req.method) + " " +
+                     LogSafe(req.path) + " " +
                      std::to_string(res.status) + " in=" + std::to_string(in) +
                      " out=" + std::to_string(res.body.size()) + " " + std::to_string(ms) + "ms";
   if (!tls_context.device.empty()) line += " device=" + tls_context.device;
@@ -664,7 +710,14 @@ void Server::Impl::Routes() {
       SendError(res, 405, "the relay does not take " + req.method + " requests");
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (req.path.rfind("/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+    if (req.path.rfind("/v1/", 0) != 0) {
+      if (!options.web_dir.empty() && (req.method == "GET" || req.method == "HEAD") &&
+          !StaticPathOk(options.web_dir, req.path)) {
+        SendError(res, 404, "no such file");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
     // A request is charged to its device when it carries a valid session token for the
     // workspace in its path, and to its address otherwise, whatever headers it sends.
     std::string h = req.get_header_value("Authorization");

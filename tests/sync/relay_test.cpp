@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -924,6 +925,56 @@ TEST_CASE("The client retries 5xx answers but not 4xx ones", "[sync][relay][nati
   c->reset();  // closes its kept-alive connection, so the server stops at once
   flaky.stop();
   t.join();
+}
+
+TEST_CASE("Static files refuse NUL bytes and symbolic links", "[sync][relay][native]") {
+  std::string root = MakeTempDir();
+  std::string web = root + "/web";
+  REQUIRE(mkdir(web.c_str(), 0700) == 0);
+  REQUIRE(mkdir((root + "/elsewhere").c_str(), 0700) == 0);
+  WriteFile(web + "/index.html", "<!doctype html><title>Dosti</title>");
+  WriteFile(root + "/secret.txt", "not for the web");
+  WriteFile(root + "/elsewhere/index.html", "not for the web either");
+  WriteFile(root + "/elsewhere/key.pem", "not for the web at all");
+  // Links inside the web directory to files and a directory outside it.
+  REQUIRE(symlink((root + "/secret.txt").c_str(), (web + "/leak.txt").c_str()) == 0);
+  REQUIRE(symlink((root + "/elsewhere").c_str(), (web + "/more").c_str()) == 0);
+  relay::ServerOptions so;
+  so.web_dir = web;
+  LiveRelay r(MakeTempDir(), so);
+  auto raw = r.Raw();
+  for (const char* path : {"/leak.txt", "/more/key.pem", "/more/", "/more/index.html"}) {
+    INFO(path);
+    auto res = raw.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 404);
+    CHECK_FALSE(Contains(res->body, "not for the web"));
+  }
+  // A NUL cuts a file name short in the file system: "/index.html\0.png" must not serve
+  // index.html (and not as an image).
+  auto nul = raw.Get("/index.html%00.png");
+  REQUIRE(nul);
+  CHECK(nul->status == 404);
+  CHECK_FALSE(Contains(nul->body, "<title>"));
+  auto ok = raw.Get("/index.html");
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+}
+
+TEST_CASE("The request log escapes control characters", "[sync][relay][native]") {
+  LiveRelay r;
+  auto raw = r.Raw();
+  // A path that decodes to a newline and a forged log line, an escape sequence and a NUL.
+  auto res = raw.Get("/v1/x%0a2026-01-01T00:00:00.000Z%201.2.3.4%20POST%20/v1/forged%20200%1b[2J%00");
+  REQUIRE(res);
+  auto stop = raw.Get("/v1/status");  // the first one's line is written by now
+  REQUIRE(stop);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::string log = r.log.str();
+  INFO(log);
+  CHECK_FALSE(Contains(log, "\n2026-01-01T00:00:00.000Z"));
+  CHECK(Contains(log, "/v1/x\\x0a2026-01-01T00:00:00.000Z 1.2.3.4 POST /v1/forged 200\\x1b[2J\\x00"));
+  CHECK(log.find('\x1b') == std::string::npos);
 }
 
 TEST_CASE("Static files are served with their types, and nothing outside the web directory",

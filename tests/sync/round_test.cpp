@@ -345,3 +345,22 @@ TEST_CASE("A device's changes wait until a relay took them and the status says w
 }
 
 #endif
+
+TEST_CASE("The transport refuses plain HTTP to another machine unless allowed",
+          "[sync][round][native]") {
+  using dosti::net::HttpTransport;
+  using dosti::net::TransportOptions;
+  auto off = HttpTransport::Open("http://192.0.2.10:8787");
+  REQUIRE_FALSE(off);
+  CHECK(off.error().key == "net.plain_http");
+  CHECK(off.error().code == dosti::ErrorCode::kNotPermitted);
+  CHECK_FALSE(HttpTransport::Open("http://relay.example.org:80"));
+  TransportOptions allowed;
+  allowed.allow_plain_http = true;
+  CHECK(HttpTransport::Open("http://192.0.2.10:8787", allowed));
+  // Loopback stays allowed (the booth's relay, tests), and HTTPS anywhere.
+  CHECK(HttpTransport::Open("http://127.0.0.1:8787"));
+  CHECK(HttpTransport::Open("http://localhost:8787"));
+  CHECK(HttpTransport::Open("http://[::1]:8787"));
+  CHECK(HttpTransport::Open("https://192.0.2.10:8443"));
+}
