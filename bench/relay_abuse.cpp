@@ -99,19 +99,8 @@ struct Process {
   }
   double PeakMiB() const { return StatusKiB("VmHWM") / 1024.0; }
   long StatusKiB(const std::string& field) const { return testing::ProcStatusKiB(pid, field); }
-  // User + system CPU time so far, ms (/proc/PID/stat fields 14 and 15).
-  double CpuMs() const {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream rest(all.substr(all.rfind(')') + 2));
-    std::string field;
-    long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-      if (i == 14) utime = std::stol(field);
-      if (i == 15) stime = std::stol(field);
-    }
-    return (utime + stime) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
-  }
+  // User + system CPU time so far, ms.
+  double CpuMs() const { return testing::ProcCpuMs(pid); }
 };
 
 using Device = testing::Device;
@@ -241,11 +230,12 @@ void BenchRosters() {
       }
     };
     std::vector<double> waits;
+    const httplib::Headers session = {{"Authorization", "Bearer " + SignIn(p, w)}};
     std::thread member([&] {
       auto c = p.Client();
       while (!done) {
         auto start = Clock_::now();
-        auto res = c.Get(w.base + "/control?after=1");
+        auto res = c.Get(w.base + "/control?after=1", session);
         if (res && res->status == 200) waits.push_back(MsSince(start));
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }

@@ -298,9 +298,11 @@ Result<Challenge> Relay::MakeChallenge(const Bytes& ws, const Bytes& device,
   if (device.size() != sync::kIdBytes)
     return MakeError(ErrorCode::kDamaged, "relay.bad_device_id");
   int64_t now = Now();
-  // Members only: a stranger's challenge would be a slot of memory for nothing.
-  auto member = (*found)->trust->CheckActive(device, now);
-  if (!member) return member.error();
+  // Members (and pending devices) only: a stranger's challenge would be a slot of memory for
+  // nothing.
+  bool pending = false;
+  auto key = SignInKey(*found, device, now, &pending);
+  if (!key) return key.error();
   DropExpiredNonces(now);
   Args retry{{"retry_s", std::to_string((options_.nonce_ttl_ms + 999) / 1000)}};
   // This device from this address: its own oldest makes room (a client retrying never locks
@@ -339,6 +341,20 @@ std::size_t Relay::PendingChallenges() {
   return nonces_.size();
 }
 
+Result<Bytes> Relay::SignInKey(Workspace* w, const Bytes& device, int64_t now, bool* pending) {
+  *pending = false;
+  auto member = w->trust->CheckActive(device, now);
+  if (member) return (*member)->ed_pk;
+  if (!w->trust->Find(device)) {
+    if (const sync::PendingJoin* p = w->trust->FindPending(device);
+        p && (p->expires_ms == 0 || now <= p->expires_ms)) {
+      *pending = true;
+      return p->ed_pk;
+    }
+  }
+  return member.error();
+}
+
 Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes& nonce,
                               int64_t time_ms, const Bytes& signature) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -356,10 +372,10 @@ Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes&
   if (now > p.expires_ms)
     return MakeError(ErrorCode::kExpired, "relay.nonce_expired",
                      {{"seconds", std::to_string(options_.nonce_ttl_ms / 1000)}});
-  auto member = w->trust->CheckActive(device, now);
-  if (!member) return member.error();
-  if (!sync::Verify((*member)->ed_pk, AuthMessage(store_->relay_id(), ws, nonce, time_ms),
-                    signature))
+  bool pending = false;
+  auto key = SignInKey(w, device, now, &pending);
+  if (!key) return key.error();
+  if (!sync::Verify(*key, AuthMessage(store_->relay_id(), ws, nonce, time_ms), signature))
     return MakeError(ErrorCode::kUnauthentic, "relay.sign_in_signature",
                      {{"device", Hex(device)}, {"version", std::to_string(w->trust->roster_version())}});
   if (tokens_.size() > 4 * options_.max_pending_nonces) {
@@ -380,7 +396,7 @@ Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes&
   return s;
 }
 
-Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token) {
+Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token, bool* pending) {
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(ws);
   if (!found) return found.error();
@@ -393,11 +409,13 @@ Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token) {
     return MakeError(ErrorCode::kExpired, "relay.token_expired");
   }
   Bytes device = it->second.device;
-  auto member = (*found)->trust->CheckActive(device, now);
-  if (!member) {
+  bool waiting = false;
+  auto key = SignInKey(*found, device, now, &waiting);
+  if (!key) {
     tokens_.erase(it);
-    return member.error();
+    return key.error();
   }
+  if (pending) *pending = waiting;
   return device;
 }
 

@@ -129,7 +129,9 @@ class Relay {
 
   // A fresh single-use nonce for `device` (16 bytes) in `ws`, valid options.nonce_ttl_ms, for
   // a request from `client` (the caller's address key; the Server passes AddressKey()). Only
-  // for an active, unexpired member of the current roster (kUnknownDevice, kRevoked).
+  // for an active, unexpired member of the current roster, or a device whose join the relay
+  // holds and no roster has answered yet (pending: its session may read control messages
+  // only, to learn of its approval) (kUnknownDevice, kRevoked).
   // kTooLarge with key relay.busy.device / relay.busy.address / relay.busy.relay (argument
   // "retry_s") when the caps of RelayOptions are reached.
   Result<Challenge> MakeChallenge(const Bytes& ws, const Bytes& device, std::string_view client);
@@ -138,8 +140,9 @@ class Relay {
   Result<Session> SignIn(const Bytes& ws, const Bytes& device, const Bytes& nonce,
                          int64_t time_ms, const Bytes& signature);
   // The device a bearer token belongs to, re-checked against the current roster on every call
-  // (a device revoked after signing in is refused from its next request on).
-  Result<Bytes> Authenticate(const Bytes& ws, std::string_view token);
+  // (a device revoked after signing in is refused from its next request on). *pending (when
+  // given) says the device is still waiting for approval: a member now is never pending.
+  Result<Bytes> Authenticate(const Bytes& ws, std::string_view token, bool* pending = nullptr);
 
   Result<sync::EnvelopeFrontier> GetFrontier(const Bytes& ws);
   // Changes envelopes from any author, uploaded by `uploader`; committed before returning.
@@ -182,6 +185,9 @@ class Relay {
   Result<Workspace*> Find(const Bytes& ws);
   Result<void> Load(const Bytes& ws);
   int64_t Now() const { return clock_->NowMs(); }
+  // The Ed25519 key `device` signs in with: an active member's, or a pending device's (then
+  // *pending). The member's refusal otherwise (kUnknownDevice, kRevoked). Under mu_.
+  Result<Bytes> SignInKey(Workspace* w, const Bytes& device, int64_t now, bool* pending);
   // Challenge bookkeeping (under mu_): forget one nonce everywhere; drop the expired ones.
   void DropNonce(const Bytes& nonce);
   void DropExpiredNonces(int64_t now);

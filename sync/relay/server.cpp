@@ -82,6 +82,7 @@ struct RequestContext {
   // (checked once, before the rate limit, so that a junk token cannot dodge it).
   bool token_checked = false;
   std::optional<Bytes> token_device;
+  bool token_pending = false;  // the device waits for approval: it may read control messages
   std::optional<Error> token_error;
 };
 thread_local RequestContext tls_context;
@@ -434,7 +435,9 @@ struct Server::Impl {
   }
   // The device of the bearer token (checked in the pre-routing handler), or nullopt after
   // answering 401/403.
-  std::optional<Bytes> Auth(httplib::Response& res);
+  // allow_pending: a device waiting for approval may make this request (reading control
+  // messages); otherwise it gets 403.
+  std::optional<Bytes> Auth(httplib::Response& res, bool allow_pending = false);
   void SendLimited(httplib::Response& res, int retry) {
     res.set_header("Retry-After", std::to_string(retry));
     SendJson(res, 429,
@@ -580,7 +583,7 @@ void Server::Impl::Log(const httplib::Request& req, const httplib::Response& res
   tls_context = {};
 }
 
-std::optional<Bytes> Server::Impl::Auth(httplib::Response& res) {
+std::optional<Bytes> Server::Impl::Auth(httplib::Response& res, bool allow_pending) {
   if (!tls_context.token_checked) {
     SendError(res, 401, "sign in first: POST /v1/{workspace}/challenge, then /session, and send "
                         "Authorization: Bearer TOKEN");
@@ -588,6 +591,11 @@ std::optional<Bytes> Server::Impl::Auth(httplib::Response& res) {
   }
   if (tls_context.token_error) {
     SendResultError(res, *tls_context.token_error);
+    return std::nullopt;
+  }
+  if (tls_context.token_pending && !allow_pending) {
+    SendResultError(res, MakeError(ErrorCode::kNotPermitted, "sync.device_pending",
+                                   {{"device", tls_context.device}}));
     return std::nullopt;
   }
   return tls_context.token_device;
@@ -729,7 +737,7 @@ void Server::Impl::Routes() {
       if (!token || token->size() != 32) {
         tls_context.token_error =
             MakeError(ErrorCode::kUnauthentic, "relay.token_malformed");
-      } else if (auto device = relay->Authenticate(*ws, *token)) {
+      } else if (auto device = relay->Authenticate(*ws, *token, &tls_context.token_pending)) {
         tls_context.token_device = *device;
         tls_context.device = sync::ToHex(*device);
       } else {
@@ -822,6 +830,9 @@ void Server::Impl::Routes() {
   s.Get(std::string("/v1/") + kWs + "/control",
         [this](const httplib::Request& req, httplib::Response& res) {
           Bytes ws = *sync::FromHex(req.matches[1].str());
+          // The roster (devices, their keys, roles and expiry) is for the workspace's devices:
+          // members, and a pending device learning of its approval.
+          if (!Auth(res, true)) return;
           uint64_t after = 0;
           if (req.has_param("after")) {
             std::string a = req.get_param_value("after");

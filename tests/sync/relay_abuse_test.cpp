@@ -353,6 +353,7 @@ TEST_CASE(
 
   // A flood: 256 distinct rosters of 471 KB (120 MB), 16 per request, from two connections at
   // once, while a member keeps reading the control list (which takes the relay's lock).
+  const std::vector<std::string> session = {"Authorization: Bearer " + SignIn(r, w, w.office)};
   long rss_before = r.StatusKiB("VmRSS");
   std::vector<std::string> batches;
   for (uint32_t b = 0; b < 16; ++b) {
@@ -377,7 +378,7 @@ TEST_CASE(
   std::thread member([&] {
     while (!done) {
       auto start = std::chrono::steady_clock::now();
-      auto res = Http(kLocal, r.port, "GET", w.base + "/control?after=0");
+      auto res = Http(kLocal, r.port, "GET", w.base + "/control?after=0", {}, session);
       double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count();
@@ -403,7 +404,7 @@ TEST_CASE(
   CHECK(rss_after - rss_before < 64 * 1024);  // nothing of the 120 MB is kept
 
   // Nothing was stored: the log still holds the genesis alone.
-  auto list = Http(kLocal, r.port, "GET", w.base + "/control?after=0");
+  auto list = Http(kLocal, r.port, "GET", w.base + "/control?after=0", {}, session);
   REQUIRE(list);
   CHECK(list->Header("X-Dosti-Next") == "1");
 }
@@ -413,6 +414,7 @@ TEST_CASE("Abuse: a join for an unknown invite is refused, not parked, in order 
   Workspace w;
   RelayProcess r;
   Register(r, w);
+  const std::vector<std::string> member = {"Authorization: Bearer " + SignIn(r, w, w.office)};
   Dev joiner;
   sync::SigningKeys key;
   Bytes invite = w.Invite(&key, 0x61);
@@ -432,7 +434,7 @@ TEST_CASE("Abuse: a join for an unknown invite is refused, not parked, in order 
   CHECK(Count(forged->body, "waiting") == 0);
   CHECK(Contains(forged->body, "\"index\":0"));
   // Nothing stored so far; then the honest order (genesis, invite, join) in one post.
-  auto none = Http(kLocal, r.port, "GET", w.base + "/control?after=0");
+  auto none = Http(kLocal, r.port, "GET", w.base + "/control?after=0", {}, member);
   REQUIRE(none);
   CHECK(none->Header("X-Dosti-Next") == "1");
   auto ok = Http(kLocal, r.port, "POST", w.base + "/control", Framed({w.genesis, invite, join}));

@@ -523,6 +523,7 @@ TEST_CASE("Control messages are listed after an index and the roster survives a 
     CHECK(Contains(second.error().message, "another dosti-relay is already using"));
     auto c = Client(r, {});
     REQUIRE(c->Register(w.genesis));
+    REQUIRE(c->SignIn(w.office.id, w.office.ed.sk));  // reading control messages needs it
     Bytes revoke = w.RevokeBooth(0);
     auto posted = c->PostControl({revoke, revoke, Bytes("junk")});
     REQUIRE(posted);
@@ -925,6 +926,44 @@ TEST_CASE("The client retries 5xx answers but not 4xx ones", "[sync][relay][nati
   c->reset();  // closes its kept-alive connection, so the server stops at once
   flaky.stop();
   t.join();
+}
+
+TEST_CASE("Reading the control messages needs a session: members, and a pending device",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  auto raw = r.Raw();
+  auto admin = SignedIn(r, w, w.admin);
+  const std::string list = "/v1/" + sync::ToHex(w.ws) + "/control?after=0";
+  // A stranger (no session): the roster's devices, keys and roles are not for it.
+  auto anon = raw.Get(list);
+  REQUIRE(anon);
+  CHECK(anon->status == 401);
+  CHECK_FALSE(Contains(anon->body, w.genesis.substr(0, 16)));
+  auto member = admin->GetControl(0);
+  REQUIRE(member);
+  CHECK(member->messages.size() == 1);
+  // A device that joined and waits: it may sign in and read the control messages (to learn of
+  // its approval), and nothing else.
+  Dev joiner;
+  auto invite = testing::MakeInvite(w.ws, w.admin, 0x51, sync::Role::kBooth, sync::Office::kBeijing,
+                                    kT0 + testing::kDay);
+  REQUIRE(admin->PostControl({invite.envelope, testing::MakeJoin(w.ws, invite, joiner, kT0)})
+              ->added == 2);
+  auto pending = Client(r, w.ws);
+  REQUIRE(pending->SignIn(joiner.id, joiner.ed.sk));
+  auto theirs = pending->GetControl(0);
+  REQUIRE(theirs);
+  CHECK(theirs->messages.size() == 3);
+  auto frontier = pending->GetFrontier();
+  REQUIRE_FALSE(frontier);
+  CHECK(Contains(frontier.error().message, "waits for an admin's approval"));
+  auto pull = pending->Pull({});
+  REQUIRE_FALSE(pull);
+  // A stranger cannot sign in at all.
+  Dev stranger;
+  auto other = Client(r, w.ws);
+  CHECK_FALSE(other->SignIn(stranger.id, stranger.ed.sk));
 }
 
 TEST_CASE("Static files refuse NUL bytes and symbolic links", "[sync][relay][native]") {

@@ -275,10 +275,11 @@ Result<ControlResult> RelayClient::PostControl(const std::vector<Bytes>& message
 
 Result<ControlPage> RelayClient::GetControl(uint64_t after) {
   if (workspace_.empty()) return NetError("no workspace: open the client with its id");
+  // Members (and pending devices) only: signed in, the session goes along.
   auto reply = impl_->Send(url_, false,
                            "/v1/" + sync::ToHex(workspace_) + "/control?after=" +
                                std::to_string(after),
-                           {}, nullptr, false);
+                           {}, nullptr, true);
   if (!reply) return reply.error();
   if (reply->status != 200)
     return Refused(url_, "list the control messages", reply->status, reply->body);
