@@ -485,14 +485,20 @@ struct FrontServer::Engine {
         if (!c->key.empty()) ++busy_per_key[c->key];
       }
       bool keep = Serve(*c);
+      bool was_full = false;  // some ready connection of this address may have waited for us
       {
         std::lock_guard<std::mutex> lock(mu);
         if (!c->key.empty()) {
           auto b = busy_per_key.find(c->key);
-          if (b != busy_per_key.end() && --b->second == 0) busy_per_key.erase(b);
+          if (b != busy_per_key.end()) {
+            was_full = b->second >= o.max_busy_per_address;
+            if (--b->second == 0) busy_per_key.erase(b);
+          }
         }
       }
-      cv.notify_all();
+      // Waking every idle worker after each request would cost dozens of context switches per
+      // request; only a full address's queued connections need another look.
+      if (was_full) cv.notify_all();
       if (!keep) {
         Close(std::move(c));
         continue;
