@@ -395,7 +395,9 @@ struct FrontServer::Engine {
   void OnReadable(std::map<int, std::unique_ptr<Conn>>::iterator it) {
     Conn& c = *it->second;
     char tmp[kReadChunk];
-    for (;;) {
+    // At most 1 MiB per wake-up: a client sending fast (into a refused connection's drain)
+    // must not keep the poller from the others; epoll reports the rest next time.
+    for (int reads = 0; reads < 64; ++reads) {
       // A refused connection's input is dropped; others read up to the head's cap.
       if (c.linger_until == 0 && c.Buffered() > o.max_head_bytes) break;
       ssize_t n = recv(c.fd, tmp, sizeof tmp, 0);

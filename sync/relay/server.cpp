@@ -525,7 +525,8 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
           !req.has_header("Range")) {
         const std::string file = web_dir + req.path;
         struct stat plain {}, packed {};
-        if (::stat(file.c_str(), &plain) == 0 && ::stat((file + ".gz").c_str(), &packed) == 0 &&
+        // lstat: a link named FILE.gz is not followed (static files refuse links).
+        if (::stat(file.c_str(), &plain) == 0 && ::lstat((file + ".gz").c_str(), &packed) == 0 &&
             S_ISREG(packed.st_mode) && packed.st_mtime >= plain.st_mtime) {
           if (auto gz = ReadFile(file + ".gz")) {
             res.body = std::move(*gz);
