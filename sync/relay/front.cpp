@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -60,7 +62,7 @@ void PeerOf(int fd, bool local, std::string* ip, int* port) {
 
 // A short answer written without waiting (best effort: it is a few hundred bytes into an
 // empty socket buffer), for connections refused before any worker sees them.
-void SendCanned(int fd, int status, const char* reason, const Error& e, int retry_s) {
+std::string Canned(int status, const char* reason, const Error& e, int retry_s) {
   json::Writer w;
   std::string body = w.BeginObject().Key("error").String(e.message).Key("key").String(e.key)
                          .EndObject().Take();
@@ -68,6 +70,11 @@ void SendCanned(int fd, int status, const char* reason, const Error& e, int retr
                     "\r\nContent-Type: application/json\r\nConnection: close\r\n";
   if (retry_s > 0) out += "Retry-After: " + std::to_string(retry_s) + "\r\n";
   out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return out;
+}
+
+void SendCanned(int fd, int status, const char* reason, const Error& e, int retry_s) {
+  std::string out = Canned(status, reason, e, retry_s);
   (void)send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
@@ -87,6 +94,46 @@ struct Conn {
   bool got_byte = false;    // of this request
   std::size_t requests = 0;
   int64_t linger_until = 0;  // > 0: refused and half-closed; input is dropped until then
+  SSL* ssl = nullptr;        // TLS: the session (its handshake done once `handshaken`)
+  bool handshaken = true;
+  bool want_write = false;   // TLS: the handshake waits for the socket to take bytes
+
+  // One read without waiting: > 0 bytes; 0 closed; -1 would block (*write: it waits for the
+  // socket to take bytes, a TLS renegotiation); -2 failed.
+  ssize_t Read(char* p, std::size_t n, bool* write) {
+    *write = false;
+    if (!ssl) {
+      ssize_t r = recv(fd, p, n, 0);
+      if (r >= 0) return r;
+      return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -1 : -2;
+    }
+    int r = SSL_read(ssl, p, static_cast<int>(std::min<std::size_t>(n, 1 << 30)));
+    if (r > 0) return r;
+    int e = SSL_get_error(ssl, r);
+    if (e == SSL_ERROR_WANT_READ) return -1;
+    if (e == SSL_ERROR_WANT_WRITE) return *write = true, -1;
+    ERR_clear_error();
+    return e == SSL_ERROR_ZERO_RETURN ? 0 : -2;
+  }
+  // One write without waiting: bytes written (> 0); -1 would block (*read: TLS wants input);
+  // -2 failed.
+  ssize_t Write(const char* p, std::size_t n, bool* read) {
+    *read = false;
+    if (!ssl) {
+      ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+      if (r > 0) return r;
+      return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? -1 : -2;
+    }
+    int r = SSL_write(ssl, p, static_cast<int>(std::min<std::size_t>(n, 1 << 30)));
+    if (r > 0) return r;
+    int e = SSL_get_error(ssl, r);
+    if (e == SSL_ERROR_WANT_WRITE) return -1;
+    if (e == SSL_ERROR_WANT_READ) return *read = true, -1;
+    ERR_clear_error();
+    return -2;
+  }
+  // Decrypted bytes TLS holds that the socket will not signal again.
+  bool Pending() const { return ssl && SSL_pending(ssl) > 0; }
 
   std::size_t Buffered() const { return buf.size() - pos; }
   void Compact() {
@@ -119,7 +166,9 @@ class ConnStream : public httplib::Stream {
 
   bool failed() const { return failed_; }
 
-  bool is_readable() const override { return c_.Buffered() > 0 || Wait(POLLIN); }
+  bool is_readable() const override {
+    return c_.Buffered() > 0 || c_.Pending() || Wait(POLLIN);
+  }
   bool is_writable() const override { return Wait(POLLOUT); }
 
   ssize_t read(char* ptr, size_t size) override {
@@ -142,14 +191,14 @@ class ConnStream : public httplib::Stream {
   ssize_t write(const char* ptr, size_t size) override {
     std::size_t sent = 0;
     while (sent < size) {
-      ssize_t n = send(c_.fd, ptr + sent, size - sent, MSG_NOSIGNAL);
+      bool read = false;
+      ssize_t n = c_.Write(ptr + sent, size - sent, &read);
       if (n > 0) {
         sent += static_cast<std::size_t>(n);
         moved_ += static_cast<std::size_t>(n);
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && Wait(POLLOUT)) continue;
+      if (n == -1 && Wait(read ? POLLIN : POLLOUT)) continue;
       failed_ = true;
       return -1;
     }
@@ -169,13 +218,13 @@ class ConnStream : public httplib::Stream {
  private:
   ssize_t Recv(char* ptr, std::size_t size) {
     for (;;) {
-      ssize_t n = recv(c_.fd, ptr, size, 0);
+      bool write = false;
+      ssize_t n = c_.Read(ptr, size, &write);
       if (n > 0) {
         moved_ += static_cast<std::size_t>(n);
         return n;
       }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && Wait(POLLIN)) continue;
+      if (n == -1 && Wait(write ? POLLOUT : POLLIN)) continue;
       failed_ = true;
       return -1;
     }
@@ -212,6 +261,7 @@ class ConnStream : public httplib::Stream {
 struct FrontServer::Engine {
   FrontServer* server;
   FrontOptions o;
+  SSL_CTX* tls = nullptr;  // HTTPS when set (the server's; it outlives the engine)
   int ep = -1;    // epoll: connections waiting for a head
   int wake = -1;  // eventfd: new work for the poller, or stop
 
@@ -227,7 +277,8 @@ struct FrontServer::Engine {
   std::thread poller;
   std::vector<std::thread> workers;
 
-  Engine(FrontServer* s, FrontOptions options) : server(s), o(std::move(options)) {}
+  Engine(FrontServer* s, FrontOptions options, SSL_CTX* ctx)
+      : server(s), o(std::move(options)), tls(ctx) {}
 
   void Start() {
     ep = epoll_create1(EPOLL_CLOEXEC);
@@ -253,8 +304,16 @@ struct FrontServer::Engine {
     for (auto& t : workers) t.join();
     workers.clear();
     std::lock_guard<std::mutex> lock(mu);
-    for (auto& c : incoming) close(c->fd);
-    for (auto& c : ready) close(c->fd);
+    for (auto* q : {&incoming}) {
+      for (auto& c : *q) {
+        if (c->ssl) SSL_free(c->ssl);
+        close(c->fd);
+      }
+    }
+    for (auto& c : ready) {
+      if (c->ssl) SSL_free(c->ssl);
+      close(c->fd);
+    }
     incoming.clear();
     ready.clear();
     if (ep >= 0) close(ep);
@@ -307,6 +366,12 @@ struct FrontServer::Engine {
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // head and body go out apart
+    if (tls) {  // the handshake is the poller's, within the head deadline
+      c->ssl = SSL_new(tls);
+      if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) return Close(std::move(c));
+      SSL_set_accept_state(c->ssl);
+      c->handshaken = false;
+    }
     c->wait_start = NowMs();
     ToPoller(std::move(c));
   }
@@ -324,6 +389,7 @@ struct FrontServer::Engine {
   }
 
   void Close(std::unique_ptr<Conn> c) {
+    if (c->ssl) SSL_free(c->ssl);
     close(c->fd);
     std::lock_guard<std::mutex> lock(mu);
     --open;
@@ -379,7 +445,19 @@ struct FrontServer::Engine {
     ev.data.fd = c->fd;
     if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) != 0) return Close(std::move(c));
     int fd = c->fd;
-    waiting[fd] = std::move(c);
+    bool pending = c->Pending();
+    auto it = waiting.emplace(fd, std::move(c)).first;
+    if (pending) OnReadable(it);  // decrypted bytes the socket will not announce
+  }
+
+  // TLS: waits for readability only, or also for the socket to take bytes.
+  void WantWrite(Conn& c, bool write) {
+    if (c.want_write == write) return;
+    c.want_write = write;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | (write ? EPOLLOUT : 0u);
+    ev.data.fd = c.fd;
+    epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &ev);
   }
 
   void Unwatch(std::map<int, std::unique_ptr<Conn>>::iterator it, bool dispatch) {
@@ -394,18 +472,32 @@ struct FrontServer::Engine {
 
   void OnReadable(std::map<int, std::unique_ptr<Conn>>::iterator it) {
     Conn& c = *it->second;
+    if (!c.handshaken && c.linger_until == 0) {
+      int r = SSL_do_handshake(c.ssl);
+      if (r != 1) {
+        int e = SSL_get_error(c.ssl, r);
+        ERR_clear_error();
+        if (e == SSL_ERROR_WANT_READ) return WantWrite(c, false);
+        if (e == SSL_ERROR_WANT_WRITE) return WantWrite(c, true);
+        return Unwatch(it, false);  // not TLS, or a handshake that failed
+      }
+      c.handshaken = true;
+      WantWrite(c, false);
+    }
     char tmp[kReadChunk];
     // At most 1 MiB per wake-up: a client sending fast (into a refused connection's drain)
     // must not keep the poller from the others; epoll reports the rest next time.
     for (int reads = 0; reads < 64; ++reads) {
       // A refused connection's input is dropped; others read up to the head's cap.
       if (c.linger_until == 0 && c.Buffered() > o.max_head_bytes) break;
-      ssize_t n = recv(c.fd, tmp, sizeof tmp, 0);
-      if (n == 0) return Unwatch(it, false);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-        return Unwatch(it, false);
+      bool write = false;
+      // A refused connection is drained raw (its TLS session is over).
+      ssize_t n = c.linger_until ? recv(c.fd, tmp, sizeof tmp, 0) : c.Read(tmp, sizeof tmp, &write);
+      if (c.linger_until && n < 0) n = errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -1 : -2;
+      if (n == 0 || n == -2) return Unwatch(it, false);
+      if (n == -1) {
+        if (!c.linger_until) WantWrite(c, write);
+        break;
       }
       if (c.linger_until) continue;
       c.got_byte = true;
@@ -423,7 +515,16 @@ struct FrontServer::Engine {
   // Answers, half-closes, and drops the connection's input for a while (so the answer is not
   // lost to a reset), then closes it.
   void Refuse(Conn& c, int status, const char* reason, const Error& e) {
-    SendCanned(c.fd, status, reason, e, 0);
+    if (!c.ssl) {
+      SendCanned(c.fd, status, reason, e, 0);
+    } else if (c.handshaken) {  // best effort, without waiting
+      std::string out = Canned(status, reason, e, 0);
+      bool read = false;
+      (void)c.Write(out.data(), out.size(), &read);
+      (void)SSL_shutdown(c.ssl);
+      ERR_clear_error();
+    }
+    WantWrite(c, false);
     shutdown(c.fd, SHUT_WR);
     c.linger_until = NowMs() + kLingerMs;
     c.buf.clear();
@@ -540,7 +641,7 @@ FrontServer::FrontServer(FrontOptions options) : options_(std::move(options)) {
   keep_alive_max_count_ = options_.max_requests_per_connection;
   keep_alive_timeout_sec_ = std::max(1, options_.idle_ms / 1000);
   new_task_queue = [this] {
-    engine_ = std::make_shared<Engine>(this, options_);
+    engine_ = std::make_shared<Engine>(this, options_, tls_);
     return new InlineQueue(engine_);
   };
 }
@@ -548,6 +649,25 @@ FrontServer::FrontServer(FrontOptions options) : options_(std::move(options)) {
 FrontServer::~FrontServer() {
   stop();
   if (engine_) engine_->Stop();
+  if (tls_) SSL_CTX_free(tls_);
+}
+
+bool FrontServer::LoadTls(const std::string& cert, const std::string& key) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (!ctx) return false;
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  // Writes resume where they stopped, from wherever the caller's buffer now is.
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
+    ERR_clear_error();
+    SSL_CTX_free(ctx);
+    return false;
+  }
+  if (tls_) SSL_CTX_free(tls_);
+  tls_ = ctx;
+  return true;
 }
 
 std::size_t FrontServer::open_connections() const {

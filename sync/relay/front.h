@@ -4,7 +4,7 @@
 // a deadline and a size cap; workers run httplib's request handling (routes, handlers,
 // responses) on connections whose head is complete, with deadlines on the body and the answer.
 // Connections are capped per address and in all; one address holds at most a share of the
-// workers at once.
+// workers at once. HTTPS (LoadTls) goes through the same front, the handshake in the poller.
 // Threading: configure (routes, options) before listening, like httplib::Server; listen_after_bind
 // from one thread, stop() from any.
 #pragma once
@@ -15,6 +15,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+
+struct ssl_ctx_st;
 
 namespace dosti::relay {
 
@@ -49,6 +51,10 @@ class FrontServer : public httplib::Server {
   // After binding: a listen backlog of `n` (httplib's is 5, so a burst of new connections
   // waits for the kernel's SYN retries, a second or more).
   void WidenBacklog(int n);
+  // HTTPS with this PEM certificate (chain) and unencrypted key, TLS 1.2 or later; the
+  // handshake happens in the poller within the head deadline. False when they cannot be
+  // loaded. Before listening.
+  bool LoadTls(const std::string& cert, const std::string& key);
 
   struct Engine;
 
@@ -62,6 +68,7 @@ class FrontServer : public httplib::Server {
 
   FrontOptions options_;
   std::shared_ptr<Engine> engine_;
+  ssl_ctx_st* tls_ = nullptr;  // SSL_CTX
 };
 
 }  // namespace dosti::relay

@@ -471,23 +471,22 @@ Server::~Server() { Stop(); }
 Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions options) {
   auto impl = std::make_unique<Impl>(relay, std::move(options));
   const ServerOptions& o = impl->options;
+  // Plain HTTP and HTTPS alike: the front waits for request heads (and TLS handshakes)
+  // without holding a worker (front.h).
+  FrontOptions f;
+  f.workers = o.threads;
+  f.max_connections_per_address = o.max_connections_per_address;
+  f.exempt_address = o.trusted_proxy;
+  f.address_key = AddressKey;
+  auto front = std::make_unique<FrontServer>(std::move(f));
   if (!o.tls_cert.empty() || !o.tls_key.empty()) {
     if (o.tls_cert.empty() || o.tls_key.empty())
       return MakeError(ErrorCode::kInvalid, "relay.tls_needs_both");
-    auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
-    if (!tls->is_valid())
+    if (!front->LoadTls(o.tls_cert, o.tls_key))
       return MakeError(ErrorCode::kInvalid, "relay.tls_load",
                        {{"cert", o.tls_cert}, {"key", o.tls_key}});
-    impl->http = std::move(tls);
-  } else {
-    // Plain HTTP: the front waits for request heads without holding a worker (front.h).
-    FrontOptions f;
-    f.workers = o.threads;
-    f.max_connections_per_address = o.max_connections_per_address;
-    f.exempt_address = o.trusted_proxy;
-    f.address_key = AddressKey;
-    impl->http = std::make_unique<FrontServer>(std::move(f));
   }
+  impl->http = std::move(front);
   if (!o.web_dir.empty()) {
     if (!IsDirectory(o.web_dir))
       return MakeError(ErrorCode::kInvalid, "relay.web_not_dir", {{"dir", o.web_dir}});
@@ -546,13 +545,6 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
   // httplib's own ceiling: an announced body over it is skipped by httplib itself (413). Each
   // route's own, lower limit is checked by ReadBody.
   impl->http->set_payload_max_length(o.max_body_bytes);
-  // TLS stays on httplib's own connection handling (README.md, "Slow clients"): its default
-  // pool has 8 threads, so it gets ours; idle connections close after the keep-alive timeout
-  // (5 s) and stalled reads after 5 s more.
-  if (!o.tls_cert.empty()) {
-    std::size_t threads = o.threads;
-    impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  }
   impl->Routes();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -570,7 +562,7 @@ Result<int> Server::Bind() {
   if (!ok)
     return MakeError(ErrorCode::kNetwork, "relay.cannot_listen",
                      {{"host", o.host}, {"port", std::to_string(o.port)}});
-  if (auto* front = dynamic_cast<FrontServer*>(impl_->http.get())) front->WidenBacklog(1024);
+  static_cast<FrontServer*>(impl_->http.get())->WidenBacklog(1024);
   return port;
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -1105,20 +1106,89 @@ TEST_CASE("The engine's wasm goes out as its gzipped copy to a browser that acce
   CHECK(stale->body == wasm);
 }
 
-TEST_CASE("Over HTTPS the client trusts the relay's certificate only when told to",
-          "[sync][relay][native]") {
-  std::string dir = MakeTempDir();
+// A self-signed certificate for 127.0.0.1 in `dir` (cert.pem, key.pem) set in `so`; false when
+// the openssl command is missing.
+static bool SelfSigned(const std::string& dir, relay::ServerOptions* so) {
   std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
                     "-keyout " + dir + "/key.pem -out " + dir + "/cert.pem -days 2 "
                     "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1";
-  if (std::system(cmd.c_str()) != 0) {
+  if (std::system(cmd.c_str()) != 0) return false;
+  so->tls_cert = dir + "/cert.pem";
+  so->tls_key = dir + "/key.pem";
+  return true;
+}
+
+TEST_CASE("Over HTTPS, 40 connections trickling a TLS handshake hold nobody up",
+          "[sync][relay][native][slow]") {
+  relay::ServerOptions so;
+  if (!SelfSigned(MakeTempDir(), &so)) {
+    WARN("openssl is not installed: the HTTPS test is skipped");
+    return;
+  }
+  LiveRelay r(MakeTempDir(), so);
+  // The start of a TLS ClientHello, one byte a second on each connection: a handshake that
+  // never ends (httplib's own TLS server gave each such connection one of its 32 threads).
+  const std::string hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  std::vector<int> slow;
+  for (int i = 0; i < 40; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<uint16_t>(r.port));
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0);
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread trickler([&] {
+    for (std::size_t at = 0; at < hello.size() && !done; ++at) {
+      for (int fd : slow) (void)send(fd, hello.data() + at, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      for (int t = 0; t < 10 && !done; ++t) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::vector<long> took;
+  int answered = 0;
+  auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(8)) {
+    auto t0 = std::chrono::steady_clock::now();
+    httplib::SSLClient c("127.0.0.1", r.port);
+    c.enable_server_certificate_verification(false);
+    c.set_connection_timeout(3, 0);
+    c.set_read_timeout(3, 0);
+    auto res = c.Get("/v1/status");
+    if (res && res->status == 200) ++answered;
+    took.push_back(static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - t0)
+                                         .count()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  done = true;
+  trickler.join();
+  std::sort(took.begin(), took.end());
+  INFO("answered " << answered << " of " << took.size() << ", p90 "
+                   << took[took.size() * 9 / 10] << " ms, slowest " << took.back() << " ms");
+  CHECK(answered == static_cast<int>(took.size()));
+  CHECK(took[took.size() * 9 / 10] < 1000);
+  // A handshake with no request after it is closed at the idle deadline (5 s).
+  int closed = 0;
+  for (int fd : slow) {
+    char b[256];
+    ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT);
+    closed += n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ? 1 : 0;
+    close(fd);
+  }
+  CHECK(closed == 40);
+}
+
+TEST_CASE("Over HTTPS the client trusts the relay's certificate only when told to",
+          "[sync][relay][native]") {
+  std::string dir = MakeTempDir();
+  relay::ServerOptions so;
+  if (!SelfSigned(dir, &so)) {
     WARN("openssl is not installed: the HTTPS test is skipped");
     return;
   }
   Workspace w;
-  relay::ServerOptions so;
-  so.tls_cert = dir + "/cert.pem";
-  so.tls_key = dir + "/key.pem";
   LiveRelay r(MakeTempDir(), so);
   std::string url = "https://127.0.0.1:" + std::to_string(r.port);
 
