@@ -492,6 +492,10 @@ Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
     q.batch.uploader = uploader;
     uint64_t used = w->usage.count(uploader) ? w->usage[uploader] : 0;
     const Bytes zeros(sync::kHashBytes, '\0');
+    // A "known" answer about an envelope another push is still committing must not go out
+    // before that commit: this push then waits for the next group commit (commits are in
+    // judging order, and a failed one fails everything queued behind it).
+    bool rides_on_pending = false;
     // A storage error midway: what this push marked pending goes, as it will not be queued.
     auto fail = [&](Error e) -> Result<PushOutcome> {
       for (const auto& a : q.batch.add) w->pending_ids.erase({a.author, a.seq});
@@ -525,10 +529,12 @@ Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
       }
       const Bytes& id = env.Id();
       Store::Head head;
+      bool head_pending = false;  // judged against a push still waiting for its commit
       if (auto s1 = q.heads.find(h.author); s1 != q.heads.end()) {
         head = s1->second;
       } else if (auto s2 = w->pending.find(h.author); s2 != w->pending.end()) {
         head = s2->second;
+        head_pending = true;
       } else if (auto s3 = w->heads.find(h.author); s3 != w->heads.end()) {
         head = s3->second;
       }
@@ -537,8 +543,10 @@ Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
         std::optional<Bytes> have;
         if (h.seq == head.seq) {
           have = head.id;
+          rides_on_pending = rides_on_pending || head_pending;
         } else if (auto s = w->pending_ids.find({h.author, h.seq}); s != w->pending_ids.end()) {
           have = s->second;
+          rides_on_pending = true;
         } else {
           auto stored = store_->IdAt(ws, h.author, h.seq);
           if (!stored) return fail(stored.error());
@@ -592,7 +600,7 @@ Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
       q.batch.add.push_back({h.author, h.seq, id, h.epoch, envelopes[i]});
       ++out.accepted;
     }
-    if (q.batch.add.empty() && q.batch.evidence.empty()) return out;
+    if (q.batch.add.empty() && q.batch.evidence.empty() && !rides_on_pending) return out;
     for (const auto& [author, head] : q.heads) w->pending[author] = head;
     w->usage[uploader] = used;
     std::lock_guard<std::mutex> group(group_mu_);

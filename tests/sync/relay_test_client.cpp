@@ -204,6 +204,7 @@ Result<std::unique_ptr<RelayClient>> RelayClient::Open(const std::string& url,
   h.set_read_timeout(o.read_timeout_ms / 1000, (o.read_timeout_ms % 1000) * 1000);
   h.set_write_timeout(o.write_timeout_ms / 1000, (o.write_timeout_ms % 1000) * 1000);
   h.set_keep_alive(true);
+  h.set_tcp_nodelay(true);  // a request's head and body go out apart: no Nagle wait between
   if (m[1] == "https") {
     h.enable_server_certificate_verification(o.verify_tls);
     if (!o.ca_cert_file.empty()) h.set_ca_cert_path(o.ca_cert_file);
