@@ -304,16 +304,12 @@ struct FrontServer::Engine {
     for (auto& t : workers) t.join();
     workers.clear();
     std::lock_guard<std::mutex> lock(mu);
-    for (auto* q : {&incoming}) {
-      for (auto& c : *q) {
-        if (c->ssl) SSL_free(c->ssl);
-        close(c->fd);
-      }
-    }
-    for (auto& c : ready) {
-      if (c->ssl) SSL_free(c->ssl);
-      close(c->fd);
-    }
+    auto drop = [](Conn& c) {
+      if (c.ssl) SSL_free(c.ssl);
+      close(c.fd);
+    };
+    for (auto& c : incoming) drop(*c);
+    for (auto& c : ready) drop(*c);
     incoming.clear();
     ready.clear();
     if (ep >= 0) close(ep);
@@ -333,8 +329,9 @@ struct FrontServer::Engine {
     c->fd = fd;
     PeerOf(fd, false, &c->ip, &c->port);
     PeerOf(fd, true, &c->local_ip, &c->local_port);
-    bool exempt = !o.exempt_address.empty() && c->ip == o.exempt_address;
-    c->key = exempt ? std::string() : (o.address_key ? o.address_key(c->ip) : c->ip);
+    auto key_of = [&](const std::string& ip) { return o.address_key ? o.address_key(ip) : ip; };
+    c->key = key_of(c->ip);
+    if (!o.exempt_address.empty() && c->key == key_of(o.exempt_address)) c->key.clear();
     {
       std::unique_lock<std::mutex> lock(mu);
       auto count = [&](const std::string& k) {
