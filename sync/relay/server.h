@@ -1,9 +1,10 @@
 // The relay's HTTP API v1 over cpp-httplib (sync/relay/README.md): routes, per-route body
 // limits checked before a body is read, rate limits charged to the device of a valid session
-// token and to the client address otherwise, one log line per request, optional TLS and
-// static files for the booth web app.
-// Threading: Bind() and Run() from one thread; Stop() from any thread; requests are served by
-// httplib's thread pool and go through the (thread-safe) Relay.
+// token and to the client address (the trusted proxy's caller) otherwise, one log line per
+// request, optional TLS and static files for the booth web app.
+// Threading: Bind() and Run() from one thread; Stop() from any thread; connections wait for
+// their request heads in the front's poller (front.h), requests are served by its workers and
+// go through the (thread-safe) Relay.
 #pragma once
 
 #include <cstdint>
