@@ -112,6 +112,9 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
       case ScreenId::kSettings:
         a.screens_.push_back(MakeSettingsScreen(a));
         break;
+      case ScreenId::kSync:
+        a.screens_.push_back(MakeSyncScreen(a));
+        break;
       default:
         a.screens_.push_back(MakePlannedScreen(a, id));
         break;

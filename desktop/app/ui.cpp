@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cstdio>
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +20,27 @@ namespace {
 constexpr std::size_t kMaxCached = 50000;
 
 }  // namespace
+
+std::string LocalTime(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
+  return out;
+}
+
+std::string ByteSize(uint64_t bytes) {
+  char out[32];
+  if (bytes < 1024) {
+    std::snprintf(out, sizeof out, "%llu B", static_cast<unsigned long long>(bytes));
+  } else if (bytes < (1u << 20)) {
+    std::snprintf(out, sizeof out, "%.1f KiB", static_cast<double>(bytes) / 1024);
+  } else {
+    std::snprintf(out, sizeof out, "%.1f MiB", static_cast<double>(bytes) / 1048576);
+  }
+  return out;
+}
 
 Ui::Ui() = default;
 
@@ -133,7 +156,9 @@ bool Ui::Input(std::string_view target, std::string& value, std::string_view hin
   const bool editing = ImGui::GetActiveID() == id;
   // A field that is not being edited shows its text joined and in display order, drawn over
   // ImGui's own (which shows typing order) after that is made transparent.
-  const bool overlay = !editing && !value.empty() && (rtl_ || NeedsBidi(value));
+  // (Never over a password field: the overlay would show what the dots hide.)
+  const bool overlay = !editing && !value.empty() && (rtl_ || NeedsBidi(value)) &&
+                       (flags & ImGuiInputTextFlags_Password) == 0;
   if (overlay) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0, 0, 0, 0));
   // ImGui's callback-free std::string editing: a buffer with room to grow, copied back.
   std::vector<char> buffer(value.begin(), value.end());

@@ -47,6 +47,12 @@ struct Rect {
 };
 using Targets = std::unordered_map<std::string, Rect>;
 
+// An instant (UTC milliseconds) as this computer's local date and time, "2024-06-15 12:00":
+// the office PC's clock is set to its office's zone.
+std::string LocalTime(int64_t ms);
+// A size in bytes for people: "812 B", "3.4 KiB", "1.2 MiB".
+std::string ByteSize(uint64_t bytes);
+
 class Ui {
  public:
   Ui();

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "dosti/result.h"
@@ -57,6 +58,29 @@ class Worker {
   bool stopping_ = false;
   std::vector<ChangeEvent> changes_;
   std::thread thread_;
+};
+
+// A read on the Worker that runs one at a time (UI thread): asked for again while it runs, it
+// runs once more when its result has been taken in.
+class OneAtATime {
+ public:
+  // True: post it now.
+  bool Ask() {
+    if (queued_) {
+      again_ = true;
+      return false;
+    }
+    queued_ = true;
+    return true;
+  }
+  // Its result is in; true: ask again.
+  bool Done() {
+    queued_ = false;
+    return std::exchange(again_, false);
+  }
+
+ private:
+  bool queued_ = false, again_ = false;
 };
 
 }  // namespace dosti::desktop

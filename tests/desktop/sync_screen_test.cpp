@@ -1,0 +1,230 @@
+// The desktop's sync screen, headless, driven by scripts as a user would: a bundle imported
+// through the file chooser, a pending device approved with the code its user reads out (and a
+// wrong code refused, changing nothing), an invite made and saved, sync now with a real relay on
+// loopback, and cancel. What each did is checked through the sync layer on the database file.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+
+#include "desktop/desktop_fixture.h"
+#include "dosti/file.h"
+#include "dosti/sync/identity.h"
+#include "dosti/sync/node.h"
+#include "qr.h"
+#if DOSTI_WITH_NET
+#include "sync/local_relay.h"
+#endif
+
+using dosti::desktop::ScreenId;
+using dosti::testing::Headless;
+using dosti::testing::Must;
+using dosti::testing::Script;
+using dosti::testing::TempDir;
+namespace dsync = dosti::sync;  // (::sync is unistd.h's)
+
+namespace {
+
+// A device's database with its keys beside it, as `dosti init` and `dosti join` leave them.
+struct DeviceFile {
+  std::string path;
+  std::unique_ptr<dosti::Session> session;
+  std::unique_ptr<dsync::KeyStore> keys;
+  std::unique_ptr<dsync::Node> node;
+
+  explicit DeviceFile(std::string p) : path(std::move(p)), keys(dsync::KeyFileBeside(path)) {
+    session = Must(dosti::Session::Open(path));
+  }
+  dsync::DeviceSetup Setup() {
+    dsync::DeviceSetup setup;
+    setup.keys = keys.get();
+    return setup;
+  }
+  // The admin of a new workspace, with a few enterprises written (changes waiting).
+  void Create() {
+    node = Must(dsync::CreateWorkspace(*session, Setup(), "beijing", "Dosti test"));
+    Must(dosti::SeedDemo(*session, 5, 1));
+  }
+  void Join(const std::string& invite, const std::string& passphrase) {
+    node = Must(dsync::JoinWorkspace(*session, Setup(), invite, passphrase));
+  }
+  // Closes the Session, so that the app has the file to itself.
+  void Close() {
+    node.reset();
+    session.reset();
+  }
+  // The device as the database says now (another Session, opened afresh).
+  std::unique_ptr<dsync::Node> Reopen(std::unique_ptr<dosti::Session>& s) {
+    s = Must(dosti::Session::Open(path));
+    return Must(dsync::OpenDevice(*s, Setup()));
+  }
+};
+
+std::string StatusOf(const std::vector<dsync::DeviceView>& devices, const std::string& id) {
+  for (const dsync::DeviceView& d : devices) {
+    if (d.id == id) return d.status;
+  }
+  return "absent";
+}
+
+}  // namespace
+
+TEST_CASE("The sync screen imports a join from a bundle and approves it only with its code",
+          "[desktop][sync]") {
+  TempDir dir;
+  DeviceFile admin(dir.File("admin.db"));
+  admin.Create();
+  dsync::Node::InviteOptions options;
+  options.role = dsync::Role::kOffice;
+  options.office = dsync::Office::kIslamabad;
+  std::string invite = Must(admin.node->CreateInvite(options, "correct horse"));
+  admin.Close();
+
+  DeviceFile joiner(dir.File("joiner.db"));
+  joiner.Join(invite, "correct horse");
+  const std::string code = joiner.node->verification_code();
+  const std::string joiner_id = joiner.node->Self().id;
+  const std::string bundle = dir.File("join.bundle");
+  Must(dosti::WriteFileAtomic(bundle, Must(joiner.node->ExportBundle())));
+  joiner.Close();
+
+  {
+    // The bundle through the file chooser, then a code that is not the device's.
+    Headless h(admin.path, "en", ScreenId::kSync, Script(R"(
+screen sync
+click sync.bundles
+fill sync.import.path )" + bundle + R"(
+click sync.import
+expect sync.pending.0.code
+fill sync.pending.0.code 0000-0000
+click sync.pending.0.approve
+expect sync.outcome.error
+)"));
+    h.RunScript();
+  }
+  std::unique_ptr<dosti::Session> s;
+  CHECK(StatusOf(admin.Reopen(s)->Devices(), joiner_id) == "pending");  // nothing changed
+  s.reset();
+  {
+    // The code the new device shows (typed as read out: with a space instead of the dash).
+    std::string typed = code.substr(0, 4) + " " + code.substr(5);
+    Headless h(admin.path, "ur", ScreenId::kSync, Script(R"(
+expect sync.pending.0.code
+fill sync.pending.0.code )" + typed + R"(
+click sync.pending.0.approve
+expect sync.outcome
+)"));
+    h.RunScript();
+  }
+  CHECK(StatusOf(admin.Reopen(s)->Devices(), joiner_id) == "active");
+}
+
+TEST_CASE("The sync screen exports a bundle and makes an invite that a new device joins with",
+          "[desktop][sync]") {
+  TempDir dir;
+  DeviceFile admin(dir.File("admin.db"));
+  admin.Create();
+  admin.Close();
+  const std::string bundle = dir.File("out.bundle"), invite = dir.File("new.invite");
+  Headless h(admin.path, "zh", ScreenId::kSync, Script(R"(
+screen sync
+click sync.bundles
+fill sync.export.path )" + bundle + R"(
+click sync.export
+expect sync.outcome
+# The bundles folded again, so that the invite's form is in sight.
+click sync.bundles
+click sync.invite
+fill sync.invite.passphrase open sesame
+fill sync.invite.passphrase2 open sesame
+click sync.invite.create
+expect sync.invite.qr
+fill sync.invite.file.path )" + invite + R"(
+click sync.invite.save
+wait 5
+)"));
+  h.RunScript();
+  // The bundle carries this device's changes: a new device of the workspace takes them in.
+  CHECK(Must(dosti::ReadFile(bundle)).size() > 1000);
+  DeviceFile joiner(dir.File("joiner.db"));
+  joiner.Join(Must(dosti::ReadFile(invite)), "open sesame");
+  CHECK(joiner.node->Self().role == "office");
+  CHECK(joiner.node->Self().office == "islamabad");  // the form's default
+  CHECK(joiner.node->pending());
+}
+
+TEST_CASE("A QR code holds the text it encodes, and a text too long for one is refused",
+          "[desktop][sync]") {
+  auto qr = dosti::desktop::EncodeQr("https://relay.example.org/#invite=abc");
+  REQUIRE(qr);
+  CHECK(qr->size >= 21);  // version 1 is 21 × 21 modules
+  CHECK(qr->dark.size() == static_cast<size_t>(qr->size * qr->size));
+  // The three finder patterns: dark corners at the top left, top right and bottom left.
+  CHECK(qr->at(0, 0));
+  CHECK(qr->at(qr->size - 1, 0));
+  CHECK(qr->at(0, qr->size - 1));
+  CHECK_FALSE(qr->at(qr->size - 1, qr->size - 1));  // no finder at the bottom right
+  CHECK_FALSE(dosti::desktop::EncodeQr(std::string(3000, 'x')));
+}
+
+#if DOSTI_WITH_NET
+TEST_CASE("Sync now runs a round with a relay on the Worker and nothing waits afterwards",
+          "[desktop][sync][relay]") {
+  dsync::testing::LocalRelay relay;
+  TempDir dir;
+  DeviceFile admin(dir.File("admin.db"));
+  admin.Create();
+  std::unique_ptr<dosti::Session> s;
+  REQUIRE(Must(admin.node->Status()).pending_changes > 0);
+  admin.Close();
+  {
+    Headless h(admin.path, "en", ScreenId::kSync, Script(R"(
+screen sync
+fill sync.relay )" + relay.url + R"(
+click sync.now
+)"));
+    h.RunScript();  // and waits until the Worker is idle: the round has ended
+    h.Frame();
+    CHECK(h.app().ui().targets().count("sync.outcome") == 1);
+    CHECK(h.app().ui().targets().count("sync.outcome.error") == 0);
+  }
+  auto node = admin.Reopen(s);
+  auto status = Must(node->Status());
+  CHECK(status.pending_changes == 0);
+  CHECK(status.last_synced_ms > 0);
+  CHECK(node->RelayUrl().value_or("") == relay.url);
+}
+
+TEST_CASE("Cancel stops a sync round that waits to retry a relay that does not answer",
+          "[desktop][sync]") {
+  // A port nothing listens on: every attempt is refused and the round waits to retry.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t length = sizeof addr;
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
+  const int port = ntohs(addr.sin_port);
+  close(fd);
+
+  TempDir dir;
+  DeviceFile admin(dir.File("admin.db"));
+  admin.Create();
+  admin.Close();
+  Headless h(admin.path, "en", ScreenId::kSync,
+             Script(R"(
+screen sync
+fill sync.relay http://127.0.0.1:)" +
+                    std::to_string(port) + R"(
+click sync.now
+click sync.cancel
+expect sync.outcome.cancelled
+)"));
+  h.RunScript();
+}
+#endif
