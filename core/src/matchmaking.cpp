@@ -191,4 +191,77 @@ Result<std::vector<Record>> Session::ListEvents() {
       "FROM event v WHERE v.archived = 0 ORDER BY v.start_date DESC, v.id");
 }
 
+Result<AttendeeServicesSaved> Session::LogServiceForAttendees(std::string_view event_id,
+                                                             const Fields& fields,
+                                                             std::optional<int> follow_up_days) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto event = m.Load("event", event_id);
+  if (!event) return event.error();
+  // One attended participation per enterprise, merged records as one (the first by creation),
+  // less those whose enterprise already has a log of this event: AddParticipation's offer, for
+  // every attendee at once.
+  auto attendees = m.store->Select(
+      "SELECT p.enterprise_id, p.contact_id FROM event_participation p"
+      " JOIN enterprise e ON e.id = p.enterprise_id"
+      " WHERE p.event_id = ?1 AND p.archived = 0 AND p.status = 'attended' AND e.archived = 0"
+      " AND p.id = (SELECT q.id FROM event_participation q JOIN enterprise f"
+      "   ON f.id = q.enterprise_id WHERE q.event_id = ?1 AND q.archived = 0"
+      "   AND q.status = 'attended' AND coalesce(f.canon_id, f.id) = coalesce(e.canon_id, e.id)"
+      "   ORDER BY q.created_at, q.id LIMIT 1)"
+      " ORDER BY p.created_at, p.id",
+      event->id);
+  if (!attendees) return attendees.error();
+  auto logged = m.store->Select(
+      "SELECT DISTINCT coalesce(e.canon_id, e.id) AS canon FROM service_log l"
+      " JOIN enterprise e ON e.id = l.enterprise_id WHERE l.event_id = ?1 AND l.archived = 0",
+      event->id);
+  if (!logged) return logged.error();
+  auto canon = m.store->Select(
+      "SELECT p.enterprise_id, coalesce(e.canon_id, e.id) AS canon FROM event_participation p"
+      " JOIN enterprise e ON e.id = p.enterprise_id WHERE p.event_id = ?1",
+      event->id);
+  if (!canon) return canon.error();
+  auto canon_of = [&](const std::string& id) {
+    for (const Record& r : *canon) {
+      if (r.Text("enterprise_id") == id) return r.Text("canon");
+    }
+    return id;
+  };
+  auto already = [&](const std::string& id) {
+    const std::string c = canon_of(id);
+    for (const Record& r : *logged) {
+      if (r.Text("canon") == c) return true;
+    }
+    return false;
+  };
+  AttendeeServicesSaved saved;
+  auto r = Atomically([&]() -> Result<void> {
+    for (const Record& a : *attendees) {
+      const std::string enterprise = a.Text("enterprise_id");
+      if (already(enterprise)) {
+        ++saved.already_logged;
+        continue;
+      }
+      Fields row = fields;
+      SetField(row, "enterprise_id", enterprise);
+      SetField(row, "event_id", event->id);
+      if (!a.Text("contact_id").empty()) SetField(row, "contact_id", a.Text("contact_id"));
+      if (FieldText(row, "service_date").empty()) {
+        SetField(row, "service_date", event->Text("start_date"));
+      }
+      if (FieldText(row, "delivery_mode").empty()) {
+        SetField(row, "delivery_mode", std::string("event"));
+      }
+      auto log = AddServiceLog(row, follow_up_days);
+      if (!log) return log.error();
+      saved.logs.push_back(std::move(*log));
+      saved.enterprise_ids.push_back(enterprise);
+    }
+    return {};
+  });
+  if (!r) return r.error();
+  return saved;
+}
+
 }  // namespace dosti

@@ -115,6 +115,9 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
       case ScreenId::kSync:
         a.screens_.push_back(MakeSyncScreen(a));
         break;
+      case ScreenId::kServices:
+        a.screens_.push_back(MakeServicesScreen(a));
+        break;
       default:
         a.screens_.push_back(MakePlannedScreen(a, id));
         break;

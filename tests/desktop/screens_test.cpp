@@ -1,0 +1,114 @@
+// The desktop's work screens, headless, driven by scripts as an officer would: services logged
+// for one enterprise and for every attendee of an event, my follow-ups, matchmaking and events,
+// reports. What each did is checked through the facade on the database file.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "desktop/desktop_fixture.h"
+#include "dosti/session.h"
+
+using dosti::desktop::ScreenId;
+using dosti::testing::Headless;
+using dosti::testing::Must;
+using dosti::testing::Script;
+using dosti::testing::WorkspaceFile;
+
+namespace {
+
+// The first live enterprise of a home country, by name.
+dosti::Record First(dosti::Session& s, const std::string& country) {
+  dosti::EnterpriseQuery q;
+  q.country = country;
+  q.limit = 1;
+  auto page = Must(s.QueryEnterprises(q));
+  REQUIRE(page.rows.size() == 1);
+  return page.rows.front();
+}
+
+}  // namespace
+
+TEST_CASE("A script logs a service for an enterprise found by searching, with its follow-up",
+          "[desktop][services][script]") {
+  WorkspaceFile w(20);
+  std::string id, name;
+  {
+    auto s = Must(dosti::Session::Open(w.path));
+    dosti::Record e = First(*s, "PK");
+    id = e.id;
+    name = e.Text("name");
+  }
+  Headless h(w.path, "en", ScreenId::kServices, Script(R"(
+screen services
+fill services.enterprise.search )" + name + R"(
+click services.enterprise.hit.0
+expect services.enterprise.chosen
+click services.category
+click services.category.legal
+fill services.minutes 45
+fill services.summary Contract review for the Karachi warehouse lease
+click services.save
+wait 3
+)"));
+  h.RunScript();
+  dosti::ServiceFilter filter;
+  filter.enterprise_id = id;
+  dosti::Record log;
+  for (const dosti::Record& r : Must(h.app().session().ListServiceLogs(filter))) {
+    if (r.Text("summary") == "Contract review for the Karachi warehouse lease") log = r;
+  }
+  REQUIRE_FALSE(log.id.empty());
+  CHECK(log.Text("category") == "legal");
+  CHECK(log.Int("minutes") == 45);
+  CHECK(log.Text("service_date") == dosti::FormatDate(h.app().session().Today()));
+  // The booth's default follow-up: a week after the service.
+  dosti::FollowUpFilter follow_ups;
+  follow_ups.enterprise_id = id;
+  bool found = false;
+  for (const dosti::Record& f : Must(h.app().session().ListFollowUps(follow_ups))) {
+    if (f.Text("subject_id") == log.id) {
+      found = true;
+      CHECK(f.Text("due_date") == dosti::FormatDate(dosti::AddDays(h.app().session().Today(),
+                                                                   dosti::kDefaultFollowUpDays)));
+    }
+  }
+  CHECK(found);
+}
+
+TEST_CASE("A script logs one training for every enterprise that attended an event",
+          "[desktop][services][script]") {
+  WorkspaceFile w(20);
+  std::string event;
+  std::vector<std::string> attended;
+  {
+    auto s = Must(dosti::Session::Open(w.path));
+    event = Must(s->AddEvent({{"kind", std::string("training")},
+                              {"name", std::string("Export compliance training")},
+                              {"start_date", dosti::FormatDate(s->Today())}}))
+                .id;
+    dosti::EnterpriseQuery q;
+    q.limit = 3;
+    for (const dosti::Record& e : Must(s->QueryEnterprises(q)).rows) {
+      Must(s->AddParticipation(
+          {{"event_id", event}, {"enterprise_id", e.id}, {"status", std::string("attended")}}));
+      attended.push_back(e.id);
+    }
+  }
+  Headless h(w.path, "zh", ScreenId::kServices, Script(R"(
+screen services
+click attendees.event
+click attendees.event.)" + event + R"(
+fill attendees.summary 出口合规培训：原产地规则
+click attendees.save
+wait 3
+)"));
+  h.RunScript();
+  for (const std::string& id : attended) {
+    dosti::ServiceFilter filter;
+    filter.enterprise_id = id;
+    auto logs = Must(h.app().session().ListServiceLogs(filter));
+    int of_event = 0;
+    for (const dosti::Record& r : logs) of_event += r.Text("event_id") == event ? 1 : 0;
+    CHECK(of_event == 1);
+  }
+}
