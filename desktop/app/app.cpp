@@ -118,6 +118,9 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
       case ScreenId::kServices:
         a.screens_.push_back(MakeServicesScreen(a));
         break;
+      case ScreenId::kFollowUps:
+        a.screens_.push_back(MakeFollowUpsScreen(a));
+        break;
       default:
         a.screens_.push_back(MakePlannedScreen(a, id));
         break;

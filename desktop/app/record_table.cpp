@@ -13,6 +13,7 @@ std::string CellText(Ui& ui, const Record& row, const Column& column) {
   if (column.kind == "flag") return ui.T(row.Int(column.field) != 0 ? "desktop.yes" : "desktop.no");
   if (column.kind == "note") return ui.Show(Translate(FollowUpNote(row), ui.lang()));
   if (column.kind == "enterprise") return ui.Show(row.Text("enterprise_name"));
+  if (column.kind == "due") return ui.Show(row.Text(column.field));
   std::string value = row.Text(column.field);
   if (!column.kind.empty()) return ui.L(column.kind, value);
   return ui.Show(value);
@@ -47,6 +48,9 @@ bool RecordTable(App& app, const std::string& target, const std::vector<Column>&
       for (std::size_t c = 0; c < columns.size(); ++c) {
         ImGui::TableNextColumn();
         std::string text = CellText(ui, r, columns[c]);
+        // A due date passed shows red (ListFollowUps' "overdue").
+        const bool late = columns[c].kind == "due" && r.Int("overdue") != 0;
+        if (late) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.10f, 0.10f, 1));
         if (c == 0 && selected != nullptr) {
           // The whole row is one selectable, in the first cell.
           if (ImGui::Selectable(Ui::Id(text, r.id).c_str(), *selected == i,
@@ -58,6 +62,7 @@ bool RecordTable(App& app, const std::string& target, const std::vector<Column>&
         } else {
           ui.Text(text);
         }
+        if (late) ImGui::PopStyleColor();
       }
     }
   }

@@ -20,7 +20,7 @@ struct Column {
   std::string field;
   // How the cell shows: "" the text as it is; a label kind for codes ("category", "stage");
   // "flag" yes/no; "note" a follow-up's note (FollowUpNote); "enterprise" the row's
-  // enterprise_name.
+  // enterprise_name; "due" a date shown red when the row is "overdue".
   std::string kind;
 };
 

@@ -2,6 +2,7 @@
 // for one enterprise and for every attendee of an event, my follow-ups, matchmaking and events,
 // reports. What each did is checked through the facade on the database file.
 #include <catch2/catch.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -110,5 +111,71 @@ wait 3
     int of_event = 0;
     for (const dosti::Record& r : logs) of_event += r.Text("event_id") == event ? 1 : 0;
     CHECK(of_event == 1);
+  }
+}
+
+TEST_CASE("My follow-ups: one is marked done, one rescheduled and one reassigned by script",
+          "[desktop][followups][script]") {
+  WorkspaceFile w(0);
+  std::vector<std::string> ids;
+  {
+    auto s = Must(dosti::Session::Open(w.path));
+    Must(s->SetUser("Li Wei"));
+    std::string e = Must(s->AddEnterprise({{"country", std::string("CN")},
+                                           {"name", std::string("北京跟进测试有限公司")}}))
+                        .id;
+    // Three of mine due today, tomorrow and the day after (this week), one of someone else's.
+    for (int days : {0, 1, 2}) {
+      ids.push_back(
+          Must(s->AddFollowUp({{"subject_id", e},
+                               {"due_date", dosti::FormatDate(dosti::AddDays(s->Today(), days))},
+                               {"note", "call back " + std::to_string(days)}}))
+              .id);
+    }
+    Must(s->AddFollowUp({{"subject_id", e},
+                         {"assignee", std::string("Ayesha Khan")},
+                         {"note", std::string("not mine")}}));
+  }
+  Headless h(w.path, "ur", ScreenId::kFollowUps, Script(R"(
+screen followups
+expect followups.table.row.2
+click followups.table.row.0
+click followups.done
+wait 2
+click followups.table.row.0
+fill followups.due 2031-01-15
+click followups.reschedule
+wait 2
+click followups.table.row.0
+fill followups.assignee Ayesha Khan
+click followups.reassign
+wait 2
+)"));
+  h.RunScript();
+  dosti::Session& s = h.app().session();
+  dosti::FollowUpFilter all;
+  all.include_done = true;
+  std::map<std::string, dosti::Record> by_id;
+  for (dosti::Record& r : Must(s.ListFollowUps(all))) by_id[r.id] = r;
+  CHECK(by_id[ids[0]].Text("status") == "done");
+  // The list is by due date: the first open one left was tomorrow's, moved to 2031, after
+  // which the day after tomorrow's came first and went to Ayesha.
+  CHECK(by_id[ids[1]].Text("due_date") == "2031-01-15");
+  CHECK(by_id[ids[1]].Text("assignee") == "Li Wei");
+  CHECK(by_id[ids[2]].Text("assignee") == "Ayesha Khan");
+  // A date that is no date is refused, shown, and changes nothing.
+  Headless again(w.path, "en", ScreenId::kFollowUps, Script(R"(
+screen followups
+click followups.show.open
+expect followups.table.row.0
+click followups.table.row.0
+fill followups.due 15/01/2031
+click followups.reschedule
+expect followups.error
+)"));
+  again.RunScript();
+  CHECK(Must(s.ListFollowUps(all)).size() == 4);
+  for (dosti::Record& r : Must(s.ListFollowUps(all))) {
+    if (by_id.count(r.id) != 0) CHECK(r.Text("due_date") == by_id[r.id].Text("due_date"));
   }
 }
