@@ -191,6 +191,18 @@ Result<std::vector<Record>> Session::ListEvents() {
       "FROM event v WHERE v.archived = 0 ORDER BY v.start_date DESC, v.id");
 }
 
+Result<std::vector<Record>> Session::ListParticipations(std::string_view event_id) {
+  Impl& m = *impl_;
+  auto event = m.Resolve("event", event_id);
+  if (!event) return event.error();
+  return m.store->Select(
+      "SELECT p.*, e.name AS enterprise_name, c.full_name AS contact_name"
+      " FROM event_participation p JOIN enterprise e ON e.id = p.enterprise_id"
+      " LEFT JOIN contact c ON c.id = p.contact_id"
+      " WHERE p.event_id = ?1 AND p.archived = 0 ORDER BY e.name, p.id",
+      *event);
+}
+
 Result<AttendeeServicesSaved> Session::LogServiceForAttendees(std::string_view event_id,
                                                              const Fields& fields,
                                                              std::optional<int> follow_up_days) {

@@ -121,6 +121,9 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
       case ScreenId::kFollowUps:
         a.screens_.push_back(MakeFollowUpsScreen(a));
         break;
+      case ScreenId::kMatchmaking:
+        a.screens_.push_back(MakeMatchmakingScreen(a));
+        break;
       default:
         a.screens_.push_back(MakePlannedScreen(a, id));
         break;

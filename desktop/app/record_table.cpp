@@ -15,6 +15,8 @@ std::string CellText(Ui& ui, const Record& row, const Column& column) {
   if (column.kind == "enterprise") return ui.Show(row.Text("enterprise_name"));
   if (column.kind == "due") return ui.Show(row.Text(column.field));
   std::string value = row.Text(column.field);
+  if (column.kind == "text" || value.empty()) return ui.Show(value);
+  if (column.kind.back() == '.') return ui.T(column.kind + value);  // the desktop's own words
   if (!column.kind.empty()) return ui.L(column.kind, value);
   return ui.Show(value);
 }
@@ -61,6 +63,7 @@ bool RecordTable(App& app, const std::string& target, const std::vector<Column>&
           ui.Mark(target + ".row." + std::to_string(i));
         } else {
           ui.Text(text);
+          if (c == 0) ui.Mark(target + ".row." + std::to_string(i));
         }
         if (late) ImGui::PopStyleColor();
       }

@@ -20,7 +20,8 @@ struct Column {
   std::string field;
   // How the cell shows: "" the text as it is; a label kind for codes ("category", "stage");
   // "flag" yes/no; "note" a follow-up's note (FollowUpNote); "enterprise" the row's
-  // enterprise_name; "due" a date shown red when the row is "overdue".
+  // enterprise_name; "due" a date shown red when the row is "overdue"; a catalog prefix
+  // ending in '.' ("desktop.event_kind.") the desktop's own word for the code; "text" as it is.
   std::string kind;
 };
 
@@ -28,8 +29,8 @@ struct Column {
 std::string CellText(Ui& ui, const Record& row, const Column& column);
 
 // A table of `rows` under a header of the columns' labels ("nothing yet" when empty). With
-// `selected`, rows are selectable (a click sets it to the row's index) and each row is marked
-// "<target>.row.<i>" for scripts. Returns true when the selection changed.
+// `selected`, rows are selectable (a click sets it to the row's index). Each row's first cell
+// is marked "<target>.row.<i>" for scripts. Returns true when the selection changed.
 bool RecordTable(App& app, const std::string& target, const std::vector<Column>& columns,
                  const std::vector<Record>& rows, int* selected = nullptr, float height = 0);
 

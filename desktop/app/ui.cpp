@@ -30,6 +30,12 @@ std::string LocalTime(int64_t ms) {
   return out;
 }
 
+void FlowItem(float width, float right, bool first) {
+  if (first) return;
+  const float after = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
+  if (after + width < right) ImGui::SameLine();
+}
+
 std::string ByteSize(uint64_t bytes) {
   char out[32];
   if (bytes < 1024) {

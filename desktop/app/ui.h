@@ -50,6 +50,9 @@ using Targets = std::unordered_map<std::string, Rect>;
 // An instant (UTC milliseconds) as this computer's local date and time, "2024-06-15 12:00":
 // the office PC's clock is set to its office's zone.
 std::string LocalTime(int64_t ms);
+// Items laid out in a row that wraps: before an item `width` pixels wide, stays on the line
+// of the item before (unless `first`) when it ends before `right` (screen x).
+void FlowItem(float width, float right, bool first);
 // A size in bytes for people: "812 B", "3.4 KiB", "1.2 MiB".
 std::string ByteSize(uint64_t bytes);
 

@@ -71,6 +71,13 @@ TEST_CASE(
   CHECK(Attend(w, seminar, dup2).id == on_dup);
   CHECK(Attend(w, seminar, e).id == on_dup);
   CHECK(Participations(w) == 2);
+  // The fair's one participation, under the name of the enterprise it was made for.
+  auto at_fair = Must(w->ListParticipations(fair));
+  REQUIRE(at_fair.size() == 1);
+  CHECK(at_fair[0].id == first.id);
+  CHECK(at_fair[0].Text("enterprise_name") == "博览会参展有限公司");
+  CHECK(at_fair[0].Text("status") == "attended");
+  CHECK(w->ListParticipations("ffffffffffff").error().code == ErrorCode::kNotFound);
 
   // A contact of another enterprise, or a status not in the list, changes nothing.
   std::string other = w.PlainEnterprise("CN", "另一家企业有限公司");

@@ -179,3 +179,69 @@ expect followups.error
     if (by_id.count(r.id) != 0) CHECK(r.Text("due_date") == by_id[r.id].Text("due_date"));
   }
 }
+
+TEST_CASE("A script pairs two enterprises, moves the pair along, and a move back needs a reason",
+          "[desktop][matchmaking][script]") {
+  WorkspaceFile w(0);
+  {
+    auto s = Must(dosti::Session::Open(w.path));
+    Must(s->AddEnterprise(
+        {{"country", std::string("CN")}, {"name", std::string("北京对接科技有限公司")}}));
+    Must(s->AddEnterprise(
+        {{"country", std::string("PK")}, {"name", std::string("Indus Match Labs")}}));
+  }
+  Headless h(w.path, "en", ScreenId::kMatchmaking, Script(R"(
+screen matchmaking
+fill matchmaking.cn.search 北京对接
+click matchmaking.cn.hit.0
+fill matchmaking.pk.search Indus Match
+click matchmaking.pk.hit.0
+click matchmaking.cooperation
+click matchmaking.cooperation.joint_venture
+click matchmaking.add
+expect matchmaking.pairs.row.0
+click matchmaking.pairs.row.0
+click matchmaking.move.meeting_held
+expect matchmaking.move.proposed
+click matchmaking.move.contacted
+expect matchmaking.error
+)"));
+  h.RunScript();
+  auto matches = Must(h.app().session().ListMatches());
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].Text("cooperation_type") == "joint_venture");
+  CHECK(matches[0].Text("stage") == "meeting_held");  // the move back without a reason: refused
+}
+
+TEST_CASE("A script creates an event and records an enterprise that attended it",
+          "[desktop][matchmaking][script]") {
+  WorkspaceFile w(0);
+  std::string id;
+  {
+    auto s = Must(dosti::Session::Open(w.path));
+    id = Must(s->AddEnterprise(
+                  {{"country", std::string("PK")}, {"name", std::string("Ravi Textiles")}}))
+             .id;
+  }
+  Headless h(w.path, "zh", ScreenId::kMatchmaking, Script(R"(
+screen matchmaking
+click matchmaking.tab.events
+fill events.name 出口合规培训
+fill events.start_date 2026-06-10
+click events.create
+expect events.table.row.0
+fill events.enterprise.search Ravi
+click events.enterprise.hit.0
+click events.add
+expect events.participations.row.0
+)"));
+  h.RunScript();
+  auto events = Must(h.app().session().ListEvents());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].Text("kind") == "training");
+  CHECK(events[0].Text("name") == "出口合规培训");
+  CHECK(events[0].Int("attended") == 1);
+  auto who = Must(h.app().session().ListParticipations(events[0].id));
+  REQUIRE(who.size() == 1);
+  CHECK(who[0].Text("enterprise_id") == id);
+}

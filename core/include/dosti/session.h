@@ -432,6 +432,9 @@ class Session {
   Result<ParticipationSaved> AddParticipation(const Fields& fields);
   // Events, latest first, each with "attended": the distinct live enterprises that attended.
   Result<std::vector<Record>> ListEvents();
+  // The participations of an event (id or unique prefix), each with "enterprise_name" and
+  // "contact_name", by enterprise name; archived ones left out. kNotFound, kAmbiguous.
+  Result<std::vector<Record>> ListParticipations(std::string_view event_id);
   // One service delivered at an event, logged once for every enterprise that attended it
   // (DOMAIN.md: a training logged for each attending enterprise). `fields` are AddServiceLog's
   // for every log (category and summary at least); each log also gets the event as event_id,
