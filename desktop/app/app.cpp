@@ -109,12 +109,6 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
       case ScreenId::kEnterprise:
         a.screens_.push_back(MakeEnterpriseScreen(a));
         break;
-      case ScreenId::kSettings:
-        a.screens_.push_back(MakeSettingsScreen(a));
-        break;
-      case ScreenId::kSync:
-        a.screens_.push_back(MakeSyncScreen(a));
-        break;
       case ScreenId::kServices:
         a.screens_.push_back(MakeServicesScreen(a));
         break;
@@ -124,8 +118,14 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
       case ScreenId::kMatchmaking:
         a.screens_.push_back(MakeMatchmakingScreen(a));
         break;
-      default:
-        a.screens_.push_back(MakePlannedScreen(a, id));
+      case ScreenId::kReports:
+        a.screens_.push_back(MakeReportsScreen(a));
+        break;
+      case ScreenId::kSync:
+        a.screens_.push_back(MakeSyncScreen(a));
+        break;
+      case ScreenId::kSettings:
+        a.screens_.push_back(MakeSettingsScreen(a));
         break;
     }
   }

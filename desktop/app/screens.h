@@ -55,7 +55,6 @@ std::unique_ptr<Screen> MakeSyncScreen(App& app);
 std::unique_ptr<Screen> MakeServicesScreen(App& app);
 std::unique_ptr<Screen> MakeFollowUpsScreen(App& app);
 std::unique_ptr<Screen> MakeMatchmakingScreen(App& app);
-// The screens later steps of issue 11 fill in: what they will hold, and what works already.
-std::unique_ptr<Screen> MakePlannedScreen(App& app, ScreenId id);
+std::unique_ptr<Screen> MakeReportsScreen(App& app);
 
 }  // namespace dosti::desktop

@@ -95,16 +95,27 @@ std::string Ui::ShowError(const Error& error) {
   return Drawn(Translate(error, lang_), rtl_ ? Direction::kRtl : Direction::kAutoLtr);
 }
 
-std::string Ui::Field(std::string_view name) {
+std::string FieldText(std::string_view name, std::string_view lang, bool* own_word) {
   // The domain's field labels first; then the command line's column names (the same words,
   // kept once in the catalog); then the few only this app shows.
-  std::string_view label = Label("field", name, lang_);
-  if (label != name) return Show(label);
+  if (own_word != nullptr) *own_word = false;
+  std::string_view label = Label("field", name, lang);
+  if (label != name) return std::string(label);
   for (std::string_view prefix : {"cli.field.", "desktop.field."}) {
     std::string key = std::string(prefix) + std::string(name);
-    if (HasKey(key)) return T(key);
+    if (HasKey(key)) {
+      if (own_word != nullptr) *own_word = true;
+      return Translate(key, lang);
+    }
   }
-  return Show(name);
+  return std::string(name);
+}
+
+std::string Ui::Field(std::string_view name) {
+  bool own_word = false;
+  std::string text = FieldText(name, lang_, &own_word);
+  if (!own_word) return Show(text);
+  return Drawn(text, rtl_ ? Direction::kRtl : Direction::kAutoLtr);
 }
 
 std::string Ui::Id(std::string_view drawn, std::string_view id) {

@@ -3,10 +3,13 @@
 // reports. What each did is checked through the facade on the database file.
 #include <catch2/catch.hpp>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "desktop/desktop_fixture.h"
+#include "dosti/file.h"
 #include "dosti/session.h"
 
 using dosti::desktop::ScreenId;
@@ -244,4 +247,29 @@ expect events.participations.row.0
   auto who = Must(h.app().session().ListParticipations(events[0].id));
   REQUIRE(who.size() == 1);
   CHECK(who[0].Text("enterprise_id") == id);
+}
+
+TEST_CASE("Each report exports the very CSV the dosti command writes with --csv",
+          "[desktop][reports][script]") {
+  WorkspaceFile w(120);
+  dosti::testing::TempDir dir;
+  for (std::string lang : {"en", "ur"}) {
+    std::string script = "screen reports\n";
+    for (std::string report : {"progress", "services", "funnel", "quality"}) {
+      script += "click reports.tab." + report + "\n";
+      script += "expect reports.export\n";
+      script += "fill reports.csv.path " + dir.File(lang + "-" + report + ".csv") + "\n";
+      script += "click reports.export\nwait 3\n";
+    }
+    Headless h(w.path, lang, ScreenId::kReports, Script(script));
+    h.RunScript();
+    for (std::string report : {"progress", "services", "funnel", "quality"}) {
+      INFO(lang << " " << report);
+      std::ostringstream out, err;
+      dosti::cli::Environment env;
+      env.dosti_db = w.path;
+      REQUIRE(dosti::cli::RunCli({"--lang", lang, "report", report, "--csv"}, out, err, env) == 0);
+      CHECK(Must(dosti::ReadFile(dir.File(lang + "-" + report + ".csv"))) == out.str());
+    }
+  }
 }
