@@ -18,6 +18,13 @@ Result<void> AddMatchHistory(Session::Impl& m, const std::string& match_id,
   return m.AddStageHistory("matchmaking_stage", "matchmaking_id", match_id, stage, reason);
 }
 
+// Whether the enterprise of participation `p` (or a record merged with it) already has a live
+// service log of event ?1: a training attended offers a log only to those without one.
+constexpr const char* kLoggedAtEvent =
+    "EXISTS (SELECT 1 FROM service_log l JOIN enterprise e ON e.id = l.enterprise_id"
+    " WHERE l.event_id = ?1 AND l.archived = 0 AND coalesce(e.canon_id, e.id) ="
+    " (SELECT coalesce(canon_id, id) FROM enterprise WHERE id = p.enterprise_id))";
+
 }  // namespace
 
 Result<Saved> Session::AddMatch(std::string_view cn_id, std::string_view pk_id,
@@ -172,12 +179,11 @@ Result<ParticipationSaved> Session::AddParticipation(const Fields& input) {
   // DOMAIN.md: marking a training attended offers one service log per attending enterprise;
   // not when the enterprise (or one merged with it) already has a log of this event.
   auto offer = m.store->Select(
-      "SELECT 1 FROM event v JOIN event_participation p ON p.event_id = v.id"
-      " WHERE p.id = ?1 AND v.kind = 'training' AND p.status = 'attended' AND NOT EXISTS ("
-      "  SELECT 1 FROM service_log l JOIN enterprise e ON e.id = l.enterprise_id"
-      "  WHERE l.event_id = v.id AND l.archived = 0 AND coalesce(e.canon_id, e.id) ="
-      "  (SELECT coalesce(canon_id, id) FROM enterprise WHERE id = p.enterprise_id))",
-      saved.id);
+      std::string("SELECT 1 FROM event v JOIN event_participation p ON p.event_id = v.id"
+                  " WHERE v.id = ?1 AND p.id = ?2 AND v.kind = 'training'"
+                  " AND p.status = 'attended' AND NOT ") +
+          kLoggedAtEvent,
+      *event, saved.id);
   if (!offer) return offer.error();
   saved.offers_service_log = !offer->empty();
   return saved;
@@ -211,47 +217,25 @@ Result<AttendeeServicesSaved> Session::LogServiceForAttendees(std::string_view e
   auto event = m.Load("event", event_id);
   if (!event) return event.error();
   // One attended participation per enterprise, merged records as one (the first by creation),
-  // less those whose enterprise already has a log of this event: AddParticipation's offer, for
+  // and whether that enterprise already has a log of this event: AddParticipation's offer, for
   // every attendee at once.
   auto attendees = m.store->Select(
-      "SELECT p.enterprise_id, p.contact_id FROM event_participation p"
-      " JOIN enterprise e ON e.id = p.enterprise_id"
-      " WHERE p.event_id = ?1 AND p.archived = 0 AND p.status = 'attended' AND e.archived = 0"
-      " AND p.id = (SELECT q.id FROM event_participation q JOIN enterprise f"
-      "   ON f.id = q.enterprise_id WHERE q.event_id = ?1 AND q.archived = 0"
-      "   AND q.status = 'attended' AND coalesce(f.canon_id, f.id) = coalesce(e.canon_id, e.id)"
-      "   ORDER BY q.created_at, q.id LIMIT 1)"
-      " ORDER BY p.created_at, p.id",
+      std::string("SELECT p.enterprise_id, p.contact_id, ") + kLoggedAtEvent +
+          " AS logged FROM event_participation p JOIN enterprise e ON e.id = p.enterprise_id"
+          " WHERE p.event_id = ?1 AND p.archived = 0 AND p.status = 'attended'"
+          " AND e.archived = 0 AND p.id = (SELECT q.id FROM event_participation q"
+          "   JOIN enterprise f ON f.id = q.enterprise_id WHERE q.event_id = ?1"
+          "   AND q.archived = 0 AND q.status = 'attended'"
+          "   AND coalesce(f.canon_id, f.id) = coalesce(e.canon_id, e.id)"
+          "   ORDER BY q.created_at, q.id LIMIT 1)"
+          " ORDER BY p.created_at, p.id",
       event->id);
   if (!attendees) return attendees.error();
-  auto logged = m.store->Select(
-      "SELECT DISTINCT coalesce(e.canon_id, e.id) AS canon FROM service_log l"
-      " JOIN enterprise e ON e.id = l.enterprise_id WHERE l.event_id = ?1 AND l.archived = 0",
-      event->id);
-  if (!logged) return logged.error();
-  auto canon = m.store->Select(
-      "SELECT p.enterprise_id, coalesce(e.canon_id, e.id) AS canon FROM event_participation p"
-      " JOIN enterprise e ON e.id = p.enterprise_id WHERE p.event_id = ?1",
-      event->id);
-  if (!canon) return canon.error();
-  auto canon_of = [&](const std::string& id) {
-    for (const Record& r : *canon) {
-      if (r.Text("enterprise_id") == id) return r.Text("canon");
-    }
-    return id;
-  };
-  auto already = [&](const std::string& id) {
-    const std::string c = canon_of(id);
-    for (const Record& r : *logged) {
-      if (r.Text("canon") == c) return true;
-    }
-    return false;
-  };
   AttendeeServicesSaved saved;
   auto r = Atomically([&]() -> Result<void> {
     for (const Record& a : *attendees) {
       const std::string enterprise = a.Text("enterprise_id");
-      if (already(enterprise)) {
+      if (a.Int("logged") != 0) {
         ++saved.already_logged;
         continue;
       }

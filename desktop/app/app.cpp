@@ -49,6 +49,15 @@ std::optional<ScreenId> ScreenByName(std::string_view name) {
   return std::nullopt;
 }
 
+bool Touches(const ChangeEvent& event, std::initializer_list<std::string_view> tables) {
+  for (const ChangedRecords& t : event.tables) {
+    for (std::string_view name : tables) {
+      if (t.table == name) return true;
+    }
+  }
+  return false;
+}
+
 std::string ScreenNames() {
   std::string out;
   for (ScreenId id : kAllScreens) {

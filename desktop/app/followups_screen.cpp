@@ -43,11 +43,7 @@ class FollowUpsScreen : public Screen {
   }
 
   void OnChange(App&, const ChangeEvent& event) override {
-    for (const ChangedRecords& t : event.tables) {
-      if (t.table == "follow_up" || t.table == "enterprise" || t.table == "service_log") {
-        stale_ = true;
-      }
-    }
+    if (Touches(event, {"follow_up", "enterprise", "service_log"})) stale_ = true;
   }
 
   void OnLanguage(App&) override { stale_ = true; }

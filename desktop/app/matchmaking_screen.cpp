@@ -62,12 +62,9 @@ class MatchmakingScreen : public Screen {
   }
 
   void OnChange(App&, const ChangeEvent& event) override {
-    for (const ChangedRecords& t : event.tables) {
-      if (t.table == "matchmaking" || t.table == "matchmaking_stage" || t.table == "event" ||
-          t.table == "event_participation" || t.table == "enterprise") {
-        stale_ = true;
-      }
-    }
+    if (Touches(event,
+                {"matchmaking", "matchmaking_stage", "event", "event_participation", "enterprise"}))
+      stale_ = true;
   }
 
  private:

@@ -5,6 +5,7 @@
 // Threading: the UI thread.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,10 @@ std::string_view ScreenName(ScreenId id);
 std::optional<ScreenId> ScreenByName(std::string_view name);
 // Every name, comma-separated (for messages).
 std::string ScreenNames();
+
+// True when `event` wrote records of any of `tables` (a screen's OnChange asks whether what it
+// shows changed).
+bool Touches(const ChangeEvent& event, std::initializer_list<std::string_view> tables);
 
 class Screen {
  public:

@@ -117,12 +117,8 @@ class ServicesScreen : public Screen {
   }
 
   void OnChange(App&, const ChangeEvent& event) override {
-    for (const ChangedRecords& t : event.tables) {
-      if (t.table == "service_log" || t.table == "event" || t.table == "contact" ||
-          t.table == "event_participation" || t.table == "enterprise") {
-        stale_ = true;
-      }
-    }
+    if (Touches(event, {"service_log", "event", "contact", "event_participation", "enterprise"}))
+      stale_ = true;
   }
 
  private:
