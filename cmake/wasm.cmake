@@ -5,7 +5,8 @@
 #
 # Targets defined here (the native build defines the same names in native.cmake):
 #   dosti_sqlite3   SQLite 3.40.1 with FTS5 (link PRIVATE, from core only)
-#   dosti_sodium    libsodium 1.0.18-1+deb12u1 (link PRIVATE, from sync only)
+#   dosti_sodium    libsodium 1.0.18-1+deb12u1 (link PRIVATE, from sync only), its base-point
+#                   multiplication without the precomputed table (cmake/sodium-base-wasm.c)
 #   dosti_headers   cereal, tl::expected (and catch2 for the tests), as -isystem
 # and two helpers for executables:
 #   dosti_wasm_node_executable(<target>)  runs under Node with the real file system
@@ -28,6 +29,14 @@ add_library(dosti_sodium STATIC IMPORTED GLOBAL)
 set_target_properties(dosti_sodium PROPERTIES
   IMPORTED_LOCATION "${DOSTI_WASM_DEPS}/libsodium-wasm/lib/libsodium.a"
   INTERFACE_INCLUDE_DIRECTORIES "${DOSTI_WASM_DEPS}/libsodium-wasm/include")
+# Without libsodium's 30 KiB table of base-point multiples: every wasm link of libsodium (the
+# engine, the tests, the benchmarks) multiplies the base point with libsodium's variable-base
+# code instead, through wasm-ld's --wrap (cmake/sodium-base-wasm.c says why and how).
+add_library(dosti_sodium_base STATIC "${PROJECT_SOURCE_DIR}/cmake/sodium-base-wasm.c")
+target_compile_options(dosti_sodium_base PRIVATE -Oz)
+set_target_properties(dosti_sodium PROPERTIES
+  INTERFACE_LINK_LIBRARIES dosti_sodium_base
+  INTERFACE_LINK_OPTIONS "-Wl,--wrap=ge25519_scalarmult_base")
 
 # Stage header-only libraries as a folder of symlinks (trap 3). Never /usr/include itself.
 set(staged "${CMAKE_BINARY_DIR}/staged-include")

@@ -11,7 +11,11 @@
 #      except on #include lines and lines marked "catalog: not a key";
 #   5. no MakeErrorText (a sentence without a key) is left in the folders of NO_TEXT_FOLDERS;
 #   6. every kind of label the code asks for, Label("kind", ...) or CodeLabel("kind", ...) in the
-#      folders of KEY_FOLDERS, has label.<kind>.* keys.
+#      folders of KEY_FOLDERS, has label.<kind>.* keys;
+#   7. the web app's JavaScript (WEB_FOLDERS): every string literal shaped like a key, in single
+#      or double quotes, whose first word is a namespace of the catalog, exists (keys built at run
+#      time, 'web.sync.phase.' + phase, are checked by web/test/app_test.mjs, which looks for
+#      keys shown instead of words on every screen in every language).
 # Usage: tests/catalog_test.sh [source root]   (default: the repository this script is in)
 # It first checks itself on a small tree with known faults, then checks the real tree.
 # Exit 0: clean; 1: faults (each printed as file:line: rule); 2: the self-check failed.
@@ -21,6 +25,16 @@ set -euo pipefail
 KEY_FOLDERS="core sync desktop wasm"
 LITERAL_FOLDERS="core/src core/demo desktop/cli/hints.cpp desktop/app"
 NO_TEXT_FOLDERS="core sync desktop wasm"
+WEB_FOLDERS="web/src"
+
+# JavaScript files under the given folders.
+web_sources() (
+  local f
+  for f in "$@"; do
+    [ -e "$f" ] || continue
+    find "$f" -name node_modules -prune -o -type f -name '*.js' -print
+  done | LC_ALL=C sort
+)
 
 # Source files under the given folders (paths relative to the tree's root).
 sources() (
@@ -137,9 +151,17 @@ check_tree() (
         if grep -qxF -- "${k%%.*}" "$tmp/namespaces"; then echo "$file $k"; fi
       done >>"$tmp/uses" || true
   done
+  # shellcheck disable=SC2086
+  for file in $(web_sources $WEB_FOLDERS); do
+    { grep -v 'catalog: not a key' "$file" | grep -oE "[\"'][a-z][a-z0-9_]*(\.[a-zA-Z0-9_]+)+[\"']" || true; } |
+      tr -d "\"'" |
+      while IFS= read -r k; do
+        if grep -qxF -- "${k%%.*}" "$tmp/namespaces"; then echo "$file $k"; fi
+      done >>"$tmp/uses" || true
+  done
   LC_ALL=C sort -u "$tmp/uses" | while read -r file k; do
     if ! grep -qxF -- "$k" "$tmp/keys"; then
-      num=$(grep -nF -- "\"$k\"" "$file" | head -1 | cut -d: -f1)
+      num=$({ grep -nE -- "[\"']${k//./\\.}[\"']" "$file" || true; } | head -1 | cut -d: -f1)
       echo "$file:${num:-0}: uses the key $k, which no catalog file has"
     fi
   done
@@ -220,7 +242,8 @@ EOF
 printf 'inline Error MakeErrorText(ErrorCode c, std::string m) { return {}; }\n' \
   >"$fake/core/include/dosti/result.h"
 printf 'Message M() { return MakeMessage("sync.unknown"); }\n' >"$fake/sync/src/s.cpp"
-mkdir -p "$fake/tests"
+mkdir -p "$fake/tests" "$fake/web/src"
+printf "t('good.key'); t(\"good.gone\"); t('good.prefix.' + x); import './not.a.key.js';\n" >"$fake/web/src/a.js"
 printf 'Error E() { return MakeErrorText(ErrorCode::kIo, "allowed in tests"); }\n' >"$fake/tests/t.cpp"
 check_tree "$fake" >"$tmp/self.out" || true
 expected="core/catalog/a.cat:7: missing.ur has no ur text
@@ -234,7 +257,8 @@ core/src/bad.cpp:1: uses the key no.such.key, which no catalog file has
 core/src/bad.cpp:2: MakeErrorText: give the error a catalog key (MakeError)
 core/src/bad.cpp:3: uses the key good.nothere, which no catalog file has
 core/src/bad.cpp:4: label kind nosuchkind has no label.nosuchkind.* key
-sync/src/s.cpp:1: uses the key sync.unknown, which no catalog file has"
+sync/src/s.cpp:1: uses the key sync.unknown, which no catalog file has
+web/src/a.js:1: uses the key good.gone, which no catalog file has"
 got=$(LC_ALL=C sort "$tmp/self.out")
 if [ "$got" != "$(echo "$expected" | LC_ALL=C sort)" ]; then
   echo "catalog_test: the self-check on a known tree failed." >&2

@@ -6,6 +6,7 @@
 #include "relay.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -944,6 +945,40 @@ TEST_CASE("Static files are served with their types, and nothing outside the web
   }
   // The API is still there beside the files.
   CHECK(raw.Get("/v1/status")->status == 200);
+}
+
+TEST_CASE("The engine's wasm goes out as its gzipped copy to a browser that accepts gzip",
+          "[sync][relay][native]") {
+  std::string web = MakeTempDir();
+  std::string wasm(200000, '\0');
+  for (std::size_t i = 0; i < wasm.size(); ++i) wasm[i] = static_cast<char>("\0asm"[i % 4] + i % 7);
+  WriteFile(web + "/engine.wasm", wasm);
+  WriteFile(web + "/old.wasm", wasm);
+  REQUIRE(std::system(("gzip -9 -k -n " + web + "/engine.wasm " + web + "/old.wasm").c_str()) == 0);
+  // A .gz older than its file (the engine rebuilt, the site not) is not used.
+  struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};
+  REQUIRE(utimensat(AT_FDCWD, (web + "/old.wasm.gz").c_str(), times, 0) == 0);
+  relay::ServerOptions so;
+  so.web_dir = web;
+  LiveRelay r(MakeTempDir(), so);
+  auto raw = r.Raw();
+  raw.set_decompress(false);
+  auto packed = raw.Get("/engine.wasm", {{"Accept-Encoding", "gzip, deflate, br"}});
+  REQUIRE(packed);
+  CHECK(packed->status == 200);
+  CHECK(packed->get_header_value("Content-Encoding") == "gzip");
+  CHECK(packed->get_header_value("Vary") == "Accept-Encoding");
+  CHECK(packed->get_header_value("Content-Type") == "application/wasm");
+  CHECK(packed->body.size() < wasm.size() / 2);
+  CHECK(packed->body == ReadFile(web + "/engine.wasm.gz"));
+  auto plain = raw.Get("/engine.wasm", {{"Accept-Encoding", "identity"}});
+  REQUIRE(plain);
+  CHECK(plain->get_header_value("Content-Encoding").empty());
+  CHECK(plain->body == wasm);
+  auto stale = raw.Get("/old.wasm", {{"Accept-Encoding", "gzip"}});
+  REQUIRE(stale);
+  CHECK(stale->get_header_value("Content-Encoding").empty());
+  CHECK(stale->body == wasm);
 }
 
 TEST_CASE("Over HTTPS the client trusts the relay's certificate only when told to",
