@@ -158,7 +158,9 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
 
 App::~App() {
   // The Worker's jobs capture shared_ and the screens' own state, never the App: stop it first
-  // all the same, so that nothing runs against a half-destroyed App.
+  // all the same, so that nothing runs against a half-destroyed App. A screen's long job (a
+  // sync round waiting to retry) is told to stop first, so that closing does not wait for it.
+  for (auto& s : screens_) s->OnClose();
   worker_.reset();
 }
 

@@ -51,6 +51,9 @@ class Screen {
   virtual void OnChange(App& app, const ChangeEvent& event) {}
   // The language or the font changed: drop what was drawn for the old one.
   virtual void OnLanguage(App& app) {}
+  // The app is closing: stop what waits on the Worker (a sync round's retry wait), before the
+  // Worker is joined.
+  virtual void OnClose() {}
 };
 
 std::unique_ptr<Screen> MakeEnterprisesScreen(App& app);

@@ -199,6 +199,8 @@ class SyncScreen : public Screen {
 
   void OnChange(App& app, const ChangeEvent&) override { Refresh(app); }
 
+  void OnClose() override { Cancel(); }
+
   void OnLanguage(App& app) override {
     outcome_.reset();  // written in the language it was made in
     Refresh(app);

@@ -3,6 +3,7 @@
 // wrong code refused, changing nothing), an invite made and saved, sync now with a real relay on
 // loopback, and cancel. What each did is checked through the sync layer on the database file.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -212,5 +213,32 @@ click sync.cancel
 expect sync.outcome.cancelled
 )"));
   h.RunScript();
+}
+
+TEST_CASE("Closing the app stops a sync round that waits to retry, instead of waiting for it",
+          "[desktop][sync]") {
+  TempDir dir;
+  DeviceFile admin(dir.File("admin.db"));
+  admin.Create();
+  admin.Close();
+  auto h = std::make_unique<Headless>(admin.path, "en", ScreenId::kSync, Script(R"(
+screen sync
+fill sync.relay http://127.0.0.1:1
+click sync.now
+expect sync.cancel
+)"));
+  // The script ends as the round starts; the round runs on, refused and retrying, until well
+  // into its retries (250, 500, 1000, 2000 ms apart: seconds of waiting still to come).
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(600)) {
+    h->Frame();
+    usleep(2000);
+  }
+  REQUIRE(h->app().script_done());
+  REQUIRE_FALSE(h->app().script_failure());
+  REQUIRE(h->app().worker().Busy());
+  const auto closing = std::chrono::steady_clock::now();
+  h.reset();
+  CHECK(std::chrono::steady_clock::now() - closing < std::chrono::milliseconds(1500));
 }
 #endif
