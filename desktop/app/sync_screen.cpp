@@ -173,8 +173,8 @@ class SyncScreen : public Screen {
   void Draw(App& app) override {
     Ui& ui = app.ui();
     Take(app);
-    if (!asked_) {
-      asked_ = true;
+    if (stale_) {
+      stale_ = false;
       Refresh(app);
     }
     ui.Text(ui.T("desktop.nav.sync"));
@@ -197,13 +197,15 @@ class SyncScreen : public Screen {
     ImGui::EndChild();
   }
 
-  void OnChange(App& app, const ChangeEvent&) override { Refresh(app); }
+  // Changes waiting, conflicts and held commits move with any change: read again when next
+  // drawn (not while another screen is shown).
+  void OnChange(App&, const ChangeEvent&) override { stale_ = true; }
 
   void OnClose() override { Cancel(); }
 
-  void OnLanguage(App& app) override {
+  void OnLanguage(App&) override {
     outcome_.reset();  // written in the language it was made in
-    Refresh(app);
+    stale_ = true;
   }
 
  private:
@@ -821,7 +823,7 @@ class SyncScreen : public Screen {
 
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
   OneAtATime read_;
-  bool asked_ = false;
+  bool stale_ = true;
   std::optional<SyncState> state_;
   std::optional<Outcome> outcome_;
   std::string running_;  // the catalog key of what runs now ("" : nothing)
