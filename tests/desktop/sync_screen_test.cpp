@@ -153,6 +153,44 @@ wait 5
   CHECK(joiner.node->pending());
 }
 
+TEST_CASE("The conflicts inbox shows what two offices wrote and Keep resolves it",
+          "[desktop][sync]") {
+  TempDir dir;
+  DeviceFile admin(dir.File("admin.db"));
+  admin.Create();
+  DeviceFile office(dir.File("office.db"));
+  office.Join(Must(admin.node->CreateInvite({}, "correct horse")), "correct horse");
+  // The join goes to the admin, the approval and the records come back: two members.
+  Must(admin.node->ImportBundle(Must(office.node->ExportBundle())));
+  Must(admin.node->Approve(office.node->Self().id, office.node->verification_code()));
+  Must(office.node->ImportBundle(Must(admin.node->ExportBundle())));
+  REQUIRE(office.node->approved());
+  // Both offices change one enterprise's city before they hear of each other.
+  dosti::EnterpriseQuery first;
+  first.limit = 1;
+  const std::string id = Must(admin.session->QueryEnterprises(first)).rows.front().id;
+  Must(admin.session->SetEnterpriseField(id, "city", "Beijing"));
+  Must(office.session->SetEnterpriseField(id, "city", "Islamabad"));
+  Must(admin.node->ImportBundle(Must(office.node->ExportBundle())));
+  auto conflicts = Must(admin.session->ListConflicts());
+  REQUIRE(conflicts.size() == 1);
+  REQUIRE(conflicts[0].values.size() == 2);
+  // The value not shown now (the loser) is the one the admin keeps.
+  const std::string kept = dosti::ValueText(conflicts[0].values[1].value);
+  admin.Close();
+  office.Close();
+
+  Headless h(admin.path, "en", ScreenId::kSync, Script(R"(
+screen sync
+expect sync.conflict.0
+click sync.conflict.0.keep.2
+wait 3
+)"));
+  h.RunScript();
+  CHECK(Must(h.app().session().ListConflicts()).empty());
+  CHECK(Must(h.app().session().GetEnterprise(id)).record.Text("city") == kept);
+}
+
 TEST_CASE("A QR code holds the text it encodes, and a text too long for one is refused",
           "[desktop][sync]") {
   auto qr = dosti::desktop::EncodeQr("https://relay.example.org/#invite=abc");
