@@ -96,11 +96,7 @@ class ReportsScreen : public Screen {
 
   void Draw(App& app) override {
     Ui& ui = app.ui();
-    Take(app);
-    if (stale_) {
-      stale_ = false;
-      Refresh(app);
-    }
+    if (auto r = read_.Poll(app.worker(), Read)) reports_ = std::move(r);
     ui.Text(ui.T("desktop.nav.reports"));
     ui.Mark("screen.reports");
     if (!reports_) {
@@ -133,34 +129,9 @@ class ReportsScreen : public Screen {
   }
 
   // Reports count everything: any change makes them stale, read again when next drawn.
-  void OnChange(App&, const ChangeEvent&) override { stale_ = true; }
+  void OnChange(App&, const ChangeEvent&) override { read_.MarkStale(); }
 
  private:
-  struct Shared {
-    std::mutex mutex;
-    std::optional<Reports> reports;
-  };
-
-  void Refresh(App& app) {
-    if (!read_.Ask()) return;
-    app.worker().Post([shared = shared_](Session& s) {
-      Reports r = Read(s);
-      std::lock_guard<std::mutex> lock(shared->mutex);
-      shared->reports = std::move(r);
-    });
-  }
-
-  void Take(App& app) {
-    std::optional<Reports> r;
-    {
-      std::lock_guard<std::mutex> lock(shared_->mutex);
-      r = std::exchange(shared_->reports, std::nullopt);
-    }
-    if (!r) return;
-    reports_ = std::move(r);
-    if (read_.Done()) Refresh(app);
-  }
-
   // [SECTION] Progress to 100
   void DrawProgress(App& app) {
     Ui& ui = app.ui();
@@ -403,9 +374,7 @@ class ReportsScreen : public Screen {
     }
   }
 
-  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
-  OneAtATime read_;
-  bool stale_ = true;
+  WorkerRead<Reports> read_;
   std::optional<Reports> reports_;
   std::string tab_ = "progress";
   FileChooser file_;

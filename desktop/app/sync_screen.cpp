@@ -72,7 +72,6 @@ struct Outcome {
 // Between the screen (UI thread) and its jobs (the Worker).
 struct Shared {
   std::mutex mutex;
-  std::optional<SyncState> state;
   std::optional<Outcome> outcome;
   sync::SyncRound* round = nullptr;  // the round running now, for Cancel
   bool cancelled = false;
@@ -173,10 +172,6 @@ class SyncScreen : public Screen {
   void Draw(App& app) override {
     Ui& ui = app.ui();
     Take(app);
-    if (stale_) {
-      stale_ = false;
-      Refresh(app);
-    }
     ui.Text(ui.T("desktop.nav.sync"));
     ui.Mark("screen.sync");
     ImGui::Separator();
@@ -199,26 +194,17 @@ class SyncScreen : public Screen {
 
   // Changes waiting, conflicts and held commits move with any change: read again when next
   // drawn (not while another screen is shown).
-  void OnChange(App&, const ChangeEvent&) override { stale_ = true; }
+  void OnChange(App&, const ChangeEvent&) override { read_.MarkStale(); }
 
   void OnClose() override { Cancel(); }
 
   void OnLanguage(App&) override {
     outcome_.reset();  // written in the language it was made in
-    stale_ = true;
+    read_.MarkStale();
   }
 
  private:
   // [SECTION] Jobs
-  void Refresh(App& app) {
-    if (!read_.Ask()) return;
-    app.worker().Post([shared = shared_, path = app.db_path(), lang = app.ui().lang()](Session& s) {
-      SyncState st = ReadState(s, path, lang);
-      std::lock_guard<std::mutex> lock(shared->mutex);
-      shared->state = std::move(st);
-    });
-  }
-
   // Runs `action` on the Worker with this device's node; its outcome shows when it is done,
   // and the state is read again.
   void Act(App& app, std::string running_key,
@@ -245,11 +231,13 @@ class SyncScreen : public Screen {
   }
 
   void Take(App& app) {
-    std::optional<SyncState> state;
+    std::optional<SyncState> state =
+        read_.Poll(app.worker(), [path = app.db_path(), lang = app.ui().lang()](Session& s) {
+          return ReadState(s, path, lang);
+        });
     std::optional<Outcome> outcome;
     {
       std::lock_guard<std::mutex> lock(shared_->mutex);
-      state = std::exchange(shared_->state, std::nullopt);
       outcome = std::exchange(shared_->outcome, std::nullopt);
       progress_ = shared_->progress;
       done_ = shared_->done;
@@ -258,7 +246,6 @@ class SyncScreen : public Screen {
     if (state) {
       if (relay_.empty() && !relay_edited_) relay_ = state->relay;
       state_ = std::move(state);
-      if (read_.Done()) Refresh(app);
     }
     if (outcome) {
       running_.clear();
@@ -269,7 +256,7 @@ class SyncScreen : public Screen {
         invite_qr_ = EncodeQr(invite_text_);
       }
       outcome_ = std::move(outcome);
-      Refresh(app);
+      read_.MarkStale();
     }
   }
 
@@ -589,7 +576,7 @@ class SyncScreen : public Screen {
     }
     typed_values_.erase(id);
     app.Notify(ui.T("desktop.sync.resolved"));
-    Refresh(app);
+    read_.MarkStale();
   }
 
   bool Admin() const { return state_ && !state_->error && state_->self.role == "admin"; }
@@ -822,8 +809,7 @@ class SyncScreen : public Screen {
   }
 
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
-  OneAtATime read_;
-  bool stale_ = true;
+  WorkerRead<SyncState> read_;
   std::optional<SyncState> state_;
   std::optional<Outcome> outcome_;
   std::string running_;  // the catalog key of what runs now ("" : nothing)
