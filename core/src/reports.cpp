@@ -8,6 +8,7 @@
 // Index: [SECTION] Helpers, Progress, Services, Funnel, Follow-ups, Quality, Coverage, Landing,
 // Event yield.
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <tuple>
@@ -611,6 +612,17 @@ Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt
     DOSTI_TRY(later(row, from_ms, "'selected', 'active', 'completed'", &row.selected));
   }
   return report;
+}
+
+std::string ReportDecimal(double value, int places) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", places, value);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
 }
 
 }  // namespace dosti

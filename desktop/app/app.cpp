@@ -49,6 +49,15 @@ std::optional<ScreenId> ScreenByName(std::string_view name) {
   return std::nullopt;
 }
 
+bool Touches(const ChangeEvent& event, std::initializer_list<std::string_view> tables) {
+  for (const ChangedRecords& t : event.tables) {
+    for (std::string_view name : tables) {
+      if (t.table == name) return true;
+    }
+  }
+  return false;
+}
+
 std::string ScreenNames() {
   std::string out;
   for (ScreenId id : kAllScreens) {
@@ -109,11 +118,23 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
       case ScreenId::kEnterprise:
         a.screens_.push_back(MakeEnterpriseScreen(a));
         break;
+      case ScreenId::kServices:
+        a.screens_.push_back(MakeServicesScreen(a));
+        break;
+      case ScreenId::kFollowUps:
+        a.screens_.push_back(MakeFollowUpsScreen(a));
+        break;
+      case ScreenId::kMatchmaking:
+        a.screens_.push_back(MakeMatchmakingScreen(a));
+        break;
+      case ScreenId::kReports:
+        a.screens_.push_back(MakeReportsScreen(a));
+        break;
+      case ScreenId::kSync:
+        a.screens_.push_back(MakeSyncScreen(a));
+        break;
       case ScreenId::kSettings:
         a.screens_.push_back(MakeSettingsScreen(a));
-        break;
-      default:
-        a.screens_.push_back(MakePlannedScreen(a, id));
         break;
     }
   }
@@ -137,7 +158,9 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
 
 App::~App() {
   // The Worker's jobs capture shared_ and the screens' own state, never the App: stop it first
-  // all the same, so that nothing runs against a half-destroyed App.
+  // all the same, so that nothing runs against a half-destroyed App. A screen's long job (a
+  // sync round waiting to retry) is told to stop first, so that closing does not wait for it.
+  for (auto& s : screens_) s->OnClose();
   worker_.reset();
 }
 

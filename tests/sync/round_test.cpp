@@ -19,43 +19,14 @@
 #include "dosti/net/http_transport.h"
 #include "dosti/sync/node.h"
 #include "dosti/sync/round.h"
-#include "relay.h"
-#include "server.h"
+#include "sync/local_relay.h"
 
 using namespace dosti;
 using namespace dosti::sync;
 
 namespace {
 
-struct LocalRelay {
-  std::string dir;
-  std::unique_ptr<relay::Relay> relay;
-  std::unique_ptr<relay::Server> server;
-  std::thread thread;
-  std::string url;
-
-  LocalRelay() {
-    char tmpl[] = "/tmp/dosti-round-test-XXXXXX";
-    REQUIRE(mkdtemp(tmpl));
-    dir = tmpl;
-    auto r = relay::Relay::Open(dir);
-    REQUIRE(r);
-    relay = std::move(*r);
-    auto s = relay::Server::Create(relay.get(), {});
-    REQUIRE(s);
-    server = std::move(*s);
-    auto port = server->Bind();
-    REQUIRE(port);
-    url = "http://127.0.0.1:" + std::to_string(*port);
-    thread = std::thread([this] { server->Run(); });
-  }
-  ~LocalRelay() {
-    server->Stop();
-    thread.join();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
-};
+using dosti::sync::testing::LocalRelay;
 
 struct Device {
   ManualClock* clock;

@@ -237,6 +237,15 @@ struct ParticipationSaved : Saved {
   bool offers_service_log = false;
 };
 
+// What LogServiceForAttendees made: one service log (and its follow-up) per attending
+// enterprise, in participation order, and how many attendees were skipped because they (or a
+// record merged with them) already have a log of the event.
+struct AttendeeServicesSaved {
+  std::vector<ServiceSaved> logs;
+  std::vector<std::string> enterprise_ids;  // the enterprise of each log, in the same order
+  int64_t already_logged = 0;
+};
+
 // The note a person reads for a row of ListFollowUps: its own note, or, for a follow-up made
 // with a service log (which stores no note), "Follow-up to the service of <date>
 // (<category>): <summary>" as a message (key followup.note.service, arguments named after the
@@ -423,6 +432,23 @@ class Session {
   Result<ParticipationSaved> AddParticipation(const Fields& fields);
   // Events, latest first, each with "attended": the distinct live enterprises that attended.
   Result<std::vector<Record>> ListEvents();
+  // The participations of an event (id or unique prefix), each with "enterprise_name" and
+  // "contact_name", by enterprise name; archived ones left out. kNotFound, kAmbiguous.
+  Result<std::vector<Record>> ListParticipations(std::string_view event_id);
+  // One service delivered at an event, logged once for every enterprise that attended it
+  // (DOMAIN.md: a training logged for each attending enterprise). `fields` are AddServiceLog's
+  // for every log (category and summary at least); each log also gets the event as event_id,
+  // the attendee's enterprise and, when its participation names one, its contact; service_date
+  // defaults to the event's start date and delivery_mode to "event". Attendees are the live
+  // enterprises whose participation is attended, merged records counted once; one that (or a
+  // record merged with it) already has a log of this event is skipped, so calling it twice
+  // logs nobody twice. `follow_up_days` as for AddServiceLog. All or nothing, in one
+  // transaction. Errors: kNotFound, kAmbiguous (the event); AddServiceLog's (a missing category
+  // or summary, a date outside the programme). No attendee to log is not an error: `logs` is
+  // empty.
+  Result<AttendeeServicesSaved> LogServiceForAttendees(
+      std::string_view event_id, const Fields& fields,
+      std::optional<int> follow_up_days = kDefaultFollowUpDays);
 
   // [SECTION] Reports (DOMAIN.md "Reports"); `as_of` defaults to now (progress, funnel, event
   // yield: everything recorded) or today (follow-ups, quality); reports.h says what each cuts.
