@@ -403,11 +403,25 @@ class EnterpriseScreen : public Screen {
       }
       ImGui::EndTable();
     }
-    if (!contact_) {
-      if (ui.Button("desktop.enterprise.new_contact", "detail.contacts.new")) StartContact(nullptr);
+    if (ui.Button("desktop.enterprise.new_contact", "detail.contacts.new")) StartContact(nullptr);
+    // The form is a modal popup, as New enterprise is: it fits the window whatever the page's
+    // length, and the page does not change under it.
+    if (contact_ && !ImGui::IsPopupOpen("##contact")) ImGui::OpenPopup("##contact");
+    ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 34, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal("##contact", nullptr,
+                                ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar)) {
       return;
     }
-    DrawContactForm(app);
+    if (contact_) {
+      ui.Text(contact_->id.empty() ? ui.T("desktop.enterprise.new_contact")
+                                   : ui.Show(contact_->before.text["full_name"]));
+      ImGui::Separator();
+      DrawContactForm(app);
+    }
+    if (!contact_) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
   }
 
   // The contact form's text fields and flags (the columns SetContactField takes).

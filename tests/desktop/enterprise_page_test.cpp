@@ -172,9 +172,13 @@ TEST_CASE("A duplicate suspect is merged into the enterprise shown, and unmerged
   WorkspaceFile w(0);
   const std::string keep = AddEnterprise(
       w.path, {{"country", std::string("CN")}, {"name", std::string("北京灯笼科技有限公司")}});
-  const std::string other =
-      AddEnterprise(w.path, {{"country", std::string("CN")}, {"name", std::string("北京灯笼科技")}});
+  const std::string other = AddEnterprise(
+      w.path, {{"country", std::string("CN")}, {"name", std::string("北京灯笼科技有限公司")}});
+  // The sections above are folded: scripts do not scroll.
   RunOn(w.path, keep, R"(
+click detail.identifiers
+click detail.contacts
+click detail.enrollment
 expect detail.duplicates.suspect.0
 click detail.duplicates.merge.0
 expect detail.duplicates.merged.0
@@ -183,6 +187,9 @@ expect detail.duplicates.merged.0
   auto s = Must(dosti::Session::Open(w.path));
   CHECK(Must(s->GetEnterprise(other)).record.Text("merged_into") == keep);
   RunOn(w.path, keep, R"(
+click detail.identifiers
+click detail.contacts
+click detail.enrollment
 click detail.duplicates.unmerge.0
 expect detail.duplicates.suspect.0
 )");
