@@ -175,10 +175,9 @@ TEST_CASE("A duplicate suspect is merged into the enterprise shown, and unmerged
   const std::string other = AddEnterprise(
       w.path, {{"country", std::string("CN")}, {"name", std::string("北京灯笼科技有限公司")}});
   // The sections above are folded: scripts do not scroll.
-  RunOn(w.path, keep, R"(
-click detail.identifiers
-click detail.contacts
-click detail.enrollment
+  const std::string fold =
+      "click detail.identifiers\nclick detail.contacts\nclick detail.enrollment\n";
+  RunOn(w.path, keep, fold + R"(
 expect detail.duplicates.suspect.0
 click detail.duplicates.merge.0
 expect detail.duplicates.merged.0
@@ -186,10 +185,7 @@ expect detail.duplicates.merged.0
         "zh");
   auto s = Must(dosti::Session::Open(w.path));
   CHECK(Must(s->GetEnterprise(other)).record.Text("merged_into") == keep);
-  RunOn(w.path, keep, R"(
-click detail.identifiers
-click detail.contacts
-click detail.enrollment
+  RunOn(w.path, keep, fold + R"(
 click detail.duplicates.unmerge.0
 expect detail.duplicates.suspect.0
 )");
