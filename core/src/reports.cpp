@@ -513,11 +513,9 @@ Result<CoverageReport> Session::ReportCoverage(std::string_view month) {
 Result<LandingReport> Session::ReportLanding() {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  static const std::vector<std::string_view> kStatuses = {"none", "exploring", "office_registered",
-                                                          "operating"};
   LandingReport report;
   for (std::string_view c : kCountries) {
-    for (std::string_view st : kStatuses) {
+    for (std::string_view st : kLandingStatuses) {
       report.rows.push_back({std::string(c), std::string(st), 0});
     }
   }
@@ -526,9 +524,9 @@ Result<LandingReport> Session::ReportLanding() {
                     "WHERE archived = 0 AND canon_id IS NULL GROUP BY country, landing_status",
                     [&](Stmt& s) {
                       int c = IndexOf(kCountries, s.Text(0));
-                      int st = IndexOf(kStatuses, s.Text(1));
+                      int st = IndexOf(kLandingStatuses, s.Text(1));
                       if (c < 0 || st < 0) return;
-                      report.rows[c * kStatuses.size() + st].count = s.Int(2);
+                      report.rows[c * kLandingStatuses.size() + st].count = s.Int(2);
                     }));
   return report;
 }

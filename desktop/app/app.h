@@ -119,9 +119,14 @@ class App {
   ScreenId current_ = ScreenId::kEnterprises;
   std::string enterprise_id_;
   std::vector<ChangeEvent> pending_changes_;  // from the UI thread's Session
-  struct Shared;                              // results of the Worker's jobs
-  std::shared_ptr<Shared> shared_;
-  OneAtATime in_use_read_, progress_read_;
+  // The header's "Selected: China n/100 · Pakistan n/100".
+  struct Progress {
+    int64_t cn = 0, cn_target = 0, pk = 0, pk_target = 0;
+  };
+  // The characters in use (read on the UI thread before the first frame, then on the Worker
+  // after changes) and the header's progress, each read on the Worker.
+  WorkerRead<std::u32string> in_use_read_{false};
+  WorkerRead<Progress> progress_read_;
   std::string progress_line_;
   std::string status_;
   bool status_error_ = false;

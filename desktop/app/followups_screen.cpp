@@ -86,14 +86,11 @@ class FollowUpsScreen : public Screen {
     Ui& ui = app.ui();
     const std::string& user = app.info().user;
     ImGui::BeginDisabled(user.empty());
-    if (ImGui::Checkbox(Ui::Id(user.empty() ? ui.T("desktop.followups.mine_unnamed")
-                                            : ui.T("desktop.followups.mine", {{"user", user}}),
-                               "mine")
-                            .c_str(),
-                        &mine_)) {
+    if (ui.Checkbox(user.empty() ? ui.T("desktop.followups.mine_unnamed")
+                                 : ui.T("desktop.followups.mine", {{"user", user}}),
+                    "followups.mine", &mine_)) {
       stale_ = true;
     }
-    ui.Mark("followups.mine");
     ImGui::EndDisabled();
     if (user.empty()) {
       ImGui::SameLine();

@@ -69,9 +69,7 @@ struct ServiceFields {
       if (EditRow(app, prefix, field, *value, fine, {}, refused)) refused.reset();
     }
     LabelCell(ui, ui.Field("follow_up"));
-    ImGui::Checkbox(Ui::Id(ui.T("desktop.services.follow_up"), prefix + ".follow_up").c_str(),
-                    &follow_up);
-    ui.Mark(prefix + ".follow_up");
+    ui.Checkbox(ui.T("desktop.services.follow_up"), prefix + ".follow_up", &follow_up);
     if (follow_up) {
       ImGui::SameLine();
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4);

@@ -242,6 +242,41 @@ bool Ui::Combo(std::string_view target, std::string& code,
   return changed;
 }
 
+bool Ui::Checkbox(std::string_view drawn, std::string_view target, bool* value) {
+  const std::string label = Id(drawn, target);
+  if (!rtl_) {
+    const bool clicked = ImGui::Checkbox(label.c_str(), value);
+    Mark(target);
+    return clicked;
+  }
+  // ImGui draws its check mark as a path that the mirrored frame would turn round: the box
+  // and label are ImGui's (drawn unticked), the mark is ours, mirrored within the box. Its
+  // geometry is ImGui 1.86's RenderCheckMark (imgui_draw.cpp) with the padding Checkbox gives
+  // it (imgui_widgets.cpp), x reflected across the box.
+  bool shown = false;
+  const bool clicked = ImGui::Checkbox(label.c_str(), &shown);
+  if (clicked) *value = !*value;
+  Mark(target);
+  if (*value) {
+    const float square = ImGui::GetFrameHeight();
+    const ImVec2 box = ImGui::GetItemRectMin();
+    const float pad = std::max(1.0f, static_cast<float>(static_cast<int>(square / 6.0f)));
+    float sz = square - pad * 2.0f;
+    const float thickness = std::max(sz / 5.0f, 1.0f);
+    sz -= thickness * 0.5f;
+    const ImVec2 pos(box.x + pad + thickness * 0.25f, box.y + pad + thickness * 0.25f);
+    const float third = sz / 3.0f;
+    const float bx = pos.x + third, by = pos.y + sz - third * 0.5f;
+    auto flip = [&](float x) { return box.x + box.x + square - x; };
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    list->PathLineTo(ImVec2(flip(bx - third), by - third));
+    list->PathLineTo(ImVec2(flip(bx), by));
+    list->PathLineTo(ImVec2(flip(bx + third * 2.0f), by - third * 2.0f));
+    list->PathStroke(ImGui::GetColorU32(ImGuiCol_CheckMark), 0, thickness);
+  }
+  return clicked;
+}
+
 void Ui::BeginFrame(ImGuiIO& io) {
   previous_targets_ = std::move(targets_);
   targets_.clear();

@@ -99,6 +99,10 @@ class Ui {
   // "<target>.<code>"; true when `code` changed.
   bool Combo(std::string_view target, std::string& code,
              const std::vector<std::pair<std::string, std::string>>& items, float width = 0);
+  // A checkbox labelled `drawn` (already drawn form), marked `target`; true when clicked (and
+  // *value toggled). In a right-to-left layout its check mark is drawn mirrored so that the
+  // mirrored frame shows it the usual way round.
+  bool Checkbox(std::string_view drawn, std::string_view target, bool* value);
   // Names the last item for scripts.
   void Mark(std::string_view target);
 

@@ -91,6 +91,9 @@ class OneAtATime {
 template <typename T>
 class WorkerRead {
  public:
+  // `stale`: read at the first Poll (false: only once marked stale, for a view whose first
+  // read was done another way).
+  explicit WorkerRead(bool stale = true) : stale_(stale) {}
   // What changed since the last read makes it stale (a change event, an action's end).
   void MarkStale() { stale_ = true; }
   // Each frame: the result that arrived since the last call, if any; posts `read` (a callable

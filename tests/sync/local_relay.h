@@ -6,7 +6,9 @@
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -22,6 +24,7 @@ struct LocalRelay {
   std::unique_ptr<relay::Relay> relay;
   std::unique_ptr<relay::Server> server;
   std::thread thread;
+  std::future<void> served;  // ready when Run() has returned
   std::string url;
 
   LocalRelay() {
@@ -37,10 +40,19 @@ struct LocalRelay {
     auto port = server->Bind();
     REQUIRE(port);
     url = "http://127.0.0.1:" + std::to_string(*port);
-    thread = std::thread([this] { server->Run(); });
+    std::promise<void> ended;
+    served = ended.get_future();
+    thread = std::thread([this, ended = std::move(ended)]() mutable {
+      server->Run();
+      ended.set_value();
+    });
   }
   ~LocalRelay() {
-    server->Stop();
+    // cpp-httplib's stop() is lost when it comes before listen has begun (a relay destroyed
+    // right after it was made): ask again until Run() has returned.
+    do {
+      server->Stop();
+    } while (served.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready);
     thread.join();
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);

@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <stdlib.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -335,4 +337,23 @@ TEST_CASE("The transport refuses plain HTTP to another machine unless allowed",
   CHECK(HttpTransport::Open("http://localhost:8787"));
   CHECK(HttpTransport::Open("http://[::1]:8787"));
   CHECK(HttpTransport::Open("https://192.0.2.10:8443"));
+}
+
+// The helper itself: Stop() before the server's thread has begun to serve used to be lost
+// (cpp-httplib's stop() does nothing until listen has started), and the destructor then waited
+// for ever on a relay made and dropped at once.
+TEST_CASE("A local relay destroyed right after it is made stops at once",
+          "[sync][round][native]") {
+  auto done = std::make_shared<std::atomic<int>>(0);
+  std::thread([done] {
+    for (int i = 0; i < 20; ++i) {
+      dosti::sync::testing::LocalRelay relay;
+      ++*done;
+    }
+  }).detach();
+  // 20 relays made and destroyed; a hang leaves the thread behind and fails here.
+  for (int waited = 0; waited < 1000 && *done < 20; ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(*done == 20);
 }

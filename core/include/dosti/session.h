@@ -49,6 +49,19 @@ extern const std::vector<std::string_view> kCooperationTypes;   // trade … oth
 extern const std::vector<std::string_view> kEventKinds;         // trade_fair … webinar
 extern const std::vector<std::string_view> kParticipationStatuses;  // registered … cancelled
 extern const std::vector<std::string_view> kParticipationRoles;     // visitor … organiser
+extern const std::vector<std::string_view> kSizeClasses;            // micro … large
+extern const std::vector<std::string_view> kLandingStatuses;        // none … operating
+extern const std::vector<std::string_view> kSources;                // booth … import
+extern const std::vector<std::string_view> kRecordStates;           // draft, complete
+// The codes an enterprise field takes, in the order a list offers them (country, size_class,
+// landing_status, source, owning_office, record_state), and the kind of their labels
+// (Label(label_kind, code, lang): "office" for owning_office, else the field's name).
+struct FieldCodes {
+  std::string_view label_kind;
+  const std::vector<std::string_view>* codes = nullptr;
+};
+// nullopt for a field that is not a code.
+std::optional<FieldCodes> EnterpriseFieldCodes(std::string_view field);
 
 struct SessionOptions {
   // {&clock, &random} and {&clock, &random, hook} both read as before the hook existed.
@@ -412,6 +425,11 @@ class Session {
                        std::string_view reason = {});
   Result<std::optional<Record>> GetEnrollment(std::string_view enterprise_id);
   Result<std::vector<Record>> StageHistory(std::string_view enrollment_id);
+  // What the enterprise still lacks for selection (DOMAIN.md: legal name, an identifier,
+  // sector, region, city, a primary contact who consented to be contacted), as the messages
+  // (keys selection.missing.*) that Enroll's kSelectionIncomplete lists; empty when nothing is
+  // missing. kNotFound, kAmbiguous.
+  Result<std::vector<Message>> SelectionNeeds(std::string_view enterprise_id);
 
   // [SECTION] Matchmaking
   Result<Saved> AddMatch(std::string_view cn_enterprise_id, std::string_view pk_enterprise_id,
@@ -530,6 +548,9 @@ class Session {
   Result<void> MergeDuplicates(std::string_view keep_id, std::string_view other_id);
   // Undoes a merge: `other` is its own record again.
   Result<void> UnmergeDuplicate(std::string_view other_id);
+  // The records merged into `enterprise_id` (directly or through a chain of merges), each one
+  // UnmergeDuplicate takes; ordered by id, empty when none. kNotFound, kAmbiguous.
+  Result<std::vector<Record>> ListMergedInto(std::string_view enterprise_id);
 
   // [SECTION] Replication (core/REPLICATION.md). Joining, changesets in and out, and the local
   // blobs of the layers above are dosti/replica.h's (for the sync layer only).
