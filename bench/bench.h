@@ -119,6 +119,10 @@ struct Options {
   std::string merge_dir;       // --merge-dir DIR: keep (or reuse) the prepared merge workload there
   bool no_sync = false;        // --no-sync: the merging database runs with PRAGMA synchronous=OFF
   std::string relay_bin;       // --relay-bin PATH: the dosti-relay that relay_abuse measures
+  // --relay-bin-before PATH: an older dosti-relay that relay_push_per_s measures side by side
+  // with this build's
+  std::string relay_bin_before;
+  int load_seconds = 300;      // --load-seconds N: the length of relay_load's run
   int scale_rows = 100'000;    // --scale-rows N: enterprises of scale.cpp's workspace
 };
 
@@ -184,5 +188,8 @@ void BenchReplication();
 void BenchSync();
 // What strangers cost the dosti-relay executable (relay_abuse.cpp; native only).
 void BenchRelayAbuse();
+// 50 devices pushing and pulling at once through the dosti-relay executable (relay_abuse.cpp;
+// native only); only when asked for by name ("relay_load"): it takes --load-seconds (5 min).
+void BenchRelayLoad();
 
 }  // namespace dosti::bench

@@ -3,7 +3,8 @@
 // Notes and skipped benchmarks go to stderr. Each figure is the median of several runs, since
 // the machines this runs on are small and shared. Usage:
 //   dosti_bench [--runs N] [--merge-records N] [--merge-edits E] [--merge-dir DIR] [--no-sync]
-//               [--relay-bin PATH] [--scale-rows N] [FILTER]
+//               [--relay-bin PATH] [--relay-bin-before PATH] [--scale-rows N]
+//               [--load-seconds N] [FILTER]
 // FILTER is a substring of the names wanted, or "replication" for the figures of replication.cpp
 // (change capture and merge; described there), or "sync" for those of sync.cpp (envelope
 // throughput, the relay; described there), or "relay_abuse" for those of relay_abuse.cpp (what
@@ -518,8 +519,8 @@ namespace {
 int Usage() {
   std::fprintf(stderr,
                "usage: dosti_bench [--runs N] [--merge-records N] [--merge-edits E] "
-               "[--merge-dir DIR] [--no-sync] [--relay-bin PATH] [--scale-rows N] "
-               "[NAME-FILTER | replication | sync | relay_abuse]\n");
+               "[--merge-dir DIR] [--no-sync] [--relay-bin PATH] [--relay-bin-before PATH] [--scale-rows N] "
+               "[--load-seconds N] [NAME-FILTER | replication | sync | relay_abuse | relay_load]\n");
   return 2;
 }
 
@@ -548,6 +549,11 @@ int main(int argc, char** argv) {
     } else if (a == "--relay-bin") {
       if (i + 1 >= argc) return Usage();
       o.relay_bin = argv[++i];
+    } else if (a == "--load-seconds") {
+      if (!number(o.load_seconds)) return Usage();
+    } else if (a == "--relay-bin-before") {
+      if (i + 1 >= argc) return Usage();
+      o.relay_bin_before = argv[++i];
     } else if (a == "--merge-dir") {
       if (i + 1 >= argc) return Usage();
       o.merge_dir = argv[++i];
@@ -558,7 +564,8 @@ int main(int argc, char** argv) {
     }
   }
   auto start = Clock_::now();
-  const bool group = o.filter == "replication" || o.filter == "sync" || o.filter == "relay_abuse";
+  const bool group = o.filter == "replication" || o.filter == "sync" ||
+                     o.filter == "relay_abuse" || o.filter == "relay_load";
   if (!group) {
     BenchInserts();
     BenchSearch();
@@ -569,6 +576,7 @@ int main(int argc, char** argv) {
   if (!group || o.filter == "replication") BenchReplication();
   if (!group || o.filter == "sync") BenchSync();
   if (!group || o.filter == "relay_abuse") BenchRelayAbuse();
+  BenchRelayLoad();  // by name only
   Note("done in " + Number(MsSince(start) / 1000) + " s");
   return 0;
 }

@@ -44,6 +44,7 @@
 #include "dosti/sync/trust.h"
 #include "dosti/sync/wire.h"
 #include "relay.h"
+#include "sync/relay_load.h"
 #include "sync/relay_process.h"
 #include "sync/sync_fixture.h"
 #endif
@@ -98,19 +99,8 @@ struct Process {
   }
   double PeakMiB() const { return StatusKiB("VmHWM") / 1024.0; }
   long StatusKiB(const std::string& field) const { return testing::ProcStatusKiB(pid, field); }
-  // User + system CPU time so far, ms (/proc/PID/stat fields 14 and 15).
-  double CpuMs() const {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream rest(all.substr(all.rfind(')') + 2));
-    std::string field;
-    long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-      if (i == 14) utime = std::stol(field);
-      if (i == 15) stime = std::stol(field);
-    }
-    return (utime + stime) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
-  }
+  // User + system CPU time so far, ms.
+  double CpuMs() const { return testing::ProcCpuMs(pid); }
 };
 
 using Device = testing::Device;
@@ -240,11 +230,12 @@ void BenchRosters() {
       }
     };
     std::vector<double> waits;
+    const httplib::Headers session = {{"Authorization", "Bearer " + SignIn(p, w)}};
     std::thread member([&] {
       auto c = p.Client();
       while (!done) {
         auto start = Clock_::now();
-        auto res = c.Get(w.base + "/control?after=1");
+        auto res = c.Get(w.base + "/control?after=1", session);
         if (res && res->status == 200) waits.push_back(MsSince(start));
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
@@ -297,6 +288,49 @@ void BenchRelayAbuse() {
   Note("relay_abuse: measuring " + RelayBin());
   BenchJunkJson();
   BenchRosters();
+#endif
+}
+
+void BenchRelayLoad() {
+#ifndef __EMSCRIPTEN__
+  const std::string& f = Opts().filter;
+  if (f.empty() || (f != "relay_load" && std::string("relay_load_p99_ms relay_load_p50_ms").find(f) == std::string::npos))
+    return;
+  if (RelayBin().empty()) {
+    Note("skipped relay_load: no dosti-relay executable (--relay-bin PATH)");
+    return;
+  }
+  testing::LoadOptions o;
+  o.relay_bin = RelayBin();
+  o.seconds = Opts().load_seconds;
+  Note("relay_load: 50 devices for " + std::to_string(o.seconds) + " s against " + o.relay_bin);
+  testing::LoadReport r = testing::RunLoad(o);
+  if (!r.failure.empty() || r.duplicates || r.gaps || r.lost) {
+    Note("relay_load failed: " + r.failure + " (duplicates " + std::to_string(r.duplicates) +
+         ", gaps " + std::to_string(r.gaps) + ", lost " + std::to_string(r.lost) + ")");
+    std::exit(1);
+  }
+  Detail d;
+  d.Add("devices", o.devices)
+      .Add("seconds", r.seconds)
+      .Add("requests", static_cast<double>(r.requests))
+      .Add("requests_per_s", static_cast<double>(r.requests) / r.seconds)
+      .Add("envelopes_sealed", static_cast<double>(r.sealed))
+      .Add("envelopes_pulled", static_cast<double>(r.pulled))
+      .Add("disconnects", static_cast<double>(r.disconnects))
+      .Add("lost", 0.0)
+      .Add("duplicated", 0.0)
+      .Add("p50_ms", r.Percentile(50))
+      .Add("p90_ms", r.Percentile(90))
+      .Add("p99_ms", r.Percentile(99))
+      .Add("max_ms", r.latency_ms.empty() ? 0 : r.latency_ms.back())
+      .Add("relay_rss_start_mib", r.rss_start_kib / 1024.0)
+      .Add("relay_rss_mid_mib", r.rss_mid_kib / 1024.0)
+      .Add("relay_rss_end_mib", r.rss_end_kib / 1024.0)
+      .Add("relay_peak_mib", r.peak_kib / 1024.0)
+      .Add("relay", o.relay_bin);
+  Emit("relay_load_p50_ms", r.Percentile(50), "ms", 1, d);
+  Emit("relay_load_p99_ms", r.Percentile(99), "ms", 1, d);
 #endif
 }
 

@@ -125,4 +125,13 @@ Result<void> Session::UnmergeDuplicate(std::string_view other_id) {
   });
 }
 
+Result<std::vector<Record>> Session::ListMergedInto(std::string_view enterprise_id) {
+  Impl& m = *impl_;
+  auto id = m.Resolve("enterprise", enterprise_id);
+  if (!id) return id.error();
+  // canon_id (indexed) follows chains of merges to the live record.
+  return m.store->Select(
+      "SELECT * FROM enterprise WHERE canon_id = ? AND merged_into IS NOT NULL ORDER BY id", *id);
+}
+
 }  // namespace dosti

@@ -103,14 +103,11 @@ Result<void> ValidateEnterprise(Fields& row, std::vector<Issue>& warnings,
       }
     }
   }
-  if (check(CheckOneOf("size_class", FieldText(row, "size_class"),
-                       {"micro", "small", "medium", "large"})) ||
-      check(CheckOneOf("landing_status", FieldText(row, "landing_status"),
-                       {"none", "exploring", "office_registered", "operating"})) ||
-      check(CheckOneOf("source", FieldText(row, "source"),
-                       {"booth", "referral", "partner", "import"})) ||
+  if (check(CheckOneOf("size_class", FieldText(row, "size_class"), kSizeClasses)) ||
+      check(CheckOneOf("landing_status", FieldText(row, "landing_status"), kLandingStatuses)) ||
+      check(CheckOneOf("source", FieldText(row, "source"), kSources)) ||
       check(CheckOneOf("owning_office", FieldText(row, "owning_office"), kOffices)) ||
-      check(CheckOneOf("record_state", FieldText(row, "record_state"), {"draft", "complete"}))) {
+      check(CheckOneOf("record_state", FieldText(row, "record_state"), kRecordStates))) {
     return *first;
   }
   if (const Value* v = FindField(row, "founded_year"); v && !IsNull(*v)) {

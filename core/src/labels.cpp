@@ -1,5 +1,6 @@
 // Reference vocabularies (DOMAIN.md). Their labels in English, Chinese and Urdu are in the
 // catalog (core/catalog/labels.cat, dosti::Label in catalog.h).
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -26,5 +27,20 @@ const std::vector<std::string_view> kParticipationStatuses = {"registered", "att
                                                               "cancelled"};
 const std::vector<std::string_view> kParticipationRoles = {"visitor", "exhibitor", "speaker",
                                                            "participant", "organiser"};
+const std::vector<std::string_view> kSizeClasses = {"micro", "small", "medium", "large"};
+const std::vector<std::string_view> kLandingStatuses = {"none", "exploring", "office_registered",
+                                                        "operating"};
+const std::vector<std::string_view> kSources = {"booth", "referral", "partner", "import"};
+const std::vector<std::string_view> kRecordStates = {"draft", "complete"};
+
+std::optional<FieldCodes> EnterpriseFieldCodes(std::string_view field) {
+  if (field == "country") return FieldCodes{"country", &kCountries};
+  if (field == "size_class") return FieldCodes{"size_class", &kSizeClasses};
+  if (field == "landing_status") return FieldCodes{"landing_status", &kLandingStatuses};
+  if (field == "source") return FieldCodes{"source", &kSources};
+  if (field == "owning_office") return FieldCodes{"office", &kOffices};
+  if (field == "record_state") return FieldCodes{"record_state", &kRecordStates};
+  return std::nullopt;
+}
 
 }  // namespace dosti

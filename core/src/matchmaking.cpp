@@ -18,6 +18,13 @@ Result<void> AddMatchHistory(Session::Impl& m, const std::string& match_id,
   return m.AddStageHistory("matchmaking_stage", "matchmaking_id", match_id, stage, reason);
 }
 
+// Whether the enterprise of participation `p` (or a record merged with it) already has a live
+// service log of event ?1: a training attended offers a log only to those without one.
+constexpr const char* kLoggedAtEvent =
+    "EXISTS (SELECT 1 FROM service_log l JOIN enterprise e ON e.id = l.enterprise_id"
+    " WHERE l.event_id = ?1 AND l.archived = 0 AND coalesce(e.canon_id, e.id) ="
+    " (SELECT coalesce(canon_id, id) FROM enterprise WHERE id = p.enterprise_id))";
+
 }  // namespace
 
 Result<Saved> Session::AddMatch(std::string_view cn_id, std::string_view pk_id,
@@ -172,12 +179,11 @@ Result<ParticipationSaved> Session::AddParticipation(const Fields& input) {
   // DOMAIN.md: marking a training attended offers one service log per attending enterprise;
   // not when the enterprise (or one merged with it) already has a log of this event.
   auto offer = m.store->Select(
-      "SELECT 1 FROM event v JOIN event_participation p ON p.event_id = v.id"
-      " WHERE p.id = ?1 AND v.kind = 'training' AND p.status = 'attended' AND NOT EXISTS ("
-      "  SELECT 1 FROM service_log l JOIN enterprise e ON e.id = l.enterprise_id"
-      "  WHERE l.event_id = v.id AND l.archived = 0 AND coalesce(e.canon_id, e.id) ="
-      "  (SELECT coalesce(canon_id, id) FROM enterprise WHERE id = p.enterprise_id))",
-      saved.id);
+      std::string("SELECT 1 FROM event v JOIN event_participation p ON p.event_id = v.id"
+                  " WHERE v.id = ?1 AND p.id = ?2 AND v.kind = 'training'"
+                  " AND p.status = 'attended' AND NOT ") +
+          kLoggedAtEvent,
+      *event, saved.id);
   if (!offer) return offer.error();
   saved.offers_service_log = !offer->empty();
   return saved;
@@ -189,6 +195,69 @@ Result<std::vector<Record>> Session::ListEvents() {
       "  JOIN enterprise e ON e.id = p.enterprise_id WHERE p.event_id = v.id"
       "  AND p.archived = 0 AND p.status = 'attended' AND e.archived = 0) AS attended "
       "FROM event v WHERE v.archived = 0 ORDER BY v.start_date DESC, v.id");
+}
+
+Result<std::vector<Record>> Session::ListParticipations(std::string_view event_id) {
+  Impl& m = *impl_;
+  auto event = m.Resolve("event", event_id);
+  if (!event) return event.error();
+  return m.store->Select(
+      "SELECT p.*, e.name AS enterprise_name, c.full_name AS contact_name"
+      " FROM event_participation p JOIN enterprise e ON e.id = p.enterprise_id"
+      " LEFT JOIN contact c ON c.id = p.contact_id"
+      " WHERE p.event_id = ?1 AND p.archived = 0 ORDER BY e.name, p.id",
+      *event);
+}
+
+Result<AttendeeServicesSaved> Session::LogServiceForAttendees(std::string_view event_id,
+                                                             const Fields& fields,
+                                                             std::optional<int> follow_up_days) {
+  Impl& m = *impl_;
+  DOSTI_TRY(m.RequireInit());
+  auto event = m.Load("event", event_id);
+  if (!event) return event.error();
+  // One attended participation per enterprise, merged records as one (the first by creation),
+  // and whether that enterprise already has a log of this event: AddParticipation's offer, for
+  // every attendee at once.
+  auto attendees = m.store->Select(
+      std::string("SELECT p.enterprise_id, p.contact_id, ") + kLoggedAtEvent +
+          " AS logged FROM event_participation p JOIN enterprise e ON e.id = p.enterprise_id"
+          " WHERE p.event_id = ?1 AND p.archived = 0 AND p.status = 'attended'"
+          " AND e.archived = 0 AND p.id = (SELECT q.id FROM event_participation q"
+          "   JOIN enterprise f ON f.id = q.enterprise_id WHERE q.event_id = ?1"
+          "   AND q.archived = 0 AND q.status = 'attended'"
+          "   AND coalesce(f.canon_id, f.id) = coalesce(e.canon_id, e.id)"
+          "   ORDER BY q.created_at, q.id LIMIT 1)"
+          " ORDER BY p.created_at, p.id",
+      event->id);
+  if (!attendees) return attendees.error();
+  AttendeeServicesSaved saved;
+  auto r = Atomically([&]() -> Result<void> {
+    for (const Record& a : *attendees) {
+      const std::string enterprise = a.Text("enterprise_id");
+      if (a.Int("logged") != 0) {
+        ++saved.already_logged;
+        continue;
+      }
+      Fields row = fields;
+      SetField(row, "enterprise_id", enterprise);
+      SetField(row, "event_id", event->id);
+      if (!a.Text("contact_id").empty()) SetField(row, "contact_id", a.Text("contact_id"));
+      if (FieldText(row, "service_date").empty()) {
+        SetField(row, "service_date", event->Text("start_date"));
+      }
+      if (FieldText(row, "delivery_mode").empty()) {
+        SetField(row, "delivery_mode", std::string("event"));
+      }
+      auto log = AddServiceLog(row, follow_up_days);
+      if (!log) return log.error();
+      saved.logs.push_back(std::move(*log));
+      saved.enterprise_ids.push_back(enterprise);
+    }
+    return {};
+  });
+  if (!r) return r.error();
+  return saved;
 }
 
 }  // namespace dosti

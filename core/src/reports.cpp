@@ -8,6 +8,7 @@
 // Index: [SECTION] Helpers, Progress, Services, Funnel, Follow-ups, Quality, Coverage, Landing,
 // Event yield.
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <tuple>
@@ -512,11 +513,9 @@ Result<CoverageReport> Session::ReportCoverage(std::string_view month) {
 Result<LandingReport> Session::ReportLanding() {
   Impl& m = *impl_;
   DOSTI_TRY(m.RequireInit());
-  static const std::vector<std::string_view> kStatuses = {"none", "exploring", "office_registered",
-                                                          "operating"};
   LandingReport report;
   for (std::string_view c : kCountries) {
-    for (std::string_view st : kStatuses) {
+    for (std::string_view st : kLandingStatuses) {
       report.rows.push_back({std::string(c), std::string(st), 0});
     }
   }
@@ -525,9 +524,9 @@ Result<LandingReport> Session::ReportLanding() {
                     "WHERE archived = 0 AND canon_id IS NULL GROUP BY country, landing_status",
                     [&](Stmt& s) {
                       int c = IndexOf(kCountries, s.Text(0));
-                      int st = IndexOf(kStatuses, s.Text(1));
+                      int st = IndexOf(kLandingStatuses, s.Text(1));
                       if (c < 0 || st < 0) return;
-                      report.rows[c * kStatuses.size() + st].count = s.Int(2);
+                      report.rows[c * kLandingStatuses.size() + st].count = s.Int(2);
                     }));
   return report;
 }
@@ -611,6 +610,17 @@ Result<EventYieldReport> Session::ReportEventYield(std::optional<Date> as_of_opt
     DOSTI_TRY(later(row, from_ms, "'selected', 'active', 'completed'", &row.selected));
   }
   return report;
+}
+
+std::string ReportDecimal(double value, int places) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", places, value);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
 }
 
 }  // namespace dosti

@@ -157,6 +157,13 @@ Result<std::optional<Record>> Session::GetEnrollment(std::string_view enterprise
   return std::optional<Record>{rows->front()};
 }
 
+Result<std::vector<Message>> Session::SelectionNeeds(std::string_view enterprise_id) {
+  Impl& m = *impl_;
+  auto enterprise = m.Load("enterprise", enterprise_id);
+  if (!enterprise) return enterprise.error();
+  return MissingForSelection(*m.store, *enterprise);
+}
+
 Result<std::vector<Record>> Session::StageHistory(std::string_view enrollment_id) {
   Impl& m = *impl_;
   auto id = m.Resolve("enrollment", enrollment_id);

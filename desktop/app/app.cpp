@@ -1,7 +1,6 @@
 #include "app.h"
 
 #include <algorithm>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,16 +8,6 @@
 #include "dosti/catalog.h"
 
 namespace dosti::desktop {
-
-// What the Worker's jobs found, handed to the UI thread.
-struct App::Shared {
-  std::mutex mutex;
-  std::optional<std::u32string> in_use;  // Session::CharactersInUse
-  struct Progress {
-    int64_t cn = 0, cn_target = 0, pk = 0, pk_target = 0;
-  };
-  std::optional<Progress> progress;
-};
 
 std::string_view ScreenName(ScreenId id) {
   switch (id) {
@@ -47,6 +36,15 @@ std::optional<ScreenId> ScreenByName(std::string_view name) {
     if (ScreenName(id) == name) return id;
   }
   return std::nullopt;
+}
+
+bool Touches(const ChangeEvent& event, std::initializer_list<std::string_view> tables) {
+  for (const ChangedRecords& t : event.tables) {
+    for (std::string_view name : tables) {
+      if (t.table == name) return true;
+    }
+  }
+  return false;
 }
 
 std::string ScreenNames() {
@@ -84,7 +82,6 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
   auto worker = Worker::Start(a.options_.db_path, a.options_.worker_session);
   if (!worker) return worker.error();
   a.worker_ = std::move(*worker);
-  a.shared_ = std::make_shared<Shared>();
 
   a.prefs_ = LoadPreferences(a.options_.preferences_dir);
   if (!a.options_.lang.empty()) a.prefs_.lang = a.options_.lang;
@@ -109,11 +106,23 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
       case ScreenId::kEnterprise:
         a.screens_.push_back(MakeEnterpriseScreen(a));
         break;
+      case ScreenId::kServices:
+        a.screens_.push_back(MakeServicesScreen(a));
+        break;
+      case ScreenId::kFollowUps:
+        a.screens_.push_back(MakeFollowUpsScreen(a));
+        break;
+      case ScreenId::kMatchmaking:
+        a.screens_.push_back(MakeMatchmakingScreen(a));
+        break;
+      case ScreenId::kReports:
+        a.screens_.push_back(MakeReportsScreen(a));
+        break;
+      case ScreenId::kSync:
+        a.screens_.push_back(MakeSyncScreen(a));
+        break;
       case ScreenId::kSettings:
         a.screens_.push_back(MakeSettingsScreen(a));
-        break;
-      default:
-        a.screens_.push_back(MakePlannedScreen(a, id));
         break;
     }
   }
@@ -137,7 +146,9 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options, std::shared_ptr<const
 
 App::~App() {
   // The Worker's jobs capture shared_ and the screens' own state, never the App: stop it first
-  // all the same, so that nothing runs against a half-destroyed App.
+  // all the same, so that nothing runs against a half-destroyed App. A screen's long job (a
+  // sync round waiting to retry) is told to stop first, so that closing does not wait for it.
+  for (auto& s : screens_) s->OnClose();
   worker_.reset();
 }
 
@@ -194,30 +205,9 @@ void App::Dispatch(const ChangeEvent& event) {
   }
 }
 
-void App::RefreshInUse() {
-  if (!in_use_read_.Ask()) return;
-  worker_->Post([shared = shared_](Session& s) {
-    auto chars = s.CharactersInUse();
-    std::lock_guard<std::mutex> lock(shared->mutex);
-    shared->in_use = chars ? std::move(*chars) : std::u32string();
-  });
-}
+void App::RefreshInUse() { in_use_read_.MarkStale(); }
 
-void App::RefreshProgress() {
-  if (!progress_read_.Ask()) return;
-  worker_->Post([shared = shared_](Session& s) {
-    auto report = s.ReportProgress();
-    Shared::Progress p;
-    if (report) {
-      for (const CountryProgress& c : report->countries) {
-        (c.country == "CN" ? p.cn : p.pk) = c.selected;
-        (c.country == "CN" ? p.cn_target : p.pk_target) = c.target;
-      }
-    }
-    std::lock_guard<std::mutex> lock(shared->mutex);
-    shared->progress = p;
-  });
-}
+void App::RefreshProgress() { progress_read_.MarkStale(); }
 
 bool App::PrepareFrame() {
   std::vector<ChangeEvent> changes = worker_->TakeChanges();
@@ -225,26 +215,32 @@ bool App::PrepareFrame() {
   pending_changes_.clear();
   for (const ChangeEvent& e : changes) Dispatch(e);
 
-  std::optional<std::u32string> in_use;
-  std::optional<Shared::Progress> progress;
-  {
-    std::lock_guard<std::mutex> lock(shared_->mutex);
-    in_use = std::exchange(shared_->in_use, std::nullopt);
-    progress = std::exchange(shared_->progress, std::nullopt);
-  }
+  auto in_use = in_use_read_.Poll(*worker_, [](Session& s) {
+    auto chars = s.CharactersInUse();
+    return chars ? std::move(*chars) : std::u32string();
+  });
   if (in_use) {
     GlyphSet more;
     more.AddAll(*in_use);
     if (glyphs_.Merge(more)) atlas_dirty_ = true;
-    if (in_use_read_.Done()) RefreshInUse();
   }
+  auto progress = progress_read_.Poll(*worker_, [](Session& s) {
+    auto report = s.ReportProgress();
+    Progress p;
+    if (report) {
+      for (const CountryProgress& c : report->countries) {
+        (c.country == "CN" ? p.cn : p.pk) = c.selected;
+        (c.country == "CN" ? p.cn_target : p.pk_target) = c.target;
+      }
+    }
+    return p;
+  });
   if (progress) {
     progress_line_ =
         ui_.T("desktop.progress_line", {{"cn", std::to_string(progress->cn)},
                                         {"cn_target", std::to_string(progress->cn_target)},
                                         {"pk", std::to_string(progress->pk)},
                                         {"pk_target", std::to_string(progress->pk_target)}});
-    if (progress_read_.Done()) RefreshProgress();
   }
   if (std::string typed = ui_.TakeNeeded(); !typed.empty()) {
     GlyphSet more;

@@ -77,6 +77,9 @@ class App {
   Session& session() { return *session_; }
   Worker& worker() { return *worker_; }
   const WorkspaceInfo& info() const { return info_; }
+  // The database file both Sessions have open (the sync screen opens this device's keys
+  // beside it).
+  const std::string& db_path() const { return options_.db_path; }
   const Preferences& preferences() const { return prefs_; }
   void Go(ScreenId screen);
   ScreenId current() const { return current_; }
@@ -116,29 +119,14 @@ class App {
   ScreenId current_ = ScreenId::kEnterprises;
   std::string enterprise_id_;
   std::vector<ChangeEvent> pending_changes_;  // from the UI thread's Session
-  struct Shared;                              // results of the Worker's jobs
-  std::shared_ptr<Shared> shared_;
-  // A read on the Worker runs one at a time: asked for again while it runs, it runs once more
-  // when its result has been taken in.
-  class OneAtATime {
-   public:
-    bool Ask() {  // true: post it now
-      if (queued_) {
-        again_ = true;
-        return false;
-      }
-      queued_ = true;
-      return true;
-    }
-    bool Done() {  // its result is in; true: ask again
-      queued_ = false;
-      return std::exchange(again_, false);
-    }
-
-   private:
-    bool queued_ = false, again_ = false;
+  // The header's "Selected: China n/100 · Pakistan n/100".
+  struct Progress {
+    int64_t cn = 0, cn_target = 0, pk = 0, pk_target = 0;
   };
-  OneAtATime in_use_read_, progress_read_;
+  // The characters in use (read on the UI thread before the first frame, then on the Worker
+  // after changes) and the header's progress, each read on the Worker.
+  WorkerRead<std::u32string> in_use_read_{false};
+  WorkerRead<Progress> progress_read_;
   std::string progress_line_;
   std::string status_;
   bool status_error_ = false;

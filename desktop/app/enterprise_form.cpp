@@ -11,20 +11,20 @@ namespace dosti::desktop {
 namespace {
 
 // A new row of the form's table: its label, then the cell of its field.
-void LabelCell(Ui& ui, const std::string& drawn) {
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ImGui::AlignTextToFramePadding();
-  ui.Text(drawn);
-  ImGui::TableNextColumn();
-}
-
 }  // namespace
 
 void EnterpriseForm::Reset(const std::string& country) {
   *this = EnterpriseForm();
   country_ = country == "PK" ? "PK" : "CN";
   id_type_ = country_ == "PK" ? "PK_NTN" : "CN_USCC";
+}
+
+void LabelCell(Ui& ui, const std::string& drawn) {
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::AlignTextToFramePadding();
+  ui.Text(drawn);
+  ImGui::TableNextColumn();
 }
 
 Result<void> CheckTyped(std::string_view field, std::string_view value) {

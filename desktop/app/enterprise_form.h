@@ -15,11 +15,16 @@
 namespace dosti::desktop {
 
 class App;
+class Ui;
 
 // What the core's rules say of an enterprise field as typed: names (CheckName; the legal name
 // `name` is needed), the website (CheckWebsite). The other fields are the core's to judge when
 // saved (a year, a number of employees, a country that may be locked).
 Result<void> CheckTyped(std::string_view field, std::string_view value);
+
+// A new row of a two-column edit table: its label in the first cell, then the second cell is
+// current (for the field).
+void LabelCell(Ui& ui, const std::string& drawn);
 
 // One row of a two-column edit table: the field's label, its text field (marked
 // "<prefix>.<field>"), then in red what `check` refuses or the save refused (`refused`, when it

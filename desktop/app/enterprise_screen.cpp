@@ -1,10 +1,14 @@
 // One enterprise: its record, identifiers (with their check state), contacts (with consent),
-// its DH-2023 enrollment with the stage history, services and follow-ups. The record's text
-// fields are edited in place ("Edit"), checked as typed and saved together in one transaction
-// (Session::Atomically over SetEnterpriseField); the rest is read-only for now (README.md,
-// "What remains").
+// its DH-2023 enrollment with the stage history, duplicate suspects, services and follow-ups.
+// The record's fields are edited in place ("Edit": text fields checked as typed, code fields
+// from the core's lists) and saved together in one transaction (Session::Atomically over
+// SetEnterpriseField); an identifier is added checked as typed (CheckIdentifier: errors and
+// warnings apart); contacts are added and edited with consent and primary (the core's rules:
+// one primary); the stage moves with the "selection needs…" checklist (SelectionNeeds);
+// duplicate suspects are merged into this record and merged records unmerged.
 // Each piece is one quick facade read on the UI thread's Session, done when the enterprise
-// changes, not every frame.
+// changes, not every frame; the duplicate suspects (a read over every enterprise) are the
+// Worker's.
 #include <map>
 #include <optional>
 #include <string>
@@ -13,6 +17,7 @@
 #include "app.h"
 #include "enterprise_form.h"
 #include "screens.h"
+#include "worker.h"
 
 namespace dosti::desktop {
 namespace {
@@ -39,6 +44,7 @@ class EnterpriseScreen : public Screen {
     DrawIdentifiers(app);
     DrawContacts(app);
     DrawEnrollment(app);
+    DrawDuplicates(app);
     DrawServices(app);
     DrawFollowUps(app);
     ImGui::EndChild();
@@ -48,19 +54,32 @@ class EnterpriseScreen : public Screen {
     // Any change may concern this enterprise (its contacts, services, a merge): read it again
     // when next shown. The reads are a handful of indexed queries.
     stale_ = true;
+    suspects_read_.MarkStale();
   }
 
  private:
   void Load(App& app) {
     Session& s = app.session();
     stale_ = false;
-    if (loaded_id_ != app.enterprise_id()) editing_ = false;  // another enterprise
+    if (loaded_id_ != app.enterprise_id()) {  // another enterprise
+      editing_ = false;
+      contact_.reset();
+      identifier_ = {};
+      stage_refused_.reset();
+      merge_refused_.reset();
+      move_to_.clear();
+      stage_reason_.clear();
+      suspects_.reset();
+      suspects_read_.MarkStale();
+    }
     loaded_id_ = app.enterprise_id();
     error_.reset();
     view_.reset();
     contacts_.clear();
     enrollment_.reset();
     history_.clear();
+    needs_.clear();
+    merged_.clear();
     services_.clear();
     follow_ups_.clear();
     if (loaded_id_.empty()) return;
@@ -80,6 +99,8 @@ class EnterpriseScreen : public Screen {
     keep(s.ListContacts(loaded_id_), contacts_);
     keep(s.GetEnrollment(loaded_id_), enrollment_);
     if (enrollment_ && *enrollment_) keep(s.StageHistory((*enrollment_)->id), history_);
+    keep(s.SelectionNeeds(loaded_id_), needs_);
+    keep(s.ListMergedInto(loaded_id_), merged_);
     ServiceFilter services;
     services.enterprise_id = loaded_id_;
     keep(s.ListServiceLogs(services), services_);
@@ -179,17 +200,30 @@ class EnterpriseScreen : public Screen {
     ImGui::EndTable();
   }
 
-  // The text fields the page edits; codes (country, size, landing, source, state) come with
-  // the next step, with their lists from the core.
-  static constexpr const char* kEditable[] = {"name",       "name_en", "name_zh",      "name_ur",
-                                              "short_name", "sector",  "region",       "city",
-                                              "address",    "website", "founded_year", "employees"};
+  // The fields the page edits: text fields (checked as typed), then code fields, each a list
+  // of the core's codes (EnterpriseFieldCodes) with their labels.
+  static constexpr const char* kEditable[] = {
+      "name",         "name_en",    "name_zh",        "name_ur", "short_name",
+      "sector",       "region",     "city",           "address", "website",
+      "founded_year", "employees",  "country",        "size_class", "landing_status",
+      "source",       "owning_office", "record_state"};
 
   void StartEdit() {
     editing_ = true;
     refused_.reset();
     edits_.clear();
     for (const char* f : kEditable) edits_[f] = view_->record.Text(f);
+  }
+
+  // A code field's list: its codes' labels, and "not set" first when the field may be empty.
+  static std::vector<std::pair<std::string, std::string>> CodeItems(Ui& ui, const FieldCodes& codes,
+                                                                    bool optional) {
+    std::vector<std::pair<std::string, std::string>> items;
+    if (optional) items.emplace_back("", ui.T("desktop.enterprise.not_set"));
+    for (std::string_view c : *codes.codes) {
+      items.emplace_back(std::string(c), ui.L(codes.label_kind, c));
+    }
+    return items;
   }
 
   void DrawEdit(App& app) {
@@ -200,6 +234,20 @@ class EnterpriseScreen : public Screen {
       ImGui::TableSetupColumn("##field", ImGuiTableColumnFlags_WidthStretch);
       for (const char* f : kEditable) {
         std::string& value = edits_[f];
+        if (auto codes = EnterpriseFieldCodes(f)) {
+          LabelCell(ui, ui.Field(f));
+          // Country and record state always hold a code; the others may be left unset.
+          const bool optional = std::string_view(f) != "country" &&
+                                std::string_view(f) != "record_state" &&
+                                std::string_view(f) != "landing_status";
+          const std::string target = std::string("edit.") + f;
+          if (ui.Combo(target, value, CodeItems(ui, *codes, optional), -1)) refused_.reset();
+          if (refused_ && refused_->field == f) {
+            ui.TextError(ui.ShowError(*refused_));
+            ui.Mark(target + ".error");
+          }
+          continue;
+        }
         if (EditRow(app, "edit", f, value, CheckTyped(f, value), {}, refused_)) refused_.reset();
       }
       ImGui::EndTable();
@@ -254,36 +302,248 @@ class EnterpriseScreen : public Screen {
     }
     if (view_->identifiers.empty()) {
       ui.TextDisabled(ui.T("desktop.enterprise.nothing"));
+    } else if (ImGui::BeginTable("##identifiers", 3,
+                                 ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                     ImGuiTableFlags_SizingStretchProp)) {
+      for (const Identifier& id : view_->identifiers) {
+        ImGui::TableNextColumn();
+        ui.Text(ui.T(IdentifierLabelKey(id.type)));
+        ImGui::TableNextColumn();
+        ui.Text(ui.Show(DisplayIdentifier(id.type, id.value)));
+        ImGui::TableNextColumn();
+        ui.Text(ui.L("check", IdentifierCheckCode(id.check)));
+      }
+      ImGui::EndTable();
+    }
+    DrawAddIdentifier(app);
+  }
+
+  // A new identifier: its type, its value checked as typed by the core's rules (an error
+  // refuses it; a warning, such as a USCC check character that does not match, is saved with
+  // it), then Add (Session::AddIdentifier has the final word).
+  void DrawAddIdentifier(App& app) {
+    Ui& ui = app.ui();
+    NewIdentifier& n = identifier_;
+    if (n.type.empty()) n.type = view_->record.Text("country") == "PK" ? "PK_NTN" : "CN_USCC";
+    std::vector<std::pair<std::string, std::string>> types;
+    for (auto t : {IdentifierType::kCnUscc, IdentifierType::kCnLegacyRegno, IdentifierType::kPkNtn,
+                   IdentifierType::kPkNtnCnic, IdentifierType::kPkSecp, IdentifierType::kOther}) {
+      types.emplace_back(std::string(IdentifierTypeCode(t)), ui.T(IdentifierLabelKey(t)));
+    }
+    const IdentifierType type = ParseIdentifierType(n.type).value_or(IdentifierType::kOther);
+    Result<void> check;
+    std::vector<Issue> warnings;
+    if (!n.value.empty()) {
+      auto checked = CheckIdentifier(type, n.value);
+      if (!checked) {
+        check = checked.error();
+      } else {
+        warnings = checked->warnings;
+      }
+    }
+    if (ImGui::BeginTable("##add_identifier", 2, ImGuiTableFlags_SizingStretchProp)) {
+      ImGui::TableSetupColumn("##label", ImGuiTableColumnFlags_WidthFixed,
+                              ImGui::GetFontSize() * 9);
+      ImGui::TableSetupColumn("##field", ImGuiTableColumnFlags_WidthStretch);
+      LabelCell(ui, ui.T("desktop.enterprise.identifier_type"));
+      if (ui.Combo("detail.identifier.type", n.type, types, -1)) n.refused.reset();
+      if (EditRow(app, "detail.identifier", "value", n.value, check, warnings, n.refused)) {
+        n.refused.reset();
+      }
+      ImGui::EndTable();
+    }
+    ImGui::BeginDisabled(n.value.empty() || !check);
+    const bool add = ui.Button("desktop.enterprise.add_identifier", "detail.identifier.add");
+    ImGui::EndDisabled();
+    if (!add) return;
+    auto saved = app.session().AddIdentifier(loaded_id_, {type, n.value});
+    if (!saved) {
+      n.refused = saved.error();
+      n.refused->field = "value";  // shown by the value, whatever the core named it
       return;
     }
-    if (!ImGui::BeginTable("##identifiers", 3,
-                           ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                               ImGuiTableFlags_SizingStretchProp)) {
-      return;
-    }
-    for (const Identifier& id : view_->identifiers) {
-      ImGui::TableNextColumn();
-      ui.Text(ui.T(IdentifierLabelKey(id.type)));
-      ImGui::TableNextColumn();
-      ui.Text(ui.Show(DisplayIdentifier(id.type, id.value)));
-      ImGui::TableNextColumn();
-      ui.Text(ui.L("check", IdentifierCheckCode(id.check)));
-    }
-    ImGui::EndTable();
+    std::string notice = ui.T("desktop.enterprise.identifier_added", {{"value", n.value}});
+    for (const Issue& w : saved->warnings) notice += "  " + ui.Show(Translate(w, ui.lang()));
+    app.Notify(notice);
+    identifier_ = {};
+    stale_ = true;
   }
 
   void DrawContacts(App& app) {
-    SectionTable(app, "desktop.enterprise.contacts", "detail.contacts",
-                 {{"full_name", ""},
-                  {"name_ur", ""},
-                  {"position", ""},
-                  {"mobile", ""},
-                  {"email", ""},
-                  {"wechat", ""},
-                  {"is_primary", "flag"},
-                  {"consent_contact", "flag"},
-                  {"consent_transfer", "flag"}},
-                 contacts_);
+    Ui& ui = app.ui();
+    if (!Section(app, "desktop.enterprise.contacts", "detail.contacts", contacts_.size())) return;
+    static const std::vector<Col> kCols = {{"full_name", ""},       {"name_ur", ""},
+                                           {"position", ""},        {"mobile", ""},
+                                           {"email", ""},           {"wechat", ""},
+                                           {"is_primary", "flag"},  {"consent_contact", "flag"},
+                                           {"consent_transfer", "flag"}};
+    if (contacts_.empty()) {
+      ui.TextDisabled(ui.T("desktop.enterprise.nothing"));
+    } else if (ImGui::BeginTable("##detail.contacts", static_cast<int>(kCols.size()) + 1,
+                                 ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                     ImGuiTableFlags_BordersV |
+                                     ImGuiTableFlags_SizingStretchProp)) {
+      for (const Col& c : kCols) {
+        ImGui::TableSetupColumn(Ui::Id(ui.Field(c.field), c.field).c_str());
+      }
+      ImGui::TableSetupColumn("##edit", ImGuiTableColumnFlags_WidthFixed);
+      ImGui::TableHeadersRow();
+      for (std::size_t i = 0; i < contacts_.size(); ++i) {
+        ImGui::TableNextRow();
+        for (const Col& c : kCols) {
+          ImGui::TableNextColumn();
+          ui.Text(Cell(ui, contacts_[i], c));
+        }
+        ImGui::TableNextColumn();
+        ImGui::PushID(static_cast<int>(i));
+        if (ui.Button("desktop.action.edit", "detail.contacts.edit." + std::to_string(i))) {
+          StartContact(&contacts_[i]);
+        }
+        ImGui::PopID();
+      }
+      ImGui::EndTable();
+    }
+    if (ui.Button("desktop.enterprise.new_contact", "detail.contacts.new")) StartContact(nullptr);
+    // The form is a modal popup, as New enterprise is: it fits the window whatever the page's
+    // length, and the page does not change under it.
+    if (contact_ && !ImGui::IsPopupOpen("##contact")) ImGui::OpenPopup("##contact");
+    ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 34, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal("##contact", nullptr,
+                                ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar)) {
+      return;
+    }
+    if (contact_) {
+      ui.Text(contact_->id.empty() ? ui.T("desktop.enterprise.new_contact")
+                                   : ui.Show(contact_->before.text["full_name"]));
+      ImGui::Separator();
+      DrawContactForm(app);
+    }
+    if (!contact_) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+
+  // The contact form's text fields and flags (the columns SetContactField takes).
+  static constexpr const char* kContactText[] = {"full_name", "latin_name", "name_ur", "position",
+                                                 "mobile",    "office_phone", "email",  "wechat",
+                                                 "whatsapp"};
+  static constexpr const char* kContactFlags[] = {"is_primary", "consent_contact",
+                                                  "consent_transfer"};
+
+  void StartContact(const Record* existing) {
+    contact_.emplace();
+    if (!existing) return;
+    contact_->id = existing->id;
+    for (const char* f : kContactText) contact_->text[f] = existing->Text(f);
+    for (const char* f : kContactFlags) contact_->flags[f] = existing->Int(f) != 0;
+    contact_->before = {contact_->text, contact_->flags};
+  }
+
+  void DrawContactForm(App& app) {
+    Ui& ui = app.ui();
+    ContactEdit& c = *contact_;
+    const std::string country = view_->record.Text("country");
+    if (ImGui::BeginTable("##contact_form", 2, ImGuiTableFlags_SizingStretchProp)) {
+      ImGui::TableSetupColumn("##label", ImGuiTableColumnFlags_WidthFixed,
+                              ImGui::GetFontSize() * 9);
+      ImGui::TableSetupColumn("##field", ImGuiTableColumnFlags_WidthStretch);
+      for (const char* f : kContactText) {
+        std::string& value = c.text[f];
+        // Checked as typed by the core's rules: names (CheckName), phones (NormalisePhone with
+        // the enterprise's country: errors refuse, a mobile that is not plausible warns).
+        Result<void> check;
+        std::vector<Issue> warnings;
+        const std::string_view field(f);
+        if (field == "full_name" || (!value.empty() && (field == "latin_name" || field == "name_ur"))) {
+          if (auto r = CheckName(value, field); !r) check = r.error();
+        } else if (!value.empty() && (field == "mobile" || field == "office_phone" ||
+                                      field == "whatsapp")) {
+          auto phone = NormalisePhone(value, country, field);
+          if (!phone) {
+            check = phone.error();
+          } else {
+            warnings = phone->warnings;
+          }
+        }
+        if (EditRow(app, "detail.contact", f, value, check, warnings, c.refused)) c.refused.reset();
+      }
+      for (const char* f : kContactFlags) {
+        LabelCell(ui, ui.Field(f));
+        const std::string target = std::string("detail.contact.") + f;
+        if (ui.Checkbox(ui.T(std::string("desktop.contact.") + f), target, &c.flags[f])) {
+          c.refused.reset();
+        }
+        if (c.refused && c.refused->field == f) {
+          ui.TextError(ui.ShowError(*c.refused));
+          ui.Mark(target + ".error");
+        }
+      }
+      ImGui::EndTable();
+    }
+    if (c.refused && c.refused->field.empty()) {
+      ui.TextError(ui.ShowError(*c.refused));
+      ui.Mark("detail.contact.error");
+    }
+    if (ui.Button("desktop.action.save", "detail.contact.save")) SaveContact(app);
+    ImGui::SameLine();
+    if (ui.Button("desktop.action.cancel", "detail.contact.cancel")) contact_.reset();
+  }
+
+  // A new contact is one AddContact; an edited one is every changed field with
+  // SetContactField in one transaction (all or none). Primary and consent follow the core's
+  // rules: one primary per enterprise, a consent given is dated today.
+  void SaveContact(App& app) {
+    Session& s = app.session();
+    Ui& ui = app.ui();
+    ContactEdit& c = *contact_;
+    std::vector<Issue> warnings;
+    std::string failed;
+    Result<void> saved;
+    if (c.id.empty()) {
+      Fields fields{{"enterprise_id", loaded_id_}};
+      for (const char* f : kContactText) {
+        if (!c.text[f].empty()) fields.push_back({f, c.text[f]});
+      }
+      for (const char* f : kContactFlags) fields.push_back({f, std::string(c.flags[f] ? "1" : "0")});
+      auto added = s.AddContact(fields);
+      if (!added) {
+        saved = added.error();
+      } else {
+        warnings = added->warnings;
+      }
+    } else {
+      saved = s.Atomically([&]() -> Result<void> {
+        auto set = [&](const std::string& f, const std::string& v) -> Result<void> {
+          auto r = s.SetContactField(c.id, f, v);
+          if (!r) {
+            failed = f;
+            return r.error();
+          }
+          warnings.insert(warnings.end(), r->warnings.begin(), r->warnings.end());
+          return {};
+        };
+        // Flags last: making this contact primary after its name is saved, and a primary
+        // taken away after another was made one.
+        for (const char* f : kContactText) {
+          if (c.text[f] != c.before.text[f]) DOSTI_TRY(set(f, c.text[f]));
+        }
+        for (const char* f : kContactFlags) {
+          if (c.flags[f] != c.before.flags[f]) DOSTI_TRY(set(f, c.flags[f] ? "1" : "0"));
+        }
+        return {};
+      });
+    }
+    if (!saved) {
+      c.refused = saved.error();
+      if (c.refused->field.empty()) c.refused->field = failed;
+      return;
+    }
+    std::string notice = ui.T("desktop.enterprise.contact_saved", {{"name", c.text["full_name"]}});
+    for (const Issue& w : warnings) notice += "  " + ui.Show(Translate(w, ui.lang()));
+    app.Notify(notice);
+    contact_.reset();
+    stale_ = true;
   }
 
   void DrawEnrollment(App& app) {
@@ -294,13 +554,141 @@ class EnterpriseScreen : public Screen {
     }
     if (enrollment == nullptr) {
       ui.TextDisabled(ui.T("desktop.filter.not_enrolled"));
+    } else {
+      ui.Text(ui.T("desktop.enterprise.stage_now", {{"stage", enrollment->Text("stage")},
+                                                     {"number", enrollment->Text("programme_number")}}));
+      ui.Mark("detail.stage");
+      Table(app, "##history", {{"changed_on", ""}, {"stage", "stage"}, {"reason", ""}}, history_);
+    }
+    // "Selection needs…": what the core's rule finds missing (DOMAIN.md workflow 4), before a
+    // move to selected is tried and refused.
+    if (needs_.empty()) {
+      ui.Text(ui.T("desktop.enterprise.selection_ready"));
+      ui.Mark("detail.selection.ready");
+    } else {
+      ui.Text(ui.T("desktop.enterprise.selection_needs"));
+      ui.Mark("detail.selection.needs");
+      for (std::size_t i = 0; i < needs_.size(); ++i) {
+        ImGui::Bullet();
+        ui.TextWarning(ui.Show(Translate(needs_[i], ui.lang())));
+        ui.Mark("detail.selection.missing." + needs_[i].key.substr(needs_[i].key.rfind('.') + 1));
+      }
+    }
+    // The move: a stage from the core's list, a reason (the core asks for one to move back or
+    // out of an exit), then Move (Session::Enroll has the final word).
+    if (move_to_.empty()) move_to_ = enrollment ? enrollment->Text("stage") : "prospect";
+    std::vector<std::pair<std::string, std::string>> stages;
+    for (std::string_view st : kEnrollmentStages) {
+      stages.emplace_back(std::string(st), ui.L("stage", st));
+    }
+    const float w = ImGui::GetFontSize();
+    if (ui.Combo("detail.stage.to", move_to_, stages, w * 10)) stage_refused_.reset();
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(w * 24);
+    if (ui.Input("detail.stage.reason", stage_reason_, "desktop.match.reason_hint")) {
+      stage_refused_.reset();
+    }
+    ImGui::SameLine();
+    if (ui.Button("desktop.enterprise.move_stage", "detail.stage.move")) {
+      auto moved = app.session().Enroll(loaded_id_, move_to_, stage_reason_);
+      if (!moved) {
+        stage_refused_ = moved.error();
+      } else {
+        std::string notice = ui.T("desktop.enterprise.stage_moved", {{"stage", move_to_}});
+        for (const Issue& w : moved->warnings) notice += "  " + ui.Show(Translate(w, ui.lang()));
+        app.Notify(notice);
+        stage_reason_.clear();
+        stale_ = true;
+      }
+    }
+    if (stage_refused_) {
+      ui.TextError(ui.ShowError(*stage_refused_));
+      ui.Mark("detail.stage.error");
+    }
+  }
+
+  // Duplicate suspects (Session::ListDuplicates, read on the Worker: it looks at every
+  // enterprise), each merged into this record with one click (MergeDuplicates(this, other), as
+  // `dosti duplicates merge` calls it), and the records merged into this one, each unmerged
+  // with one click (UnmergeDuplicate).
+  void DrawDuplicates(App& app) {
+    Ui& ui = app.ui();
+    const std::string id = loaded_id_;
+    if (auto read = suspects_read_.Poll(app.worker(), [id](Session& s) {
+          Suspects out;
+          auto pairs = s.ListDuplicates();
+          if (!pairs) {
+            out.error = pairs.error();
+            return out;
+          }
+          out.enterprise_id = id;
+          for (DuplicatePair& p : *pairs) {
+            if (p.id_a == id || p.id_b == id) out.pairs.push_back(std::move(p));
+          }
+          return out;
+        })) {
+      if (read->enterprise_id == loaded_id_ || read->error) suspects_ = std::move(*read);
+    }
+    const std::size_t count = suspects_ ? suspects_->pairs.size() : 0;
+    if (!Section(app, "desktop.enterprise.duplicates", "detail.duplicates",
+                 count + merged_.size())) {
       return;
     }
-    ui.Text(ui.T(
-        "desktop.enterprise.stage_now",
-        {{"stage", enrollment->Text("stage")}, {"number", enrollment->Text("programme_number")}}));
-    ui.Mark("detail.stage");
-    Table(app, "##history", {{"changed_on", ""}, {"stage", "stage"}, {"reason", ""}}, history_);
+    if (!suspects_) {
+      ui.TextDisabled(ui.T("desktop.loading"));
+    } else if (suspects_->error) {
+      ui.TextError(ui.ShowError(*suspects_->error));
+    } else if (suspects_->pairs.empty() && merged_.empty()) {
+      ui.TextDisabled(ui.T("desktop.enterprise.nothing"));
+    }
+    for (std::size_t i = 0; suspects_ && i < suspects_->pairs.size(); ++i) {
+      const DuplicatePair& p = suspects_->pairs[i];
+      const bool a = p.id_a == loaded_id_;
+      const std::string& other = a ? p.id_b : p.id_a;
+      std::string reasons;
+      for (const Message& m : p.reasons) {
+        reasons += (reasons.empty() ? "" : ui.lang() == "zh" ? "；" : "; ") +
+                   Translate(m, ui.lang());
+      }
+      ImGui::PushID(static_cast<int>(i));
+      if (ui.Button("desktop.enterprise.merge_here", "detail.duplicates.merge." + std::to_string(i))) {
+        if (auto r = app.session().MergeDuplicates(loaded_id_, other); !r) {
+          merge_refused_ = r.error();
+        } else {
+          merge_refused_.reset();
+          app.Notify(ui.T("desktop.enterprise.merged", {{"name", a ? p.name_b : p.name_a}}));
+          stale_ = true;
+          suspects_read_.MarkStale();
+        }
+      }
+      ImGui::PopID();
+      ImGui::SameLine();
+      ui.Text(ui.Show((a ? p.name_b : p.name_a) + "  (" + reasons + ")"));
+      ui.Mark("detail.duplicates.suspect." + std::to_string(i));
+    }
+    if (!merged_.empty()) ui.TextDisabled(ui.T("desktop.enterprise.merged_list"));
+    for (std::size_t i = 0; i < merged_.size(); ++i) {
+      const Record& r = merged_[i];
+      ImGui::PushID(static_cast<int>(1000 + i));
+      if (ui.Button("desktop.enterprise.unmerge", "detail.duplicates.unmerge." + std::to_string(i))) {
+        if (auto u = app.session().UnmergeDuplicate(r.id); !u) {
+          merge_refused_ = u.error();
+        } else {
+          merge_refused_.reset();
+          app.Notify(ui.T("desktop.enterprise.unmerged", {{"name", r.Text("name")}}));
+          stale_ = true;
+          suspects_read_.MarkStale();
+        }
+      }
+      ImGui::PopID();
+      ImGui::SameLine();
+      ui.Text(ui.Show(r.Text("name")));
+      ui.Mark("detail.duplicates.merged." + std::to_string(i));
+    }
+    if (merge_refused_) {
+      ui.TextError(ui.ShowError(*merge_refused_));
+      ui.Mark("detail.duplicates.error");
+    }
   }
 
   void DrawServices(App& app) {
@@ -328,8 +716,36 @@ class EnterpriseScreen : public Screen {
     }
   }
 
+  struct NewIdentifier {
+    std::string type, value;
+    std::optional<Error> refused;
+  };
+  struct ContactEdit {
+    std::string id;  // "" for a new contact
+    std::map<std::string, std::string> text;
+    std::map<std::string, bool> flags;
+    std::optional<Error> refused;
+    struct Before {
+      std::map<std::string, std::string> text;
+      std::map<std::string, bool> flags;
+    } before;
+  };
+  struct Suspects {
+    std::string enterprise_id;
+    std::vector<DuplicatePair> pairs;  // those of this enterprise
+    std::optional<Error> error;
+  };
+
   std::string loaded_id_;
   bool stale_ = true;
+  NewIdentifier identifier_;
+  std::optional<ContactEdit> contact_;
+  std::string move_to_, stage_reason_;
+  std::optional<Error> stage_refused_, merge_refused_;
+  std::vector<Message> needs_;
+  std::vector<Record> merged_;
+  WorkerRead<Suspects> suspects_read_;
+  std::optional<Suspects> suspects_;
   bool editing_ = false;
   std::map<std::string, std::string> edits_;  // field → text being edited
   std::optional<Error> refused_;              // the last save's refusal

@@ -1,7 +1,6 @@
 // The enterprise table: search, filters (country, stage, sector, office, archived), sorting by
 // the column headers, and smooth scrolling through any number of rows (an ImGuiListClipper
 // over EnterpriseList's pages). A row opens the enterprise; "New enterprise" opens its form.
-#include <ctime>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,17 +14,6 @@ namespace dosti::desktop {
 namespace {
 
 enum Column { kName, kShortName, kCountry, kStage, kSector, kCity, kOffice, kUpdated, kColumns };
-
-// An instant (UTC milliseconds) as this computer's local date and time: the office PC's clock
-// is set to its office's zone.
-std::string LocalTime(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
-  return out;
-}
 
 class EnterprisesScreen : public Screen {
  public:

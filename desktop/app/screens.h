@@ -5,6 +5,7 @@
 // Threading: the UI thread.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,10 @@ std::optional<ScreenId> ScreenByName(std::string_view name);
 // Every name, comma-separated (for messages).
 std::string ScreenNames();
 
+// True when `event` wrote records of any of `tables` (a screen's OnChange asks whether what it
+// shows changed).
+bool Touches(const ChangeEvent& event, std::initializer_list<std::string_view> tables);
+
 class Screen {
  public:
   virtual ~Screen() = default;
@@ -46,12 +51,18 @@ class Screen {
   virtual void OnChange(App& app, const ChangeEvent& event) {}
   // The language or the font changed: drop what was drawn for the old one.
   virtual void OnLanguage(App& app) {}
+  // The app is closing: stop what waits on the Worker (a sync round's retry wait), before the
+  // Worker is joined.
+  virtual void OnClose() {}
 };
 
 std::unique_ptr<Screen> MakeEnterprisesScreen(App& app);
 std::unique_ptr<Screen> MakeEnterpriseScreen(App& app);
 std::unique_ptr<Screen> MakeSettingsScreen(App& app);
-// The screens later steps of issue 11 fill in: what they will hold, and what works already.
-std::unique_ptr<Screen> MakePlannedScreen(App& app, ScreenId id);
+std::unique_ptr<Screen> MakeSyncScreen(App& app);
+std::unique_ptr<Screen> MakeServicesScreen(App& app);
+std::unique_ptr<Screen> MakeFollowUpsScreen(App& app);
+std::unique_ptr<Screen> MakeMatchmakingScreen(App& app);
+std::unique_ptr<Screen> MakeReportsScreen(App& app);
 
 }  // namespace dosti::desktop

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cstdio>
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +20,33 @@ namespace {
 constexpr std::size_t kMaxCached = 50000;
 
 }  // namespace
+
+std::string LocalTime(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
+  return out;
+}
+
+void FlowItem(float width, float right, bool first) {
+  if (first) return;
+  const float after = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
+  if (after + width < right) ImGui::SameLine();
+}
+
+std::string ByteSize(uint64_t bytes) {
+  char out[32];
+  if (bytes < 1024) {
+    std::snprintf(out, sizeof out, "%llu B", static_cast<unsigned long long>(bytes));
+  } else if (bytes < (1u << 20)) {
+    std::snprintf(out, sizeof out, "%.1f KiB", static_cast<double>(bytes) / 1024);
+  } else {
+    std::snprintf(out, sizeof out, "%.1f MiB", static_cast<double>(bytes) / 1048576);
+  }
+  return out;
+}
 
 Ui::Ui() = default;
 
@@ -66,16 +95,27 @@ std::string Ui::ShowError(const Error& error) {
   return Drawn(Translate(error, lang_), rtl_ ? Direction::kRtl : Direction::kAutoLtr);
 }
 
-std::string Ui::Field(std::string_view name) {
+std::string FieldText(std::string_view name, std::string_view lang, bool* own_word) {
   // The domain's field labels first; then the command line's column names (the same words,
   // kept once in the catalog); then the few only this app shows.
-  std::string_view label = Label("field", name, lang_);
-  if (label != name) return Show(label);
+  if (own_word != nullptr) *own_word = false;
+  std::string_view label = Label("field", name, lang);
+  if (label != name) return std::string(label);
   for (std::string_view prefix : {"cli.field.", "desktop.field."}) {
     std::string key = std::string(prefix) + std::string(name);
-    if (HasKey(key)) return T(key);
+    if (HasKey(key)) {
+      if (own_word != nullptr) *own_word = true;
+      return Translate(key, lang);
+    }
   }
-  return Show(name);
+  return std::string(name);
+}
+
+std::string Ui::Field(std::string_view name) {
+  bool own_word = false;
+  std::string text = FieldText(name, lang_, &own_word);
+  if (!own_word) return Show(text);
+  return Drawn(text, rtl_ ? Direction::kRtl : Direction::kAutoLtr);
 }
 
 std::string Ui::Id(std::string_view drawn, std::string_view id) {
@@ -133,7 +173,9 @@ bool Ui::Input(std::string_view target, std::string& value, std::string_view hin
   const bool editing = ImGui::GetActiveID() == id;
   // A field that is not being edited shows its text joined and in display order, drawn over
   // ImGui's own (which shows typing order) after that is made transparent.
-  const bool overlay = !editing && !value.empty() && (rtl_ || NeedsBidi(value));
+  // (Never over a password field: the overlay would show what the dots hide.)
+  const bool overlay = !editing && !value.empty() && (rtl_ || NeedsBidi(value)) &&
+                       (flags & ImGuiInputTextFlags_Password) == 0;
   if (overlay) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0, 0, 0, 0));
   // ImGui's callback-free std::string editing: a buffer with room to grow, copied back.
   std::vector<char> buffer(value.begin(), value.end());
@@ -198,6 +240,41 @@ bool Ui::Combo(std::string_view target, std::string& code,
     ImGui::EndCombo();
   }
   return changed;
+}
+
+bool Ui::Checkbox(std::string_view drawn, std::string_view target, bool* value) {
+  const std::string label = Id(drawn, target);
+  if (!rtl_) {
+    const bool clicked = ImGui::Checkbox(label.c_str(), value);
+    Mark(target);
+    return clicked;
+  }
+  // ImGui draws its check mark as a path that the mirrored frame would turn round: the box
+  // and label are ImGui's (drawn unticked), the mark is ours, mirrored within the box. Its
+  // geometry is ImGui 1.86's RenderCheckMark (imgui_draw.cpp) with the padding Checkbox gives
+  // it (imgui_widgets.cpp), x reflected across the box.
+  bool shown = false;
+  const bool clicked = ImGui::Checkbox(label.c_str(), &shown);
+  if (clicked) *value = !*value;
+  Mark(target);
+  if (*value) {
+    const float square = ImGui::GetFrameHeight();
+    const ImVec2 box = ImGui::GetItemRectMin();
+    const float pad = std::max(1.0f, static_cast<float>(static_cast<int>(square / 6.0f)));
+    float sz = square - pad * 2.0f;
+    const float thickness = std::max(sz / 5.0f, 1.0f);
+    sz -= thickness * 0.5f;
+    const ImVec2 pos(box.x + pad + thickness * 0.25f, box.y + pad + thickness * 0.25f);
+    const float third = sz / 3.0f;
+    const float bx = pos.x + third, by = pos.y + sz - third * 0.5f;
+    auto flip = [&](float x) { return box.x + box.x + square - x; };
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    list->PathLineTo(ImVec2(flip(bx - third), by - third));
+    list->PathLineTo(ImVec2(flip(bx), by));
+    list->PathLineTo(ImVec2(flip(bx + third * 2.0f), by - third * 2.0f));
+    list->PathStroke(ImGui::GetColorU32(ImGuiCol_CheckMark), 0, thickness);
+  }
+  return clicked;
 }
 
 void Ui::BeginFrame(ImGuiIO& io) {

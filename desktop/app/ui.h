@@ -47,6 +47,19 @@ struct Rect {
 };
 using Targets = std::unordered_map<std::string, Rect>;
 
+// An instant (UTC milliseconds) as this computer's local date and time, "2024-06-15 12:00":
+// the office PC's clock is set to its office's zone.
+std::string LocalTime(int64_t ms);
+// The label of a field of a record in `lang`, logical order (for files: a CSV's header):
+// label.field.<name>, else cli.field.<name>, else desktop.field.<name>, else the name itself.
+// *own_word: it came from a cli.* or desktop.* entry.
+std::string FieldText(std::string_view name, std::string_view lang, bool* own_word = nullptr);
+// Items laid out in a row that wraps: before an item `width` pixels wide, stays on the line
+// of the item before (unless `first`) when it ends before `right` (screen x).
+void FlowItem(float width, float right, bool first);
+// A size in bytes for people: "812 B", "3.4 KiB", "1.2 MiB".
+std::string ByteSize(uint64_t bytes);
+
 class Ui {
  public:
   Ui();
@@ -63,8 +76,7 @@ class Ui {
   std::string Show(std::string_view text);
   // An error in the reader's language (its details on lines of their own).
   std::string ShowError(const Error& error);
-  // The label of a field of a record: label.field.<name>, else the command line's column name
-  // (cli.field.<name>), else desktop.field.<name>, else the name itself.
+  // The label of a field of a record, drawn form (FieldText).
   std::string Field(std::string_view name);
   // `drawn` with an ImGui id that does not depend on the language: "drawn##id".
   static std::string Id(std::string_view drawn, std::string_view id);
@@ -87,6 +99,10 @@ class Ui {
   // "<target>.<code>"; true when `code` changed.
   bool Combo(std::string_view target, std::string& code,
              const std::vector<std::pair<std::string, std::string>>& items, float width = 0);
+  // A checkbox labelled `drawn` (already drawn form), marked `target`; true when clicked (and
+  // *value toggled). In a right-to-left layout its check mark is drawn mirrored so that the
+  // mirrored frame shows it the usual way round.
+  bool Checkbox(std::string_view drawn, std::string_view target, bool* value);
   // Names the last item for scripts.
   void Mark(std::string_view target);
 

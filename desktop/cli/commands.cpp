@@ -191,8 +191,8 @@ const std::vector<CommandSpec>& Commands() {
       {"bundle", "export", "--out FILE [--for DEVICE_ID]", "help.bundle_export", 0, 0,
        {{"out", true, true}, {"for"}}, false, CmdBundleExport},
       {"bundle", "import", "FILE", "help.bundle_import", 1, 1, {}, false, CmdBundleImport},
-      {"sync", "", "--relay URL [--registration-token T]", "help.sync", 0, 0,
-       {{"relay"}, {"registration-token"}, {"ca-cert"}}, false, CmdSync},
+      {"sync", "", "--relay URL [--registration-token T] [--allow-http]", "help.sync", 0, 0,
+       {{"relay"}, {"registration-token"}, {"ca-cert"}, {"allow-http", false}}, false, CmdSync},
   };
   // clang-format on
   return commands;

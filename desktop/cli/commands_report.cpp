@@ -11,18 +11,9 @@
 namespace dosti::cli {
 namespace {
 
-std::string Decimal(double v, int places) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", places, v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-  }
-  return s;
-}
+std::string Decimal(double v, int places) { return ReportDecimal(v, places); }
 
-std::string Percent(double share) { return Decimal(share * 100, 1) + "%"; }
+std::string Percent(double share) { return ReportDecimal(share * 100, 1) + "%"; }
 
 template <typename T>
 int PrintReportJson(Context& c, const T& report) {

@@ -431,6 +431,7 @@ int CmdSync(Context& c) {
   if (url.empty()) return UsageError(c, "which relay? give --relay URL (e.g. http://127.0.0.1:8787)");
   net::TransportOptions transport_options;
   transport_options.ca_cert_file = c.Value("ca-cert");
+  transport_options.allow_plain_http = c.Has("allow-http");
   auto transport = net::HttpTransport::Open(url, transport_options);
   if (!transport) return Refuse(c, transport.error());
   sync::SyncOptions options;

@@ -33,6 +33,7 @@ constexpr std::pair<std::string_view, std::string_view> kHints[] = {
     {"sync.no_identity", "cli.hint.keys.missing"},
     {"sync.already_revoked", "cli.hint.device.cutoff"},
     {"sync.approve_wrong_code", "cli.hint.device.wrong_code"},
+    {"net.plain_http", "cli.hint.net.plain_http"},
     {"sync.alarm.applied_past_cutoff", "cli.hint.alarm.applied_past_cutoff"},
     {"sync.alarm.peer_applied_past_cutoff", "cli.hint.alarm.peer_applied_past_cutoff"},
 };

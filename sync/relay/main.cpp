@@ -1,5 +1,6 @@
 // dosti-relay: the blind relay (sync/relay/README.md). Parses the command line, opens the
 // store, serves until SIGINT/SIGTERM. Exit codes: 0 stopped cleanly, 1 failed, 2 usage.
+#include <arpa/inet.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -18,7 +19,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: dosti-relay --listen HOST:PORT --data DIR [--web DIR]\n"
     "                   [--tls-cert FILE --tls-key FILE] [--registration-token TOKEN]\n"
-    "                   [--quota-bytes N] [--rate N] [--quiet]\n"
+    "                   [--quota-bytes N] [--rate N] [--trust-proxy ADDR] [--quiet]\n"
     "  --listen HOST:PORT        address to serve (port 0: any free port, printed on stdout)\n"
     "  --data DIR                where relay.db lives (created if missing)\n"
     "  --web DIR                 serve DIR's files as the booth web app (index.html at /)\n"
@@ -28,6 +29,9 @@ constexpr const char* kUsage =
     "                            read from DOSTI_RELAY_REGISTRATION_TOKEN\n"
     "  --quota-bytes N           stored bytes per uploading device (default 1 GiB)\n"
     "  --rate N                  requests per second per device (default 100; 0: no limit)\n"
+    "  --trust-proxy ADDR        a reverse proxy at ADDR (an IP address) forwards requests:\n"
+    "                            rate limits and registration use the caller's address\n"
+    "                            from its X-Forwarded-For header\n"
     "  --quiet                   no per-request log lines on stderr\n";
 
 int Usage(const std::string& why) {
@@ -82,6 +86,11 @@ int main(int argc, char** argv) {
       if (!ParseCount(v, &n)) return Usage("--rate needs a number (0: no limit)");
       server.rate_per_s = static_cast<double>(n);
       server.rate_burst = static_cast<double>(n) * 4;
+    } else if (a == "--trust-proxy") {
+      in6_addr ignored{};
+      if (inet_pton(AF_INET, v.c_str(), &ignored) != 1 && inet_pton(AF_INET6, v.c_str(), &ignored) != 1)
+        return Usage("--trust-proxy needs an IP address, e.g. 127.0.0.1");
+      server.trusted_proxy = v;
     } else {
       return Usage("unknown option " + a);
     }

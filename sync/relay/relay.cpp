@@ -19,8 +19,23 @@ struct Relay::Workspace {
   std::set<Bytes> control_ids;         // ids of the stored control messages
   std::set<Bytes> control_authors;     // their authors
   std::size_t stored_folded = 0;       // trust->control_count() when the store last caught up
-  std::map<Bytes, Store::Head> heads;  // author → highest stored seq
-  std::map<Bytes, uint64_t> usage;     // uploader → stored bytes
+  std::map<Bytes, Store::Head> heads;  // author → highest committed seq
+  // Judged and queued for a group commit, not committed yet: the highest seq per author, and
+  // every such envelope's id. Pushes judge chains against these first; pulls and frontiers
+  // see committed heads only.
+  std::map<Bytes, Store::Head> pending;
+  std::map<std::pair<Bytes, uint64_t>, Bytes> pending_ids;
+  // Evidence ids judged and queued, not committed yet, per (author, seq).
+  std::map<std::pair<Bytes, uint64_t>, std::vector<Bytes>> pending_evidence;
+  std::map<Bytes, uint64_t> usage;     // uploader → stored bytes (queued ones included)
+};
+
+struct Relay::Queued {
+  Store::Batch batch;
+  std::map<Bytes, Store::Head> heads;  // this batch's new heads
+  int64_t now = 0;
+  bool done = false;
+  Result<void> result;
 };
 
 namespace {
@@ -244,10 +259,12 @@ Result<ControlOutcome> Relay::PostControl(const Bytes& ws,
 Result<std::vector<Bytes>> Relay::ControlAfter(const Bytes& ws, uint64_t after,
                                                std::size_t max_bytes, uint64_t* next,
                                                bool* more) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto found = Find(ws);
-  if (!found) return found.error();
-  return store_->ControlAfter(ws, after, max_bytes, next, more);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);
+    if (!found) return found.error();
+  }
+  return store_->ControlAfter(ws, after, max_bytes, next, more);  // a read connection
 }
 
 void Relay::DropNonce(const Bytes& nonce) {
@@ -281,9 +298,11 @@ Result<Challenge> Relay::MakeChallenge(const Bytes& ws, const Bytes& device,
   if (device.size() != sync::kIdBytes)
     return MakeError(ErrorCode::kDamaged, "relay.bad_device_id");
   int64_t now = Now();
-  // Members only: a stranger's challenge would be a slot of memory for nothing.
-  auto member = (*found)->trust->CheckActive(device, now);
-  if (!member) return member.error();
+  // Members (and pending devices) only: a stranger's challenge would be a slot of memory for
+  // nothing.
+  bool pending = false;
+  auto key = SignInKey(*found, device, now, &pending);
+  if (!key) return key.error();
   DropExpiredNonces(now);
   Args retry{{"retry_s", std::to_string((options_.nonce_ttl_ms + 999) / 1000)}};
   // This device from this address: its own oldest makes room (a client retrying never locks
@@ -322,6 +341,20 @@ std::size_t Relay::PendingChallenges() {
   return nonces_.size();
 }
 
+Result<Bytes> Relay::SignInKey(Workspace* w, const Bytes& device, int64_t now, bool* pending) {
+  *pending = false;
+  auto member = w->trust->CheckActive(device, now);
+  if (member) return (*member)->ed_pk;
+  if (!w->trust->Find(device)) {
+    if (const sync::PendingJoin* p = w->trust->FindPending(device);
+        p && (p->expires_ms == 0 || now <= p->expires_ms)) {
+      *pending = true;
+      return p->ed_pk;
+    }
+  }
+  return member.error();
+}
+
 Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes& nonce,
                               int64_t time_ms, const Bytes& signature) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -339,10 +372,10 @@ Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes&
   if (now > p.expires_ms)
     return MakeError(ErrorCode::kExpired, "relay.nonce_expired",
                      {{"seconds", std::to_string(options_.nonce_ttl_ms / 1000)}});
-  auto member = w->trust->CheckActive(device, now);
-  if (!member) return member.error();
-  if (!sync::Verify((*member)->ed_pk, AuthMessage(store_->relay_id(), ws, nonce, time_ms),
-                    signature))
+  bool pending = false;
+  auto key = SignInKey(w, device, now, &pending);
+  if (!key) return key.error();
+  if (!sync::Verify(*key, AuthMessage(store_->relay_id(), ws, nonce, time_ms), signature))
     return MakeError(ErrorCode::kUnauthentic, "relay.sign_in_signature",
                      {{"device", Hex(device)}, {"version", std::to_string(w->trust->roster_version())}});
   if (tokens_.size() > 4 * options_.max_pending_nonces) {
@@ -350,11 +383,20 @@ Result<Session> Relay::SignIn(const Bytes& ws, const Bytes& device, const Bytes&
       t = t->second.expires_ms < now ? tokens_.erase(t) : std::next(t);
   }
   Session s{options_.random(32), now + options_.session_ttl_ms};
-  tokens_[sync::Hash("DH-relay-token-v1", {s.token})] = Token{ws, device, s.expires_ms};
+  Bytes hash = sync::Hash("DH-relay-token-v1", {s.token});
+  tokens_[hash] = Token{ws, device, s.expires_ms};
+  // A device holds a few sessions at once (a client per window or thread); signing in over
+  // and over ends its oldest, so tokens_ cannot grow with sign-ins.
+  std::deque<Bytes>& mine = tokens_per_device_[{ws, device}];
+  mine.push_back(hash);
+  while (mine.size() > kMaxSessionsPerDevice) {
+    tokens_.erase(mine.front());
+    mine.pop_front();
+  }
   return s;
 }
 
-Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token) {
+Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token, bool* pending) {
   std::lock_guard<std::mutex> lock(mu_);
   auto found = Find(ws);
   if (!found) return found.error();
@@ -367,11 +409,13 @@ Result<Bytes> Relay::Authenticate(const Bytes& ws, std::string_view token) {
     return MakeError(ErrorCode::kExpired, "relay.token_expired");
   }
   Bytes device = it->second.device;
-  auto member = (*found)->trust->CheckActive(device, now);
-  if (!member) {
+  bool waiting = false;
+  auto key = SignInKey(*found, device, now, &waiting);
+  if (!key) {
     tokens_.erase(it);
-    return member.error();
+    return key.error();
   }
+  if (pending) *pending = waiting;
   return device;
 }
 
@@ -386,125 +430,290 @@ Result<sync::EnvelopeFrontier> Relay::GetFrontier(const Bytes& ws) {
 
 Result<PushOutcome> Relay::Push(const Bytes& ws, const Bytes& uploader,
                                 const std::vector<std::string_view>& envelopes) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto found = Find(ws);
-  if (!found) return found.error();
-  Workspace* w = *found;
-  int64_t now = Now();
-  PushOutcome out;
-  std::map<Bytes, Store::Head> staged;                 // heads after this batch's additions
-  std::map<std::pair<Bytes, uint64_t>, Bytes> staged_ids;  // (author, seq) → id added now
-  std::vector<Store::NewEnvelope> add;
-  std::vector<Store::Evidence> evidence;
-  uint64_t used = w->usage.count(uploader) ? w->usage[uploader] : 0;
-  const Bytes zeros(sync::kHashBytes, '\0');
-
-  for (std::size_t i = 0; i < envelopes.size(); ++i) {
-    auto reject = [&](std::string reason) { out.rejected.push_back({i, std::move(reason)}); };
-    // Cheapest checks first: layout, workspace, kind, then the roster and the signature.
+  const std::size_t n = envelopes.size();
+  std::vector<std::optional<sync::Envelope>> envs(n);
+  std::vector<std::string> refused(n);
+  // Phase 1, outside the lock: layout, workspace, kind, and the id (one hash of every byte).
+  for (std::size_t i = 0; i < n; ++i) {
     auto env = sync::ParseEnvelope(envelopes[i]);
     if (!env) {
-      reject(env.error().message);
+      refused[i] = env.error().message;
       continue;
     }
     const sync::Header& h = env->header;
     if (h.workspace != ws) {
-      reject("it belongs to workspace " + Hex(h.workspace) + ", not " + Hex(ws));
-      continue;
+      refused[i] = "it belongs to workspace " + Hex(h.workspace) + ", not " + Hex(ws);
+    } else if (h.kind != sync::Kind::kChanges) {
+      refused[i] = std::string("a ") + sync::KindName(h.kind) +
+                   " envelope does not belong in a push (control messages go to /control)";
+    } else {
+      env->Id();
+      envs[i] = std::move(*env);
     }
-    if (h.kind != sync::Kind::kChanges) {
-      reject(std::string("a ") + sync::KindName(h.kind) +
-             " envelope does not belong in a push (control messages go to /control)");
-      continue;
-    }
-    auto author_ok = w->trust->CheckAuthor(*env, now);
-    if (!author_ok) {
-      reject(author_ok.error().message);
-      continue;
-    }
-    Bytes id = env->Id();
-    Store::Head head;
-    if (auto s = staged.find(h.author); s != staged.end()) {
-      head = s->second;
-    } else if (auto s2 = w->heads.find(h.author); s2 != w->heads.end()) {
-      head = s2->second;
-    }
-    std::string who = "author " + Hex(h.author);
-    if (h.seq <= head.seq) {
-      std::optional<Bytes> have;
-      if (h.seq == head.seq) {
-        have = head.id;
-      } else if (auto s = staged_ids.find({h.author, h.seq}); s != staged_ids.end()) {
-        have = s->second;
+  }
+  // Phase 2, under the lock: the roster's verdict (lookups), and the key to check with.
+  std::vector<Bytes> keys(n);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);
+    if (!found) return found.error();
+    int64_t now = Now();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!envs[i]) continue;
+      auto standing = (*found)->trust->CheckAuthorStanding(*envs[i], now);
+      if (!standing) {
+        refused[i] = standing.error().message;
+        envs[i].reset();
       } else {
-        auto stored = store_->IdAt(ws, h.author, h.seq);
-        if (!stored) return stored.error();
-        have = *stored;
+        keys[i] = (*standing)->ed_pk;
       }
-      if (have && *have == id) {
-        ++out.known;  // a replay: nothing to do
+    }
+  }
+  // Phase 3, outside the lock: the signatures (~60 µs each), in parallel with other pushes.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!envs[i]) continue;
+    if (auto ok = sync::CheckSignature(*envs[i], keys[i]); !ok) {
+      refused[i] = ok.error().message;
+      envs[i].reset();
+    }
+  }
+  // Phase 4, under the lock: the roster again (it may have moved since phase 2), the chains
+  // against committed and queued envelopes, the quota; then queued for the group commit.
+  PushOutcome out;
+  Queued q;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);
+    if (!found) return found.error();
+    Workspace* w = *found;
+    int64_t now = Now();
+    q.now = now;
+    q.batch.ws = ws;
+    q.batch.uploader = uploader;
+    uint64_t used = w->usage.count(uploader) ? w->usage[uploader] : 0;
+    const Bytes zeros(sync::kHashBytes, '\0');
+    // A "known" answer about an envelope another push is still committing must not go out
+    // before that commit: this push then waits for the next group commit (commits are in
+    // judging order, and a failed one fails everything queued behind it).
+    bool rides_on_pending = false;
+    // A storage error midway: what this push marked pending goes, as it will not be queued.
+    auto fail = [&](Error e) -> Result<PushOutcome> {
+      for (const auto& a : q.batch.add) w->pending_ids.erase({a.author, a.seq});
+      for (const auto& ev : q.batch.evidence) {
+        auto it = w->pending_evidence.find({ev.author, ev.seq});
+        if (it == w->pending_evidence.end()) continue;
+        auto& ids = it->second;
+        ids.erase(std::remove(ids.begin(), ids.end(), ev.id), ids.end());
+        if (ids.empty()) w->pending_evidence.erase(it);
+      }
+      return e;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      auto reject = [&](std::string reason) { out.rejected.push_back({i, std::move(reason)}); };
+      if (!envs[i]) {
+        reject(refused[i]);
         continue;
       }
-      std::string why = "equivocation: " + who + " already has a different envelope at seq " +
-                        std::to_string(h.seq) + " (this one is kept as evidence)";
-      std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
-                << Hex(uploader) << "\n";
-      evidence.push_back({h.author, h.seq, id, envelopes[i], "same seq, different content"});
-      reject(why);
-      continue;
+      const sync::Envelope& env = *envs[i];
+      const sync::Header& h = env.header;
+      auto standing = w->trust->CheckAuthorStanding(env, now);
+      if (!standing) {
+        reject(standing.error().message);
+        continue;
+      }
+      if ((*standing)->ed_pk != keys[i]) {  // ids hash the keys, so never; but never trusted
+        if (auto ok = sync::CheckSignature(env, (*standing)->ed_pk); !ok) {
+          reject(ok.error().message);
+          continue;
+        }
+      }
+      const Bytes& id = env.Id();
+      Store::Head head;
+      bool head_pending = false;  // judged against a push still waiting for its commit
+      if (auto s1 = q.heads.find(h.author); s1 != q.heads.end()) {
+        head = s1->second;
+      } else if (auto s2 = w->pending.find(h.author); s2 != w->pending.end()) {
+        head = s2->second;
+        head_pending = true;
+      } else if (auto s3 = w->heads.find(h.author); s3 != w->heads.end()) {
+        head = s3->second;
+      }
+      std::string who = "author " + Hex(h.author);
+      if (h.seq <= head.seq) {
+        std::optional<Bytes> have;
+        if (h.seq == head.seq) {
+          have = head.id;
+          rides_on_pending = rides_on_pending || head_pending;
+        } else if (auto s = w->pending_ids.find({h.author, h.seq}); s != w->pending_ids.end()) {
+          have = s->second;
+          rides_on_pending = true;
+        } else {
+          auto stored = store_->IdAt(ws, h.author, h.seq);
+          if (!stored) return fail(stored.error());
+          have = *stored;
+        }
+        if (have && *have == id) {
+          ++out.known;  // a replay: nothing to do
+          continue;
+        }
+        auto kept = KeepEvidence(w, q, h, id, envelopes[i], "same seq, different content");
+        if (!kept) return fail(kept.error());
+        std::string why = "equivocation: " + who + " already has a different envelope at seq " +
+                          std::to_string(h.seq) +
+                          (*kept ? " (this one is kept as evidence)"
+                                 : " (the relay keeps evidence of it already)");
+        std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
+                  << Hex(uploader) << "\n";
+        if (*kept) used += envelopes[i].size();  // an upper bound; the store is exact
+        reject(why);
+        continue;
+      }
+      if (h.seq > head.seq + 1) {
+        reject("gap: the relay has seq " + std::to_string(head.seq) + " of " + who +
+               " and this is seq " + std::to_string(h.seq) + "; push seq " +
+               std::to_string(head.seq + 1) + " first");
+        continue;
+      }
+      const Bytes& expected_prev = head.seq == 0 ? zeros : head.id;
+      if (h.prev != expected_prev) {
+        // A signed successor of a seq-N the relay does not have: the author signed two seq N.
+        auto kept = KeepEvidence(w, q, h, id, envelopes[i], "prev does not match the chain");
+        if (!kept) return fail(kept.error());
+        std::string why = "equivocation: " + who + "'s seq " + std::to_string(h.seq) +
+                          " does not follow the relay's seq " + std::to_string(head.seq) +
+                          (*kept ? " (its prev hash differs; kept as evidence)"
+                                 : " (its prev hash differs; the relay keeps evidence of it already)");
+        std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
+                  << Hex(uploader) << "\n";
+        if (*kept) used += envelopes[i].size();
+        reject(why);
+        continue;
+      }
+      if (used + envelopes[i].size() > options_.device_quota_bytes) {
+        reject("quota: device " + Hex(uploader) + " has stored " + HumanBytes(used) + " of its " +
+               HumanBytes(options_.device_quota_bytes) + " at this relay");
+        continue;
+      }
+      used += envelopes[i].size();
+      q.heads[h.author] = Store::Head{h.seq, id};
+      w->pending_ids[{h.author, h.seq}] = id;
+      q.batch.add.push_back({h.author, h.seq, id, h.epoch, envelopes[i]});
+      ++out.accepted;
     }
-    if (h.seq > head.seq + 1) {
-      reject("gap: the relay has seq " + std::to_string(head.seq) + " of " + who +
-             " and this is seq " + std::to_string(h.seq) + "; push seq " +
-             std::to_string(head.seq + 1) + " first");
-      continue;
-    }
-    const Bytes& expected_prev = head.seq == 0 ? zeros : head.id;
-    if (h.prev != expected_prev) {
-      // A signed successor of a seq-N the relay does not have: the author signed two seq N.
-      std::string why = "equivocation: " + who + "'s seq " + std::to_string(h.seq) +
-                        " does not follow the relay's seq " + std::to_string(head.seq) +
-                        " (its prev hash differs; kept as evidence)";
-      std::cerr << "dosti-relay: workspace " << Hex(ws) << ": " << why << "; uploaded by "
-                << Hex(uploader) << "\n";
-      evidence.push_back({h.author, h.seq, id, envelopes[i], "prev does not match the chain"});
-      reject(why);
-      continue;
-    }
-    if (used + envelopes[i].size() > options_.device_quota_bytes) {
-      reject("quota: device " + Hex(uploader) + " has stored " + HumanBytes(used) + " of its " +
-             HumanBytes(options_.device_quota_bytes) + " at this relay");
-      continue;
-    }
-    used += envelopes[i].size();
-    staged[h.author] = Store::Head{h.seq, id};
-    staged_ids[{h.author, h.seq}] = id;
-    add.push_back({h.author, h.seq, id, h.epoch, envelopes[i]});
-    ++out.accepted;
+    if (q.batch.add.empty() && q.batch.evidence.empty() && !rides_on_pending) return out;
+    for (const auto& [author, head] : q.heads) w->pending[author] = head;
+    w->usage[uploader] = used;
+    std::lock_guard<std::mutex> group(group_mu_);
+    queue_.push_back(&q);
   }
-  for (const auto& e : evidence) used += e.bytes.size();  // an upper bound; the store is exact
-  auto committed = store_->Commit(ws, uploader, add, evidence, now);
-  if (!committed) {
-    (void)Load(ws);
-    return committed.error();
-  }
-  for (auto& [author, head] : staged) w->heads[author] = head;
-  if (!add.empty() || !evidence.empty()) {
-    auto usage = store_->Usage(ws);
-    if (usage) w->usage = std::move(*usage);
-  }
+  // Committed (with whatever else was queued meanwhile) before the answer goes out.
+  auto committed = CommitInGroup(&q);
+  if (!committed) return committed.error();
   return out;
+}
+
+Result<bool> Relay::KeepEvidence(Workspace* w, Queued& q, const sync::Header& h, const Bytes& id,
+                                 std::string_view bytes, const char* reason) {
+  std::pair<Bytes, uint64_t> key{h.author, h.seq};
+  std::vector<Bytes>& pending = w->pending_evidence[key];
+  auto stored = store_->EvidenceIdsAt(q.batch.ws, h.author, h.seq);
+  if (!stored) {
+    if (pending.empty()) w->pending_evidence.erase(key);
+    return stored.error();
+  }
+  auto has = [&](const std::vector<Bytes>& ids) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  bool fresh = !has(*stored) && !has(pending);
+  if (!fresh || stored->size() + pending.size() >= kMaxEvidencePerSeq) {
+    if (pending.empty()) w->pending_evidence.erase(key);
+    return false;  // kept already, or enough kept
+  }
+  pending.push_back(id);
+  q.batch.evidence.push_back({h.author, h.seq, id, bytes, reason});
+  return true;
+}
+
+Result<void> Relay::CommitInGroup(Queued* mine) {
+  std::unique_lock<std::mutex> g(group_mu_);
+  while (!mine->done) {
+    if (committing_) {  // another thread is committing; ours may be in its group or the next
+      group_cv_.wait(g);
+      continue;
+    }
+    // This thread commits everything queued now, in judging order, in one transaction.
+    committing_ = true;
+    std::vector<Queued*> group;
+    group.swap(queue_);
+    g.unlock();
+    std::vector<const Store::Batch*> batches;
+    for (Queued* q : group) batches.push_back(&q->batch);
+    Result<void> r = store_->Commit(batches, group.front()->now);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      std::set<Bytes> reload;
+      for (Queued* q : group) {
+        auto found = Find(q->batch.ws);
+        if (!found) continue;
+        Workspace* w = *found;
+        if (!r) {
+          reload.insert(q->batch.ws);
+          continue;
+        }
+        for (const auto& [author, head] : q->heads) {
+          Store::Head& committed = w->heads[author];
+          if (committed.seq < head.seq) committed = head;
+          auto p = w->pending.find(author);
+          if (p != w->pending.end() && p->second.seq <= head.seq) w->pending.erase(p);
+        }
+        for (const auto& e : q->batch.add) w->pending_ids.erase({e.author, e.seq});
+        for (const auto& e : q->batch.evidence) w->pending_evidence.erase({e.author, e.seq});
+        if (!q->batch.evidence.empty()) {  // evidence already kept is not counted twice
+          auto usage = store_->Usage(q->batch.ws);
+          if (usage) w->usage = std::move(*usage);
+        }
+      }
+      g.lock();
+      if (!r) {
+        // Pushes queued after the failed ones were judged against them: they fail too, and
+        // the workspaces go back to what is on disk.
+        for (Queued* q : queue_) {
+          reload.insert(q->batch.ws);
+          q->result = r.error();
+          q->done = true;
+        }
+        queue_.clear();
+        for (const Bytes& ws : reload) (void)Load(ws);
+      }
+      for (Queued* q : group) {
+        q->result = r;
+        q->done = true;
+      }
+      if (r) {
+        commit_counts_.pushes += group.size();
+        ++commit_counts_.commits;
+      }
+      committing_ = false;
+    }
+    group_cv_.notify_all();
+  }
+  return mine->result;
 }
 
 Result<std::vector<Bytes>> Relay::Pull(const Bytes& ws, const sync::EnvelopeFrontier& frontier,
                                        std::size_t max_bytes, bool* more) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto found = Find(ws);
-  if (!found) return found.error();
+  std::map<Bytes, Store::Head> heads;  // committed: what a read connection sees
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = Find(ws);
+    if (!found) return found.error();
+    heads = (*found)->heads;
+  }
+  // The pages are read outside the lock, on a read connection of their own.
   std::vector<Bytes> out;
   std::size_t used = 0;
   *more = false;
-  for (const auto& [author, head] : (*found)->heads) {
+  for (const auto& [author, head] : heads) {
     auto f = frontier.find(author);
     uint64_t from = f == frontier.end() ? 0 : f->second;
     if (head.seq <= from) continue;
@@ -516,6 +725,11 @@ Result<std::vector<Bytes>> Relay::Pull(const Bytes& ws, const sync::EnvelopeFron
     }
   }
   return out;
+}
+
+Relay::CommitCounts Relay::Commits() {
+  std::lock_guard<std::mutex> g(group_mu_);
+  return commit_counts_;
 }
 
 Result<std::vector<Relay::EvidenceRow>> Relay::Evidence(const Bytes& ws) {

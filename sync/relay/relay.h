@@ -3,10 +3,14 @@
 // receiving checks (everything but decryption: it holds no workspace key) and paged pull.
 // Input from strangers is judged before it is kept: a control message's signer is checked
 // (Trust::CheckSigner) before its body is decoded, and challenges go to roster members only.
-// Threading: every public method may be called from any thread; one mutex serialises them.
+// Threading: every public method may be called from any thread. One mutex guards the relay's
+// state in memory and is held for lookups only: signatures are checked, envelopes hashed and
+// pages read outside it, and pushes are committed in groups (one fsync for all the pushes
+// waiting at that moment) by whichever pushing thread comes first (README.md, "Push").
 // The clock is read under that mutex (a test moving a ManualClock does so between requests).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -51,6 +55,11 @@ struct RelayOptions {
 // practice; these caps hold whatever a Trust might still park.
 inline constexpr std::size_t kMaxParkedMessages = 16;
 inline constexpr std::size_t kMaxParkedBytes = std::size_t{2} << 20;
+// Equivocation evidence kept per (author, seq): two different envelopes besides the stored one
+// prove the fork; more would only let a member make the relay keep bytes (README, "Limits").
+inline constexpr std::size_t kMaxEvidencePerSeq = 2;
+// Live session tokens per device of a workspace: a new sign-in past it ends the oldest.
+inline constexpr std::size_t kMaxSessionsPerDevice = 16;
 
 // The per-envelope verdict of a batch: its index in the request and a readable reason.
 struct Rejection {
@@ -120,7 +129,9 @@ class Relay {
 
   // A fresh single-use nonce for `device` (16 bytes) in `ws`, valid options.nonce_ttl_ms, for
   // a request from `client` (the caller's address key; the Server passes AddressKey()). Only
-  // for an active, unexpired member of the current roster (kUnknownDevice, kRevoked).
+  // for an active, unexpired member of the current roster, or a device whose join the relay
+  // holds and no roster has answered yet (pending: its session may read control messages
+  // only, to learn of its approval) (kUnknownDevice, kRevoked).
   // kTooLarge with key relay.busy.device / relay.busy.address / relay.busy.relay (argument
   // "retry_s") when the caps of RelayOptions are reached.
   Result<Challenge> MakeChallenge(const Bytes& ws, const Bytes& device, std::string_view client);
@@ -129,8 +140,9 @@ class Relay {
   Result<Session> SignIn(const Bytes& ws, const Bytes& device, const Bytes& nonce,
                          int64_t time_ms, const Bytes& signature);
   // The device a bearer token belongs to, re-checked against the current roster on every call
-  // (a device revoked after signing in is refused from its next request on).
-  Result<Bytes> Authenticate(const Bytes& ws, std::string_view token);
+  // (a device revoked after signing in is refused from its next request on). *pending (when
+  // given) says the device is still waiting for approval: a member now is never pending.
+  Result<Bytes> Authenticate(const Bytes& ws, std::string_view token, bool* pending = nullptr);
 
   Result<sync::EnvelopeFrontier> GetFrontier(const Bytes& ws);
   // Changes envelopes from any author, uploaded by `uploader`; committed before returning.
@@ -151,6 +163,13 @@ class Relay {
   Result<std::vector<EvidenceRow>> Evidence(const Bytes& ws);
   Result<Parked> ParkedControl(const Bytes& ws);
   std::size_t PendingChallenges();
+  // Pushes committed so far, and the transactions (fsyncs) they took: fewer when concurrent
+  // pushes were committed in groups.
+  struct CommitCounts {
+    uint64_t pushes = 0;
+    uint64_t commits = 0;
+  };
+  CommitCounts Commits();
 
  private:
   struct Workspace;
@@ -166,14 +185,34 @@ class Relay {
   Result<Workspace*> Find(const Bytes& ws);
   Result<void> Load(const Bytes& ws);
   int64_t Now() const { return clock_->NowMs(); }
+  // The Ed25519 key `device` signs in with: an active member's, or a pending device's (then
+  // *pending). The member's refusal otherwise (kUnknownDevice, kRevoked). Under mu_.
+  Result<Bytes> SignInKey(Workspace* w, const Bytes& device, int64_t now, bool* pending);
   // Challenge bookkeeping (under mu_): forget one nonce everywhere; drop the expired ones.
   void DropNonce(const Bytes& nonce);
   void DropExpiredNonces(int64_t now);
 
+  // A judged push waiting for its group's commit.
+  struct Queued;
+  // Commits `mine` with whatever else is queued (or waits for the commit that takes it);
+  // the commit's result.
+  Result<void> CommitInGroup(Queued* mine);
+  // Queues `bytes` (a changes envelope of h.author at h.seq that forks the chain) as evidence
+  // in q, unless it is kept already or kMaxEvidencePerSeq are (false then). Under mu_.
+  Result<bool> KeepEvidence(Workspace* w, Queued& q, const sync::Header& h, const Bytes& id,
+                            std::string_view bytes, const char* reason);
+
   RelayOptions options_;
   Clock* clock_ = nullptr;
   std::unique_ptr<Store> store_;
+  // Lock order: mu_ before group_mu_; the thread committing a group holds neither while it
+  // writes, and takes mu_ then group_mu_ after.
   std::mutex mu_;
+  std::mutex group_mu_;
+  std::condition_variable group_cv_;
+  std::vector<Queued*> queue_;  // judged, in judging order (chains depend on it)
+  bool committing_ = false;
+  CommitCounts commit_counts_;  // under group_mu_
   std::map<Bytes, std::unique_ptr<Workspace>> workspaces_;
   std::map<Bytes, Pending> nonces_;             // nonce → who asked, from where, until when
   std::multimap<int64_t, Bytes> nonce_expiry_;  // expiry → nonce: expired ones go first
@@ -185,6 +224,8 @@ class Relay {
     int64_t expires_ms = 0;
   };
   std::map<Bytes, Token> tokens_;  // BLAKE2b of the token → session
+  // (ws, device) → its tokens' hashes, oldest first (some may have expired since).
+  std::map<std::pair<Bytes, Bytes>, std::deque<Bytes>> tokens_per_device_;
 };
 
 }  // namespace dosti::relay

@@ -23,6 +23,7 @@
 #include "dosti/sync/crypto.h"
 #include "dosti/sync/envelope.h"
 #include "dosti/sync/wire.h"
+#include "front.h"
 #include "relay.h"
 
 namespace dosti::relay {
@@ -82,6 +83,7 @@ struct RequestContext {
   // (checked once, before the rate limit, so that a junk token cannot dodge it).
   bool token_checked = false;
   std::optional<Bytes> token_device;
+  bool token_pending = false;  // the device waits for approval: it may read control messages
   std::optional<Error> token_error;
 };
 thread_local RequestContext tls_context;
@@ -311,12 +313,86 @@ class RateLimiter {
   std::map<std::string, Bucket> buckets_;
 };
 
+// Control characters (NUL to 0x1f, DEL) and backslashes as \xNN, for the log: a request path
+// (httplib decodes %0a into a newline) can then neither forge a log line nor drive a terminal.
+std::string LogSafe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// May the static file (or directory index) at `path` under `dir` be served? Not when the
+// decoded path holds a control character (a NUL would cut the file name short: "/a.html%00.png"
+// would serve a.html as an image), nor when any component under `dir` is a symbolic link
+// (a link in the web directory must not lend out a file from elsewhere). Missing components
+// are left to httplib's 404.
+bool StaticPathOk(const std::string& dir, const std::string& path) {
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  std::string at = dir;
+  std::size_t from = 0;
+  while (from <= path.size()) {
+    std::size_t to = path.find('/', from);
+    if (to == std::string::npos) to = path.size();
+    std::string part = path.substr(from, to - from);
+    from = to + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") return false;
+    at += "/" + part;
+    struct stat st {};
+    if (lstat(at.c_str(), &st) != 0) return true;
+    if (S_ISLNK(st.st_mode)) return false;
+  }
+  struct stat st {};
+  std::string index = at + "/index.html";  // what httplib serves for a directory
+  return !(lstat(index.c_str(), &st) == 0 && S_ISLNK(st.st_mode));
+}
+
 bool IsDirectory(const std::string& path) {
   struct stat st {};
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// An IP address in one spelling (IPv4 also when mapped into IPv6), or "" when it is none.
+std::string CanonicalAddress(std::string a) {
+  if (a.size() > 2 && a.front() == '[' && a.back() == ']') a = a.substr(1, a.size() - 2);
+  in_addr a4{};
+  char out[INET6_ADDRSTRLEN];
+  if (inet_pton(AF_INET, a.c_str(), &a4) == 1)
+    return inet_ntop(AF_INET, &a4, out, sizeof out) ? out : "";
+  in6_addr a6{};
+  if (inet_pton(AF_INET6, a.c_str(), &a6) != 1) return "";
+  if (IN6_IS_ADDR_V4MAPPED(&a6)) return inet_ntop(AF_INET, &a6.s6_addr[12], out, sizeof out) ? out : "";
+  return inet_ntop(AF_INET6, &a6, out, sizeof out) ? out : "";
+}
+
 }  // namespace
+
+std::string CallerAddress(const std::string& remote_addr, const std::string& trusted_proxy,
+                          const std::vector<std::string>& forwarded_for) {
+  if (trusted_proxy.empty() || CanonicalAddress(remote_addr) != CanonicalAddress(trusted_proxy))
+    return remote_addr;
+  // The proxy appends the address it saw to whatever the client sent (nginx's
+  // $proxy_add_x_forwarded_for): only the last entry is the proxy's word.
+  if (forwarded_for.empty()) return "unknown";
+  const std::string& h = forwarded_for.back();
+  std::string last = h.substr(h.rfind(',') == std::string::npos ? 0 : h.rfind(',') + 1);
+  auto first = last.find_first_not_of(" \t");
+  auto end = last.find_last_not_of(" \t");
+  if (first == std::string::npos) return "unknown";
+  std::string a = CanonicalAddress(last.substr(first, end - first + 1));
+  return a.empty() ? "unknown" : a;
+}
 
 bool IsLoopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
@@ -348,9 +424,21 @@ struct Server::Impl {
       : relay(r), options(std::move(o)), limiter(options.rate_per_s, options.rate_burst) {}
 
   void Routes();
+  // The caller's address (CallerAddress: through the trusted proxy, the address it names).
+  std::string Caller(const httplib::Request& req) const {
+    std::vector<std::string> forwarded;
+    if (!options.trusted_proxy.empty()) {
+      std::size_t n = req.get_header_value_count("X-Forwarded-For");
+      for (std::size_t i = 0; i < n; ++i)
+        forwarded.push_back(req.get_header_value("X-Forwarded-For", i));
+    }
+    return CallerAddress(req.remote_addr, options.trusted_proxy, forwarded);
+  }
   // The device of the bearer token (checked in the pre-routing handler), or nullopt after
   // answering 401/403.
-  std::optional<Bytes> Auth(httplib::Response& res);
+  // allow_pending: a device waiting for approval may make this request (reading control
+  // messages); otherwise it gets 403.
+  std::optional<Bytes> Auth(httplib::Response& res, bool allow_pending = false);
   void SendLimited(httplib::Response& res, int retry) {
     res.set_header("Retry-After", std::to_string(retry));
     SendJson(res, 429,
@@ -383,17 +471,22 @@ Server::~Server() { Stop(); }
 Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions options) {
   auto impl = std::make_unique<Impl>(relay, std::move(options));
   const ServerOptions& o = impl->options;
+  // Plain HTTP and HTTPS alike: the front waits for request heads (and TLS handshakes)
+  // without holding a worker (front.h).
+  FrontOptions f;
+  f.workers = o.threads;
+  f.max_connections_per_address = o.max_connections_per_address;
+  f.exempt_address = o.trusted_proxy;
+  f.address_key = AddressKey;
+  auto front = std::make_unique<FrontServer>(std::move(f));
   if (!o.tls_cert.empty() || !o.tls_key.empty()) {
     if (o.tls_cert.empty() || o.tls_key.empty())
       return MakeError(ErrorCode::kInvalid, "relay.tls_needs_both");
-    auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
-    if (!tls->is_valid())
+    if (!front->LoadTls(o.tls_cert, o.tls_key))
       return MakeError(ErrorCode::kInvalid, "relay.tls_load",
                        {{"cert", o.tls_cert}, {"key", o.tls_key}});
-    impl->http = std::move(tls);
-  } else {
-    impl->http = std::make_unique<httplib::Server>();
   }
+  impl->http = std::move(front);
   if (!o.web_dir.empty()) {
     if (!IsDirectory(o.web_dir))
       return MakeError(ErrorCode::kInvalid, "relay.web_not_dir", {{"dir", o.web_dir}});
@@ -431,7 +524,8 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
           !req.has_header("Range")) {
         const std::string file = web_dir + req.path;
         struct stat plain {}, packed {};
-        if (::stat(file.c_str(), &plain) == 0 && ::stat((file + ".gz").c_str(), &packed) == 0 &&
+        // lstat: a link named FILE.gz is not followed (static files refuse links).
+        if (::stat(file.c_str(), &plain) == 0 && ::lstat((file + ".gz").c_str(), &packed) == 0 &&
             S_ISREG(packed.st_mode) && packed.st_mtime >= plain.st_mtime) {
           if (auto gz = ReadFile(file + ".gz")) {
             res.body = std::move(*gz);
@@ -451,10 +545,6 @@ Result<std::unique_ptr<Server>> Server::Create(Relay* relay, ServerOptions optio
   // httplib's own ceiling: an announced body over it is skipped by httplib itself (413). Each
   // route's own, lower limit is checked by ReadBody.
   impl->http->set_payload_max_length(o.max_body_bytes);
-  // httplib's default pool has 8 threads: a few slow clients would hold them all. Idle
-  // connections are closed after the keep-alive timeout (5 s) and slow reads after 5 s more.
-  std::size_t threads = o.threads;
-  impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   impl->Routes();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -472,6 +562,7 @@ Result<int> Server::Bind() {
   if (!ok)
     return MakeError(ErrorCode::kNetwork, "relay.cannot_listen",
                      {{"host", o.host}, {"port", std::to_string(o.port)}});
+  static_cast<FrontServer*>(impl_->http.get())->WidenBacklog(1024);
   return port;
 }
 
@@ -492,7 +583,8 @@ void Server::Impl::Log(const httplib::Request& req, const httplib::Response& res
                                std::chrono::steady_clock::now() - tls_context.start)
                                .count());
   std::size_t in = std::max(tls_context.in_bytes, req.body.size());
-  std::string line = UtcNow() + " " + req.remote_addr + " " + req.method + " " + req.path + " " +
+  std::string line = UtcNow() + " " + LogSafe(Caller(req)) + " " + LogSafe(req.method) + " " +
+                     LogSafe(req.path) + " " +
                      std::to_string(res.status) + " in=" + std::to_string(in) +
                      " out=" + std::to_string(res.body.size()) + " " + std::to_string(ms) + "ms";
   if (!tls_context.device.empty()) line += " device=" + tls_context.device;
@@ -504,7 +596,7 @@ void Server::Impl::Log(const httplib::Request& req, const httplib::Response& res
   tls_context = {};
 }
 
-std::optional<Bytes> Server::Impl::Auth(httplib::Response& res) {
+std::optional<Bytes> Server::Impl::Auth(httplib::Response& res, bool allow_pending) {
   if (!tls_context.token_checked) {
     SendError(res, 401, "sign in first: POST /v1/{workspace}/challenge, then /session, and send "
                         "Authorization: Bearer TOKEN");
@@ -512,6 +604,11 @@ std::optional<Bytes> Server::Impl::Auth(httplib::Response& res) {
   }
   if (tls_context.token_error) {
     SendResultError(res, *tls_context.token_error);
+    return std::nullopt;
+  }
+  if (tls_context.token_pending && !allow_pending) {
+    SendResultError(res, MakeError(ErrorCode::kNotPermitted, "sync.device_pending",
+                                   {{"device", tls_context.device}}));
     return std::nullopt;
   }
   return tls_context.token_device;
@@ -610,7 +707,7 @@ void Server::Impl::Post(const std::string& pattern, std::size_t limit, bool auth
                // Bodies are charged like requests: to the signed-in device, else the address.
                const std::string client = tls_context.token_device
                                               ? "device:" + *tls_context.token_device
-                                              : "addr:" + AddressKey(req.remote_addr);
+                                              : "addr:" + AddressKey(Caller(req));
                std::size_t reserved = 0;
                {
                  std::string body;
@@ -634,7 +731,14 @@ void Server::Impl::Routes() {
       SendError(res, 405, "the relay does not take " + req.method + " requests");
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (req.path.rfind("/v1/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+    if (req.path.rfind("/v1/", 0) != 0) {
+      if (!options.web_dir.empty() && (req.method == "GET" || req.method == "HEAD") &&
+          !StaticPathOk(options.web_dir, req.path)) {
+        SendError(res, 404, "no such file");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
     // A request is charged to its device when it carries a valid session token for the
     // workspace in its path, and to its address otherwise, whatever headers it sends.
     std::string h = req.get_header_value("Authorization");
@@ -646,7 +750,7 @@ void Server::Impl::Routes() {
       if (!token || token->size() != 32) {
         tls_context.token_error =
             MakeError(ErrorCode::kUnauthentic, "relay.token_malformed");
-      } else if (auto device = relay->Authenticate(*ws, *token)) {
+      } else if (auto device = relay->Authenticate(*ws, *token, &tls_context.token_pending)) {
         tls_context.token_device = *device;
         tls_context.device = sync::ToHex(*device);
       } else {
@@ -655,7 +759,7 @@ void Server::Impl::Routes() {
     }
     int retry = 1;
     if (limiter.Allow(tls_context.token_device ? "device:" + *tls_context.token_device
-                                               : "addr:" + AddressKey(req.remote_addr),
+                                               : "addr:" + AddressKey(Caller(req)),
                       &retry))
       return httplib::Server::HandlerResponse::Unhandled;
     // Refused. A request with a body is answered by its route's handler, which reads and drops
@@ -694,7 +798,11 @@ void Server::Impl::Routes() {
 
   Post("/v1/workspaces", sync::kMaxEnvelopeBytes, false,
        [this](const httplib::Request& req, httplib::Response& res, std::string&& body) {
-         if (!IsLoopback(options.host)) {
+         // Open to loopback callers: behind a named proxy the caller is the address it
+         // forwards for (the relay itself then listens on loopback), else the listen address.
+         bool open = options.trusted_proxy.empty() ? IsLoopback(options.host)
+                                                   : IsLoopback(Caller(req));
+         if (!open) {
            if (options.registration_token.empty()) {
              SendError(res, 403,
                        "registration is closed at this relay (the operator can open it "
@@ -735,6 +843,9 @@ void Server::Impl::Routes() {
   s.Get(std::string("/v1/") + kWs + "/control",
         [this](const httplib::Request& req, httplib::Response& res) {
           Bytes ws = *sync::FromHex(req.matches[1].str());
+          // The roster (devices, their keys, roles and expiry) is for the workspace's devices:
+          // members, and a pending device learning of its approval.
+          if (!Auth(res, true)) return;
           uint64_t after = 0;
           if (req.has_param("after")) {
             std::string a = req.get_param_value("after");
@@ -758,7 +869,7 @@ void Server::Impl::Routes() {
          if (!j) return;
          auto device = HexField(*j, "device", sync::kIdBytes);
          if (!device) return SendError(res, 400, "\"device\": the device id, 32 hex digits");
-         auto c = relay->MakeChallenge(ws, *device, AddressKey(req.remote_addr));
+         auto c = relay->MakeChallenge(ws, *device, AddressKey(Caller(req)));
          if (!c) return SendResultError(res, c.error());
          json::Writer w;
          w.BeginObject().Key("relay").String(sync::ToHex(c->relay_id));

@@ -1,15 +1,17 @@
 // The relay's HTTP API v1 over cpp-httplib (sync/relay/README.md): routes, per-route body
 // limits checked before a body is read, rate limits charged to the device of a valid session
-// token and to the client address otherwise, one log line per request, optional TLS and
-// static files for the booth web app.
-// Threading: Bind() and Run() from one thread; Stop() from any thread; requests are served by
-// httplib's thread pool and go through the (thread-safe) Relay.
+// token and to the client address (the trusted proxy's caller) otherwise, one log line per
+// request, optional TLS and static files for the booth web app.
+// Threading: Bind() and Run() from one thread; Stop() from any thread; connections wait for
+// their request heads in the front's poller (front.h), requests are served by its workers and
+// go through the (thread-safe) Relay.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "dosti/result.h"
 
@@ -38,6 +40,14 @@ struct ServerOptions {
   // other routes have their own, lower ones (README, "Limits").
   std::size_t max_body_bytes = 32u << 20;
   std::size_t threads = 32;     // requests served at once
+  // Plain HTTP (README.md, "Slow clients"): connections open at once from one address; the
+  // trusted proxy's address is exempt.
+  std::size_t max_connections_per_address = 64;
+  // A reverse proxy in front of the relay (an IP address): requests from it are charged to the
+  // address its X-Forwarded-For names (the last entry, the one the proxy added), for the rate
+  // limits, the body and challenge caps, registration and the log. Empty: every request is
+  // the address it comes from.
+  std::string trusted_proxy;
   std::ostream* log = nullptr;  // one line per request; nullptr: no log
 };
 
@@ -48,6 +58,12 @@ bool IsLoopback(const std::string& host);
 // by its /64 (one site or host usually holds a whole /64, so per-address limits would mean
 // nothing otherwise): "2001:db8:1:2::/64".
 std::string AddressKey(const std::string& remote_addr);
+// The caller's address of a request from `remote_addr` with these X-Forwarded-For header
+// values (in order): remote_addr itself unless it is `trusted_proxy` (compared as addresses);
+// from the proxy, the last address of the last header, or "unknown" when there is none or it
+// is not an IP address. Never loopback for a request the proxy forwarded without one.
+std::string CallerAddress(const std::string& remote_addr, const std::string& trusted_proxy,
+                          const std::vector<std::string>& forwarded_for);
 
 class Server {
  public:

@@ -102,6 +102,39 @@ class Txn {
 
 }  // namespace
 
+class Store::Reader {
+ public:
+  explicit Reader(Store* s) : s_(s) {
+    {
+      std::lock_guard<std::mutex> lock(s->read_mu_);
+      if (!s->readers_.empty()) {
+        db_ = s->readers_.back();
+        s->readers_.pop_back();
+        return;
+      }
+    }
+    if (sqlite3_open_v2(s->path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      sqlite3_close_v2(db_);
+      db_ = nullptr;
+      return;
+    }
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~Reader() {
+    if (!db_) return;
+    std::lock_guard<std::mutex> lock(s_->read_mu_);
+    s_->readers_.push_back(db_);
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+  sqlite3* db() const { return db_; }
+
+ private:
+  Store* s_;
+  sqlite3* db_ = nullptr;
+};
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Bytes& random16) {
   std::unique_ptr<Store> s(new Store());
   // One relay per data directory: each keeps the roster and the heads in memory, so a second
@@ -114,6 +147,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Bytes& 
   if (flock(s->lock_fd_, LOCK_EX | LOCK_NB) != 0)
     return MakeError(ErrorCode::kIo, "relay.store_in_use", {{"dir", dir}});
   std::string path = dir + "/relay.db";
+  s->path_ = path;
   if (sqlite3_open_v2(path.c_str(), &s->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
     Error e = StorageError(s->db_, ("cannot open " + path).c_str());
@@ -140,6 +174,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Bytes& 
 }
 
 Store::~Store() {
+  for (sqlite3* r : readers_) sqlite3_close_v2(r);
   sqlite3_close_v2(db_);
   if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
 }
@@ -155,27 +190,32 @@ Result<void> Store::Exec(const char* sql) {
 }
 
 Result<std::vector<Bytes>> Store::Workspaces() {
-  Stmt q(db_, "SELECT id FROM workspace ORDER BY id");
-  if (!q.ok()) return StorageError(db_, "list workspaces");
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
+  Stmt q(r.db(), "SELECT id FROM workspace ORDER BY id");
+  if (!q.ok()) return StorageError(r.db(), "list workspaces");
   std::vector<Bytes> out;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.ColBlob(0));
-  if (rc != SQLITE_DONE) return StorageError(db_, "list workspaces");
+  if (rc != SQLITE_DONE) return StorageError(r.db(), "list workspaces");
   return out;
 }
 
 Result<std::vector<Bytes>> Store::Control(const Bytes& ws) {
-  Stmt q(db_, "SELECT bytes FROM control WHERE workspace=? ORDER BY idx");
-  if (!q.ok()) return StorageError(db_, "read control messages");
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
+  Stmt q(r.db(), "SELECT bytes FROM control WHERE workspace=? ORDER BY idx");
+  if (!q.ok()) return StorageError(r.db(), "read control messages");
   q.Blob(1, ws);
   std::vector<Bytes> out;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.ColBlob(0));
-  if (rc != SQLITE_DONE) return StorageError(db_, "read control messages");
+  if (rc != SQLITE_DONE) return StorageError(r.db(), "read control messages");
   return out;
 }
 
 Result<bool> Store::AddWorkspace(const Bytes& ws, std::string_view genesis, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(write_mu_);
   Txn txn(db_);
   if (!txn.ok()) return StorageError(db_, "begin");
   Stmt ins(db_, "INSERT OR IGNORE INTO workspace (id, created_ms) VALUES (?, ?)");
@@ -191,6 +231,7 @@ Result<bool> Store::AddWorkspace(const Bytes& ws, std::string_view genesis, int6
 
 Result<void> Store::AppendControl(const Bytes& ws, const std::vector<Bytes>& messages,
                                   int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(write_mu_);
   if (messages.empty()) return {};
   Txn txn(db_);
   if (!txn.ok()) return StorageError(db_, "begin");
@@ -212,8 +253,10 @@ Result<void> Store::AppendControl(const Bytes& ws, const std::vector<Bytes>& mes
 Result<std::vector<Bytes>> Store::ControlAfter(const Bytes& ws, uint64_t after,
                                                std::size_t max_bytes, uint64_t* next,
                                                bool* more) {
-  Stmt q(db_, "SELECT idx, bytes FROM control WHERE workspace=? AND idx>? ORDER BY idx");
-  if (!q.ok()) return StorageError(db_, "read control messages");
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
+  Stmt q(r.db(), "SELECT idx, bytes FROM control WHERE workspace=? AND idx>? ORDER BY idx");
+  if (!q.ok()) return StorageError(r.db(), "read control messages");
   q.Blob(1, ws).Int(2, static_cast<int64_t>(after));
   std::vector<Bytes> out;
   std::size_t used = 0;
@@ -230,82 +273,102 @@ Result<std::vector<Bytes>> Store::ControlAfter(const Bytes& ws, uint64_t after,
     used += n;
     *next = static_cast<uint64_t>(q.ColInt(0));
   }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return StorageError(db_, "read control messages");
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return StorageError(r.db(), "read control messages");
   return out;
 }
 
 Result<std::map<Bytes, Store::Head>> Store::Heads(const Bytes& ws) {
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
   // The unique index (workspace, author, seq) answers this with one seek per author.
-  Stmt q(db_,
+  Stmt q(r.db(),
          "SELECT e.author, e.seq, e.id FROM envelope e JOIN (SELECT author, MAX(seq) AS seq FROM "
          "envelope WHERE workspace=?1 GROUP BY author) m ON e.author=m.author AND e.seq=m.seq "
          "WHERE e.workspace=?1");
-  if (!q.ok()) return StorageError(db_, "read heads");
+  if (!q.ok()) return StorageError(r.db(), "read heads");
   q.Blob(1, ws);
   std::map<Bytes, Head> out;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW)
     out[q.ColBlob(0)] = Head{static_cast<uint64_t>(q.ColInt(1)), q.ColBlob(2)};
-  if (rc != SQLITE_DONE) return StorageError(db_, "read heads");
+  if (rc != SQLITE_DONE) return StorageError(r.db(), "read heads");
   return out;
 }
 
 Result<std::map<Bytes, uint64_t>> Store::Usage(const Bytes& ws) {
-  Stmt q(db_, "SELECT device, bytes FROM usage WHERE workspace=?");
-  if (!q.ok()) return StorageError(db_, "read usage");
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
+  Stmt q(r.db(), "SELECT device, bytes FROM usage WHERE workspace=?");
+  if (!q.ok()) return StorageError(r.db(), "read usage");
   q.Blob(1, ws);
   std::map<Bytes, uint64_t> out;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) out[q.ColBlob(0)] = static_cast<uint64_t>(q.ColInt(1));
-  if (rc != SQLITE_DONE) return StorageError(db_, "read usage");
+  if (rc != SQLITE_DONE) return StorageError(r.db(), "read usage");
   return out;
 }
 
 Result<std::optional<Bytes>> Store::IdAt(const Bytes& ws, const Bytes& author, uint64_t seq) {
-  Stmt q(db_, "SELECT id FROM envelope WHERE workspace=? AND author=? AND seq=?");
-  if (!q.ok()) return StorageError(db_, "read envelope id");
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
+  Stmt q(r.db(), "SELECT id FROM envelope WHERE workspace=? AND author=? AND seq=?");
+  if (!q.ok()) return StorageError(r.db(), "read envelope id");
   q.Blob(1, ws).Blob(2, author).Int(3, static_cast<int64_t>(seq));
   int rc = q.Step();
   if (rc == SQLITE_ROW) return std::optional<Bytes>(q.ColBlob(0));
-  if (rc != SQLITE_DONE) return StorageError(db_, "read envelope id");
+  if (rc != SQLITE_DONE) return StorageError(r.db(), "read envelope id");
   return std::optional<Bytes>();
 }
 
-Result<void> Store::Commit(const Bytes& ws, const Bytes& uploader,
-                           const std::vector<NewEnvelope>& add,
-                           const std::vector<Evidence>& evidence, int64_t now_ms) {
-  if (add.empty() && evidence.empty()) return {};
+Result<std::vector<Bytes>> Store::EvidenceIdsAt(const Bytes& ws, const Bytes& author,
+                                                uint64_t seq) {
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
+  Stmt q(r.db(), "SELECT id FROM equivocation WHERE workspace=? AND author=? AND seq=?");
+  if (!q.ok()) return StorageError(r.db(), "read evidence");
+  q.Blob(1, ws).Blob(2, author).Int(3, static_cast<int64_t>(seq));
+  std::vector<Bytes> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.ColBlob(0));
+  if (rc != SQLITE_DONE) return StorageError(r.db(), "read evidence");
+  return out;
+}
+
+Result<void> Store::Commit(const std::vector<const Batch*>& batches, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(write_mu_);
   Txn txn(db_);
   if (!txn.ok()) return StorageError(db_, "begin");
-  uint64_t bytes = 0;
   Stmt ins(db_,
            "INSERT INTO envelope (workspace, author, seq, id, epoch, bytes, uploader, received_ms) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!ins.ok()) return StorageError(db_, "store envelope");
-  for (const NewEnvelope& e : add) {
-    ins.Reset();
-    ins.Blob(1, ws).Blob(2, e.author).Int(3, static_cast<int64_t>(e.seq)).Blob(4, e.id);
-    ins.Int(5, e.epoch).Blob(6, e.bytes).Blob(7, uploader).Int(8, now_ms);
-    if (ins.Step() != SQLITE_DONE) return StorageError(db_, "store envelope");
-    bytes += e.bytes.size();
-  }
   Stmt ev(db_,
           "INSERT OR IGNORE INTO equivocation (workspace, author, seq, id, bytes, uploader, reason, "
           "received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!ev.ok()) return StorageError(db_, "store evidence");
-  for (const Evidence& e : evidence) {
-    ev.Reset();
-    ev.Blob(1, ws).Blob(2, e.author).Int(3, static_cast<int64_t>(e.seq)).Blob(4, e.id);
-    ev.Blob(5, e.bytes).Blob(6, uploader).Text(7, e.reason).Int(8, now_ms);
-    if (ev.Step() != SQLITE_DONE) return StorageError(db_, "store evidence");
-    if (sqlite3_changes(db_) > 0) bytes += e.bytes.size();
-  }
   Stmt use(db_,
            "INSERT INTO usage (workspace, device, bytes) VALUES (?, ?, ?) "
            "ON CONFLICT (workspace, device) DO UPDATE SET bytes = bytes + excluded.bytes");
-  if (!use.ok() || use.Blob(1, ws).Blob(2, uploader).Int(3, static_cast<int64_t>(bytes)).Step() !=
-                       SQLITE_DONE)
-    return StorageError(db_, "update usage");
+  if (!ins.ok() || !ev.ok() || !use.ok()) return StorageError(db_, "prepare the commit");
+  for (const Batch* b : batches) {
+    if (b->add.empty() && b->evidence.empty()) continue;
+    uint64_t bytes = 0;
+    for (const NewEnvelope& e : b->add) {
+      ins.Reset();
+      ins.Blob(1, b->ws).Blob(2, e.author).Int(3, static_cast<int64_t>(e.seq)).Blob(4, e.id);
+      ins.Int(5, e.epoch).Blob(6, e.bytes).Blob(7, b->uploader).Int(8, now_ms);
+      if (ins.Step() != SQLITE_DONE) return StorageError(db_, "store envelope");
+      bytes += e.bytes.size();
+    }
+    for (const Evidence& e : b->evidence) {
+      ev.Reset();
+      ev.Blob(1, b->ws).Blob(2, e.author).Int(3, static_cast<int64_t>(e.seq)).Blob(4, e.id);
+      ev.Blob(5, e.bytes).Blob(6, b->uploader).Text(7, e.reason).Int(8, now_ms);
+      if (ev.Step() != SQLITE_DONE) return StorageError(db_, "store evidence");
+      if (sqlite3_changes(db_) > 0) bytes += e.bytes.size();
+    }
+    use.Reset();
+    use.Blob(1, b->ws).Blob(2, b->uploader).Int(3, static_cast<int64_t>(bytes));
+    if (use.Step() != SQLITE_DONE) return StorageError(db_, "update usage");
+  }
   if (!txn.Commit()) return StorageError(db_, "commit");
   return {};
 }
@@ -313,9 +376,11 @@ Result<void> Store::Commit(const Bytes& ws, const Bytes& uploader,
 Result<void> Store::ReadAfter(const Bytes& ws, const Bytes& author, uint64_t after,
                               std::size_t budget, bool first, std::vector<Bytes>* out,
                               std::size_t* used, bool* stopped) {
-  Stmt q(db_,
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
+  Stmt q(r.db(),
          "SELECT bytes FROM envelope WHERE workspace=? AND author=? AND seq>? ORDER BY seq");
-  if (!q.ok()) return StorageError(db_, "read envelopes");
+  if (!q.ok()) return StorageError(r.db(), "read envelopes");
   q.Blob(1, ws).Blob(2, author).Int(3, static_cast<int64_t>(after));
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) {
@@ -327,14 +392,16 @@ Result<void> Store::ReadAfter(const Bytes& ws, const Bytes& author, uint64_t aft
     out->push_back(q.ColBlob(0));
     *used += n;
   }
-  if (rc != SQLITE_DONE) return StorageError(db_, "read envelopes");
+  if (rc != SQLITE_DONE) return StorageError(r.db(), "read envelopes");
   return {};
 }
 
 Result<std::vector<Store::EvidenceRow>> Store::EvidenceOf(const Bytes& ws) {
-  Stmt q(db_,
+  Reader r(this);
+  if (!r.db()) return StorageError(nullptr, "open a read connection");
+  Stmt q(r.db(),
          "SELECT author, seq, id, reason FROM equivocation WHERE workspace=? ORDER BY author, seq");
-  if (!q.ok()) return StorageError(db_, "read evidence");
+  if (!q.ok()) return StorageError(r.db(), "read evidence");
   q.Blob(1, ws);
   std::vector<EvidenceRow> out;
   int rc;
@@ -343,7 +410,7 @@ Result<std::vector<Store::EvidenceRow>> Store::EvidenceOf(const Bytes& ws) {
     out.push_back(EvidenceRow{q.ColBlob(0), static_cast<uint64_t>(q.ColInt(1)), q.ColBlob(2),
                               reason});
   }
-  if (rc != SQLITE_DONE) return StorageError(db_, "read evidence");
+  if (rc != SQLITE_DONE) return StorageError(r.db(), "read evidence");
   return out;
 }
 

@@ -1,13 +1,16 @@
 // The relay's own SQLite store (DIR/relay.db): workspaces, their control messages, the changes
 // envelopes per (workspace, author, seq), equivocation evidence and per-device usage. It keeps
 // ciphertext and public metadata only. WAL with synchronous=FULL: once Commit() returns, the
-// batch survives kill -9 and power loss. Threading: one Store per thread of use (the Relay
-// serialises every call under its mutex).
+// batches survive kill -9 and power loss. Threading: every method may be called from any
+// thread. Writes go through one connection, one at a time; reads through a pool of read
+// connections, which see committed data only (WAL snapshots), so reads never wait for a
+// commit's fsync.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +61,8 @@ class Store {
   Result<std::map<Bytes, uint64_t>> Usage(const Bytes& ws);
   // The id stored for (author, seq), or nullopt.
   Result<std::optional<Bytes>> IdAt(const Bytes& ws, const Bytes& author, uint64_t seq);
+  // The ids of the evidence kept for (author, seq).
+  Result<std::vector<Bytes>> EvidenceIdsAt(const Bytes& ws, const Bytes& author, uint64_t seq);
 
   struct NewEnvelope {
     Bytes author;
@@ -73,10 +78,16 @@ class Store {
     std::string_view bytes;
     std::string reason;
   };
-  // Stores a push batch (new envelopes and equivocation evidence) in one durable transaction
-  // and adds its bytes to `uploader`'s usage. An evidence row already kept is not added again.
-  Result<void> Commit(const Bytes& ws, const Bytes& uploader, const std::vector<NewEnvelope>& add,
-                      const std::vector<Evidence>& evidence, int64_t now_ms);
+  // One push's judged batch.
+  struct Batch {
+    Bytes ws, uploader;
+    std::vector<NewEnvelope> add;
+    std::vector<Evidence> evidence;
+  };
+  // Stores push batches (new envelopes and equivocation evidence) in one durable transaction
+  // (group commit: one fsync for all of them) and adds their bytes to each uploader's usage.
+  // An evidence row already kept is not added again. All or nothing.
+  Result<void> Commit(const std::vector<const Batch*>& batches, int64_t now_ms);
   // Envelopes of `author` with seq > after, in seq order, while their sum stays ≤ budget
   // (the first one always, when `first` is true). `*stopped` is set when rows remained.
   Result<void> ReadAfter(const Bytes& ws, const Bytes& author, uint64_t after, std::size_t budget,
@@ -93,8 +104,14 @@ class Store {
  private:
   Store() = default;
   Result<void> Exec(const char* sql);
+  // A read connection from the pool (opened when none is idle), returned by the guard.
+  class Reader;
 
+  std::string path_;
+  std::mutex write_mu_;  // db_ is the write connection
   sqlite3* db_ = nullptr;
+  std::mutex read_mu_;
+  std::vector<sqlite3*> readers_;  // idle read connections
   int lock_fd_ = -1;  // flock'd DIR/relay.lock
   Bytes relay_id_;
 };

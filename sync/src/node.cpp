@@ -233,8 +233,9 @@ Received Node::State::ReceiveReceipt(const Envelope& env, ReceiveReport& report)
 Received Node::State::ReceiveChanges(const Envelope& env, ReceiveReport& report) {
   const Header& h = env.header;
   Received item = Item(env, What(h));
-  auto wait = [&](Message why) -> Received {
-    if (auto kept = waiting.Keep(env); !kept) return Refused(std::move(item), kept.error());
+  auto wait = [&](Message why, bool author_known = true) -> Received {
+    if (auto kept = waiting.Keep(env, author_known); !kept)
+      return Refused(std::move(item), kept.error());
     return With(std::move(item), Received::Status::kWaiting, std::move(why));
   };
   auto quarantine_it = [&](ErrorCode code, Message alarm) -> Received {
@@ -245,7 +246,7 @@ Received Node::State::ReceiveChanges(const Envelope& env, ReceiveReport& report)
   };
 
   // 1. The author: one not in the roster here may be listed by a version still to come.
-  if (!trust->Find(h.author)) return wait(MakeMessage("sync.wait.author"));
+  if (!trust->Find(h.author)) return wait(MakeMessage("sync.wait.author"), false);
   // 2. The roster's verdict (revoked past its cut-off, expired), then the signature.
   if (auto ok = trust->CheckAuthor(env, Now()); !ok) {
     (void)waiting.Drop(h.author, h.seq);

@@ -113,7 +113,11 @@ struct SyncRound::State {
   std::string token;
   int challenges = 0;
   bool signed_in_again = false;
-  Step after_sign_in = Step::kFrontier;
+  Step after_sign_in = Step::kGetControl;
+  // A device the relay does not know yet (its join not posted) posts its own control
+  // messages before signing in, once.
+  bool posted_first = false, posting_first = false;
+  bool tried_register = false;
 
   EnvelopeFrontier relay_frontier;  // what the relay holds, as pushed so far
   std::vector<Node::Outgoing> batch;
@@ -173,13 +177,15 @@ struct SyncRound::State {
       return Fail(sealed.error());
     }
     cursor = node.relay_cursor(o.relay_url);
-    step = Step::kGetControl;
+    // Reading the relay's control messages (the roster) needs a session: sign in first.
+    after_sign_in = Step::kGetControl;
+    step = Step::kChallenge;
   }
 
   HttpRequest Request() {
     switch (step) {
       case Step::kGetControl:
-        return Get(base + "/control?after=" + std::to_string(cursor.control_after), false);
+        return Get(base + "/control?after=" + std::to_string(cursor.control_after), true);
       case Step::kRegister: {
         HttpRequest r = Post("/v1/workspaces", "application/octet-stream",
                              node.ControlMessages().front(), false);
@@ -228,10 +234,6 @@ struct SyncRound::State {
   }
 
   void TakeControlPage(const HttpResponse& r) {
-    if (r.status == 404 && !report.registered) {
-      step = Step::kRegister;  // the relay does not know this workspace yet
-      return;
-    }
     if (r.status != 200) return Refused("control_list", r);
     auto frames = DecodeFrames(r.body, kMaxEnvelopeBytes, kMaxFrames);
     std::string next = r.Header("X-Dosti-Next");
@@ -258,7 +260,7 @@ struct SyncRound::State {
     report.registered = r.status == 201;
     // The relay holds only what this device sends it now.
     cursor = {};
-    StartPosting();
+    step = Step::kChallenge;
   }
 
   void StartPosting() {
@@ -290,6 +292,11 @@ struct SyncRound::State {
     post_at = post_end;
     if (post_at < to_post.size()) return;  // the next batch
     cursor.control_sent = control_total;
+    if (posting_first) {  // its join is at the relay now: sign in (pending) and read on
+      posting_first = false;
+      step = Step::kChallenge;
+      return;
+    }
     AfterControl();
   }
 
@@ -300,11 +307,23 @@ struct SyncRound::State {
       return Fail(sealed.error());
     }
     if (node.pending()) return Finish();  // nothing more to do until an admin approves it
-    after_sign_in = Step::kFrontier;
-    step = Step::kChallenge;
+    step = Step::kFrontier;  // signed in already
   }
 
   void TakeChallenge(const HttpResponse& r) {
+    if (r.status == 404 && !report.registered && !tried_register) {
+      tried_register = true;
+      step = Step::kRegister;  // the relay does not know this workspace yet
+      return;
+    }
+    // Not a member nor a pending device at the relay: a joining device whose join has not been
+    // posted yet posts its control messages first, then signs in as pending.
+    if (r.status == 403 && !posted_first &&
+        node.trust().control_count() > cursor.control_sent) {
+      posted_first = posting_first = true;
+      StartPosting();
+      return;
+    }
     if (r.status != 200) return Refused("challenge", r);
     auto j = json::Parse(r.body, kAnswerLimits);
     auto id = j ? HexField(*j, "relay", kIdBytes) : std::nullopt;
@@ -503,7 +522,8 @@ void SyncRound::Take(const HttpResponse& r) {
     return s.Refused("busy", r);
   }
   // A session that expired (or a relay that restarted): sign in again, once, and go on.
-  bool signed_step = s.step == Step::kFrontier || s.step == Step::kPush || s.step == Step::kPull;
+  bool signed_step = s.step == Step::kGetControl || s.step == Step::kFrontier ||
+                     s.step == Step::kPush || s.step == Step::kPull;
   if (r.status == 401 && signed_step && !s.signed_in_again) {
     s.signed_in_again = true;
     s.after_sign_in = s.step;

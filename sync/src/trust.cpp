@@ -397,6 +397,13 @@ Result<const Member*> Trust::CheckActive(std::string_view device, int64_t now_ms
 }
 
 Result<const Member*> Trust::CheckAuthor(const Envelope& env, int64_t now_ms) const {
+  auto m = CheckAuthorStanding(env, now_ms);
+  if (!m) return m.error();
+  DOSTI_TRY(CheckSignature(env, (*m)->ed_pk));
+  return m;
+}
+
+Result<const Member*> Trust::CheckAuthorStanding(const Envelope& env, int64_t now_ms) const {
   if (env.header.workspace != workspace_) {
     return MakeError(ErrorCode::kWrongWorkspace, "sync.other_workspace",
                      {{"workspace", ToHex(env.header.workspace)}});
@@ -415,7 +422,6 @@ Result<const Member*> Trust::CheckAuthor(const Envelope& env, int64_t now_ms) co
   if (m->expires_ms != 0 && now_ms > m->expires_ms) {
     return MakeError(ErrorCode::kRevoked, "sync.device_expired", {{"device", ToHex(m->id)}});
   }
-  DOSTI_TRY(CheckSignature(env, m->ed_pk));
   return m;
 }
 

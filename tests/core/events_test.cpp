@@ -1,6 +1,7 @@
 // Events and participation (DOMAIN.md model and workflow 5) and the event-yield report: one
 // participation per event and enterprise, the service log a training offers, and what each
 // event brought in, as of now and as of a date.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -70,6 +71,13 @@ TEST_CASE(
   CHECK(Attend(w, seminar, dup2).id == on_dup);
   CHECK(Attend(w, seminar, e).id == on_dup);
   CHECK(Participations(w) == 2);
+  // The fair's one participation, under the name of the enterprise it was made for.
+  auto at_fair = Must(w->ListParticipations(fair));
+  REQUIRE(at_fair.size() == 1);
+  CHECK(at_fair[0].id == first.id);
+  CHECK(at_fair[0].Text("enterprise_name") == "博览会参展有限公司");
+  CHECK(at_fair[0].Text("status") == "attended");
+  CHECK(w->ListParticipations("ffffffffffff").error().code == ErrorCode::kNotFound);
 
   // A contact of another enterprise, or a status not in the list, changes nothing.
   std::string other = w.PlainEnterprise("CN", "另一家企业有限公司");
@@ -102,6 +110,69 @@ TEST_CASE("A training attended offers one service log for the enterprise", "[cor
                          {"delivery_mode", std::string("event")},
                          {"summary", std::string("出口合规培训")}}));
   CHECK_FALSE(Attend(w, training, e, "attended").offers_service_log);
+}
+
+TEST_CASE("A training is logged once for every attending enterprise, and twice logs nobody twice",
+          "[core][events]") {
+  Workspace w("beijing");
+  std::string training = Event(w, "training", "出口合规培训", "2024-06-10");
+  std::string a = w.PlainEnterprise("CN", "培训学员甲有限公司");
+  std::string b = w.PlainEnterprise("CN", "培训学员乙有限公司");
+  std::string b_dup = w.PlainEnterprise("CN", "培训学员乙有限公司（重复）");
+  std::string logged = w.PlainEnterprise("CN", "已有记录有限公司");
+  std::string absent = w.PlainEnterprise("CN", "缺席有限公司");
+  std::string li =
+      Must(w->AddContact({{"enterprise_id", a}, {"full_name", std::string("李明")}})).id;
+  Attend(w, training, a, "attended", li);
+  Attend(w, training, b_dup);
+  Must(w->MergeDuplicates(b, b_dup));
+  Attend(w, training, b);  // the same enterprise as b_dup: one participation, one log
+  Attend(w, training, logged);
+  Attend(w, training, absent, "no_show");
+  Must(w->AddServiceLog({{"enterprise_id", logged},
+                         {"category", std::string("training")},
+                         {"event_id", training},
+                         {"summary", std::string("出口合规培训")}}));
+
+  const Fields fields{{"category", std::string("training")},
+                      {"minutes", std::string("240")},
+                      {"summary", std::string("出口合规培训：原产地规则")}};
+  AttendeeServicesSaved saved = Must(w->LogServiceForAttendees(training, fields));
+  REQUIRE(saved.logs.size() == 2);
+  CHECK(saved.already_logged == 1);
+  // In participation order (by creation: the test clock stands still, so compare as sets).
+  std::vector<std::string> served = saved.enterprise_ids;
+  std::vector<std::string> expected{a, b_dup};
+  std::sort(served.begin(), served.end());
+  std::sort(expected.begin(), expected.end());
+  CHECK(served == expected);
+  const std::size_t of_a = saved.enterprise_ids[0] == a ? 0 : 1;
+  Record first = Must(w->GetServiceLog(saved.logs[of_a].id));
+  CHECK(first.Text("event_id") == training);
+  CHECK(first.Text("contact_id") == li);  // the participation's contact
+  CHECK(first.Text("service_date") == "2024-06-10");  // the event's start
+  CHECK(first.Text("delivery_mode") == "event");
+  CHECK(first.Int("minutes") == 240);
+  CHECK(saved.logs[of_a].follow_up_due == "2024-06-17");  // the booth's default: a week later
+  // The training no longer offers a log to anyone; a second call logs nobody.
+  CHECK_FALSE(Attend(w, training, a).offers_service_log);
+  AttendeeServicesSaved again = Must(w->LogServiceForAttendees(training, fields));
+  CHECK(again.logs.empty());
+  CHECK(again.already_logged == 3);
+
+  // A log refused for one attendee refuses them all: a later attendee and a summary missing.
+  std::string late = w.PlainEnterprise("CN", "迟到学员有限公司");
+  std::string other = w.PlainEnterprise("CN", "另一学员有限公司");
+  Attend(w, training, late);
+  Attend(w, training, other);
+  auto refused = w->LogServiceForAttendees(training, {{"category", std::string("training")}});
+  REQUIRE_FALSE(refused);
+  ServiceFilter of_late;
+  of_late.enterprise_id = late;
+  CHECK(Must(w->ListServiceLogs(of_late)).empty());
+  auto unknown = w->LogServiceForAttendees("0123456789abcdef0123456789abcdef", fields);
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == ErrorCode::kNotFound);
 }
 
 // What each event brought in. One fair in Beijing on 1–3 June 2024 with a Chinese enterprise

@@ -166,6 +166,84 @@ TEST_CASE("A merged enterprise leaves the list and its enrollment counts for the
   CHECK(page.rows[1].id == other);
 }
 
+TEST_CASE("The records merged into an enterprise are listed, chains of merges included",
+          "[core][duplicates]") {
+  Workspace w;
+  std::string keep = Add(w, "PK", "Indus Systems");
+  std::string other = Add(w, "PK", "Indus Systems Pvt Ltd");
+  std::string third = Add(w, "PK", "Indus Systems SMC");
+  auto none = w->ListMergedInto(keep);
+  REQUIRE(none);
+  CHECK(none->empty());
+  REQUIRE(w->MergeDuplicates(other, third));
+  REQUIRE(w->MergeDuplicates(keep, other));
+  auto merged = w->ListMergedInto(keep);
+  REQUIRE(merged);
+  std::vector<std::string> ids;
+  for (const Record& r : *merged) ids.push_back(r.id);
+  std::vector<std::string> expected{other, third};
+  std::sort(expected.begin(), expected.end());
+  CHECK(ids == expected);
+  REQUIRE(w->UnmergeDuplicate(other));
+  merged = w->ListMergedInto(keep);
+  REQUIRE(merged);
+  CHECK(merged->empty());
+  CHECK(w->ListMergedInto("ffffffffffffffffffffffffffffffff").error().code ==
+        ErrorCode::kNotFound);
+}
+
+TEST_CASE("What selection needs is what Enroll refuses selection for",
+          "[core][selection]") {
+  Workspace w;
+  std::string id = Add(w, "CN", "Beijing Lantern Tech");
+  auto keys = [&] {
+    auto needs = w->SelectionNeeds(id);
+    REQUIRE(needs);
+    std::vector<std::string> out;
+    for (const Message& m : *needs) out.push_back(m.key);
+    return out;
+  };
+  CHECK(keys() == std::vector<std::string>{"selection.missing.identifier",
+                                           "selection.missing.sector", "selection.missing.region",
+                                           "selection.missing.city",
+                                           "selection.missing.primary_contact"});
+  auto refused = w->Enroll(id, "selected");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::kSelectionIncomplete);
+  REQUIRE(w->AddIdentifier(id, {IdentifierType::kCnUscc, "91110000600037341L"}));
+  for (auto [f, v] : {std::pair{"sector", "6201"}, {"region", "CN-BJ"}, {"city", "Beijing"}}) {
+    REQUIRE(w->SetEnterpriseField(id, f, v));
+  }
+  REQUIRE(w->AddContact({{"enterprise_id", id}, {"full_name", std::string("王芳")}}));
+  CHECK(keys() == std::vector<std::string>{"selection.missing.primary_contact"});
+  auto contacts = w->ListContacts(id);
+  REQUIRE(contacts);
+  REQUIRE(w->SetContactField(contacts->front().id, "consent_contact", "1"));
+  CHECK(keys().empty());
+  CHECK(w->Enroll(id, "selected"));
+  CHECK(w->SelectionNeeds("nope").error().code != ErrorCode::kOk);
+}
+
+TEST_CASE("Each code field of an enterprise offers exactly the codes the core accepts",
+          "[core][validation]") {
+  Workspace w;
+  std::string id = Add(w, "CN", "Code Lists Ltd");
+  for (const char* field :
+       {"country", "size_class", "landing_status", "source", "owning_office", "record_state"}) {
+    auto codes = EnterpriseFieldCodes(field);
+    REQUIRE(codes);
+    CHECK_FALSE(codes->codes->empty());
+    for (std::string_view code : *codes->codes) {
+      if (std::string_view(field) == "country") continue;  // a country may be locked
+      INFO(field << " " << code);
+      CHECK(w->SetEnterpriseField(id, field, code));
+      CHECK(Label(codes->label_kind, code, "zh") != code);  // a label in the catalog
+    }
+    CHECK_FALSE(w->SetEnterpriseField(id, field, "nonsense"));
+  }
+  CHECK_FALSE(EnterpriseFieldCodes("name"));
+}
+
 // Every combination the tally answers, against a count of the records themselves.
 static void CheckListTotals(Workspace& w) {
   auto records = w->ListEnterprises({"", "", true, 0});

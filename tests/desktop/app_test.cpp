@@ -254,6 +254,47 @@ TEST_CASE("In Urdu the layout is mirrored and a text field is moved, not mirrore
   CHECK(xb <= width - field.min.x);
 }
 
+// The lowest point of a checkbox's check mark as drawn (after mirroring), relative to its box's
+// centre: ImGui's mark has its corner left of the centre.
+static float CheckCornerFromCentre(Headless& h, const std::string& target, bool rtl) {
+  h.Frame();
+  const auto& targets = h.app().ui().targets();
+  REQUIRE(targets.count(target) == 1);
+  const dosti::desktop::Rect r = targets.at(target);
+  const float width = ImGui::GetIO().DisplaySize.x;
+  const float square = r.max.y - r.min.y;  // the box is as tall as the frame and square
+  const float box_min = rtl ? width - r.min.x - square : r.min.x;
+  const ImU32 col = ImGui::GetColorU32(ImGuiCol_CheckMark);
+  ImDrawData* data = ImGui::GetDrawData();
+  REQUIRE(data != nullptr);
+  float low_y = -1, low_x = 0;
+  for (int n = 0; n < data->CmdListsCount; ++n) {
+    for (const ImDrawVert& v : data->CmdLists[n]->VtxBuffer) {
+      if (v.col != col || v.pos.x < box_min || v.pos.x > box_min + square ||
+          v.pos.y < r.min.y || v.pos.y > r.max.y) {
+        continue;
+      }
+      if (v.pos.y > low_y) {
+        low_y = v.pos.y;
+        low_x = v.pos.x;
+      }
+    }
+  }
+  REQUIRE(low_y >= 0);  // the mark was drawn
+  return low_x - (box_min + square / 2);
+}
+
+TEST_CASE("A checkbox's check mark reads the usual way round in Urdu as in English",
+          "[desktop][app][rtl]") {
+  dosti::testing::WorkspaceFile w(2);
+  for (const char* lang : {"en", "ur"}) {
+    INFO(lang);
+    Headless h(w.path, lang, ScreenId::kServices);
+    h.Settle();
+    CHECK(CheckCornerFromCentre(h, "services.follow_up", std::string(lang) == "ur") < 0);
+  }
+}
+
 TEST_CASE("A right-to-left frame maps every vertex and clip rectangle across the display",
           "[desktop][rtl]") {
   ImGuiContext* context = ImGui::CreateContext();

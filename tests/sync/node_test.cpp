@@ -419,3 +419,53 @@ TEST_CASE("node: a bundle import reports progress and stops when interrupted, ke
   beijing.Import(islamabad.Export());
   CHECK(beijing.Digest() == islamabad.Digest());
 }
+
+TEST_CASE("node: envelopes of unknown authors wait in a share of their own, which junk cannot overfill",
+          "[sync][node]") {
+  REQUIRE(InitCrypto());
+  ManualClock clock{testing::MsAt({2024, 6, 15})};
+  Device beijing{clock, 1};
+  DeviceKeys keys = DeviceKeys::Generate();
+  beijing.node = std::move(*Node::Create(*beijing.session, keys, "beijing", "DH", &clock));
+  const Bytes ws = beijing.node->trust().workspace();
+  const Bytes secret = RandomBytes(32);
+  // Made-up authors (not in any roster): their signatures cannot be checked here, so anyone
+  // can make them. 80 authors × 16 envelopes: more than the share of unknown authors allows.
+  std::vector<Bytes> junk;
+  for (int a = 0; a < 80; ++a) {
+    DeviceKeys k = DeviceKeys::Generate();
+    Bytes prev;
+    for (uint64_t seq = 1; seq <= 16; ++seq) {
+      junk.push_back(SealChanges(ws, 1, secret, k.id(), k.sign.sk, seq, prev, "junk"));
+      prev = ParseEnvelope(junk.back())->Id();
+    }
+  }
+  std::vector<std::string_view> views(junk.begin(), junk.end());
+  auto r = beijing.node->Receive(views);
+  REQUIRE(r);
+  std::size_t waiting = 0, refused = 0;
+  for (const Received& item : r->items) {
+    if (item.status == Received::Status::kWaiting) ++waiting;
+    if (item.status == Received::Status::kRejected) {
+      ++refused;
+      CHECK(item.reason.key == "sync.waiting_unknown_full");
+    }
+  }
+  // At most 64 unknown authors, 1,024 envelopes: the rest is refused (a later sync brings
+  // anything real again).
+  CHECK(waiting == 64 * 16);
+  CHECK(refused == 16 * 16);
+  // The share is kept on disk: after reopening, the same junk is still counted, and no more
+  // is taken.
+  beijing.node.reset();
+  beijing.node = std::move(*Node::Open(*beijing.session, keys, &clock));
+  DeviceKeys other = DeviceKeys::Generate();
+  junk.push_back(SealChanges(ws, 1, secret, other.id(), other.sign.sk, 1, {}, "junk"));
+  views.assign(junk.begin(), junk.end());
+  auto again = beijing.node->Receive(views);
+  REQUIRE(again);
+  std::size_t waiting_again = 0;
+  for (const Received& item : again->items)
+    waiting_again += item.status == Received::Status::kWaiting ? 1 : 0;
+  CHECK(waiting_again == 64 * 16);  // the same ones (kept already), no more
+}

@@ -7,6 +7,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
 #include <string_view>
 
 namespace dosti::sync::testing {
@@ -54,6 +57,21 @@ long ProcStatusKiB(pid_t pid, const std::string& field) {
     if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
   }
   return -1;
+}
+
+double ProcCpuMs(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto paren = all.rfind(')');
+  if (paren == std::string::npos || paren + 2 > all.size()) return 0;
+  std::istringstream rest(all.substr(paren + 2));  // after "pid (name) "
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) stime = std::stol(field);
+  }
+  return (utime + stime) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace dosti::sync::testing

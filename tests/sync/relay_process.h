@@ -26,4 +26,7 @@ void StopRelay(pid_t pid);
 // A field of /proc/PID/status in KiB (VmRSS: now; VmHWM: the peak so far); -1 if absent.
 long ProcStatusKiB(pid_t pid, const std::string& field);
 
+// User + system CPU time of the process so far, ms (/proc/PID/stat fields 14 and 15).
+double ProcCpuMs(pid_t pid);
+
 }  // namespace dosti::sync::testing

@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -299,9 +301,15 @@ TEST_CASE("Push splits large batches into requests under the limit and reports p
   uint64_t framed = 0;
   for (const auto& e : envs) framed += 4 + e.size();
   CHECK(seen.back().bytes_up == framed);
-  std::string log = r.log.str();
+  // The relay writes a request's log line after its answer: the last one may come a moment
+  // after the client has it.
   std::size_t requests = 0;
-  for (std::size_t at = 0; (at = log.find("/push 200", at)) != std::string::npos; ++at) ++requests;
+  for (int wait = 0; wait < 100 && requests != seen.size(); ++wait) {
+    if (wait) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::string log = r.log.str();
+    requests = 0;
+    for (std::size_t at = 0; (at = log.find("/push 200", at)) != std::string::npos; ++at) ++requests;
+  }
   CHECK(requests == seen.size());
 }
 
@@ -350,6 +358,40 @@ TEST_CASE("A replay is a no-op, a gap is rejected, an equivocation is rejected a
   REQUIRE(page);
   REQUIRE(page->envelopes.size() == 4);
   for (int i = 0; i < 4; ++i) CHECK(page->envelopes[i] == chain[i]);
+
+  // More different seq 2s: each is refused; two are evidence enough of the fork, the rest
+  // would only be bytes a member makes the relay keep (one of each pair is the same twice).
+  for (int k = 0; k < 5; ++k) {
+    Bytes other = sync::SealChanges(w.ws, 1, w.secret, w.office.id, w.office.ed.sk, 2,
+                                    Workspace::IdOf(chain[0]), "history " + std::to_string(k));
+    auto more = c->Push({other, other});
+    REQUIRE(more);
+    REQUIRE(more->rejected.size() == 2);
+    CHECK(Contains(more->rejected[0].reason, "equivocation"));
+  }
+  evidence = r.relay->Evidence(w.ws);
+  REQUIRE(evidence);
+  CHECK(evidence->size() == relay::kMaxEvidencePerSeq + 1);  // seq 2 twice, seq 4 once
+}
+
+TEST_CASE("Signing in over and over ends a device's oldest sessions, 16 stay",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  REQUIRE(r.relay->Register(w.genesis));
+  std::vector<Bytes> tokens;
+  for (int i = 0; i < 20; ++i) {
+    auto ch = r.relay->MakeChallenge(w.ws, w.office.id, "127.0.0.1");
+    REQUIRE(ch);
+    Bytes sig = sync::Sign(w.office.ed.sk, relay::AuthMessage(ch->relay_id, w.ws, ch->nonce, kT0));
+    auto s = r.relay->SignIn(w.ws, w.office.id, ch->nonce, kT0, sig);
+    REQUIRE(s);
+    tokens.push_back(s->token);
+  }
+  for (int i = 0; i < 20; ++i) {
+    INFO("session " << i);
+    CHECK(static_cast<bool>(r.relay->Authenticate(w.ws, tokens[i])) == (i >= 20 - 16));
+  }
 }
 
 TEST_CASE("Envelopes from outside the roster, another workspace or past a revocation are refused",
@@ -481,6 +523,7 @@ TEST_CASE("Control messages are listed after an index and the roster survives a 
     CHECK(Contains(second.error().message, "another dosti-relay is already using"));
     auto c = Client(r, {});
     REQUIRE(c->Register(w.genesis));
+    REQUIRE(c->SignIn(w.office.id, w.office.ed.sk));  // reading control messages needs it
     Bytes revoke = w.RevokeBooth(0);
     auto posted = c->PostControl({revoke, revoke, Bytes("junk")});
     REQUIRE(posted);
@@ -885,6 +928,94 @@ TEST_CASE("The client retries 5xx answers but not 4xx ones", "[sync][relay][nati
   t.join();
 }
 
+TEST_CASE("Reading the control messages needs a session: members, and a pending device",
+          "[sync][relay][native]") {
+  Workspace w;
+  LiveRelay r;
+  auto raw = r.Raw();
+  auto admin = SignedIn(r, w, w.admin);
+  const std::string list = "/v1/" + sync::ToHex(w.ws) + "/control?after=0";
+  // A stranger (no session): the roster's devices, keys and roles are not for it.
+  auto anon = raw.Get(list);
+  REQUIRE(anon);
+  CHECK(anon->status == 401);
+  CHECK_FALSE(Contains(anon->body, w.genesis.substr(0, 16)));
+  auto member = admin->GetControl(0);
+  REQUIRE(member);
+  CHECK(member->messages.size() == 1);
+  // A device that joined and waits: it may sign in and read the control messages (to learn of
+  // its approval), and nothing else.
+  Dev joiner;
+  auto invite = testing::MakeInvite(w.ws, w.admin, 0x51, sync::Role::kBooth, sync::Office::kBeijing,
+                                    kT0 + testing::kDay);
+  REQUIRE(admin->PostControl({invite.envelope, testing::MakeJoin(w.ws, invite, joiner, kT0)})
+              ->added == 2);
+  auto pending = Client(r, w.ws);
+  REQUIRE(pending->SignIn(joiner.id, joiner.ed.sk));
+  auto theirs = pending->GetControl(0);
+  REQUIRE(theirs);
+  CHECK(theirs->messages.size() == 3);
+  auto frontier = pending->GetFrontier();
+  REQUIRE_FALSE(frontier);
+  CHECK(Contains(frontier.error().message, "waits for an admin's approval"));
+  auto pull = pending->Pull({});
+  REQUIRE_FALSE(pull);
+  // A stranger cannot sign in at all.
+  Dev stranger;
+  auto other = Client(r, w.ws);
+  CHECK_FALSE(other->SignIn(stranger.id, stranger.ed.sk));
+}
+
+TEST_CASE("Static files refuse NUL bytes and symbolic links", "[sync][relay][native]") {
+  std::string root = MakeTempDir();
+  std::string web = root + "/web";
+  REQUIRE(mkdir(web.c_str(), 0700) == 0);
+  REQUIRE(mkdir((root + "/elsewhere").c_str(), 0700) == 0);
+  WriteFile(web + "/index.html", "<!doctype html><title>Dosti</title>");
+  WriteFile(root + "/secret.txt", "not for the web");
+  WriteFile(root + "/elsewhere/index.html", "not for the web either");
+  WriteFile(root + "/elsewhere/key.pem", "not for the web at all");
+  // Links inside the web directory to files and a directory outside it.
+  REQUIRE(symlink((root + "/secret.txt").c_str(), (web + "/leak.txt").c_str()) == 0);
+  REQUIRE(symlink((root + "/elsewhere").c_str(), (web + "/more").c_str()) == 0);
+  relay::ServerOptions so;
+  so.web_dir = web;
+  LiveRelay r(MakeTempDir(), so);
+  auto raw = r.Raw();
+  for (const char* path : {"/leak.txt", "/more/key.pem", "/more/", "/more/index.html"}) {
+    INFO(path);
+    auto res = raw.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 404);
+    CHECK_FALSE(Contains(res->body, "not for the web"));
+  }
+  // A NUL cuts a file name short in the file system: "/index.html\0.png" must not serve
+  // index.html (and not as an image).
+  auto nul = raw.Get("/index.html%00.png");
+  REQUIRE(nul);
+  CHECK(nul->status == 404);
+  CHECK_FALSE(Contains(nul->body, "<title>"));
+  auto ok = raw.Get("/index.html");
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+}
+
+TEST_CASE("The request log escapes control characters", "[sync][relay][native]") {
+  LiveRelay r;
+  auto raw = r.Raw();
+  // A path that decodes to a newline and a forged log line, an escape sequence and a NUL.
+  auto res = raw.Get("/v1/x%0a2026-01-01T00:00:00.000Z%201.2.3.4%20POST%20/v1/forged%20200%1b[2J%00");
+  REQUIRE(res);
+  auto stop = raw.Get("/v1/status");  // the first one's line is written by now
+  REQUIRE(stop);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::string log = r.log.str();
+  INFO(log);
+  CHECK_FALSE(Contains(log, "\n2026-01-01T00:00:00.000Z"));
+  CHECK(Contains(log, "/v1/x\\x0a2026-01-01T00:00:00.000Z 1.2.3.4 POST /v1/forged 200\\x1b[2J\\x00"));
+  CHECK(log.find('\x1b') == std::string::npos);
+}
+
 TEST_CASE("Static files are served with their types, and nothing outside the web directory",
           "[sync][relay][native]") {
   std::string root = MakeTempDir();
@@ -981,20 +1112,89 @@ TEST_CASE("The engine's wasm goes out as its gzipped copy to a browser that acce
   CHECK(stale->body == wasm);
 }
 
-TEST_CASE("Over HTTPS the client trusts the relay's certificate only when told to",
-          "[sync][relay][native]") {
-  std::string dir = MakeTempDir();
+// A self-signed certificate for 127.0.0.1 in `dir` (cert.pem, key.pem) set in `so`; false when
+// the openssl command is missing.
+static bool SelfSigned(const std::string& dir, relay::ServerOptions* so) {
   std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
                     "-keyout " + dir + "/key.pem -out " + dir + "/cert.pem -days 2 "
                     "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1";
-  if (std::system(cmd.c_str()) != 0) {
+  if (std::system(cmd.c_str()) != 0) return false;
+  so->tls_cert = dir + "/cert.pem";
+  so->tls_key = dir + "/key.pem";
+  return true;
+}
+
+TEST_CASE("Over HTTPS, 40 connections trickling a TLS handshake hold nobody up",
+          "[sync][relay][native][slow]") {
+  relay::ServerOptions so;
+  if (!SelfSigned(MakeTempDir(), &so)) {
+    WARN("openssl is not installed: the HTTPS test is skipped");
+    return;
+  }
+  LiveRelay r(MakeTempDir(), so);
+  // The start of a TLS ClientHello, one byte a second on each connection: a handshake that
+  // never ends (httplib's own TLS server gave each such connection one of its 32 threads).
+  const std::string hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  std::vector<int> slow;
+  for (int i = 0; i < 40; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<uint16_t>(r.port));
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0);
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread trickler([&] {
+    for (std::size_t at = 0; at < hello.size() && !done; ++at) {
+      for (int fd : slow) (void)send(fd, hello.data() + at, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      for (int t = 0; t < 10 && !done; ++t) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::vector<long> took;
+  int answered = 0;
+  auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(8)) {
+    auto t0 = std::chrono::steady_clock::now();
+    httplib::SSLClient c("127.0.0.1", r.port);
+    c.enable_server_certificate_verification(false);
+    c.set_connection_timeout(3, 0);
+    c.set_read_timeout(3, 0);
+    auto res = c.Get("/v1/status");
+    if (res && res->status == 200) ++answered;
+    took.push_back(static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - t0)
+                                         .count()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  done = true;
+  trickler.join();
+  std::sort(took.begin(), took.end());
+  INFO("answered " << answered << " of " << took.size() << ", p90 "
+                   << took[took.size() * 9 / 10] << " ms, slowest " << took.back() << " ms");
+  CHECK(answered == static_cast<int>(took.size()));
+  CHECK(took[took.size() * 9 / 10] < 1000);
+  // A handshake with no request after it is closed at the idle deadline (5 s).
+  int closed = 0;
+  for (int fd : slow) {
+    char b[256];
+    ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT);
+    closed += n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ? 1 : 0;
+    close(fd);
+  }
+  CHECK(closed == 40);
+}
+
+TEST_CASE("Over HTTPS the client trusts the relay's certificate only when told to",
+          "[sync][relay][native]") {
+  std::string dir = MakeTempDir();
+  relay::ServerOptions so;
+  if (!SelfSigned(dir, &so)) {
     WARN("openssl is not installed: the HTTPS test is skipped");
     return;
   }
   Workspace w;
-  relay::ServerOptions so;
-  so.tls_cert = dir + "/cert.pem";
-  so.tls_key = dir + "/key.pem";
   LiveRelay r(MakeTempDir(), so);
   std::string url = "https://127.0.0.1:" + std::to_string(r.port);
 
@@ -1108,6 +1308,90 @@ TEST_CASE("Every acknowledged envelope survives kill -9 of dosti-relay during pu
   waitpid(pid2, &status, 0);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("Concurrent pushes are committed in groups, each envelope once, in chain order",
+          "[sync][relay][native]") {
+  REQUIRE(sync::InitCrypto());
+  constexpr int kDevices = 16;
+  constexpr uint64_t kEach = 12;
+  Dev admin;
+  std::vector<Dev> devs(kDevices);
+  std::vector<sync::Member> members = {admin.AsMember(sync::Role::kAdmin)};
+  for (const Dev& d : devs) members.push_back(d.AsMember(sync::Role::kOffice));
+  Bytes genesis = testing::MakeGenesis(admin, members, kT0);
+  Bytes ws = testing::WorkspaceOf(genesis);
+  Bytes secret = sync::RandomBytes(32);
+  std::string dir = MakeTempDir();
+  auto opened = relay::Relay::Open(dir);
+  REQUIRE(opened);
+  std::unique_ptr<relay::Relay> r = std::move(*opened);
+  REQUIRE(r->Register(genesis));
+  std::vector<std::vector<Bytes>> chains(kDevices);
+  for (int i = 0; i < kDevices; ++i) {
+    Bytes prev;
+    for (uint64_t seq = 1; seq <= kEach; ++seq) {
+      chains[i].push_back(sync::SealChanges(ws, 1, secret, devs[i].id, devs[i].ed.sk, seq, prev,
+                                            "changes " + std::to_string(seq)));
+      prev = Workspace::IdOf(chains[i].back());
+    }
+  }
+  // Each device pushes its chain one envelope per call, all at once; every second call also
+  // carries the previous envelope again (a replay: known, not stored twice).
+  std::atomic<int> ready{0};
+  std::vector<std::size_t> accepted(kDevices), known(kDevices), rejected(kDevices);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kDevices; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready < kDevices) std::this_thread::yield();
+      for (uint64_t k = 0; k < kEach; ++k) {
+        std::vector<std::string_view> batch;
+        if (k > 0 && k % 2 == 0) batch.push_back(chains[i][k - 1]);
+        batch.push_back(chains[i][k]);
+        auto out = r->Push(ws, devs[i].id, batch);
+        if (!out) continue;
+        accepted[i] += out->accepted;
+        known[i] += out->known;
+        rejected[i] += out->rejected.size();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kDevices; ++i) {
+    CHECK(accepted[i] == kEach);
+    CHECK(known[i] == (kEach - 1) / 2);
+    CHECK(rejected[i] == 0);
+  }
+  relay::Relay::CommitCounts counts = r->Commits();
+  INFO(counts.pushes << " pushes in " << counts.commits << " commits");
+  CHECK(counts.pushes == kDevices * kEach);
+  CHECK(counts.commits < counts.pushes);  // grouped: some commits carried several pushes
+  // Everything is there once, in chain order, also after a restart.
+  for (int restart = 0; restart < 2; ++restart) {
+    if (restart == 1) {
+      r.reset();
+      auto again = relay::Relay::Open(dir);
+      REQUIRE(again);
+      r = std::move(*again);
+    }
+    auto frontier = r->GetFrontier(ws);
+    REQUIRE(frontier);
+    CHECK(frontier->size() == static_cast<std::size_t>(kDevices));
+    for (const Dev& d : devs) CHECK((*frontier)[d.id] == kEach);
+    bool more = false;
+    auto all = r->Pull(ws, {}, 32u << 20, &more);
+    REQUIRE(all);
+    CHECK_FALSE(more);
+    REQUIRE(all->size() == kDevices * kEach);
+    std::map<Bytes, uint64_t> last;
+    for (const Bytes& e : *all) {
+      auto env = sync::ParseEnvelope(e);
+      REQUIRE(env);
+      CHECK(env->header.seq == last[env->header.author] + 1);
+      last[env->header.author] = env->header.seq;
+    }
+  }
 }
 
 #endif  // !defined(__EMSCRIPTEN__)

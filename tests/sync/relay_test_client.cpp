@@ -204,12 +204,15 @@ Result<std::unique_ptr<RelayClient>> RelayClient::Open(const std::string& url,
   h.set_read_timeout(o.read_timeout_ms / 1000, (o.read_timeout_ms % 1000) * 1000);
   h.set_write_timeout(o.write_timeout_ms / 1000, (o.write_timeout_ms % 1000) * 1000);
   h.set_keep_alive(true);
+  h.set_tcp_nodelay(true);  // a request's head and body go out apart: no Nagle wait between
   if (m[1] == "https") {
     h.enable_server_certificate_verification(o.verify_tls);
     if (!o.ca_cert_file.empty()) h.set_ca_cert_path(o.ca_cert_file);
   }
   return c;
 }
+
+const std::string& RelayClient::session_token() const { return impl_->token; }
 
 namespace {
 
@@ -273,10 +276,11 @@ Result<ControlResult> RelayClient::PostControl(const std::vector<Bytes>& message
 
 Result<ControlPage> RelayClient::GetControl(uint64_t after) {
   if (workspace_.empty()) return NetError("no workspace: open the client with its id");
+  // Members (and pending devices) only: signed in, the session goes along.
   auto reply = impl_->Send(url_, false,
                            "/v1/" + sync::ToHex(workspace_) + "/control?after=" +
                                std::to_string(after),
-                           {}, nullptr, false);
+                           {}, nullptr, true);
   if (!reply) return reply.error();
   if (reply->status != 200)
     return Refused(url_, "list the control messages", reply->status, reply->body);

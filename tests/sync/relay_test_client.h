@@ -91,6 +91,8 @@ class RelayClient {
 
   const std::string& url() const { return url_; }
   const Progress& progress() const { return progress_; }
+  // The session token (hex) once signed in, for tests that send requests of their own.
+  const std::string& session_token() const;
 
   // POST /v1/workspaces with the genesis envelope; `registration_token` when the relay wants
   // one. Also sets this client's workspace.

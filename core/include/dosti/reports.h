@@ -179,4 +179,8 @@ struct EventYieldReport {
   std::vector<EventYieldRow> rows;
 };
 
+// A report's figure as the front ends print it (text, CSV): at most `places` decimals, trailing
+// zeros and a trailing point dropped: 7.00 → "7", 78.125 → "78.1" (places 1), 16.25 → "16.25".
+std::string ReportDecimal(double value, int places);
+
 }  // namespace dosti

@@ -49,6 +49,19 @@ extern const std::vector<std::string_view> kCooperationTypes;   // trade … oth
 extern const std::vector<std::string_view> kEventKinds;         // trade_fair … webinar
 extern const std::vector<std::string_view> kParticipationStatuses;  // registered … cancelled
 extern const std::vector<std::string_view> kParticipationRoles;     // visitor … organiser
+extern const std::vector<std::string_view> kSizeClasses;            // micro … large
+extern const std::vector<std::string_view> kLandingStatuses;        // none … operating
+extern const std::vector<std::string_view> kSources;                // booth … import
+extern const std::vector<std::string_view> kRecordStates;           // draft, complete
+// The codes an enterprise field takes, in the order a list offers them (country, size_class,
+// landing_status, source, owning_office, record_state), and the kind of their labels
+// (Label(label_kind, code, lang): "office" for owning_office, else the field's name).
+struct FieldCodes {
+  std::string_view label_kind;
+  const std::vector<std::string_view>* codes = nullptr;
+};
+// nullopt for a field that is not a code.
+std::optional<FieldCodes> EnterpriseFieldCodes(std::string_view field);
 
 struct SessionOptions {
   // {&clock, &random} and {&clock, &random, hook} both read as before the hook existed.
@@ -237,6 +250,15 @@ struct ParticipationSaved : Saved {
   bool offers_service_log = false;
 };
 
+// What LogServiceForAttendees made: one service log (and its follow-up) per attending
+// enterprise, in participation order, and how many attendees were skipped because they (or a
+// record merged with them) already have a log of the event.
+struct AttendeeServicesSaved {
+  std::vector<ServiceSaved> logs;
+  std::vector<std::string> enterprise_ids;  // the enterprise of each log, in the same order
+  int64_t already_logged = 0;
+};
+
 // The note a person reads for a row of ListFollowUps: its own note, or, for a follow-up made
 // with a service log (which stores no note), "Follow-up to the service of <date>
 // (<category>): <summary>" as a message (key followup.note.service, arguments named after the
@@ -403,6 +425,11 @@ class Session {
                        std::string_view reason = {});
   Result<std::optional<Record>> GetEnrollment(std::string_view enterprise_id);
   Result<std::vector<Record>> StageHistory(std::string_view enrollment_id);
+  // What the enterprise still lacks for selection (DOMAIN.md: legal name, an identifier,
+  // sector, region, city, a primary contact who consented to be contacted), as the messages
+  // (keys selection.missing.*) that Enroll's kSelectionIncomplete lists; empty when nothing is
+  // missing. kNotFound, kAmbiguous.
+  Result<std::vector<Message>> SelectionNeeds(std::string_view enterprise_id);
 
   // [SECTION] Matchmaking
   Result<Saved> AddMatch(std::string_view cn_enterprise_id, std::string_view pk_enterprise_id,
@@ -423,6 +450,23 @@ class Session {
   Result<ParticipationSaved> AddParticipation(const Fields& fields);
   // Events, latest first, each with "attended": the distinct live enterprises that attended.
   Result<std::vector<Record>> ListEvents();
+  // The participations of an event (id or unique prefix), each with "enterprise_name" and
+  // "contact_name", by enterprise name; archived ones left out. kNotFound, kAmbiguous.
+  Result<std::vector<Record>> ListParticipations(std::string_view event_id);
+  // One service delivered at an event, logged once for every enterprise that attended it
+  // (DOMAIN.md: a training logged for each attending enterprise). `fields` are AddServiceLog's
+  // for every log (category and summary at least); each log also gets the event as event_id,
+  // the attendee's enterprise and, when its participation names one, its contact; service_date
+  // defaults to the event's start date and delivery_mode to "event". Attendees are the live
+  // enterprises whose participation is attended, merged records counted once; one that (or a
+  // record merged with it) already has a log of this event is skipped, so calling it twice
+  // logs nobody twice. `follow_up_days` as for AddServiceLog. All or nothing, in one
+  // transaction. Errors: kNotFound, kAmbiguous (the event); AddServiceLog's (a missing category
+  // or summary, a date outside the programme). No attendee to log is not an error: `logs` is
+  // empty.
+  Result<AttendeeServicesSaved> LogServiceForAttendees(
+      std::string_view event_id, const Fields& fields,
+      std::optional<int> follow_up_days = kDefaultFollowUpDays);
 
   // [SECTION] Reports (DOMAIN.md "Reports"); `as_of` defaults to now (progress, funnel, event
   // yield: everything recorded) or today (follow-ups, quality); reports.h says what each cuts.
@@ -504,6 +548,9 @@ class Session {
   Result<void> MergeDuplicates(std::string_view keep_id, std::string_view other_id);
   // Undoes a merge: `other` is its own record again.
   Result<void> UnmergeDuplicate(std::string_view other_id);
+  // The records merged into `enterprise_id` (directly or through a chain of merges), each one
+  // UnmergeDuplicate takes; ordered by id, empty when none. kNotFound, kAmbiguous.
+  Result<std::vector<Record>> ListMergedInto(std::string_view enterprise_id);
 
   // [SECTION] Replication (core/REPLICATION.md). Joining, changesets in and out, and the local
   // blobs of the layers above are dosti/replica.h's (for the sync layer only).

@@ -180,6 +180,10 @@ class Trust {
   // May `author` have written `env` (its kind, its seq) at time now_ms? kUnknownDevice,
   // kRevoked (past its cut-off, or expired), kWrongWorkspace. Checks the signature too.
   Result<const Member*> CheckAuthor(const Envelope& env, int64_t now_ms) const;
+  // CheckAuthor without the signature: the roster's verdict alone (lookups). For a caller that
+  // checks the signature itself, apart (the relay does so outside its lock, with the member's
+  // ed_pk copied out).
+  Result<const Member*> CheckAuthorStanding(const Envelope& env, int64_t now_ms) const;
   // May this device sign in (to the relay) now: a member, active, not expired.
   Result<const Member*> CheckActive(std::string_view device, int64_t now_ms) const;
 

@@ -22,6 +22,10 @@ struct TransportOptions {
   // system's store. verify_tls=false only for tests.
   std::string ca_cert_file;
   bool verify_tls = true;
+  // http:// to another machine (not 127.0.0.0/8, ::1, localhost) is refused (kNotPermitted,
+  // key net.plain_http) unless this is set: anyone on the way could read the sign-in tokens
+  // and change what passes.
+  bool allow_plain_http = false;
   // Waiting before a retry; injected by tests. Default: sleeping.
   std::function<void(int ms)> sleep;
 };
