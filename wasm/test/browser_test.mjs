@@ -20,8 +20,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { booth, call, close, dostiCli, kill, launch as launchWith, openPage, programs, startRelay,
-         value } from './harness.mjs';
+import { booth, call, checks, close, dostiCli, kill, launch as launchWith, openPage, programs,
+         startRelay, value } from './harness.mjs';
 
 const bins = programs(process.argv);
 const launch = (profile) => launchWith(bins.chromium, profile);
@@ -30,17 +30,7 @@ const adminDb = join(work, 'admin.db');
 const passphrase = 'booth passphrase at CIFTIS';
 const dosti = dostiCli(bins.dosti, adminDb, { DOSTI_INVITE_PASSPHRASE: passphrase });
 
-let failures = 0;
-async function check(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}\n  ` + String(e.stack || e).split('\n').join('\n  '));
-  }
-}
+const { check, finish } = checks();
 
 // [SECTION] The tests
 
@@ -210,5 +200,4 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log(failures ? `browser_test: ${failures} failed` : 'browser_test: all passed');
-process.exit(failures ? 1 : 0);
+finish('browser_test');

@@ -115,3 +115,44 @@ export async function value(page, method, ...args) {
 }
 // One engine call's value.
 export const call = (page, method, args = {}) => value(page, 'call', method, args);
+
+// [SECTION] What the test files share
+
+// Named checks printed as TAP-like lines; a failure is printed and counted, the run goes on.
+// `finish(name)` prints the summary and exits 1 when a check failed.
+export function checks() {
+  let failures = 0;
+  return {
+    async check(name, fn) {
+      const started = Date.now();
+      try {
+        await fn();
+        console.log(`ok - ${name} (${Date.now() - started} ms)`);
+      } catch (e) {
+        failures++;
+        console.log(`not ok - ${name}\n  ` + String(e.stack || e).split('\n').join('\n  '));
+      }
+    },
+    finish(name) {
+      console.log(failures ? `${name}: ${failures} failed` : `${name}: all passed`);
+      process.exit(failures ? 1 : 0);
+    },
+  };
+}
+
+// The admin's side of a booth's join: syncs until a device waits for approval (its join came
+// through the relay), approves it with `code` (the code the booth shows; a different code
+// shown by the CLI fails), syncs again. Resolves to the device as `dosti device list` shows it.
+export async function approveBooth(dosti, code) {
+  let joiner = null;
+  for (let i = 0; i < 40 && !joiner; i++) {
+    dosti('sync');
+    joiner = JSON.parse(dosti('--json', 'device', 'list')).find((d) => d.status === 'pending');
+    if (!joiner) await sleep(250);
+  }
+  assert.ok(joiner, 'the booth asked to join through the relay');
+  assert.equal(joiner.code, code, 'the booth shows exactly the code `dosti device list` shows');
+  dosti('device', 'approve', joiner.id, '--code', code);
+  dosti('sync');
+  return joiner;
+}

@@ -28,8 +28,8 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { booth, call, close, dostiCli, kill, launch as launchWith, openPage, programs, startRelay,
-         value } from '../../wasm/test/harness.mjs';
+import { approveBooth, call, checks, close, dostiCli, kill, launch as launchWith, openPage, programs,
+         startRelay, value } from '../../wasm/test/harness.mjs';
 
 const bins = programs(process.argv);
 const launch = (profile) => launchWith(bins.chromium, profile);
@@ -41,17 +41,7 @@ const shotsAt = process.argv.indexOf('--screenshots');
 const shots = shotsAt > 0 ? resolve(process.argv[shotsAt + 1]) : null;
 if (shots) mkdirSync(shots, { recursive: true });
 
-let failures = 0;
-async function check(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}\n  ` + String(e.stack || e).split('\n').join('\n  '));
-  }
-}
+const { check, finish } = checks();
 
 // [SECTION] Driving the app
 
@@ -149,16 +139,7 @@ try {
     assert.match(code, /\S/);
     await id(page, 'join-status').waitFor();
     await shot(page, 'waiting-en');
-    let joiner = null;
-    for (let i = 0; i < 40 && !joiner; i++) {
-      dosti('sync');
-      joiner = JSON.parse(dosti('--json', 'device', 'list')).find((d) => d.status === 'pending');
-      if (!joiner) await sleep(250);
-    }
-    assert.ok(joiner, 'the booth asked to join through the relay by itself');
-    assert.equal(joiner.code, code, 'the app shows exactly the code `dosti device list` shows');
-    dosti('device', 'approve', joiner.id, '--code', code);
-    dosti('sync');
+    await approveBooth(dosti, code);
     // The waiting screen checks every few seconds; the first sync brings the workspace.
     await id(page, 'nav-capture').waitFor({ timeout: 30000 });
     await search(page, '长城', '北京长城贸易有限公司');
@@ -377,5 +358,4 @@ try {
   rmSync(work, { recursive: true, force: true, maxRetries: 5 });
 }
 
-console.log(failures ? `app_test: ${failures} failed` : 'app_test: all passed');
-process.exit(failures ? 1 : 0);
+finish('app_test');

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { close, dostiCli, launch, programs, startRelay } from '../../wasm/test/harness.mjs';
+import { approveBooth, close, dostiCli, launch, programs, startRelay } from '../../wasm/test/harness.mjs';
 
 const bins = programs(process.argv, 'native-release');
 const runsAt = process.argv.indexOf('--runs');
@@ -71,14 +71,7 @@ try {
   await id(page, 'join-passphrase').fill(passphrase);
   await id(page, 'join-submit').click();
   const code = (await id(page, 'join-verify-code').textContent()).trim();
-  let joiner = null;
-  for (let i = 0; i < 40 && !joiner; i++) {
-    dosti('sync');
-    joiner = JSON.parse(dosti('--json', 'device', 'list')).find((d) => d.status === 'pending');
-    if (!joiner) await sleep(250);
-  }
-  dosti('device', 'approve', joiner.id, '--code', code);
-  dosti('sync');
+  await approveBooth(dosti, code);
   await id(page, 'nav-capture').waitFor({ timeout: 30000 });
   // The first sync has brought every enterprise; one load not counted (the installed app warm).
   await id(page, 'nav-search').click();

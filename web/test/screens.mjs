@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { close, dostiCli, launch, programs, startRelay } from '../../wasm/test/harness.mjs';
+import { approveBooth, close, dostiCli, launch, programs, startRelay } from '../../wasm/test/harness.mjs';
 
 const out = resolve(process.argv[2] || 'screens');
 mkdirSync(out, { recursive: true });
@@ -80,14 +80,7 @@ try {
     await language(lang);
     await shot('waiting', lang);
   }
-  let joiner = null;
-  for (let i = 0; i < 40 && !joiner; i++) {
-    dosti('sync');
-    joiner = JSON.parse(dosti('--json', 'device', 'list')).find((d) => d.status === 'pending');
-    if (!joiner) await sleep(250);
-  }
-  dosti('device', 'approve', joiner.id, '--code', code);
-  dosti('sync');
+  await approveBooth(dosti, code);
   await id(page, 'nav-capture').waitFor({ timeout: 30000 });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
 

@@ -6,7 +6,7 @@ import { ErrorBox, useApp, useBooth } from '../ui.js';
 import { FollowUpItem } from './search.js';
 
 export function FollowUpsScreen() {
-  const { booth, text, saved } = useApp();
+  const { booth, text } = useApp();
   const b = useBooth();
   const [scope, setScope] = useState('mine');    // mine, week, overdue, all
   const [rows, setRows] = useState(null);
@@ -21,14 +21,6 @@ export function FollowUpsScreen() {
     return () => { live = false; };
   }, [scope, b.changes]);
 
-  const done = async (f) => {
-    try {
-      await booth.save('completeFollowUp', { id: f.id });
-      saved(text.t('web.followups.done_saved'));
-    } catch (e) {
-      setError(e);
-    }
-  };
   const scopes = ['mine', 'week', 'overdue', 'all'];
   return html`<section class="panel">
     <h2>${text.t('web.followups.title')}</h2>
@@ -38,7 +30,6 @@ export function FollowUpsScreen() {
     </div>
     <${ErrorBox} error=${error} />
     ${rows && rows.length === 0 ? html`<p class="muted">${text.t('web.followups.none')}</p>` : null}
-    <ul class="items">${(rows || []).map((f) => html`<${FollowUpItem} f=${f} onDone=${done}
-                                                                     showEnterprise=${true} />`)}</ul>
+    <ul class="items">${(rows || []).map((f) => html`<${FollowUpItem} f=${f} showEnterprise=${true} />`)}</ul>
   </section>`;
 }

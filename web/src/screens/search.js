@@ -57,7 +57,7 @@ export function SearchScreen({ query: initial }) {
 }
 
 export function CardScreen({ id }) {
-  const { booth, text, go, saved } = useApp();
+  const { booth, text, go } = useApp();
   const b = useBooth();
   const [card, setCard] = useState(null);
   const [error, setError] = useState(null);
@@ -68,15 +68,6 @@ export function CardScreen({ id }) {
       .then((c) => { if (live) setCard(c); }, (e) => { if (live) setError(e); });
     return () => { live = false; };
   }, [id, b.changes]);
-
-  const done = async (f) => {
-    try {
-      await booth.save('completeFollowUp', { id: f.id });
-      saved(text.t('web.followups.done_saved'));
-    } catch (e) {
-      setError(e);
-    }
-  };
 
   if (error) return html`<section class="panel"><${ErrorBox} error=${error} /></section>`;
   if (!card) return html`<p class="loading">…</p>`;
@@ -113,13 +104,22 @@ export function CardScreen({ id }) {
 
     <h3>${text.t('web.card.follow_ups')}</h3>
     ${card.follow_ups.length === 0 ? html`<p class="muted">${text.t('web.card.none')}</p>` : html`
-      <ul class="items">${card.follow_ups.map((f) => html`<${FollowUpItem} f=${f} onDone=${done} />`)}</ul>`}
+      <ul class="items">${card.follow_ups.map((f) => html`<${FollowUpItem} f=${f} />`)}</ul>`}
   </section>`;
 }
 
 // One open follow-up with its "done" button (the card's and the follow-ups screen's).
-export function FollowUpItem({ f, onDone, showEnterprise }) {
-  const { text, go } = useApp();
+export function FollowUpItem({ f, showEnterprise }) {
+  const { booth, text, go, saved } = useApp();
+  const [error, setError] = useState(null);
+  const done = async () => {
+    try {
+      await booth.save('completeFollowUp', { id: f.id });
+      saved(text.t('web.followups.done_saved'));
+    } catch (e) {
+      setError(e);
+    }
+  };
   return html`<li class=${'follow-up' + (f.overdue ? ' overdue' : '')}>
     <div>
       ${showEnterprise ? html`<button type="button" class="link"
@@ -129,8 +129,9 @@ export function FollowUpItem({ f, onDone, showEnterprise }) {
                                                                      : 'web.followups.due',
                                                          { date: formatDate(text, f.due_date) })}</span>
       ${f.note ? html`<br /><bdi>${f.note}</bdi>` : null}
+      <${ErrorBox} error=${error} />
     </div>
-    ${f.status === 'open' ? html`<button type="button" class="small" onClick=${() => onDone(f)}>
+    ${f.status === 'open' ? html`<button type="button" class="small" onClick=${done}>
       ${text.t('web.followups.done')}</button>` : null}
   </li>`;
 }
