@@ -401,7 +401,7 @@ TEST_CASE(
   CHECK(refused == 256);
   CHECK(reads > 0);
   CHECK(worst_ms < 2000);  // the old relay decoded each under its lock: seconds per request
-  CHECK(rss_after - rss_before < 64 * 1024);  // nothing of the 120 MB is kept
+  if (kRssBoundsApply) CHECK(rss_after - rss_before < 64 * 1024);  // nothing of the 120 MB is kept
 
   // Nothing was stored: the log still holds the genesis alone.
   auto list = Http(kLocal, r.port, "GET", w.base + "/control?after=0", {}, session);
@@ -841,7 +841,7 @@ TEST_CASE("Abuse: a request head that never ends is refused at 64 KiB and costs 
   CHECK(MsSince(t0) < 5000);
   long after = r.StatusKiB("VmHWM");
   INFO("VmHWM " << before << " KiB -> " << after << " KiB");
-  CHECK(after - before < 2048);
+  if (kRssBoundsApply) CHECK(after - before < 2048);
 }
 
 TEST_CASE("Behind a named proxy, registration and rate limits go by the forwarded address",

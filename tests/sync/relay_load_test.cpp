@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sync/relay_load.h"
+#include "sync/relay_process.h"
 
 namespace testing = dosti::sync::testing;
 
@@ -37,7 +38,7 @@ TEST_CASE("Load: 50 devices pushing and pulling at once, with random disconnects
   CHECK(r.disconnects >= 50);
   // Memory follows what the relay holds now (connections, bodies in flight), not the run's
   // length: well under the 64 MiB of bodies one client may have in flight.
-  CHECK(r.peak_kib < 128 * 1024);
+  if (kRssBoundsApply) CHECK(r.peak_kib < 128 * 1024);
   // Every device saw every other's envelopes many times over: pulls answered throughout.
   CHECK(r.pulled >= r.sealed);
   // Nobody is held up by the others' idle, dropped and half-sent connections (the relay of main
