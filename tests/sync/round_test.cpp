@@ -318,7 +318,6 @@ TEST_CASE("A device's changes wait until a relay took them and the status says w
   CHECK(admin.node->Status()->last_synced_ms == synced_at);
 }
 
-#endif
 
 TEST_CASE("The transport refuses plain HTTP to another machine unless allowed",
           "[sync][round][native]") {
@@ -357,3 +356,5 @@ TEST_CASE("A local relay destroyed right after it is made stops at once",
   }
   REQUIRE(*done == 20);
 }
+
+#endif  // !defined(__EMSCRIPTEN__)
