@@ -17,6 +17,7 @@ export class Booth {
     this.listeners = new Set();
     this.timer = null;
     this.controller = null;
+    this.listening = false;         // the "online" listener is added once, whatever the retries
   }
 
   subscribe(fn) {
@@ -34,7 +35,10 @@ export class Booth {
         Object.assign({ base: new URL('engine/', document.baseURI) }, options));
     this.engine = engine;
     this.status = status;
-    addEventListener('online', () => this.syncSoon(0));
+    if (!this.listening) {
+      this.listening = true;
+      addEventListener('online', () => this.syncSoon(0));
+    }
     this.schedule();
     this.emit();
     return status;

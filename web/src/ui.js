@@ -60,7 +60,7 @@ export function formatAgo(text, ms, now = Date.now()) {
   return text.t('web.time.days_ago', { n: Math.round(hours / 24) });
 }
 
-// Runs `fn` after `ms` of quiet (typing).
+// `value` once it has stayed the same for `ms` (typing has paused).
 export function useDebounced(value, ms) {
   const [settled, setSettled] = useState(value);
   useEffect(() => {
