@@ -25,6 +25,14 @@ export function Field({ id, label, error, hint, children }) {
   </div>`;
 }
 
+// For a form kept as one state object: set(name) is the input's handler that stores its value
+// (a checkbox's checked) under `name`.
+export const fieldSetter = (setForm) => (name) => (e) => {
+  const input = e.currentTarget;
+  const value = input.type === 'checkbox' ? input.checked : input.value;
+  setForm((form) => Object.assign({}, form, { [name]: value }));
+};
+
 // The error of a refused call, in the reader's words; `testid` names it for the tests.
 export function ErrorBox({ error, testid }) {
   const { text } = useApp();

@@ -4,7 +4,7 @@
 // visitor already held is opened rather than entered twice.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { Field, Warnings, useApp, useDebounced } from '../ui.js';
+import { Field, Warnings, fieldSetter, useApp, useDebounced } from '../ui.js';
 
 const EMPTY = { name: '', identifier: '', contact: '', mobile: '', consent: false };
 // The fields a refused contact names (the engine's `capture`: "contact." and the column).
@@ -20,10 +20,7 @@ export function CaptureScreen() {
   const [last, setLast] = useState(null);      // {id, name, warnings} of the last save
   const [matches, setMatches] = useState([]);
   const nameInput = useRef(null);
-  const set = (k) => (e) => {
-    const v = e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value;
-    setForm((f) => Object.assign({}, f, { [k]: v }));
-  };
+  const set = fieldSetter(setForm);
 
   // "Already ours?": the identifier, the mobile, then the name, whichever is typed.
   const probe = useDebounced([form.identifier.trim(), form.mobile.trim(), form.name.trim()], 200);

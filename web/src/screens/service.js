@@ -3,7 +3,7 @@
 // is wanted. The defaults are the core's (`serviceDefaults`), not this screen's.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { ErrorBox, Field, Warnings, useApp } from '../ui.js';
+import { ErrorBox, Field, Warnings, fieldSetter, useApp } from '../ui.js';
 
 export function ServiceScreen({ enterpriseId }) {
   const { booth, text, go, saved } = useApp();
@@ -25,10 +25,7 @@ export function ServiceScreen({ enterpriseId }) {
 
   if (error && !form) return html`<section class="panel"><${ErrorBox} error=${error} /></section>`;
   if (!form) return html`<p class="loading">…</p>`;
-  const set = (k) => (e) => {
-    const v = e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value;
-    setForm((f) => Object.assign({}, f, { [k]: v }));
-  };
+  const set = fieldSetter(setForm);
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
